@@ -1,0 +1,399 @@
+//! Endpoints: a normalized reference to a server, parsed from a URL or a
+//! `host:port`, with any password dropped at once.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How a consumer reaches a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    /// `redis://` or `valkey://`.
+    Redis,
+    /// `rediss://` or `valkeys://`: TLS.
+    Rediss,
+    /// `redis+sentinel://` / `redis-sentinel://`: the host is a sentinel.
+    Sentinel,
+    /// `unix://` or `redis+unix://`: a socket on the same host.
+    Unix,
+    /// A bare `host:port` or host: no scheme says how.
+    Plain,
+}
+
+/// Whether a reference uses TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tls {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Tls {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tls::Yes => "yes",
+            Tls::No => "no",
+            Tls::Unknown => "unknown",
+        }
+    }
+
+    /// Combines the TLS of several references of one consumer: all agree or unknown.
+    pub fn merge(self, other: Tls) -> Tls {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Tls::No, _) | (_, Tls::No) => Tls::No,
+            _ => Tls::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for Tls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A normalized reference to one server.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub scheme: Scheme,
+    /// Lower-cased host name or IP; for `unix`, the socket path.
+    pub host: String,
+    pub port: Option<u16>,
+    pub db: Option<u32>,
+    pub user: Option<String>,
+    /// A password was present (in the URL or next to it). Its value is never kept.
+    pub has_password: bool,
+    pub tls: Tls,
+    /// Sentinel master name, for `redis+sentinel://`.
+    pub sentinel_master: Option<String>,
+    /// The text it came from, with any password replaced by `***`.
+    pub raw: String,
+}
+
+/// Marker written where a password was.
+pub const REDACTED: &str = "***";
+
+impl Endpoint {
+    /// An endpoint from a host and an optional port (no scheme).
+    pub fn plain(host: &str, port: Option<u16>, raw: &str) -> Endpoint {
+        Endpoint {
+            scheme: Scheme::Plain,
+            host: host.trim().trim_end_matches('.').to_ascii_lowercase(),
+            port,
+            db: None,
+            user: None,
+            has_password: false,
+            tls: Tls::Unknown,
+            sentinel_master: None,
+            raw: raw.to_string(),
+        }
+    }
+
+    /// The port a client uses when none is given.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(match self.scheme {
+            Scheme::Sentinel => 26379,
+            _ => 6379,
+        })
+    }
+
+    /// `host:port` as written (port defaulted when absent).
+    pub fn address(&self) -> String {
+        match self.scheme {
+            Scheme::Unix => self.host.clone(),
+            _ => format!("{}:{}", self.host, self.port_or_default()),
+        }
+    }
+
+    /// Parses every endpoint in a Redis URL. A URL may list several hosts
+    /// (`redis+sentinel://a:26379,b:26379/mymaster`); one endpoint each.
+    /// Returns `None` when `text` is not a Redis URL.
+    pub fn parse_url(text: &str) -> Option<Vec<Endpoint>> {
+        let text = text.trim();
+        let (scheme_text, rest) = text.split_once("://")?;
+        let scheme = match scheme_text.to_ascii_lowercase().as_str() {
+            "redis" | "valkey" => Scheme::Redis,
+            "rediss" | "valkeys" => Scheme::Rediss,
+            "redis+sentinel" | "redis-sentinel" | "sentinel" | "rediss+sentinel" | "valkey+sentinel" => {
+                Scheme::Sentinel
+            }
+            "unix" | "redis+unix" | "redis-socket" | "valkey+unix" => Scheme::Unix,
+            _ => return None,
+        };
+        let sentinel_tls = scheme_text.eq_ignore_ascii_case("rediss+sentinel");
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        // userinfo ends at the last '@' before the path.
+        let (authority_and_path, userinfo) = match rest.rfind('@') {
+            Some(at) => (&rest[at + 1..], Some(&rest[..at])),
+            None => (rest, None),
+        };
+        let (user, has_password) = match userinfo {
+            None => (None, false),
+            Some(info) => match info.split_once(':') {
+                Some((u, p)) => (non_empty(u), !p.is_empty()),
+                // `redis://secret@host`: a lone userinfo is a password in most clients.
+                None => (None, !info.is_empty()),
+            },
+        };
+        let query_password = query
+            .map(|q| {
+                q.split('&')
+                    .any(|kv| kv.to_ascii_lowercase().starts_with("password="))
+            })
+            .unwrap_or(false);
+        let query_user = query.and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("username=").or_else(|| kv.strip_prefix("user=")))
+                .and_then(non_empty)
+        });
+        let query_db = query.and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("db="))
+                .and_then(|d| d.parse().ok())
+        });
+        let user = user.or(query_user);
+        let has_password = has_password || query_password;
+        let raw = redact_url(text);
+
+        if scheme == Scheme::Unix {
+            let path = authority_and_path;
+            if path.is_empty() {
+                return None;
+            }
+            return Some(vec![Endpoint {
+                scheme,
+                host: path.to_string(),
+                port: None,
+                db: query_db,
+                user,
+                has_password,
+                tls: Tls::No,
+                sentinel_master: None,
+                raw,
+            }]);
+        }
+
+        let (authority, path) = match authority_and_path.find('/') {
+            Some(slash) => (&authority_and_path[..slash], &authority_and_path[slash + 1..]),
+            None => (authority_and_path, ""),
+        };
+        let path = path.trim_end_matches('/');
+        let (db, sentinel_master) = match scheme {
+            Scheme::Sentinel => {
+                let mut parts = path.split('/');
+                let master = parts.next().and_then(non_empty);
+                let db = parts.next().and_then(|d| d.parse().ok());
+                (db.or(query_db), master)
+            }
+            _ => (path.parse().ok().or(query_db), None),
+        };
+        let tls = match scheme {
+            Scheme::Rediss => Tls::Yes,
+            Scheme::Redis => Tls::No,
+            _ if sentinel_tls => Tls::Yes,
+            _ => Tls::No,
+        };
+        let mut out = Vec::new();
+        for hostport in authority.split(',') {
+            let Some((host, port)) = split_host_port(hostport) else {
+                continue;
+            };
+            out.push(Endpoint {
+                scheme,
+                host,
+                port,
+                db,
+                user: user.clone(),
+                has_password,
+                tls,
+                sentinel_master: sentinel_master.clone(),
+                raw: raw.clone(),
+            });
+        }
+        if out.is_empty() {
+            None
+        } else {
+            Some(out)
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Splits `host:port`, `[v6]:port`, `host`. Rejects hosts that cannot be
+/// host names (spaces, template syntax), so prose is not taken for an address.
+pub fn split_host_port(text: &str) -> Option<(String, Option<u16>)> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p.parse().ok()?),
+            None if after.is_empty() => None,
+            None => return None,
+        };
+        (h.to_string(), port)
+    } else {
+        match text.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h.to_string(), Some(p.parse().ok()?)),
+            Some(_) => return None,
+            None => (text.to_string(), None),
+        }
+    };
+    if !is_host(&host) {
+        return None;
+    }
+    Some((host.trim_end_matches('.').to_ascii_lowercase(), port))
+}
+
+/// A plausible DNS name or IP address.
+pub fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))
+        && !host.starts_with('-')
+        && !host.starts_with('.')
+}
+
+/// Replaces the password of a URL (userinfo or `password=` query) with `***`.
+pub fn redact_url(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let mut out = format!("{scheme}://");
+    match rest.rfind('@') {
+        Some(at) => {
+            let info = &rest[..at];
+            match info.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(REDACTED);
+                }
+                None => out.push_str(REDACTED),
+            }
+            out.push_str(&rest[at..]);
+        }
+        None => out.push_str(rest),
+    }
+    if let Some(q) = query {
+        out.push('?');
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}={REDACTED}"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out.push_str(&parts.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_with_password_is_redacted_and_flagged() {
+        let eps = Endpoint::parse_url("redis://app:s3cret@redis.cache:6380/2").unwrap();
+        assert_eq!(eps.len(), 1);
+        let ep = &eps[0];
+        assert_eq!(ep.host, "redis.cache");
+        assert_eq!(ep.port, Some(6380));
+        assert_eq!(ep.db, Some(2));
+        assert_eq!(ep.user.as_deref(), Some("app"));
+        assert!(ep.has_password);
+        assert_eq!(ep.tls, Tls::No);
+        assert_eq!(ep.raw, "redis://app:***@redis.cache:6380/2");
+        assert!(!format!("{ep:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn password_only_userinfo_is_a_password() {
+        let ep = &Endpoint::parse_url("rediss://:hunter2@Cache.Example.COM").unwrap()[0];
+        assert_eq!(ep.host, "cache.example.com");
+        assert_eq!(ep.port, None);
+        assert_eq!(ep.port_or_default(), 6379);
+        assert_eq!(ep.tls, Tls::Yes);
+        assert_eq!(ep.user, None);
+        assert!(ep.has_password);
+        assert_eq!(ep.raw, "rediss://:***@Cache.Example.COM");
+        let ep = &Endpoint::parse_url("redis://hunter2@h:1").unwrap()[0];
+        assert!(ep.has_password);
+        assert_eq!(ep.raw, "redis://***@h:1");
+    }
+
+    #[test]
+    fn sentinel_lists_every_host() {
+        let eps =
+            Endpoint::parse_url("redis+sentinel://s1:26379,s2:26380,s3/mymaster/1").unwrap();
+        let hosts: Vec<_> = eps.iter().map(|e| (e.host.as_str(), e.port)).collect();
+        assert_eq!(hosts, [("s1", Some(26379)), ("s2", Some(26380)), ("s3", None)]);
+        assert_eq!(eps[0].sentinel_master.as_deref(), Some("mymaster"));
+        assert_eq!(eps[0].db, Some(1));
+        assert_eq!(eps[2].port_or_default(), 26379);
+    }
+
+    #[test]
+    fn valkey_and_unix_schemes() {
+        assert_eq!(Endpoint::parse_url("valkeys://v:6380").unwrap()[0].tls, Tls::Yes);
+        assert_eq!(Endpoint::parse_url("valkey://v").unwrap()[0].scheme, Scheme::Redis);
+        let ep = &Endpoint::parse_url("unix:///run/redis.sock?db=3").unwrap()[0];
+        assert_eq!(ep.scheme, Scheme::Unix);
+        assert_eq!(ep.host, "/run/redis.sock");
+        assert_eq!(ep.db, Some(3));
+    }
+
+    #[test]
+    fn query_password_is_redacted() {
+        let ep = &Endpoint::parse_url("redis://h:1/0?password=topsecret&timeout=5").unwrap()[0];
+        assert!(ep.has_password);
+        assert_eq!(ep.raw, "redis://h:1/0?password=***&timeout=5");
+    }
+
+    #[test]
+    fn not_redis_urls() {
+        assert!(Endpoint::parse_url("http://redis:6379").is_none());
+        assert!(Endpoint::parse_url("postgres://u:p@db/x").is_none());
+        assert!(Endpoint::parse_url("redis://").is_none());
+    }
+
+    #[test]
+    fn host_port_splitting() {
+        assert_eq!(split_host_port("redis-cart:6379"), Some(("redis-cart".into(), Some(6379))));
+        assert_eq!(split_host_port("[::1]:6380"), Some(("::1".into(), Some(6380))));
+        assert_eq!(split_host_port("Redis.Cache."), Some(("redis.cache".into(), None)));
+        assert_eq!(split_host_port("host:notaport"), None);
+        assert_eq!(split_host_port("{{ .Values.host }}"), None);
+        assert_eq!(split_host_port("two words"), None);
+    }
+
+    #[test]
+    fn tls_merge() {
+        assert_eq!(Tls::Yes.merge(Tls::Yes), Tls::Yes);
+        assert_eq!(Tls::Yes.merge(Tls::No), Tls::No);
+        assert_eq!(Tls::Yes.merge(Tls::Unknown), Tls::Unknown);
+    }
+}

@@ -1,0 +1,103 @@
+//! The merged picture renderers format: resources, their consumers, and
+//! (after an impact run) a verdict per consumer.
+
+use crate::{ConsumerId, Diagnostic, Evidence, Origin, Strength, Tls};
+use serde::Serialize;
+use std::fmt;
+
+/// What a change does to one consumer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Fails after the change unless it is changed first.
+    Breaks,
+    /// Cannot be shown safe.
+    AtRisk,
+    /// Already compatible.
+    Ok,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Breaks => "breaks",
+            Verdict::AtRisk => "at-risk",
+            Verdict::Ok => "ok",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A sign-off that lets a breaking consumer through the gate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approval {
+    pub consumer: String,
+    pub by: String,
+    pub note: Option<String>,
+}
+
+/// A consumer of one resource, with everything known about the link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consumer {
+    pub id: ConsumerId,
+    /// Whether its connections use TLS, merged over its references.
+    pub tls: Tls,
+    /// The strongest evidence it has.
+    pub strength: Strength,
+    pub owner: Option<String>,
+    /// Listed in a catalog or the inventory file.
+    pub documented: bool,
+    /// Aliases of the resource it uses, as written (`redis.cache:6379`).
+    pub via: Vec<String>,
+    /// Where its credentials for this resource live.
+    pub credentials: Vec<String>,
+    /// Users it authenticates as.
+    pub users: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub verdict: Option<Verdict>,
+    pub reasons: Vec<String>,
+    pub approval: Option<Approval>,
+    /// Compose profiles it runs under.
+    pub profiles: Vec<String>,
+}
+
+impl Consumer {
+    /// Strongest evidence first, then by place.
+    pub fn primary_evidence(&self) -> Option<&Evidence> {
+        self.evidence.iter().min_by(|a, b| a.strength.cmp(&b.strength))
+    }
+
+    /// Seen live but named in no config.
+    pub fn only_observed(&self) -> bool {
+        self.evidence.iter().all(|e| e.strength == Strength::Observed)
+    }
+}
+
+/// Something that can be changed: a Redis instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    /// `namespace/name` for Kubernetes, `file#service` for compose, the host for external ones.
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Every name it is reachable by.
+    pub aliases: Vec<String>,
+    pub defined_by: Option<Origin>,
+    pub owner: Option<String>,
+    pub port: Option<u16>,
+    pub tls_port: Option<u16>,
+    pub consumers: Vec<Consumer>,
+}
+
+/// Everything one run found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inventory {
+    pub resources: Vec<Resource>,
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,0 +1,1 @@
+fn main() { std::process::exit(fallout_cli::main()) }
