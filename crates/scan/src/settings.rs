@@ -1,0 +1,376 @@
+//! Endpoints from settings: the shared logic that turns key/value pairs (env
+//! vars, config-file keys, command-line flags) into Redis endpoints. Used by
+//! every scanner, so `REDIS_HOST` + `REDIS_PORT` in a Deployment, a `.env`
+//! file and `cache.redis.{host,port}` in a YAML config pair up the same way.
+
+use fallout_core::endpoint::split_host_port;
+use fallout_core::{Credential, Endpoint, Evidence, Origin, Scheme, Strength, Tls};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One setting as the scanner found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    /// The key as written: `REDIS_HOST`, `spring.data.redis.host`, `redis-addr`.
+    pub key: String,
+    /// The value, after any expansion the scanner could do.
+    pub value: String,
+    /// Where the value was read.
+    pub origin: Origin,
+    /// How the consumer reaches this value (a literal is `Explicit`).
+    pub strength: Strength,
+    /// How the value was reached, for the evidence detail,
+    /// e.g. `env REDIS_URL <- configMapKeyRef billing/redis.url`.
+    pub via: String,
+}
+
+/// An endpoint found among settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub endpoint: Endpoint,
+    pub evidence: Evidence,
+    /// The setting itself says Redis (a Redis scheme or a Redis-named key).
+    /// Endpoints that do not are kept only if they resolve to a known Redis.
+    pub says_redis: bool,
+    pub credential: Option<Credential>,
+}
+
+/// What the last part of a key means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Host,
+    Port,
+    Tls,
+    Password,
+    User,
+    Db,
+    Enabled,
+    Url,
+}
+
+/// Key endings and what they mean, longest first. Adding a spelling is one line.
+const ROLES: &[(&str, Role)] = &[
+    ("ssl.enabled", Role::Tls),
+    ("tls.enabled", Role::Tls),
+    ("use.ssl", Role::Tls),
+    ("use.tls", Role::Tls),
+    ("enable.tls", Role::Tls),
+    ("enable.ssl", Role::Tls),
+    ("tls", Role::Tls),
+    ("ssl", Role::Tls),
+    ("secure", Role::Tls),
+    ("hostname", Role::Host),
+    ("host", Role::Host),
+    ("hosts", Role::Host),
+    ("server", Role::Host),
+    ("servers", Role::Host),
+    ("addr", Role::Host),
+    ("addrs", Role::Host),
+    ("address", Role::Host),
+    ("addresses", Role::Host),
+    ("endpoint", Role::Host),
+    ("nodes", Role::Host),
+    ("cluster.nodes", Role::Host),
+    ("sentinels", Role::Host),
+    ("location", Role::Url),
+    ("url", Role::Url),
+    ("uri", Role::Url),
+    ("dsn", Role::Url),
+    ("connection.string", Role::Url),
+    ("port", Role::Port),
+    ("password", Role::Password),
+    ("passwd", Role::Password),
+    ("pass", Role::Password),
+    ("auth", Role::Password),
+    ("requirepass", Role::Password),
+    ("username", Role::User),
+    ("user", Role::User),
+    ("db", Role::Db),
+    ("database", Role::Db),
+    ("enabled", Role::Enabled),
+    ("enable", Role::Enabled),
+];
+
+/// Names that say Redis.
+pub fn says_redis(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["redis", "valkey", "keydb", "dragonfly", "sentinel", "elasticache", "memorystore"]
+        .iter()
+        .any(|w| k.contains(w))
+}
+
+/// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
+pub fn normalize_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('.');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        match c {
+            '_' | '-' | ':' | '/' | '.' => {
+                if !out.ends_with('.') {
+                    out.push('.')
+                }
+            }
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out.trim_matches('.').to_string()
+}
+
+/// Splits a normalized key into (prefix, role).
+fn role_of(norm: &str) -> Option<(&str, Role)> {
+    ROLES.iter().find_map(|(suffix, role)| {
+        if norm == *suffix {
+            Some(("", *role))
+        } else {
+            norm.strip_suffix(suffix)
+                .and_then(|p| p.strip_suffix('.'))
+                .map(|p| (p, *role))
+        }
+    })
+}
+
+static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://[^\s'`<>\x22\]\)\}]+")
+        .expect("valid regex")
+});
+
+/// Every Redis URL in a piece of text, with its byte offset.
+pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
+    URL_RE
+        .find_iter(text)
+        .map(|m| (m.start(), m.as_str().trim_end_matches([',', '.', ';', ':'])))
+        .collect()
+}
+
+pub fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" | "required" | "enabled" => Some(true),
+        "false" | "no" | "off" | "0" | "disabled" | "none" => Some(false),
+        _ => None,
+    }
+}
+
+/// A value that is a template or reference the scanner could not expand.
+pub fn is_unexpanded(value: &str) -> bool {
+    value.contains("${") || value.contains("{{") || value.contains("$(") || value.contains("%(")
+}
+
+/// Finds endpoints in a set of settings that belong to one consumer and one
+/// place (one container's env, one config file). Host and port pair up when
+/// they share a prefix; a TLS flag with the same prefix sets TLS.
+pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
+    // prefix -> index of the setting for each role
+    let mut groups: BTreeMap<String, BTreeMap<u8, usize>> = BTreeMap::new();
+    let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
+    for (i, norm) in norms.iter().enumerate() {
+        if let Some((prefix, role)) = role_of(norm) {
+            groups.entry(prefix.to_string()).or_default().insert(role as u8, i);
+        }
+    }
+    let group_of = |i: usize| -> Option<&BTreeMap<u8, usize>> {
+        role_of(&norms[i]).and_then(|(p, _)| groups.get(p))
+    };
+    let setting = |g: &BTreeMap<u8, usize>, role: Role| g.get(&(role as u8)).map(|i| &settings[*i]);
+
+    let mut out = Vec::new();
+    for (i, kv) in settings.iter().enumerate() {
+        let group = group_of(i);
+        let role = role_of(&norms[i]).map(|(_, r)| r);
+        let disabled = group
+            .and_then(|g| setting(g, Role::Enabled))
+            .and_then(|s| parse_bool(&s.value))
+            == Some(false);
+        if disabled || matches!(role, Some(Role::Enabled | Role::Tls | Role::User | Role::Db)) {
+            continue;
+        }
+        let tls_flag = group
+            .and_then(|g| setting(g, Role::Tls))
+            .and_then(|s| parse_bool(&s.value));
+        let password = group.and_then(|g| setting(g, Role::Password)).filter(|s| !s.value.trim().is_empty());
+        let credential = |ep: &Endpoint| -> Option<Credential> {
+            if ep.has_password {
+                Some(Credential {
+                    location: kv.via.clone(),
+                    origin: kv.origin.clone(),
+                })
+            } else {
+                password.map(|p| Credential {
+                    location: p.via.clone(),
+                    origin: p.origin.clone(),
+                })
+            }
+        };
+        let key_says_redis = says_redis(&kv.key);
+
+        // URLs anywhere in the value, whatever the key.
+        let urls = find_urls(&kv.value);
+        if !urls.is_empty() {
+            for (_, url) in urls {
+                for mut ep in Endpoint::parse_url(url).unwrap_or_default() {
+                    if ep.scheme == Scheme::Sentinel && tls_flag == Some(true) {
+                        ep.tls = Tls::Yes;
+                    }
+                    let credential = credential(&ep);
+                    ep.has_password |= credential.is_some();
+                    out.push(found(kv, ep, true, credential, None));
+                }
+            }
+            continue;
+        }
+        if role == Some(Role::Password) || role == Some(Role::Port) && group.and_then(|g| setting(g, Role::Host)).is_some() {
+            continue;
+        }
+        // A bare value: host, host:port or a list of them.
+        let is_address_key = matches!(role, Some(Role::Host | Role::Url));
+        if !is_address_key && !(key_says_redis && role.is_none()) {
+            continue;
+        }
+        if is_unexpanded(&kv.value) {
+            continue;
+        }
+        let port_setting = group.and_then(|g| setting(g, Role::Port));
+        let paired_port = port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
+        for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
+            let item = item.strip_prefix("tcp://").unwrap_or(item);
+            let Some((host, port)) = split_host_port(item) else {
+                continue;
+            };
+            if host.parse::<f64>().is_ok() || parse_bool(&host).is_some() || !host.chars().any(|c| c.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let port = port.or(paired_port);
+            let raw = match (port, paired_port.is_some() && !item.contains(':')) {
+                (Some(p), true) => format!("{host}:{p}"),
+                _ => item.to_string(),
+            };
+            let mut ep = Endpoint::plain(&host, port, &raw);
+            ep.tls = match tls_flag {
+                Some(true) => Tls::Yes,
+                Some(false) => Tls::No,
+                None => Tls::Unknown,
+            };
+            if let Some(user) = group.and_then(|g| setting(g, Role::User)) {
+                ep.user = Some(user.value.trim().to_string()).filter(|u| !u.is_empty() && !is_unexpanded(u));
+            }
+            if let Some(db) = group.and_then(|g| setting(g, Role::Db)) {
+                ep.db = db.value.trim().parse().ok();
+            }
+            let credential = credential(&ep);
+            ep.has_password = credential.is_some();
+            let says = key_says_redis
+                || port_setting.is_some_and(|p| says_redis(&p.key));
+            let paired = port_setting.filter(|_| !item.contains(':')).map(|p| p.key.as_str());
+            out.push(found(kv, ep, says, credential, paired));
+        }
+    }
+    out
+}
+
+fn found(kv: &KeyValue, endpoint: Endpoint, says_redis: bool, credential: Option<Credential>, paired_with: Option<&str>) -> Found {
+    let key = match paired_with {
+        Some(port_key) => format!("{} + {port_key}", kv.via),
+        None => kv.via.clone(),
+    };
+    Found {
+        evidence: Evidence::new(kv.strength, kv.origin.clone(), format!("{key} = {}", endpoint.raw)),
+        endpoint,
+        says_redis,
+        credential,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(key: &str, value: &str, line: u32) -> KeyValue {
+        KeyValue {
+            key: key.into(),
+            value: value.into(),
+            origin: Origin::file("app.env", line),
+            strength: Strength::Explicit,
+            via: format!("env {key}"),
+        }
+    }
+
+    #[test]
+    fn url_in_any_key() {
+        let found = find_endpoints(&[kv("SESSION_STORE", "redis://:pw@redis-sessions.cache:6379/1", 3)]);
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.endpoint.host, "redis-sessions.cache");
+        assert_eq!(f.endpoint.tls, Tls::No);
+        assert!(f.says_redis);
+        assert_eq!(f.evidence.detail, "env SESSION_STORE = redis://:***@redis-sessions.cache:6379/1");
+        assert!(f.credential.is_some());
+    }
+
+    #[test]
+    fn host_and_port_pair_by_prefix_with_tls_flag() {
+        let found = find_endpoints(&[
+            kv("CACHE_REDIS_HOST", "redis-a", 1),
+            kv("CACHE_REDIS_PORT", "6380", 2),
+            kv("CACHE_REDIS_TLS", "true", 3),
+            kv("QUEUE_REDIS_HOST", "redis-b", 4),
+            kv("QUEUE_REDIS_PORT", "6379", 5),
+        ]);
+        let eps: Vec<_> = found.iter().map(|f| (f.endpoint.host.as_str(), f.endpoint.port, f.endpoint.tls)).collect();
+        assert_eq!(eps, [("redis-a", Some(6380), Tls::Yes), ("redis-b", Some(6379), Tls::Unknown)]);
+        assert_eq!(found[0].evidence.detail, "env CACHE_REDIS_HOST + CACHE_REDIS_PORT = redis-a:6380");
+        assert_eq!(found[0].evidence.origin, Origin::file("app.env", 1));
+    }
+
+    #[test]
+    fn dotted_and_camel_case_keys() {
+        let found = find_endpoints(&[
+            kv("spring.data.redis.host", "cache.internal", 1),
+            kv("spring.data.redis.port", "6379", 2),
+            kv("spring.data.redis.ssl.enabled", "false", 3),
+            kv("redisAddr", "other:7000", 4),
+        ]);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].endpoint.tls, Tls::No);
+        assert_eq!((found[1].endpoint.host.as_str(), found[1].endpoint.port), ("other", Some(7000)));
+    }
+
+    #[test]
+    fn comma_separated_hosts() {
+        let found = find_endpoints(&[kv("REDIS_NODES", "n1:7000,n2:7001", 1)]);
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn disabled_groups_and_flags_are_not_endpoints() {
+        assert!(find_endpoints(&[kv("REDIS_CACHE_ENABLED", "false", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_ENABLED", "false", 1), kv("REDIS_HOST", "r", 2)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_PASSWORD", "hunter2", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_TIMEOUT", "5", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_HOST", "${REDIS_HOST}", 1)]).is_empty());
+    }
+
+    #[test]
+    fn non_redis_host_keys_are_candidates_only() {
+        let found = find_endpoints(&[kv("CACHE_HOST", "redis-sessions.cache", 1)]);
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].says_redis);
+    }
+
+    #[test]
+    fn password_never_in_detail() {
+        let found = find_endpoints(&[kv("REDIS_HOST", "r", 1), kv("REDIS_PASSWORD", "hunter2", 2)]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].endpoint.has_password);
+        assert!(!format!("{:?}", found[0]).contains("hunter2"));
+    }
+
+    #[test]
+    fn urls_in_free_text() {
+        let urls = find_urls("connect to redis://a:1/0, then rediss://b:2.");
+        assert_eq!(urls.iter().map(|u| u.1).collect::<Vec<_>>(), ["redis://a:1/0", "rediss://b:2"]);
+    }
+}

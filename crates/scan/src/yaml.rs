@@ -1,0 +1,369 @@
+//! The one place YAML (and JSON, its subset) is read for scanning: a tree
+//! whose every node knows its line and column, so evidence points at the
+//! real line. Typed config files (change, approvals, inventory) use
+//! `serde_yaml` in the CLI instead; see docs/decisions.md.
+
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A YAML node with its position (1-based line and column).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub line: u32,
+    pub col: u32,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Every scalar is kept as text; `quoted` tells `"null"` from `null`.
+    Scalar { text: String, quoted: bool },
+    Seq(Vec<Node>),
+    /// Keys in document order; `<<` merge keys are already applied.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A document of a multi-document stream.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub root: Node,
+    /// Line where the document starts.
+    pub line: u32,
+}
+
+/// A YAML syntax error, 1-based.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+const NULL: &str = "~";
+
+impl Node {
+    pub fn scalar(text: impl Into<String>, line: u32, col: u32) -> Node {
+        Node {
+            line,
+            col,
+            value: Value::Scalar {
+                text: text.into(),
+                quoted: true,
+            },
+        }
+    }
+
+    /// The text of a scalar; `None` for null, maps and sequences.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, quoted } => {
+                if !quoted && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                    None
+                } else {
+                    Some(text)
+                }
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { .. }) && self.as_str().is_none()
+    }
+
+    pub fn as_seq(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// Map entries as `(key text, value)`; empty for non-maps.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.as_map()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// Follows a path of map keys.
+    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        self.at(path).and_then(Node::as_str)
+    }
+
+    /// A map of scalar values as a sorted string map (labels, selectors).
+    pub fn string_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.entries()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.to_string(), v.to_string())))
+            .collect()
+    }
+
+    /// Builds a node from JSON (objects fetched from the Kubernetes API have no lines).
+    pub fn from_json(value: &serde_json::Value) -> Node {
+        let value = match value {
+            serde_json::Value::Null => Value::Scalar {
+                text: NULL.into(),
+                quoted: false,
+            },
+            serde_json::Value::Bool(b) => Value::Scalar {
+                text: b.to_string(),
+                quoted: false,
+            },
+            serde_json::Value::Number(n) => Value::Scalar {
+                text: n.to_string(),
+                quoted: false,
+            },
+            serde_json::Value::String(s) => Value::Scalar {
+                text: s.clone(),
+                quoted: true,
+            },
+            serde_json::Value::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
+            serde_json::Value::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (Node::scalar(k.clone(), 0, 0), Node::from_json(v)))
+                    .collect(),
+            ),
+        };
+        Node {
+            line: 0,
+            col: 0,
+            value,
+        }
+    }
+}
+
+/// Splits a stream at `---` lines, so one broken document does not hide the
+/// others, and so callers can skip documents cheaply. Returns (first line, text).
+pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
+    let mut docs = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 1u32;
+    let mut line_no = 1u32;
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if (trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t"))
+            && offset > start
+        {
+            docs.push((start_line, &text[start..offset]));
+            start = offset;
+            start_line = line_no;
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    if start < text.len() {
+        docs.push((start_line, &text[start..]));
+    }
+    docs
+}
+
+/// Parses one or more documents. `first_line` is added to every position so
+/// that a chunk cut out of a file reports the file's lines.
+pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
+    let mut builder = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        docs: Vec::new(),
+        offset: first_line.saturating_sub(1),
+        doc_line: first_line,
+    };
+    let mut parser = Parser::new_from_str(text);
+    parser.load(&mut builder, true).map_err(|e| YamlError {
+        line: e.marker().line() as u32 + builder.offset,
+        col: e.marker().col() as u32 + 1,
+        message: e.info().to_string(),
+    })?;
+    Ok(builder.docs)
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, usize, Option<Node>),
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    docs: Vec<Document>,
+    offset: u32,
+    doc_line: u32,
+}
+
+impl Builder {
+    fn pos(&self, mark: Marker) -> (u32, u32) {
+        (mark.line() as u32 + self.offset, mark.col() as u32 + 1)
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(Document {
+                root: node,
+                line: self.doc_line,
+            }),
+            Some(Frame::Seq(seq, _)) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(map, _, pending)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => {
+                    if let Value::Map(entries) = &mut map.value {
+                        if key.as_str() == Some("<<") && !matches!(key.value, Value::Scalar { quoted: true, .. }) {
+                            merge_into(entries, node);
+                        } else {
+                            entries.retain(|(k, _)| k.as_str() != key.as_str() || k.as_str().is_none());
+                            entries.push((key, node));
+                        }
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Applies a `<<:` merge: keys already present win.
+fn merge_into(entries: &mut Vec<(Node, Node)>, source: Node) {
+    let sources = match source.value {
+        Value::Map(_) => vec![source],
+        Value::Seq(items) => items,
+        Value::Scalar { .. } => return,
+    };
+    for src in sources {
+        if let Value::Map(src_entries) = src.value {
+            for (k, v) in src_entries {
+                if !entries.iter().any(|(ek, _)| ek.as_str() == k.as_str()) {
+                    entries.push((k, v));
+                }
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let (line, col) = self.pos(mark);
+        match ev {
+            Event::DocumentStart => self.doc_line = line,
+            Event::Scalar(text, style, anchor, _tag) => {
+                let quoted = !matches!(style, TScalarStyle::Plain);
+                self.push_value(
+                    Node {
+                        line,
+                        col,
+                        value: Value::Scalar { text, quoted },
+                    },
+                    anchor,
+                );
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
+                Node {
+                    line,
+                    col,
+                    value: Value::Seq(Vec::new()),
+                },
+                anchor,
+            )),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
+                Node {
+                    line,
+                    col,
+                    value: Value::Map(Vec::new()),
+                },
+                anchor,
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) = self.stack.pop() {
+                    self.push_value(node, anchor);
+                }
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
+                    line,
+                    col,
+                    value: Value::Scalar {
+                        text: NULL.into(),
+                        quoted: false,
+                    },
+                });
+                self.push_value(node, 0);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_file_lines() {
+        let docs = parse("a: 1\nb:\n  c: \"x\"\n", 10).unwrap();
+        let root = &docs[0].root;
+        let c = root.at(&["b", "c"]).unwrap();
+        assert_eq!((c.line, c.col, c.as_str()), (12, 6, Some("x")));
+    }
+
+    #[test]
+    fn anchors_and_merge_keys() {
+        let text = "x: &base\n  a: 1\n  b: 2\ny:\n  <<: *base\n  b: 3\nz: *base\n";
+        let root = &parse(text, 1).unwrap()[0].root;
+        assert_eq!(root.str_at(&["y", "a"]), Some("1"));
+        assert_eq!(root.str_at(&["y", "b"]), Some("3"));
+        assert_eq!(root.str_at(&["z", "b"]), Some("2"));
+    }
+
+    #[test]
+    fn null_versus_quoted_null() {
+        let root = &parse("a: null\nb: \"null\"\nc:\n", 1).unwrap()[0].root;
+        assert_eq!(root.get("a").unwrap().as_str(), None);
+        assert_eq!(root.get("b").unwrap().as_str(), Some("null"));
+        assert!(root.get("c").unwrap().is_null());
+    }
+
+    #[test]
+    fn errors_carry_line_and_column() {
+        let err = parse("a: 1\nb: [unclosed\nc: 2\n", 5).unwrap_err();
+        assert!(err.line >= 6, "{err:?}");
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn split_keeps_broken_documents_apart() {
+        let text = "a: 1\n---\nb: [\n---\nc: 3\n";
+        let docs = split_documents(text);
+        assert_eq!(docs.iter().map(|d| d.0).collect::<Vec<_>>(), [1, 2, 4]);
+        assert!(parse(docs[1].1, docs[1].0).is_err());
+        let c = parse(docs[2].1, docs[2].0).unwrap();
+        assert_eq!(c[0].root.get("c").unwrap().line, 5);
+    }
+
+    #[test]
+    fn json_is_yaml() {
+        let root = &parse("{\"kind\": \"List\", \"items\": [{\"a\": 1}]}", 1).unwrap()[0].root;
+        assert_eq!(root.str_at(&["kind"]), Some("List"));
+        assert_eq!(root.get("items").unwrap().as_seq().len(), 1);
+    }
+}
