@@ -202,6 +202,8 @@ pub enum HintTarget {
     },
     /// A Redis-named setting whose value could not be read: any Redis in scope.
     AnyInScope(Scope),
+    /// A name only (compose `depends_on`, a `links` entry): whatever it resolves to in scope.
+    Name { scope: Scope, host: String },
 }
 
 /// An inferred link: a name, not an address.

@@ -4,3 +4,84 @@
 pub mod config;
 pub mod settings;
 pub mod yaml;
+
+use fallout_core::{Diagnostic, Fact};
+
+/// A file handed to the scanners: its display path (relative to what the
+/// user named) and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// What scanning produced.
+#[derive(Clone, Debug, Default)]
+pub struct Scanned {
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Scanned {
+    pub fn extend(&mut self, other: Scanned) {
+        self.facts.extend(other.facts);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// Images of Redis-compatible servers, matched on the image's repository
+/// name (registry and tag ignored). Adding one is one line.
+const REDIS_IMAGES: &[&str] = &[
+    "redis",
+    "redis-stack",
+    "redis-stack-server",
+    "redis-cluster",
+    "redis-sentinel",
+    "valkey",
+    "valkey-cluster",
+    "valkey-sentinel",
+    "keydb",
+    "dragonfly",
+    "garnet",
+    "kvrocks",
+    "redis-enterprise",
+];
+
+/// Whether an image runs a Redis-compatible server: `redis:7`,
+/// `bitnami/redis:7.2`, `docker.io/valkey/valkey:8`,
+/// `docker.dragonflydb.io/dragonflydb/dragonfly`. Not `redis-exporter`,
+/// `redis-commander` or `redisinsight`, which are clients.
+pub fn is_redis_image(image: &str) -> bool {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let repo = match last.split_once(':') {
+        Some((repo, _tag)) => repo,
+        None => last,
+    };
+    let repo = repo.to_ascii_lowercase();
+    REDIS_IMAGES.contains(&repo.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redis_images() {
+        for image in [
+            "redis:alpine",
+            "bitnami/redis:7.2",
+            "public.ecr.aws/docker/library/redis:8.10.1-alpine",
+            "docker.io/valkey/valkey:8@sha256:abc",
+            "eqalpha/keydb",
+            "docker.dragonflydb.io/dragonflydb/dragonfly:v1",
+            "redis/redis-stack-server:latest",
+            "localhost:5000/redis:7",
+        ] {
+            assert!(is_redis_image(image), "{image}");
+        }
+        for image in ["oliver006/redis_exporter", "rediscommander/redis-commander", "redislabs/redisinsight", "postgres:15", "myorg/redis-sessions-api:1"] {
+            assert!(!is_redis_image(image), "{image}");
+        }
+    }
+}
