@@ -1,6 +1,9 @@
-//! Application config files as flat settings: nested YAML/JSON keys become
-//! dotted keys (`cache.redis.host`), `key=value` files become their keys.
-//! Used for files mounted from ConfigMaps and for config files on disk.
+//! Application config files as flat settings: nested YAML, JSON and TOML
+//! keys become dotted keys (`cache.redis.host`); dotenv, `.properties`, INI
+//! and `key value` conf files become their keys (INI sections prefix them).
+//! Every setting keeps the line it was read from, and commented-out lines
+//! never become settings. Used for files mounted from ConfigMaps, compose
+//! `env_file`s and config files on disk.
 
 use crate::yaml::{self, Node, Value};
 
@@ -12,7 +15,8 @@ pub struct RawSetting {
     pub line: u32,
 }
 
-/// A config file that could not be parsed.
+/// A config file, or one line of it, that could not be parsed. The message
+/// never quotes the input (it may hold a password).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub line: u32,
@@ -20,146 +24,835 @@ pub struct ParseError {
     pub message: String,
 }
 
+/// What reading a config file produced: the settings it could read, and what
+/// it could not. Line formats (dotenv) skip a bad line and go on; whole-file
+/// formats (YAML, JSON, TOML) give no settings when they do not parse.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub settings: Vec<RawSetting>,
+    pub errors: Vec<ParseError>,
+}
+
 /// The format of a config file, from its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Yaml,
     Json,
-    KeyValue,
+    Toml,
+    /// `.env`, `*.env`, `.env.*`: `KEY=value`, quotes, `export`, ` #` comments.
+    Dotenv,
+    /// Java `.properties`: `key=value`, `key: value`, `key value`; `#`/`!` comments.
+    Properties,
+    /// `[section]` and `key = value`; `;` and `#` comments.
+    Ini,
+    /// `*.conf`, `*.cfg`: `key value` (redis.conf style), `key = value` or INI.
+    Conf,
+    /// Anything else: Redis URLs on uncommented lines only.
     Text,
 }
 
+impl Format {
+    /// The diagnostic code for input of this format that does not parse.
+    pub fn parse_code(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml-parse",
+            Format::Json => "json-parse",
+            Format::Toml => "toml-parse",
+            Format::Dotenv => "env-parse",
+            Format::Ini => "ini-parse",
+            Format::Properties | Format::Conf | Format::Text => "config-parse",
+        }
+    }
+
+    /// What the user should do about a parse error, for diagnostics.
+    pub fn fix_hint(self) -> &'static str {
+        match self {
+            Format::Yaml => "fix the YAML syntax; settings in this file were not read",
+            Format::Json => "fix the JSON syntax; settings in this file were not read",
+            Format::Toml => "fix the TOML syntax; settings in this file were not read",
+            Format::Dotenv => {
+                "write the line as KEY=value (quote values with spaces); this line was not read"
+            }
+            Format::Ini => "close the section header with `]`; this line was not read",
+            Format::Properties | Format::Conf | Format::Text => "fix the line; it was not read",
+        }
+    }
+}
+
 pub fn format_of(file_name: &str) -> Format {
-    let name = file_name.rsplit('/').next().unwrap_or(file_name).to_ascii_lowercase();
+    let name = file_name
+        .rsplit('/')
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
         "yaml" | "yml" => Format::Yaml,
         "json" => Format::Json,
-        "env" | "properties" | "conf" | "cfg" | "ini" | "toml" => Format::KeyValue,
-        _ if name.starts_with(".env") || name.ends_with(".env") => Format::KeyValue,
+        "toml" => Format::Toml,
+        "env" => Format::Dotenv,
+        "properties" => Format::Properties,
+        "ini" => Format::Ini,
+        "conf" | "cfg" | "cnf" => Format::Conf,
+        _ if name == ".env" || name.starts_with(".env.") => Format::Dotenv,
         _ => Format::Text,
     }
 }
 
-/// Reads the settings of a config file.
-pub fn settings_from_text(file_name: &str, text: &str) -> Result<Vec<RawSetting>, ParseError> {
-    match format_of(file_name) {
-        Format::Yaml | Format::Json => {
-            let docs = yaml::parse(text, 1).map_err(|e| ParseError {
+/// Reads the settings of a config file, in the format its name says.
+pub fn read_settings(file_name: &str, text: &str) -> Settings {
+    read_format(format_of(file_name), text)
+}
+
+/// Reads the settings of a config file in a known format.
+pub fn read_format(format: Format, text: &str) -> Settings {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Settings::default();
+    match format {
+        Format::Yaml => match yaml::parse(text, 1) {
+            Ok(docs) => {
+                for doc in &docs {
+                    flatten("", &doc.root, &mut out.settings);
+                }
+            }
+            Err(e) => out.errors.push(ParseError {
                 line: e.line,
                 col: e.col,
                 message: e.message,
-            })?;
-            let mut out = Vec::new();
-            for doc in &docs {
-                flatten("", &doc.root, &mut out);
-            }
-            Ok(out)
-        }
-        Format::KeyValue => Ok(key_value_lines(text)),
-        Format::Text => Ok(text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !crate::settings::find_urls(l).is_empty())
-            .map(|(i, l)| RawSetting {
-                key: String::new(),
-                value: l.trim().to_string(),
-                line: i as u32 + 1,
-            })
-            .collect()),
+            }),
+        },
+        Format::Json => read_json(text, &mut out),
+        Format::Toml => read_toml(text, &mut out),
+        Format::Dotenv => read_dotenv(text, &mut out),
+        Format::Properties => out.settings = properties_lines(text),
+        Format::Ini => read_ini(text, &mut out),
+        Format::Conf => out.settings = conf_lines(text),
+        Format::Text => out.settings = url_lines(text),
     }
+    out.settings.sort_by_key(|s| s.line);
+    out
+}
+
+/// Reads the settings of a config file. A file that does not parse as a
+/// whole is an error; a bad line of a line format (dotenv) is skipped. Use
+/// [`read_settings`] to get both the settings and every error.
+pub fn settings_from_text(file_name: &str, text: &str) -> Result<Vec<RawSetting>, ParseError> {
+    let read = read_settings(file_name, text);
+    match (read.errors.into_iter().next(), read.settings.is_empty()) {
+        (Some(err), true) => Err(err),
+        _ => Ok(read.settings),
+    }
+}
+
+/// 1-based (line, col) of a byte offset.
+fn position(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0) as u32
+        + 1;
+    (line, col)
+}
+
+fn push(out: &mut Vec<RawSetting>, key: &str, value: impl Into<String>, line: u32) {
+    out.push(RawSetting {
+        key: key.to_string(),
+        value: value.into(),
+        line,
+    });
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// A `tls` / `ssl` key whose value is an options object (ioredis `tls: {}`)
+/// turns TLS on; see [`crate::frameworks::TLS_OPTION_OBJECTS`].
+fn is_tls_object_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    crate::frameworks::TLS_OPTION_OBJECTS.contains(&last.as_str())
 }
 
 fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
     match &node.value {
         Value::Scalar { .. } => {
             if let Some(text) = node.as_str() {
-                out.push(RawSetting {
-                    key: prefix.to_string(),
-                    value: text.to_string(),
-                    line: node.line,
-                });
+                push(out, prefix, text, node.line);
             }
         }
         Value::Seq(items) => {
-            for item in items {
-                flatten(prefix, item, out);
+            // Maps in a list get an index so that each one's host and port
+            // pair up (`sentinels.0.host` + `sentinels.0.port`); scalars keep
+            // the list's key (`hosts: [a, b]`).
+            for (i, item) in items.iter().enumerate() {
+                if item.as_map().is_some() {
+                    flatten(&join(prefix, &i.to_string()), item, out);
+                } else {
+                    flatten(prefix, item, out);
+                }
             }
         }
         Value::Map(_) => {
+            if !prefix.is_empty() && is_tls_object_key(prefix) {
+                push(out, prefix, "true", node.line);
+            }
             for (key, value) in node.entries() {
-                let key = if prefix.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&key, value, out);
+                flatten(&join(prefix, key), value, out);
             }
         }
     }
 }
 
-/// `KEY=VALUE`, `key: value`, `key value` lines; `#` and `;` comments; INI
-/// `[section]` headers prefix the keys.
-fn key_value_lines(text: &str) -> Vec<RawSetting> {
+/// JSON is read as YAML (for positions); JSON that YAML rejects (`\/`
+/// escapes, tabs) is read with serde_json and lines are found by key.
+fn read_json(text: &str, out: &mut Settings) {
+    if let Ok(docs) = yaml::parse(text, 1) {
+        for doc in &docs {
+            flatten("", &doc.root, &mut out.settings);
+        }
+        return;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value) => {
+            let mut cursor = 0;
+            flatten_json(text, "", &value, &mut cursor, &mut out.settings);
+        }
+        Err(e) => out.errors.push(ParseError {
+            line: e.line() as u32,
+            col: e.column() as u32,
+            message: json_message(&e),
+        }),
+    }
+}
+
+/// serde_json's message without its ` at line L column C` tail.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+fn flatten_json(
+    text: &str,
+    prefix: &str,
+    value: &serde_json::Value,
+    cursor: &mut usize,
+    out: &mut Vec<RawSetting>,
+) {
+    let line = |cursor: usize| position(text, cursor).0;
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Bool(b) => push(out, prefix, b.to_string(), line(*cursor)),
+        serde_json::Value::Number(n) => push(out, prefix, n.to_string(), line(*cursor)),
+        serde_json::Value::String(s) => push(out, prefix, s.clone(), line(*cursor)),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if item.is_object() {
+                    flatten_json(text, &join(prefix, &i.to_string()), item, cursor, out);
+                } else {
+                    flatten_json(text, prefix, item, cursor, out);
+                }
+            }
+        }
+        serde_json::Value::Object(map) => {
+            if !prefix.is_empty() && is_tls_object_key(prefix) {
+                push(out, prefix, "true", line(*cursor));
+            }
+            for (key, value) in map {
+                let quoted = format!("\"{key}\"");
+                if let Some(at) = text[*cursor..].find(&quoted) {
+                    *cursor += at + quoted.len();
+                }
+                flatten_json(text, &join(prefix, key), value, cursor, out);
+            }
+        }
+    }
+}
+
+fn read_toml(text: &str, out: &mut Settings) {
+    use toml::de::{DeTable, DeValue};
+    use toml::Spanned;
+
+    fn walk(text: &str, prefix: &str, value: &Spanned<DeValue<'_>>, out: &mut Vec<RawSetting>) {
+        let line = position(text, value.span().start).0;
+        match value.get_ref() {
+            DeValue::String(s) => push(out, prefix, s.to_string(), line),
+            DeValue::Integer(i) => push(out, prefix, i.as_str(), line),
+            DeValue::Float(f) => push(out, prefix, f.as_str(), line),
+            DeValue::Boolean(b) => push(out, prefix, b.to_string(), line),
+            DeValue::Datetime(d) => push(out, prefix, d.to_string(), line),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.get_ref().is_table() {
+                        walk(text, &join(prefix, &i.to_string()), item, out);
+                    } else {
+                        walk(text, prefix, item, out);
+                    }
+                }
+            }
+            DeValue::Table(table) => {
+                if !prefix.is_empty() && is_tls_object_key(prefix) {
+                    push(out, prefix, "true", line);
+                }
+                for (key, value) in table.iter() {
+                    walk(text, &join(prefix, key.get_ref()), value, out);
+                }
+            }
+        }
+    }
+
+    match DeTable::parse(text) {
+        Ok(root) => {
+            for (key, value) in root.get_ref().iter() {
+                walk(text, key.get_ref(), value, &mut out.settings);
+            }
+        }
+        Err(e) => {
+            let (line, col) = position(text, e.span().map(|s| s.start).unwrap_or(0));
+            out.errors.push(ParseError {
+                line,
+                col,
+                message: e.message().trim().to_string(),
+            });
+        }
+    }
+}
+
+fn is_env_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// dotenv as docker compose reads it: `KEY=value`, `export KEY=value`,
+/// `KEY: value`; single quotes literal, double quotes with escapes (both may
+/// span lines); unquoted values end at ` #`. A line with a name only
+/// (`KEY`) passes a variable through and is no setting.
+fn read_dotenv(text: &str, out: &mut Settings) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line_no = i as u32 + 1;
+        let raw = lines[i];
+        i += 1;
+        let line = raw.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let indent = (raw.len() - line.len()) as u32;
+        let line = line
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(line);
+        let split = match (line.find('='), line.find(':')) {
+            (Some(eq), Some(colon)) if colon < eq && line[colon + 1..].starts_with(' ') => {
+                Some((colon, 1))
+            }
+            (Some(eq), _) => Some((eq, 1)),
+            (None, Some(colon))
+                if line[colon + 1..].starts_with(' ') || line.len() == colon + 1 =>
+            {
+                Some((colon, 1))
+            }
+            _ => None,
+        };
+        let Some((at, sep)) = split else {
+            if !is_env_key(line.trim()) {
+                out.errors.push(ParseError {
+                    line: line_no,
+                    col: indent + 1,
+                    message: "not a KEY=value line".into(),
+                });
+            }
+            continue;
+        };
+        let key = line[..at].trim();
+        if !is_env_key(key) {
+            out.errors.push(ParseError {
+                line: line_no,
+                col: indent + 1,
+                message:
+                    "the name before `=` is not a variable name (letters, digits, `_`, `.`, `-`)"
+                        .into(),
+            });
+            continue;
+        }
+        let rest = line[at + sep..].trim_start();
+        let value_col = indent + (line.len() - rest.len()) as u32 + 1;
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                // A quoted value, possibly over several lines.
+                let mut body = rest[1..].to_string();
+                let mut closed = None;
+                loop {
+                    if let Some(end) = closing_quote(&body, q) {
+                        closed = Some(end);
+                        break;
+                    }
+                    if i >= lines.len() {
+                        break;
+                    }
+                    body.push('\n');
+                    body.push_str(lines[i]);
+                    i += 1;
+                }
+                let Some(end) = closed else {
+                    out.errors.push(ParseError {
+                        line: line_no,
+                        col: value_col,
+                        message: format!(
+                            "the value of {key} opens a {q} quote that is never closed"
+                        ),
+                    });
+                    continue;
+                };
+                let inner = &body[..end];
+                if q == '"' {
+                    unescape_double(inner)
+                } else {
+                    inner.to_string()
+                }
+            }
+            _ => match rest.find(" #").or_else(|| rest.find("\t#")) {
+                Some(hash) => rest[..hash].trim_end().to_string(),
+                None => rest.trim_end().to_string(),
+            },
+        };
+        push(&mut out.settings, key, value, line_no);
+    }
+}
+
+fn closing_quote(body: &str, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (at, c) in body.char_indices() {
+        match c {
+            '\\' if quote == '"' && !escaped => escaped = true,
+            c if c == quote && !escaped => return Some(at),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+fn unescape_double(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn strip_quotes(value: &str) -> &str {
+    let v = value.trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return &v[1..v.len() - 1];
+        }
+    }
+    v
+}
+
+/// Java properties: `#` and `!` comments, `=`, `:` or whitespace between
+/// key and value, `\` at the end of a line continues it.
+fn properties_lines(text: &str) -> Vec<RawSetting> {
     let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line_no = i as u32 + 1;
+        let mut line = lines[i].trim_start().to_string();
+        i += 1;
+        if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+            continue;
+        }
+        while line.ends_with('\\') && !line.ends_with("\\\\") && i < lines.len() {
+            line.pop();
+            line.push_str(lines[i].trim_start());
+            i += 1;
+        }
+        let mut key = String::new();
+        let mut chars = line.char_indices().peekable();
+        let mut value_start = line.len();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, next)) = chars.next() {
+                        key.push(next);
+                    }
+                }
+                '=' | ':' => {
+                    value_start = at + 1;
+                    break;
+                }
+                c if c.is_whitespace() => {
+                    // `key value` or `key = value`
+                    let rest = line[at..].trim_start();
+                    value_start = line.len() - rest.len();
+                    if rest.starts_with(['=', ':']) {
+                        value_start += 1;
+                    }
+                    break;
+                }
+                c => key.push(c),
+            }
+        }
+        if key.is_empty() {
+            continue;
+        }
+        push(&mut out, &key, line[value_start..].trim(), line_no);
+    }
+    out
+}
+
+/// Cuts an inline comment (` ;` or ` #`) off an unquoted INI value.
+fn cut_inline_comment(value: &str) -> &str {
+    let v = value.trim();
+    if v.starts_with(['"', '\'']) {
+        return v;
+    }
+    let cut = [" ;", "\t;", " #", "\t#"]
+        .iter()
+        .filter_map(|m| v.find(m))
+        .min();
+    match cut {
+        Some(at) => v[..at].trim_end(),
+        None => v,
+    }
+}
+
+fn read_ini(text: &str, out: &mut Settings) {
     let mut section = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') || line.starts_with("//") {
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[') {
+            match header.find(']') {
+                Some(end) => section = header[..end].trim().to_string(),
+                None => out.errors.push(ParseError {
+                    line: line_no,
+                    col: (raw.len() - raw.trim_start().len()) as u32 + 1,
+                    message: "section header without closing `]`".into(),
+                }),
+            }
+            continue;
+        }
+        let Some(at) = line.find(['=', ':']) else {
+            continue;
+        };
+        let key = line[..at].trim();
+        if key.is_empty() {
+            continue;
+        }
+        let value = strip_quotes(cut_inline_comment(&line[at + 1..]));
+        push(&mut out.settings, &join(&section, key), value, line_no);
+    }
+}
+
+/// `key value` (redis.conf, sentinel.conf), `key = value`, `key: value`,
+/// INI `[section]` headers and `name {` … `}` blocks; `#`, `;` and `//`
+/// comments; a trailing `;` is dropped.
+fn conf_lines(text: &str) -> Vec<RawSetting> {
+    let mut out = Vec::new();
+    let mut sections: Vec<String> = Vec::new();
+    let mut ini_section = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let line = raw.trim();
+        if line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with(';')
+            || line.starts_with("//")
+        {
             continue;
         }
         if line.starts_with('[') && line.ends_with(']') {
-            section = line.trim_matches(['[', ']']).trim().to_string();
+            ini_section = line.trim_matches(['[', ']']).trim().to_string();
             continue;
         }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let split = line
-            .find(['=', ':'])
-            .map(|at| (&line[..at], &line[at + 1..]))
-            .or_else(|| line.split_once(char::is_whitespace));
-        let Some((key, value)) = split else { continue };
-        let key = key.trim();
-        let value = value.trim().trim_matches(['"', '\'']);
-        if key.is_empty() || key.contains(char::is_whitespace) {
+        if line == "}" || line == "};" {
+            sections.pop();
             continue;
         }
-        let key = if section.is_empty() {
-            key.to_string()
-        } else {
-            format!("{section}.{key}")
-        };
-        out.push(RawSetting {
-            key,
-            value: value.to_string(),
-            line: i as u32 + 1,
-        });
+        if let Some(block) = line.strip_suffix('{') {
+            sections.push(block.trim().replace(char::is_whitespace, "."));
+            continue;
+        }
+        let line = line.trim_end_matches(';').trim_end();
+        let key_end = line
+            .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
+            .unwrap_or(line.len());
+        let key = &line[..key_end];
+        let rest = line[key_end..].trim_start();
+        let value = rest.strip_prefix(['=', ':']).unwrap_or(rest);
+        if key.is_empty() || (value.is_empty() && key_end == line.len()) {
+            continue;
+        }
+        let value = strip_quotes(cut_inline_comment(value));
+        let mut prefix = ini_section.clone();
+        for s in &sections {
+            prefix = join(&prefix, s);
+        }
+        push(&mut out, &join(&prefix, key), value, line_no);
     }
     out
+}
+
+/// Lines of free text that hold a Redis URL and are not comments.
+fn url_lines(text: &str) -> Vec<RawSetting> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            !(t.starts_with('#')
+                || t.starts_with("//")
+                || t.starts_with("--")
+                || t.starts_with(';')
+                || t.starts_with("<!--")
+                || t.starts_with('*'))
+        })
+        .filter(|(_, l)| !crate::settings::find_urls(l).is_empty())
+        .map(|(i, l)| RawSetting {
+            key: String::new(),
+            value: l.trim().to_string(),
+            line: i as u32 + 1,
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn pairs(read: &Settings) -> Vec<(&str, &str, u32)> {
+        read.settings
+            .iter()
+            .map(|s| (s.key.as_str(), s.value.as_str(), s.line))
+            .collect()
+    }
+
     #[test]
     fn nested_yaml_becomes_dotted_keys() {
-        let s = settings_from_text("app.yaml", "cache:\n  redis:\n    host: r\n    port: 6379\n").unwrap();
-        assert_eq!(s[0], RawSetting { key: "cache.redis.host".into(), value: "r".into(), line: 3 });
+        let s = settings_from_text(
+            "app.yaml",
+            "cache:\n  redis:\n    host: r\n    port: 6379\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s[0],
+            RawSetting {
+                key: "cache.redis.host".into(),
+                value: "r".into(),
+                line: 3
+            }
+        );
         assert_eq!(s[1].key, "cache.redis.port");
     }
 
     #[test]
-    fn env_lines_skip_comments() {
-        let s = settings_from_text(".env", "# REDIS_HOST=old\nREDIS_HOST=new\nexport REDIS_PORT=\"6380\"\n").unwrap();
-        assert_eq!(s.len(), 2);
-        assert_eq!((s[0].value.as_str(), s[0].line), ("new", 2));
-        assert_eq!(s[1].value, "6380");
+    fn yaml_lists_of_maps_are_indexed_and_comments_skipped() {
+        let text = "redis:\n  # host: old\n  sentinels:\n    - host: s1\n      port: 26379\n    - host: s2\n      port: 26380\n  hosts: [a, b]\n";
+        let read = read_settings("config/x.yml", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("redis.sentinels.0.host", "s1", 4),
+                ("redis.sentinels.0.port", "26379", 5),
+                ("redis.sentinels.1.host", "s2", 6),
+                ("redis.sentinels.1.port", "26380", 7),
+                ("redis.hosts", "a", 8),
+                ("redis.hosts", "b", 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn tls_option_object_means_tls_on() {
+        let read = read_settings(
+            "default.json",
+            "{\n  \"redis\": {\n    \"host\": \"r\",\n    \"tls\": {}\n  }\n}\n",
+        );
+        assert_eq!(
+            pairs(&read),
+            [("redis.host", "r", 3), ("redis.tls", "true", 4)]
+        );
+        let read = read_settings("c.yml", "redis:\n  tls:\n    servername: r\n");
+        assert!(pairs(&read).contains(&("redis.tls", "true", 3)));
+    }
+
+    #[test]
+    fn json_that_yaml_rejects_is_read_with_lines() {
+        let text = "{\n\t\"a\": \"x\\/y\",\n\t\"redis\": {\n\t\t\"url\": \"redis://r:1\"\n\t}\n}\n";
+        let read = read_settings("config/app.json", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert!(
+            pairs(&read).contains(&("redis.url", "redis://r:1", 4)),
+            "{:?}",
+            pairs(&read)
+        );
+    }
+
+    #[test]
+    fn broken_json_is_an_error_with_position() {
+        let read = read_settings("config/app.json", "{\n  \"a\": 1,\n  \"b\" 2\n}\n");
+        assert_eq!(read.errors.len(), 1);
+        assert_eq!(read.errors[0].line, 3);
+        assert!(read.settings.is_empty());
+    }
+
+    #[test]
+    fn toml_tables_and_arrays_of_tables_with_lines() {
+        let text = "title = \"x\"\n# [old]\n[cache.redis]\nhost = \"r\"\nport = 6380\ntls = true\n\n[[redis.nodes]]\nhost = \"n1\"\n[[redis.nodes]]\nhost = \"n2\"\n";
+        let read = read_settings("app.toml", text);
+        assert!(read.errors.is_empty());
+        assert_eq!(
+            pairs(&read),
+            [
+                ("title", "x", 1),
+                ("cache.redis.host", "r", 4),
+                ("cache.redis.port", "6380", 5),
+                ("cache.redis.tls", "true", 6),
+                ("redis.nodes.0.host", "n1", 9),
+                ("redis.nodes.1.host", "n2", 11),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_toml_is_an_error_without_the_input() {
+        let read = read_settings("app.toml", "a = 1\npassword = \"hunter2\nb = 2\n");
+        assert_eq!(read.errors.len(), 1);
+        let e = &read.errors[0];
+        assert_eq!(e.line, 2, "{e:?}");
+        assert!(!e.message.contains("hunter2"), "{e:?}");
+        assert_eq!(format_of("app.toml").parse_code(), "toml-parse");
+    }
+
+    #[test]
+    fn dotenv_quotes_export_and_comments() {
+        let text = "# REDIS_HOST=old\nREDIS_HOST=new # the new one\nexport REDIS_PORT=\"6380\"\nA='x # not a comment'\nB=\"line1\nline2\"\nC=a#b\n  D: e\nPASSTHROUGH\nE=\n";
+        let read = read_settings(".env", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("REDIS_HOST", "new", 2),
+                ("REDIS_PORT", "6380", 3),
+                ("A", "x # not a comment", 4),
+                ("B", "line1\nline2", 5),
+                ("C", "a#b", 7),
+                ("D", "e", 8),
+                ("E", "", 10),
+            ]
+        );
+    }
+
+    #[test]
+    fn dotenv_bad_lines_are_errors_and_the_rest_is_read() {
+        let text = "GOOD=1\nthis is not a setting\nBAD KEY=2\nQ=\"unclosed hunter2\n";
+        let read = read_settings("app/docker-compose.env", text);
+        assert_eq!(pairs(&read), [("GOOD", "1", 1)]);
+        let lines: Vec<u32> = read.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert!(read.errors.iter().all(|e| !e.message.contains("hunter2")));
+        // the old API keeps the good lines
+        assert_eq!(settings_from_text(".env", text).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn properties_separators_and_continuations() {
+        let text = "# spring.redis.host=old\n! also a comment\nspring.data.redis.host=cache\nspring.data.redis.port: 6379\nspring.data.redis.ssl.enabled true\nlong=a,\\\n  b\nkey\\:with\\=escapes = v\n";
+        let read = read_settings("application.properties", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("spring.data.redis.host", "cache", 3),
+                ("spring.data.redis.port", "6379", 4),
+                ("spring.data.redis.ssl.enabled", "true", 5),
+                ("long", "a,b", 6),
+                ("key:with=escapes", "v", 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn ini_sections_and_semicolon_comments() {
+        let text = "[remote_cache]\n;connstr = addr=127.0.0.1:6379\ntype = redis ; inline\nconnstr = \"addr=r:6379,ssl=true\"\n[live]\n# ha_engine = redis\nha_engine_address = r2:6379\n[broken\n";
+        let read = read_settings("grafana.ini", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("remote_cache.type", "redis", 3),
+                ("remote_cache.connstr", "addr=r:6379,ssl=true", 4),
+                ("live.ha_engine_address", "r2:6379", 7),
+            ]
+        );
+        assert_eq!(read.errors.len(), 1);
+        assert_eq!(read.errors[0].line, 8);
+    }
+
+    #[test]
+    fn conf_key_value_styles() {
+        let text = "# port 6379\nport 0\ntls-port 6380\nreplicaof redis-primary 6379\nmaxmemory=100mb\n[cache]\nredis_url = redis://r:1\nupstream redis {\n  server r3:6379;\n}\n";
+        let read = read_settings("redis.conf", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("port", "0", 2),
+                ("tls-port", "6380", 3),
+                ("replicaof", "redis-primary 6379", 4),
+                ("maxmemory", "100mb", 5),
+                ("cache.redis_url", "redis://r:1", 7),
+                ("cache.upstream.redis.server", "r3:6379", 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_finds_urls_on_uncommented_lines() {
+        let text = "# CACHE = 'redis://old:6379'\nCACHES = {'default': {'LOCATION': 'redis://cache:6379/1'}}\n";
+        let read = read_settings("settings.py", text);
+        assert_eq!(read.settings.len(), 1);
+        assert_eq!(read.settings[0].line, 2);
     }
 
     #[test]
     fn broken_yaml_is_an_error_with_line() {
         let err = settings_from_text("app.yml", "a: 1\nb: [\n").unwrap_err();
         assert!(err.line >= 2);
+    }
+
+    #[test]
+    fn formats_by_name() {
+        assert_eq!(format_of("x/.env.production"), Format::Dotenv);
+        assert_eq!(format_of("docker-compose.env"), Format::Dotenv);
+        assert_eq!(format_of("a/b/sentinel.conf"), Format::Conf);
+        assert_eq!(format_of("setup.cfg"), Format::Conf);
+        assert_eq!(format_of("Pipfile"), Format::Text);
     }
 }

@@ -1,0 +1,669 @@
+//! Framework spellings of Redis settings, as data. Which files are config
+//! files ([`FILES`]) and what framework-specific keys mean ([`KEYS`]): adding
+//! a spelling is one line in a table. The generic logic in `settings.rs`
+//! (host + port + TLS flag paired by prefix, URLs anywhere) does the rest.
+
+use crate::config::RawSetting;
+use crate::settings::normalize_key;
+
+/// Keys whose value, when it is an options object rather than a flag, turns
+/// TLS on: ioredis `tls: {}`, `ssl: {rejectUnauthorized: false}`.
+pub const TLS_OPTION_OBJECTS: &[&str] = &["tls", "ssl"];
+
+/// How a config file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Every key is a Redis client setting (the file name says Redis):
+    /// read as if under a `redis.` key.
+    Redis,
+    /// Keys are read as written; the file counts even if no key says Redis.
+    Settings,
+    /// Only Redis URLs on uncommented lines count (code, e.g. `settings.py`).
+    UrlsOnly,
+}
+
+/// A file that is a config file by its name.
+#[derive(Clone, Copy, Debug)]
+pub struct ConfigFile {
+    pub framework: &'static str,
+    /// A glob over the end of the path: `*` within one part, `**/` any folders.
+    pub path: &'static str,
+    pub reading: Reading,
+}
+
+const fn file(framework: &'static str, path: &'static str, reading: Reading) -> ConfigFile {
+    ConfigFile {
+        framework,
+        path,
+        reading,
+    }
+}
+
+/// Files that are config files by name, first match wins. Other YAML, JSON
+/// and TOML files count only when a key says Redis or a value is a Redis URL.
+pub const FILES: &[ConfigFile] = &[
+    file("Rails", "config/cable.yml", Reading::Settings),
+    file("Rails / GitLab", "config/redis*.yml", Reading::Redis),
+    file("Rails / GitLab", "config/redis*.yaml", Reading::Redis),
+    file("GitLab", "config/resque.yml", Reading::Redis),
+    file("Sidekiq", "config/sidekiq.yml", Reading::Settings),
+    file("Spring Boot", "application*.yml", Reading::Settings),
+    file("Spring Boot", "application*.yaml", Reading::Settings),
+    file("Spring Boot", "application*.properties", Reading::Settings),
+    file("Spring Boot", "bootstrap*.yml", Reading::Settings),
+    file("Django / Celery", "settings*.py", Reading::UrlsOnly),
+    file("Django / Celery", "**/settings/*.py", Reading::UrlsOnly),
+    file("Celery", "celeryconfig.py", Reading::UrlsOnly),
+    file("Sentry", "sentry.conf.py", Reading::UrlsOnly),
+    file(
+        "Sentry / Relay / Symbolicator",
+        "config.yml",
+        Reading::Settings,
+    ),
+    file("Node (config)", "config/*.json", Reading::Settings),
+    file("Node (config)", "config/*.yml", Reading::Settings),
+    file("Node (config)", "config/*.yaml", Reading::Settings),
+    file("Node (config)", "config/*.toml", Reading::Settings),
+    file("redis.conf / sentinel.conf", "*.conf", Reading::Settings),
+    file("dotenv / Laravel", ".env", Reading::Settings),
+    file("dotenv / Laravel", ".env.*", Reading::Settings),
+    file("dotenv", "*.env", Reading::Settings),
+    file("Java", "*.properties", Reading::Settings),
+    file("INI", "*.ini", Reading::Settings),
+    file("INI", "*.cfg", Reading::Settings),
+    file("TOML", "*.toml", Reading::Settings),
+];
+
+/// Files never read as config: build manifests and lock files (their
+/// dependency names, such as `redis = "5.0.1"`, are not settings), docs,
+/// templates and examples of settings that are not in use.
+pub const NOT_CONFIG: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "pyproject.toml",
+    "poetry.lock",
+    "Pipfile",
+    "Pipfile.lock",
+    "uv.lock",
+    "package.json",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "composer.json",
+    "composer.lock",
+    "Gemfile",
+    "Gemfile.lock",
+    "go.mod",
+    "go.sum",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "requirements*.txt",
+    "tsconfig*.json",
+    "*.lock",
+    "*.md",
+    "*.rst",
+    "*.adoc",
+    "README*",
+    "LICENSE*",
+    "CHANGELOG*",
+    "Dockerfile*",
+    "*.example",
+    "*.sample",
+    "*.template",
+    "*.tmpl",
+    "*.dist",
+    "*.orig",
+    "*.bak",
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+];
+
+/// What a framework key means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// A Redis client setting: read as if under a `redis.` key, so it says
+    /// Redis and pairs with its siblings.
+    Redis,
+    /// Another spelling of a role at the same prefix: node-redis
+    /// `socket.host` is `host`.
+    Role(&'static str),
+    /// A scheme setting: TLS when the value is one of these (Laravel
+    /// `REDIS_SCHEME=tls`).
+    TlsWhen(&'static [&'static str]),
+    /// `k=v,k=v` options (Grafana `connstr`): each becomes a setting under
+    /// the key's prefix, as a Redis setting.
+    Options,
+    /// A URL scheme Redis clients accept under another name: the value's
+    /// `from://` is read as `to://` (django-environ `rediscache://`).
+    Scheme {
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+/// One framework spelling of a key.
+#[derive(Clone, Copy, Debug)]
+pub struct Spelling {
+    pub framework: &'static str,
+    /// The key, normalized (`settings::normalize_key`): `*` is one part,
+    /// `**` any number of parts.
+    pub key: &'static str,
+    pub meaning: Meaning,
+    /// Only when another key has this word in its value, e.g. Rails
+    /// `adapter: redis`, Grafana `remote_cache.type = redis`. The key is
+    /// normalized and relative to the part of the key before the pattern's
+    /// literal tail (`production` for `production.url` and `**.url`).
+    pub when: Option<(&'static str, &'static str)>,
+}
+
+const fn key(framework: &'static str, key: &'static str, meaning: Meaning) -> Spelling {
+    Spelling {
+        framework,
+        key,
+        meaning,
+        when: None,
+    }
+}
+
+const fn key_when(
+    framework: &'static str,
+    key: &'static str,
+    meaning: Meaning,
+    sibling: &'static str,
+    value: &'static str,
+) -> Spelling {
+    Spelling {
+        framework,
+        key,
+        meaning,
+        when: Some((sibling, value)),
+    }
+}
+
+/// Framework key spellings, first match wins. Spellings that the generic
+/// rules already read (Spring Boot `spring.data.redis.{host,port,ssl.enabled}`,
+/// `REDIS_HOST` + `REDIS_PORT` + `REDIS_TLS`, URLs under any key) are listed
+/// too, so this table is the reference of what is known.
+pub const KEYS: &[Spelling] = &[
+    key("Spring Boot 2", "**.spring.redis.**", Meaning::Redis),
+    key("Spring Boot 3", "**.spring.data.redis.**", Meaning::Redis),
+    key_when(
+        "Rails Action Cable",
+        "**.url",
+        Meaning::Redis,
+        "adapter",
+        "redis",
+    ),
+    key("Sidekiq", "**.redis.url", Meaning::Redis),
+    key(
+        "Celery",
+        "**.broker.url",
+        Meaning::Scheme {
+            from: "sentinel",
+            to: "redis+sentinel",
+        },
+    ),
+    key(
+        "Celery",
+        "**.result.backend",
+        Meaning::Scheme {
+            from: "sentinel",
+            to: "redis+sentinel",
+        },
+    ),
+    key(
+        "django-environ",
+        "**.cache.url",
+        Meaning::Scheme {
+            from: "rediscache",
+            to: "redis",
+        },
+    ),
+    key_when(
+        "django-redis",
+        "**.caches.*.location",
+        Meaning::Redis,
+        "backend",
+        "redis",
+    ),
+    key(
+        "Laravel",
+        "**.redis.scheme",
+        Meaning::TlsWhen(&["tls", "rediss"]),
+    ),
+    key(
+        "Laravel",
+        "**.redis.*.scheme",
+        Meaning::TlsWhen(&["tls", "rediss"]),
+    ),
+    key("node-redis", "**.socket.host", Meaning::Role("host")),
+    key("node-redis", "**.socket.port", Meaning::Role("port")),
+    key("node-redis", "**.socket.tls", Meaning::Role("tls")),
+    key("ioredis", "**.redis.options.tls", Meaning::Role("tls")),
+    key("Sentry", "**.redis.clusters.**", Meaning::Redis),
+    key("Relay", "**.processing.redis", Meaning::Redis),
+    key_when(
+        "Grafana",
+        "**.remote.cache.connstr",
+        Meaning::Options,
+        "remote.cache.type",
+        "redis",
+    ),
+    key_when(
+        "Grafana Live",
+        "**.live.ha.engine.address",
+        Meaning::Redis,
+        "live.ha.engine",
+        "redis",
+    ),
+];
+
+/// Whether a path's end matches a glob of [`FILES`] / [`NOT_CONFIG`].
+pub fn path_matches(path: &str, glob: &str) -> bool {
+    let (any_depth, glob) = match glob.strip_prefix("**/") {
+        Some(rest) => (true, rest),
+        None => (false, glob),
+    };
+    let want: Vec<&str> = glob.split('/').collect();
+    let have: Vec<&str> = path.split('/').collect();
+    if have.len() < want.len() {
+        return false;
+    }
+    let tail = &have[have.len() - want.len()..];
+    let _ = any_depth; // a glob always matches the end of the path
+    tail.iter().zip(&want).all(|(h, w)| wildcard(h, w))
+}
+
+/// `*` matches any run of characters within one name.
+fn wildcard(text: &str, pattern: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return text == pattern;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// How a file is read when it is a config file by name.
+pub fn config_file(path: &str) -> Option<&'static ConfigFile> {
+    FILES.iter().find(|f| path_matches(path, f.path))
+}
+
+/// A file that is never a config file.
+pub fn is_not_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    NOT_CONFIG.iter().any(|glob| wildcard(name, glob))
+}
+
+/// Matches a normalized key against a pattern; returns the part of the key
+/// before the pattern's literal tail (the prefix) on a match.
+fn match_key<'k>(key: &'k str, pattern: &str) -> Option<&'k str> {
+    let k: Vec<&str> = if key.is_empty() {
+        Vec::new()
+    } else {
+        key.split('.').collect()
+    };
+    let p: Vec<&str> = pattern.split('.').collect();
+    fn go(k: &[&str], p: &[&str]) -> bool {
+        match p.split_first() {
+            None => k.is_empty(),
+            Some((&"**", rest)) => (0..=k.len()).any(|i| go(&k[i..], rest)),
+            Some((head, rest)) => {
+                !k.is_empty() && (*head == "*" || k[0] == *head) && go(&k[1..], rest)
+            }
+        }
+    }
+    if !go(&k, &p) {
+        return None;
+    }
+    // The literal tail: the pattern parts after the last wildcard.
+    let tail = p.iter().rev().take_while(|s| !s.contains('*')).count();
+    let prefix_parts = k.len().saturating_sub(tail);
+    let prefix_len = k[..prefix_parts].iter().map(|s| s.len() + 1).sum::<usize>();
+    Some(key[..prefix_len.min(key.len())].trim_end_matches('.'))
+}
+
+/// A setting after framework spellings are applied: the key that the
+/// generic rules read, and the key as written (for the evidence).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Read {
+    /// Normalized key the generic rules pair on.
+    pub key: String,
+    /// The key as written in the file.
+    pub written: String,
+    pub value: String,
+    pub line: u32,
+}
+
+/// Applies [`KEYS`] (and the file's [`Reading`]) to a file's settings.
+pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
+    let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
+    let sibling_is = |prefix: &str, sibling: &str, value: &str| {
+        let want = if prefix.is_empty() {
+            sibling.to_string()
+        } else {
+            format!("{prefix}.{sibling}")
+        };
+        norms.iter().zip(settings).any(|(n, s)| {
+            *n == want && normalize_key(&s.value).split('.').any(|part| part == value)
+        })
+    };
+    let mut out = Vec::new();
+    for (s, norm) in settings.iter().zip(&norms) {
+        let base = match reading {
+            Reading::Redis => format!("redis.{norm}").trim_end_matches('.').to_string(),
+            _ => norm.clone(),
+        };
+        let mut read = Read {
+            key: base.clone(),
+            written: s.key.clone(),
+            value: s.value.clone(),
+            line: s.line,
+        };
+        let spelling = KEYS.iter().find_map(|sp| {
+            let prefix = match_key(&base, sp.key)?;
+            match sp.when {
+                Some((sibling, value)) if !sibling_is(prefix, sibling, value) => None,
+                _ => Some((sp, prefix.to_string())),
+            }
+        });
+        match spelling {
+            None => out.push(read),
+            Some((sp, prefix)) => match sp.meaning {
+                Meaning::Redis => {
+                    if !crate::settings::says_redis(&base) {
+                        read.key = format!("redis.{base}");
+                    }
+                    out.push(read);
+                }
+                Meaning::Role(role) => {
+                    read.key = join(&prefix, role);
+                    out.push(read);
+                }
+                Meaning::TlsWhen(values) => {
+                    let on = values
+                        .iter()
+                        .any(|v| s.value.trim().eq_ignore_ascii_case(v));
+                    let parent = base.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+                    read.key = join(parent, "tls");
+                    read.value = on.to_string();
+                    out.push(read);
+                }
+                Meaning::Scheme { from, to } => {
+                    let from_scheme = format!("{from}://");
+                    if s.value.to_ascii_lowercase().contains(&from_scheme) {
+                        read.value =
+                            replace_ignore_case(&s.value, &from_scheme, &format!("{to}://"));
+                    }
+                    out.push(read);
+                }
+                Meaning::Options => {
+                    let _ = prefix;
+                    let under = join("redis", &base);
+                    for option in s.value.split(',') {
+                        if let Some((k, v)) = option.split_once('=') {
+                            out.push(Read {
+                                key: join(&under, &normalize_key(k)),
+                                written: format!("{} {}", s.key, k.trim()),
+                                value: v.trim().to_string(),
+                                line: s.line,
+                            });
+                        }
+                    }
+                }
+            },
+        }
+    }
+    out
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in lower.match_indices(from) {
+        out.push_str(&text[last..at]);
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(pairs: &[(&str, &str)]) -> Vec<RawSetting> {
+        pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| RawSetting {
+                key: k.to_string(),
+                value: v.to_string(),
+                line: i as u32 + 1,
+            })
+            .collect()
+    }
+
+    fn keys(reading: Reading, pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        apply(reading, &raw(pairs))
+            .into_iter()
+            .map(|r| (r.key, r.value))
+            .collect()
+    }
+
+    fn kv(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn config_files_by_name() {
+        let reading = |p: &str| config_file(p).map(|f| f.reading);
+        assert_eq!(reading("app/config/cable.yml"), Some(Reading::Settings));
+        assert_eq!(
+            reading("gitlab/config/redis.cache.yml"),
+            Some(Reading::Redis)
+        );
+        assert_eq!(reading("config/resque.yml"), Some(Reading::Redis));
+        assert_eq!(
+            reading("svc/src/main/resources/application-prod.yml"),
+            Some(Reading::Settings)
+        );
+        assert_eq!(reading("proj/settings.py"), Some(Reading::UrlsOnly));
+        assert_eq!(
+            reading("proj/settings/production.py"),
+            Some(Reading::UrlsOnly)
+        );
+        assert_eq!(reading("api/.env.production"), Some(Reading::Settings));
+        assert_eq!(reading("redis/sentinel.conf"), Some(Reading::Settings));
+        assert_eq!(reading("data/values.yml"), None);
+        assert_eq!(reading("src/app.py"), None);
+        assert!(is_not_config("svc/package.json"));
+        assert!(is_not_config("svc/.env.example"));
+        assert!(is_not_config("paperless.conf.example"));
+        assert!(is_not_config("Cargo.toml"));
+        assert!(!is_not_config("svc/config/default.json"));
+    }
+
+    #[test]
+    fn gitlab_redis_files_say_redis() {
+        assert_eq!(
+            keys(Reading::Redis, &[("production.url", "redis://r:6379")]),
+            [kv("redis.production.url", "redis://r:6379")]
+        );
+    }
+
+    #[test]
+    fn rails_cable_only_with_the_redis_adapter() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("production.adapter", "redis"),
+                    ("production.url", "r:6379")
+                ]
+            )[1],
+            kv("redis.production.url", "r:6379")
+        );
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("production.adapter", "postgresql"),
+                    ("production.url", "r:6379")
+                ]
+            )[1],
+            kv("production.url", "r:6379")
+        );
+    }
+
+    #[test]
+    fn laravel_scheme_is_a_tls_flag() {
+        assert_eq!(
+            keys(Reading::Settings, &[("REDIS_SCHEME", "tls")]),
+            [kv("redis.tls", "true")]
+        );
+        assert_eq!(
+            keys(Reading::Settings, &[("REDIS_SCHEME", "tcp")]),
+            [kv("redis.tls", "false")]
+        );
+    }
+
+    #[test]
+    fn node_redis_socket_options() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[("redis.socket.host", "r"), ("redis.socket.tls", "true")]
+            ),
+            [kv("redis.host", "r"), kv("redis.tls", "true")]
+        );
+    }
+
+    #[test]
+    fn celery_sentinel_and_django_environ_schemes() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[(
+                    "CELERY_BROKER_URL",
+                    "sentinel://s1:26379;sentinel://s2:26379"
+                )]
+            ),
+            [kv(
+                "celery.broker.url",
+                "redis+sentinel://s1:26379;redis+sentinel://s2:26379"
+            )]
+        );
+        assert_eq!(
+            keys(Reading::Settings, &[("CACHE_URL", "rediscache://c:6379/1")]),
+            [kv("cache.url", "redis://c:6379/1")]
+        );
+    }
+
+    #[test]
+    fn django_caches_location() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("CACHES.default.BACKEND", "django_redis.cache.RedisCache"),
+                    ("CACHES.default.LOCATION", "c:6379")
+                ]
+            )[1],
+            kv("redis.caches.default.location", "c:6379")
+        );
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    (
+                        "CACHES.default.BACKEND",
+                        "django.core.cache.backends.memcached.PyMemcacheCache"
+                    ),
+                    ("CACHES.default.LOCATION", "c:11211")
+                ]
+            )[1],
+            kv("caches.default.location", "c:11211")
+        );
+    }
+
+    #[test]
+    fn grafana_connstr_only_for_redis() {
+        let read = keys(
+            Reading::Settings,
+            &[
+                ("remote_cache.type", "redis"),
+                (
+                    "remote_cache.connstr",
+                    "addr=r:6379,pool_size=100,db=0,ssl=true",
+                ),
+            ],
+        );
+        assert!(
+            read.contains(&kv("redis.remote.cache.connstr.addr", "r:6379")),
+            "{read:?}"
+        );
+        assert!(read.contains(&kv("redis.remote.cache.connstr.ssl", "true")));
+        let read = keys(
+            Reading::Settings,
+            &[
+                ("remote_cache.type", "memcached"),
+                ("remote_cache.connstr", "m:11211"),
+            ],
+        );
+        assert_eq!(read[1], kv("remote.cache.connstr", "m:11211"));
+    }
+
+    #[test]
+    fn sentry_clusters_and_relay() {
+        assert_eq!(
+            keys(Reading::Settings, &[("processing.redis", "redis://r:6379")]),
+            [kv("processing.redis", "redis://r:6379")]
+        );
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[("redis.clusters.default.hosts.0.host", "r")]
+            ),
+            [kv("redis.clusters.default.hosts.0.host", "r")]
+        );
+    }
+
+    #[test]
+    fn key_patterns() {
+        assert_eq!(
+            match_key("a.spring.redis.host", "**.spring.redis.**"),
+            Some("a.spring.redis.host")
+        );
+        assert_eq!(match_key("spring.data.host", "**.spring.redis.**"), None);
+        assert_eq!(match_key("x.socket.host", "**.socket.host"), Some("x"));
+        assert_eq!(
+            match_key("caches.default.location", "**.caches.*.location"),
+            Some("caches.default")
+        );
+        assert_eq!(match_key("caches.location", "**.caches.*.location"), None);
+    }
+}
