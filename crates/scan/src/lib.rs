@@ -2,6 +2,7 @@
 //! reads files and the live crate fetches objects; these only parse.
 
 pub mod config;
+pub mod frameworks;
 pub mod settings;
 pub mod yaml;
 
