@@ -109,7 +109,7 @@ pub fn read_format(format: Format, text: &str) -> Settings {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Settings::default();
     match format {
-        Format::Yaml => match yaml::parse(text, 1) {
+        Format::Yaml => match parse_yaml(text) {
             Ok(docs) => {
                 for doc in &docs {
                     flatten("", &doc.root, &mut out.settings);
@@ -142,6 +142,40 @@ pub fn settings_from_text(file_name: &str, text: &str) -> Result<Vec<RawSetting>
         (Some(err), true) => Err(err),
         _ => Ok(read.settings),
     }
+}
+
+/// Parses YAML as docker compose and kubectl (go-yaml) do: a flow
+/// collection closed on its own line at the parent key's indentation
+/// (`command: [` … `]` with `]` under `command`) is accepted there but not
+/// by the YAML 1.2 parser; such closing lines are indented like the line
+/// before them and the text parsed again. Lines keep their numbers.
+pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document>, yaml::YamlError> {
+    let first = match yaml::parse(text, 1) {
+        Ok(docs) => return Ok(docs),
+        Err(e) => e,
+    };
+    let mut fixed = String::with_capacity(text.len() + 64);
+    let mut prev_indent = 0;
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let closer = trimmed.trim_end().trim_end_matches(',');
+        if matches!(closer, "]" | "}") && indent <= prev_indent && prev_indent > 0 {
+            fixed.push_str(&" ".repeat(prev_indent + 1));
+            fixed.push_str(trimmed);
+            changed = true;
+            continue;
+        }
+        if !trimmed.trim().is_empty() {
+            prev_indent = indent;
+        }
+        fixed.push_str(line);
+    }
+    if !changed {
+        return Err(first);
+    }
+    yaml::parse(&fixed, 1).map_err(|_| first)
 }
 
 /// 1-based (line, col) of a byte offset.
@@ -214,7 +248,7 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
 /// JSON is read as YAML (for positions); JSON that YAML rejects (`\/`
 /// escapes, tabs) is read with serde_json and lines are found by key.
 fn read_json(text: &str, out: &mut Settings) {
-    if let Ok(docs) = yaml::parse(text, 1) {
+    if let Ok(docs) = parse_yaml(text) {
         for doc in &docs {
             flatten("", &doc.root, &mut out.settings);
         }
@@ -839,6 +873,21 @@ mod tests {
         let read = read_settings("settings.py", text);
         assert_eq!(read.settings.len(), 1);
         assert_eq!(read.settings[0].line, 2);
+    }
+
+    #[test]
+    fn flow_closers_at_the_key_indentation_are_accepted() {
+        let text = "svc:\n  command: [\n    \"start\",\n    \"--redis-url=redis://r:1\"\n  ]\n  other: 1\n";
+        let read = read_settings("x.yml", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("svc.command", "start", 3),
+                ("svc.command", "--redis-url=redis://r:1", 4),
+                ("svc.other", "1", 6)
+            ]
+        );
     }
 
     #[test]

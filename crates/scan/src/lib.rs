@@ -1,8 +1,11 @@
 //! Pure scanners: bytes in, facts and diagnostics out. No IO here: the CLI
 //! reads files and the live crate fetches objects; these only parse.
 
+pub mod compose;
 pub mod config;
 pub mod frameworks;
+pub mod interpolate;
+pub mod projects;
 pub mod settings;
 pub mod yaml;
 

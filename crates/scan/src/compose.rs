@@ -1,0 +1,1575 @@
+//! docker-compose projects (the Compose Specification and Swarm stack files):
+//! every service becomes a workload, services running a Redis-compatible
+//! image become Redis servers, and what each service is told about Redis
+//! (`environment`, `env_file`, the project `.env`, `command`, mounted config
+//! files) becomes references with the line where the value really is.
+//!
+//! One compose project is one scope: its base file, the overlays and the
+//! override file merged into it. Service names resolve within it only.
+
+use crate::config::{self, Format};
+use crate::frameworks::{self, Reading};
+use crate::interpolate::{interpolate, Interpolated, Var, Vars};
+use crate::projects::{dir_of, join_path, Tree};
+use crate::settings::{self, find_endpoints, Found, KeyValue};
+use crate::yaml::{Node, Value};
+use crate::{is_redis_image, Scanned};
+use fallout_core::{
+    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, RedisServer, Reference,
+    Scope, Strength, Workload,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// File names docker compose picks up by itself, in its order of preference.
+const BASE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// Override files merged into the base of the same folder.
+const OVERRIDE_NAMES: &[&str] = &[
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A compose file by its name: `compose.yaml`, `compose.*.yaml`,
+/// `docker-compose*.yml`, `docker-stack*.yml` (`.yml` or `.yaml`).
+pub fn is_compose_name(path: &str) -> bool {
+    let name = base_name(path).to_ascii_lowercase();
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    stem == "compose"
+        || stem.starts_with("compose.")
+        || stem.starts_with("docker-compose")
+        || stem.starts_with("docker-stack")
+}
+
+/// A YAML document that is a compose file whatever its name: a top-level
+/// `services:` map whose entries have `image` or `build`.
+pub fn looks_like_compose(root: &Node) -> bool {
+    let Some(services) = root.get("services") else {
+        return false;
+    };
+    services
+        .entries()
+        .any(|(_, s)| s.get("image").is_some() || s.get("build").is_some())
+}
+
+/// A parsed compose file.
+struct ComposeFile<'a> {
+    path: &'a str,
+    root: Node,
+}
+
+/// Scans every compose project among `files`. Returns what it found and the
+/// paths of the files it read (compose files, `.env`, `env_file`s, mounted
+/// files), which are not scanned again as application config.
+pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
+    let mut out = Scanned::default();
+    let mut claimed = BTreeSet::new();
+    let mut composes = Vec::new();
+    for file in tree.files() {
+        let path = file.path.as_str();
+        let lower = path.to_ascii_lowercase();
+        let yaml_ext = lower.ends_with(".yml") || lower.ends_with(".yaml");
+        if !yaml_ext {
+            continue;
+        }
+        let by_name = is_compose_name(path);
+        if !by_name && !file.text.contains("services:") {
+            continue;
+        }
+        match config::parse_yaml(&file.text) {
+            Ok(docs) => {
+                let Some(doc) = docs.into_iter().next() else {
+                    continue;
+                };
+                if by_name && doc.root.get("services").is_some() || looks_like_compose(&doc.root) {
+                    claimed.insert(path.to_string());
+                    composes.push(ComposeFile {
+                        path,
+                        root: doc.root,
+                    });
+                }
+            }
+            Err(e) if by_name => {
+                claimed.insert(path.to_string());
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        "yaml-parse",
+                        format!("{}; fix the YAML syntax: the services of this compose file were not read", e.message),
+                    )
+                    .at(path, Some(e.line), Some(e.col)),
+                );
+            }
+            // Not a compose file by name and not YAML: left to the config scanner.
+            Err(_) => {}
+        }
+    }
+    for project in group_projects(&composes) {
+        let mut scanner = ProjectScan::new(tree, &project, &mut out, &mut claimed);
+        scanner.run();
+    }
+    (out, claimed)
+}
+
+/// A compose project: the base file first, then files merged into it.
+struct Project<'f, 'a> {
+    files: Vec<&'f ComposeFile<'a>>,
+}
+
+impl Project<'_, '_> {
+    fn base(&self) -> &str {
+        self.files[0].path
+    }
+}
+
+fn service_names<'n>(file: &'n ComposeFile<'_>) -> impl Iterator<Item = &'n str> {
+    file.root
+        .get("services")
+        .into_iter()
+        .flat_map(|s| s.entries().map(|(k, _)| k))
+}
+
+/// A file that only patches services of a base (a service with no
+/// `image`, `build` or `extends` that the base defines): an overlay meant
+/// for `docker compose -f base -f overlay`.
+fn patches(file: &ComposeFile<'_>, base: &ComposeFile<'_>) -> bool {
+    let base_services: BTreeSet<&str> = service_names(base).collect();
+    file.root.get("services").is_some_and(|services| {
+        services.entries().any(|(name, s)| {
+            base_services.contains(name)
+                && s.get("image").is_none()
+                && s.get("build").is_none()
+                && s.get("extends").is_none()
+        })
+    })
+}
+
+fn group_projects<'f, 'a>(composes: &'f [ComposeFile<'a>]) -> Vec<Project<'f, 'a>> {
+    let mut by_dir: BTreeMap<&str, Vec<&'f ComposeFile<'a>>> = BTreeMap::new();
+    for c in composes {
+        by_dir.entry(dir_of(c.path)).or_default().push(c);
+    }
+    let mut projects = Vec::new();
+    for (_, mut files) in by_dir {
+        files.sort_by_key(|f| f.path);
+        let rank = |f: &ComposeFile<'_>| {
+            BASE_NAMES
+                .iter()
+                .position(|n| base_name(f.path).eq_ignore_ascii_case(n))
+        };
+        let is_override = |f: &ComposeFile<'_>| {
+            OVERRIDE_NAMES
+                .iter()
+                .any(|n| base_name(f.path).eq_ignore_ascii_case(n))
+        };
+        let mut bases: Vec<&ComposeFile<'_>> = files
+            .iter()
+            .copied()
+            .filter(|f| rank(f).is_some())
+            .collect();
+        bases.sort_by_key(|f| rank(f));
+        let mut groups: Vec<Project<'f, 'a>> =
+            bases.iter().map(|b| Project { files: vec![*b] }).collect();
+        let mut overrides = Vec::new();
+        for f in files.iter().copied().filter(|f| rank(f).is_none()) {
+            if is_override(f) {
+                overrides.push(f);
+            } else if let Some(group) = groups.first_mut().filter(|g| patches(f, g.files[0])) {
+                group.files.push(f);
+            } else {
+                projects.push(Project { files: vec![f] });
+            }
+        }
+        for o in overrides {
+            // compose.override.* goes with compose.*, docker-compose.override.* with docker-compose.*.
+            let family = base_name(o.path)
+                .to_ascii_lowercase()
+                .starts_with("docker-");
+            let target = groups
+                .iter()
+                .position(|g| {
+                    base_name(g.base())
+                        .to_ascii_lowercase()
+                        .starts_with("docker-")
+                        == family
+                })
+                .or(if groups.is_empty() { None } else { Some(0) });
+            match target {
+                Some(i) => groups[i].files.push(o),
+                None => projects.push(Project { files: vec![o] }),
+            }
+        }
+        projects.extend(groups);
+    }
+    projects
+}
+
+/// A value with the place it was written.
+#[derive(Clone, Debug)]
+struct At<T> {
+    value: T,
+    origin: Origin,
+}
+
+/// One `environment` entry as declared.
+#[derive(Clone, Debug)]
+struct EnvDecl {
+    key: String,
+    /// `None` for a bare `- VAR` / `VAR:` (passed through from the environment).
+    value: Option<Interpolated>,
+    origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+struct EnvFileRef {
+    /// As written in the compose file.
+    written: String,
+    /// Resolved tree path, when it stays within the tree.
+    path: Option<String>,
+    required: bool,
+    origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+struct Mount {
+    /// Tree path of the bind-mounted file or folder.
+    source: String,
+    /// As written, for evidence.
+    written: String,
+    target: String,
+}
+
+#[derive(Clone, Debug)]
+struct Link {
+    service: String,
+    alias: Option<String>,
+    origin: Origin,
+}
+
+/// A service as declared by one or more compose files, merged.
+#[derive(Clone, Debug, Default)]
+struct Spec {
+    defined_at: Option<Origin>,
+    image: Option<String>,
+    container_name: Option<String>,
+    hostname: Option<String>,
+    network_aliases: Vec<String>,
+    links: Vec<Link>,
+    depends_on: Vec<At<String>>,
+    profiles: Vec<String>,
+    labels: BTreeMap<String, String>,
+    env_files: Vec<EnvFileRef>,
+    environment: Vec<EnvDecl>,
+    command: Option<Vec<At<String>>>,
+    entrypoint: Option<Vec<At<String>>>,
+    mounts: Vec<Mount>,
+    extends: Option<(String, Option<String>, Origin)>,
+    /// The file that declared `extends`, for a relative `file:`.
+    extends_from: Option<String>,
+}
+
+impl Spec {
+    /// Applies `over` on top of `self`, as compose merges files.
+    fn merge(&mut self, over: Spec, inherit_dependencies: bool) {
+        if self.defined_at.is_none() {
+            self.defined_at = over.defined_at;
+        }
+        macro_rules! replace {
+            ($($field:ident),*) => {$(if over.$field.is_some() { self.$field = over.$field; })*};
+        }
+        replace!(
+            image,
+            container_name,
+            hostname,
+            command,
+            entrypoint,
+            extends
+        );
+        if over.extends_from.is_some() {
+            self.extends_from = over.extends_from;
+        }
+        for alias in over.network_aliases {
+            if !self.network_aliases.contains(&alias) {
+                self.network_aliases.push(alias);
+            }
+        }
+        if inherit_dependencies {
+            self.links.extend(over.links);
+            self.depends_on.extend(over.depends_on);
+        } else {
+            self.links = over.links;
+            self.depends_on = over.depends_on;
+        }
+        if !over.profiles.is_empty() {
+            self.profiles = over.profiles;
+        }
+        self.labels.extend(over.labels);
+        for f in over.env_files {
+            if !self
+                .env_files
+                .iter()
+                .any(|e| e.path == f.path && e.written == f.written)
+            {
+                self.env_files.push(f);
+            }
+        }
+        for decl in over.environment {
+            self.environment.retain(|d| d.key != decl.key);
+            self.environment.push(decl);
+        }
+        for m in over.mounts {
+            self.mounts.retain(|x| x.target != m.target);
+            self.mounts.push(m);
+        }
+    }
+}
+
+/// Splits a command string as a POSIX shell would split words.
+pub fn shell_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    word.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                word.push(n);
+                            }
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            '#' if !in_word => break,
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// Words of a command: each list item, split again on whitespace so that
+/// `sh -c "redis-server --port 6380"` shows its flags.
+fn words(command: &[At<String>]) -> Vec<At<String>> {
+    command
+        .iter()
+        .flat_map(|item| {
+            shell_words(&item.value).into_iter().map(move |w| At {
+                value: w,
+                origin: item.origin.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Keys of flags that name an address (`--redis-url`, `--cache-addr`).
+fn is_address_key(key: &str) -> bool {
+    let norm = settings::normalize_key(key);
+    let last = norm.rsplit('.').next().unwrap_or("");
+    matches!(
+        last,
+        "host"
+            | "hostname"
+            | "hosts"
+            | "url"
+            | "uri"
+            | "dsn"
+            | "addr"
+            | "address"
+            | "addrs"
+            | "server"
+            | "servers"
+            | "endpoint"
+            | "nodes"
+            | "sentinels"
+    ) || (settings::says_redis(&norm)
+        && !matches!(
+            last,
+            "password"
+                | "pass"
+                | "passwd"
+                | "auth"
+                | "port"
+                | "tls"
+                | "ssl"
+                | "db"
+                | "database"
+                | "user"
+                | "username"
+                | "enabled"
+                | "timeout"
+                | "prefix"
+        ))
+}
+
+/// Settings from command-line words: `--key=value`, `--key value`,
+/// `redis-cli -h host -p port`, `--replicaof host port`, URLs anywhere.
+fn flag_settings(words: &[At<String>], what: &str, strength: Strength) -> Vec<KeyValue> {
+    let mut out = Vec::new();
+    let kv = |key: String, value: String, origin: &Origin, via: String| KeyValue {
+        key,
+        value,
+        origin: origin.clone(),
+        strength,
+        via,
+    };
+    let is_cli = words.iter().any(|w| {
+        let name = w.value.rsplit('/').next().unwrap_or("");
+        name.ends_with("-cli")
+            && (name.contains("redis") || name.contains("valkey") || name.contains("keydb"))
+    });
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        let word = w.value.as_str();
+        let next = words.get(i + 1).filter(|n| !n.value.starts_with('-'));
+        if let Some(flag) = word.strip_prefix("--") {
+            if let Some((k, v)) = flag.split_once('=') {
+                out.push(kv(
+                    k.to_string(),
+                    v.to_string(),
+                    &w.origin,
+                    format!("{what} --{k}"),
+                ));
+            } else if matches!(flag, "replicaof" | "slaveof") {
+                if let (Some(h), Some(p)) = (words.get(i + 1), words.get(i + 2)) {
+                    out.push(kv(
+                        "redis.replicaof.host".into(),
+                        h.value.clone(),
+                        &w.origin,
+                        format!("{what} --{flag}"),
+                    ));
+                    out.push(kv(
+                        "redis.replicaof.port".into(),
+                        p.value.clone(),
+                        &w.origin,
+                        format!("{what} --{flag}"),
+                    ));
+                    i += 3;
+                    continue;
+                }
+            } else if let Some(n) = next {
+                let role_key = settings::normalize_key(flag);
+                if is_address_key(flag)
+                    || role_key.ends_with("port")
+                    || role_key.ends_with("tls")
+                    || role_key.ends_with("ssl")
+                {
+                    out.push(kv(
+                        flag.to_string(),
+                        n.value.clone(),
+                        &w.origin,
+                        format!("{what} --{flag}"),
+                    ));
+                    i += 2;
+                    continue;
+                }
+            }
+        } else if is_cli && matches!(word, "-h" | "-p") {
+            if let Some(n) = next {
+                let role = if word == "-h" {
+                    "redis.cli.host"
+                } else {
+                    "redis.cli.port"
+                };
+                out.push(kv(
+                    role.into(),
+                    n.value.clone(),
+                    &w.origin,
+                    format!("{what} {word}"),
+                ));
+                i += 2;
+                continue;
+            }
+        } else if is_cli && word == "--tls" {
+            out.push(kv(
+                "redis.cli.tls".into(),
+                "true".into(),
+                &w.origin,
+                format!("{what} --tls"),
+            ));
+        } else if !settings::find_urls(word).is_empty() {
+            out.push(kv(
+                String::new(),
+                word.to_string(),
+                &w.origin,
+                what.to_string(),
+            ));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Reads one service's declaration in one file.
+struct SpecReader<'t, 'v> {
+    file: &'t str,
+    dir: &'t str,
+    vars: &'v Vars,
+    /// Top-level `configs:` of the file: name → tree path.
+    configs: BTreeMap<String, String>,
+}
+
+impl SpecReader<'_, '_> {
+    fn origin(&self, node: &Node) -> Origin {
+        Origin::file(self.file, node.line)
+    }
+
+    fn text(&self, node: &Node) -> Option<String> {
+        node.as_str().map(|t| {
+            interpolate(t, self.vars)
+                .value
+                .unwrap_or_else(|| t.to_string())
+        })
+    }
+
+    fn list(&self, node: Option<&Node>) -> Vec<At<String>> {
+        node.map(|n| n.as_seq())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| {
+                self.text(i).map(|value| At {
+                    value,
+                    origin: self.origin(i),
+                })
+            })
+            .collect()
+    }
+
+    fn command(&self, node: Option<&Node>) -> Option<Vec<At<String>>> {
+        let node = node?;
+        match &node.value {
+            Value::Seq(_) => Some(self.list(Some(node))),
+            Value::Scalar { .. } => self.text(node).map(|value| {
+                vec![At {
+                    value,
+                    origin: self.origin(node),
+                }]
+            }),
+            Value::Map(_) => None,
+        }
+    }
+
+    fn read(&self, key_line: u32, node: &Node) -> Spec {
+        let mut spec = Spec {
+            defined_at: Some(Origin::file(self.file, key_line)),
+            image: node.get("image").and_then(|n| self.text(n)),
+            container_name: node.get("container_name").and_then(|n| self.text(n)),
+            hostname: node.get("hostname").and_then(|n| self.text(n)),
+            command: self.command(node.get("command")),
+            entrypoint: self.command(node.get("entrypoint")),
+            ..Spec::default()
+        };
+        if let Some(networks) = node.get("networks") {
+            for (_, net) in networks.entries() {
+                for alias in self.list(net.get("aliases")) {
+                    spec.network_aliases.push(alias.value);
+                }
+            }
+        }
+        for link in self.list(node.get("links")) {
+            let (service, alias) = match link.value.split_once(':') {
+                Some((s, a)) => (s.to_string(), Some(a.to_string())),
+                None => (link.value.clone(), None),
+            };
+            spec.links.push(Link {
+                service,
+                alias,
+                origin: link.origin,
+            });
+        }
+        if let Some(deps) = node.get("depends_on") {
+            match &deps.value {
+                Value::Seq(_) => spec.depends_on = self.list(Some(deps)),
+                Value::Map(entries) => {
+                    for (k, _) in entries {
+                        if let Some(service) = k.as_str() {
+                            spec.depends_on.push(At {
+                                value: service.to_string(),
+                                origin: self.origin(k),
+                            });
+                        }
+                    }
+                }
+                Value::Scalar { .. } => {}
+            }
+        }
+        spec.profiles = self
+            .list(node.get("profiles"))
+            .into_iter()
+            .map(|p| p.value)
+            .collect();
+        if let Some(labels) = node.get("labels") {
+            match &labels.value {
+                Value::Map(_) => spec.labels = labels.string_map(),
+                _ => {
+                    for l in self.list(Some(labels)) {
+                        let (k, v) = l.value.split_once('=').unwrap_or((&l.value, ""));
+                        spec.labels.insert(k.to_string(), v.to_string());
+                    }
+                }
+            }
+        }
+        if let Some(env_file) = node.get("env_file") {
+            let items: Vec<&Node> = match &env_file.value {
+                Value::Seq(items) => items.iter().collect(),
+                _ => vec![env_file],
+            };
+            for item in items {
+                let (path_node, required) = match &item.value {
+                    Value::Map(_) => (
+                        item.get("path"),
+                        item.get("required")
+                            .and_then(Node::as_str)
+                            .and_then(settings::parse_bool)
+                            .unwrap_or(true),
+                    ),
+                    _ => (Some(item), true),
+                };
+                let Some(written) = path_node.and_then(|n| self.text(n)) else {
+                    continue;
+                };
+                spec.env_files.push(EnvFileRef {
+                    path: join_path(self.dir, &written),
+                    written,
+                    required,
+                    origin: self.origin(item),
+                });
+            }
+        }
+        if let Some(env) = node.get("environment") {
+            match &env.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        let Some(key) = k.as_str() else { continue };
+                        spec.environment.push(EnvDecl {
+                            key: key.to_string(),
+                            value: v.as_str().map(|t| interpolate(t, self.vars)),
+                            origin: if v.is_null() {
+                                self.origin(k)
+                            } else {
+                                self.origin(v)
+                            },
+                        });
+                    }
+                }
+                Value::Seq(items) => {
+                    for item in items {
+                        let Some(text) = item.as_str() else { continue };
+                        let (key, value) = match text.split_once('=') {
+                            Some((k, v)) => (k, Some(interpolate(v, self.vars))),
+                            None => (text, None),
+                        };
+                        spec.environment.push(EnvDecl {
+                            key: key.trim().to_string(),
+                            value,
+                            origin: self.origin(item),
+                        });
+                    }
+                }
+                Value::Scalar { .. } => {}
+            }
+        }
+        for volume in node.get("volumes").map(Node::as_seq).unwrap_or_default() {
+            let (source, target) = match &volume.value {
+                Value::Map(_) => {
+                    if volume.str_at(&["type"]).is_some_and(|t| t != "bind") {
+                        continue;
+                    }
+                    (
+                        volume.get("source").and_then(|n| self.text(n)),
+                        volume.get("target").and_then(|n| self.text(n)),
+                    )
+                }
+                _ => match self.text(volume) {
+                    Some(text) => {
+                        let mut parts = text.splitn(3, ':');
+                        (
+                            parts.next().map(str::to_string),
+                            parts.next().map(str::to_string),
+                        )
+                    }
+                    None => (None, None),
+                },
+            };
+            let (Some(source), Some(target)) = (source, target) else {
+                continue;
+            };
+            // Named volumes have no `.`, `/` or `~` in front.
+            if !(source.starts_with('.') || source.starts_with('/') || source.starts_with('~')) {
+                continue;
+            }
+            if let Some(path) = join_path(self.dir, &source) {
+                spec.mounts.push(Mount {
+                    source: path,
+                    written: source,
+                    target,
+                });
+            }
+        }
+        for config in node.get("configs").map(Node::as_seq).unwrap_or_default() {
+            let (name, target) = match &config.value {
+                Value::Map(_) => (
+                    config.str_at(&["source"]).map(str::to_string),
+                    config.str_at(&["target"]).map(str::to_string),
+                ),
+                _ => (config.as_str().map(str::to_string), None),
+            };
+            let Some(name) = name else { continue };
+            if let Some(path) = self.configs.get(&name) {
+                spec.mounts.push(Mount {
+                    source: path.clone(),
+                    written: format!("configs.{name}"),
+                    target: target.unwrap_or_else(|| format!("/{name}")),
+                });
+            }
+        }
+        if let Some(extends) = node.get("extends") {
+            let origin = self.origin(extends);
+            match extends.as_str() {
+                Some(service) => spec.extends = Some((service.to_string(), None, origin)),
+                None => {
+                    if let Some(service) = extends.str_at(&["service"]) {
+                        let file = extends.get("file").and_then(|n| self.text(n));
+                        spec.extends = Some((service.to_string(), file, origin));
+                    }
+                }
+            }
+            spec.extends_from = Some(self.file.to_string());
+        }
+        spec
+    }
+}
+
+/// A resolved environment variable of a service.
+struct EnvValue {
+    key: String,
+    /// `None`: set from the shell, unknown here.
+    value: Option<String>,
+    origin: Origin,
+    strength: Strength,
+    via: String,
+}
+
+/// Where a service's Redis server listens, from its command, env and config file.
+fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> RedisServer {
+    let lower = image.to_ascii_lowercase();
+    let mut port = Some(if lower.contains("sentinel") {
+        26379
+    } else {
+        6379
+    });
+    let mut tls_port = None;
+    let mut requires_auth = false;
+    let mut tls_main = false;
+    let env_of = |k: &str| {
+        env.iter()
+            .find(|e| e.key == k)
+            .and_then(|e| e.value.as_deref())
+    };
+    // Bitnami images configure the server from env.
+    for prefix in ["REDIS", "VALKEY"] {
+        if let Some(p) = env_of(&format!("{prefix}_PORT_NUMBER")).and_then(|p| p.parse().ok()) {
+            port = Some(p);
+        }
+        if env_of(&format!("{prefix}_TLS_ENABLED")).and_then(settings::parse_bool) == Some(true) {
+            let tls = env_of(&format!("{prefix}_TLS_PORT_NUMBER"))
+                .or_else(|| env_of(&format!("{prefix}_TLS_PORT")))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(6379);
+            if port == Some(tls)
+                || port == Some(6379) && env_of(&format!("{prefix}_PORT_NUMBER")).is_none()
+            {
+                port = None;
+            }
+            tls_port = Some(tls);
+        }
+        if env_of(&format!("{prefix}_PASSWORD")).is_some_and(|p| !p.is_empty())
+            && env_of("ALLOW_EMPTY_PASSWORD").and_then(settings::parse_bool) != Some(true)
+        {
+            requires_auth = true;
+        }
+    }
+    let mut all_words = Vec::new();
+    for part in [&spec.entrypoint, &spec.command].into_iter().flatten() {
+        all_words.extend(words(part));
+    }
+    for args in ["REDIS_ARGS", "VALKEY_EXTRA_FLAGS", "REDIS_EXTRA_FLAGS"] {
+        if let Some(e) = env.iter().find(|e| e.key == args) {
+            if let Some(v) = &e.value {
+                all_words.extend(shell_words(v).into_iter().map(|w| At {
+                    value: w,
+                    origin: e.origin.clone(),
+                }));
+            }
+        }
+    }
+    let mut conf_targets = BTreeSet::new();
+    let mut i = 0;
+    while i < all_words.len() {
+        let word = all_words[i].value.as_str();
+        let (flag, inline) = match word.strip_prefix("--") {
+            Some(f) => match f.split_once('=') {
+                Some((k, v)) => (Some(k), Some(v.to_string())),
+                None => (Some(f), None),
+            },
+            None => (None, None),
+        };
+        let value = inline
+            .clone()
+            .or_else(|| all_words.get(i + 1).map(|w| w.value.clone()));
+        match flag {
+            Some("port") => port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
+            Some("tls-port") => tls_port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
+            Some("requirepass" | "aclfile") => requires_auth = true,
+            Some("tls") => {
+                tls_main = inline
+                    .as_deref()
+                    .and_then(settings::parse_bool)
+                    .unwrap_or(true)
+            }
+            None if word.ends_with(".conf") => {
+                conf_targets.insert(word.to_string());
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // A mounted redis.conf: named on the command line, or a known file name.
+    for m in &spec.mounts {
+        let name = base_name(&m.target).to_ascii_lowercase();
+        let known = ["redis", "valkey", "keydb", "sentinel", "dragonfly"]
+            .iter()
+            .any(|w| name.contains(w))
+            && name.ends_with(".conf");
+        if !(conf_targets.contains(&m.target) || known) {
+            continue;
+        }
+        let Some(file) = tree.get(&m.source) else {
+            continue;
+        };
+        let read = config::read_format(Format::Conf, &file.text);
+        for s in read.settings {
+            match s.key.as_str() {
+                "port" => port = s.value.parse().ok().filter(|p| *p != 0),
+                "tls-port" => tls_port = s.value.parse().ok().filter(|p| *p != 0),
+                "requirepass" | "aclfile" => requires_auth = true,
+                "user" if !s.value.contains("nopass") && s.value.contains(" on") => {
+                    requires_auth = true
+                }
+                _ => {}
+            }
+        }
+    }
+    if tls_main && tls_port.is_none() {
+        tls_port = port.take();
+    }
+    RedisServer {
+        image: image.to_string(),
+        port,
+        tls_port,
+        password_secrets: Vec::new(),
+        requires_auth,
+    }
+}
+
+/// The services of one project, scanned.
+struct ProjectScan<'s, 't, 'f, 'a> {
+    tree: &'s Tree<'t>,
+    project: &'s Project<'f, 'a>,
+    out: &'s mut Scanned,
+    claimed: &'s mut BTreeSet<String>,
+    scope: Scope,
+    dir: String,
+    vars: Vars,
+    /// env_files whose parse errors were reported already.
+    reported: BTreeSet<String>,
+}
+
+impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
+    fn new(
+        tree: &'s Tree<'t>,
+        project: &'s Project<'f, 'a>,
+        out: &'s mut Scanned,
+        claimed: &'s mut BTreeSet<String>,
+    ) -> Self {
+        let dir = dir_of(project.base()).to_string();
+        ProjectScan {
+            tree,
+            project,
+            out,
+            claimed,
+            scope: Scope::Compose(project.base().to_string()),
+            dir,
+            vars: Vars::new(),
+            reported: BTreeSet::new(),
+        }
+    }
+
+    /// Reads a dotenv file as interpolation variables, each value
+    /// interpolated with the variables before it.
+    fn read_env_file(
+        &mut self,
+        path: &str,
+        base: &Vars,
+    ) -> Option<Vec<(String, Interpolated, Origin)>> {
+        let file = self.tree.get(path)?;
+        self.claimed.insert(path.to_string());
+        let read = config::read_format(Format::Dotenv, &file.text);
+        if self.reported.insert(path.to_string()) {
+            for e in &read.errors {
+                self.out.diagnostics.push(
+                    Diagnostic::error(
+                        "env-parse",
+                        format!("{}; {}", e.message, Format::Dotenv.fix_hint()),
+                    )
+                    .at(path, Some(e.line), Some(e.col)),
+                );
+            }
+        }
+        let mut vars = base.clone();
+        let mut out = Vec::new();
+        for s in read.settings {
+            let value = interpolate(&s.value, &vars);
+            let origin = Origin::file(path, s.line);
+            vars.insert(
+                s.key.clone(),
+                Var {
+                    value: value.value.clone().unwrap_or_else(|| s.value.clone()),
+                    origin: origin.clone(),
+                },
+            );
+            out.push((s.key, value, origin));
+        }
+        Some(out)
+    }
+
+    fn run(&mut self) {
+        // The project's .env: the interpolation environment.
+        let dotenv = join_path(&self.dir, ".env").unwrap_or_else(|| ".env".into());
+        if let Some(vars) = self.read_env_file(&dotenv, &Vars::new()) {
+            for (key, value, origin) in vars {
+                if let Some(v) = value.value {
+                    self.vars.insert(key, Var { value: v, origin });
+                }
+            }
+        }
+        // Per-file specs, merged in file order.
+        let mut specs: BTreeMap<String, Spec> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for file in &self.project.files {
+            for (name, spec) in self.read_file(file.path, &file.root) {
+                if !order.contains(&name) {
+                    order.push(name.clone());
+                }
+                specs.entry(name).or_default().merge(spec, true);
+            }
+        }
+        // extends
+        let names = order.clone();
+        for name in &names {
+            let resolved = self.resolve_extends(&specs, name, 0);
+            specs.insert(name.clone(), resolved);
+        }
+        self.emit(&specs, &order);
+    }
+
+    fn read_file(&mut self, path: &str, root: &Node) -> Vec<(String, Spec)> {
+        let dir = dir_of(path).to_string();
+        let mut configs = BTreeMap::new();
+        for (name, config) in root
+            .get("configs")
+            .map(|c| c.entries().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            if let Some(file) = config.get("file").and_then(Node::as_str) {
+                let file = interpolate(file, &self.vars)
+                    .value
+                    .unwrap_or_else(|| file.to_string());
+                if let Some(p) = join_path(&dir, &file) {
+                    configs.insert(name.to_string(), p);
+                }
+            }
+        }
+        let reader = SpecReader {
+            file: path,
+            dir: &dir,
+            vars: &self.vars,
+            configs,
+        };
+        let mut out = Vec::new();
+        if let Some(services) = root.get("services").and_then(Node::as_map) {
+            for (k, v) in services {
+                let Some(name) = k.as_str() else { continue };
+                out.push((name.to_string(), reader.read(k.line, v)));
+            }
+        }
+        // `${VAR:?err}` that compose would stop on.
+        self.required_vars(path, root);
+        out
+    }
+
+    fn required_vars(&mut self, path: &str, node: &Node) {
+        match &node.value {
+            Value::Scalar { .. } => {
+                if let Some(text) = node.as_str() {
+                    for name in interpolate(text, &self.vars).required_unset() {
+                        self.out.diagnostics.push(
+                            Diagnostic::warning(
+                                "compose-variable-unset",
+                                format!("`{name}` is required here but not set in the project's .env; set it there so the value can be read"),
+                            )
+                            .at(path, Some(node.line), Some(node.col)),
+                        );
+                    }
+                }
+            }
+            Value::Seq(items) => items.iter().for_each(|i| self.required_vars(path, i)),
+            Value::Map(entries) => entries
+                .iter()
+                .for_each(|(_, v)| self.required_vars(path, v)),
+        }
+    }
+
+    fn resolve_extends(&mut self, specs: &BTreeMap<String, Spec>, name: &str, depth: u32) -> Spec {
+        let Some(spec) = specs.get(name).cloned() else {
+            return Spec::default();
+        };
+        let Some((service, file, origin)) = spec.extends.clone() else {
+            return spec;
+        };
+        if depth > 8 {
+            return spec;
+        }
+        let base = match &file {
+            None => specs
+                .get(&service)
+                .map(|_| self.resolve_extends(specs, &service, depth + 1)),
+            Some(file) => {
+                let from_dir = spec
+                    .extends_from
+                    .as_deref()
+                    .map(dir_of)
+                    .unwrap_or(&self.dir)
+                    .to_string();
+                let path = join_path(&from_dir, file);
+                let root = path.as_ref().and_then(|p| {
+                    let text = &self.tree.get(p)?.text;
+                    config::parse_yaml(text)
+                        .ok()?
+                        .into_iter()
+                        .next()
+                        .map(|d| d.root)
+                });
+                match (path, root) {
+                    (Some(path), Some(root)) => {
+                        self.claimed.insert(path.clone());
+                        let other: BTreeMap<String, Spec> =
+                            self.read_file(&path, &root).into_iter().collect();
+                        other
+                            .contains_key(&service)
+                            .then(|| self.resolve_extends(&other, &service, depth + 1))
+                    }
+                    _ => None,
+                }
+            }
+        };
+        match base {
+            Some(mut base) => {
+                let defined_at = spec.defined_at.clone();
+                base.defined_at = None;
+                base.extends = None;
+                base.merge(spec, false);
+                base.defined_at = defined_at;
+                base.extends = None;
+                base
+            }
+            None => {
+                let detail = match &file {
+                    Some(f) => format!("service `{service}` in `{f}`"),
+                    None => format!("service `{service}`"),
+                };
+                self.out.diagnostics.push(
+                    Diagnostic::warning(
+                        "compose-extends-missing",
+                        format!("`{name}` extends {detail}, which was not found; its inherited settings were not read"),
+                    )
+                    .at(origin.path().unwrap_or_default(), origin.line(), None),
+                );
+                spec
+            }
+        }
+    }
+
+    /// A service's environment: env_files in order, then `environment`.
+    fn environment(&mut self, spec: &Spec) -> Vec<EnvValue> {
+        let mut env: Vec<EnvValue> = Vec::new();
+        let set = |env: &mut Vec<EnvValue>, v: EnvValue| {
+            env.retain(|e| e.key != v.key);
+            env.push(v);
+        };
+        for f in &spec.env_files {
+            let read = f.path.clone().and_then(|p| {
+                let vars = self.vars.clone();
+                self.read_env_file(&p, &vars)
+            });
+            match read {
+                Some(vars) => {
+                    for (key, value, origin) in vars {
+                        let via = format!("env_file {}: {key}", f.written);
+                        set(
+                            &mut env,
+                            EnvValue {
+                                key,
+                                value: value.value,
+                                origin,
+                                strength: Strength::Indirect,
+                                via,
+                            },
+                        );
+                    }
+                }
+                None if f.required && f.path.is_none() => {
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "compose-env-file-outside",
+                            format!("env_file `{}` is outside the scanned tree; its settings were not read", f.written),
+                        )
+                        .at(f.origin.path().unwrap_or_default(), f.origin.line(), None),
+                    );
+                }
+                None if f.required => {
+                    let looked = f.path.as_deref().unwrap_or_default();
+                    self.out.diagnostics.push(
+                        Diagnostic::error(
+                            "compose-env-file-missing",
+                            format!(
+                                "env_file `{}` not found (looked for {looked}); add the file, or mark it `required: false` if it is optional",
+                                f.written
+                            ),
+                        )
+                        .at(f.origin.path().unwrap_or_default(), f.origin.line(), None),
+                    );
+                }
+                None => {}
+            }
+        }
+        for decl in &spec.environment {
+            let value = match &decl.value {
+                Some(interp) => {
+                    let from: Vec<(&str, &Origin)> = interp.from_vars().collect();
+                    let (origin, strength, via) = if from.is_empty() {
+                        (
+                            decl.origin.clone(),
+                            Strength::Explicit,
+                            format!("env {}", decl.key),
+                        )
+                    } else if interp.whole {
+                        (
+                            from[0].1.clone(),
+                            Strength::Indirect,
+                            format!("env {} from .env", decl.key),
+                        )
+                    } else {
+                        let names: Vec<String> =
+                            from.iter().map(|(n, _)| format!("${{{n}}}")).collect();
+                        (
+                            decl.origin.clone(),
+                            Strength::Indirect,
+                            format!("env {} with {} from .env", decl.key, names.join(", ")),
+                        )
+                    };
+                    EnvValue {
+                        key: decl.key.clone(),
+                        value: interp.value.clone(),
+                        origin,
+                        strength,
+                        via,
+                    }
+                }
+                None => match self.vars.get(&decl.key) {
+                    Some(var) => EnvValue {
+                        key: decl.key.clone(),
+                        value: Some(var.value.clone()),
+                        origin: var.origin.clone(),
+                        strength: Strength::Indirect,
+                        via: format!("env {} from .env", decl.key),
+                    },
+                    // From the shell: an env_file value stays if there is one.
+                    None if env.iter().any(|e| e.key == decl.key) => continue,
+                    None => EnvValue {
+                        key: decl.key.clone(),
+                        value: None,
+                        origin: decl.origin.clone(),
+                        strength: Strength::Inferred,
+                        via: format!("env {}", decl.key),
+                    },
+                },
+            };
+            set(&mut env, value);
+        }
+        env
+    }
+
+    fn emit(&mut self, specs: &BTreeMap<String, Spec>, order: &[String]) {
+        let base = self.project.base().to_string();
+        // Resolve each service's environment once.
+        let mut envs: BTreeMap<&str, Vec<EnvValue>> = BTreeMap::new();
+        for name in order {
+            let env = self.environment(&specs[name]);
+            envs.insert(name, env);
+        }
+        // Redis servers and every name they answer to.
+        let redis: BTreeSet<&str> = order
+            .iter()
+            .filter(|n| specs[*n].image.as_deref().is_some_and(is_redis_image))
+            .map(String::as_str)
+            .collect();
+        let mut aliases: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for name in order {
+            let spec = &specs[name];
+            let list = aliases.entry(name).or_default();
+            list.push(name.clone());
+            list.extend(spec.container_name.iter().cloned());
+            list.extend(spec.hostname.iter().cloned());
+            list.extend(spec.network_aliases.iter().cloned());
+        }
+        for name in order {
+            for link in &specs[name].links {
+                if let (Some(alias), Some(list)) =
+                    (&link.alias, aliases.get_mut(link.service.as_str()))
+                {
+                    if !list.contains(alias) {
+                        list.push(alias.clone());
+                    }
+                }
+            }
+        }
+        let redis_names: BTreeSet<String> = redis
+            .iter()
+            .flat_map(|r| aliases[r].iter().map(|a| a.to_ascii_lowercase()))
+            .collect();
+
+        for name in order {
+            let spec = &specs[name];
+            let env = &envs[name.as_str()];
+            let id = ConsumerId::compose(&base, name);
+            let defined_at = spec
+                .defined_at
+                .clone()
+                .unwrap_or_else(|| Origin::file(&base, 0));
+            let server = spec
+                .image
+                .as_deref()
+                .filter(|i| is_redis_image(i))
+                .map(|image| server_of(image, spec, env, self.tree));
+            let mut list = aliases[name.as_str()].clone();
+            list.dedup();
+            self.out.facts.push(Fact::Workload(Workload {
+                id: id.clone(),
+                pod_labels: BTreeMap::new(),
+                labels: spec.labels.clone(),
+                defined_at,
+                server,
+                aliases: list,
+                scope: self.scope.clone(),
+                profiles: spec.profiles.clone(),
+            }));
+
+            let mut found: Vec<Found> = Vec::new();
+            // environment, env_file, .env
+            let kvs: Vec<KeyValue> = env
+                .iter()
+                .filter_map(|e| {
+                    e.value.as_ref().map(|v| KeyValue {
+                        key: e.key.clone(),
+                        value: v.clone(),
+                        origin: e.origin.clone(),
+                        strength: e.strength,
+                        via: e.via.clone(),
+                    })
+                })
+                .collect();
+            found.extend(find_endpoints(&kvs));
+            // command and entrypoint
+            for (what, part) in [("entrypoint", &spec.entrypoint), ("command", &spec.command)] {
+                if let Some(part) = part {
+                    found.extend(find_endpoints(&flag_settings(
+                        &words(part),
+                        what,
+                        Strength::Explicit,
+                    )));
+                }
+            }
+            // mounted config files
+            for m in &spec.mounts {
+                for (path, reading) in self.mounted_files(m) {
+                    found.extend(self.mounted_settings(&path, m, reading));
+                }
+            }
+            let mut seen = BTreeSet::new();
+            for f in found {
+                let host = f.endpoint.host.to_ascii_lowercase();
+                if !(f.says_redis || redis_names.contains(&host)) {
+                    continue;
+                }
+                if !seen.insert((f.endpoint.clone(), f.evidence.origin.clone())) {
+                    continue;
+                }
+                self.out.facts.push(Fact::Reference(Reference {
+                    consumer: id.clone(),
+                    scope: self.scope.clone(),
+                    endpoint: f.endpoint,
+                    evidence: f.evidence,
+                    credential: f.credential,
+                }));
+            }
+            // A Redis-named address whose value comes from the shell.
+            for e in env.iter().filter(|e| e.value.is_none()) {
+                if settings::says_redis(&e.key) && is_address_key(&e.key) {
+                    self.out.facts.push(Fact::Hint(Hint {
+                        consumer: id.clone(),
+                        target: HintTarget::AnyInScope(self.scope.clone()),
+                        evidence: Evidence::new(
+                            Strength::Inferred,
+                            e.origin.clone(),
+                            format!(
+                                "{} is set from the shell environment, not known when scanning",
+                                e.via
+                            ),
+                        ),
+                    }));
+                }
+            }
+            // depends_on and links name a Redis service: inferred only.
+            let mut named: Vec<(String, Origin, String)> = spec
+                .depends_on
+                .iter()
+                .map(|d| {
+                    (
+                        d.value.clone(),
+                        d.origin.clone(),
+                        format!("depends_on {}", d.value),
+                    )
+                })
+                .collect();
+            named.extend(spec.links.iter().map(|l| {
+                let written = match &l.alias {
+                    Some(a) => format!("links {}:{a}", l.service),
+                    None => format!("links {}", l.service),
+                };
+                (l.service.clone(), l.origin.clone(), written)
+            }));
+            for (target, origin, detail) in named {
+                if redis.contains(target.as_str()) {
+                    self.out.facts.push(Fact::Hint(Hint {
+                        consumer: id.clone(),
+                        target: HintTarget::Name {
+                            scope: self.scope.clone(),
+                            host: target,
+                        },
+                        evidence: Evidence::new(Strength::Inferred, origin, detail),
+                    }));
+                }
+            }
+        }
+    }
+
+    /// The config files a bind mount brings into the container: the file
+    /// itself, or the config files under a mounted folder.
+    fn mounted_files(&mut self, m: &Mount) -> Vec<(String, Reading)> {
+        if self.tree.get(&m.source).is_some() {
+            let reading = frameworks::config_file(&m.target)
+                .or_else(|| frameworks::config_file(&m.source))
+                .map(|f| f.reading)
+                .unwrap_or(Reading::Settings);
+            self.claimed.insert(m.source.clone());
+            return vec![(m.source.clone(), reading)];
+        }
+        let prefix = if m.source.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", m.source)
+        };
+        let mut out = Vec::new();
+        for file in self.tree.files() {
+            if let Some(rest) = file.path.strip_prefix(&prefix) {
+                if frameworks::is_not_config(&file.path) {
+                    continue;
+                }
+                let inside = format!("{}/{rest}", m.target.trim_end_matches('/'));
+                if let Some(cf) =
+                    frameworks::config_file(&inside).or_else(|| frameworks::config_file(&file.path))
+                {
+                    self.claimed.insert(file.path.clone());
+                    out.push((file.path.clone(), cf.reading));
+                }
+            }
+        }
+        out
+    }
+
+    fn mounted_settings(&mut self, path: &str, m: &Mount, reading: Reading) -> Vec<Found> {
+        let Some(file) = self.tree.get(path) else {
+            return Vec::new();
+        };
+        let format = config::format_of(path);
+        let read = config::read_format(format, &file.text);
+        for e in &read.errors {
+            if self.reported.insert(format!("{path}:{}", e.line)) {
+                self.out.diagnostics.push(
+                    Diagnostic::error(
+                        format.parse_code(),
+                        format!("{}; {}", e.message, format.fix_hint()),
+                    )
+                    .at(path, Some(e.line), Some(e.col)),
+                );
+            }
+        }
+        let reading = if format == Format::Text {
+            Reading::UrlsOnly
+        } else {
+            reading
+        };
+        let written = if path == m.source {
+            m.written.clone()
+        } else {
+            path.to_string()
+        };
+        let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
+            .into_iter()
+            .map(|r| KeyValue {
+                key: r.key,
+                value: r.value,
+                origin: Origin::file(path, r.line),
+                strength: Strength::Indirect,
+                via: if r.written.is_empty() {
+                    format!("mounted {written}")
+                } else {
+                    format!("mounted {written}: {}", r.written)
+                },
+            })
+            .collect();
+        find_endpoints(&kvs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_names() {
+        for name in [
+            "compose.yaml",
+            "a/compose.yml",
+            "compose.override.yaml",
+            "compose.full.yaml",
+            "docker-compose.yml",
+            "x/docker-compose.prod.yaml",
+            "docker-stack.yml",
+        ] {
+            assert!(is_compose_name(name), "{name}");
+        }
+        for name in [
+            "docker-compose.override.yml.example",
+            "compose.json",
+            "app.yml",
+            "k8s/deploy.yaml",
+        ] {
+            assert!(!is_compose_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn shell_words_split_like_sh() {
+        assert_eq!(
+            shell_words("sh -c 'redis-server --port 6380' # x"),
+            ["sh", "-c", "redis-server --port 6380"]
+        );
+        assert_eq!(shell_words(r#"a "b c" d\ e"#), ["a", "b c", "d e"]);
+    }
+
+    #[test]
+    fn flags_become_settings() {
+        let at = |w: &str| At {
+            value: w.to_string(),
+            origin: Origin::file("c.yml", 3),
+        };
+        let ws: Vec<At<String>> = [
+            "app",
+            "--redis-host",
+            "cache",
+            "--redis-port=6380",
+            "--other",
+            "x",
+            "--cache-url",
+            "rediss://c:1",
+        ]
+        .iter()
+        .map(|w| at(w))
+        .collect();
+        let found = find_endpoints(&flag_settings(&ws, "command", Strength::Explicit));
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| (f.endpoint.host.as_str(), f.endpoint.port))
+            .collect();
+        assert_eq!(eps, [("cache", Some(6380)), ("c", Some(1))]);
+        let ws: Vec<At<String>> = ["redis-cli", "-h", "primary", "-p", "6390", "ping"]
+            .iter()
+            .map(|w| at(w))
+            .collect();
+        let found = find_endpoints(&flag_settings(&ws, "command", Strength::Explicit));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].endpoint.host.as_str(), found[0].endpoint.port),
+            ("primary", Some(6390))
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! Everything in a tree that is not a Kubernetes manifest: docker-compose
+//! projects (`compose.rs`) and application config files. A config file
+//! belongs to the compose service that mounts it or names it in `env_file`;
+//! otherwise to the nearest folder that looks like a service (a Dockerfile,
+//! Cargo.toml, package.json… in it), which becomes a consumer of kind `app`.
+
+use crate::config::{self, Format};
+use crate::frameworks::{self, Reading};
+use crate::settings::{self, find_endpoints, KeyValue};
+use crate::{compose, Scanned, SourceFile};
+use fallout_core::{ConsumerId, Diagnostic, Fact, Origin, Reference, Scope, Strength, Workload};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Files whose folder is an application: the owner of the config files in it
+/// and below. Adding one is one line.
+pub const APP_MARKERS: &[&str] = &[
+    "Dockerfile",
+    "Containerfile",
+    "Cargo.toml",
+    "package.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "go.mod",
+    "pyproject.toml",
+    "setup.py",
+    "requirements.txt",
+    "Gemfile",
+    "composer.json",
+    "mix.exs",
+];
+
+/// Folders that hold config rather than being the application: a config
+/// file in `svc/config/` with no marker around belongs to `svc`.
+const CONFIG_FOLDERS: &[&str] = &[
+    "config",
+    "configs",
+    "conf",
+    "settings",
+    "resources",
+    "etc",
+    "env",
+    "environments",
+];
+
+/// Folders never scanned: dependencies, build output, VCS data.
+const SKIPPED_FOLDERS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "target",
+    ".tox",
+];
+
+/// Folders whose source files are tests or docs: their URLs are examples.
+const EXAMPLE_FOLDERS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "__tests__",
+    "testdata",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "fixtures",
+];
+
+/// Source files scanned for Redis URLs as a last resort.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "py", "rb", "js", "mjs", "cjs", "ts", "go", "java", "kt", "kts", "scala", "groovy", "cs",
+    "php", "rs", "ex", "exs", "erl", "clj", "lua", "pl", "swift", "sh",
+];
+
+/// The files of one scan, by path.
+pub struct Tree<'a> {
+    files: &'a [SourceFile],
+    by_path: BTreeMap<String, usize>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(files: &'a [SourceFile]) -> Tree<'a> {
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (normalize(&f.path), i))
+            .collect();
+        Tree { files, by_path }
+    }
+
+    /// The file at a normalized path.
+    pub fn get(&self, path: &str) -> Option<&'a SourceFile> {
+        self.by_path.get(path).map(|i| &self.files[*i])
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &'a SourceFile> {
+        self.files.iter()
+    }
+}
+
+fn normalize(path: &str) -> String {
+    join_path("", path).unwrap_or_else(|| path.to_string())
+}
+
+/// The folder of a path (`""` at the root).
+pub fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// `rel` resolved against `dir`, normalized (`.`, `..`, `//`). `None` for a
+/// path outside the tree: absolute, `~`, or above the root.
+pub fn join_path(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.starts_with('~') || rel.contains("://") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Scans every file that is not a Kubernetes manifest: compose projects,
+/// then the config files no compose service owns. Pure: `files` holds the
+/// text of every file, so `.env`, `env_file` targets and mounted files are
+/// looked up among them.
+pub fn scan_projects(files: &[SourceFile]) -> Scanned {
+    let tree = Tree::new(files);
+    let (mut out, claimed) = compose::scan(&tree);
+    out.extend(scan_apps(&tree, &claimed));
+    out
+}
+
+/// How a file is read, if at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A config file by its name.
+    Named(Reading),
+    /// YAML/JSON/TOML with no known name: kept only for Redis-named keys
+    /// and Redis URLs.
+    Generic,
+    /// Source code: Redis URLs only.
+    Source,
+}
+
+fn has_redis_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["redis", "valkey", "keydb", "dragonfly", "sentinel"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn kind_of(path: &str, text: &str) -> Option<Kind> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts[..parts.len() - 1]
+        .iter()
+        .any(|p| SKIPPED_FOLDERS.contains(p))
+        || frameworks::is_not_config(path)
+    {
+        return None;
+    }
+    if let Some(cf) = frameworks::config_file(path) {
+        return Some(Kind::Named(cf.reading));
+    }
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match config::format_of(path) {
+        Format::Yaml | Format::Json | Format::Toml if has_redis_text(text) => Some(Kind::Generic),
+        Format::Text if SOURCE_EXTENSIONS.contains(&ext.as_str()) => {
+            let example = parts[..parts.len() - 1]
+                .iter()
+                .any(|p| EXAMPLE_FOLDERS.contains(&p.to_ascii_lowercase().as_str()));
+            (!example && !settings::find_urls(text).is_empty()).then_some(Kind::Source)
+        }
+        _ => None,
+    }
+}
+
+/// A Kubernetes object (the manifest scanner's), or a Helm template.
+fn is_manifest_or_template(text: &str) -> bool {
+    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
+    (top_level("apiVersion:") && top_level("kind:")) || text.contains("{{")
+}
+
+/// The folder that owns a config file, and the consumer's name.
+fn owner_of(path: &str, app_dirs: &BTreeSet<&str>) -> (String, String) {
+    let mut dir = dir_of(path);
+    loop {
+        if app_dirs.contains(dir) {
+            break;
+        }
+        if dir.is_empty() {
+            // No marker anywhere above: the file's folder, less config folders.
+            dir = dir_of(path);
+            while let Some((parent, last)) = dir
+                .rsplit_once('/')
+                .or_else(|| (!dir.is_empty()).then_some(("", dir)))
+            {
+                let is_config = CONFIG_FOLDERS.contains(&last.to_ascii_lowercase().as_str())
+                    || (last == "main" && parent.ends_with("src"));
+                if !is_config && last != "src" {
+                    break;
+                }
+                dir = parent;
+            }
+            break;
+        }
+        dir = dir_of(dir);
+    }
+    if dir.is_empty() {
+        (".".to_string(), ".".to_string())
+    } else {
+        let name = dir.rsplit('/').next().unwrap_or(dir).to_string();
+        (dir.to_string(), name)
+    }
+}
+
+/// Whether an endpoint that no key calls Redis still looks like one: a
+/// host that says Redis, or a Redis port.
+fn looks_like_redis(endpoint: &fallout_core::Endpoint) -> bool {
+    settings::says_redis(&endpoint.host) || matches!(endpoint.port, Some(6379 | 6380 | 26379))
+}
+
+fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
+    let mut out = Scanned::default();
+    let app_dirs: BTreeSet<&str> = tree
+        .files()
+        .filter(|f| APP_MARKERS.contains(&f.path.rsplit('/').next().unwrap_or(&f.path)))
+        .map(|f| dir_of(&f.path))
+        .collect();
+    // owner dir -> (name, references)
+    let mut apps: BTreeMap<String, (String, Vec<Reference>, Origin)> = BTreeMap::new();
+    let mut files: Vec<&SourceFile> = tree.files().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for file in files {
+        let path = file.path.as_str();
+        if claimed.contains(&normalize(path)) {
+            continue;
+        }
+        let Some(kind) = kind_of(path, &file.text) else {
+            continue;
+        };
+        let mut format = config::format_of(path);
+        if matches!(format, Format::Yaml | Format::Json) && is_manifest_or_template(&file.text) {
+            if file.text.contains("{{") && !settings::find_urls(&file.text).is_empty() {
+                format = Format::Text;
+            } else {
+                continue;
+            }
+        }
+        let reading = match kind {
+            Kind::Named(r) => r,
+            Kind::Generic => Reading::Settings,
+            Kind::Source => Reading::UrlsOnly,
+        };
+        if reading == Reading::UrlsOnly {
+            format = Format::Text;
+        }
+        let read = config::read_format(format, &file.text);
+        for e in &read.errors {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    format.parse_code(),
+                    format!("{}; {}", e.message, format.fix_hint()),
+                )
+                .at(path, Some(e.line), Some(e.col)),
+            );
+        }
+        let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
+            .into_iter()
+            .map(|r| KeyValue {
+                key: r.key,
+                value: r.value,
+                origin: Origin::file(path, r.line),
+                strength: Strength::Explicit,
+                via: if r.written.is_empty() {
+                    "URL".to_string()
+                } else {
+                    r.written
+                },
+            })
+            .collect();
+        let (dir, name) = owner_of(path, &app_dirs);
+        let id = ConsumerId::app(&dir, &name);
+        let mut refs = Vec::new();
+        for f in find_endpoints(&kvs) {
+            let keep =
+                f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f.endpoint));
+            if !keep {
+                continue;
+            }
+            refs.push(Reference {
+                consumer: id.clone(),
+                scope: Scope::None,
+                endpoint: f.endpoint,
+                evidence: f.evidence,
+                credential: f.credential,
+            });
+        }
+        if refs.is_empty() {
+            continue;
+        }
+        let entry = apps
+            .entry(dir.clone())
+            .or_insert_with(|| (name, Vec::new(), Origin::file(path, 0)));
+        entry.1.extend(refs);
+    }
+    for (dir, (name, refs, first_file)) in apps {
+        let id = ConsumerId::app(&dir, &name);
+        out.facts.push(Fact::Workload(Workload {
+            id,
+            pod_labels: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            defined_at: first_file,
+            server: None,
+            aliases: Vec::new(),
+            scope: Scope::None,
+            profiles: Vec::new(),
+        }));
+        out.facts.extend(refs.into_iter().map(Fact::Reference));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_within_the_tree() {
+        assert_eq!(
+            join_path("a/b", "./env/x.env").as_deref(),
+            Some("a/b/env/x.env")
+        );
+        assert_eq!(join_path("a/b", "../c").as_deref(), Some("a/c"));
+        assert_eq!(join_path("", "x").as_deref(), Some("x"));
+        assert_eq!(join_path("a", "../../x"), None);
+        assert_eq!(join_path("a", "/etc/x"), None);
+        assert_eq!(join_path("a", "~/x"), None);
+        assert_eq!(dir_of("a/b/c.yml"), "a/b");
+        assert_eq!(dir_of("c.yml"), "");
+    }
+
+    #[test]
+    fn owners() {
+        let dirs: BTreeSet<&str> = ["svc", "svc/worker", ""].into_iter().collect();
+        assert_eq!(
+            owner_of("svc/config/app.yml", &dirs),
+            ("svc".into(), "svc".into())
+        );
+        assert_eq!(
+            owner_of("svc/worker/.env", &dirs),
+            ("svc/worker".into(), "worker".into())
+        );
+        let none = BTreeSet::new();
+        assert_eq!(
+            owner_of("api/config/cable.yml", &none),
+            ("api".into(), "api".into())
+        );
+        assert_eq!(
+            owner_of("billing/src/main/resources/application.yml", &none),
+            ("billing".into(), "billing".into())
+        );
+        assert_eq!(
+            owner_of("config/redis.yml", &none),
+            (".".into(), ".".into())
+        );
+        assert_eq!(
+            owner_of("tools/x.ini", &none),
+            ("tools".into(), "tools".into())
+        );
+    }
+}
