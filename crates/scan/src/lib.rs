@@ -1,6 +1,7 @@
 //! Pure scanners: bytes in, facts and diagnostics out. No IO here: the CLI
 //! reads files and the live crate fetches objects; these only parse.
 
+pub mod client_list;
 pub mod compose;
 pub mod config;
 pub mod frameworks;
