@@ -241,6 +241,12 @@ pub struct ClientObservation {
     pub samples: u32,
     /// Whether the connection uses TLS, from `laddr`'s port.
     pub tls: Option<bool>,
+    /// Distinct connections merged into this observation (a pool, or a
+    /// client that reconnects between samples).
+    pub connections: u32,
+    /// `CLIENT LIST` flags of the last connection seen: `N` normal, `S` a
+    /// replica's link, `P` pub/sub…
+    pub flags: Option<String>,
 }
 
 /// One thing a scanner learned.
