@@ -7,7 +7,7 @@
 //! One compose project is one scope: its base file, the overlays and the
 //! override file merged into it. Service names resolve within it only.
 
-use crate::config::{self, Format};
+use crate::config::{self, Format, RawSetting};
 use crate::frameworks::{self, Reading};
 use crate::interpolate::{interpolate, Interpolated, Var, Vars};
 use crate::projects::{dir_of, join_path, Tree};
@@ -118,6 +118,25 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
             Err(_) => {}
         }
     }
+    // A file that other compose files only `extends` from is not a project
+    // of its own (unless its name says it is one).
+    let extended: BTreeSet<String> = composes
+        .iter()
+        .flat_map(|c| {
+            let dir = dir_of(c.path);
+            c.root
+                .get("services")
+                .into_iter()
+                .flat_map(|s| s.entries())
+                .filter_map(move |(_, svc)| {
+                    svc.get("extends")?
+                        .get("file")?
+                        .as_str()
+                        .and_then(|f| join_path(dir, f))
+                })
+        })
+        .collect();
+    composes.retain(|c| is_compose_name(c.path) || !extended.contains(c.path));
     for project in group_projects(&composes) {
         let mut scanner = ProjectScan::new(tree, &project, &mut out, &mut claimed);
         scanner.run();
@@ -480,20 +499,26 @@ fn flag_settings(words: &[At<String>], what: &str, strength: Strength) -> Vec<Ke
             } else if matches!(flag, "replicaof" | "slaveof") {
                 if let (Some(h), Some(p)) = (words.get(i + 1), words.get(i + 2)) {
                     out.push(kv(
-                        "redis.replicaof.host".into(),
-                        h.value.clone(),
-                        &w.origin,
-                        format!("{what} --{flag}"),
-                    ));
-                    out.push(kv(
-                        "redis.replicaof.port".into(),
-                        p.value.clone(),
+                        frameworks::REPLICATION.into(),
+                        format!("{}:{}", h.value, p.value),
                         &w.origin,
                         format!("{what} --{flag}"),
                     ));
                     i += 3;
                     continue;
                 }
+            } else if flag == "tls-replication" {
+                let value = next
+                    .map(|n| n.value.clone())
+                    .unwrap_or_else(|| "yes".into());
+                out.push(kv(
+                    frameworks::REPLICATION_TLS.into(),
+                    value,
+                    &w.origin,
+                    format!("{what} --{flag}"),
+                ));
+                i += if next.is_some() { 2 } else { 1 };
+                continue;
             } else if let Some(n) = next {
                 let role_key = settings::normalize_key(flag);
                 if is_address_key(flag)
@@ -830,7 +855,9 @@ fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> Red
             }
             tls_port = Some(tls);
         }
-        if env_of(&format!("{prefix}_PASSWORD")).is_some_and(|p| !p.is_empty())
+        // A password from the shell (value unknown here) is still a password.
+        let password = env.iter().find(|e| e.key == format!("{prefix}_PASSWORD"));
+        if password.is_some_and(|p| p.value.as_deref() != Some(""))
             && env_of("ALLOW_EMPTY_PASSWORD").and_then(settings::parse_bool) != Some(true)
         {
             requires_auth = true;
@@ -1324,16 +1351,32 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
 
             let mut found: Vec<Found> = Vec::new();
             // environment, env_file, .env
-            let kvs: Vec<KeyValue> = env
+            // Framework spellings apply to env too (Laravel `REDIS_SCHEME=tls`).
+            let with_values: Vec<&EnvValue> = env.iter().filter(|e| e.value.is_some()).collect();
+            let raws: Vec<RawSetting> = with_values
                 .iter()
-                .filter_map(|e| {
-                    e.value.as_ref().map(|v| KeyValue {
-                        key: e.key.clone(),
-                        value: v.clone(),
+                .enumerate()
+                .map(|(i, e)| RawSetting {
+                    key: e.key.clone(),
+                    value: e.value.clone().unwrap_or_default(),
+                    line: i as u32,
+                })
+                .collect();
+            let kvs: Vec<KeyValue> = frameworks::apply(Reading::Settings, &raws)
+                .into_iter()
+                .map(|r| {
+                    let e = with_values[r.line as usize];
+                    KeyValue {
+                        key: r.setting_key(),
+                        value: r.value,
                         origin: e.origin.clone(),
                         strength: e.strength,
-                        via: e.via.clone(),
-                    })
+                        via: if r.written == e.key {
+                            e.via.clone()
+                        } else {
+                            format!("{} ({})", e.via, r.written)
+                        },
+                    }
                 })
                 .collect();
             found.extend(find_endpoints(&kvs));
@@ -1477,15 +1520,15 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         } else {
             reading
         };
-        let written = if path == m.source {
-            m.written.clone()
-        } else {
-            path.to_string()
+        let written = match path.strip_prefix(&m.source) {
+            Some("") => m.written.clone(),
+            Some(rest) => format!("{}{rest}", m.written.trim_end_matches('/')),
+            None => path.to_string(),
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
             .map(|r| KeyValue {
-                key: r.key,
+                key: r.setting_key(),
                 value: r.value,
                 origin: Origin::file(path, r.line),
                 strength: Strength::Indirect,

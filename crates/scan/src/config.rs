@@ -608,6 +608,9 @@ fn read_ini(text: &str, out: &mut Settings) {
     }
 }
 
+/// Conf directives whose first value word is a sub-command.
+const SUBCOMMAND_KEYS: &[&str] = &["sentinel"];
+
 /// `key value` (redis.conf, sentinel.conf), `key = value`, `key: value`,
 /// INI `[section]` headers and `name {` … `}` blocks; `#`, `;` and `//`
 /// comments; a trailing `;` is dropped.
@@ -648,11 +651,20 @@ fn conf_lines(text: &str) -> Vec<RawSetting> {
             continue;
         }
         let value = strip_quotes(cut_inline_comment(value));
+        // `sentinel monitor m h p q`, `sentinel auth-pass m pw`: the
+        // directive's first word is part of the key (so `auth-pass` reads
+        // as a password, never as a host).
+        let (key, value) = match value.split_once(char::is_whitespace) {
+            Some((sub, rest)) if SUBCOMMAND_KEYS.contains(&key) => {
+                (format!("{key}.{sub}"), rest.trim())
+            }
+            _ => (key.to_string(), value),
+        };
         let mut prefix = ini_section.clone();
         for s in &sections {
             prefix = join(&prefix, s);
         }
-        push(&mut out, &join(&prefix, key), value, line_no);
+        push(&mut out, &join(&prefix, &key), value, line_no);
     }
     out
 }
@@ -863,6 +875,21 @@ mod tests {
                 ("maxmemory", "100mb", 5),
                 ("cache.redis_url", "redis://r:1", 7),
                 ("cache.upstream.redis.server", "r3:6379", 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn sentinel_directives_keep_their_sub_command() {
+        let read = read_settings(
+            "sentinel.conf",
+            "sentinel monitor mymaster redis-primary 6379 2\nsentinel auth-pass mymaster s3cret\n",
+        );
+        assert_eq!(
+            pairs(&read),
+            [
+                ("sentinel.monitor", "mymaster redis-primary 6379 2", 1),
+                ("sentinel.auth-pass", "mymaster s3cret", 2)
             ]
         );
     }

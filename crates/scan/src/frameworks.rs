@@ -41,6 +41,7 @@ const fn file(framework: &'static str, path: &'static str, reading: Reading) -> 
 
 /// Files that are config files by name, first match wins. Other YAML, JSON
 /// and TOML files count only when a key says Redis or a value is a Redis URL.
+#[rustfmt::skip]
 pub const FILES: &[ConfigFile] = &[
     file("Rails", "config/cable.yml", Reading::Settings),
     file("Rails / GitLab", "config/redis*.yml", Reading::Redis),
@@ -121,6 +122,12 @@ pub const NOT_CONFIG: &[&str] = &[
     ".env.dist",
 ];
 
+/// Where a Redis server's own connection to its primary is read: redis.conf
+/// `replicaof`, sentinel.conf `sentinel monitor`, `--replicaof` flags.
+pub const REPLICATION: &str = "redis.replication.host";
+/// Its TLS flag: `tls-replication yes`.
+pub const REPLICATION_TLS: &str = "redis.replication.tls";
+
 /// What a framework key means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Meaning {
@@ -136,6 +143,13 @@ pub enum Meaning {
     /// `k=v,k=v` options (Grafana `connstr`): each becomes a setting under
     /// the key's prefix, as a Redis setting.
     Options,
+    /// `host port` among the value's words, after `skip` words: redis.conf
+    /// `replicaof host port`, sentinel.conf `sentinel monitor name host port q`.
+    /// Read as `<REPLICATION>.host` (`host:port`), so that
+    /// `tls-replication yes` ([`Meaning::Key`]) pairs with it.
+    HostPort { skip: usize },
+    /// The key means this (normalized) key.
+    Key(&'static str),
     /// A URL scheme Redis clients accept under another name: the value's
     /// `from://` is read as `to://` (django-environ `rediscache://`).
     Scheme {
@@ -187,78 +201,29 @@ const fn key_when(
 /// rules already read (Spring Boot `spring.data.redis.{host,port,ssl.enabled}`,
 /// `REDIS_HOST` + `REDIS_PORT` + `REDIS_TLS`, URLs under any key) are listed
 /// too, so this table is the reference of what is known.
+#[rustfmt::skip]
 pub const KEYS: &[Spelling] = &[
     key("Spring Boot 2", "**.spring.redis.**", Meaning::Redis),
     key("Spring Boot 3", "**.spring.data.redis.**", Meaning::Redis),
-    key_when(
-        "Rails Action Cable",
-        "**.url",
-        Meaning::Redis,
-        "adapter",
-        "redis",
-    ),
+    key_when("Rails Action Cable", "**.url", Meaning::Redis, "adapter", "redis"),
     key("Sidekiq", "**.redis.url", Meaning::Redis),
-    key(
-        "Celery",
-        "**.broker.url",
-        Meaning::Scheme {
-            from: "sentinel",
-            to: "redis+sentinel",
-        },
-    ),
-    key(
-        "Celery",
-        "**.result.backend",
-        Meaning::Scheme {
-            from: "sentinel",
-            to: "redis+sentinel",
-        },
-    ),
-    key(
-        "django-environ",
-        "**.cache.url",
-        Meaning::Scheme {
-            from: "rediscache",
-            to: "redis",
-        },
-    ),
-    key_when(
-        "django-redis",
-        "**.caches.*.location",
-        Meaning::Redis,
-        "backend",
-        "redis",
-    ),
-    key(
-        "Laravel",
-        "**.redis.scheme",
-        Meaning::TlsWhen(&["tls", "rediss"]),
-    ),
-    key(
-        "Laravel",
-        "**.redis.*.scheme",
-        Meaning::TlsWhen(&["tls", "rediss"]),
-    ),
+    key("Celery", "**.broker.url", Meaning::Scheme { from: "sentinel", to: "redis+sentinel" }),
+    key("Celery", "**.result.backend", Meaning::Scheme { from: "sentinel", to: "redis+sentinel" }),
+    key("django-environ", "**.cache.url", Meaning::Scheme { from: "rediscache", to: "redis" }),
+    key_when("django-redis", "**.caches.*.location", Meaning::Redis, "backend", "redis"),
+    key("Laravel", "**.redis.scheme", Meaning::TlsWhen(&["tls", "rediss"])),
+    key("Laravel", "**.redis.*.scheme", Meaning::TlsWhen(&["tls", "rediss"])),
     key("node-redis", "**.socket.host", Meaning::Role("host")),
     key("node-redis", "**.socket.port", Meaning::Role("port")),
     key("node-redis", "**.socket.tls", Meaning::Role("tls")),
-    key("ioredis", "**.redis.options.tls", Meaning::Role("tls")),
     key("Sentry", "**.redis.clusters.**", Meaning::Redis),
     key("Relay", "**.processing.redis", Meaning::Redis),
-    key_when(
-        "Grafana",
-        "**.remote.cache.connstr",
-        Meaning::Options,
-        "remote.cache.type",
-        "redis",
-    ),
-    key_when(
-        "Grafana Live",
-        "**.live.ha.engine.address",
-        Meaning::Redis,
-        "live.ha.engine",
-        "redis",
-    ),
+    key("redis.conf", "replicaof", Meaning::HostPort { skip: 0 }),
+    key("redis.conf", "slaveof", Meaning::HostPort { skip: 0 }),
+    key("sentinel.conf", "sentinel.monitor", Meaning::HostPort { skip: 1 }),
+    key("redis.conf", "tls.replication", Meaning::Key(REPLICATION_TLS)),
+    key_when("Grafana", "**.remote.cache.connstr", Meaning::Options, "remote.cache.type", "redis"),
+    key_when("Grafana Live", "**.live.ha.engine.address", Meaning::Redis, "live.ha.engine", "redis"),
 ];
 
 /// Whether a path's end matches a glob of [`FILES`] / [`NOT_CONFIG`].
@@ -348,6 +313,47 @@ pub struct Read {
     pub line: u32,
 }
 
+impl Read {
+    /// The key to give the generic rules: as written when no spelling
+    /// rewrote it (so evidence says `REDIS_PORT`), else the rewritten key.
+    pub fn setting_key(&self) -> String {
+        if normalize_key(&self.written) == self.key {
+            self.written.clone()
+        } else {
+            self.key.clone()
+        }
+    }
+}
+
+/// Last parts of Redis-named keys that never hold an address, whatever the
+/// framework: Laravel `REDIS_CLIENT=predis`, `REDIS_PREFIX`, `REDIS_QUEUE`.
+pub const NOT_ADDRESSES: &[&str] = &[
+    "client",
+    "prefix",
+    "driver",
+    "queue",
+    "connection",
+    "timeout",
+    "serializer",
+    "compression",
+    "persistent",
+    "ttl",
+    "retries",
+    "namespace",
+    "key",
+    "expire",
+    "lifetime",
+    "version",
+    "mode",
+    "name",
+    "args",
+    "arguments",
+    "flags",
+    "options",
+    "command",
+    "cmd",
+];
+
 /// Applies [`KEYS`] (and the file's [`Reading`]) to a file's settings.
 pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
@@ -363,6 +369,10 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     };
     let mut out = Vec::new();
     for (s, norm) in settings.iter().zip(&norms) {
+        let last = norm.rsplit('.').next().unwrap_or("");
+        if NOT_ADDRESSES.contains(&last) && !s.value.contains("://") {
+            continue;
+        }
         let base = match reading {
             Reading::Redis => format!("redis.{norm}").trim_end_matches('.').to_string(),
             _ => norm.clone(),
@@ -408,6 +418,18 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                         read.value =
                             replace_ignore_case(&s.value, &from_scheme, &format!("{to}://"));
                     }
+                    out.push(read);
+                }
+                Meaning::HostPort { skip } => {
+                    let words: Vec<&str> = s.value.split_whitespace().skip(skip).take(2).collect();
+                    if let [host, port] = words[..] {
+                        read.key = REPLICATION.to_string();
+                        read.value = format!("{host}:{port}");
+                        out.push(read);
+                    }
+                }
+                Meaning::Key(key) => {
+                    read.key = key.to_string();
                     out.push(read);
                 }
                 Meaning::Options => {
@@ -537,6 +559,44 @@ mod tests {
             )[1],
             kv("production.url", "r:6379")
         );
+    }
+
+    #[test]
+    fn laravel_client_and_prefix_are_not_addresses() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("REDIS_CLIENT", "predis"),
+                    ("REDIS_PREFIX", "shop_"),
+                    ("REDIS_HOST", "r")
+                ]
+            ),
+            [kv("redis.host", "r")]
+        );
+    }
+
+    #[test]
+    fn redis_conf_replication_and_sentinel_monitor() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[("replicaof", "primary 6380"), ("tls-replication", "yes")]
+            ),
+            [kv(REPLICATION, "primary:6380"), kv(REPLICATION_TLS, "yes")]
+        );
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[("sentinel.monitor", "mymaster primary 6379 2")]
+            ),
+            [kv(REPLICATION, "primary:6379")]
+        );
+        assert!(keys(
+            Reading::Settings,
+            &[("REDIS_ARGS", "--requirepass hunter2")]
+        )
+        .is_empty());
     }
 
     #[test]

@@ -284,7 +284,7 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
             .map(|r| KeyValue {
-                key: r.key,
+                key: r.setting_key(),
                 value: r.value,
                 origin: Origin::file(path, r.line),
                 strength: Strength::Explicit,

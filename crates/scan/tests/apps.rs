@@ -1,0 +1,69 @@
+//! Applications known only by their config files (fixtures/app-*).
+
+mod common;
+
+use common::{
+    assert_no_secret, diagnostics, fixture, hints, load, reference_scopes, references, workloads,
+};
+use fallout_scan::projects::scan_projects;
+
+#[test]
+fn framework_spellings_and_look_alikes() {
+    let s = scan_projects(&load(&fixture("app-frameworks")));
+    assert_eq!(
+        references(&s),
+        [
+            // Spring Boot 3 with `ssl.enabled`, and a Spring Boot 2 .properties
+            "app:billing -> billing-redis.internal:6380 tls=yes explicit billing/src/main/resources/application.yml:4 | spring.data.redis.host + spring.data.redis.port = billing-redis.internal:6380",
+            "app:billing -> legacy-redis.internal:6379 tls=unknown explicit billing/src/main/resources/application-legacy.properties:2 | spring.redis.host + spring.redis.port = legacy-redis.internal:6379",
+            // Rails Action Cable: only the `adapter: redis` environment
+            "app:chat -> chat-redis:6379 db=1 tls=no explicit chat/config/cable.yml:3 | production.url = redis://chat-redis:6379/1",
+            // GitLab config/redis.<name>.yml
+            "app:gitlab -> gitlab-cache.internal:6380 tls=yes explicit gitlab/config/redis.cache.yml:2 | production.url = rediss://gitlab-cache.internal:6380",
+            // Grafana connstr options, only because `type = redis`
+            "app:grafana -> grafana-redis:6379 db=0 tls=no explicit grafana/grafana.ini:3 | remote_cache.connstr addr = grafana-redis:6379",
+            // Laravel: REDIS_SCHEME=tls is the TLS flag; REDIS_CLIENT=predis is no host
+            "app:shop -> shop-redis.internal:6380 tls=yes explicit shop/.env:3 | REDIS_HOST + REDIS_PORT = shop-redis.internal:6380 [credential shop/.env:6]",
+            // Celery and Django CACHES in settings.py, the commented-out broker skipped
+            "app:tasks -> tasks-redis:6379 db=0 tls=no explicit tasks/settings.py:2 | URL = redis://tasks-redis:6379/0",
+            "app:tasks -> tasks-redis:6379 db=1 tls=no explicit tasks/settings.py:3 | URL = redis://tasks-redis:6379/1",
+            // ioredis `tls: {}` turns TLS on
+            "app:web -> web-redis:6379 tls=yes explicit web/config/default.json:3 | redis.host + redis.port = web-redis:6379",
+            // TOML with lines
+            "app:worker -> queue-redis:6379 tls=no explicit worker/config.toml:2 | queue.redis.url = redis://queue-redis:6379",
+        ]
+    );
+    assert_eq!(
+        workloads(&s),
+        [
+            "app:billing",
+            "app:chat",
+            "app:gitlab",
+            "app:grafana",
+            "app:shop",
+            "app:tasks",
+            "app:web",
+            "app:worker"
+        ]
+    );
+    assert!(reference_scopes(&s).iter().all(|l| l.ends_with(" in none")));
+    assert!(hints(&s).is_empty());
+    assert!(diagnostics(&s).is_empty(), "{:?}", diagnostics(&s));
+    // Look-alikes: dependency names, .env.example, docs, tests, data.
+    for not in [
+        "example-redis",
+        "docs-redis",
+        "localhost",
+        "old-",
+        "predis",
+        "tokio-comp",
+        "127.0.0.1",
+        "7.1.1",
+    ] {
+        assert!(
+            !references(&s).iter().any(|r| r.contains(not)),
+            "{not} was taken for a consumer"
+        );
+    }
+    assert_no_secret(&s, &["laravel-secret"]);
+}
