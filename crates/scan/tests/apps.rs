@@ -67,3 +67,39 @@ fn framework_spellings_and_look_alikes() {
     }
     assert_no_secret(&s, &["laravel-secret"]);
 }
+
+/// docs/scanners.md lists every framework of the spelling tables.
+#[test]
+fn docs_list_every_spelling() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scanners.md"),
+    )
+    .expect("docs/scanners.md");
+    let section = docs
+        .split("## Service configs and docker-compose")
+        .nth(1)
+        .expect("a `## Service configs and docker-compose` section");
+    let frameworks = fallout_scan::frameworks::FILES
+        .iter()
+        .map(|f| (f.framework, f.path))
+        .chain(
+            fallout_scan::frameworks::KEYS
+                .iter()
+                .map(|k| (k.framework, k.key)),
+        );
+    for (framework, what) in frameworks {
+        assert!(
+            section.contains(framework),
+            "docs/scanners.md does not name {framework} ({what})"
+        );
+    }
+    for glob in fallout_scan::frameworks::FILES
+        .iter()
+        .map(|f| f.path.trim_start_matches("**/"))
+    {
+        assert!(
+            section.contains(&format!("`{glob}`")),
+            "docs/scanners.md does not list `{glob}`"
+        );
+    }
+}
