@@ -1615,4 +1615,172 @@ mod tests {
             ("primary", Some(6390))
         );
     }
+
+    use crate::projects::scan_projects;
+    use crate::SourceFile;
+    use fallout_core::Tls;
+
+    fn files(pairs: &[(&str, &str)]) -> Vec<SourceFile> {
+        pairs
+            .iter()
+            .map(|(p, t)| SourceFile {
+                path: p.to_string(),
+                text: t.to_string(),
+            })
+            .collect()
+    }
+
+    fn servers(s: &Scanned) -> Vec<(String, RedisServer, Vec<String>)> {
+        s.facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::Workload(w) => w
+                    .server
+                    .clone()
+                    .map(|srv| (w.id.to_string(), srv, w.aliases.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn refs(s: &Scanned) -> Vec<(String, String, Tls, Strength, String)> {
+        s.facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::Reference(r) => Some((
+                    r.consumer.to_string(),
+                    r.endpoint.address(),
+                    r.endpoint.tls,
+                    r.evidence.strength,
+                    r.evidence.origin.to_string(),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bitnami_tls_and_dragonfly_tls() {
+        let s = scan_projects(&files(&[(
+            "compose.yaml",
+            "services:\n  a:\n    image: bitnami/redis:7.2\n    environment:\n      REDIS_TLS_ENABLED: \"yes\"\n      ALLOW_EMPTY_PASSWORD: \"yes\"\n      REDIS_PASSWORD: \"\"\n  b:\n    image: docker.dragonflydb.io/dragonflydb/dragonfly\n    command: --port 6390 --tls --requirepass=x\n  c:\n    image: redis/redis-stack-server\n    environment:\n      REDIS_ARGS: \"--tls-port 6380 --requirepass x\"\n",
+        )]));
+        let got: Vec<(Option<u16>, Option<u16>, bool)> = servers(&s)
+            .into_iter()
+            .map(|(_, srv, _)| (srv.port, srv.tls_port, srv.requires_auth))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, Some(6379), false),
+                (None, Some(6390), true),
+                (Some(6379), Some(6380), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn extends_in_the_same_file_and_override_replaces_command() {
+        let base = "services:\n  base:\n    image: example/app\n    environment:\n      REDIS_URL: redis://cache:6379\n  jobs:\n    extends: base\n    command: [run, --redis-host, old]\n  cache:\n    image: redis:7\n    container_name: shared-cache\n";
+        let over = "services:\n  jobs:\n    command: [run]\n    environment:\n      SIDE_REDIS_URL: rediss://shared-cache:6380\n";
+        let s = scan_projects(&files(&[
+            ("app/compose.yaml", base),
+            ("app/compose.override.yaml", over),
+        ]));
+        assert_eq!(
+            refs(&s),
+            [
+                (
+                    "app/compose.yaml#base".into(),
+                    "cache:6379".into(),
+                    Tls::No,
+                    Strength::Explicit,
+                    "app/compose.yaml:5".into()
+                ),
+                (
+                    "app/compose.yaml#jobs".into(),
+                    "cache:6379".into(),
+                    Tls::No,
+                    Strength::Explicit,
+                    "app/compose.yaml:5".into()
+                ),
+                (
+                    "app/compose.yaml#jobs".into(),
+                    "shared-cache:6380".into(),
+                    Tls::Yes,
+                    Strength::Explicit,
+                    "app/compose.override.yaml:5".into()
+                ),
+            ]
+        );
+        assert_eq!(servers(&s)[0].2, ["cache", "shared-cache"]);
+    }
+
+    #[test]
+    fn env_file_forms_and_bare_map_entries() {
+        let compose = "services:\n  redis:\n    image: redis\n  app:\n    image: x\n    env_file:\n      - a.env\n      - path: b.env\n        required: true\n      - path: c.env\n        required: false\n    environment:\n      REDIS_PORT:\n";
+        let s = scan_projects(&files(&[
+            ("compose.yaml", compose),
+            (".env", "REDIS_PORT=6381\n"),
+            ("a.env", "REDIS_HOST=redis\n"),
+            ("b.env", "REDIS_TLS=true\n"),
+        ]));
+        assert_eq!(
+            refs(&s),
+            [(
+                "compose.yaml#app".into(),
+                "redis:6381".into(),
+                Tls::Yes,
+                Strength::Indirect,
+                "a.env:1".into()
+            )]
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        // none of the env files is an app of its own
+        assert!(!s.facts.iter().any(
+            |f| matches!(f, Fact::Workload(w) if w.id.kind == fallout_core::ConsumerKind::App)
+        ));
+    }
+
+    #[test]
+    fn file_configs_are_mounts() {
+        let compose = "services:\n  web:\n    image: x\n    configs:\n      - source: app_config\n        target: /etc/app/config.yml\nconfigs:\n  app_config:\n    file: ./conf/app.yml\n";
+        let s = scan_projects(&files(&[
+            ("compose.yaml", compose),
+            ("conf/app.yml", "redis:\n  url: redis://r:6379\n"),
+        ]));
+        assert_eq!(
+            refs(&s),
+            [(
+                "compose.yaml#web".into(),
+                "r:6379".into(),
+                Tls::No,
+                Strength::Indirect,
+                "conf/app.yml:2".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn non_redis_hosts_are_not_references() {
+        let compose = "services:\n  db:\n    image: postgres\n  app:\n    image: x\n    environment:\n      DB_HOST: db\n      EMAIL_SERVER: localhost\n      EMAIL_PORT: \"25\"\n      REDIS_ARGS: --requirepass hunter2\n";
+        let s = scan_projects(&files(&[("compose.yaml", compose)]));
+        assert!(refs(&s).is_empty(), "{:?}", refs(&s));
+        assert!(!format!("{:?}", s.facts).contains("hunter2"));
+    }
+
+    #[test]
+    fn missing_extends_and_outside_env_file_are_warnings() {
+        let compose = "services:\n  a:\n    extends:\n      file: nowhere.yml\n      service: x\n    env_file: /etc/app.env\n";
+        let s = scan_projects(&files(&[("compose.yaml", compose)]));
+        let codes: Vec<(&str, Option<u32>)> =
+            s.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("compose-extends-missing", Some(4)),
+                ("compose-env-file-outside", Some(6))
+            ]
+        );
+    }
 }
