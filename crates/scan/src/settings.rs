@@ -227,7 +227,7 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         }
         // A bare value: host, host:port or a list of them.
         let is_address_key = matches!(role, Some(Role::Host | Role::Url));
-        if !is_address_key && !(key_says_redis && role.is_none()) {
+        if !(is_address_key || key_says_redis && role.is_none()) {
             continue;
         }
         if is_unexpanded(&kv.value) {
