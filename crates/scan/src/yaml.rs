@@ -154,9 +154,8 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     let mut docs = Vec::new();
     let mut start = 0usize;
     let mut start_line = 1u32;
-    let mut line_no = 1u32;
     let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         let trimmed = line.trim_end();
         if (trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t"))
             && offset > start
@@ -166,7 +165,6 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
             start_line = line_no;
         }
         offset += line.len();
-        line_no += 1;
     }
     if start < text.len() {
         docs.push((start_line, &text[start..]));
