@@ -9,7 +9,7 @@
 
 use crate::config::{self, Format, RawSetting};
 use crate::frameworks::{self, Reading};
-use crate::interpolate::{interpolate, Interpolated, Var, Vars};
+use crate::interpolate::{interpolate, Interpolated, Var, Vars, UNSET};
 use crate::projects::{dir_of, join_path, Tree};
 use crate::settings::{self, find_endpoints, Found, KeyValue};
 use crate::yaml::{Node, Value};
@@ -812,6 +812,17 @@ impl SpecReader<'_, '_> {
     }
 }
 
+/// The value of an interpolated string when it is known well enough: all of
+/// it, or a URL whose only unknown part is the password
+/// (`redis://:${REDIS_PASSWORD}@redis:6379` with the password set in the shell).
+fn known_value(interp: &Interpolated) -> Option<String> {
+    interp.value.clone().or_else(|| {
+        let p = &interp.partial;
+        (p.contains("://") && !fallout_core::endpoint::redact_url(p).contains(UNSET))
+            .then(|| p.clone())
+    })
+}
+
 /// A resolved environment variable of a service.
 struct EnvValue {
     key: String,
@@ -1194,7 +1205,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             &mut env,
                             EnvValue {
                                 key,
-                                value: value.value,
+                                value: known_value(&value),
                                 origin,
                                 strength: Strength::Indirect,
                                 via,
@@ -1252,9 +1263,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             format!("env {} with {} from .env", decl.key, names.join(", ")),
                         )
                     };
+                    let value = known_value(interp);
                     EnvValue {
                         key: decl.key.clone(),
-                        value: interp.value.clone(),
+                        value,
                         origin,
                         strength,
                         via,
@@ -1740,6 +1752,29 @@ mod tests {
         assert!(!s.facts.iter().any(
             |f| matches!(f, Fact::Workload(w) if w.id.kind == fallout_core::ConsumerKind::App)
         ));
+    }
+
+    #[test]
+    fn url_whose_password_is_set_in_the_shell_is_still_a_reference() {
+        let compose = "services:\n  redis:\n    image: redis\n  app:\n    image: x\n    environment:\n      REDIS_URL: redis://:${REDIS_PASSWORD}@redis:6379/0\n      OTHER_REDIS_URL: redis://${OTHER_HOST}:6379\n";
+        let s = scan_projects(&files(&[("compose.yaml", compose)]));
+        assert_eq!(
+            refs(&s),
+            [(
+                "compose.yaml#app".into(),
+                "redis:6379".into(),
+                Tls::No,
+                Strength::Explicit,
+                "compose.yaml:7".into()
+            )]
+        );
+        let hints = s
+            .facts
+            .iter()
+            .filter(|f| matches!(f, Fact::Hint(_)))
+            .count();
+        assert_eq!(hints, 1, "OTHER_REDIS_URL's host is unknown: a hint");
+        assert!(!format!("{:?}", s.facts).contains(UNSET));
     }
 
     #[test]

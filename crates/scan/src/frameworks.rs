@@ -120,6 +120,12 @@ pub const NOT_CONFIG: &[&str] = &[
     ".env.sample",
     ".env.template",
     ".env.dist",
+    // CI pipelines: their Redis is a throw-away test service.
+    ".gitlab-ci.yml",
+    ".travis.yml",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    "Jenkinsfile",
 ];
 
 /// Where a Redis server's own connection to its primary is read: redis.conf

@@ -18,6 +18,9 @@ pub struct Var {
 
 pub type Vars = BTreeMap<String, Var>;
 
+/// Stands for an unset variable in [`Interpolated::partial`].
+pub const UNSET: &str = "fallout-unset-variable";
+
 /// Where a substituted value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -44,6 +47,9 @@ pub struct Interpolated {
     /// The text after substitution; `None` when a variable without default is unset.
     pub value: Option<String>,
     pub uses: Vec<Use>,
+    /// The text with each unset variable written as [`UNSET`]: shows where
+    /// the unknown parts are (only the password of a URL, say).
+    pub partial: String,
     /// The whole text was one substitution (`${VAR}`, `$VAR`, `${VAR:-x}`).
     pub whole: bool,
 }
@@ -86,7 +92,8 @@ pub fn interpolate(text: &str, vars: &Vars) -> Interpolated {
                 && trimmed[1..].chars().all(is_name_char)
                 && trimmed.len() > 1));
     Interpolated {
-        value: (!unresolved).then_some(value),
+        value: (!unresolved).then(|| value.clone()),
+        partial: value,
         uses,
         whole,
     }
@@ -182,7 +189,7 @@ fn lookup(
             None => {
                 use_of(Source::Unset);
                 *unresolved = true;
-                String::new()
+                UNSET.to_string()
             }
         },
         Some((op, arg)) => {
@@ -202,7 +209,7 @@ fn lookup(
                     if missing {
                         use_of(Source::Required);
                         *unresolved = true;
-                        String::new()
+                        UNSET.to_string()
                     } else {
                         from_var(&mut use_of)
                     }
@@ -287,6 +294,13 @@ mod tests {
         );
         assert_eq!(value("${NOPE}", &v), None);
         assert_eq!(value("cost $5", &v).as_deref(), Some("cost $5"));
+    }
+
+    #[test]
+    fn partial_marks_unset_variables() {
+        let i = interpolate("redis://:${PW}@cache:6379", &Vars::new());
+        assert_eq!(i.value, None);
+        assert_eq!(i.partial, format!("redis://:{UNSET}@cache:6379"));
     }
 
     #[test]
