@@ -1,0 +1,303 @@
+//! One connection to one server: TCP (and TLS) opened here so that refusals,
+//! timeouts and handshake failures are told apart, then handed to the
+//! `redis` crate's multiplexed connection for the commands.
+
+use crate::error::LiveError;
+use crate::options::Target;
+use crate::tls;
+use redis::aio::MultiplexedConnection;
+use redis::{AsyncConnectionConfig, FromRedisValue, RedisConnectionInfo, RedisError};
+use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+/// Timeouts a connection works under.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    pub connect: Duration,
+    pub command: Duration,
+}
+
+pub(crate) struct Conn {
+    con: MultiplexedConnection,
+    pub target: Target,
+    /// Our end of the socket: how the server lists this connection.
+    pub local: Option<SocketAddr>,
+    timeouts: Timeouts,
+    driver: JoinHandle<()>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+impl Conn {
+    /// Connects, authenticates and pings. The whole takes at most the
+    /// connect timeout.
+    pub async fn open(
+        target: &Target,
+        tls: Option<&Arc<ClientConfig>>,
+        timeouts: Timeouts,
+    ) -> Result<Conn, LiveError> {
+        let server = target.server();
+        let connect = async {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((target.host.as_str(), target.port))
+                    .await
+                    .map_err(|e| LiveError::Resolve {
+                        server: server.clone(),
+                        cause: e.to_string(),
+                    })?
+                    .collect();
+            let mut last_err = None;
+            let mut stream = None;
+            for addr in &addrs {
+                match TcpStream::connect(addr).await {
+                    Ok(s) => {
+                        stream = Some(s);
+                        break;
+                    }
+                    Err(e) => last_err = Some(e),
+                }
+            }
+            let stream = match (stream, last_err) {
+                (Some(s), _) => s,
+                (None, Some(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    return Err(LiveError::Refused {
+                        server: server.clone(),
+                    })
+                }
+                (None, e) => {
+                    return Err(LiveError::Network {
+                        server: server.clone(),
+                        during: "connecting".into(),
+                        cause: e
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| "no address".into()),
+                    })
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let local = stream.local_addr().ok();
+            match (target.tls, tls) {
+                (true, Some(config)) => {
+                    let name =
+                        ServerName::try_from(target.host.clone()).map_err(|_| LiveError::Tls {
+                            server: server.clone(),
+                            reason: format!("`{}` is not a valid TLS server name", target.host),
+                        })?;
+                    let connector = tokio_rustls::TlsConnector::from(config.clone());
+                    let stream = connector
+                        .connect(name, stream)
+                        .await
+                        .map_err(|e| handshake_error(&server, &target.host, e))?;
+                    Conn::start(target, stream, local, timeouts).await
+                }
+                _ => Conn::start(target, stream, local, timeouts).await,
+            }
+        };
+        let mut conn = match timeout(timeouts.connect, connect).await {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(LiveError::Timeout {
+                    server,
+                    during: "connecting".into(),
+                    after: timeouts.connect,
+                    hint: if target.tls {
+                        " (no TLS answer: is this the plain port? use redis:// for it)".into()
+                    } else {
+                        String::new()
+                    },
+                })
+            }
+        };
+        conn.authenticate().await?;
+        match conn
+            .query::<redis::Value>(&redis::cmd("PING"), "PING")
+            .await
+        {
+            Ok(_) | Err(LiveError::NoPerm { .. }) => Ok(conn),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn start<S>(
+        target: &Target,
+        stream: S,
+        local: Option<SocketAddr>,
+        timeouts: Timeouts,
+    ) -> Result<Conn, LiveError>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        // No credentials here: AUTH is sent by hand so that its reply is
+        // reported precisely. No CLIENT SETINFO either: a least-privilege
+        // user may not run it.
+        let info = RedisConnectionInfo::default().set_skip_set_lib_name();
+        let config = AsyncConnectionConfig::new().set_response_timeout(Some(timeouts.command));
+        let (con, driver) = MultiplexedConnection::new_with_config(&info, stream, config)
+            .await
+            .map_err(|e| map_error(target, "connecting", e, timeouts.command))?;
+        Ok(Conn {
+            con,
+            target: target.clone(),
+            local,
+            timeouts,
+            driver: tokio::spawn(driver),
+        })
+    }
+
+    async fn authenticate(&mut self) -> Result<(), LiveError> {
+        let Some(password) = self.target.password.clone() else {
+            return Ok(());
+        };
+        let mut cmd = redis::cmd("AUTH");
+        if let Some(user) = &self.target.user {
+            cmd.arg(user);
+        }
+        cmd.arg(password.expose());
+        match self.query::<redis::Value>(&cmd, "AUTH").await {
+            Ok(_) => Ok(()),
+            // Scrub the password from anything a server might echo back.
+            Err(e) => Err(scrub(e, password.expose())),
+        }
+    }
+
+    /// Runs one command; errors name the server and the command.
+    pub async fn query<T: FromRedisValue>(
+        &mut self,
+        cmd: &redis::Cmd,
+        label: &str,
+    ) -> Result<T, LiveError> {
+        // The redis crate's response timeout is the real limit; this one
+        // only guards against a stuck driver.
+        let limit = self.timeouts.command + Duration::from_millis(500);
+        match timeout(limit, cmd.query_async::<T>(&mut self.con)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(map_error(&self.target, label, e, self.timeouts.command)),
+            Err(_) => Err(LiveError::Timeout {
+                server: self.target.server(),
+                during: format!("waiting for {label}"),
+                after: self.timeouts.command,
+                hint: String::new(),
+            }),
+        }
+    }
+}
+
+fn handshake_error(server: &str, host: &str, e: io::Error) -> LiveError {
+    if let Some(tls_err) = tls::find_rustls_error(&e) {
+        return LiveError::Tls {
+            server: server.to_string(),
+            reason: tls::explain(tls_err, host),
+        };
+    }
+    let reason = match e.kind() {
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset => {
+            "the server closed the connection during the handshake (is this the plain port? use redis:// for it)".to_string()
+        }
+        _ => e.to_string(),
+    };
+    LiveError::Tls {
+        server: server.to_string(),
+        reason,
+    }
+}
+
+/// A `redis` crate error in the user's terms.
+pub(crate) fn map_error(target: &Target, label: &str, e: RedisError, after: Duration) -> LiveError {
+    let server = target.server();
+    match e.code() {
+        Some("NOPERM") => {
+            return LiveError::NoPerm {
+                server,
+                user: target.user_name().to_string(),
+                command: label.to_string(),
+                acl: label.to_ascii_lowercase().replace(' ', "|"),
+            }
+        }
+        Some("NOAUTH") => return LiveError::NoAuth { server },
+        Some("WRONGPASS") => {
+            return LiveError::WrongPass {
+                server,
+                user: target.user_name().to_string(),
+            }
+        }
+        _ => {}
+    }
+    if let Some(tls_err) = tls::find_rustls_error(&e) {
+        return LiveError::Tls {
+            server,
+            reason: tls::explain(tls_err, &target.host),
+        };
+    }
+    if e.is_timeout() {
+        return LiveError::Timeout {
+            server,
+            during: format!("waiting for {label}"),
+            after,
+            hint: String::new(),
+        };
+    }
+    if e.is_connection_dropped() || e.is_io_error() {
+        let hint = if target.tls {
+            " (a server that wants a client certificate closes the connection after the handshake: --redis-cert and --redis-key)"
+        } else {
+            " (is this a TLS port? use rediss:// for it)"
+        };
+        return LiveError::Closed {
+            server,
+            during: label.to_string(),
+            hint: hint.to_string(),
+        };
+    }
+    LiveError::Server {
+        server,
+        command: label.to_string(),
+        message: match (e.code(), e.detail()) {
+            (Some(code), Some(detail)) => format!("{code} {detail}"),
+            _ => e.to_string(),
+        },
+    }
+}
+
+fn scrub(e: LiveError, password: &str) -> LiveError {
+    if password.is_empty() {
+        return e;
+    }
+    let clean = |s: String| s.replace(password, "***");
+    match e {
+        LiveError::Server {
+            server,
+            command,
+            message,
+        } => LiveError::Server {
+            server,
+            command,
+            message: clean(message),
+        },
+        LiveError::Network {
+            server,
+            during,
+            cause,
+        } => LiveError::Network {
+            server,
+            during,
+            cause: clean(cause),
+        },
+        LiveError::Tls { server, reason } => LiveError::Tls {
+            server,
+            reason: clean(reason),
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,341 @@
+//! What to connect to and how: `--redis` URLs, credentials, TLS files,
+//! timeouts and the sampling window.
+
+use crate::error::LiveError;
+use fallout_core::endpoint::redact_url;
+use fallout_core::{Endpoint, Scheme};
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Environment variables a password is read from, in order, when a URL has
+/// none: fallout's own, then the one `redis-cli` reads.
+pub const PASSWORD_ENV: [&str; 2] = ["FALLOUT_REDIS_PASSWORD", "REDISCLI_AUTH"];
+
+/// A password. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(value: impl Into<String>) -> Password {
+        Password(value.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// The first non-empty password in [`PASSWORD_ENV`].
+pub fn password_from_env() -> Option<Password> {
+    PASSWORD_ENV
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty())
+        .map(Password)
+}
+
+/// How to reach the servers and how long to watch them.
+#[derive(Clone, Debug)]
+pub struct RedisOptions {
+    /// `redis://`, `rediss://`, `redis+sentinel://` or `rediss+sentinel://`
+    /// URLs, with user and password in the URL when wanted.
+    pub urls: Vec<String>,
+    /// Password for URLs that carry none (see [`password_from_env`]).
+    pub password: Option<Password>,
+    /// PEM file of the CA(s) to trust for `rediss://`; the system roots otherwise.
+    pub ca_file: Option<PathBuf>,
+    /// PEM client certificate (chain) and key, for servers that ask for one.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// Accept a certificate that does not name the host connected to. The
+    /// chain is still verified against the CA.
+    pub insecure: bool,
+    /// For the TCP connect, the TLS handshake and authentication together.
+    pub connect_timeout: Duration,
+    /// For each command.
+    pub command_timeout: Duration,
+    /// Sample `CLIENT LIST` repeatedly over this window; one sample when `None`.
+    pub observe: Option<Duration>,
+    /// Time between samples.
+    pub every: Duration,
+}
+
+impl RedisOptions {
+    /// Defaults: 5 s timeouts, one sample, 1 s between samples when observing.
+    pub fn new(urls: impl IntoIterator<Item = impl Into<String>>) -> RedisOptions {
+        RedisOptions {
+            urls: urls.into_iter().map(Into::into).collect(),
+            password: None,
+            ca_file: None,
+            client_cert: None,
+            client_key: None,
+            insecure: false,
+            connect_timeout: Duration::from_secs(5),
+            command_timeout: Duration::from_secs(5),
+            observe: None,
+            every: Duration::from_secs(1),
+        }
+    }
+
+    /// Takes the password from [`PASSWORD_ENV`] for URLs without one.
+    pub fn with_env_password(mut self) -> RedisOptions {
+        if self.password.is_none() {
+            self.password = password_from_env();
+        }
+        self
+    }
+}
+
+/// One server to connect to, credentials resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    pub tls: bool,
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<Password>,
+    /// How it was found, for the instance's `via`.
+    pub via: Option<String>,
+    /// From a `--redis` URL (its failure fails the run), not discovered.
+    pub seed: bool,
+}
+
+impl Target {
+    /// `redis://host:port` or `rediss://host:port`: no user, no password.
+    pub fn server(&self) -> String {
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        format!("{scheme}://{}", self.address())
+    }
+
+    /// `host:port`, IPv6 in brackets.
+    pub fn address(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    pub fn user_name(&self) -> &str {
+        self.user.as_deref().unwrap_or("default")
+    }
+
+    /// Another server of the same deployment (a cluster node, a replica),
+    /// reached the same way.
+    pub fn sibling(&self, host: &str, port: u16, via: String) -> Target {
+        Target {
+            tls: self.tls,
+            host: host.to_string(),
+            port,
+            user: self.user.clone(),
+            password: self.password.clone(),
+            via: Some(via),
+            seed: false,
+        }
+    }
+}
+
+/// A `--redis` URL: servers to sample directly, or sentinels to ask.
+#[derive(Clone, Debug)]
+pub(crate) enum Seed {
+    Server(Target),
+    Sentinel {
+        /// `redis+sentinel://s1:26379,s2:26379/mymaster`, redacted.
+        display: String,
+        master: String,
+        /// The sentinels, with the URL's credentials (used if a sentinel asks).
+        sentinels: Vec<Target>,
+        /// How to reach the master and replicas.
+        data: Target,
+    },
+}
+
+pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed, LiveError> {
+    let redacted = redact_url(url.trim());
+    let bad = |reason: &str| LiveError::BadUrl {
+        url: redacted.clone(),
+        reason: reason.to_string(),
+    };
+    let endpoints = Endpoint::parse_url(url).ok_or_else(|| {
+        bad("not a Redis URL; expected redis://, rediss://, redis+sentinel:// or rediss+sentinel://")
+    })?;
+    let first = &endpoints[0];
+    let password = url_password(url)
+        .map(Password)
+        .or_else(|| fallback.cloned());
+    let user = first.user.as_deref().map(percent_decode);
+    let tls = first.tls == fallout_core::Tls::Yes;
+    match first.scheme {
+        Scheme::Redis | Scheme::Rediss => {
+            if endpoints.len() > 1 {
+                return Err(bad("several hosts in one URL are only for redis+sentinel://; give one --redis per server"));
+            }
+            Ok(Seed::Server(Target {
+                tls,
+                host: first.host.clone(),
+                port: first.port_or_default(),
+                user,
+                password,
+                via: None,
+                seed: true,
+            }))
+        }
+        Scheme::Sentinel => {
+            let master = first.sentinel_master.clone().ok_or_else(|| {
+                bad("a sentinel URL names the master: redis+sentinel://host:26379/MASTER")
+            })?;
+            let sentinels = endpoints
+                .iter()
+                .map(|e| Target {
+                    tls,
+                    host: e.host.clone(),
+                    port: e.port_or_default(),
+                    user: user.clone(),
+                    password: password.clone(),
+                    via: None,
+                    seed: true,
+                })
+                .collect();
+            let data = Target {
+                tls,
+                host: String::new(),
+                port: 0,
+                user,
+                password,
+                via: None,
+                seed: true,
+            };
+            Ok(Seed::Sentinel {
+                display: redacted,
+                master,
+                sentinels,
+                data,
+            })
+        }
+        Scheme::Unix => Err(bad("Unix sockets are not supported; connect over TCP")),
+        Scheme::Plain => Err(bad("not a Redis URL")),
+    }
+}
+
+/// The password in a URL's userinfo (`user:pass@`, or a lone `pass@`) or
+/// its `password=` query parameter, percent-decoded.
+fn url_password(url: &str) -> Option<String> {
+    let (_, rest) = url.trim().split_once("://")?;
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let from_userinfo = authority.rfind('@').and_then(|at| {
+        let info = &authority[..at];
+        let pass = match info.split_once(':') {
+            Some((_, p)) => p,
+            None => info,
+        };
+        (!pass.is_empty()).then(|| percent_decode(pass))
+    });
+    from_userinfo.or_else(|| {
+        query?.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k.eq_ignore_ascii_case("password") && !v.is_empty()).then(|| percent_decode(v))
+        })
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_from_userinfo_and_query() {
+        assert_eq!(
+            url_password("redis://u:p%40ss@h:1/0").as_deref(),
+            Some("p@ss")
+        );
+        assert_eq!(url_password("rediss://:only@h").as_deref(), Some("only"));
+        assert_eq!(url_password("redis://lone@h").as_deref(), Some("lone"));
+        assert_eq!(
+            url_password("redis://h:1/0?password=q&x=1").as_deref(),
+            Some("q")
+        );
+        assert_eq!(url_password("redis://u@h:1").as_deref(), Some("u"));
+        assert_eq!(url_password("redis://u:@h:1"), None);
+        assert_eq!(url_password("redis://h:1"), None);
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn seeds() {
+        let Seed::Server(t) = parse_seed("rediss://scan:s3cret@cache.example:6380", None).unwrap()
+        else {
+            panic!()
+        };
+        assert!(t.tls);
+        assert_eq!(t.user.as_deref(), Some("scan"));
+        assert_eq!(t.password.as_ref().unwrap().expose(), "s3cret");
+        assert_eq!(t.server(), "rediss://cache.example:6380");
+        assert!(!format!("{t:?}").contains("s3cret"));
+
+        let env = Password::new("fromenv");
+        let Seed::Server(t) = parse_seed("redis://h", Some(&env)).unwrap() else {
+            panic!()
+        };
+        assert_eq!(t.port, 6379);
+        assert_eq!(t.password.as_ref().unwrap().expose(), "fromenv");
+
+        let Seed::Sentinel {
+            master,
+            sentinels,
+            display,
+            ..
+        } = parse_seed("redis+sentinel://:pw@s1:26379,s2/mymaster", None).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(master, "mymaster");
+        assert_eq!(sentinels.len(), 2);
+        assert_eq!(sentinels[1].port, 26379);
+        assert_eq!(display, "redis+sentinel://:***@s1:26379,s2/mymaster");
+
+        let err = parse_seed("http://u:topsecret@h", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("http://u:***@h:"), "{err}");
+        assert!(!err.contains("topsecret"));
+        assert!(parse_seed("redis+sentinel://s1", None).is_err());
+    }
+
+    #[test]
+    fn ipv6_addresses_are_bracketed() {
+        let Seed::Server(t) = parse_seed("redis://[::1]:7000", None).unwrap() else {
+            panic!()
+        };
+        assert_eq!(t.address(), "[::1]:7000");
+    }
+}
