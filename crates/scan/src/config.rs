@@ -47,6 +47,9 @@ pub enum Format {
     Ini,
     /// `*.conf`, `*.cfg`: `key value` (redis.conf style), `key = value` or INI.
     Conf,
+    /// Python settings modules (`settings.py`, `sentry.conf.py`): literal
+    /// assignments, dicts and keyword arguments, plus URLs anywhere.
+    Python,
     /// Anything else: Redis URLs on uncommented lines only.
     Text,
 }
@@ -60,7 +63,7 @@ impl Format {
             Format::Toml => "toml-parse",
             Format::Dotenv => "env-parse",
             Format::Ini => "ini-parse",
-            Format::Properties | Format::Conf | Format::Text => "config-parse",
+            Format::Properties | Format::Conf | Format::Python | Format::Text => "config-parse",
         }
     }
 
@@ -74,7 +77,9 @@ impl Format {
                 "write the line as KEY=value (quote values with spaces); this line was not read"
             }
             Format::Ini => "close the section header with `]`; this line was not read",
-            Format::Properties | Format::Conf | Format::Text => "fix the line; it was not read",
+            Format::Properties | Format::Conf | Format::Python | Format::Text => {
+                "fix the line; it was not read"
+            }
         }
     }
 }
@@ -94,6 +99,7 @@ pub fn format_of(file_name: &str) -> Format {
         "properties" => Format::Properties,
         "ini" => Format::Ini,
         "conf" | "cfg" | "cnf" => Format::Conf,
+        "py" => Format::Python,
         _ if name == ".env" || name.starts_with(".env.") => Format::Dotenv,
         _ => Format::Text,
     }
@@ -127,6 +133,7 @@ pub fn read_format(format: Format, text: &str) -> Settings {
         Format::Properties => out.settings = properties_lines(text),
         Format::Ini => read_ini(text, &mut out),
         Format::Conf => out.settings = conf_lines(text),
+        Format::Python => out.settings = python_settings(text),
         Format::Text => out.settings = url_lines(text),
     }
     out.settings.sort_by_key(|s| s.line);
@@ -669,6 +676,300 @@ fn conf_lines(text: &str) -> Vec<RawSetting> {
     out
 }
 
+/// A token of Python source, with its line.
+#[derive(Clone, Debug, PartialEq)]
+enum Py {
+    Name(String),
+    /// A literal: string (`None` for an f-string with placeholders), number.
+    Lit(Option<String>),
+    Punct(char),
+    /// `==`, `<=`, `**`, … : never part of a setting.
+    Op,
+}
+
+fn python_tokens(text: &str) -> Vec<(Py, u32)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut line = 1u32;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\n' => {
+                line += 1;
+                i += 1;
+            }
+            c if c.is_whitespace() || c == '\\' => i += 1,
+            '#' => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let prefix = word.to_ascii_lowercase();
+                if i < chars.len()
+                    && matches!(chars[i], '"' | '\'')
+                    && prefix.len() <= 2
+                    && prefix.chars().all(|c| "rbuf".contains(c))
+                {
+                    let (value, end, lines) = python_string(&chars, i, prefix.contains('r'));
+                    let fstring = prefix.contains('f') && value.contains('{');
+                    out.push((Py::Lit((!fstring).then_some(value)), line));
+                    line += lines;
+                    i = end;
+                } else {
+                    out.push((Py::Name(word), line));
+                }
+            }
+            '"' | '\'' => {
+                let (value, end, lines) = python_string(&chars, i, false);
+                out.push((Py::Lit(Some(value)), line));
+                line += lines;
+                i = end;
+            }
+            c if c.is_ascii_digit() => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_')
+                {
+                    i += 1;
+                }
+                out.push((Py::Lit(Some(chars[start..i].iter().collect())), line));
+            }
+            '=' | '<' | '>' | '!' | '*' | '/' | '%' | '+' | '-' | '&' | '|' | '^' | '~' | '@' => {
+                let next = chars.get(i + 1).copied();
+                if c == '=' && next != Some('=') {
+                    out.push((Py::Punct('='), line));
+                    i += 1;
+                } else {
+                    out.push((Py::Op, line));
+                    i += if next == Some('=') || next == Some(c) {
+                        2
+                    } else {
+                        1
+                    };
+                }
+            }
+            c => {
+                out.push((Py::Punct(c), line));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A string literal at `start` (a quote): (value, end index, newlines in it).
+fn python_string(chars: &[char], start: usize, raw: bool) -> (String, usize, u32) {
+    let q = chars[start];
+    let triple = chars.get(start + 1) == Some(&q) && chars.get(start + 2) == Some(&q);
+    let mut i = start + if triple { 3 } else { 1 };
+    let mut value = String::new();
+    let mut lines = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            lines += 1;
+            if !triple {
+                break;
+            }
+        }
+        if c == '\\' && !raw && i + 1 < chars.len() {
+            value.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        if c == q && (!triple || (chars.get(i + 1) == Some(&q) && chars.get(i + 2) == Some(&q))) {
+            return (value, i + if triple { 3 } else { 1 }, lines);
+        }
+        value.push(c);
+        i += 1;
+    }
+    (value, i, lines)
+}
+
+/// Python settings as flat settings: `NAME = literal`,
+/// `NAME["key"] = {...}` (dict keys become dotted keys, as in YAML),
+/// `obj.attr = ...`, and keyword arguments of calls (`Redis(host="cache",
+/// port=6380, ssl=True)` → `Redis.host`, …). Other code is passed over;
+/// Redis URLs in any string literal are kept (with an empty key).
+fn python_settings(text: &str) -> Vec<RawSetting> {
+    struct P<'t> {
+        toks: &'t [(Py, u32)],
+        i: usize,
+        out: Vec<RawSetting>,
+    }
+    impl P<'_> {
+        fn peek(&self, ahead: usize) -> Option<&Py> {
+            self.toks.get(self.i + ahead).map(|t| &t.0)
+        }
+        fn is(&self, ahead: usize, c: char) -> bool {
+            self.peek(ahead) == Some(&Py::Punct(c))
+        }
+        /// `a.b["c"][0]` as `a.b.c.0`; `None` when it is not such a path.
+        fn path(&mut self) -> Option<String> {
+            let Some(Py::Name(first)) = self.peek(0).cloned() else {
+                return None;
+            };
+            let mut path = first;
+            self.i += 1;
+            loop {
+                if self.is(0, '.') {
+                    if let Some(Py::Name(n)) = self.peek(1).cloned() {
+                        path = join(&path, &n);
+                        self.i += 2;
+                        continue;
+                    }
+                } else if self.is(0, '[') && self.is(2, ']') {
+                    if let Some(Py::Lit(Some(k))) = self.peek(1).cloned() {
+                        path = join(&path, &k);
+                        self.i += 3;
+                        continue;
+                    }
+                }
+                return Some(path);
+            }
+        }
+        fn value(&mut self, key: &str, depth: u32) {
+            if depth > 64 {
+                self.i += 1;
+                return;
+            }
+            let Some((tok, line)) = self.toks.get(self.i).cloned() else {
+                return;
+            };
+            match tok {
+                Py::Lit(value) => {
+                    self.i += 1;
+                    if let Some(v) = value {
+                        push(&mut self.out, key, v, line);
+                    }
+                }
+                Py::Name(n) if matches!(n.as_str(), "True" | "False") => {
+                    self.i += 1;
+                    push(&mut self.out, key, n.to_ascii_lowercase(), line);
+                }
+                Py::Name(_) => {
+                    let start = self.i;
+                    let callee = self.path().unwrap_or_default();
+                    if self.is(0, '(') {
+                        self.i += 1;
+                        let base = if crate::settings::says_redis(&callee) || key.is_empty() {
+                            callee
+                        } else {
+                            key.to_string()
+                        };
+                        self.items(')', &base, true, depth);
+                    } else if self.i == start {
+                        self.i += 1;
+                    }
+                }
+                Py::Punct('{') => {
+                    self.i += 1;
+                    while let Some(t) = self.peek(0).cloned() {
+                        if t == Py::Punct('}') {
+                            self.i += 1;
+                            break;
+                        }
+                        if t == Py::Punct(',') {
+                            self.i += 1;
+                            continue;
+                        }
+                        let entry_key = match t {
+                            Py::Lit(Some(k)) if self.is(1, ':') => Some(k),
+                            Py::Name(k) if self.is(1, ':') => Some(k),
+                            _ => None,
+                        };
+                        match entry_key {
+                            Some(k) => {
+                                self.i += 2;
+                                self.value(&join(key, &k), depth + 1);
+                            }
+                            None => self.value("", depth + 1),
+                        }
+                    }
+                }
+                Py::Punct(open @ ('[' | '(')) => {
+                    self.i += 1;
+                    self.items(if open == '[' { ']' } else { ')' }, key, false, depth);
+                }
+                _ => self.i += 1,
+            }
+        }
+        /// Items up to `close`: values under `key`, `name=value` keyword
+        /// arguments under `key.name` when `kwargs`.
+        fn items(&mut self, close: char, key: &str, kwargs: bool, depth: u32) {
+            let mut index = 0;
+            while let Some(t) = self.peek(0).cloned() {
+                if t == Py::Punct(close) {
+                    self.i += 1;
+                    return;
+                }
+                if matches!(t, Py::Punct(',')) {
+                    self.i += 1;
+                    continue;
+                }
+                if matches!(t, Py::Punct(')' | ']' | '}')) {
+                    return;
+                }
+                match t {
+                    Py::Name(k) if kwargs && self.is(1, '=') => {
+                        self.i += 2;
+                        self.value(&join(key, &k), depth + 1);
+                    }
+                    Py::Punct('{') if !kwargs => {
+                        self.value(&join(key, &index.to_string()), depth + 1);
+                        index += 1;
+                    }
+                    _ => {
+                        let before = self.i;
+                        self.value(if kwargs { "" } else { key }, depth + 1);
+                        if self.i == before {
+                            self.i += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let toks = python_tokens(text);
+    let mut p = P {
+        toks: &toks,
+        i: 0,
+        out: Vec::new(),
+    };
+    while p.i < toks.len() {
+        let before = p.i;
+        if let Some(Py::Name(_)) = p.peek(0) {
+            if let Some(target) = p.path() {
+                if p.is(0, '=') {
+                    p.i += 1;
+                    p.value(&target, 0);
+                } else if p.is(0, '(') {
+                    p.i += 1;
+                    let base = target.clone();
+                    p.items(')', &base, true, 0);
+                }
+            }
+        } else {
+            p.value("", 0);
+        }
+        if p.i == before {
+            p.i += 1;
+        }
+    }
+    // Strings that are not settings still count when they are Redis URLs.
+    p.out
+        .into_iter()
+        .filter(|s| !s.key.is_empty() || !crate::settings::find_urls(&s.value).is_empty())
+        .collect()
+}
+
 /// Lines of free text that hold a Redis URL and are not comments.
 fn url_lines(text: &str) -> Vec<RawSetting> {
     text.lines()
@@ -891,6 +1192,49 @@ mod tests {
                 ("sentinel.monitor", "mymaster redis-primary 6379 2", 1),
                 ("sentinel.auth-pass", "mymaster s3cret", 2)
             ]
+        );
+    }
+
+    #[test]
+    fn python_settings_dicts_assignments_and_kwargs() {
+        let text = r#"# BROKER_URL = "redis://old:6379"
+SENTRY_OPTIONS["redis.clusters"] = {
+    "default": {
+        "hosts": {0: {"host": "redis", "password": "", "port": "6379", "db": "0"}}
+    }
+}
+CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ.get("CACHE_URL", "redis://cache:6379/1")}}
+app.conf.broker_url = 'rediss://broker:6380/0'
+client = redis.Redis(host="sessions", port=6381, ssl=True, password=env("PW"))
+DEBUG = x == 1
+name = f"redis://{host}:6379"
+"#;
+        let read = read_settings("sentry.conf.py", text);
+        let got = pairs(&read);
+        for want in [
+            (
+                "SENTRY_OPTIONS.redis.clusters.default.hosts.0.host",
+                "redis",
+                4,
+            ),
+            (
+                "SENTRY_OPTIONS.redis.clusters.default.hosts.0.port",
+                "6379",
+                4,
+            ),
+            ("CACHES.default.BACKEND", "django_redis.cache.RedisCache", 7),
+            ("", "redis://cache:6379/1", 7),
+            ("app.conf.broker_url", "rediss://broker:6380/0", 8),
+            ("redis.Redis.host", "sessions", 9),
+            ("redis.Redis.port", "6381", 9),
+            ("redis.Redis.ssl", "true", 9),
+        ] {
+            assert!(got.contains(&want), "{want:?} not in {got:?}");
+        }
+        assert!(
+            !got.iter()
+                .any(|(_, v, _)| v.contains("old") || v.contains("{host}")),
+            "{got:?}"
         );
     }
 

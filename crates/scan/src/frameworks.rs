@@ -52,10 +52,10 @@ pub const FILES: &[ConfigFile] = &[
     file("Spring Boot", "application*.yaml", Reading::Settings),
     file("Spring Boot", "application*.properties", Reading::Settings),
     file("Spring Boot", "bootstrap*.yml", Reading::Settings),
-    file("Django / Celery", "settings*.py", Reading::UrlsOnly),
-    file("Django / Celery", "**/settings/*.py", Reading::UrlsOnly),
-    file("Celery", "celeryconfig.py", Reading::UrlsOnly),
-    file("Sentry", "sentry.conf.py", Reading::UrlsOnly),
+    file("Django / Celery", "settings*.py", Reading::Settings),
+    file("Django / Celery", "**/settings/*.py", Reading::Settings),
+    file("Celery", "celeryconfig.py", Reading::Settings),
+    file("Sentry", "sentry.conf.py", Reading::Settings),
     file(
         "Sentry / Relay / Symbolicator",
         "config.yml",
@@ -519,10 +519,10 @@ mod tests {
             reading("svc/src/main/resources/application-prod.yml"),
             Some(Reading::Settings)
         );
-        assert_eq!(reading("proj/settings.py"), Some(Reading::UrlsOnly));
+        assert_eq!(reading("proj/settings.py"), Some(Reading::Settings));
         assert_eq!(
             reading("proj/settings/production.py"),
-            Some(Reading::UrlsOnly)
+            Some(Reading::Settings)
         );
         assert_eq!(reading("api/.env.production"), Some(Reading::Settings));
         assert_eq!(reading("redis/sentinel.conf"), Some(Reading::Settings));

@@ -22,11 +22,13 @@ fn framework_spellings_and_look_alikes() {
             "app:gitlab -> gitlab-cache.internal:6380 tls=yes explicit gitlab/config/redis.cache.yml:2 | production.url = rediss://gitlab-cache.internal:6380",
             // Grafana connstr options, only because `type = redis`
             "app:grafana -> grafana-redis:6379 db=0 tls=no explicit grafana/grafana.ini:3 | remote_cache.connstr addr = grafana-redis:6379",
+            // Sentry's sentry.conf.py: a Python dict, read with its keys
+            "app:sentry -> sentry-redis:6379 db=0 tls=unknown explicit sentry/sentry.conf.py:5 | SENTRY_OPTIONS.redis.clusters.default.hosts.0.host + SENTRY_OPTIONS.redis.clusters.default.hosts.0.port = sentry-redis:6379",
             // Laravel: REDIS_SCHEME=tls is the TLS flag; REDIS_CLIENT=predis is no host
             "app:shop -> shop-redis.internal:6380 tls=yes explicit shop/.env:3 | REDIS_HOST + REDIS_PORT = shop-redis.internal:6380 [credential shop/.env:6]",
             // Celery and Django CACHES in settings.py, the commented-out broker skipped
-            "app:tasks -> tasks-redis:6379 db=0 tls=no explicit tasks/settings.py:2 | URL = redis://tasks-redis:6379/0",
-            "app:tasks -> tasks-redis:6379 db=1 tls=no explicit tasks/settings.py:3 | URL = redis://tasks-redis:6379/1",
+            "app:tasks -> tasks-redis:6379 db=0 tls=no explicit tasks/settings.py:2 | CELERY_BROKER_URL = redis://tasks-redis:6379/0",
+            "app:tasks -> tasks-redis:6379 db=1 tls=no explicit tasks/settings.py:3 | CACHES.default.LOCATION = redis://tasks-redis:6379/1",
             // ioredis `tls: {}` turns TLS on
             "app:web -> web-redis:6379 tls=yes explicit web/config/default.json:3 | redis.host + redis.port = web-redis:6379",
             // TOML with lines
@@ -40,6 +42,7 @@ fn framework_spellings_and_look_alikes() {
             "app:chat",
             "app:gitlab",
             "app:grafana",
+            "app:sentry",
             "app:shop",
             "app:tasks",
             "app:web",
