@@ -1818,4 +1818,51 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn folder_mounts_share_settings_through_anchors() {
+        // The shape of Sentry self-hosted: many services share a mounted
+        // folder of settings through an anchor; relay mounts its own.
+        let compose = "x-sentry: &sentry\n  image: sentry-local\n  depends_on:\n    redis:\n      condition: service_healthy\n  volumes:\n    - ./sentry:/etc/sentry\nservices:\n  redis:\n    image: redis:6.2-alpine\n  web:\n    <<: *sentry\n  worker:\n    <<: *sentry\n    command: run worker\n  relay:\n    image: getsentry/relay\n    volumes:\n      - type: bind\n        source: ./relay\n        target: /work/.relay\n";
+        let conf = "SENTRY_OPTIONS[\"redis.clusters\"] = {\n    \"default\": {\"hosts\": {0: {\"host\": \"redis\", \"port\": \"6379\"}}}\n}\n";
+        let s = scan_projects(&files(&[
+            ("docker-compose.yml", compose),
+            ("sentry/sentry.conf.py", conf),
+            ("sentry/Dockerfile", "FROM x\n"),
+            (
+                "relay/config.yml",
+                "processing:\n  enabled: true\n  redis: redis://redis:6379\n",
+            ),
+        ]));
+        assert_eq!(
+            refs(&s),
+            [
+                (
+                    "docker-compose.yml#web".into(),
+                    "redis:6379".into(),
+                    Tls::Unknown,
+                    Strength::Indirect,
+                    "sentry/sentry.conf.py:2".into()
+                ),
+                (
+                    "docker-compose.yml#worker".into(),
+                    "redis:6379".into(),
+                    Tls::Unknown,
+                    Strength::Indirect,
+                    "sentry/sentry.conf.py:2".into()
+                ),
+                (
+                    "docker-compose.yml#relay".into(),
+                    "redis:6379".into(),
+                    Tls::No,
+                    Strength::Indirect,
+                    "relay/config.yml:3".into()
+                ),
+            ]
+        );
+        // the mounted files are the services', not an `app`
+        assert!(!s.facts.iter().any(
+            |f| matches!(f, Fact::Workload(w) if w.id.kind == fallout_core::ConsumerKind::App)
+        ));
+    }
 }
