@@ -41,8 +41,9 @@ pub fn password_from_env() -> Option<Password> {
         .map(Password)
 }
 
-/// How to reach the servers and how long to watch them.
-#[derive(Clone, Debug)]
+/// How to reach the servers and how long to watch them. Its `Debug` shows
+/// the URLs redacted.
+#[derive(Clone)]
 pub struct RedisOptions {
     /// `redis://`, `rediss://`, `redis+sentinel://` or `rediss+sentinel://`
     /// URLs, with user and password in the URL when wanted.
@@ -65,6 +66,24 @@ pub struct RedisOptions {
     pub observe: Option<Duration>,
     /// Time between samples.
     pub every: Duration,
+}
+
+impl fmt::Debug for RedisOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let urls: Vec<String> = self.urls.iter().map(|u| redact_url(u)).collect();
+        f.debug_struct("RedisOptions")
+            .field("urls", &urls)
+            .field("password", &self.password)
+            .field("ca_file", &self.ca_file)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("insecure", &self.insecure)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("command_timeout", &self.command_timeout)
+            .field("observe", &self.observe)
+            .field("every", &self.every)
+            .finish()
+    }
 }
 
 impl RedisOptions {

@@ -1,0 +1,139 @@
+//! Failures name the server and the cause, and never the password.
+
+use crate::harness::{certs, free_port, Server, Spec};
+use fallout_live::{sample, LiveError, Password, RedisOptions};
+
+fn no_secret(err: &LiveError, secret: &str) {
+    let shown = format!("{err}\n{err:?}");
+    assert!(!shown.contains(secret), "password leaked: {shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_and_permissions() {
+    let server = Server::start(Spec::default());
+    let server_name = format!("redis://127.0.0.1:{}", server.port);
+
+    // Wrong password in the URL.
+    let secret = "hunter2-wrong";
+    let opts = RedisOptions::new([format!("redis://admin:{secret}@127.0.0.1:{}", server.port)]);
+    assert!(!format!("{opts:?}").contains(secret), "{opts:?}");
+    let err = sample(&opts).await.unwrap_err();
+    assert!(matches!(err, LiveError::WrongPass { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!("{server_name}: authentication failed for user `admin`: wrong password, or no such user, or the user is disabled (WRONGPASS)")
+    );
+    no_secret(&err, secret);
+
+    // Wrong password from the environment-style fallback.
+    let mut opts = RedisOptions::new([format!("redis://127.0.0.1:{}", server.port)]);
+    opts.password = Some(Password::new("env-secret-value"));
+    let err = sample(&opts).await.unwrap_err();
+    assert!(matches!(err, LiveError::WrongPass { .. }), "{err:?}");
+    assert!(!format!("{opts:?}").contains("env-secret-value"));
+    no_secret(&err, "env-secret-value");
+
+    // No password at all.
+    let err = sample(&RedisOptions::new([format!(
+        "redis://127.0.0.1:{}",
+        server.port
+    )]))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, LiveError::NoAuth { .. }), "{err:?}");
+    assert!(err.to_string().starts_with(&server_name), "{err}");
+
+    // A user that may not run CLIENT LIST.
+    let err = sample(&RedisOptions::new([format!(
+        "redis://nolist:nolistpw@127.0.0.1:{}",
+        server.port
+    )]))
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{server_name}: user `nolist` may not run CLIENT LIST (NOPERM); allow it with `ACL SETUSER nolist +client|list`")
+    );
+    no_secret(&err, "nolistpw");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_and_wrong_protocol() {
+    let server = Server::start(Spec {
+        tls: true,
+        ..Spec::default()
+    });
+    let tls_port = server.tls_port.unwrap();
+    let secret = "adminpw";
+
+    // Nothing listens.
+    let dead = free_port();
+    let err = sample(&RedisOptions::new([format!(
+        "redis://admin:{secret}@127.0.0.1:{dead}"
+    )]))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, LiveError::Refused { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!("redis://127.0.0.1:{dead}: connection refused (is Redis listening on this address and port?)")
+    );
+    no_secret(&err, secret);
+
+    // TLS to the plain port.
+    let mut opts =
+        RedisOptions::new([format!("rediss://admin:{secret}@localhost:{}", server.port)]);
+    opts.ca_file = Some(certs().ca());
+    opts.connect_timeout = std::time::Duration::from_secs(2);
+    let err = sample(&opts).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("rediss://localhost:{}: ", server.port)),
+        "{text}"
+    );
+    assert!(text.contains("plain port"), "{text}");
+    no_secret(&err, secret);
+
+    // Plain to the TLS port.
+    let err = sample(&RedisOptions::new([format!(
+        "redis://admin:{secret}@127.0.0.1:{tls_port}"
+    )]))
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("redis://127.0.0.1:{tls_port}: ")),
+        "{text}"
+    );
+    assert!(text.contains("rediss://"), "{text}");
+    no_secret(&err, secret);
+
+    // Unknown CA: the system roots do not know the test CA.
+    let err = sample(&RedisOptions::new([format!(
+        "rediss://admin:{secret}@localhost:{tls_port}"
+    )]))
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("--redis-ca"), "{err}");
+
+    // Several failures are all reported, one per line.
+    let err = sample(&RedisOptions::new([
+        format!("redis://admin:{secret}@127.0.0.1:{dead}"),
+        format!("redis://admin:wrong-{secret}@127.0.0.1:{}", server.port),
+    ]))
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, LiveError::Several(ref e) if e.len() == 2),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string().lines().count(), 2);
+    no_secret(&err, secret);
+
+    // Not a Redis URL: the URL is shown redacted.
+    let err = sample(&RedisOptions::new([format!("http://admin:{secret}@x")]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("http://admin:***@x: "), "{err}");
+    no_secret(&err, secret);
+}

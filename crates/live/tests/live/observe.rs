@@ -1,0 +1,86 @@
+//! Sampling over a window catches a client that is connected only 0.3 s
+//! of every second.
+
+use crate::harness::{Client, ClientSpec, Server, Spec};
+use fallout_live::{sample, RedisOptions};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn observe_catches_a_client_that_comes_and_goes() {
+    let server = Server::start(Spec::default());
+    let port = server.port;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flicker = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut connects = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let client = Client::connect(ClientSpec {
+                    port,
+                    source: "127.0.0.1",
+                    tls: false,
+                    user: Some(("events", "eventspw")),
+                    name: Some("cron-reporter"),
+                })
+                .await;
+                connects += 1;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                drop(client);
+                tokio::time::sleep(Duration::from_millis(700)).await;
+            }
+            connects
+        })
+    };
+    let _steady = Client::connect(ClientSpec {
+        port,
+        source: "127.0.0.1",
+        tls: false,
+        user: Some(("events", "eventspw")),
+        name: Some("steady"),
+    })
+    .await;
+
+    let mut opts = RedisOptions::new([format!("redis://scanner:scanpw@127.0.0.1:{port}")]);
+    opts.observe = Some(Duration::from_millis(3000));
+    opts.every = Duration::from_millis(100);
+    let live = sample(&opts).await.unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let connects = flicker.await.unwrap();
+
+    let inst = &live.instances[0];
+    assert!(
+        (28..=31).contains(&inst.samples),
+        "{} samples",
+        inst.samples
+    );
+    assert!(inst.first_sample < inst.last_sample, "{inst:?}");
+    let steady = inst
+        .observations
+        .iter()
+        .find(|o| o.name.as_deref() == Some("steady"))
+        .unwrap();
+    assert_eq!(steady.samples, inst.samples);
+    assert_eq!(steady.connections, 1);
+    let cron = inst
+        .observations
+        .iter()
+        .find(|o| o.name.as_deref() == Some("cron-reporter"))
+        .unwrap_or_else(|| panic!("the brief client was missed: {:#?}", inst.observations));
+    // Connected 30% of the time: seen in some samples, not all, over
+    // several connections merged into one observation.
+    assert!(cron.samples >= 3 && cron.samples < inst.samples, "{cron:?}");
+    assert!(
+        cron.connections >= 2 && cron.connections <= connects,
+        "{cron:?} of {connects}"
+    );
+    assert!(cron.first_seen <= cron.last_seen);
+    assert_eq!(inst.observations.len(), 2, "{:#?}", inst.observations);
+    let ev = inst.evidence(cron);
+    assert!(
+        ev.detail.contains(&format!("of {} samples", inst.samples)),
+        "{}",
+        ev.detail
+    );
+}
