@@ -49,6 +49,13 @@ impl Conn {
         timeouts: Timeouts,
     ) -> Result<Conn, LiveError> {
         let server = target.server();
+        // Which step the timeout caught, for the message.
+        let phase = std::sync::Mutex::new("resolving the host name");
+        let set_phase = |p: &'static str| {
+            if let Ok(mut guard) = phase.lock() {
+                *guard = p;
+            }
+        };
         let connect = async {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((target.host.as_str(), target.port))
@@ -58,6 +65,7 @@ impl Conn {
                         cause: e.to_string(),
                     })?
                     .collect();
+            set_phase("connecting");
             let mut last_err = None;
             let mut stream = None;
             for addr in &addrs {
@@ -95,29 +103,38 @@ impl Conn {
                             server: server.clone(),
                             reason: format!("`{}` is not a valid TLS server name", target.host),
                         })?;
+                    set_phase("doing the TLS handshake");
                     let connector = tokio_rustls::TlsConnector::from(config.clone());
                     let stream = connector
                         .connect(name, stream)
                         .await
                         .map_err(|e| handshake_error(&server, &target.host, e))?;
+                    set_phase("starting the connection");
                     Conn::start(target, stream, local, timeouts).await
                 }
-                _ => Conn::start(target, stream, local, timeouts).await,
+                _ => {
+                    set_phase("starting the connection");
+                    Conn::start(target, stream, local, timeouts).await
+                }
             }
         };
         let mut conn = match timeout(timeouts.connect, connect).await {
             Ok(result) => result?,
             Err(_) => {
+                let during = phase.lock().map(|p| *p).unwrap_or("connecting");
+                let hint = match during {
+                    "doing the TLS handshake" => {
+                        " (no TLS answer: is this the plain port? use redis:// for it)"
+                    }
+                    "connecting" => " (a firewall dropping packets, or a wrong address?)",
+                    _ => "",
+                };
                 return Err(LiveError::Timeout {
                     server,
-                    during: "connecting".into(),
+                    during: during.into(),
                     after: timeouts.connect,
-                    hint: if target.tls {
-                        " (no TLS answer: is this the plain port? use redis:// for it)".into()
-                    } else {
-                        String::new()
-                    },
-                })
+                    hint: hint.into(),
+                });
             }
         };
         conn.authenticate().await?;

@@ -84,13 +84,14 @@ async fn unreachable_and_wrong_protocol() {
     let mut opts =
         RedisOptions::new([format!("rediss://admin:{secret}@localhost:{}", server.port)]);
     opts.ca_file = Some(certs().ca());
-    opts.connect_timeout = std::time::Duration::from_secs(2);
+    opts.connect_timeout = std::time::Duration::from_secs(1);
     let err = sample(&opts).await.unwrap_err();
     let text = err.to_string();
     assert!(
         text.starts_with(&format!("rediss://localhost:{}: ", server.port)),
         "{text}"
     );
+    assert!(text.contains("TLS handshake"), "{text}");
     assert!(text.contains("plain port"), "{text}");
     no_secret(&err, secret);
 
