@@ -382,7 +382,7 @@ async fn sample_group(
         .iter()
         .find_map(|p| p.config_port)
         .or(first.info.tcp_port.filter(|p| *p != 0));
-    let tls_port = group.iter().find_map(|p| p.config_tls_port).or_else(|| {
+    let mut tls_port = group.iter().find_map(|p| p.config_tls_port).or_else(|| {
         group
             .iter()
             .filter(|p| p.conn.target.tls && Some(p.conn.target.port) != port)
@@ -403,15 +403,6 @@ async fn sample_group(
         .collect();
     let user = first.conn.target.user_name().to_string();
     let mut diagnostics = Vec::new();
-    if denied.contains("CONFIG GET") {
-        diagnostics.push(Diagnostic::warning(
-            "redis-noperm",
-            format!(
-                "{server}: user `{user}` may not run CONFIG GET, so the TLS port is known only from rediss:// URLs ({}); clients on other ports have TLS unknown",
-                tls_port.map(|p| format!("TLS port {p}")).unwrap_or_else(|| "none given".into())
-            ),
-        ));
-    }
     if denied.contains("CLUSTER NODES") {
         diagnostics.push(Diagnostic::warning(
             "redis-noperm",
@@ -419,6 +410,12 @@ async fn sample_group(
         ));
     }
 
+    let tls_port_given = tls_port;
+    // Without CONFIG GET: Redis takes clients on its plain and TLS ports
+    // only, so a client on another port than the plain one is on the TLS
+    // port. Not for Dragonfly, whose admin port is a second plain port.
+    let infer_tls_port =
+        tls_port.is_none() && !config_known && port.is_some() && !first.info.dragonfly;
     let run_id = first.info.run_id.clone();
     let role = first.role.clone();
     let version = first.info.version.clone();
@@ -462,6 +459,13 @@ async fn sample_group(
             first_sample = at.clone();
         }
         last_sample = at.clone();
+        if infer_tls_port && tls_port.is_none() {
+            tls_port = entries
+                .iter()
+                .filter(|e| !e.is_unix_socket())
+                .filter_map(ClientEntry::local_port)
+                .find(|p| Some(*p) != port);
+        }
         let theirs = entries
             .iter()
             .filter(|e| !own_ids.contains(&e.id) && !own_addrs.contains(&e.addr));
@@ -477,6 +481,19 @@ async fn sample_group(
         tokio::time::sleep_until(next).await;
     }
     drop(probes);
+
+    if denied.contains("CONFIG GET") {
+        let how = match (tls_port_given, tls_port) {
+            (Some(p), _) => format!("the TLS port {p} is known from the rediss:// URL"),
+            (None, Some(p)) => format!("clients on port {p} are taken to be on the TLS port (Redis takes clients on its plain and TLS ports only)"),
+            (None, None) if infer_tls_port => format!("no client was on another port than the plain port {}, so none uses TLS", port.unwrap_or_default()),
+            (None, None) => "clients on other ports than the plain one have TLS unknown".into(),
+        };
+        diagnostics.push(Diagnostic::warning(
+            "redis-noperm",
+            format!("{server}: user `{user}` may not run CONFIG GET, so {how}; allow +config|get or give the TLS port as a rediss:// URL"),
+        ));
+    }
 
     let instance = Instance {
         run_id,

@@ -15,6 +15,8 @@ pub(crate) struct ServerInfo {
     /// `master` or `slave` (reported as `replica`).
     pub role: Option<String>,
     pub cluster_enabled: bool,
+    /// Dragonfly, which may take plain clients on a second (admin) port.
+    pub dragonfly: bool,
 }
 
 pub(crate) fn parse_info(text: &str) -> ServerInfo {
@@ -36,6 +38,7 @@ pub(crate) fn parse_info(text: &str) -> ServerInfo {
         mode: get("redis_mode").or_else(|| get("server_mode")),
         role: get("role").map(|r| normalize_role(&r)),
         cluster_enabled: get("cluster_enabled").as_deref() == Some("1"),
+        dragonfly: fields.contains_key("dragonfly_version"),
     }
 }
 

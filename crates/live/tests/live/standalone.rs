@@ -167,6 +167,22 @@ async fn least_privilege_scanner_sees_one_instance_on_two_ports() {
     let a = attribute(billing, &pods, &workloads);
     assert_eq!(a.consumer, ConsumerId::client("127.0.0.1"));
 
+    // Only the plain port given, no CONFIG GET: a client on the other port
+    // is on the TLS port, and the diagnostic says it was inferred.
+    let opts = RedisOptions::new([format!("redis://scanner:scanpw@127.0.0.1:{}", server.port)]);
+    let plain_only = sample(&opts).await.unwrap();
+    let inst2 = &plain_only.instances[0];
+    assert_eq!(inst2.tls_port, Some(tls_port));
+    assert_eq!(find(&inst2.observations, "billing-worker").tls, Some(true));
+    assert_eq!(find(&inst2.observations, "events-api").tls, Some(false));
+    assert!(
+        plain_only.diagnostics[0].message.contains(&format!(
+            "clients on port {tls_port} are taken to be on the TLS port"
+        )),
+        "{:#?}",
+        plain_only.diagnostics
+    );
+
     let ev = inst.evidence(events);
     assert!(ev.origin.to_string().starts_with(&format!(
         "redis://127.0.0.1:{} CLIENT LIST at ",
