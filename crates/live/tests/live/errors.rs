@@ -138,3 +138,15 @@ async fn unreachable_and_wrong_protocol() {
     assert!(err.to_string().starts_with("http://admin:***@x: "), "{err}");
     no_secret(&err, secret);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_for_a_server_without_one_is_harmless() {
+    let server = Server::start(Spec {
+        extra: vec!["user default on nopass ~* &* +@all".into()],
+        ..Spec::default()
+    });
+    let mut opts = RedisOptions::new([format!("redis://127.0.0.1:{}", server.port)]);
+    opts.password = Some(Password::new("from-the-environment"));
+    let live = sample(&opts).await.unwrap();
+    assert_eq!(live.instances.len(), 1);
+}

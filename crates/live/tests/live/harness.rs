@@ -167,7 +167,19 @@ impl Server {
             "logfile server.log".into(),
             "protected-mode no".into(),
         ];
-        conf.extend(USERS.iter().map(|u| u.to_string()));
+        // A user given in `extra` replaces the standard one of that name.
+        conf.extend(
+            USERS
+                .iter()
+                .filter(|u| {
+                    let name = u.split_whitespace().nth(1).unwrap_or("");
+                    !spec
+                        .extra
+                        .iter()
+                        .any(|e| e.starts_with(&format!("user {name} ")))
+                })
+                .map(|u| u.to_string()),
+        );
         if let Some(tls_port) = tls_port {
             let c = certs();
             conf.push(format!("tls-port {tls_port}"));
