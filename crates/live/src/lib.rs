@@ -16,7 +16,7 @@ mod tls;
 mod topology;
 
 pub use error::LiveError;
-pub use options::{password_from_env, Password, RedisOptions, PASSWORD_ENV};
+pub use options::{parse_duration, password_from_env, Password, RedisOptions, PASSWORD_ENV};
 
 use fallout_core::{ClientObservation, Diagnostic, Evidence, Fact, Origin, Strength};
 use fallout_scan::client_list::parse_client_list;

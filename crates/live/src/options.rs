@@ -112,6 +112,41 @@ impl RedisOptions {
     }
 }
 
+/// Parses `--observe` / `--every` values: `500ms`, `30s`, `10m`, `1h`,
+/// `1m30s`; a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("an empty duration; expected e.g. 30s, 10m, 500ms".into());
+    }
+    if let Ok(secs) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit_end = rest[digits..]
+            .find(|c: char| c.is_ascii_digit())
+            .map_or(rest.len(), |i| digits + i);
+        let number: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("`{t}` is not a duration; expected e.g. 30s, 10m, 500ms"))?;
+        let part = match &rest[digits..unit_end] {
+            "ms" => Duration::from_millis(number),
+            "s" => Duration::from_secs(number),
+            "m" => Duration::from_secs(number * 60),
+            "h" => Duration::from_secs(number * 3600),
+            unit => return Err(format!("`{t}`: unknown unit `{unit}`; use ms, s, m or h")),
+        };
+        total += part;
+        rest = &rest[unit_end..];
+    }
+    Ok(total)
+}
+
 /// One server to connect to, credentials resolved.
 #[derive(Clone, Debug)]
 pub(crate) struct Target {
@@ -348,6 +383,21 @@ mod tests {
         assert!(err.starts_with("http://u:***@h:"), "{err}");
         assert!(!err.contains("topsecret"));
         assert!(parse_seed("redis+sentinel://s1", None).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("5x")
+            .unwrap_err()
+            .contains("unknown unit `x`"));
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("").is_err());
     }
 
     #[test]
