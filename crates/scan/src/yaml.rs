@@ -13,11 +13,14 @@ pub struct Node {
     pub line: u32,
     pub col: u32,
     pub value: Value,
+    /// A literal or folded block scalar.
+    pub block: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Every scalar is kept as text; `quoted` tells `"null"` from `null`.
+    /// Every scalar is kept as text; `quoted` tells `"null"` from `null`
+    /// (block scalars count as quoted).
     Scalar { text: String, quoted: bool },
     Seq(Vec<Node>),
     /// Keys in document order; `<<` merge keys are already applied.
@@ -51,6 +54,7 @@ impl Node {
                 text: text.into(),
                 quoted: true,
             },
+            block: false,
         }
     }
 
@@ -65,6 +69,16 @@ impl Node {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// The file line of line `i` (0-based) of a scalar's text: a block
+    /// scalar (`key: |`) is marked at its first content line.
+    pub fn line_of(&self, i: usize) -> u32 {
+        if self.block {
+            self.line + i as u32
+        } else {
+            self.line
         }
     }
 
@@ -144,6 +158,7 @@ impl Node {
             line: 0,
             col: 0,
             value,
+            block: false,
         }
     }
 }
@@ -265,11 +280,13 @@ impl MarkedEventReceiver for Builder {
             Event::DocumentStart => self.doc_line = line,
             Event::Scalar(text, style, anchor, _tag) => {
                 let quoted = !matches!(style, TScalarStyle::Plain);
+                let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
                 self.push_value(
                     Node {
                         line,
                         col,
                         value: Value::Scalar { text, quoted },
+                        block,
                     },
                     anchor,
                 );
@@ -279,6 +296,7 @@ impl MarkedEventReceiver for Builder {
                     line,
                     col,
                     value: Value::Seq(Vec::new()),
+                    block: false,
                 },
                 anchor,
             )),
@@ -287,6 +305,7 @@ impl MarkedEventReceiver for Builder {
                     line,
                     col,
                     value: Value::Map(Vec::new()),
+                    block: false,
                 },
                 anchor,
                 None,
@@ -304,6 +323,7 @@ impl MarkedEventReceiver for Builder {
                         text: NULL.into(),
                         quoted: false,
                     },
+                    block: false,
                 });
                 self.push_value(node, 0);
             }
@@ -356,6 +376,14 @@ mod tests {
         assert!(parse(docs[1].1, docs[1].0).is_err());
         let c = parse(docs[2].1, docs[2].0).unwrap();
         assert_eq!(c[0].root.get("c").unwrap().line, 5);
+    }
+
+    #[test]
+    fn block_scalar_lines() {
+        let root = &parse("data:\n  app.yaml: |\n    a: 1\n    b: 2\n  x: y\n", 1).unwrap()[0].root;
+        let block = root.at(&["data", "app.yaml"]).unwrap();
+        assert_eq!((block.line_of(0), block.line_of(1)), (3, 4));
+        assert_eq!(root.at(&["data", "x"]).unwrap().line_of(0), 5);
     }
 
     #[test]
