@@ -64,6 +64,10 @@ pub struct Consumer {
     pub approval: Option<Approval>,
     /// Compose profiles it runs under.
     pub profiles: Vec<String>,
+    /// Findings about the link that are not verdict reasons: "not in any
+    /// config", "not seen connected between T1 and T2", "needs Secrets
+    /// that could not be read".
+    pub notes: Vec<String>,
 }
 
 impl Consumer {
@@ -92,6 +96,9 @@ pub struct Resource {
     pub owner: Option<String>,
     pub port: Option<u16>,
     pub tls_port: Option<u16>,
+    /// Not defined in the scanned sources: an ExternalName target or a
+    /// host that consumers name (a managed service, another cluster).
+    pub external: bool,
     pub consumers: Vec<Consumer>,
 }
 

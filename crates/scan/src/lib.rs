@@ -6,6 +6,7 @@ pub mod compose;
 pub mod config;
 pub mod frameworks;
 pub mod interpolate;
+pub mod k8s;
 pub mod projects;
 pub mod settings;
 pub mod yaml;
