@@ -17,4 +17,4 @@ pub use fact::{
     ClientObservation, ConsumerId, ConsumerKind, Credential, Fact, Hint, HintTarget, PodAddress,
     RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Workload,
 };
-pub use model::{Approval, Consumer, Inventory, Resource, Verdict};
+pub use model::{Approval, Consumer, Inventory, Link, Resource, Verdict};

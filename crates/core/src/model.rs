@@ -1,7 +1,7 @@
 //! The merged picture renderers format: resources, their consumers, and
 //! (after an impact run) a verdict per consumer.
 
-use crate::{ConsumerId, Diagnostic, Evidence, Origin, Strength, Tls};
+use crate::{ConsumerId, Diagnostic, Endpoint, Evidence, Origin, Strength, Tls};
 use serde::Serialize;
 use std::fmt;
 
@@ -54,6 +54,8 @@ pub struct Consumer {
     pub documented: bool,
     /// Aliases of the resource it uses, as written (`redis.cache:6379`).
     pub via: Vec<String>,
+    /// Each address-based reference it makes to the resource.
+    pub links: Vec<Link>,
     /// Where its credentials for this resource live.
     pub credentials: Vec<String>,
     /// Users it authenticates as.
@@ -68,6 +70,23 @@ pub struct Consumer {
     /// config", "not seen connected between T1 and T2", "needs Secrets
     /// that could not be read".
     pub notes: Vec<String>,
+}
+
+/// One reference from a consumer to a resource, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The endpoint as the consumer wrote it (password already redacted).
+    pub endpoint: Endpoint,
+    /// The Kubernetes Service (`namespace/name`), ExternalName or compose
+    /// alias it went through, when it did not name the server directly.
+    pub service: Option<String>,
+    /// The server port this reaches (after Service port mapping).
+    pub server_port: Option<u16>,
+    /// Whether it uses TLS: from the scheme, a TLS flag, or the port.
+    pub tls: Tls,
+    pub evidence: Evidence,
+    /// Where its password lives, when it has one.
+    pub credential: Option<String>,
 }
 
 impl Consumer {
