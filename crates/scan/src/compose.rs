@@ -239,9 +239,9 @@ fn group_projects<'f, 'a>(composes: &'f [ComposeFile<'a>]) -> Vec<Project<'f, 'a
 
 /// A value with the place it was written.
 #[derive(Clone, Debug)]
-struct At<T> {
-    value: T,
-    origin: Origin,
+pub(crate) struct At<T> {
+    pub(crate) value: T,
+    pub(crate) origin: Origin,
 }
 
 /// One `environment` entry as declared.
@@ -415,7 +415,7 @@ pub fn shell_words(text: &str) -> Vec<String> {
 
 /// Words of a command: each list item, split again on whitespace so that
 /// `sh -c "redis-server --port 6380"` shows its flags.
-fn words(command: &[At<String>]) -> Vec<At<String>> {
+pub(crate) fn words(command: &[At<String>]) -> Vec<At<String>> {
     command
         .iter()
         .flat_map(|item| {
@@ -469,7 +469,7 @@ fn is_address_key(key: &str) -> bool {
 
 /// Settings from command-line words: `--key=value`, `--key value`,
 /// `redis-cli -h host -p port`, `--replicaof host port`, URLs anywhere.
-fn flag_settings(words: &[At<String>], what: &str, strength: Strength) -> Vec<KeyValue> {
+pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength) -> Vec<KeyValue> {
     let mut out = Vec::new();
     let kv = |key: String, value: String, origin: &Origin, via: String| KeyValue {
         key,
@@ -835,6 +835,43 @@ struct EnvValue {
 
 /// Where a service's Redis server listens, from its command, env and config file.
 fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> RedisServer {
+    let env: Vec<(&str, Option<&str>, &Origin)> = env
+        .iter()
+        .map(|e| (e.key.as_str(), e.value.as_deref(), &e.origin))
+        .collect();
+    let mut command = Vec::new();
+    for part in [&spec.entrypoint, &spec.command].into_iter().flatten() {
+        command.extend(words(part));
+    }
+    let mounted = |conf_targets: &BTreeSet<String>| -> Vec<String> {
+        spec.mounts
+            .iter()
+            .filter(|m| conf_targets.contains(&m.target) || is_server_conf_name(&m.target))
+            .filter_map(|m| tree.get(&m.source).map(|f| f.text.clone()))
+            .collect()
+    };
+    redis_server(image, &env, command, &mounted)
+}
+
+/// Whether a mounted file's name says it configures a Redis server.
+pub(crate) fn is_server_conf_name(target: &str) -> bool {
+    let name = base_name(target).to_ascii_lowercase();
+    ["redis", "valkey", "keydb", "sentinel", "dragonfly"]
+        .iter()
+        .any(|w| name.contains(w))
+        && name.ends_with(".conf")
+}
+
+/// Where a Redis server listens and whether it needs a password, from its
+/// image, environment (name, value when known, where), command words and
+/// the texts of its mounted config files (`mounted` gets the `.conf` paths
+/// named on the command line). Shared by compose and Kubernetes.
+pub(crate) fn redis_server(
+    image: &str,
+    env: &[(&str, Option<&str>, &Origin)],
+    mut all_words: Vec<At<String>>,
+    mounted: &dyn Fn(&BTreeSet<String>) -> Vec<String>,
+) -> RedisServer {
     let lower = image.to_ascii_lowercase();
     let mut port = Some(if lower.contains("sentinel") {
         26379
@@ -844,11 +881,7 @@ fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> Red
     let mut tls_port = None;
     let mut requires_auth = false;
     let mut tls_main = false;
-    let env_of = |k: &str| {
-        env.iter()
-            .find(|e| e.key == k)
-            .and_then(|e| e.value.as_deref())
-    };
+    let env_of = |k: &str| env.iter().find(|e| e.0 == k).and_then(|e| e.1);
     // Bitnami images configure the server from env.
     for prefix in ["REDIS", "VALKEY"] {
         if let Some(p) = env_of(&format!("{prefix}_PORT_NUMBER")).and_then(|p| p.parse().ok()) {
@@ -867,25 +900,19 @@ fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> Red
             tls_port = Some(tls);
         }
         // A password from the shell (value unknown here) is still a password.
-        let password = env.iter().find(|e| e.key == format!("{prefix}_PASSWORD"));
-        if password.is_some_and(|p| p.value.as_deref() != Some(""))
+        let password = env.iter().find(|e| e.0 == format!("{prefix}_PASSWORD"));
+        if password.is_some_and(|p| p.1 != Some(""))
             && env_of("ALLOW_EMPTY_PASSWORD").and_then(settings::parse_bool) != Some(true)
         {
             requires_auth = true;
         }
     }
-    let mut all_words = Vec::new();
-    for part in [&spec.entrypoint, &spec.command].into_iter().flatten() {
-        all_words.extend(words(part));
-    }
     for args in ["REDIS_ARGS", "VALKEY_EXTRA_FLAGS", "REDIS_EXTRA_FLAGS"] {
-        if let Some(e) = env.iter().find(|e| e.key == args) {
-            if let Some(v) = &e.value {
-                all_words.extend(shell_words(v).into_iter().map(|w| At {
-                    value: w,
-                    origin: e.origin.clone(),
-                }));
-            }
+        if let Some((_, Some(v), origin)) = env.iter().find(|e| e.0 == args) {
+            all_words.extend(shell_words(v).into_iter().map(|w| At {
+                value: w,
+                origin: (*origin).clone(),
+            }));
         }
     }
     let mut conf_targets = BTreeSet::new();
@@ -920,19 +947,8 @@ fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> Red
         i += 1;
     }
     // A mounted redis.conf: named on the command line, or a known file name.
-    for m in &spec.mounts {
-        let name = base_name(&m.target).to_ascii_lowercase();
-        let known = ["redis", "valkey", "keydb", "sentinel", "dragonfly"]
-            .iter()
-            .any(|w| name.contains(w))
-            && name.ends_with(".conf");
-        if !(conf_targets.contains(&m.target) || known) {
-            continue;
-        }
-        let Some(file) = tree.get(&m.source) else {
-            continue;
-        };
-        let read = config::read_format(Format::Conf, &file.text);
+    for text in mounted(&conf_targets) {
+        let read = config::read_format(Format::Conf, &text);
         for s in read.settings {
             match s.key.as_str() {
                 "port" => port = s.value.parse().ok().filter(|p| *p != 0),
