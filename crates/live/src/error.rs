@@ -98,6 +98,30 @@ pub enum LiveError {
     /// The blocking wrapper could not start its async runtime.
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
+
+    /// No usable Kubernetes configuration: no kubeconfig and not in a pod,
+    /// a kubeconfig that does not parse, or a context it does not have
+    /// (`reason` then lists the contexts it has). `kubeconfig` is the kubeconfig
+    /// path(s) or `in-cluster`.
+    #[error("{kubeconfig}: {reason}")]
+    KubeConfig { kubeconfig: String, reason: String },
+
+    /// The API server rejected the credentials (401), or they could not be
+    /// obtained (an exec plugin that failed).
+    #[error("kube context `{context}` ({server}): authentication failed: {reason}")]
+    KubeAuth {
+        context: String,
+        server: String,
+        reason: String,
+    },
+
+    /// The API server could not be reached (refused, timed out, TLS).
+    #[error("kube context `{context}`: cannot reach the API server {server}: {cause}")]
+    KubeUnreachable {
+        context: String,
+        server: String,
+        cause: String,
+    },
 }
 
 impl LiveError {
@@ -117,7 +141,10 @@ impl LiveError {
             | LiveError::NoPerm { server: s, .. }
             | LiveError::Server { server: s, .. }
             | LiveError::Sentinel { server: s, .. }
-            | LiveError::Dump { alias: s, .. } => Some(s),
+            | LiveError::Dump { alias: s, .. }
+            | LiveError::KubeConfig { kubeconfig: s, .. }
+            | LiveError::KubeAuth { server: s, .. }
+            | LiveError::KubeUnreachable { server: s, .. } => Some(s),
             LiveError::Several(_) | LiveError::Runtime(_) => None,
         }
     }

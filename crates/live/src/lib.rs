@@ -9,6 +9,7 @@
 
 mod conn;
 pub mod error;
+pub mod kube;
 pub mod options;
 mod sampler;
 mod time;
