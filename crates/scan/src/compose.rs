@@ -428,7 +428,7 @@ pub(crate) fn words(command: &[At<String>]) -> Vec<At<String>> {
 }
 
 /// Keys of flags that name an address (`--redis-url`, `--cache-addr`).
-fn is_address_key(key: &str) -> bool {
+pub(crate) fn is_address_key(key: &str) -> bool {
     let norm = settings::normalize_key(key);
     let last = norm.rsplit('.').next().unwrap_or("");
     matches!(

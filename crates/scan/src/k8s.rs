@@ -1,10 +1,23 @@
 //! Kubernetes manifests: workloads, Services, ConfigMaps, Secrets,
 //! NetworkPolicies and Pods, from files or from the API (as JSON).
 //! Pure: objects in, facts and diagnostics out.
+//!
+//! Evidence strength follows DESIGN.md: a literal in a container's `env`,
+//! `args` or `command` is explicit; a value reached through a ConfigMap, a
+//! Secret, `envFrom` or a mounted file is indirect; a name whose value
+//! cannot be read, a Secret key shared with a Redis server's password and a
+//! NetworkPolicy admitting the workload are inferred (hints).
 
-use crate::yaml::Node;
-use crate::Scanned;
-use fallout_core::Diagnostic;
+use crate::compose::{self, At};
+use crate::settings::{self, KeyValue};
+use crate::yaml::{self, Node};
+use crate::{config, Scanned};
+use base64::Engine;
+use fallout_core::{
+    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress, Reference, RedisServer, Scope,
+    Service, ServiceBackends, ServicePort, Strength, Workload,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One Kubernetes object and where it came from: a file path (lines are
 /// real) or `kube://CONTEXT/NAMESPACE/KIND/NAME` (line 0).
@@ -19,27 +32,181 @@ pub struct Object {
 pub struct Options {
     /// Namespace for objects that name none.
     pub default_namespace: String,
+    /// Namespaces whose Secrets could not be read (`*` for all): a reference
+    /// to a Secret missing there is a hint, said to need the Secret.
+    pub unreadable_secrets: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             default_namespace: "default".into(),
+            unreadable_secrets: Vec::new(),
         }
     }
 }
 
+/// Kinds that never matter here, skipped before parsing.
+const IGNORED_KINDS: &[&str] = &[
+    "APIService",
+    "Certificate",
+    "CertificateSigningRequest",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "HorizontalPodAutoscaler",
+    "Ingress",
+    "IngressClass",
+    "Issuer",
+    "LimitRange",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "PodDisruptionBudget",
+    "PodMonitor",
+    "PriorityClass",
+    "PrometheusRule",
+    "ResourceQuota",
+    "Role",
+    "RoleBinding",
+    "ServiceAccount",
+    "ServiceMonitor",
+    "StorageClass",
+    "ValidatingWebhookConfiguration",
+    "VerticalPodAutoscaler",
+];
+
 /// Whether a file's text looks like Kubernetes manifests (an `apiVersion`
 /// and a `kind` at the top level of some document).
-pub fn looks_like_manifest(_text: &str) -> bool {
-    todo!()
+pub fn looks_like_manifest(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        return t.contains("\"apiVersion\"") && t.contains("\"kind\"");
+    }
+    let mut api = false;
+    let mut kind = false;
+    for line in text.lines() {
+        api |= line.starts_with("apiVersion:");
+        kind |= line.starts_with("kind:");
+        if api && kind {
+            return true;
+        }
+    }
+    false
+}
+
+/// The top-level `kind:` of a YAML document, read without parsing it.
+fn top_level_kind(doc: &str) -> Option<&str> {
+    doc.lines()
+        .find_map(|l| l.strip_prefix("kind:"))
+        .map(|k| k.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))
 }
 
 /// Parses a YAML or JSON stream into Kubernetes objects. Documents that are
 /// not Kubernetes objects are passed over; `kind: List` is flattened; a
 /// document that does not parse is an error diagnostic at `path:line:col`.
-pub fn parse_manifests(_path: &str, _text: &str) -> (Vec<Object>, Vec<Diagnostic>) {
-    todo!()
+pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>) {
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    let json = matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['));
+    let docs = if json { vec![(1, text)] } else { yaml::split_documents(text) };
+    for (first_line, doc) in docs {
+        if !json {
+            match top_level_kind(doc) {
+                None => continue,
+                Some(kind) if IGNORED_KINDS.contains(&kind) => continue,
+                Some(_) => {}
+            }
+        }
+        match parse_doc(doc, first_line) {
+            Ok(parsed) => {
+                for d in parsed {
+                    push_object(path, d.root, None, &mut objects);
+                }
+            }
+            Err(e) if doc.contains("{{") => diagnostics.push(
+                Diagnostic::warning(
+                    "helm-template",
+                    "a Helm or Go template, not a manifest: render it first (`helm template … > rendered.yaml`) and scan the output",
+                )
+                .at(path, Some(e.line.max(first_line)), None),
+            ),
+            Err(e) => diagnostics.push(
+                Diagnostic::error(
+                    "yaml-parse",
+                    format!("{}; fix the YAML (the rest of the file was still scanned)", e.message),
+                )
+                .at(path, Some(e.line), Some(e.col)),
+            ),
+        }
+    }
+    (objects, diagnostics)
+}
+
+/// Parses one document, retrying as go-yaml would accept it.
+fn parse_doc(doc: &str, first_line: u32) -> Result<Vec<yaml::Document>, yaml::YamlError> {
+    match yaml::parse(doc, first_line) {
+        Ok(docs) => Ok(docs),
+        Err(first) => match config::parse_yaml(doc) {
+            Ok(mut docs) => {
+                for d in &mut docs {
+                    shift(&mut d.root, first_line.saturating_sub(1));
+                }
+                Ok(docs)
+            }
+            Err(_) => Err(first),
+        },
+    }
+}
+
+fn shift(node: &mut Node, by: u32) {
+    node.line += by;
+    match &mut node.value {
+        yaml::Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, by)),
+        yaml::Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, by);
+            shift(v, by)
+        }),
+        yaml::Value::Scalar { .. } => {}
+    }
+}
+
+fn push_object(path: &str, root: Node, item_kind: Option<&str>, out: &mut Vec<Object>) {
+    let kind = root.str_at(&["kind"]).map(str::to_string).or_else(|| item_kind.map(str::to_string));
+    let Some(kind) = kind else { return };
+    if let Some(item_kind) = kind.strip_suffix("List") {
+        if let Some(items) = root.get("items") {
+            let item_kind = if item_kind.is_empty() { None } else { Some(item_kind) };
+            for item in items.as_seq() {
+                push_object(path, item.clone(), item_kind, out);
+            }
+            return;
+        }
+    }
+    if root.str_at(&["apiVersion"]).is_none() && item_kind.is_none() {
+        return;
+    }
+    if root.get("metadata").is_none() {
+        return;
+    }
+    let root = match item_kind {
+        Some(k) if root.get("kind").is_none() => with_kind(root, k),
+        _ => root,
+    };
+    out.push(Object {
+        path: path.to_string(),
+        root,
+    });
+}
+
+fn with_kind(mut root: Node, kind: &str) -> Node {
+    if let yaml::Value::Map(entries) = &mut root.value {
+        let (line, col) = (root.line, root.col);
+        entries.push((Node::scalar("kind", line, col), Node::scalar(kind, line, col)));
+    }
+    root
 }
 
 /// An object fetched from the API, as JSON.
@@ -50,8 +217,897 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object {
     }
 }
 
+/// A view of one object.
+struct Obj<'a> {
+    path: &'a str,
+    root: &'a Node,
+    kind: &'a str,
+    name: &'a str,
+    ns: &'a str,
+}
+
+impl<'a> Obj<'a> {
+    fn new(o: &'a Object, default_ns: &'a str) -> Option<Obj<'a>> {
+        Some(Obj {
+            path: &o.path,
+            root: &o.root,
+            kind: o.root.str_at(&["kind"])?,
+            name: o.root.str_at(&["metadata", "name"])?,
+            ns: o.root.str_at(&["metadata", "namespace"]).unwrap_or(default_ns),
+        })
+    }
+
+    fn origin(&self, node: &Node) -> Origin {
+        Origin::file(self.path, node.line)
+    }
+
+    fn defined_at(&self) -> Origin {
+        let line = self.root.at(&["metadata", "name"]).map(|n| n.line).unwrap_or(self.root.line);
+        Origin::file(self.path, line)
+    }
+
+    /// `namespace/Kind/name`, for messages.
+    fn label(&self) -> String {
+        format!("{}/{}/{}", self.ns, self.kind, self.name)
+    }
+}
+
+/// The pod template (or the Pod's own spec and metadata) of a workload.
+fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node, Option<&'a Node>)> {
+    if obj.kind == "Pod" {
+        return obj.root.get("spec").map(|spec| (spec, obj.root.get("metadata")));
+    }
+    let spec = obj.root.get("spec")?;
+    let template = spec.get("template").or_else(|| spec.at(&["jobTemplate", "spec", "template"]))?;
+    let pod_spec = template.get("spec")?;
+    pod_spec.get("containers")?;
+    Some((pod_spec, template.get("metadata")))
+}
+
+/// A key of a ConfigMap or Secret: its value when readable and the node
+/// that holds it (for lines).
+struct DataEntry<'a> {
+    value: Option<String>,
+    node: &'a Node,
+}
+
+type DataMap<'a> = BTreeMap<&'a str, DataEntry<'a>>;
+
+fn config_map_data(root: &Node) -> DataMap<'_> {
+    root.get("data")
+        .map(|d| d.entries().map(|(k, v)| (k, DataEntry { value: v.as_str().map(str::to_string), node: v })).collect())
+        .unwrap_or_default()
+}
+
+fn secret_data(root: &Node) -> DataMap<'_> {
+    let mut out: DataMap<'_> = root
+        .get("data")
+        .map(|d| {
+            d.entries()
+                .map(|(k, v)| {
+                    let decoded = v.as_str().and_then(|b64| {
+                        let clean: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
+                        base64::engine::general_purpose::STANDARD
+                            .decode(clean)
+                            .ok()
+                            .and_then(|bytes| String::from_utf8(bytes).ok())
+                    });
+                    (k, DataEntry { value: decoded, node: v })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(sd) = root.get("stringData") {
+        for (k, v) in sd.entries() {
+            out.insert(k, DataEntry { value: v.as_str().map(str::to_string), node: v });
+        }
+    }
+    out
+}
+
+/// Everything the objects hold, indexed for lookups.
+struct Index<'a> {
+    config_maps: HashMap<(&'a str, &'a str), (Obj<'a>, DataMap<'a>)>,
+    secrets: HashMap<(&'a str, &'a str), (Obj<'a>, DataMap<'a>)>,
+    /// (namespace, kind, name) of every object, to fold Pods into owners.
+    present: HashSet<(&'a str, &'a str, &'a str)>,
+    /// ReplicaSet and Job owners: (ns, kind, name) → (kind, name) of their controller.
+    owners: HashMap<(&'a str, &'a str, &'a str), (&'a str, &'a str)>,
+}
+
+fn controller_of<'a>(root: &'a Node) -> Option<(&'a str, &'a str)> {
+    let refs = root.at(&["metadata", "ownerReferences"])?.as_seq();
+    let pick = refs
+        .iter()
+        .find(|r| r.str_at(&["controller"]) == Some("true"))
+        .or_else(|| refs.first())?;
+    Some((pick.str_at(&["kind"])?, pick.str_at(&["name"])?))
+}
+
 /// Facts from a set of objects (they see each other: a workload's
 /// `configMapKeyRef` is resolved against the ConfigMaps among them).
-pub fn scan_objects(_objects: &[Object], _opts: &Options) -> Scanned {
-    todo!()
+pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
+    let mut out = Scanned::default();
+    let objs: Vec<Obj<'_>> = objects.iter().filter_map(|o| Obj::new(o, &opts.default_namespace)).collect();
+    let mut index = Index {
+        config_maps: HashMap::new(),
+        secrets: HashMap::new(),
+        present: HashSet::new(),
+        owners: HashMap::new(),
+    };
+    for o in &objs {
+        index.present.insert((o.ns, o.kind, o.name));
+        match o.kind {
+            "ConfigMap" => {
+                let data = config_map_data(o.root);
+                index.config_maps.insert((o.ns, o.name), (Obj { ..*o }, data));
+            }
+            "Secret" => {
+                let data = secret_data(o.root);
+                index.secrets.insert((o.ns, o.name), (Obj { ..*o }, data));
+            }
+            "ReplicaSet" | "Job" => {
+                if let Some(owner) = controller_of(o.root) {
+                    index.owners.insert((o.ns, o.kind, o.name), owner);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Workloads: each object with a pod template, under the id of the
+    // owner it folds into.
+    let mut workloads: Vec<(Obj<'_>, ConsumerId, bool)> = Vec::new();
+    for o in &objs {
+        if pod_template(o).is_none() {
+            continue;
+        }
+        let (kind, name) = fold_owner(o, &index);
+        let owner_present = (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
+        let id = ConsumerId::kube(o.ns, kind, name);
+        if o.kind == "Pod" {
+            pod_addresses(o, &id, &mut out);
+        }
+        workloads.push((Obj { ..*o }, id, owner_present));
+    }
+
+    let mut ctx = Ctx {
+        index: &index,
+        opts,
+        server_secrets: HashSet::new(),
+        redis_names: HashSet::new(),
+    };
+    // First pass: Redis servers (their password Secrets make hints).
+    let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::new();
+    for (o, id, owner_present) in &workloads {
+        if *owner_present {
+            continue;
+        }
+        if let Some(server) = ctx.server_of(o) {
+            for (secret, key) in &server.password_secrets {
+                ctx.server_secrets.insert((o.ns.to_string(), secret.clone(), key.clone()));
+            }
+            servers.entry(id.clone()).or_insert(server);
+        }
+    }
+    let redis_labels: Vec<(&str, BTreeMap<String, String>)> = workloads
+        .iter()
+        .filter(|(_, id, _)| servers.contains_key(id))
+        .map(|(o, _, _)| (o.ns, pod_labels(o)))
+        .collect();
+    // Services, their backends and the names that mean a Redis.
+    for o in &objs {
+        match o.kind {
+            "Service" => {
+                let svc = service(o);
+                if let Some(sel) = &svc.selector {
+                    if !sel.is_empty()
+                        && redis_labels.iter().any(|(ns, labels)| *ns == o.ns && sel.iter().all(|(k, v)| labels.get(k) == Some(v)))
+                    {
+                        ctx.redis_names.insert(o.name.to_ascii_lowercase());
+                    }
+                }
+                out.facts.push(Fact::Service(svc));
+            }
+            "Endpoints" => {
+                let addresses: Vec<String> = o
+                    .root
+                    .get("subsets")
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .flat_map(|s| s.get("addresses").map(Node::as_seq).unwrap_or_default())
+                    .filter_map(|a| a.str_at(&["ip"]).map(str::to_string))
+                    .collect();
+                out.facts.push(Fact::ServiceBackends(ServiceBackends {
+                    namespace: o.ns.to_string(),
+                    service: o.name.to_string(),
+                    addresses,
+                    defined_at: o.defined_at(),
+                }));
+            }
+            "EndpointSlice" => {
+                let Some(service) = o.root.str_at(&["metadata", "labels", "kubernetes.io/service-name"]) else {
+                    continue;
+                };
+                let addresses: Vec<String> = o
+                    .root
+                    .get("endpoints")
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .flat_map(|e| e.get("addresses").map(Node::as_seq).unwrap_or_default())
+                    .filter_map(|a| a.as_str().map(str::to_string))
+                    .collect();
+                out.facts.push(Fact::ServiceBackends(ServiceBackends {
+                    namespace: o.ns.to_string(),
+                    service: service.to_string(),
+                    addresses,
+                    defined_at: o.defined_at(),
+                }));
+            }
+            _ => {}
+        }
+    }
+    for id in servers.keys() {
+        ctx.redis_names.insert(id.name.to_ascii_lowercase());
+    }
+
+    // Second pass: workloads and what they reference.
+    let mut emitted: HashSet<ConsumerId> = HashSet::new();
+    for (o, id, owner_present) in &workloads {
+        if *owner_present {
+            continue;
+        }
+        if emitted.insert(id.clone()) {
+            let mut labels: BTreeMap<String, String> = o.root.at(&["metadata", "labels"]).map(Node::string_map).unwrap_or_default();
+            labels.extend(o.root.at(&["metadata", "annotations"]).map(Node::string_map).unwrap_or_default());
+            out.facts.push(Fact::Workload(Workload {
+                id: id.clone(),
+                pod_labels: pod_labels(o),
+                labels,
+                defined_at: o.defined_at(),
+                server: servers.get(id).cloned(),
+                aliases: Vec::new(),
+                scope: Scope::Namespace(o.ns.to_string()),
+                profiles: Vec::new(),
+            }));
+        }
+        ctx.references(o, id, &mut out);
+    }
+
+    // NetworkPolicies admitting workloads to pods (the graph keeps those
+    // that select a Redis).
+    for o in objs.iter().filter(|o| o.kind == "NetworkPolicy") {
+        network_policy_hints(o, &workloads, &mut out);
+    }
+    out
+}
+
+/// The (kind, name) a workload object counts as: Pods, ReplicaSets and Jobs
+/// fold into their owners, through ownerReferences, the pod-template-hash
+/// label (`web-5d9c7b-x2x`) or a CronJob's `name-<digits>` Jobs.
+fn fold_owner<'a>(o: &Obj<'a>, index: &Index<'a>) -> (&'a str, &'a str) {
+    let (mut kind, mut name) = (o.kind, o.name);
+    let hash = o.root.str_at(&["metadata", "labels", "pod-template-hash"]);
+    if matches!(kind, "Pod" | "ReplicaSet" | "Job") {
+        if let Some(owner) = controller_of(o.root) {
+            (kind, name) = owner;
+        } else if kind == "Pod" {
+            if let Some(rs) = hash.and_then(|h| name.find(&format!("-{h}-")).map(|i| &name[..i + 1 + h.len()])) {
+                (kind, name) = ("ReplicaSet", rs);
+            }
+        }
+    }
+    for _ in 0..3 {
+        if let Some(owner) = index.owners.get(&(o.ns, kind, name)) {
+            (kind, name) = *owner;
+            continue;
+        }
+        match kind {
+            "ReplicaSet" => match hash.and_then(|h| name.strip_suffix(&format!("-{h}"))) {
+                Some(dep) => (kind, name) = ("Deployment", dep),
+                None => break,
+            },
+            "Job" => match name.rsplit_once('-') {
+                Some((cron, n)) if n.bytes().all(|b| b.is_ascii_digit()) && index.present.contains(&(o.ns, "CronJob", cron)) => {
+                    (kind, name) = ("CronJob", cron)
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    (kind, name)
+}
+
+fn pod_labels(o: &Obj<'_>) -> BTreeMap<String, String> {
+    pod_template(o)
+        .and_then(|(_, meta)| meta)
+        .and_then(|m| m.get("labels"))
+        .map(Node::string_map)
+        .unwrap_or_default()
+}
+
+fn pod_addresses(o: &Obj<'_>, id: &ConsumerId, out: &mut Scanned) {
+    let host_network = o.root.str_at(&["spec", "hostNetwork"]) == Some("true");
+    let mut ips: BTreeSet<&str> = BTreeSet::new();
+    if let Some(ip) = o.root.str_at(&["status", "podIP"]) {
+        ips.insert(ip);
+    }
+    for item in o.root.at(&["status", "podIPs"]).map(Node::as_seq).unwrap_or_default() {
+        if let Some(ip) = item.str_at(&["ip"]) {
+            ips.insert(ip);
+        }
+    }
+    for ip in ips {
+        out.facts.push(Fact::Pod(PodAddress {
+            ip: ip.to_string(),
+            workload: id.clone(),
+            host_network,
+            origin: o.defined_at(),
+        }));
+    }
+}
+
+fn service(o: &Obj<'_>) -> Service {
+    let spec = o.root.get("spec");
+    let get = |k: &str| spec.and_then(|s| s.str_at(&[k]));
+    let mut cluster_ips: Vec<String> = Vec::new();
+    for ip in get("clusterIP").into_iter().chain(
+        spec.and_then(|s| s.get("clusterIPs"))
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str),
+    ) {
+        if ip != "None" && !ip.is_empty() && !cluster_ips.iter().any(|c| c == ip) {
+            cluster_ips.push(ip.to_string());
+        }
+    }
+    let ports = spec
+        .and_then(|s| s.get("ports"))
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            let port = p.str_at(&["port"])?.parse().ok()?;
+            let target = p.str_at(&["targetPort"]);
+            Some(ServicePort {
+                name: p.str_at(&["name"]).map(str::to_string),
+                port,
+                target_port: target.and_then(|t| t.parse().ok()),
+                target_port_name: target.filter(|t| t.parse::<u16>().is_err()).map(str::to_string),
+            })
+        })
+        .collect();
+    Service {
+        namespace: o.ns.to_string(),
+        name: o.name.to_string(),
+        selector: spec.and_then(|s| s.get("selector")).map(Node::string_map),
+        ports,
+        headless: get("clusterIP") == Some("None"),
+        external_name: (get("type") == Some("ExternalName")).then(|| get("externalName").map(str::to_string)).flatten(),
+        cluster_ips,
+        labels: o.root.at(&["metadata", "labels"]).map(Node::string_map).unwrap_or_default(),
+        defined_at: o.defined_at(),
+    }
+}
+
+/// One environment variable of a container, resolved as far as the
+/// scanned objects allow.
+struct EnvVar {
+    name: String,
+    value: Option<String>,
+    origin: Origin,
+    strength: Strength,
+    via: String,
+    /// The Secret key it reads, when it reads one: (secret, key).
+    secret_key: Option<(String, String)>,
+    /// The value lives in a Secret the scan could not read.
+    unreadable: bool,
+}
+
+struct Ctx<'i, 'a> {
+    index: &'i Index<'a>,
+    opts: &'i Options,
+    /// (namespace, secret, key) that Redis servers read their password from.
+    server_secrets: HashSet<(String, String, String)>,
+    /// Names of Services and workloads that run a Redis (lower case).
+    redis_names: HashSet<String>,
+}
+
+impl<'a> Ctx<'_, 'a> {
+    fn secrets_unreadable(&self, ns: &str) -> bool {
+        self.opts.unreadable_secrets.iter().any(|n| n == "*" || n == ns)
+    }
+
+    /// A container's environment: `envFrom` first, then `env` in order, with
+    /// `$(VAR)` expanded against what came before (Kubernetes' rules).
+    fn env_of(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
+        let mut vars: Vec<EnvVar> = Vec::new();
+        for from in container.get("envFrom").map(Node::as_seq).unwrap_or_default() {
+            let prefix = from.str_at(&["prefix"]).unwrap_or("");
+            let (kind, name, data) = if let Some(name) = from.str_at(&["configMapRef", "name"]) {
+                ("configMap", name, self.index.config_maps.get(&(o.ns, name)))
+            } else if let Some(name) = from.str_at(&["secretRef", "name"]) {
+                ("secret", name, self.index.secrets.get(&(o.ns, name)))
+            } else {
+                continue;
+            };
+            let Some((src, data)) = data else {
+                if kind == "secret" && self.secrets_unreadable(o.ns) {
+                    vars.push(EnvVar {
+                        name: format!("{prefix}*"),
+                        value: None,
+                        origin: o.origin(from),
+                        strength: Strength::Inferred,
+                        via: format!("envFrom secret {name} (not readable)"),
+                        secret_key: None,
+                        unreadable: true,
+                    });
+                }
+                continue;
+            };
+            for (key, entry) in data {
+                vars.push(EnvVar {
+                    name: format!("{prefix}{key}"),
+                    value: entry.value.clone(),
+                    origin: src.origin(entry.node),
+                    strength: Strength::Indirect,
+                    via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
+                    secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
+                    unreadable: false,
+                });
+            }
+        }
+        for e in container.get("env").map(Node::as_seq).unwrap_or_default() {
+            let Some(name) = e.str_at(&["name"]) else { continue };
+            let known: HashMap<&str, &str> =
+                vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+            if let Some(value_node) = e.get("value") {
+                let raw = value_node.as_str().unwrap_or("");
+                let value = expand(raw, &known);
+                vars.push(EnvVar {
+                    name: name.to_string(),
+                    value: Some(value),
+                    origin: o.origin(value_node),
+                    strength: Strength::Explicit,
+                    via: format!("env {name}"),
+                    secret_key: None,
+                    unreadable: false,
+                });
+                continue;
+            }
+            let Some(from) = e.get("valueFrom") else {
+                continue;
+            };
+            let (kind, r) = if let Some(r) = from.get("configMapKeyRef") {
+                ("configMapKeyRef", r)
+            } else if let Some(r) = from.get("secretKeyRef") {
+                ("secretKeyRef", r)
+            } else {
+                continue;
+            };
+            let (Some(src_name), Some(key)) = (r.str_at(&["name"]), r.str_at(&["key"])) else {
+                continue;
+            };
+            let is_secret = kind == "secretKeyRef";
+            let source = if is_secret {
+                self.index.secrets.get(&(o.ns, src_name))
+            } else {
+                self.index.config_maps.get(&(o.ns, src_name))
+            };
+            let via = format!("env {name} <- {kind} {}/{src_name} key {key}", o.ns);
+            let secret_key = is_secret.then(|| (src_name.to_string(), key.to_string()));
+            match source.and_then(|(src, data)| data.get(key).map(|entry| (src, entry))) {
+                Some((src, entry)) => vars.push(EnvVar {
+                    name: name.to_string(),
+                    value: entry.value.clone(),
+                    origin: src.origin(entry.node),
+                    strength: Strength::Indirect,
+                    via,
+                    secret_key,
+                    unreadable: false,
+                }),
+                None => {
+                    let unreadable = is_secret && source.is_none() && self.secrets_unreadable(o.ns);
+                    let why = match (source.is_some(), unreadable) {
+                        (true, _) => "key not found",
+                        (false, true) => "Secret not readable",
+                        (false, false) => "not among the scanned objects",
+                    };
+                    vars.push(EnvVar {
+                        name: name.to_string(),
+                        value: None,
+                        origin: o.origin(e),
+                        strength: Strength::Inferred,
+                        via: format!("{via} ({why})"),
+                        secret_key,
+                        unreadable,
+                    })
+                }
+            }
+        }
+        vars
+    }
+
+    /// The Redis server a workload runs, if any.
+    fn server_of(&self, o: &Obj<'a>) -> Option<RedisServer> {
+        let (spec, _) = pod_template(o)?;
+        let container = spec
+            .get("containers")?
+            .as_seq()
+            .iter()
+            .find(|c| c.str_at(&["image"]).is_some_and(crate::is_redis_image))?;
+        let image = container.str_at(&["image"])?;
+        let vars = self.env_of(o, container);
+        let env: Vec<(&str, Option<&str>, &Origin)> =
+            vars.iter().map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin)).collect();
+        let known: HashMap<&str, &str> = vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+        let words = self.command_words(o, container, &known);
+        let files = self.mounted_files(o, spec, container);
+        let mounted = |targets: &BTreeSet<String>| -> Vec<String> {
+            files
+                .iter()
+                .filter(|f| targets.contains(&f.mount_path) || compose::is_server_conf_name(&f.mount_path))
+                .filter_map(|f| f.text.clone())
+                .collect()
+        };
+        let mut server = compose::redis_server(image, &env, words.clone(), &mounted);
+        // The password: a Secret key behind an env var the server uses.
+        for v in &vars {
+            let norm = settings::normalize_key(&v.name);
+            let named = norm.contains("pass") || norm.ends_with("auth");
+            let in_args = words.iter().any(|w| w.value.contains(&format!("$({})", v.name)));
+            if let Some(sk) = &v.secret_key {
+                if named || in_args {
+                    server.password_secrets.push(sk.clone());
+                    if in_args || norm.starts_with("redis") || norm.starts_with("valkey") {
+                        server.requires_auth = true;
+                    }
+                }
+            }
+        }
+        Some(server)
+    }
+
+    /// Words of `command` and `args`, `$(VAR)` expanded and shell-split.
+    fn command_words(&self, o: &Obj<'a>, container: &Node, known: &HashMap<&str, &str>) -> Vec<At<String>> {
+        let mut items = Vec::new();
+        for field in ["command", "args"] {
+            for item in container.get(field).map(Node::as_seq).unwrap_or_default() {
+                if let Some(text) = item.as_str() {
+                    items.push(At {
+                        value: expand(text, known),
+                        origin: o.origin(item),
+                    });
+                }
+            }
+        }
+        compose::words(&items)
+    }
+
+    /// Files of configMap, secret and projected volumes a container mounts.
+    fn mounted_files(&self, o: &Obj<'a>, spec: &'a Node, container: &Node) -> Vec<MountedFile<'a>> {
+        let volumes: HashMap<&str, &Node> = spec
+            .get("volumes")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| Some((v.str_at(&["name"])?, v)))
+            .collect();
+        let mut files = Vec::new();
+        for mount in container.get("volumeMounts").map(Node::as_seq).unwrap_or_default() {
+            let (Some(vol_name), Some(mount_path)) = (mount.str_at(&["name"]), mount.str_at(&["mountPath"])) else {
+                continue;
+            };
+            let sub_path = mount.str_at(&["subPath"]);
+            let Some(volume) = volumes.get(vol_name) else { continue };
+            let mut sources: Vec<(&str, &str, Option<&Node>)> = Vec::new();
+            if let Some(cm) = volume.get("configMap") {
+                if let Some(name) = cm.str_at(&["name"]) {
+                    sources.push(("configMap", name, cm.get("items")));
+                }
+            }
+            if let Some(s) = volume.get("secret") {
+                if let Some(name) = s.str_at(&["secretName"]) {
+                    sources.push(("secret", name, s.get("items")));
+                }
+            }
+            for src in volume.at(&["projected", "sources"]).map(Node::as_seq).unwrap_or_default() {
+                if let Some(cm) = src.get("configMap") {
+                    if let Some(name) = cm.str_at(&["name"]) {
+                        sources.push(("configMap", name, cm.get("items")));
+                    }
+                }
+                if let Some(s) = src.get("secret") {
+                    if let Some(name) = s.str_at(&["name"]) {
+                        sources.push(("secret", name, s.get("items")));
+                    }
+                }
+            }
+            for (kind, name, items) in sources {
+                let found = if kind == "secret" {
+                    self.index.secrets.get(&(o.ns, name))
+                } else {
+                    self.index.config_maps.get(&(o.ns, name))
+                };
+                let Some((src, data)) = found else { continue };
+                // key → file path under the mount
+                let mut keys: Vec<(&str, String)> = match items {
+                    Some(items) => items
+                        .as_seq()
+                        .iter()
+                        .filter_map(|i| Some((i.str_at(&["key"])?, i.str_at(&["path"])?.to_string())))
+                        .collect(),
+                    None => data.keys().map(|k| (*k, k.to_string())).collect(),
+                };
+                if let Some(sub) = sub_path {
+                    keys.retain(|(_, p)| p == sub);
+                }
+                for (key, rel) in keys {
+                    let Some(entry) = data.get(key) else { continue };
+                    let path = match sub_path {
+                        Some(_) => mount_path.to_string(),
+                        None => format!("{}/{rel}", mount_path.trim_end_matches('/')),
+                    };
+                    files.push(MountedFile {
+                        mount_path: path,
+                        key: key.to_string(),
+                        text: entry.value.clone(),
+                        node: entry.node,
+                        source: format!("{kind} {}/{name}", o.ns),
+                        src_path: src.path,
+                        secret: kind == "secret",
+                    });
+                }
+            }
+        }
+        files
+    }
+
+    /// References and hints of every container of a workload.
+    fn references(&self, o: &Obj<'a>, id: &ConsumerId, out: &mut Scanned) {
+        let Some((spec, _)) = pod_template(o) else { return };
+        let scope = Scope::Namespace(o.ns.to_string());
+        let containers = spec
+            .get("initContainers")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .chain(spec.get("containers").map(Node::as_seq).unwrap_or_default());
+        for container in containers {
+            let is_server = container.str_at(&["image"]).is_some_and(crate::is_redis_image);
+            let vars = self.env_of(o, container);
+            let known: HashMap<&str, &str> =
+                vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+            let mut kvs: Vec<KeyValue> = Vec::new();
+            for v in &vars {
+                if let Some((secret, key)) = &v.secret_key {
+                    if !is_server && self.server_secrets.contains(&(o.ns.to_string(), secret.clone(), key.clone())) {
+                        out.facts.push(Fact::Hint(Hint {
+                            consumer: id.clone(),
+                            target: HintTarget::SecretKey {
+                                namespace: o.ns.to_string(),
+                                secret: secret.clone(),
+                                key: key.clone(),
+                            },
+                            evidence: Evidence::new(
+                                Strength::Inferred,
+                                v.origin.clone(),
+                                format!("{}: the Secret key a Redis server reads its password from", v.via),
+                            ),
+                        }));
+                    }
+                }
+                match &v.value {
+                    Some(value) => kvs.push(KeyValue {
+                        key: v.name.clone(),
+                        value: value.clone(),
+                        origin: v.origin.clone(),
+                        strength: v.strength,
+                        via: v.via.clone(),
+                    }),
+                    None => {
+                        let named = settings::says_redis(&v.name) && is_address_name(&v.name);
+                        if !is_server && (named || v.unreadable && compose::is_address_key(&v.name)) {
+                            out.facts.push(Fact::Hint(Hint {
+                                consumer: id.clone(),
+                                target: HintTarget::AnyInScope(scope.clone()),
+                                evidence: Evidence::new(
+                                    Strength::Inferred,
+                                    v.origin.clone(),
+                                    format!("{}: a Redis setting whose value could not be read", v.via),
+                                ),
+                            }));
+                        }
+                    }
+                }
+            }
+            for w in self.command_words(o, container, &known) {
+                kvs.push(KeyValue {
+                    key: String::new(),
+                    value: w.value,
+                    origin: w.origin,
+                    strength: Strength::Explicit,
+                    via: String::new(),
+                });
+            }
+            // Flags come from the words as a whole, not one by one.
+            let words: Vec<At<String>> = kvs
+                .iter()
+                .filter(|kv| kv.key.is_empty())
+                .map(|kv| At {
+                    value: kv.value.clone(),
+                    origin: kv.origin.clone(),
+                })
+                .collect();
+            kvs.retain(|kv| !kv.key.is_empty());
+            kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
+            self.push_found(id, &scope, &kvs, out);
+
+            for file in self.mounted_files(o, spec, container) {
+                let Some(text) = &file.text else { continue };
+                let read = config::read_settings(&file.mount_path, text);
+                for err in &read.errors {
+                    out.diagnostics.push(
+                        Diagnostic::warning(
+                            "mounted-file-parse",
+                            format!(
+                                "{} key {} (mounted at {} by {}): {}",
+                                file.source,
+                                file.key,
+                                file.mount_path,
+                                o.label(),
+                                err.message
+                            ),
+                        )
+                        .at(file.src_path, Some(file.node.line_of(err.line.saturating_sub(1) as usize)), None),
+                    );
+                }
+                let file_kvs: Vec<KeyValue> = read
+                    .settings
+                    .iter()
+                    .map(|s| KeyValue {
+                        key: s.key.clone(),
+                        value: s.value.clone(),
+                        origin: Origin::file(
+                            file.src_path,
+                            if file.secret { file.node.line } else { file.node.line_of(s.line.saturating_sub(1) as usize) },
+                        ),
+                        strength: Strength::Indirect,
+                        via: format!("file {} key {} <- {} key {}", file.mount_path, s.key, file.source, file.key),
+                    })
+                    .collect();
+                self.push_found(id, &scope, &file_kvs, out);
+            }
+        }
+    }
+
+    fn push_found(&self, id: &ConsumerId, scope: &Scope, kvs: &[KeyValue], out: &mut Scanned) {
+        for f in settings::find_endpoints(kvs) {
+            let host = f.endpoint.host.to_ascii_lowercase();
+            if matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1" | "0.0.0.0" | "") || settings::is_unexpanded(&host) {
+                continue;
+            }
+            let first_label = host.split('.').next().unwrap_or("");
+            let known = self.redis_names.contains(first_label) || self.redis_names.contains(&host);
+            if !(f.says_redis || known) {
+                continue;
+            }
+            out.facts.push(Fact::Reference(Reference {
+                consumer: id.clone(),
+                scope: scope.clone(),
+                endpoint: f.endpoint,
+                evidence: f.evidence,
+                credential: f.credential,
+            }));
+        }
+    }
+}
+
+struct MountedFile<'a> {
+    mount_path: String,
+    key: String,
+    text: Option<String>,
+    node: &'a Node,
+    /// `configMap ns/name` or `secret ns/name`.
+    source: String,
+    src_path: &'a str,
+    secret: bool,
+}
+
+/// A setting name that holds an address (not a db number, a prefix, a
+/// compression switch…), for hints about values that cannot be read.
+fn is_address_name(name: &str) -> bool {
+    const NOT_ADDRESSES: &[&str] = &[
+        "db", "compression", "prefix", "timeout", "ttl", "pool", "max", "min", "retry", "retries", "expire", "namespace",
+        "mode", "master", "size", "version", "ca", "cert", "key",
+    ];
+    let norm = settings::normalize_key(name);
+    let last = norm.rsplit('.').next().unwrap_or("");
+    compose::is_address_key(name) && !NOT_ADDRESSES.contains(&last) && !last.ends_with("db")
+}
+
+/// Expands `$(VAR)` as Kubernetes does: only variables defined before;
+/// `$$(VAR)` stays `$(VAR)`; unknown references stay as written.
+fn expand(text: &str, known: &HashMap<&str, &str>) -> String {
+    if !text.contains("$(") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(escaped) = after.strip_prefix("$(") {
+            out.push_str("$(");
+            rest = escaped;
+            continue;
+        }
+        if let Some(body) = after.strip_prefix('(') {
+            if let Some(end) = body.find(')') {
+                let name = &body[..end];
+                match known.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        out.push_str("$(");
+                        out.push_str(name);
+                        out.push(')');
+                    }
+                }
+                rest = &body[end + 1..];
+                continue;
+            }
+        }
+        out.push('$');
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Hints from a NetworkPolicy: the workloads its ingress rules admit (by
+/// pod selector) to the pods it selects.
+fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], out: &mut Scanned) {
+    let target = o.root.at(&["spec", "podSelector", "matchLabels"]).map(Node::string_map).unwrap_or_default();
+    if target.is_empty() {
+        return;
+    }
+    for rule in o.root.at(&["spec", "ingress"]).map(Node::as_seq).unwrap_or_default() {
+        for from in rule.get("from").map(Node::as_seq).unwrap_or_default() {
+            let Some(selector) = from.get("podSelector") else { continue };
+            let labels = selector.get("matchLabels").map(Node::string_map).unwrap_or_default();
+            let ns_selector = from.get("namespaceSelector");
+            let ns = match ns_selector {
+                None => Some(o.ns),
+                Some(sel) => sel.str_at(&["matchLabels", "kubernetes.io/metadata.name"]),
+            };
+            if labels.is_empty() && ns_selector.is_none() {
+                continue;
+            }
+            let mut seen = HashSet::new();
+            for (w, id, owner_present) in workloads {
+                if *owner_present || ns.is_some_and(|ns| ns != w.ns) || !seen.insert(id.clone()) {
+                    continue;
+                }
+                let pod = pod_labels(w);
+                if !labels.is_empty() && labels.iter().all(|(k, v)| pod.get(k) == Some(v)) && pod != target {
+                    out.facts.push(Fact::Hint(Hint {
+                        consumer: id.clone(),
+                        target: HintTarget::PodSelector {
+                            namespace: o.ns.to_string(),
+                            labels: target.clone(),
+                        },
+                        evidence: Evidence::new(
+                            Strength::Inferred,
+                            o.origin(selector),
+                            format!("NetworkPolicy {}/{} admits it to the pods it selects", o.ns, o.name),
+                        ),
+                    }));
+                }
+            }
+        }
+    }
 }

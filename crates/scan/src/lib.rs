@@ -35,6 +35,28 @@ impl Scanned {
     }
 }
 
+/// Scans files: Kubernetes manifests (with any objects fetched from a
+/// cluster, which see the same ConfigMaps and Secrets), compose projects and
+/// application config files. Manifests are parsed in parallel.
+pub fn scan_files(files: &[SourceFile], cluster_objects: Vec<k8s::Object>, opts: &k8s::Options) -> Scanned {
+    use rayon::prelude::*;
+    let parsed: Vec<(Vec<k8s::Object>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter(|f| k8s::looks_like_manifest(&f.text))
+        .map(|f| k8s::parse_manifests(&f.path, &f.text))
+        .collect();
+    let mut objects = cluster_objects;
+    let mut diagnostics = Vec::new();
+    for (objs, diags) in parsed {
+        objects.extend(objs);
+        diagnostics.extend(diags);
+    }
+    let mut out = k8s::scan_objects(&objects, opts);
+    out.diagnostics.extend(diagnostics);
+    out.extend(projects::scan_projects(files));
+    out
+}
+
 /// Images of Redis-compatible servers, matched on the image's repository
 /// name (registry and tag ignored). Adding one is one line.
 const REDIS_IMAGES: &[&str] = &[
