@@ -1,0 +1,834 @@
+//! Identity resolution: facts from every scanner become resources (the
+//! Redis servers, by every name they answer to) and their consumers (every
+//! workload that references, is hinted to use, or was seen connected to one).
+//!
+//! Everything is keyed by hash maps so that a cluster of tens of thousands
+//! of workloads resolves in linear time; output order never depends on map
+//! iteration (resources and consumers are sorted at the end).
+
+use crate::attribute::{attribute, PodIndex};
+use crate::names::{
+    is_loopback, normalize, qualify, server_port, service_names, NameIndex, Route, Target,
+    EXTERNAL_NAME_SUFFIX,
+};
+use crate::Options;
+use fallout_core::endpoint::split_host_port;
+use fallout_core::{
+    ClientObservation, Consumer, ConsumerId, ConsumerKind, Diagnostic, Evidence, Fact, Hint,
+    HintTarget, Inventory, Link, Origin, PodAddress, Reference, Resource, Scope, Service,
+    ServiceBackends, Strength, Tls, Workload,
+};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+/// Merges facts into resources with their consumers. No verdicts; findings
+/// about the graph itself (ExternalName cycles, ambiguous Services) go to
+/// `diagnostics`.
+pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
+    let mut b = Builder::new(facts, opts);
+    b.define_resources();
+    b.index_names();
+    for r in b.facts.references.clone() {
+        b.reference(r);
+    }
+    for h in b.facts.hints.clone() {
+        b.hint(h);
+    }
+    b.live();
+    b.finish()
+}
+
+/// Facts by kind, in input order.
+#[derive(Default)]
+struct Sorted<'a> {
+    workloads: Vec<&'a Workload>,
+    services: Vec<&'a Service>,
+    backends: Vec<&'a ServiceBackends>,
+    references: Vec<&'a Reference>,
+    hints: Vec<&'a Hint>,
+    pods: Vec<&'a PodAddress>,
+    clients: Vec<&'a ClientObservation>,
+}
+
+/// What the build knows about a resource besides the `Resource` itself.
+struct Defined {
+    /// The workload that runs it (never its own consumer).
+    workload: Option<ConsumerId>,
+    pod_labels: BTreeMap<String, String>,
+    password_secrets: Vec<(String, String)>,
+    /// The compose file it belongs to.
+    compose: Option<String>,
+    /// Observation window: (first seen, last seen).
+    window: Option<(String, String)>,
+    /// For external resources: ports consumers use, and whether with TLS.
+    used_ports: Vec<(u16, Tls)>,
+}
+
+struct Draft {
+    consumer: Consumer,
+    /// TLS of its live connections, merged.
+    observed_tls: Option<Tls>,
+}
+
+struct Builder<'a> {
+    facts: Sorted<'a>,
+    opts: &'a Options,
+    resources: Vec<Resource>,
+    defined: Vec<Defined>,
+    names: NameIndex,
+    externals: HashMap<String, usize>,
+    /// Resources run by each workload (by id).
+    by_workload: HashMap<ConsumerId, usize>,
+    workloads: HashMap<&'a ConsumerId, &'a Workload>,
+    drafts: HashMap<(usize, ConsumerId), Draft>,
+    /// Consumers that have at least one resolved reference.
+    referencing: HashSet<ConsumerId>,
+    /// (ns, label key, label value) → Kubernetes resources whose pods carry it.
+    label_index: HashMap<(String, String, String), Vec<usize>>,
+    /// Namespace → its Kubernetes resources; compose file → its resources.
+    by_namespace: HashMap<String, Vec<usize>>,
+    by_compose: HashMap<String, Vec<usize>>,
+    /// (ns, secret, key) → resources that read their password from it.
+    by_secret: HashMap<(String, String, String), Vec<usize>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(facts: &'a [Fact], opts: &'a Options) -> Builder<'a> {
+        let mut sorted = Sorted::default();
+        for fact in facts {
+            match fact {
+                Fact::Workload(w) => sorted.workloads.push(w),
+                Fact::Service(s) => sorted.services.push(s),
+                Fact::ServiceBackends(s) => sorted.backends.push(s),
+                Fact::Reference(r) => sorted.references.push(r),
+                Fact::Hint(h) => sorted.hints.push(h),
+                Fact::Pod(p) => sorted.pods.push(p),
+                Fact::Client(c) => sorted.clients.push(c),
+            }
+        }
+        let mut workloads = HashMap::new();
+        for w in &sorted.workloads {
+            workloads.entry(&w.id).or_insert(*w);
+        }
+        Builder {
+            facts: sorted,
+            opts,
+            resources: Vec::new(),
+            defined: Vec::new(),
+            names: NameIndex::default(),
+            externals: HashMap::new(),
+            by_workload: HashMap::new(),
+            workloads,
+            drafts: HashMap::new(),
+            referencing: HashSet::new(),
+            label_index: HashMap::new(),
+            by_namespace: HashMap::new(),
+            by_compose: HashMap::new(),
+            by_secret: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Every workload that runs a Redis server is a resource.
+    fn define_resources(&mut self) {
+        let mut servers: Vec<&Workload> = Vec::new();
+        let mut seen = HashSet::new();
+        for w in &self.facts.workloads {
+            if w.server.is_some() && seen.insert(&w.id) {
+                servers.push(w);
+            }
+        }
+        let mut defs: Vec<(Resource, Defined)> =
+            servers.into_iter().map(|w| self.define(w)).collect();
+        defs.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        for (resource, defined) in defs {
+            let i = self.resources.len();
+            if let Some(id) = &defined.workload {
+                self.by_workload.insert(id.clone(), i);
+            }
+            if let Some(file) = &defined.compose {
+                self.by_compose.entry(file.clone()).or_default().push(i);
+            }
+            if let Some(ns) = &resource.namespace {
+                self.by_namespace.entry(ns.clone()).or_default().push(i);
+                for (secret, key) in &defined.password_secrets {
+                    self.by_secret
+                        .entry((ns.clone(), secret.clone(), key.clone()))
+                        .or_default()
+                        .push(i);
+                }
+                for (k, v) in &defined.pod_labels {
+                    self.label_index
+                        .entry((ns.clone(), k.clone(), v.clone()))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            self.resources.push(resource);
+            self.defined.push(defined);
+        }
+    }
+
+    fn define(&self, w: &Workload) -> (Resource, Defined) {
+        let server = w.server.clone().unwrap_or_default();
+        let compose = match (&w.id.kind, &w.scope) {
+            (ConsumerKind::Kube(_), _) => None,
+            (_, Scope::Compose(file)) => Some(file.clone()),
+            _ => w.id.file.clone(),
+        };
+        let id = match (&w.id.namespace, &compose) {
+            (Some(ns), _) => format!("{ns}/{}", w.id.name),
+            (None, Some(file)) => format!("{file}#{}", w.id.name),
+            (None, None) => w.id.to_string(),
+        };
+        let resource = Resource {
+            id,
+            kind: "redis",
+            name: w.id.name.clone(),
+            namespace: w.id.namespace.clone(),
+            aliases: Vec::new(),
+            defined_by: Some(w.defined_at.clone()),
+            owner: self.opts.owner(&w.labels),
+            port: server.port,
+            tls_port: server.tls_port,
+            external: false,
+            consumers: Vec::new(),
+        };
+        let defined = Defined {
+            workload: Some(w.id.clone()),
+            pod_labels: w.pod_labels.clone(),
+            password_secrets: server.password_secrets.clone(),
+            compose,
+            window: None,
+            used_ports: Vec::new(),
+        };
+        (resource, defined)
+    }
+
+    /// Kubernetes resources in `ns` whose pods carry every label of `selector`.
+    fn selected(&self, ns: &str, selector: &BTreeMap<String, String>) -> Vec<usize> {
+        let Some((k, v)) = selector.iter().next() else {
+            return self.in_namespace(ns);
+        };
+        let Some(candidates) = self
+            .label_index
+            .get(&(ns.to_string(), k.clone(), v.clone()))
+        else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                selector
+                    .iter()
+                    .all(|(k, v)| self.defined[i].pod_labels.get(k) == Some(v))
+            })
+            .collect()
+    }
+
+    fn in_namespace(&self, ns: &str) -> Vec<usize> {
+        self.by_namespace.get(ns).cloned().unwrap_or_default()
+    }
+
+    /// Builds the name index: Services, pod IPs, backends, ExternalNames, compose names.
+    fn index_names(&mut self) {
+        let domain = self.opts.cluster_domain.trim_matches('.').to_string();
+        let mut selectorless: HashMap<(&str, &str), &Service> = HashMap::new();
+        let mut external_names: Vec<&Service> = Vec::new();
+
+        for svc in self.facts.services.clone() {
+            if svc.external_name.is_some() {
+                external_names.push(svc);
+                continue;
+            }
+            let selector = match &svc.selector {
+                Some(sel) if !sel.is_empty() => sel,
+                _ => {
+                    selectorless.insert((&svc.namespace, &svc.name), svc);
+                    continue;
+                }
+            };
+            let selected = self.selected(&svc.namespace, selector);
+            let Some(&first) = selected.first() else {
+                continue;
+            };
+            if selected.len() > 1 {
+                let ids: Vec<&str> = selected
+                    .iter()
+                    .map(|&i| self.resources[i].id.as_str())
+                    .collect();
+                self.diagnostics.push(at(
+                    Diagnostic::warning(
+                        "service-ambiguous",
+                        format!(
+                            "Service {}/{} selects several Redis workloads ({}); its names are taken to mean {}",
+                            svc.namespace,
+                            svc.name,
+                            ids.join(", "),
+                            ids[0]
+                        ),
+                    ),
+                    &svc.defined_at,
+                ));
+            }
+            let route = Route {
+                target: Target::Resource(first),
+                service: Some(format!("{}/{}", svc.namespace, svc.name)),
+                ports: Some(Rc::new(svc.ports.clone())),
+            };
+            self.add_service_names(svc, &domain, &route);
+            if svc.headless {
+                for &i in &selected {
+                    let workload = self.resources[i].name.to_ascii_lowercase();
+                    for name in service_names(&svc.namespace, &svc.name, &domain) {
+                        self.names
+                            .headless
+                            .entry(name)
+                            .or_default()
+                            .push((workload.clone(), Route::direct(Target::Resource(i))));
+                    }
+                }
+            }
+        }
+
+        // Pod IPs of Redis workloads name the server directly.
+        let mut pod_ips: HashMap<String, &ConsumerId> = HashMap::new();
+        for pod in &self.facts.pods {
+            let ip = normalize(&pod.ip);
+            pod_ips.entry(ip.clone()).or_insert(&pod.workload);
+            if let Some(&i) = self.by_workload.get(&pod.workload) {
+                if !pod.host_network {
+                    self.names.add(ip, Route::direct(Target::Resource(i)));
+                }
+            }
+        }
+
+        // Services without selector: their Endpoints say where they lead.
+        for be in self.facts.backends.clone() {
+            let Some(svc) = selectorless
+                .get(&(be.namespace.as_str(), be.service.as_str()))
+                .copied()
+            else {
+                continue;
+            };
+            let mut addresses: Vec<String> = be.addresses.iter().map(|a| normalize(a)).collect();
+            addresses.sort();
+            addresses.dedup();
+            let resource = addresses.iter().find_map(|a| {
+                pod_ips
+                    .get(a)
+                    .and_then(|w| self.by_workload.get(*w))
+                    .copied()
+            });
+            let target = match (resource, addresses.first()) {
+                (Some(i), _) => Target::Resource(i),
+                (None, Some(first)) => Target::External(first.clone()),
+                (None, None) => continue,
+            };
+            if let Target::External(first) = &target {
+                for a in &addresses {
+                    self.names
+                        .add(a.clone(), Route::direct(Target::External(first.clone())));
+                }
+            }
+            let route = Route {
+                target,
+                service: Some(format!("{}/{}", svc.namespace, svc.name)),
+                ports: Some(Rc::new(svc.ports.clone())),
+            };
+            self.add_service_names(svc, &domain, &route);
+        }
+
+        self.index_external_names(&external_names, &domain);
+
+        for (i, d) in self.defined.iter().enumerate() {
+            let Some(file) = &d.compose else { continue };
+            let w = d.workload.as_ref().and_then(|id| self.workloads.get(id));
+            let mut names = vec![self.resources[i].name.clone()];
+            if let Some(w) = w {
+                names.extend(w.aliases.iter().cloned());
+            }
+            for name in names {
+                self.names
+                    .compose
+                    .entry((file.clone(), normalize(&name)))
+                    .or_insert(i);
+            }
+        }
+
+        // Every name a resource answers to, for the report and find_target.
+        let mut aliases: Vec<Vec<String>> = vec![Vec::new(); self.resources.len()];
+        for (name, route) in &self.names.global {
+            if let Target::Resource(i) = route.target {
+                aliases[i].push(name.clone());
+            }
+        }
+        for ((_, name), &i) in &self.names.compose {
+            aliases[i].push(name.clone());
+        }
+        for (resource, mut list) in self.resources.iter_mut().zip(aliases) {
+            list.sort();
+            list.dedup();
+            resource.aliases = list;
+        }
+    }
+
+    fn add_service_names(&mut self, svc: &Service, domain: &str, route: &Route) {
+        for name in service_names(&svc.namespace, &svc.name, domain) {
+            self.names.add(name, route.clone());
+        }
+        for ip in &svc.cluster_ips {
+            let ip = normalize(ip);
+            if !ip.is_empty() && ip != "none" {
+                self.names.add(ip, route.clone());
+            }
+        }
+    }
+
+    /// ExternalName Services alias what their external name resolves to,
+    /// through chains of other ExternalNames; a cycle is reported, not followed.
+    fn index_external_names(&mut self, services: &[&Service], domain: &str) {
+        let mut graph: DiGraph<usize, ()> = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..services.len()).map(|i| graph.add_node(i)).collect();
+        let mut by_name: HashMap<String, NodeIndex> = HashMap::new();
+        for (i, svc) in services.iter().enumerate() {
+            for name in service_names(&svc.namespace, &svc.name, domain) {
+                by_name.entry(name).or_insert(nodes[i]);
+            }
+        }
+        let targets: Vec<String> = services
+            .iter()
+            .map(|s| normalize(s.external_name.as_deref().unwrap_or_default()))
+            .collect();
+        for (i, target) in targets.iter().enumerate() {
+            if let Some(&to) = by_name.get(target) {
+                graph.add_edge(nodes[i], to, ());
+            }
+        }
+        // Tarjan yields strongly connected components targets-first, so a
+        // chain is resolved from its end.
+        for scc in tarjan_scc(&graph) {
+            let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
+            if cyclic {
+                let mut members: Vec<String> = scc
+                    .iter()
+                    .map(|&n| {
+                        let s = services[graph[n]];
+                        format!("{}/{}", s.namespace, s.name)
+                    })
+                    .collect();
+                members.sort();
+                for &n in &scc {
+                    let svc = services[graph[n]];
+                    self.diagnostics.push(at(
+                        Diagnostic::warning(
+                            "externalname-cycle",
+                            format!(
+                                "ExternalName Service {}/{} is part of a cycle ({}); its names resolve to nothing",
+                                svc.namespace,
+                                svc.name,
+                                members.join(" -> ")
+                            ),
+                        ),
+                        &svc.defined_at,
+                    ));
+                }
+                continue;
+            }
+            let i = graph[scc[0]];
+            let svc = services[i];
+            let target = &targets[i];
+            if target.is_empty() || is_loopback(target) {
+                continue;
+            }
+            let through = self.names.exact(target);
+            let route = Route {
+                target: through
+                    .as_ref()
+                    .map(|r| r.target.clone())
+                    .unwrap_or_else(|| Target::External(target.clone())),
+                service: Some(format!(
+                    "{}/{}{EXTERNAL_NAME_SUFFIX}",
+                    svc.namespace, svc.name
+                )),
+                ports: through.and_then(|r| r.ports),
+            };
+            for name in service_names(&svc.namespace, &svc.name, domain) {
+                self.names.add(name, route.clone());
+            }
+        }
+    }
+
+    /// The external resource for `host`, created on first use.
+    fn external(&mut self, host: &str) -> usize {
+        if let Some(&i) = self.externals.get(host) {
+            return i;
+        }
+        let i = self.resources.len();
+        self.resources.push(Resource {
+            id: host.to_string(),
+            kind: "redis",
+            name: host.to_string(),
+            namespace: None,
+            aliases: Vec::new(),
+            defined_by: None,
+            owner: None,
+            port: None,
+            tls_port: None,
+            external: true,
+            consumers: Vec::new(),
+        });
+        self.defined.push(Defined {
+            workload: None,
+            pod_labels: BTreeMap::new(),
+            password_secrets: Vec::new(),
+            compose: None,
+            window: None,
+            used_ports: Vec::new(),
+        });
+        self.externals.insert(host.to_string(), i);
+        i
+    }
+
+    fn is_self(&self, resource: usize, consumer: &ConsumerId) -> bool {
+        self.defined[resource].workload.as_ref() == Some(consumer)
+    }
+
+    fn draft(&mut self, resource: usize, id: &ConsumerId) -> &mut Draft {
+        let opts = self.opts;
+        let workload = self.workloads.get(id).copied();
+        self.drafts
+            .entry((resource, id.clone()))
+            .or_insert_with(|| Draft {
+                consumer: Consumer {
+                    id: id.clone(),
+                    tls: Tls::Unknown,
+                    strength: Strength::Inferred,
+                    owner: workload.and_then(|w| opts.owner(&w.labels)),
+                    documented: false,
+                    via: Vec::new(),
+                    links: Vec::new(),
+                    credentials: Vec::new(),
+                    users: Vec::new(),
+                    evidence: Vec::new(),
+                    verdict: None,
+                    reasons: Vec::new(),
+                    approval: None,
+                    profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
+                    notes: Vec::new(),
+                },
+                observed_tls: None,
+            })
+    }
+
+    fn reference(&mut self, r: &Reference) {
+        let host = normalize(&r.endpoint.host);
+        let route = self.names.lookup(&r.scope, &host);
+        let resource = match route.as_ref().map(|r| &r.target) {
+            Some(Target::Resource(i)) => *i,
+            Some(Target::External(h)) => {
+                let h = h.clone();
+                self.external(&h)
+            }
+            None => self.external(&qualify(&r.scope, &host)),
+        };
+        if self.is_self(resource, &r.consumer) {
+            return;
+        }
+        self.referencing.insert(r.consumer.clone());
+        let port = r.endpoint.port_or_default();
+        let res = &self.resources[resource];
+        let server_port = server_port(route.as_ref(), port, res.port, res.tls_port);
+        let tls = link_tls(r.endpoint.tls, server_port, res);
+        if res.external {
+            self.defined[resource].used_ports.push((port, tls));
+        }
+        let link = Link {
+            endpoint: r.endpoint.clone(),
+            service: route.and_then(|r| r.service),
+            server_port,
+            tls,
+            evidence: r.evidence.clone(),
+            credential: r.credential.as_ref().map(|c| c.location.clone()),
+        };
+        let via = match r.endpoint.port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let c = &mut self.draft(resource, &r.consumer).consumer;
+        c.via.push(via);
+        if let Some(cred) = &link.credential {
+            c.credentials.push(cred.clone());
+        }
+        if let Some(user) = &r.endpoint.user {
+            c.users.push(user.clone());
+        }
+        c.evidence.push(r.evidence.clone());
+        c.links.push(link);
+    }
+
+    fn hint(&mut self, h: &Hint) {
+        let targets: Vec<usize> = match &h.target {
+            HintTarget::PodSelector { namespace, labels } => self.selected(namespace, labels),
+            HintTarget::SecretKey {
+                namespace,
+                secret,
+                key,
+            } => self
+                .by_secret
+                .get(&(namespace.clone(), secret.clone(), key.clone()))
+                .cloned()
+                .unwrap_or_default(),
+            HintTarget::AnyInScope(scope) => {
+                // An unreadable Redis-named setting is explained by any
+                // reference the consumer makes.
+                if self.referencing.contains(&h.consumer) {
+                    return;
+                }
+                match scope {
+                    Scope::Namespace(ns) => self.in_namespace(ns),
+                    Scope::Compose(file) => self.by_compose.get(file).cloned().unwrap_or_default(),
+                    Scope::None => Vec::new(),
+                }
+            }
+            HintTarget::Name { scope, host } => match self.names.lookup(scope, host) {
+                Some(Route {
+                    target: Target::Resource(i),
+                    ..
+                }) => vec![i],
+                Some(Route {
+                    target: Target::External(h),
+                    ..
+                }) => self.externals.get(&h).copied().into_iter().collect(),
+                None => self
+                    .externals
+                    .get(&qualify(scope, &normalize(host)))
+                    .copied()
+                    .into_iter()
+                    .collect(),
+            },
+        };
+        let mut evidence = h.evidence.clone();
+        evidence.strength = Strength::Inferred;
+        for i in targets {
+            if self.is_self(i, &h.consumer) {
+                continue;
+            }
+            self.draft(i, &h.consumer)
+                .consumer
+                .evidence
+                .push(evidence.clone());
+        }
+    }
+
+    /// The resource a live client list was sampled from.
+    fn live_server(&mut self, server: &str) -> usize {
+        if let Some((host, port)) = split_host_port(server) {
+            if let Some(route) = self.names.exact(&host) {
+                match route.target {
+                    Target::Resource(i) => {
+                        let res = &self.resources[i];
+                        let reached =
+                            port.and_then(|p| server_port(Some(&route), p, res.port, res.tls_port));
+                        let fits =
+                            |p: Option<u16>| p.is_some() && (p == res.port || p == res.tls_port);
+                        if port.is_none() || fits(port) || fits(reached) {
+                            return i;
+                        }
+                    }
+                    Target::External(h) => return self.external(&h),
+                }
+            }
+            if let Some(&i) = self.externals.get(&host) {
+                return i;
+            }
+        }
+        self.external(&normalize(server))
+    }
+
+    fn live(&mut self) {
+        if self.facts.clients.is_empty() {
+            return;
+        }
+        let pods = PodIndex::from_pods(self.facts.pods.iter().copied());
+        let workloads: Vec<Workload> = self.facts.workloads.iter().map(|w| (*w).clone()).collect();
+        let clients = std::mem::take(&mut self.facts.clients);
+        for obs in &clients {
+            let resource = self.live_server(&obs.server);
+            let who = attribute(obs, &pods, &workloads);
+            let flags = obs.flags.as_deref().unwrap_or("");
+            let replication = flags.contains('S') || flags.contains('M');
+            if self.is_self(resource, &who.consumer) && !replication {
+                continue;
+            }
+            let window = &mut self.defined[resource].window;
+            *window = Some(match window.take() {
+                None => (obs.first_seen.clone(), obs.last_seen.clone()),
+                Some((first, last)) => (
+                    first.min(obs.first_seen.clone()),
+                    last.max(obs.last_seen.clone()),
+                ),
+            });
+            let mut detail = vec![format!("client {}", obs.addr)];
+            if let Some(name) = &obs.name {
+                detail.push(format!("name `{name}`"));
+            }
+            if let Some(user) = &obs.user {
+                detail.push(format!("user `{user}`"));
+            }
+            if let Some(lib) = &obs.lib_name {
+                match &obs.lib_ver {
+                    Some(ver) => detail.push(format!("lib {lib} {ver}")),
+                    None => detail.push(format!("lib {lib}")),
+                }
+            }
+            match obs.tls {
+                Some(true) => detail.push("TLS".to_string()),
+                Some(false) => detail.push("no TLS".to_string()),
+                None => {}
+            }
+            detail.push(format!("{} sample(s)", obs.samples));
+            let mut detail = format!("{}; {}", detail.join(", "), who.detail);
+            if who.ambiguous {
+                detail.push_str(" (attribution ambiguous)");
+            }
+            let evidence = Evidence::new(
+                Strength::Observed,
+                Origin::Live {
+                    source: format!(
+                        "redis://{} CLIENT LIST {}..{}",
+                        obs.server, obs.first_seen, obs.last_seen
+                    ),
+                },
+                detail,
+            );
+            let tls = match obs.tls {
+                Some(true) => Tls::Yes,
+                Some(false) => Tls::No,
+                None => Tls::Unknown,
+            };
+            let draft = self.draft(resource, &who.consumer);
+            draft.observed_tls = Some(draft.observed_tls.map_or(tls, |t| t.merge(tls)));
+            let c = &mut draft.consumer;
+            c.evidence.push(evidence);
+            if let Some(user) = obs.user.as_deref().filter(|u| *u != "default") {
+                c.users.push(user.to_string());
+            }
+            if replication {
+                c.notes.push("replication link".to_string());
+            }
+        }
+    }
+
+    fn finish(mut self) -> Inventory {
+        // External resources: the ports consumers use.
+        for (res, d) in self.resources.iter_mut().zip(&self.defined) {
+            if !res.external {
+                continue;
+            }
+            res.port = d
+                .used_ports
+                .iter()
+                .filter(|(_, t)| *t != Tls::Yes)
+                .map(|(p, _)| *p)
+                .min();
+            res.tls_port = d
+                .used_ports
+                .iter()
+                .filter(|(_, t)| *t == Tls::Yes)
+                .map(|(p, _)| *p)
+                .min();
+        }
+        let mut external_aliases: HashMap<usize, Vec<String>> = HashMap::new();
+        for (name, route) in &self.names.global {
+            if let Target::External(h) = &route.target {
+                if let Some(&i) = self.externals.get(h) {
+                    if name != h {
+                        external_aliases.entry(i).or_default().push(name.clone());
+                    }
+                }
+            }
+        }
+        for (i, mut list) in external_aliases {
+            list.sort();
+            list.dedup();
+            self.resources[i].aliases = list;
+        }
+
+        for ((i, _), draft) in self.drafts.drain() {
+            let mut c = finish_consumer(draft);
+            if let Some((first, last)) = &self.defined[i].window {
+                if !c.evidence.iter().any(|e| e.strength == Strength::Observed) {
+                    c.notes
+                        .push(format!("not seen connected between {first} and {last}"));
+                }
+            }
+            self.resources[i].consumers.push(c);
+        }
+        for res in &mut self.resources {
+            res.consumers.sort_by_cached_key(|c| c.id.to_string());
+        }
+        self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        self.diagnostics.sort();
+        Inventory {
+            resources: self.resources,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+fn finish_consumer(draft: Draft) -> Consumer {
+    let mut c = draft.consumer;
+    c.evidence.sort();
+    c.evidence.dedup();
+    for list in [&mut c.via, &mut c.credentials, &mut c.users] {
+        list.sort();
+        list.dedup();
+    }
+    c.notes.dedup();
+    c.strength = c
+        .evidence
+        .iter()
+        .map(|e| e.strength)
+        .min()
+        .unwrap_or(Strength::Inferred);
+    let configured = c.links.iter().map(|l| l.tls).reduce(Tls::merge);
+    c.tls = match (configured, draft.observed_tls) {
+        (None, observed) => observed.unwrap_or(Tls::Unknown),
+        (Some(Tls::Unknown), Some(observed)) => observed,
+        (Some(configured), Some(Tls::Unknown) | None) => configured,
+        (Some(configured), Some(observed)) => configured.merge(observed),
+    };
+    if c.only_observed() && !c.evidence.is_empty() {
+        c.notes.insert(0, "not in any config".to_string());
+    }
+    c
+}
+
+/// Whether one link uses TLS: what the consumer wrote, else what the port it
+/// reaches says.
+fn link_tls(written: Tls, server_port: Option<u16>, res: &Resource) -> Tls {
+    if written != Tls::Unknown {
+        return written;
+    }
+    if res.external {
+        return Tls::Unknown;
+    }
+    match server_port {
+        Some(p) if Some(p) == res.tls_port => Tls::Yes,
+        // A plain-text-only port: the server listens without TLS there.
+        Some(p) if Some(p) == res.port => Tls::No,
+        _ => Tls::Unknown,
+    }
+}
+
+fn at(d: Diagnostic, origin: &Origin) -> Diagnostic {
+    match origin {
+        Origin::File { path, line } => d.at(path.clone(), Some(*line), None),
+        Origin::Live { .. } => d,
+    }
+}

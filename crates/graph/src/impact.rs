@@ -1,0 +1,538 @@
+//! The impact engine: what a change does to each consumer of a resource,
+//! as a verdict with reasons a reader can act on (each cites where the
+//! consumer's link was seen), and the gate built on it.
+
+use crate::names::EXTERNAL_NAME_SUFFIX;
+use fallout_core::{
+    Approval, Change, Consumer, Diagnostic, Evidence, Link, Resource, Scheme, Setting, Strength,
+    Tls, TlsMode, Verdict,
+};
+use std::fmt;
+use std::str::FromStr;
+
+/// Gives every consumer of `resource` a verdict and its reasons for
+/// `change`, then sorts them: breaks, at-risk, ok, each by id. Several
+/// settings: the worst verdict wins and the reasons add up.
+pub fn impact(resource: &mut Resource, change: &Change) {
+    let server = Server {
+        port: resource.port,
+        tls_port: resource.tls_port,
+        external: resource.external,
+    };
+    for c in &mut resource.consumers {
+        let mut verdict = Verdict::Ok;
+        let mut reasons: Vec<String> = Vec::new();
+        for setting in &change.settings {
+            let (v, rs) = judge(&server, c, setting);
+            verdict = verdict.min(v);
+            for r in rs {
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+        }
+        c.verdict = Some(verdict);
+        c.reasons = reasons;
+    }
+    resource
+        .consumers
+        .sort_by_cached_key(|c| (c.verdict, c.id.to_string()));
+}
+
+struct Server {
+    port: Option<u16>,
+    tls_port: Option<u16>,
+    external: bool,
+}
+
+type Judgement = (Verdict, Vec<String>);
+
+fn judge(server: &Server, c: &Consumer, setting: &Setting) -> Judgement {
+    if let Setting::Decommission = setting {
+        let cite = c
+            .primary_evidence()
+            .map(|e| format!(" ({})", e.origin))
+            .unwrap_or_default();
+        return (
+            Verdict::Breaks,
+            vec![format!(
+                "uses it{cite}; move it to another instance or remove the dependency before decommissioning"
+            )],
+        );
+    }
+    if !c.evidence.is_empty() && c.evidence.iter().all(|e| e.strength.is_weak()) {
+        let seen: Vec<String> = c.evidence.iter().map(describe).collect();
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "only inferred evidence ({}); confirm how it connects",
+                seen.join("; ")
+            )],
+        );
+    }
+    match setting {
+        Setting::Tls(mode) => tls(server, c, *mode),
+        Setting::Port(new) => port_move(c, server.port, *new, "port", server.external),
+        Setting::TlsPort(new) => port_move(c, server.tls_port, *new, "tls-port", server.external),
+        Setting::Host(new) => host_move(c, new),
+        Setting::AuthRequired => auth_required(c),
+        Setting::PasswordRotate => password_rotate(c),
+        Setting::AclUserRemoved(user) => acl_user_removed(c, user),
+        Setting::Decommission => (Verdict::Breaks, Vec::new()),
+    }
+}
+
+/// `detail at origin`.
+fn describe(e: &Evidence) -> String {
+    if e.detail.is_empty() {
+        e.origin.to_string()
+    } else {
+        format!("{} at {}", e.detail, e.origin)
+    }
+}
+
+/// Where it was seen live, for consumers known only from a client list.
+fn observed(c: &Consumer) -> Vec<&Evidence> {
+    c.evidence
+        .iter()
+        .filter(|e| e.strength == Strength::Observed)
+        .collect()
+}
+
+fn first_observed(c: &Consumer) -> String {
+    observed(c)
+        .first()
+        .map(|e| e.origin.to_string())
+        .unwrap_or_else(|| "a client list".to_string())
+}
+
+/// `rediss://host:port` the link should use.
+fn tls_url(link: &Link, tls_port: Option<u16>) -> String {
+    match tls_port {
+        Some(p) => format!("rediss://{}:{p}", link.endpoint.host),
+        None => format!("rediss://{}:<TLS port>", link.endpoint.host),
+    }
+}
+
+fn written(link: &Link) -> String {
+    match link.endpoint.scheme {
+        Scheme::Redis => "redis://".to_string(),
+        _ => format!("`{}`", link.endpoint.raw),
+    }
+}
+
+fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
+    let without: Vec<&Link> = c.links.iter().filter(|l| l.tls != Tls::Yes).collect();
+    match mode {
+        TlsMode::Required => match c.tls {
+            Tls::Yes => {
+                let at: Vec<String> = c
+                    .links
+                    .iter()
+                    .map(|l| l.evidence.origin.to_string())
+                    .collect();
+                let reason = if at.is_empty() {
+                    format!("seen connected with TLS ({})", first_observed(c))
+                } else {
+                    format!("already uses TLS at {}", at.join(", "))
+                };
+                (Verdict::Ok, vec![reason])
+            }
+            Tls::No => {
+                let mut reasons: Vec<String> = without
+                    .iter()
+                    .filter(|l| l.tls == Tls::No)
+                    .map(|l| {
+                        format!(
+                            "uses {} at {}; switch to {} and configure the CA",
+                            written(l),
+                            l.evidence.origin,
+                            tls_url(l, server.tls_port)
+                        )
+                    })
+                    .collect();
+                if reasons.is_empty() {
+                    reasons.push(format!(
+                        "seen connected without TLS ({}); switch it to rediss:// and configure the CA",
+                        first_observed(c)
+                    ));
+                }
+                (Verdict::Breaks, reasons)
+            }
+            Tls::Unknown => {
+                let mut reasons: Vec<String> = without
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "TLS not configured anywhere visible: {} at {}; use {} or the client's TLS option, and configure the CA",
+                            written(l),
+                            l.evidence.origin,
+                            tls_url(l, server.tls_port)
+                        )
+                    })
+                    .collect();
+                if reasons.is_empty() {
+                    reasons.push(format!(
+                        "TLS not configured anywhere visible: seen connected ({}) but whether it uses TLS is unknown; confirm it connects with rediss://",
+                        first_observed(c)
+                    ));
+                }
+                (Verdict::AtRisk, reasons)
+            }
+        },
+        TlsMode::Preferred => {
+            let mut reasons: Vec<String> = without
+                .iter()
+                .map(|l| {
+                    format!(
+                        "still connects without TLS at {}; move to {} before tls=required",
+                        l.evidence.origin,
+                        tls_url(l, server.tls_port)
+                    )
+                })
+                .collect();
+            if reasons.is_empty() && c.tls != Tls::Yes {
+                reasons.push(format!(
+                    "still connects without TLS ({}); move it to rediss:// before tls=required",
+                    first_observed(c)
+                ));
+            }
+            (Verdict::Ok, reasons)
+        }
+        TlsMode::Disabled => {
+            let plain = |l: &Link| match server.port {
+                Some(p) => format!("redis://{}:{p}", l.endpoint.host),
+                None => format!("redis://{}", l.endpoint.host),
+            };
+            match c.tls {
+                Tls::No => (Verdict::Ok, Vec::new()),
+                Tls::Yes => {
+                    let mut reasons: Vec<String> = c
+                        .links
+                        .iter()
+                        .filter(|l| l.tls == Tls::Yes)
+                        .map(|l| {
+                            format!(
+                                "uses TLS ({}) at {}; switch to {}",
+                                written(l),
+                                l.evidence.origin,
+                                plain(l)
+                            )
+                        })
+                        .collect();
+                    if reasons.is_empty() {
+                        reasons.push(format!(
+                            "seen connected with TLS ({}); switch it to redis:// first",
+                            first_observed(c)
+                        ));
+                    }
+                    (Verdict::Breaks, reasons)
+                }
+                Tls::Unknown => {
+                    let mut reasons: Vec<String> = c
+                        .links
+                        .iter()
+                        .filter(|l| l.tls == Tls::Unknown)
+                        .map(|l| {
+                            format!(
+                                "TLS use unknown at {}; confirm it can connect with {}",
+                                l.evidence.origin,
+                                plain(l)
+                            )
+                        })
+                        .collect();
+                    if reasons.is_empty() {
+                        reasons.push(format!(
+                            "seen connected ({}) but whether it uses TLS is unknown; confirm it can connect without TLS",
+                            first_observed(c)
+                        ));
+                    }
+                    (Verdict::AtRisk, reasons)
+                }
+            }
+        }
+    }
+}
+
+fn is_external_name(link: &Link) -> bool {
+    link.service
+        .as_deref()
+        .is_some_and(|s| s.ends_with(EXTERNAL_NAME_SUFFIX))
+}
+
+fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool) -> Judgement {
+    if c.links.is_empty() {
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "seen connected ({}) but its config is unknown; make sure it follows the move to {key} {new}",
+                first_observed(c)
+            )],
+        );
+    }
+    let mut verdict = Verdict::Ok;
+    let mut reasons = Vec::new();
+    for l in &c.links {
+        if l.server_port.is_none() && !external {
+            verdict = verdict.min(Verdict::AtRisk);
+            reasons.push(format!(
+                "the port {} reaches is unknown ({} at {}); check it after the move to {key} {new}",
+                l.endpoint.port_or_default(),
+                l.endpoint.raw,
+                l.evidence.origin
+            ));
+            continue;
+        }
+        if old.is_none() || l.server_port != old {
+            continue;
+        }
+        let written_port = l.endpoint.port_or_default();
+        match &l.service {
+            Some(service) if !external && !is_external_name(l) => reasons.push(format!(
+                "reaches it through Service {service} port {written_port} at {}; update the Service targetPort to {new}",
+                l.evidence.origin
+            )),
+            _ => {
+                verdict = Verdict::Breaks;
+                reasons.push(format!(
+                    "names port {written_port} at {}; change to {new}",
+                    l.evidence.origin
+                ));
+            }
+        }
+    }
+    (verdict, reasons)
+}
+
+fn host_move(c: &Consumer, new: &str) -> Judgement {
+    if c.links.is_empty() {
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "seen connected ({}) but its config is unknown; make sure it follows the move to {new}",
+                first_observed(c)
+            )],
+        );
+    }
+    let mut verdict = Verdict::Ok;
+    let mut reasons = Vec::new();
+    for l in &c.links {
+        match l.service.as_deref() {
+            Some(service) if is_external_name(l) => {
+                let name = service.trim_end_matches(EXTERNAL_NAME_SUFFIX);
+                reasons.push(format!(
+                    "reaches it through ExternalName {name} at {}; repoint ExternalName {name} to {new}",
+                    l.evidence.origin
+                ));
+            }
+            _ => {
+                verdict = Verdict::Breaks;
+                reasons.push(format!(
+                    "uses alias `{}` at {}; it stops resolving after the move to {new}; change it to {new}",
+                    l.endpoint.host, l.evidence.origin
+                ));
+            }
+        }
+    }
+    (verdict, reasons)
+}
+
+fn authenticates(c: &Consumer) -> bool {
+    !c.credentials.is_empty()
+        || !c.users.is_empty()
+        || c.links
+            .iter()
+            .any(|l| l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some())
+}
+
+fn auth_required(c: &Consumer) -> Judgement {
+    if authenticates(c) {
+        let how = c
+            .credentials
+            .first()
+            .map(|cred| format!("with the password in {cred}"))
+            .or_else(|| c.users.first().map(|u| format!("as user `{u}`")))
+            .unwrap_or_else(|| "with a password".to_string());
+        return (Verdict::Ok, vec![format!("already authenticates {how}")]);
+    }
+    if c.links.is_empty() {
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "seen connected ({}) but whether it sends a password is unknown; check before auth is required",
+                first_observed(c)
+            )],
+        );
+    }
+    let reasons = c
+        .links
+        .iter()
+        .map(|l| {
+            format!(
+                "connects without a password at {}; give it one (from a Secret) before auth is required",
+                l.evidence.origin
+            )
+        })
+        .collect();
+    (Verdict::Breaks, reasons)
+}
+
+fn password_rotate(c: &Consumer) -> Judgement {
+    if !c.credentials.is_empty() {
+        let reasons = c
+            .credentials
+            .iter()
+            .map(|cred| format!("holds the password in {cred}; update it with the rotation"))
+            .collect();
+        return (Verdict::Breaks, reasons);
+    }
+    let with_password: Vec<String> = c
+        .links
+        .iter()
+        .filter(|l| l.endpoint.has_password)
+        .map(|l| {
+            format!(
+                "has the password in `{}` at {}; update it with the rotation",
+                l.endpoint.raw, l.evidence.origin
+            )
+        })
+        .collect();
+    if !with_password.is_empty() {
+        return (Verdict::Breaks, with_password);
+    }
+    let at = c
+        .primary_evidence()
+        .map(|e| e.origin.to_string())
+        .unwrap_or_default();
+    (
+        Verdict::AtRisk,
+        vec![format!(
+            "no visible credential ({at}); if it authenticates, its password must be updated with the rotation"
+        )],
+    )
+}
+
+fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
+    if !c.users.iter().any(|u| u == user) {
+        return (Verdict::Ok, Vec::new());
+    }
+    let mut at: Vec<String> = c
+        .links
+        .iter()
+        .filter(|l| l.endpoint.user.as_deref() == Some(user))
+        .map(|l| l.evidence.origin.to_string())
+        .collect();
+    if at.is_empty() {
+        at = observed(c).iter().map(|e| e.origin.to_string()).collect();
+    }
+    (
+        Verdict::Breaks,
+        vec![format!(
+            "authenticates as ACL user `{user}` at {}; move it to another user first",
+            at.join(", ")
+        )],
+    )
+}
+
+/// The level at which a gate fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FailOn {
+    /// A consumer breaks.
+    Breaks,
+    /// A consumer breaks or is at risk.
+    AtRisk,
+    /// A consumer breaks, is at risk, or is not documented.
+    Undocumented,
+}
+
+impl FailOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Breaks => "breaks",
+            FailOn::AtRisk => "at-risk",
+            FailOn::Undocumented => "undocumented",
+        }
+    }
+}
+
+impl fmt::Display for FailOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `--fail-on` value that is not a level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailOnError {
+    pub value: String,
+}
+
+impl fmt::Display for FailOnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid fail level `{}`; valid values: breaks, at-risk, undocumented",
+            self.value
+        )
+    }
+}
+
+impl std::error::Error for FailOnError {}
+
+impl FromStr for FailOn {
+    type Err = FailOnError;
+
+    fn from_str(s: &str) -> Result<FailOn, FailOnError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "breaks" => Ok(FailOn::Breaks),
+            "at-risk" => Ok(FailOn::AtRisk),
+            "undocumented" => Ok(FailOn::Undocumented),
+            _ => Err(FailOnError {
+                value: s.to_string(),
+            }),
+        }
+    }
+}
+
+/// The consumers that fail the gate at `fail_on`. Approved consumers never do.
+pub fn failing(resource: &Resource, fail_on: FailOn) -> Vec<&Consumer> {
+    resource
+        .consumers
+        .iter()
+        .filter(|c| c.approval.is_none())
+        .filter(|c| match fail_on {
+            FailOn::Breaks => c.verdict == Some(Verdict::Breaks),
+            FailOn::AtRisk => matches!(c.verdict, Some(Verdict::Breaks | Verdict::AtRisk)),
+            FailOn::Undocumented => {
+                matches!(c.verdict, Some(Verdict::Breaks | Verdict::AtRisk)) || !c.documented
+            }
+        })
+        .collect()
+}
+
+/// Attaches each approval to the consumer it names (by consumer id). An
+/// approval that names no consumer of `resource` is a warning: a typo there
+/// would silently let nothing through.
+pub fn apply_approvals(resource: &mut Resource, approvals: &[Approval]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for approval in approvals {
+        let wanted = approval.consumer.trim();
+        let mut found = false;
+        for c in &mut resource.consumers {
+            if c.id.to_string() == wanted {
+                c.approval = Some(approval.clone());
+                found = true;
+            }
+        }
+        if !found {
+            diagnostics.push(Diagnostic::warning(
+                "approval-unknown",
+                format!(
+                    "approval by {} names `{}`, which is not a consumer of {}; it approves nothing",
+                    approval.by, approval.consumer, resource.id
+                ),
+            ));
+        }
+    }
+    diagnostics
+}

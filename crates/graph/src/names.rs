@@ -1,0 +1,159 @@
+//! Names: every way a consumer can write a Redis resource down, indexed so
+//! that resolving one reference is a few hash lookups.
+//!
+//! Kubernetes names are kept fully qualified (`svc.ns`, `svc.ns.svc`,
+//! `svc.ns.svc.<domain>`, ClusterIPs, pod IPs); a short name is qualified
+//! with the namespace it was written in before lookup. Compose names only
+//! resolve within their compose file. Headless-service pod names
+//! (`redis-0.redis.cache`) are recognised by shape at lookup, since any
+//! ordinal is valid.
+
+use fallout_core::{Scope, ServicePort};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// What a name leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    /// A resource defined in the scanned sources (index into the build's list).
+    Resource(usize),
+    /// A host outside them: becomes an external resource when referenced.
+    External(String),
+}
+
+/// How a name reaches its target.
+#[derive(Clone, Debug)]
+pub(crate) struct Route {
+    pub target: Target,
+    /// The Service (`ns/name`) or ExternalName (`ns/name (ExternalName)`)
+    /// the name goes through; `None` when it names the server itself.
+    pub service: Option<String>,
+    /// The port mapping of the Service in front of the server.
+    pub ports: Option<Rc<Vec<ServicePort>>>,
+}
+
+impl Route {
+    pub fn direct(target: Target) -> Route {
+        Route {
+            target,
+            service: None,
+            ports: None,
+        }
+    }
+}
+
+/// Marks a link that went through an ExternalName Service: the impact of a
+/// host move differs (repoint the ExternalName instead of every consumer).
+pub(crate) const EXTERNAL_NAME_SUFFIX: &str = " (ExternalName)";
+
+#[derive(Debug, Default)]
+pub(crate) struct NameIndex {
+    /// Fully qualified Kubernetes names and IPs.
+    pub global: HashMap<String, Route>,
+    /// `(compose file, name)` → resource.
+    pub compose: HashMap<(String, String), usize>,
+    /// Headless Service names → (StatefulSet name, route) for pod names.
+    pub headless: HashMap<String, Vec<(String, Route)>>,
+}
+
+/// Lower-cased, without the trailing dot of an absolute DNS name.
+pub(crate) fn normalize(host: &str) -> String {
+    host.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+pub(crate) fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0") || host.starts_with("127.")
+}
+
+fn is_ip(host: &str) -> bool {
+    host.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// A short name written in a namespace means `name.ns`.
+pub(crate) fn qualify(scope: &Scope, host: &str) -> String {
+    match scope {
+        Scope::Namespace(ns)
+            if !host.is_empty()
+                && !host.contains(['.', ':', '/'])
+                && !is_loopback(host)
+                && !is_ip(host) =>
+        {
+            format!("{host}.{}", ns.to_ascii_lowercase())
+        }
+        _ => host.to_string(),
+    }
+}
+
+/// The DNS names of Service `name` in `ns`.
+pub(crate) fn service_names(ns: &str, name: &str, domain: &str) -> [String; 3] {
+    let base = format!("{}.{}", name.to_ascii_lowercase(), ns.to_ascii_lowercase());
+    [
+        base.clone(),
+        format!("{base}.svc"),
+        format!("{base}.svc.{}", domain.to_ascii_lowercase()),
+    ]
+}
+
+impl NameIndex {
+    /// Adds a global name unless one is already there (first definition wins).
+    pub fn add(&mut self, name: String, route: Route) {
+        self.global.entry(name).or_insert(route);
+    }
+
+    /// Resolves `host` as written in `scope`. Never creates anything.
+    pub fn lookup(&self, scope: &Scope, host: &str) -> Option<Route> {
+        let host = normalize(host);
+        if host.is_empty() || is_loopback(&host) {
+            return None;
+        }
+        if let Scope::Compose(file) = scope {
+            if let Some(&i) = self.compose.get(&(file.clone(), host.clone())) {
+                return Some(Route::direct(Target::Resource(i)));
+            }
+        }
+        let host = qualify(scope, &host);
+        self.exact(&host)
+    }
+
+    /// A fully qualified name, IP or headless pod name.
+    pub fn exact(&self, host: &str) -> Option<Route> {
+        if let Some(route) = self.global.get(host) {
+            return Some(route.clone());
+        }
+        self.pod_name(host)
+    }
+
+    /// `<statefulset>-<ordinal>.<headless svc>.<ns>[.svc[.domain]]`.
+    fn pod_name(&self, host: &str) -> Option<Route> {
+        let (pod, rest) = host.split_once('.')?;
+        let (workload, ordinal) = pod.rsplit_once('-')?;
+        if ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        self.headless
+            .get(rest)?
+            .iter()
+            .find(|(name, _)| name == workload)
+            .map(|(_, route)| route.clone())
+    }
+}
+
+/// The server port a reference to `port` reaches through `route`, given the
+/// server's plain and TLS ports.
+pub(crate) fn server_port(
+    route: Option<&Route>,
+    port: u16,
+    plain: Option<u16>,
+    tls: Option<u16>,
+) -> Option<u16> {
+    let Some(ports) = route.and_then(|r| r.ports.as_ref()) else {
+        return Some(port);
+    };
+    let sp = ports.iter().find(|sp| sp.port == port)?;
+    match (sp.target_port, &sp.target_port_name) {
+        (Some(target), _) => Some(target),
+        (None, Some(name)) if name.to_ascii_lowercase().contains("tls") => tls,
+        (None, Some(_)) => plain,
+        (None, None) => Some(sp.port),
+    }
+}

@@ -1,0 +1,133 @@
+//! Finding the resource a change names: by id, any alias, `host:port`, a
+//! ClusterIP, a headless pod name or its bare name when that is unique.
+
+use crate::names::{normalize, service_names};
+use crate::Options;
+use fallout_core::endpoint::split_host_port;
+use fallout_core::{Inventory, Resource};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// A target that names no resource, or several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetError {
+    /// The target as given.
+    pub target: String,
+    /// Resource ids to choose from: the matching ones when ambiguous, else
+    /// every id (those containing the target first).
+    pub candidates: Vec<String>,
+    /// Several resources match.
+    pub ambiguous: bool,
+}
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = if self.candidates.is_empty() {
+            "(none)".to_string()
+        } else {
+            self.candidates.join(", ")
+        };
+        if self.ambiguous {
+            write!(
+                f,
+                "`{}` matches several resources: {list}; name one by its id",
+                self.target
+            )
+        } else {
+            write!(
+                f,
+                "no resource matches `{}`; known resources: {list}",
+                self.target
+            )
+        }
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+/// The index in `inv.resources` of the resource `target` names.
+pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usize, TargetError> {
+    let wanted = normalize(target);
+    let mut exact: BTreeSet<usize> = BTreeSet::new();
+    for (i, res) in inv.resources.iter().enumerate() {
+        if names(res, &wanted, opts) {
+            exact.insert(i);
+        }
+    }
+    if exact.is_empty() {
+        if let Some((host, Some(port))) = split_host_port(&wanted) {
+            for (i, res) in inv.resources.iter().enumerate() {
+                if names(res, &host, opts) && serves_port(res, port) {
+                    exact.insert(i);
+                }
+            }
+        }
+    }
+    if exact.is_empty() {
+        // The bare name, when only one resource has it.
+        for (i, res) in inv.resources.iter().enumerate() {
+            if res.name.eq_ignore_ascii_case(&wanted) {
+                exact.insert(i);
+            }
+        }
+    }
+    match exact.len() {
+        1 => Ok(*exact.iter().next().unwrap_or(&0)),
+        0 => {
+            let (mut near, mut rest): (Vec<String>, Vec<String>) =
+                inv.resources.iter().map(|r| r.id.clone()).partition(|id| {
+                    !wanted.is_empty() && id.to_ascii_lowercase().contains(&wanted)
+                });
+            near.append(&mut rest);
+            Err(TargetError {
+                target: target.to_string(),
+                candidates: near,
+                ambiguous: false,
+            })
+        }
+        _ => Err(TargetError {
+            target: target.to_string(),
+            candidates: exact.iter().map(|&i| inv.resources[i].id.clone()).collect(),
+            ambiguous: true,
+        }),
+    }
+}
+
+/// Whether `name` (normalised) is one of `res`'s names.
+fn names(res: &Resource, name: &str, opts: &Options) -> bool {
+    if res.id.eq_ignore_ascii_case(name) || res.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    {
+        return true;
+    }
+    if let Some(ns) = &res.namespace {
+        let qualified = service_names(ns, &res.name, &opts.cluster_domain);
+        if qualified.iter().any(|q| q == name) {
+            return true;
+        }
+        // A headless pod name: `<name>-<n>.<alias>`.
+        if let Some((pod, rest)) = name.split_once('.') {
+            if let Some((workload, ordinal)) = pod.rsplit_once('-') {
+                if workload.eq_ignore_ascii_case(&res.name)
+                    && !ordinal.is_empty()
+                    && ordinal.bytes().all(|b| b.is_ascii_digit())
+                    && res.aliases.iter().any(|a| a.eq_ignore_ascii_case(rest))
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Whether `port` reaches `res`: its own ports, or a port its consumers
+/// reach it on (a Service port).
+fn serves_port(res: &Resource, port: u16) -> bool {
+    Some(port) == res.port
+        || Some(port) == res.tls_port
+        || res
+            .consumers
+            .iter()
+            .flat_map(|c| &c.links)
+            .any(|l| l.endpoint.port_or_default() == port)
+}
