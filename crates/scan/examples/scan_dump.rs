@@ -8,7 +8,10 @@ fn main() {
         for entry in ignore::Walk::new(&arg).flatten() {
             if entry.file_type().is_some_and(|t| t.is_file()) {
                 if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    files.push(SourceFile { path: entry.path().display().to_string(), text });
+                    files.push(SourceFile {
+                        path: entry.path().display().to_string(),
+                        text,
+                    });
                 }
             }
         }

@@ -14,8 +14,8 @@ use crate::yaml::{self, Node};
 use crate::{config, Scanned};
 use base64::Engine;
 use fallout_core::{
-    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress, Reference, RedisServer, Scope,
-    Service, ServiceBackends, ServicePort, Strength, Workload,
+    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress, RedisServer,
+    Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -99,9 +99,13 @@ pub fn looks_like_manifest(text: &str) -> bool {
 
 /// The top-level `kind:` of a YAML document, read without parsing it.
 fn top_level_kind(doc: &str) -> Option<&str> {
-    doc.lines()
-        .find_map(|l| l.strip_prefix("kind:"))
-        .map(|k| k.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']))
+    doc.lines().find_map(|l| l.strip_prefix("kind:")).map(|k| {
+        k.split('#')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\''])
+    })
 }
 
 /// Parses a YAML or JSON stream into Kubernetes objects. Documents that are
@@ -111,7 +115,11 @@ pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>)
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     let json = matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['));
-    let docs = if json { vec![(1, text)] } else { yaml::split_documents(text) };
+    let docs = if json {
+        vec![(1, text)]
+    } else {
+        yaml::split_documents(text)
+    };
     for (first_line, doc) in docs {
         if !json {
             match top_level_kind(doc) {
@@ -174,11 +182,18 @@ fn shift(node: &mut Node, by: u32) {
 }
 
 fn push_object(path: &str, root: Node, item_kind: Option<&str>, out: &mut Vec<Object>) {
-    let kind = root.str_at(&["kind"]).map(str::to_string).or_else(|| item_kind.map(str::to_string));
+    let kind = root
+        .str_at(&["kind"])
+        .map(str::to_string)
+        .or_else(|| item_kind.map(str::to_string));
     let Some(kind) = kind else { return };
     if let Some(item_kind) = kind.strip_suffix("List") {
         if let Some(items) = root.get("items") {
-            let item_kind = if item_kind.is_empty() { None } else { Some(item_kind) };
+            let item_kind = if item_kind.is_empty() {
+                None
+            } else {
+                Some(item_kind)
+            };
             for item in items.as_seq() {
                 push_object(path, item.clone(), item_kind, out);
             }
@@ -204,7 +219,10 @@ fn push_object(path: &str, root: Node, item_kind: Option<&str>, out: &mut Vec<Ob
 fn with_kind(mut root: Node, kind: &str) -> Node {
     if let yaml::Value::Map(entries) = &mut root.value {
         let (line, col) = (root.line, root.col);
-        entries.push((Node::scalar("kind", line, col), Node::scalar(kind, line, col)));
+        entries.push((
+            Node::scalar("kind", line, col),
+            Node::scalar(kind, line, col),
+        ));
     }
     root
 }
@@ -233,7 +251,10 @@ impl<'a> Obj<'a> {
             root: &o.root,
             kind: o.root.str_at(&["kind"])?,
             name: o.root.str_at(&["metadata", "name"])?,
-            ns: o.root.str_at(&["metadata", "namespace"]).unwrap_or(default_ns),
+            ns: o
+                .root
+                .str_at(&["metadata", "namespace"])
+                .unwrap_or(default_ns),
         })
     }
 
@@ -242,7 +263,11 @@ impl<'a> Obj<'a> {
     }
 
     fn defined_at(&self) -> Origin {
-        let line = self.root.at(&["metadata", "name"]).map(|n| n.line).unwrap_or(self.root.line);
+        let line = self
+            .root
+            .at(&["metadata", "name"])
+            .map(|n| n.line)
+            .unwrap_or(self.root.line);
         Origin::file(self.path, line)
     }
 
@@ -255,10 +280,15 @@ impl<'a> Obj<'a> {
 /// The pod template (or the Pod's own spec and metadata) of a workload.
 fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node, Option<&'a Node>)> {
     if obj.kind == "Pod" {
-        return obj.root.get("spec").map(|spec| (spec, obj.root.get("metadata")));
+        return obj
+            .root
+            .get("spec")
+            .map(|spec| (spec, obj.root.get("metadata")));
     }
     let spec = obj.root.get("spec")?;
-    let template = spec.get("template").or_else(|| spec.at(&["jobTemplate", "spec", "template"]))?;
+    let template = spec
+        .get("template")
+        .or_else(|| spec.at(&["jobTemplate", "spec", "template"]))?;
     let pod_spec = template.get("spec")?;
     pod_spec.get("containers")?;
     Some((pod_spec, template.get("metadata")))
@@ -275,7 +305,19 @@ type DataMap<'a> = BTreeMap<&'a str, DataEntry<'a>>;
 
 fn config_map_data(root: &Node) -> DataMap<'_> {
     root.get("data")
-        .map(|d| d.entries().map(|(k, v)| (k, DataEntry { value: v.as_str().map(str::to_string), node: v })).collect())
+        .map(|d| {
+            d.entries()
+                .map(|(k, v)| {
+                    (
+                        k,
+                        DataEntry {
+                            value: v.as_str().map(str::to_string),
+                            node: v,
+                        },
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -292,14 +334,26 @@ fn secret_data(root: &Node) -> DataMap<'_> {
                             .ok()
                             .and_then(|bytes| String::from_utf8(bytes).ok())
                     });
-                    (k, DataEntry { value: decoded, node: v })
+                    (
+                        k,
+                        DataEntry {
+                            value: decoded,
+                            node: v,
+                        },
+                    )
                 })
                 .collect()
         })
         .unwrap_or_default();
     if let Some(sd) = root.get("stringData") {
         for (k, v) in sd.entries() {
-            out.insert(k, DataEntry { value: v.as_str().map(str::to_string), node: v });
+            out.insert(
+                k,
+                DataEntry {
+                    value: v.as_str().map(str::to_string),
+                    node: v,
+                },
+            );
         }
     }
     out
@@ -315,7 +369,7 @@ struct Index<'a> {
     owners: HashMap<(&'a str, &'a str, &'a str), (&'a str, &'a str)>,
 }
 
-fn controller_of<'a>(root: &'a Node) -> Option<(&'a str, &'a str)> {
+fn controller_of(root: &Node) -> Option<(&str, &str)> {
     let refs = root.at(&["metadata", "ownerReferences"])?.as_seq();
     let pick = refs
         .iter()
@@ -328,7 +382,10 @@ fn controller_of<'a>(root: &'a Node) -> Option<(&'a str, &'a str)> {
 /// `configMapKeyRef` is resolved against the ConfigMaps among them).
 pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let mut out = Scanned::default();
-    let objs: Vec<Obj<'_>> = objects.iter().filter_map(|o| Obj::new(o, &opts.default_namespace)).collect();
+    let objs: Vec<Obj<'_>> = objects
+        .iter()
+        .filter_map(|o| Obj::new(o, &opts.default_namespace))
+        .collect();
     let mut index = Index {
         config_maps: HashMap::new(),
         secrets: HashMap::new(),
@@ -340,7 +397,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         match o.kind {
             "ConfigMap" => {
                 let data = config_map_data(o.root);
-                index.config_maps.insert((o.ns, o.name), (Obj { ..*o }, data));
+                index
+                    .config_maps
+                    .insert((o.ns, o.name), (Obj { ..*o }, data));
             }
             "Secret" => {
                 let data = secret_data(o.root);
@@ -363,7 +422,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             continue;
         }
         let (kind, name) = fold_owner(o, &index);
-        let owner_present = (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
+        let owner_present =
+            (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
         let id = ConsumerId::kube(o.ns, kind, name);
         if o.kind == "Pod" {
             pod_addresses(o, &id, &mut out);
@@ -385,7 +445,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
         if let Some(server) = ctx.server_of(o) {
             for (secret, key) in &server.password_secrets {
-                ctx.server_secrets.insert((o.ns.to_string(), secret.clone(), key.clone()));
+                ctx.server_secrets
+                    .insert((o.ns.to_string(), secret.clone(), key.clone()));
             }
             servers.entry(id.clone()).or_insert(server);
         }
@@ -402,7 +463,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 let svc = service(o);
                 if let Some(sel) = &svc.selector {
                     if !sel.is_empty()
-                        && redis_labels.iter().any(|(ns, labels)| *ns == o.ns && sel.iter().all(|(k, v)| labels.get(k) == Some(v)))
+                        && redis_labels.iter().any(|(ns, labels)| {
+                            *ns == o.ns && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
+                        })
                     {
                         ctx.redis_names.insert(o.name.to_ascii_lowercase());
                     }
@@ -427,7 +490,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 }));
             }
             "EndpointSlice" => {
-                let Some(service) = o.root.str_at(&["metadata", "labels", "kubernetes.io/service-name"]) else {
+                let Some(service) =
+                    o.root
+                        .str_at(&["metadata", "labels", "kubernetes.io/service-name"])
+                else {
                     continue;
                 };
                 let addresses: Vec<String> = o
@@ -460,8 +526,17 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             continue;
         }
         if emitted.insert(id.clone()) {
-            let mut labels: BTreeMap<String, String> = o.root.at(&["metadata", "labels"]).map(Node::string_map).unwrap_or_default();
-            labels.extend(o.root.at(&["metadata", "annotations"]).map(Node::string_map).unwrap_or_default());
+            let mut labels: BTreeMap<String, String> = o
+                .root
+                .at(&["metadata", "labels"])
+                .map(Node::string_map)
+                .unwrap_or_default();
+            labels.extend(
+                o.root
+                    .at(&["metadata", "annotations"])
+                    .map(Node::string_map)
+                    .unwrap_or_default(),
+            );
             out.facts.push(Fact::Workload(Workload {
                 id: id.clone(),
                 pod_labels: pod_labels(o),
@@ -494,7 +569,10 @@ fn fold_owner<'a>(o: &Obj<'a>, index: &Index<'a>) -> (&'a str, &'a str) {
         if let Some(owner) = controller_of(o.root) {
             (kind, name) = owner;
         } else if kind == "Pod" {
-            if let Some(rs) = hash.and_then(|h| name.find(&format!("-{h}-")).map(|i| &name[..i + 1 + h.len()])) {
+            if let Some(rs) = hash.and_then(|h| {
+                name.find(&format!("-{h}-"))
+                    .map(|i| &name[..i + 1 + h.len()])
+            }) {
                 (kind, name) = ("ReplicaSet", rs);
             }
         }
@@ -510,7 +588,10 @@ fn fold_owner<'a>(o: &Obj<'a>, index: &Index<'a>) -> (&'a str, &'a str) {
                 None => break,
             },
             "Job" => match name.rsplit_once('-') {
-                Some((cron, n)) if n.bytes().all(|b| b.is_ascii_digit()) && index.present.contains(&(o.ns, "CronJob", cron)) => {
+                Some((cron, n))
+                    if n.bytes().all(|b| b.is_ascii_digit())
+                        && index.present.contains(&(o.ns, "CronJob", cron)) =>
+                {
                     (kind, name) = ("CronJob", cron)
                 }
                 _ => break,
@@ -535,7 +616,12 @@ fn pod_addresses(o: &Obj<'_>, id: &ConsumerId, out: &mut Scanned) {
     if let Some(ip) = o.root.str_at(&["status", "podIP"]) {
         ips.insert(ip);
     }
-    for item in o.root.at(&["status", "podIPs"]).map(Node::as_seq).unwrap_or_default() {
+    for item in o
+        .root
+        .at(&["status", "podIPs"])
+        .map(Node::as_seq)
+        .unwrap_or_default()
+    {
         if let Some(ip) = item.str_at(&["ip"]) {
             ips.insert(ip);
         }
@@ -577,7 +663,9 @@ fn service(o: &Obj<'_>) -> Service {
                 name: p.str_at(&["name"]).map(str::to_string),
                 port,
                 target_port: target.and_then(|t| t.parse().ok()),
-                target_port_name: target.filter(|t| t.parse::<u16>().is_err()).map(str::to_string),
+                target_port_name: target
+                    .filter(|t| t.parse::<u16>().is_err())
+                    .map(str::to_string),
             })
         })
         .collect();
@@ -587,9 +675,15 @@ fn service(o: &Obj<'_>) -> Service {
         selector: spec.and_then(|s| s.get("selector")).map(Node::string_map),
         ports,
         headless: get("clusterIP") == Some("None"),
-        external_name: (get("type") == Some("ExternalName")).then(|| get("externalName").map(str::to_string)).flatten(),
+        external_name: (get("type") == Some("ExternalName"))
+            .then(|| get("externalName").map(str::to_string))
+            .flatten(),
         cluster_ips,
-        labels: o.root.at(&["metadata", "labels"]).map(Node::string_map).unwrap_or_default(),
+        labels: o
+            .root
+            .at(&["metadata", "labels"])
+            .map(Node::string_map)
+            .unwrap_or_default(),
         defined_at: o.defined_at(),
     }
 }
@@ -619,14 +713,21 @@ struct Ctx<'i, 'a> {
 
 impl<'a> Ctx<'_, 'a> {
     fn secrets_unreadable(&self, ns: &str) -> bool {
-        self.opts.unreadable_secrets.iter().any(|n| n == "*" || n == ns)
+        self.opts
+            .unreadable_secrets
+            .iter()
+            .any(|n| n == "*" || n == ns)
     }
 
     /// A container's environment: `envFrom` first, then `env` in order, with
     /// `$(VAR)` expanded against what came before (Kubernetes' rules).
     fn env_of(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
         let mut vars: Vec<EnvVar> = Vec::new();
-        for from in container.get("envFrom").map(Node::as_seq).unwrap_or_default() {
+        for from in container
+            .get("envFrom")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+        {
             let prefix = from.str_at(&["prefix"]).unwrap_or("");
             let (kind, name, data) = if let Some(name) = from.str_at(&["configMapRef", "name"]) {
                 ("configMap", name, self.index.config_maps.get(&(o.ns, name)))
@@ -662,9 +763,13 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         for e in container.get("env").map(Node::as_seq).unwrap_or_default() {
-            let Some(name) = e.str_at(&["name"]) else { continue };
-            let known: HashMap<&str, &str> =
-                vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+            let Some(name) = e.str_at(&["name"]) else {
+                continue;
+            };
+            let known: HashMap<&str, &str> = vars
+                .iter()
+                .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                .collect();
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
                 let value = expand(raw, &known);
@@ -742,15 +847,22 @@ impl<'a> Ctx<'_, 'a> {
             .find(|c| c.str_at(&["image"]).is_some_and(crate::is_redis_image))?;
         let image = container.str_at(&["image"])?;
         let vars = self.env_of(o, container);
-        let env: Vec<(&str, Option<&str>, &Origin)> =
-            vars.iter().map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin)).collect();
-        let known: HashMap<&str, &str> = vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+        let env: Vec<(&str, Option<&str>, &Origin)> = vars
+            .iter()
+            .map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin))
+            .collect();
+        let known: HashMap<&str, &str> = vars
+            .iter()
+            .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+            .collect();
         let words = self.command_words(o, container, &known);
         let files = self.mounted_files(o, spec, container);
         let mounted = |targets: &BTreeSet<String>| -> Vec<String> {
             files
                 .iter()
-                .filter(|f| targets.contains(&f.mount_path) || compose::is_server_conf_name(&f.mount_path))
+                .filter(|f| {
+                    targets.contains(&f.mount_path) || compose::is_server_conf_name(&f.mount_path)
+                })
                 .filter_map(|f| f.text.clone())
                 .collect()
         };
@@ -759,7 +871,9 @@ impl<'a> Ctx<'_, 'a> {
         for v in &vars {
             let norm = settings::normalize_key(&v.name);
             let named = norm.contains("pass") || norm.ends_with("auth");
-            let in_args = words.iter().any(|w| w.value.contains(&format!("$({})", v.name)));
+            let in_args = words
+                .iter()
+                .any(|w| w.value.contains(&format!("$({})", v.name)));
             if let Some(sk) = &v.secret_key {
                 if named || in_args {
                     server.password_secrets.push(sk.clone());
@@ -773,7 +887,12 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// Words of `command` and `args`, `$(VAR)` expanded and shell-split.
-    fn command_words(&self, o: &Obj<'a>, container: &Node, known: &HashMap<&str, &str>) -> Vec<At<String>> {
+    fn command_words(
+        &self,
+        o: &Obj<'a>,
+        container: &Node,
+        known: &HashMap<&str, &str>,
+    ) -> Vec<At<String>> {
         let mut items = Vec::new();
         for field in ["command", "args"] {
             for item in container.get(field).map(Node::as_seq).unwrap_or_default() {
@@ -798,12 +917,20 @@ impl<'a> Ctx<'_, 'a> {
             .filter_map(|v| Some((v.str_at(&["name"])?, v)))
             .collect();
         let mut files = Vec::new();
-        for mount in container.get("volumeMounts").map(Node::as_seq).unwrap_or_default() {
-            let (Some(vol_name), Some(mount_path)) = (mount.str_at(&["name"]), mount.str_at(&["mountPath"])) else {
+        for mount in container
+            .get("volumeMounts")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+        {
+            let (Some(vol_name), Some(mount_path)) =
+                (mount.str_at(&["name"]), mount.str_at(&["mountPath"]))
+            else {
                 continue;
             };
             let sub_path = mount.str_at(&["subPath"]);
-            let Some(volume) = volumes.get(vol_name) else { continue };
+            let Some(volume) = volumes.get(vol_name) else {
+                continue;
+            };
             let mut sources: Vec<(&str, &str, Option<&Node>)> = Vec::new();
             if let Some(cm) = volume.get("configMap") {
                 if let Some(name) = cm.str_at(&["name"]) {
@@ -815,7 +942,11 @@ impl<'a> Ctx<'_, 'a> {
                     sources.push(("secret", name, s.get("items")));
                 }
             }
-            for src in volume.at(&["projected", "sources"]).map(Node::as_seq).unwrap_or_default() {
+            for src in volume
+                .at(&["projected", "sources"])
+                .map(Node::as_seq)
+                .unwrap_or_default()
+            {
                 if let Some(cm) = src.get("configMap") {
                     if let Some(name) = cm.str_at(&["name"]) {
                         sources.push(("configMap", name, cm.get("items")));
@@ -839,7 +970,9 @@ impl<'a> Ctx<'_, 'a> {
                     Some(items) => items
                         .as_seq()
                         .iter()
-                        .filter_map(|i| Some((i.str_at(&["key"])?, i.str_at(&["path"])?.to_string())))
+                        .filter_map(|i| {
+                            Some((i.str_at(&["key"])?, i.str_at(&["path"])?.to_string()))
+                        })
                         .collect(),
                     None => data.keys().map(|k| (*k, k.to_string())).collect(),
                 };
@@ -869,7 +1002,9 @@ impl<'a> Ctx<'_, 'a> {
 
     /// References and hints of every container of a workload.
     fn references(&self, o: &Obj<'a>, id: &ConsumerId, out: &mut Scanned) {
-        let Some((spec, _)) = pod_template(o) else { return };
+        let Some((spec, _)) = pod_template(o) else {
+            return;
+        };
         let scope = Scope::Namespace(o.ns.to_string());
         let containers = spec
             .get("initContainers")
@@ -878,14 +1013,24 @@ impl<'a> Ctx<'_, 'a> {
             .iter()
             .chain(spec.get("containers").map(Node::as_seq).unwrap_or_default());
         for container in containers {
-            let is_server = container.str_at(&["image"]).is_some_and(crate::is_redis_image);
+            let is_server = container
+                .str_at(&["image"])
+                .is_some_and(crate::is_redis_image);
             let vars = self.env_of(o, container);
-            let known: HashMap<&str, &str> =
-                vars.iter().filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))).collect();
+            let known: HashMap<&str, &str> = vars
+                .iter()
+                .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                .collect();
             let mut kvs: Vec<KeyValue> = Vec::new();
             for v in &vars {
                 if let Some((secret, key)) = &v.secret_key {
-                    if !is_server && self.server_secrets.contains(&(o.ns.to_string(), secret.clone(), key.clone())) {
+                    if !is_server
+                        && self.server_secrets.contains(&(
+                            o.ns.to_string(),
+                            secret.clone(),
+                            key.clone(),
+                        ))
+                    {
                         out.facts.push(Fact::Hint(Hint {
                             consumer: id.clone(),
                             target: HintTarget::SecretKey {
@@ -896,7 +1041,10 @@ impl<'a> Ctx<'_, 'a> {
                             evidence: Evidence::new(
                                 Strength::Inferred,
                                 v.origin.clone(),
-                                format!("{}: the Secret key a Redis server reads its password from", v.via),
+                                format!(
+                                    "{}: the Secret key a Redis server reads its password from",
+                                    v.via
+                                ),
                             ),
                         }));
                     }
@@ -911,14 +1059,18 @@ impl<'a> Ctx<'_, 'a> {
                     }),
                     None => {
                         let named = settings::says_redis(&v.name) && is_address_name(&v.name);
-                        if !is_server && (named || v.unreadable && compose::is_address_key(&v.name)) {
+                        if !is_server && (named || v.unreadable && compose::is_address_key(&v.name))
+                        {
                             out.facts.push(Fact::Hint(Hint {
                                 consumer: id.clone(),
                                 target: HintTarget::AnyInScope(scope.clone()),
                                 evidence: Evidence::new(
                                     Strength::Inferred,
                                     v.origin.clone(),
-                                    format!("{}: a Redis setting whose value could not be read", v.via),
+                                    format!(
+                                        "{}: a Redis setting whose value could not be read",
+                                        v.via
+                                    ),
                                 ),
                             }));
                         }
@@ -963,7 +1115,11 @@ impl<'a> Ctx<'_, 'a> {
                                 err.message
                             ),
                         )
-                        .at(file.src_path, Some(file.node.line_of(err.line.saturating_sub(1) as usize)), None),
+                        .at(
+                            file.src_path,
+                            Some(file.node.line_of(err.line.saturating_sub(1) as usize)),
+                            None,
+                        ),
                     );
                 }
                 let file_kvs: Vec<KeyValue> = read
@@ -974,10 +1130,17 @@ impl<'a> Ctx<'_, 'a> {
                         value: s.value.clone(),
                         origin: Origin::file(
                             file.src_path,
-                            if file.secret { file.node.line } else { file.node.line_of(s.line.saturating_sub(1) as usize) },
+                            if file.secret {
+                                file.node.line
+                            } else {
+                                file.node.line_of(s.line.saturating_sub(1) as usize)
+                            },
                         ),
                         strength: Strength::Indirect,
-                        via: format!("file {} key {} <- {} key {}", file.mount_path, s.key, file.source, file.key),
+                        via: format!(
+                            "file {} key {} <- {} key {}",
+                            file.mount_path, s.key, file.source, file.key
+                        ),
                     })
                     .collect();
                 self.push_found(id, &scope, &file_kvs, out);
@@ -988,7 +1151,11 @@ impl<'a> Ctx<'_, 'a> {
     fn push_found(&self, id: &ConsumerId, scope: &Scope, kvs: &[KeyValue], out: &mut Scanned) {
         for f in settings::find_endpoints(kvs) {
             let host = f.endpoint.host.to_ascii_lowercase();
-            if matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1" | "0.0.0.0" | "") || settings::is_unexpanded(&host) {
+            if matches!(
+                host.as_str(),
+                "localhost" | "127.0.0.1" | "::1" | "0.0.0.0" | ""
+            ) || settings::is_unexpanded(&host)
+            {
                 continue;
             }
             let first_label = host.split('.').next().unwrap_or("");
@@ -1022,8 +1189,25 @@ struct MountedFile<'a> {
 /// compression switch…), for hints about values that cannot be read.
 fn is_address_name(name: &str) -> bool {
     const NOT_ADDRESSES: &[&str] = &[
-        "db", "compression", "prefix", "timeout", "ttl", "pool", "max", "min", "retry", "retries", "expire", "namespace",
-        "mode", "master", "size", "version", "ca", "cert", "key",
+        "db",
+        "compression",
+        "prefix",
+        "timeout",
+        "ttl",
+        "pool",
+        "max",
+        "min",
+        "retry",
+        "retries",
+        "expire",
+        "namespace",
+        "mode",
+        "master",
+        "size",
+        "version",
+        "ca",
+        "cert",
+        "key",
     ];
     let norm = settings::normalize_key(name);
     let last = norm.rsplit('.').next().unwrap_or("");
@@ -1071,14 +1255,28 @@ fn expand(text: &str, known: &HashMap<&str, &str>) -> String {
 /// Hints from a NetworkPolicy: the workloads its ingress rules admit (by
 /// pod selector) to the pods it selects.
 fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], out: &mut Scanned) {
-    let target = o.root.at(&["spec", "podSelector", "matchLabels"]).map(Node::string_map).unwrap_or_default();
+    let target = o
+        .root
+        .at(&["spec", "podSelector", "matchLabels"])
+        .map(Node::string_map)
+        .unwrap_or_default();
     if target.is_empty() {
         return;
     }
-    for rule in o.root.at(&["spec", "ingress"]).map(Node::as_seq).unwrap_or_default() {
+    for rule in o
+        .root
+        .at(&["spec", "ingress"])
+        .map(Node::as_seq)
+        .unwrap_or_default()
+    {
         for from in rule.get("from").map(Node::as_seq).unwrap_or_default() {
-            let Some(selector) = from.get("podSelector") else { continue };
-            let labels = selector.get("matchLabels").map(Node::string_map).unwrap_or_default();
+            let Some(selector) = from.get("podSelector") else {
+                continue;
+            };
+            let labels = selector
+                .get("matchLabels")
+                .map(Node::string_map)
+                .unwrap_or_default();
             let ns_selector = from.get("namespaceSelector");
             let ns = match ns_selector {
                 None => Some(o.ns),
@@ -1093,7 +1291,10 @@ fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], 
                     continue;
                 }
                 let pod = pod_labels(w);
-                if !labels.is_empty() && labels.iter().all(|(k, v)| pod.get(k) == Some(v)) && pod != target {
+                if !labels.is_empty()
+                    && labels.iter().all(|(k, v)| pod.get(k) == Some(v))
+                    && pod != target
+                {
                     out.facts.push(Fact::Hint(Hint {
                         consumer: id.clone(),
                         target: HintTarget::PodSelector {
@@ -1103,7 +1304,10 @@ fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], 
                         evidence: Evidence::new(
                             Strength::Inferred,
                             o.origin(selector),
-                            format!("NetworkPolicy {}/{} admits it to the pods it selects", o.ns, o.name),
+                            format!(
+                                "NetworkPolicy {}/{} admits it to the pods it selects",
+                                o.ns, o.name
+                            ),
                         ),
                     }));
                 }

@@ -38,7 +38,11 @@ impl Scanned {
 /// Scans files: Kubernetes manifests (with any objects fetched from a
 /// cluster, which see the same ConfigMaps and Secrets), compose projects and
 /// application config files. Manifests are parsed in parallel.
-pub fn scan_files(files: &[SourceFile], cluster_objects: Vec<k8s::Object>, opts: &k8s::Options) -> Scanned {
+pub fn scan_files(
+    files: &[SourceFile],
+    cluster_objects: Vec<k8s::Object>,
+    opts: &k8s::Options,
+) -> Scanned {
     use rayon::prelude::*;
     let parsed: Vec<(Vec<k8s::Object>, Vec<Diagnostic>)> = files
         .par_iter()
@@ -108,7 +112,13 @@ mod tests {
         ] {
             assert!(is_redis_image(image), "{image}");
         }
-        for image in ["oliver006/redis_exporter", "rediscommander/redis-commander", "redislabs/redisinsight", "postgres:15", "myorg/redis-sessions-api:1"] {
+        for image in [
+            "oliver006/redis_exporter",
+            "rediscommander/redis-commander",
+            "redislabs/redisinsight",
+            "postgres:15",
+            "myorg/redis-sessions-api:1",
+        ] {
             assert!(!is_redis_image(image), "{image}");
         }
     }

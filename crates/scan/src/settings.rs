@@ -95,9 +95,17 @@ const ROLES: &[(&str, Role)] = &[
 /// Names that say Redis.
 pub fn says_redis(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["redis", "valkey", "keydb", "dragonfly", "sentinel", "elasticache", "memorystore"]
-        .iter()
-        .any(|w| k.contains(w))
+    [
+        "redis",
+        "valkey",
+        "keydb",
+        "dragonfly",
+        "sentinel",
+        "elasticache",
+        "memorystore",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 /// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
@@ -148,7 +156,12 @@ pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
 }
 
 pub fn parse_bool(value: &str) -> Option<bool> {
-    match value.trim().trim_matches(['"', '\'']).to_ascii_lowercase().as_str() {
+    match value
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "true" | "yes" | "on" | "1" | "required" | "enabled" => Some(true),
         "false" | "no" | "off" | "0" | "disabled" | "none" => Some(false),
         _ => None,
@@ -169,7 +182,10 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
     for (i, norm) in norms.iter().enumerate() {
         if let Some((prefix, role)) = role_of(norm) {
-            groups.entry(prefix.to_string()).or_default().insert(role as u8, i);
+            groups
+                .entry(prefix.to_string())
+                .or_default()
+                .insert(role as u8, i);
         }
     }
     let group_of = |i: usize| -> Option<&BTreeMap<u8, usize>> {
@@ -185,13 +201,20 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
             .and_then(|g| setting(g, Role::Enabled))
             .and_then(|s| parse_bool(&s.value))
             == Some(false);
-        if disabled || matches!(role, Some(Role::Enabled | Role::Tls | Role::User | Role::Db)) {
+        if disabled
+            || matches!(
+                role,
+                Some(Role::Enabled | Role::Tls | Role::User | Role::Db)
+            )
+        {
             continue;
         }
         let tls_flag = group
             .and_then(|g| setting(g, Role::Tls))
             .and_then(|s| parse_bool(&s.value));
-        let password = group.and_then(|g| setting(g, Role::Password)).filter(|s| !s.value.trim().is_empty());
+        let password = group
+            .and_then(|g| setting(g, Role::Password))
+            .filter(|s| !s.value.trim().is_empty());
         let credential = |ep: &Endpoint| -> Option<Credential> {
             if ep.has_password {
                 Some(Credential {
@@ -222,7 +245,9 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
             }
             continue;
         }
-        if role == Some(Role::Password) || role == Some(Role::Port) && group.and_then(|g| setting(g, Role::Host)).is_some() {
+        if role == Some(Role::Password)
+            || role == Some(Role::Port) && group.and_then(|g| setting(g, Role::Host)).is_some()
+        {
             continue;
         }
         // A bare value: host, host:port or a list of them.
@@ -234,13 +259,17 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
             continue;
         }
         let port_setting = group.and_then(|g| setting(g, Role::Port));
-        let paired_port = port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
+        let paired_port =
+            port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
         for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
             let item = item.strip_prefix("tcp://").unwrap_or(item);
             let Some((host, port)) = split_host_port(item) else {
                 continue;
             };
-            if host.parse::<f64>().is_ok() || parse_bool(&host).is_some() || !host.chars().any(|c| c.is_ascii_alphanumeric()) {
+            if host.parse::<f64>().is_ok()
+                || parse_bool(&host).is_some()
+                || !host.chars().any(|c| c.is_ascii_alphanumeric())
+            {
                 continue;
             }
             let port = port.or(paired_port);
@@ -255,29 +284,41 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
                 None => Tls::Unknown,
             };
             if let Some(user) = group.and_then(|g| setting(g, Role::User)) {
-                ep.user = Some(user.value.trim().to_string()).filter(|u| !u.is_empty() && !is_unexpanded(u));
+                ep.user = Some(user.value.trim().to_string())
+                    .filter(|u| !u.is_empty() && !is_unexpanded(u));
             }
             if let Some(db) = group.and_then(|g| setting(g, Role::Db)) {
                 ep.db = db.value.trim().parse().ok();
             }
             let credential = credential(&ep);
             ep.has_password = credential.is_some();
-            let says = key_says_redis
-                || port_setting.is_some_and(|p| says_redis(&p.key));
-            let paired = port_setting.filter(|_| !item.contains(':')).map(|p| p.key.as_str());
+            let says = key_says_redis || port_setting.is_some_and(|p| says_redis(&p.key));
+            let paired = port_setting
+                .filter(|_| !item.contains(':'))
+                .map(|p| p.key.as_str());
             out.push(found(kv, ep, says, credential, paired));
         }
     }
     out
 }
 
-fn found(kv: &KeyValue, endpoint: Endpoint, says_redis: bool, credential: Option<Credential>, paired_with: Option<&str>) -> Found {
+fn found(
+    kv: &KeyValue,
+    endpoint: Endpoint,
+    says_redis: bool,
+    credential: Option<Credential>,
+    paired_with: Option<&str>,
+) -> Found {
     let key = match paired_with {
         Some(port_key) => format!("{} + {port_key}", kv.via),
         None => kv.via.clone(),
     };
     Found {
-        evidence: Evidence::new(kv.strength, kv.origin.clone(), format!("{key} = {}", endpoint.raw)),
+        evidence: Evidence::new(
+            kv.strength,
+            kv.origin.clone(),
+            format!("{key} = {}", endpoint.raw),
+        ),
         endpoint,
         says_redis,
         credential,
@@ -300,13 +341,20 @@ mod tests {
 
     #[test]
     fn url_in_any_key() {
-        let found = find_endpoints(&[kv("SESSION_STORE", "redis://:pw@redis-sessions.cache:6379/1", 3)]);
+        let found = find_endpoints(&[kv(
+            "SESSION_STORE",
+            "redis://:pw@redis-sessions.cache:6379/1",
+            3,
+        )]);
         assert_eq!(found.len(), 1);
         let f = &found[0];
         assert_eq!(f.endpoint.host, "redis-sessions.cache");
         assert_eq!(f.endpoint.tls, Tls::No);
         assert!(f.says_redis);
-        assert_eq!(f.evidence.detail, "env SESSION_STORE = redis://:***@redis-sessions.cache:6379/1");
+        assert_eq!(
+            f.evidence.detail,
+            "env SESSION_STORE = redis://:***@redis-sessions.cache:6379/1"
+        );
         assert!(f.credential.is_some());
     }
 
@@ -319,9 +367,21 @@ mod tests {
             kv("QUEUE_REDIS_HOST", "redis-b", 4),
             kv("QUEUE_REDIS_PORT", "6379", 5),
         ]);
-        let eps: Vec<_> = found.iter().map(|f| (f.endpoint.host.as_str(), f.endpoint.port, f.endpoint.tls)).collect();
-        assert_eq!(eps, [("redis-a", Some(6380), Tls::Yes), ("redis-b", Some(6379), Tls::Unknown)]);
-        assert_eq!(found[0].evidence.detail, "env CACHE_REDIS_HOST + CACHE_REDIS_PORT = redis-a:6380");
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| (f.endpoint.host.as_str(), f.endpoint.port, f.endpoint.tls))
+            .collect();
+        assert_eq!(
+            eps,
+            [
+                ("redis-a", Some(6380), Tls::Yes),
+                ("redis-b", Some(6379), Tls::Unknown)
+            ]
+        );
+        assert_eq!(
+            found[0].evidence.detail,
+            "env CACHE_REDIS_HOST + CACHE_REDIS_PORT = redis-a:6380"
+        );
         assert_eq!(found[0].evidence.origin, Origin::file("app.env", 1));
     }
 
@@ -335,7 +395,10 @@ mod tests {
         ]);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].endpoint.tls, Tls::No);
-        assert_eq!((found[1].endpoint.host.as_str(), found[1].endpoint.port), ("other", Some(7000)));
+        assert_eq!(
+            (found[1].endpoint.host.as_str(), found[1].endpoint.port),
+            ("other", Some(7000))
+        );
     }
 
     #[test]
@@ -347,7 +410,9 @@ mod tests {
     #[test]
     fn disabled_groups_and_flags_are_not_endpoints() {
         assert!(find_endpoints(&[kv("REDIS_CACHE_ENABLED", "false", 1)]).is_empty());
-        assert!(find_endpoints(&[kv("REDIS_ENABLED", "false", 1), kv("REDIS_HOST", "r", 2)]).is_empty());
+        assert!(
+            find_endpoints(&[kv("REDIS_ENABLED", "false", 1), kv("REDIS_HOST", "r", 2)]).is_empty()
+        );
         assert!(find_endpoints(&[kv("REDIS_PASSWORD", "hunter2", 1)]).is_empty());
         assert!(find_endpoints(&[kv("REDIS_TIMEOUT", "5", 1)]).is_empty());
         assert!(find_endpoints(&[kv("REDIS_HOST", "${REDIS_HOST}", 1)]).is_empty());
@@ -371,6 +436,9 @@ mod tests {
     #[test]
     fn urls_in_free_text() {
         let urls = find_urls("connect to redis://a:1/0, then rediss://b:2.");
-        assert_eq!(urls.iter().map(|u| u.1).collect::<Vec<_>>(), ["redis://a:1/0", "rediss://b:2"]);
+        assert_eq!(
+            urls.iter().map(|u| u.1).collect::<Vec<_>>(),
+            ["redis://a:1/0", "rediss://b:2"]
+        );
     }
 }

@@ -21,7 +21,10 @@ pub struct Node {
 pub enum Value {
     /// Every scalar is kept as text; `quoted` tells `"null"` from `null`
     /// (block scalars count as quoted).
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Seq(Vec<Node>),
     /// Keys in document order; `<<` merge keys are already applied.
     Map(Vec<(Node, Node)>),
@@ -147,7 +150,9 @@ impl Node {
                 text: s.clone(),
                 quoted: true,
             },
-            serde_json::Value::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
+            serde_json::Value::Array(items) => {
+                Value::Seq(items.iter().map(Node::from_json).collect())
+            }
             serde_json::Value::Object(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| (Node::scalar(k.clone(), 0, 0), Node::from_json(v)))
@@ -242,10 +247,14 @@ impl Builder {
                 None => *pending = Some(node),
                 Some(key) => {
                     if let Value::Map(entries) = &mut map.value {
-                        if key.as_str() == Some("<<") && !matches!(key.value, Value::Scalar { quoted: true, .. }) {
+                        if key.as_str() == Some("<<")
+                            && !matches!(key.value, Value::Scalar { quoted: true, .. })
+                        {
                             merge_into(entries, node);
                         } else {
-                            entries.retain(|(k, _)| k.as_str() != key.as_str() || k.as_str().is_none());
+                            entries.retain(|(k, _)| {
+                                k.as_str() != key.as_str() || k.as_str().is_none()
+                            });
                             entries.push((key, node));
                         }
                     }
@@ -311,7 +320,9 @@ impl MarkedEventReceiver for Builder {
                 None,
             )),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) = self.stack.pop() {
+                if let Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) =
+                    self.stack.pop()
+                {
                     self.push_value(node, anchor);
                 }
             }
