@@ -95,7 +95,12 @@ pub struct UnknownFormat(pub String);
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-        write!(f, "unknown format `{}`; valid: {}", self.0, valid.join(", "))
+        write!(
+            f,
+            "unknown format `{}`; valid: {}",
+            self.0,
+            valid.join(", ")
+        )
     }
 }
 

@@ -1,0 +1,154 @@
+//! The sign-off checklist: the change (target, settings, window, rollback),
+//! its counts, then a section per owner with a box per consumer to tick and
+//! a line to sign. Work to do comes first in each section.
+
+use crate::common::{self, Counts};
+use crate::{Report, View};
+use fallout_core::Consumer;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// `--format checklist`.
+pub struct ChecklistReport;
+
+const NO_OWNER: &str = "No owner recorded";
+
+impl Report for ChecklistReport {
+    fn render(&self, view: &View) -> String {
+        let verdicts = view.command.has_verdicts();
+        let change = view.change;
+        let title = change
+            .and_then(|c| c.title.clone())
+            .or_else(|| common::change_summary(view))
+            .unwrap_or_else(|| format!("consumers of {}", common::target(view)));
+        let mut out = format!("# Change checklist: {}\n\n", one_line(&title));
+
+        let given = |v: Option<&String>| v.map_or("not given".to_string(), |s| one_line(s));
+        let target = common::target(view);
+        match change {
+            Some(c) if c.target != target => {
+                let _ = writeln!(
+                    out,
+                    "- **Target:** {target} (given as `{}`)",
+                    one_line(&c.target)
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "- **Target:** {target}");
+            }
+        }
+        let settings: Vec<String> = change
+            .map(|c| c.settings.iter().map(|s| format!("`{s}`")).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- **Settings:** {}",
+            if settings.is_empty() {
+                "not given".to_string()
+            } else {
+                settings.join(", ")
+            }
+        );
+        let _ = writeln!(
+            out,
+            "- **Window:** {}",
+            given(change.and_then(|c| c.window.as_ref()))
+        );
+        let _ = writeln!(
+            out,
+            "- **Rollback:** {}",
+            given(change.and_then(|c| c.rollback.as_ref()))
+        );
+        let _ = writeln!(
+            out,
+            "- **Consumers:** {}",
+            Counts::of_view(view).summary(verdicts)
+        );
+        if let Some(gate) = common::gate_line(view) {
+            let _ = writeln!(out, "- **Gate:** {gate}");
+        }
+
+        // Owner sections in name order; consumers with no owner last.
+        let mut sections: BTreeMap<(bool, String), Vec<(&str, &Consumer)>> = BTreeMap::new();
+        for r in &view.inventory.resources {
+            for c in common::ordered_consumers(&r.consumers) {
+                let key = match &c.owner {
+                    Some(owner) => (false, owner.clone()),
+                    None => (true, String::new()),
+                };
+                sections.entry(key).or_default().push((r.id.as_str(), c));
+            }
+        }
+        if sections.is_empty() {
+            out.push_str("\nNo consumers found.\n");
+        }
+        let several = view.inventory.resources.len() > 1;
+        for ((no_owner, owner), items) in &sections {
+            if *no_owner {
+                let _ = writeln!(out, "\n## {NO_OWNER}\n");
+            } else {
+                let _ = writeln!(out, "\n## Owner: {}\n", one_line(owner));
+            }
+            let consumers: Vec<&Consumer> = items.iter().map(|(_, c)| *c).collect();
+            for i in common::by_verdict(&consumers) {
+                let (resource, c) = items[i];
+                let _ = writeln!(out, "{}", item(c, verdicts, resource, several));
+            }
+            out.push_str("\nSign-off: ____________  Date: ________\n");
+        }
+        out
+    }
+}
+
+/// `- [ ] **api/Deployment/events-api** — breaks — <what to do> — evidence: path:line (strength)`.
+fn item(c: &Consumer, verdicts: bool, resource: &str, show_resource: bool) -> String {
+    let done = c.approval.is_some();
+    let mut line = format!(
+        "- [{}] **{}**",
+        if done { "x" } else { " " },
+        one_line(&c.id.to_string())
+    );
+    if !c.documented {
+        line.push_str(" (undocumented)");
+    }
+    if show_resource {
+        let _ = write!(line, " → {resource}");
+    }
+    if verdicts {
+        if let Some(v) = c.verdict {
+            let _ = write!(line, " — {}", common::verdict_words(v));
+        }
+        let todo = if c.reasons.is_empty() {
+            "no action recorded".to_string()
+        } else {
+            c.reasons.join("; ")
+        };
+        let _ = write!(line, " — {}", one_line(&todo));
+    } else {
+        let via = common::via(c, resource);
+        if !via.is_empty() {
+            let _ = write!(line, " — via {}", via.join(", "));
+        }
+    }
+    for note in &c.notes {
+        let _ = write!(line, " — note: {}", one_line(note));
+    }
+    if let Some(a) = &c.approval {
+        let _ = write!(line, " — approved by {}", one_line(&a.by));
+        if let Some(note) = &a.note {
+            let _ = write!(line, " ({})", one_line(note));
+        }
+    }
+    match common::sorted_evidence(c).first() {
+        Some(e) => {
+            let _ = write!(line, " — evidence: {}", common::evidence_label(e));
+        }
+        None => line.push_str(" — evidence: none"),
+    }
+    line
+}
+
+/// Text on one line, so no value can start a heading or a checkbox of its own.
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}

@@ -1,0 +1,266 @@
+//! Wording and ordering every renderer shares, so the formats agree: which
+//! consumer comes first, how a piece of evidence is labelled, how counts read.
+
+use crate::View;
+use fallout_core::{Consumer, Evidence, Origin, Resource, Verdict};
+
+/// Consumers in report order: undocumented first (the drift a reader must
+/// see), then by verdict (breaks, at-risk, ok, none), then by id.
+pub fn ordered_consumers(consumers: &[Consumer]) -> Vec<&Consumer> {
+    let mut out: Vec<&Consumer> = consumers.iter().collect();
+    out.sort_by_cached_key(|c| (c.documented, verdict_rank(c.verdict), c.id.to_string()));
+    out
+}
+
+/// Consumers by verdict first (breaks, at-risk, ok), then undocumented, then
+/// id: the checklist's order, where the work to do leads each owner's list.
+pub(crate) fn by_verdict(consumers: &[&Consumer]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..consumers.len()).collect();
+    idx.sort_by_cached_key(|&i| {
+        let c = consumers[i];
+        (verdict_rank(c.verdict), c.documented, c.id.to_string())
+    });
+    idx
+}
+
+fn verdict_rank(verdict: Option<Verdict>) -> u8 {
+    match verdict {
+        Some(Verdict::Breaks) => 0,
+        Some(Verdict::AtRisk) => 1,
+        Some(Verdict::Ok) => 2,
+        None => 3,
+    }
+}
+
+/// How many consumers there are and what the change does to them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub consumers: usize,
+    pub breaks: usize,
+    pub at_risk: usize,
+    pub ok: usize,
+    pub undocumented: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(consumers: impl IntoIterator<Item = &'a Consumer>) -> Counts {
+        let mut counts = Counts::default();
+        for c in consumers {
+            counts.consumers += 1;
+            match c.verdict {
+                Some(Verdict::Breaks) => counts.breaks += 1,
+                Some(Verdict::AtRisk) => counts.at_risk += 1,
+                Some(Verdict::Ok) => counts.ok += 1,
+                None => {}
+            }
+            if !c.documented {
+                counts.undocumented += 1;
+            }
+        }
+        counts
+    }
+
+    pub fn of_view(view: &View) -> Counts {
+        Counts::of(
+            view.inventory
+                .resources
+                .iter()
+                .flat_map(|r| r.consumers.iter()),
+        )
+    }
+
+    /// `3 break, 2 at risk, 1 ok`.
+    pub fn verdicts(&self) -> String {
+        format!(
+            "{} break, {} at risk, {} ok",
+            self.breaks, self.at_risk, self.ok
+        )
+    }
+
+    /// `6 consumers: 3 break, 2 at risk, 1 ok; 2 undocumented`, or without
+    /// verdicts `6 consumers; 2 undocumented`.
+    pub fn summary(&self, with_verdicts: bool) -> String {
+        let mut out = plural(self.consumers, "consumer", "consumers");
+        if with_verdicts {
+            out.push_str(": ");
+            out.push_str(&self.verdicts());
+        }
+        if self.undocumented > 0 {
+            out.push_str(&format!("; {} undocumented", self.undocumented));
+        }
+        out
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The verdict's words in prose: `breaks`, `at risk`, `ok`.
+pub(crate) fn verdict_words(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Breaks => "breaks",
+        Verdict::AtRisk => "at risk",
+        Verdict::Ok => "ok",
+    }
+}
+
+/// How the consumer reaches the resource `resource_id`: the address each
+/// link names, with the Service or alias it went through when that is not
+/// the resource itself (`sessions-redis:6380 (web/sessions-redis)`); else
+/// the aliases it used.
+pub(crate) fn via(consumer: &Consumer, resource_id: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for link in &consumer.links {
+        let address = link.endpoint.address();
+        let hop = match &link.service {
+            Some(service) if service != resource_id => format!("{address} ({service})"),
+            _ => address,
+        };
+        if !out.contains(&hop) {
+            out.push(hop);
+        }
+    }
+    if out.is_empty() {
+        for v in &consumer.via {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The consumer's namespace, else the file that defines it, else `-`.
+pub(crate) fn place(consumer: &Consumer) -> &str {
+    consumer
+        .id
+        .namespace
+        .as_deref()
+        .or(consumer.id.file.as_deref())
+        .unwrap_or("-")
+}
+
+/// Evidence strongest first, then by place: the first is the primary one.
+pub(crate) fn sorted_evidence(consumer: &Consumer) -> Vec<&Evidence> {
+    let mut ev: Vec<&Evidence> = consumer.evidence.iter().collect();
+    ev.sort();
+    ev
+}
+
+/// `explicit`, or `weak: inferred` for evidence that proves no connection.
+pub(crate) fn strength_label(evidence: &Evidence) -> String {
+    if evidence.strength.is_weak() {
+        format!("weak: {}", evidence.strength)
+    } else {
+        evidence.strength.to_string()
+    }
+}
+
+/// `api/events.yaml:22 (explicit)`, `live redis://… (observed)`.
+pub(crate) fn evidence_label(evidence: &Evidence) -> String {
+    format!(
+        "{} ({})",
+        origin_label(&evidence.origin),
+        strength_label(evidence)
+    )
+}
+
+pub(crate) fn origin_label(origin: &Origin) -> String {
+    match origin {
+        Origin::File { .. } => origin.to_string(),
+        Origin::Live { source } => format!("live {source}"),
+    }
+}
+
+/// A file path fit for a SARIF artifact URI or a Markdown link: a real file
+/// (not a `kube://` or other URL-shaped origin), with forward slashes.
+pub(crate) fn file_path(origin: &Origin) -> Option<(String, Option<u32>)> {
+    match origin {
+        Origin::File { path, .. } if !path.contains("://") && !path.is_empty() => {
+            Some((path.replace('\\', "/"), origin.line()))
+        }
+        _ => None,
+    }
+}
+
+/// `tls=required, port=6380 on cache/redis-sessions`: what the change does
+/// and to which resource (the resolved id when the view has exactly one).
+pub(crate) fn change_summary(view: &View) -> Option<String> {
+    let change = view.change?;
+    let settings: Vec<String> = change.settings.iter().map(|s| s.to_string()).collect();
+    let settings = if settings.is_empty() {
+        "no settings".to_string()
+    } else {
+        settings.join(", ")
+    };
+    Some(format!("{settings} on {}", target(view)))
+}
+
+/// The change's target: the resolved resource id, else the alias as given.
+pub(crate) fn target(view: &View) -> String {
+    match (view.inventory.resources.as_slice(), view.change) {
+        ([only], _) => only.id.clone(),
+        (_, Some(change)) => change.target.clone(),
+        _ => "-".to_string(),
+    }
+}
+
+/// `ports 6379, tls 6380`, `port 6379`, `tls port 6380`, or nothing.
+pub(crate) fn ports(resource: &Resource) -> Option<String> {
+    match (resource.port, resource.tls_port) {
+        (Some(p), Some(t)) => Some(format!("ports {p}, tls {t}")),
+        (Some(p), None) => Some(format!("port {p}")),
+        (None, Some(t)) => Some(format!("tls port {t}")),
+        (None, None) => None,
+    }
+}
+
+/// The gate in one line: `gate failed (fail on breaks): 2 consumers: a, b`.
+pub(crate) fn gate_line(view: &View) -> Option<String> {
+    let gate = view.gate?;
+    let on = if gate.fail_on.is_empty() {
+        "nothing".to_string()
+    } else {
+        gate.fail_on.join(", ")
+    };
+    Some(if gate.failed {
+        format!(
+            "gate failed (fail on {on}): {}: {}",
+            plural(gate.failing.len(), "consumer", "consumers"),
+            gate.failing.join(", ")
+        )
+    } else {
+        format!("gate passed (fail on {on})")
+    })
+}
+
+/// Diagnostics as one line each: `warning: path:line:col: message [code]`.
+pub(crate) fn diagnostic_line(d: &fallout_core::Diagnostic) -> String {
+    let severity = match d.severity {
+        fallout_core::Severity::Error => "error",
+        fallout_core::Severity::Warning => "warning",
+        fallout_core::Severity::Info => "info",
+    };
+    let mut out = format!("{severity}: ");
+    if let Some(path) = &d.path {
+        out.push_str(path);
+        if let Some(line) = d.line {
+            out.push_str(&format!(":{line}"));
+            if let Some(col) = d.col {
+                out.push_str(&format!(":{col}"));
+            }
+        }
+        out.push_str(": ");
+    }
+    out.push_str(&format!("{} [{}]", d.message, d.code));
+    out
+}
+
+pub(crate) fn severity_str(s: fallout_core::Severity) -> &'static str {
+    match s {
+        fallout_core::Severity::Error => "error",
+        fallout_core::Severity::Warning => "warning",
+        fallout_core::Severity::Info => "info",
+    }
+}

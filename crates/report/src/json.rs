@@ -1,0 +1,291 @@
+//! The `fallout/v1` JSON document (docs: DESIGN.md, "JSON"). Structs, not
+//! maps, so keys come out in the documented order; keys beyond the design's
+//! come after them. `verdict`, `reasons` and `approval` appear only for
+//! impact and check.
+
+use crate::common;
+use crate::{Report, View};
+use fallout_core::{Consumer, Diagnostic, Evidence, Link, Origin, Resource};
+use serde::Serialize;
+
+/// The schema name every document carries.
+pub const SCHEMA: &str = "fallout/v1";
+
+/// `--format json`.
+pub struct JsonReport;
+
+impl Report for JsonReport {
+    fn render(&self, view: &View) -> String {
+        let doc = Document::new(view);
+        let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+            // Serializing these plain structs cannot fail; say so rather than panic.
+            format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}")
+        });
+        out.push('\n');
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    resources: Vec<JsonResource<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    command: &'static str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<JsonChange<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<JsonGate<'a>>,
+}
+
+impl<'a> Document<'a> {
+    fn new(view: &View<'a>) -> Document<'a> {
+        let verdicts = view.command.has_verdicts();
+        Document {
+            schema: SCHEMA,
+            resources: view
+                .inventory
+                .resources
+                .iter()
+                .map(|r| JsonResource::new(r, verdicts))
+                .collect(),
+            diagnostics: view
+                .inventory
+                .diagnostics
+                .iter()
+                .map(JsonDiagnostic::new)
+                .collect(),
+            command: view.command.as_str(),
+            version: view.version,
+            change: view.change.map(|c| JsonChange {
+                title: c.title.as_deref(),
+                target: &c.target,
+                settings: c.settings.iter().map(|s| s.to_string()).collect(),
+                window: c.window.as_deref(),
+                rollback: c.rollback.as_deref(),
+            }),
+            gate: view.gate.map(|g| JsonGate {
+                failed: g.failed,
+                fail_on: &g.fail_on,
+                failing: &g.failing,
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    id: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    aliases: &'a [String],
+    defined_by: Option<JsonOrigin<'a>>,
+    consumers: Vec<JsonConsumer<'a>>,
+    port: Option<u16>,
+    tls_port: Option<u16>,
+    external: bool,
+    owner: Option<&'a str>,
+}
+
+impl<'a> JsonResource<'a> {
+    fn new(r: &'a Resource, verdicts: bool) -> JsonResource<'a> {
+        JsonResource {
+            id: &r.id,
+            kind: r.kind,
+            name: &r.name,
+            namespace: r.namespace.as_deref(),
+            aliases: &r.aliases,
+            defined_by: r.defined_by.as_ref().map(JsonOrigin::new),
+            consumers: common::ordered_consumers(&r.consumers)
+                .into_iter()
+                .map(|c| JsonConsumer::new(c, &r.id, verdicts))
+                .collect(),
+            port: r.port,
+            tls_port: r.tls_port,
+            external: r.external,
+            owner: r.owner.as_deref(),
+        }
+    }
+}
+
+/// `{path, line}` for files, `{source}` for live origins.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsonOrigin<'a> {
+    File { path: &'a str, line: Option<u32> },
+    Live { source: &'a str },
+}
+
+impl<'a> JsonOrigin<'a> {
+    fn new(origin: &'a Origin) -> JsonOrigin<'a> {
+        match origin {
+            Origin::File { path, .. } => JsonOrigin::File {
+                path,
+                line: origin.line(),
+            },
+            Origin::Live { source } => JsonOrigin::Live { source },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonConsumer<'a> {
+    id: String,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    file: Option<&'a str>,
+    tls: &'static str,
+    strength: &'static str,
+    owner: Option<&'a str>,
+    documented: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<Option<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<&'a [String]>,
+    evidence: Vec<JsonEvidence<'a>>,
+    via: Vec<String>,
+    credentials: &'a [String],
+    users: &'a [String],
+    notes: &'a [String],
+    profiles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval: Option<Option<JsonApproval<'a>>>,
+    links: Vec<JsonLink<'a>>,
+}
+
+impl<'a> JsonConsumer<'a> {
+    fn new(c: &'a Consumer, resource_id: &str, verdicts: bool) -> JsonConsumer<'a> {
+        JsonConsumer {
+            id: c.id.to_string(),
+            kind: c.id.kind.as_str(),
+            namespace: c.id.namespace.as_deref(),
+            name: &c.id.name,
+            file: c.id.file.as_deref(),
+            tls: c.tls.as_str(),
+            strength: c.strength.as_str(),
+            owner: c.owner.as_deref(),
+            documented: c.documented,
+            verdict: verdicts.then(|| c.verdict.map(|v| v.as_str())),
+            reasons: verdicts.then_some(c.reasons.as_slice()),
+            evidence: common::sorted_evidence(c)
+                .into_iter()
+                .map(JsonEvidence::new)
+                .collect(),
+            via: common::via(c, resource_id),
+            credentials: &c.credentials,
+            users: &c.users,
+            notes: &c.notes,
+            profiles: &c.profiles,
+            approval: verdicts.then(|| {
+                c.approval.as_ref().map(|a| JsonApproval {
+                    by: &a.by,
+                    note: a.note.as_deref(),
+                })
+            }),
+            links: c.links.iter().map(JsonLink::new).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsonEvidence<'a> {
+    File {
+        strength: &'static str,
+        path: &'a str,
+        line: Option<u32>,
+        detail: &'a str,
+    },
+    Live {
+        strength: &'static str,
+        source: &'a str,
+        detail: &'a str,
+    },
+}
+
+impl<'a> JsonEvidence<'a> {
+    fn new(e: &'a Evidence) -> JsonEvidence<'a> {
+        let strength = e.strength.as_str();
+        match &e.origin {
+            Origin::File { path, .. } => JsonEvidence::File {
+                strength,
+                path,
+                line: e.origin.line(),
+                detail: &e.detail,
+            },
+            Origin::Live { source } => JsonEvidence::Live {
+                strength,
+                source,
+                detail: &e.detail,
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonApproval<'a> {
+    by: &'a str,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLink<'a> {
+    /// As written, with the password already replaced by `***` in core.
+    endpoint: &'a str,
+    service: Option<&'a str>,
+    server_port: Option<u16>,
+    tls: &'static str,
+}
+
+impl<'a> JsonLink<'a> {
+    fn new(l: &'a Link) -> JsonLink<'a> {
+        JsonLink {
+            endpoint: &l.endpoint.raw,
+            service: l.service.as_deref(),
+            server_port: l.server_port,
+            tls: l.tls.as_str(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'static str,
+    code: &'static str,
+    path: Option<&'a str>,
+    line: Option<u32>,
+    message: &'a str,
+    col: Option<u32>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        JsonDiagnostic {
+            severity: common::severity_str(d.severity),
+            code: d.code,
+            path: d.path.as_deref(),
+            line: d.line,
+            message: &d.message,
+            col: d.col,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    title: Option<&'a str>,
+    target: &'a str,
+    settings: Vec<String>,
+    window: Option<&'a str>,
+    rollback: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonGate<'a> {
+    failed: bool,
+    fail_on: &'a [String],
+    failing: &'a [String],
+}

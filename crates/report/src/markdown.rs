@@ -1,0 +1,283 @@
+//! The pull-request comment: a one-line summary, the gate, undocumented
+//! consumers called out, a table per verdict (per resource for a scan), a
+//! Mermaid graph, evidence in `<details>` sections, then diagnostics.
+
+use crate::common::{self, Counts};
+use crate::{graph, Report, View};
+use fallout_core::{Consumer, Verdict};
+use std::fmt::Write;
+
+/// `--format markdown`.
+pub struct MarkdownReport;
+
+impl Report for MarkdownReport {
+    fn render(&self, view: &View) -> String {
+        let verdicts = view.command.has_verdicts();
+        let counts = Counts::of_view(view);
+        let mut out = String::new();
+
+        // Summary line.
+        let undocumented = if counts.undocumented > 0 {
+            format!(" ({} undocumented)", counts.undocumented)
+        } else {
+            String::new()
+        };
+        match common::change_summary(view) {
+            Some(change) if verdicts => {
+                let _ = writeln!(
+                    out,
+                    "**fallout**: {} — {}{undocumented}",
+                    cell(&change),
+                    counts.verdicts()
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "**fallout** {}: {}, {}{undocumented}",
+                    view.command.as_str(),
+                    common::plural(view.inventory.resources.len(), "resource", "resources"),
+                    common::plural(counts.consumers, "consumer", "consumers"),
+                );
+            }
+        }
+        if let Some(title) = view.change.and_then(|c| c.title.as_deref()) {
+            let _ = writeln!(out, "\n> {}", cell(title));
+        }
+
+        if let Some(gate) = view.gate {
+            let on = gate.fail_on.join(", ");
+            if gate.failed {
+                let failing: Vec<String> = gate.failing.iter().map(|id| code(id)).collect();
+                let _ = writeln!(
+                    out,
+                    "\n:x: **Gate failed** (fail on: {}): {}",
+                    cell(&on),
+                    failing.join(", ")
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "\n:white_check_mark: **Gate passed** (fail on: {})",
+                    cell(&on)
+                );
+            }
+        }
+
+        // (resource id, consumer) in report order.
+        let all: Vec<(&str, &Consumer)> = view
+            .inventory
+            .resources
+            .iter()
+            .flat_map(|r| {
+                common::ordered_consumers(&r.consumers)
+                    .into_iter()
+                    .map(|c| (r.id.as_str(), c))
+            })
+            .collect();
+        let undocumented: Vec<&Consumer> = all
+            .iter()
+            .map(|(_, c)| *c)
+            .filter(|c| !c.documented)
+            .collect();
+        if !undocumented.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n> [!WARNING]\n> **{}** in no catalog or inventory file:",
+                common::plural(
+                    undocumented.len(),
+                    "undocumented consumer",
+                    "undocumented consumers"
+                )
+            );
+            for c in undocumented {
+                let mut line = format!("> - {}", code(&c.id.to_string()));
+                if let Some(v) = c.verdict.filter(|_| verdicts) {
+                    let _ = write!(line, " — {}", common::verdict_words(v));
+                }
+                if let Some(e) = common::sorted_evidence(c).first() {
+                    let _ = write!(line, " — {}", cell(&common::evidence_label(e)));
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+
+        if verdicts {
+            for (verdict, heading) in [
+                (Verdict::Breaks, "Breaks"),
+                (Verdict::AtRisk, "At risk"),
+                (Verdict::Ok, "OK"),
+            ] {
+                let group: Vec<(&str, &Consumer)> = all
+                    .iter()
+                    .copied()
+                    .filter(|(_, c)| c.verdict == Some(verdict))
+                    .collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n### {heading} ({})\n", group.len());
+                table(&mut out, &group, true);
+            }
+        } else {
+            for r in &view.inventory.resources {
+                let mut heading = format!("{} ({})", code(&r.id), r.kind);
+                if let Some(ports) = common::ports(r) {
+                    let _ = write!(heading, ", {ports}");
+                }
+                let _ = writeln!(out, "\n### {heading}\n");
+                if r.consumers.is_empty() {
+                    out.push_str("No consumers found.\n");
+                    continue;
+                }
+                let consumers: Vec<(&str, &Consumer)> = common::ordered_consumers(&r.consumers)
+                    .into_iter()
+                    .map(|c| (r.id.as_str(), c))
+                    .collect();
+                table(&mut out, &consumers, false);
+            }
+        }
+
+        if !all.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Graph\n\n```mermaid\n{}```",
+                graph::mermaid(view)
+            );
+            out.push_str("\n### Evidence\n");
+            for (_, c) in &all {
+                evidence(&mut out, c, verdicts);
+            }
+        }
+
+        if !view.inventory.diagnostics.is_empty() {
+            out.push_str("\n### Diagnostics\n\n");
+            for d in &view.inventory.diagnostics {
+                let _ = writeln!(out, "- {}", cell(&common::diagnostic_line(d)));
+            }
+        }
+        out
+    }
+}
+
+fn table(out: &mut String, consumers: &[(&str, &Consumer)], verdicts: bool) {
+    out.push_str("| Consumer | Namespace | Kind | Via | TLS | Owner | Evidence |");
+    if verdicts {
+        out.push_str(" Reasons |");
+    }
+    out.push_str("\n|---|---|---|---|---|---|---|");
+    if verdicts {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for &(resource_id, c) in consumers {
+        let mut name = code(&c.id.to_string());
+        if !c.documented {
+            name.push_str(" **undocumented**");
+        }
+        let via = common::via(c, resource_id);
+        let evidence = common::sorted_evidence(c);
+        let mut ev = evidence
+            .first()
+            .map_or("-".to_string(), |e| common::evidence_label(e));
+        if evidence.len() > 1 {
+            let _ = write!(ev, " +{} more", evidence.len() - 1);
+        }
+        let _ = write!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            cell(common::place(c)),
+            cell(c.id.kind.as_str()),
+            cell(&if via.is_empty() {
+                "-".to_string()
+            } else {
+                via.join(", ")
+            }),
+            c.tls,
+            cell(c.owner.as_deref().unwrap_or("-")),
+            cell(&ev),
+        );
+        if verdicts {
+            let mut reasons = c.reasons.join("; ");
+            if let Some(a) = &c.approval {
+                if !reasons.is_empty() {
+                    reasons.push_str("; ");
+                }
+                let _ = write!(reasons, "approved by {}", a.by);
+                if let Some(note) = &a.note {
+                    let _ = write!(reasons, ": {note}");
+                }
+            }
+            let _ = write!(
+                out,
+                " {} |",
+                cell(if reasons.is_empty() { "-" } else { &reasons })
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn evidence(out: &mut String, c: &Consumer, verdicts: bool) {
+    let mut summary = format!("<code>{}</code>", html(&c.id.to_string()));
+    if let Some(v) = c.verdict.filter(|_| verdicts) {
+        let _ = write!(summary, " — {}", common::verdict_words(v));
+    }
+    let _ = write!(
+        summary,
+        " — {}",
+        common::plural(c.evidence.len(), "piece of evidence", "pieces of evidence")
+    );
+    let _ = writeln!(out, "\n<details><summary>{summary}</summary>\n");
+    for e in common::sorted_evidence(c) {
+        let _ = writeln!(
+            out,
+            "- {} ({}): {}",
+            code(&common::origin_label(&e.origin)),
+            common::strength_label(e),
+            cell(&e.detail)
+        );
+    }
+    for credential in &c.credentials {
+        let _ = writeln!(out, "- credentials: {}", cell(credential));
+    }
+    for note in &c.notes {
+        let _ = writeln!(out, "- note: {}", cell(note));
+    }
+    out.push_str("\n</details>\n");
+}
+
+/// Text fit for a table cell or a list item: `|` escaped, `<` and `&` as
+/// entities (so no text becomes HTML), newlines folded.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline code; in a table cell `|` must still be escaped, and a backtick in
+/// the text needs a longer fence.
+fn code(text: &str) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// Text inside HTML (`<summary>`).
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

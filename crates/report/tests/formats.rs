@@ -1,0 +1,465 @@
+//! Every format rendered for scan, impact and check over one realistic
+//! inventory (snapshots), plus the properties each format promises.
+
+mod common;
+
+use common::{Runs, PLANTED_SECRET};
+use fallout_core::Inventory;
+use fallout_report::{render, Command, Format, View};
+use serde_json::Value;
+
+#[test]
+fn snapshots() {
+    let runs = Runs::new();
+    for format in Format::ALL {
+        for (run, view) in runs.all() {
+            let name = format!("{}_{run}", format.as_str());
+            insta::assert_snapshot!(name, render(format, &view));
+        }
+    }
+}
+
+#[test]
+fn no_report_contains_a_secret() {
+    let runs = Runs::new();
+    for format in Format::ALL {
+        for (run, view) in runs.all() {
+            let out = render(format, &view);
+            assert!(
+                !out.contains(PLANTED_SECRET),
+                "{format} {run} leaks the planted password:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_report_ends_with_one_newline_and_is_stable() {
+    let runs = Runs::new();
+    for format in Format::ALL {
+        for (run, view) in runs.all() {
+            let out = render(format, &view);
+            assert!(
+                out.ends_with('\n') && !out.ends_with("\n\n"),
+                "{format} {run}"
+            );
+            assert_eq!(
+                out,
+                render(format, &view),
+                "{format} {run} is not deterministic"
+            );
+        }
+    }
+}
+
+fn json(view: &View) -> Value {
+    serde_json::from_str(&render(Format::Json, view)).expect("json output parses")
+}
+
+#[test]
+fn json_scan_has_schema_and_no_verdicts() {
+    let runs = Runs::new();
+    let doc = json(&runs.scan());
+    assert_eq!(doc["schema"], "fallout/v1");
+    let consumers = doc["resources"][0]["consumers"].as_array().unwrap();
+    assert_eq!(consumers.len(), 6);
+    for c in consumers {
+        let c = c.as_object().unwrap();
+        assert!(!c.contains_key("verdict"), "{c:?}");
+        assert!(!c.contains_key("reasons"), "{c:?}");
+        assert!(!c.contains_key("approval"), "{c:?}");
+    }
+    assert!(doc.get("change").is_none() && doc.get("gate").is_none());
+}
+
+#[test]
+fn json_keys_follow_the_design_order() {
+    let runs = Runs::new();
+    let text = render(Format::Json, &runs.check());
+    let top = [
+        "\"schema\"",
+        "\"resources\"",
+        "\"diagnostics\"",
+        "\"change\"",
+        "\"gate\"",
+    ];
+    let at: Vec<usize> = top.iter().map(|k| text.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "top-level order {at:?}");
+
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = doc["resources"][0]["consumers"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // serde_json's map sorts keys unless preserve_order is on; compare as text instead.
+    assert!(keys.contains(&"verdict") && keys.contains(&"reasons"));
+    let consumer = &text[text.find("\"consumers\"").unwrap()..];
+    let design = [
+        "\"id\"",
+        "\"kind\"",
+        "\"namespace\"",
+        "\"name\"",
+        "\"file\"",
+        "\"tls\"",
+        "\"strength\"",
+        "\"owner\"",
+        "\"documented\"",
+        "\"verdict\"",
+        "\"reasons\"",
+        "\"evidence\"",
+        "\"via\"",
+    ];
+    let at: Vec<usize> = design.iter().map(|k| consumer.find(k).unwrap()).collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "consumer key order {at:?}"
+    );
+}
+
+#[test]
+fn json_check_carries_verdicts_evidence_and_gate() {
+    let runs = Runs::new();
+    let doc = json(&runs.check());
+    let consumers = doc["resources"][0]["consumers"].as_array().unwrap();
+    // Undocumented first, then breaks, at-risk, ok.
+    let ids: Vec<&str> = consumers
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "api/Deployment/auth-api",
+            "client/10.0.4.17:53122",
+            "api/Deployment/events-api",
+            "batch/Deployment/report-builder",
+            "jobs/CronJob/session-reaper",
+            "web/Deployment/storefront",
+        ]
+    );
+    let auth = &consumers[0];
+    assert_eq!(auth["verdict"], "breaks");
+    assert_eq!(auth["documented"], false);
+    assert_eq!(auth["evidence"][0]["path"], "api/auth.yaml");
+    assert_eq!(auth["evidence"][0]["line"], 41);
+    let client = &consumers[1];
+    assert_eq!(client["evidence"][0]["source"], common::LIVE_SOURCE);
+    assert!(client["evidence"][0].get("path").is_none());
+    assert_eq!(consumers[2]["approval"]["by"], "lead-scheduling");
+    assert_eq!(doc["gate"]["failed"], true);
+    assert_eq!(doc["change"]["settings"][0], "tls=required");
+    assert_eq!(doc["diagnostics"][0]["code"], "yaml-parse");
+    assert_eq!(doc["diagnostics"][0]["line"], 7);
+}
+
+#[test]
+fn links_show_redacted_endpoints() {
+    let runs = Runs::new();
+    let doc = json(&runs.impact());
+    let auth = &doc["resources"][0]["consumers"][0];
+    assert_eq!(
+        auth["links"][0]["endpoint"],
+        "redis://default:***@redis-sessions.cache.svc.cluster.local:6379"
+    );
+}
+
+fn sarif(view: &View) -> Value {
+    serde_json::from_str(&render(Format::Sarif, view)).expect("sarif output parses")
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sarif-schema-2.1.0.json"
+    );
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} is not valid SARIF 2.1.0:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    let runs = Runs::new();
+    let validator = sarif_validator();
+    for (run, view) in runs.all() {
+        assert_valid(&validator, &sarif(&view), run);
+    }
+    let empty = Inventory::default();
+    let view = View {
+        inventory: &empty,
+        command: Command::Scan,
+        change: None,
+        gate: None,
+        version: "1.2.3",
+    };
+    assert_valid(&validator, &sarif(&view), "an empty run");
+}
+
+#[test]
+fn the_schema_rejects_what_it_should() {
+    // The validation test can fail: a level outside the enum is refused.
+    let runs = Runs::new();
+    let validator = sarif_validator();
+    let mut doc = sarif(&runs.check());
+    doc["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&doc));
+    let mut doc = sarif(&runs.check());
+    doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Value::from(0);
+    assert!(!validator.is_valid(&doc));
+}
+
+#[test]
+fn sarif_results_carry_files_lines_and_fingerprints() {
+    let runs = Runs::new();
+    let doc = sarif(&runs.check());
+    assert_eq!(doc["version"], "2.1.0");
+    let driver = &doc["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "fallout");
+    assert_eq!(driver["version"], common::VERSION);
+    let rules: Vec<&str> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["fallout/breaks", "fallout/at-risk", "fallout/undocumented"]
+    );
+
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+                r["properties"]["consumer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("fallout/breaks", "error", "api/Deployment/auth-api"),
+            ("fallout/undocumented", "note", "api/Deployment/auth-api"),
+            ("fallout/breaks", "error", "client/10.0.4.17:53122"),
+            ("fallout/undocumented", "note", "client/10.0.4.17:53122"),
+            ("fallout/breaks", "error", "api/Deployment/events-api"),
+            (
+                "fallout/at-risk",
+                "warning",
+                "batch/Deployment/report-builder"
+            ),
+            ("fallout/at-risk", "warning", "jobs/CronJob/session-reaper"),
+        ]
+    );
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].is_string(), "{r}");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1, "{r}");
+        let fp = r["partialFingerprints"]["falloutConsumer/v1"]
+            .as_str()
+            .unwrap();
+        assert!(fp.starts_with("cache/redis-sessions|"), "{fp}");
+    }
+    let auth = &results[0];
+    assert_eq!(
+        auth["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "api/auth.yaml"
+    );
+    assert_eq!(
+        auth["locations"][0]["physicalLocation"]["region"]["startLine"],
+        41
+    );
+    assert!(auth["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("AUTH_CACHE_URL"));
+    // The live-only client points at the resource's definition, not at a redis:// URL.
+    let client = &results[2];
+    assert_eq!(
+        client["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "cache/redis.yaml"
+    );
+    // Other file evidence becomes related locations.
+    let reaper = &results[6];
+    assert_eq!(
+        reaper["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "jobs/reaper.yaml"
+    );
+}
+
+#[test]
+fn sarif_scan_reports_only_undocumented_consumers() {
+    let runs = Runs::new();
+    let doc = sarif(&runs.scan());
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results
+        .iter()
+        .all(|r| r["ruleId"] == "fallout/undocumented"));
+}
+
+#[test]
+fn markdown_has_summary_tables_mermaid_and_details() {
+    let runs = Runs::new();
+    let out = render(Format::Markdown, &runs.check());
+    assert!(
+        out.starts_with(
+            "**fallout**: tls=required on cache/redis-sessions — 3 break, 2 at risk, 1 ok (2 undocumented)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("```mermaid\nflowchart LR\n"), "{out}");
+    assert!(out.contains("classDef breaks"), "{out}");
+    assert!(out.contains("-.->"), "weak edge not dotted:\n{out}");
+    assert!(
+        out.contains("### Breaks (3)")
+            && out.contains("### At risk (2)")
+            && out.contains("### OK (1)")
+    );
+    assert_eq!(out.matches("<details>").count(), 6);
+    assert!(out.contains("**Gate failed**"));
+    let undocumented = out.find("undocumented consumers").unwrap();
+    assert!(undocumented < out.find("### Breaks").unwrap());
+}
+
+#[test]
+fn markdown_escapes_cells() {
+    let mut inventory = common::impact_inventory();
+    let c = &mut inventory.resources[0].consumers[0];
+    c.reasons = vec!["a | b <script>".into()];
+    c.owner = Some("team|x".into());
+    let change = common::impact_change();
+    let view = View {
+        inventory: &inventory,
+        command: Command::Impact,
+        change: Some(&change),
+        gate: None,
+        version: common::VERSION,
+    };
+    let out = render(Format::Markdown, &view);
+    assert!(out.contains("a \\| b &lt;script>"), "{out}");
+    assert!(out.contains("team\\|x"), "{out}");
+    assert!(!out.contains("<script>"), "{out}");
+}
+
+#[test]
+fn checklist_has_a_box_per_breaking_consumer_under_its_owner() {
+    let runs = Runs::new();
+    let out = render(Format::Checklist, &runs.check());
+    assert!(out.starts_with("# Change checklist: Enforce TLS on the sessions cache\n"));
+    assert!(out.contains("- **Window:** 2026-12-03T02:00:00Z/PT2H\n"));
+    assert!(out.contains("- **Rollback:** set tls back to preferred\n"));
+
+    let section = |heading: &str| {
+        let start = out
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading} in\n{out}"));
+        let rest = &out[start..];
+        let end = rest.find("Sign-off:").unwrap();
+        rest[..end].to_string()
+    };
+    let identity = section("## Owner: identity");
+    assert!(
+        identity.contains("- [ ] **api/Deployment/auth-api** (undocumented) — breaks"),
+        "{identity}"
+    );
+    let scheduling = section("## Owner: scheduling");
+    assert!(
+        scheduling.contains("- [x] **api/Deployment/events-api** — breaks"),
+        "{scheduling}"
+    );
+    assert!(
+        scheduling.contains("approved by lead-scheduling"),
+        "{scheduling}"
+    );
+    let none = section("## No owner recorded");
+    let client = none.find("client/10.0.4.17:53122").unwrap();
+    let reports = none.find("batch/Deployment/report-builder").unwrap();
+    assert!(client < reports, "breaking consumers first:\n{none}");
+    assert_eq!(out.matches("— breaks —").count(), 3);
+    assert_eq!(
+        out.matches("Sign-off: ____________  Date: ________")
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn checklist_says_what_was_not_given() {
+    let runs = Runs::new();
+    let out = render(Format::Checklist, &runs.impact());
+    assert!(out.contains("- **Window:** not given\n"), "{out}");
+    assert!(out.contains("- **Rollback:** not given\n"), "{out}");
+    assert!(
+        out.contains("- **Target:** cache/redis-sessions (given as `redis-sessions.cache`)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn table_scan_has_no_verdict_column_and_says_no_consumers() {
+    let runs = Runs::new();
+    let out = render(Format::Table, &runs.scan());
+    assert!(!out.contains("VERDICT"), "{out}");
+    assert!(out.contains("no consumers found"), "{out}");
+    assert!(
+        out.contains("cache/redis-sessions  redis  ports 6379, tls 6380"),
+        "{out}"
+    );
+    assert!(out.contains("(weak: inferred)"), "{out}");
+    assert!(out.contains("warning: api/broken.yaml:7:12: mapping values are not allowed in this context [yaml-parse]"));
+}
+
+#[test]
+fn table_impact_has_verdicts_reasons_and_summary() {
+    let runs = Runs::new();
+    let out = render(Format::Table, &runs.check());
+    assert!(out.contains("VERDICT"), "{out}");
+    assert!(out.contains("breaks, approved by lead-scheduling"), "{out}");
+    assert!(
+        out.contains("6 consumers: 3 break, 2 at risk, 1 ok; 2 undocumented"),
+        "{out}"
+    );
+    assert!(
+        out.contains("10.0.4.17:53122: note: not in any config"),
+        "{out}"
+    );
+    // Undocumented consumers lead the table.
+    let auth = out.find("auth-api (undocumented)").unwrap();
+    let events = out.find("events-api ").unwrap();
+    assert!(auth < events, "{out}");
+}
+
+#[test]
+fn graphs_draw_weak_edges_dashed_and_colour_verdicts() {
+    let runs = Runs::new();
+    let dot = render(Format::Dot, &runs.impact());
+    assert!(dot.starts_with("digraph fallout {"));
+    assert!(dot.contains("style=dashed"), "{dot}");
+    assert!(dot.contains("fillcolor="), "{dot}");
+    let dot_scan = render(Format::Dot, &runs.scan());
+    assert!(
+        !dot_scan.contains("fillcolor="),
+        "scan has no verdict colours:\n{dot_scan}"
+    );
+    let mermaid = render(Format::Mermaid, &runs.impact());
+    assert!(mermaid.contains("class c0,c1,c2 breaks"), "{mermaid}");
+    assert!(mermaid.contains(" -.->|"), "{mermaid}");
+}
