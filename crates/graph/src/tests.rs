@@ -1,1 +1,1103 @@
-//! Tests of identity resolution and the impact engine, on facts built by hand.
+//! Tests of identity resolution and the impact engine, on facts built by
+//! hand: a sessions cache in namespace `cache` reached by every kind of
+//! name, two compose projects that both call their Redis `redis`, an
+//! external host, hints of each kind and a live client list.
+
+use crate::*;
+use fallout_core::*;
+use std::collections::BTreeMap;
+
+fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn kube(ns: &str, kind: &str, name: &str) -> ConsumerId {
+    ConsumerId::kube(ns, kind, name)
+}
+
+fn workload(id: ConsumerId, pod_labels: &[(&str, &str)], owner: Option<&str>) -> Workload {
+    let scope = match (&id.namespace, &id.file) {
+        (Some(ns), _) => Scope::Namespace(ns.clone()),
+        (None, Some(file)) => Scope::Compose(file.clone()),
+        _ => Scope::None,
+    };
+    Workload {
+        id,
+        pod_labels: labels(pod_labels),
+        labels: owner.map(|o| labels(&[("team", o)])).unwrap_or_default(),
+        defined_at: Origin::file("manifests.yaml", 1),
+        server: None,
+        aliases: Vec::new(),
+        scope,
+        profiles: Vec::new(),
+    }
+}
+
+fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload {
+    w.server = Some(RedisServer {
+        image: "redis:7".into(),
+        port,
+        tls_port,
+        password_secrets: vec![("redis-auth".into(), "password".into())],
+        requires_auth: true,
+    });
+    w
+}
+
+fn port(port: u16, target: Option<u16>, name: Option<&str>) -> ServicePort {
+    ServicePort {
+        name: None,
+        port,
+        target_port: target,
+        target_port_name: name.map(Into::into),
+    }
+}
+
+fn service(ns: &str, name: &str, selector: &[(&str, &str)], ports: Vec<ServicePort>) -> Service {
+    Service {
+        namespace: ns.into(),
+        name: name.into(),
+        selector: Some(labels(selector)),
+        ports,
+        headless: false,
+        external_name: None,
+        cluster_ips: Vec::new(),
+        labels: BTreeMap::new(),
+        defined_at: Origin::file(format!("{ns}/services.yaml"), 5),
+    }
+}
+
+fn external_name(ns: &str, name: &str, target: &str) -> Service {
+    Service {
+        selector: None,
+        ports: Vec::new(),
+        external_name: Some(target.into()),
+        ..service(ns, name, &[], Vec::new())
+    }
+}
+
+/// A reference from `consumer` written as `text` (a URL or `host:port`) at `path:line`.
+fn reference(consumer: ConsumerId, scope: Scope, text: &str, path: &str, line: u32) -> Fact {
+    let endpoint = Endpoint::parse_url(text)
+        .map(|mut e| e.remove(0))
+        .unwrap_or_else(|| {
+            let (host, port) = fallout_core::endpoint::split_host_port(text).unwrap();
+            Endpoint::plain(&host, port, text)
+        });
+    Fact::Reference(Reference {
+        consumer,
+        scope,
+        endpoint,
+        evidence: Evidence::new(
+            Strength::Explicit,
+            Origin::file(path, line),
+            format!("env REDIS_URL = {text}"),
+        ),
+        credential: None,
+    })
+}
+
+fn ns(name: &str) -> Scope {
+    Scope::Namespace(name.into())
+}
+
+fn hint(consumer: ConsumerId, target: HintTarget, path: &str) -> Fact {
+    Fact::Hint(Hint {
+        consumer,
+        target,
+        evidence: Evidence::new(Strength::Inferred, Origin::file(path, 7), "hinted"),
+    })
+}
+
+fn pod(ip: &str, workload: ConsumerId) -> Fact {
+    Fact::Pod(PodAddress {
+        ip: ip.into(),
+        workload,
+        host_network: false,
+        origin: Origin::file("pods.json", 1),
+    })
+}
+
+fn client(addr: &str, tls: bool, flags: &str) -> Fact {
+    Fact::Client(ClientObservation {
+        server: "redis-sessions.cache:6379".into(),
+        addr: addr.into(),
+        first_seen: "2026-11-28T10:00:00Z".into(),
+        last_seen: "2026-11-28T11:00:00Z".into(),
+        samples: 3,
+        tls: Some(tls),
+        connections: 1,
+        flags: Some(flags.into()),
+        ..Default::default()
+    })
+}
+
+const SHOP: &str = "shop/docker-compose.yml";
+const BLOG: &str = "blog/docker-compose.yml";
+
+fn sessions() -> ConsumerId {
+    kube("cache", "StatefulSet", "redis-sessions")
+}
+fn events() -> ConsumerId {
+    kube("api", "Deployment", "events-api")
+}
+
+fn world() -> Vec<Fact> {
+    let app = [("app", "redis-sessions")];
+    let mut server = redis(
+        workload(
+            sessions(),
+            &[("app", "redis-sessions"), ("tier", "cache")],
+            Some("platform"),
+        ),
+        Some(6379),
+        Some(6380),
+    );
+    server.defined_at = Origin::file("cache/redis.yaml", 3);
+    let mut main_svc = service(
+        "cache",
+        "redis-sessions",
+        &app,
+        vec![port(6379, Some(6379), None), port(6380, None, Some("tls"))],
+    );
+    main_svc.cluster_ips = vec!["10.96.0.10".into()];
+    let mut headless = service(
+        "cache",
+        "redis-sessions-headless",
+        &app,
+        vec![port(6379, None, None)],
+    );
+    headless.headless = true;
+
+    let mut shop_redis = redis(
+        workload(ConsumerId::compose(SHOP, "redis"), &[], None),
+        Some(6379),
+        None,
+    );
+    shop_redis.aliases = vec!["cache".into()];
+    let blog_redis = redis(
+        workload(ConsumerId::compose(BLOG, "redis"), &[], None),
+        Some(6379),
+        None,
+    );
+
+    let mut events_ref = reference(
+        events(),
+        ns("api"),
+        "redis://redis-sessions.cache:6379",
+        "api/events.yaml",
+        22,
+    );
+    if let Fact::Reference(r) = &mut events_ref {
+        r.credential = Some(Credential {
+            location: "Secret api/auth-cache key AUTH_CACHE_URL".into(),
+            origin: Origin::file("api/events.yaml", 22),
+        });
+        r.evidence.strength = Strength::Indirect;
+    }
+
+    vec![
+        Fact::Workload(server),
+        Fact::Service(main_svc),
+        Fact::Service(headless),
+        Fact::Service(service(
+            "cache",
+            "redis-tls",
+            &app,
+            vec![port(443, None, Some("redis-tls"))],
+        )),
+        Fact::Service(external_name(
+            "api",
+            "sessions",
+            "redis-sessions.cache.svc.cluster.local.",
+        )),
+        Fact::Service(external_name(
+            "billing",
+            "cache",
+            "Sessions.API.svc.cluster.local",
+        )),
+        Fact::Service(external_name("ops", "a", "b.ops")),
+        Fact::Service(external_name("ops", "b", "a.ops.svc")),
+        Fact::Workload(workload(events(), &[("app", "events")], Some("scheduling"))),
+        events_ref,
+        reference(
+            kube("cache", "Deployment", "warmer"),
+            ns("cache"),
+            "redis-sessions:6380",
+            "cache/warmer.yaml",
+            10,
+        ),
+        reference(
+            kube("web", "Deployment", "frontend"),
+            ns("web"),
+            "redis-sessions.cache.svc.cluster.local:6379",
+            "web/frontend.yaml",
+            31,
+        ),
+        reference(
+            kube("ops", "Deployment", "debugger"),
+            ns("ops"),
+            "redis://legacy:s3cret@10.96.0.10:6379",
+            "ops/debug.yaml",
+            4,
+        ),
+        reference(
+            kube("billing", "Deployment", "invoices"),
+            ns("billing"),
+            "cache:6379",
+            "billing/invoices.yaml",
+            12,
+        ),
+        reference(
+            kube("cache", "Deployment", "replica-reader"),
+            ns("cache"),
+            "redis-sessions-1.redis-sessions-headless.cache.svc.cluster.local:6379",
+            "cache/reader.yaml",
+            8,
+        ),
+        reference(
+            kube("api", "Deployment", "tls-client"),
+            ns("api"),
+            "redis-tls.cache:443",
+            "api/tls.yaml",
+            3,
+        ),
+        reference(
+            kube("api", "Deployment", "legacy"),
+            ns("api"),
+            "redis://Legacy-Redis.example.com.:6379",
+            "api/legacy.yaml",
+            9,
+        ),
+        reference(
+            kube("api", "Deployment", "lost"),
+            ns("api"),
+            "redis:6379",
+            "api/lost.yaml",
+            2,
+        ),
+        reference(
+            kube("api", "Deployment", "local"),
+            ns("api"),
+            "localhost:6379",
+            "api/local.yaml",
+            2,
+        ),
+        // A replica names its master: it is a consumer of the master, but
+        // the master never consumes itself.
+        reference(
+            sessions(),
+            ns("cache"),
+            "redis-sessions:6379",
+            "cache/redis.yaml",
+            40,
+        ),
+        Fact::Workload(shop_redis),
+        Fact::Workload(blog_redis),
+        reference(
+            ConsumerId::compose(SHOP, "web"),
+            Scope::Compose(SHOP.into()),
+            "redis://redis:6379",
+            SHOP,
+            12,
+        ),
+        reference(
+            ConsumerId::compose(SHOP, "jobs"),
+            Scope::Compose(SHOP.into()),
+            "cache:6379",
+            SHOP,
+            20,
+        ),
+        reference(
+            ConsumerId::compose(BLOG, "web"),
+            Scope::Compose(BLOG.into()),
+            "redis://redis:6379",
+            BLOG,
+            8,
+        ),
+        reference(
+            ConsumerId::compose(BLOG, "admin"),
+            Scope::Compose(BLOG.into()),
+            "redis-sessions.cache:6379",
+            BLOG,
+            14,
+        ),
+        hint(
+            kube("cache", "Deployment", "np-client"),
+            HintTarget::PodSelector {
+                namespace: "cache".into(),
+                labels: labels(&[("tier", "cache")]),
+            },
+            "cache/netpol.yaml",
+        ),
+        hint(
+            kube("cache", "CronJob", "backup"),
+            HintTarget::SecretKey {
+                namespace: "cache".into(),
+                secret: "redis-auth".into(),
+                key: "password".into(),
+            },
+            "cache/backup.yaml",
+        ),
+        hint(
+            kube("cache", "Deployment", "mystery"),
+            HintTarget::AnyInScope(ns("cache")),
+            "cache/mystery.yaml",
+        ),
+        hint(
+            events(),
+            HintTarget::AnyInScope(ns("cache")),
+            "api/events.yaml",
+        ),
+        hint(
+            kube("empty", "Deployment", "nobody"),
+            HintTarget::AnyInScope(ns("empty")),
+            "empty/x.yaml",
+        ),
+        hint(
+            ConsumerId::compose(SHOP, "worker"),
+            HintTarget::Name {
+                scope: Scope::Compose(SHOP.into()),
+                host: "redis".into(),
+            },
+            SHOP,
+        ),
+        hint(
+            ConsumerId::compose(SHOP, "worker"),
+            HintTarget::Name {
+                scope: Scope::Compose(SHOP.into()),
+                host: "postgres".into(),
+            },
+            SHOP,
+        ),
+        pod("10.1.2.3", events()),
+        pod("10.1.5.5", sessions()),
+        client("10.1.2.3:51000", false, "N"),
+        client("10.9.9.9:4444", false, "N"),
+        client("10.1.5.5:3333", false, "S"),
+    ]
+}
+
+fn inventory() -> Inventory {
+    build(&world(), &Options::default())
+}
+
+fn resource<'a>(inv: &'a Inventory, id: &str) -> &'a Resource {
+    inv.resources
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no resource {id}; have {:?}", ids(inv)))
+}
+
+fn ids(inv: &Inventory) -> Vec<&str> {
+    inv.resources.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn consumer<'a>(res: &'a Resource, id: &str) -> &'a Consumer {
+    res.consumers
+        .iter()
+        .find(|c| c.id.to_string() == id)
+        .unwrap_or_else(|| {
+            let have: Vec<String> = res.consumers.iter().map(|c| c.id.to_string()).collect();
+            panic!("no consumer {id} of {}; have {have:?}", res.id)
+        })
+}
+
+fn has_consumer(res: &Resource, id: &str) -> bool {
+    res.consumers.iter().any(|c| c.id.to_string() == id)
+}
+
+#[test]
+fn resources_are_sorted_and_external_hosts_become_resources() {
+    let inv = inventory();
+    assert_eq!(
+        ids(&inv),
+        [
+            "blog/docker-compose.yml#redis",
+            "cache/redis-sessions",
+            "legacy-redis.example.com",
+            "localhost",
+            "redis.api",
+            "shop/docker-compose.yml#redis",
+        ]
+    );
+    let legacy = resource(&inv, "legacy-redis.example.com");
+    assert!(legacy.external);
+    assert_eq!(legacy.port, Some(6379));
+    assert_eq!(legacy.kind, "redis");
+    // A short name written in namespace api that names no Service.
+    assert!(resource(&inv, "redis.api").external);
+    assert!(has_consumer(
+        resource(&inv, "redis.api"),
+        "api/Deployment/lost"
+    ));
+    // localhost never resolves to a cluster resource.
+    assert!(has_consumer(
+        resource(&inv, "localhost"),
+        "api/Deployment/local"
+    ));
+}
+
+#[test]
+fn sessions_resource_has_every_alias() {
+    let inv = inventory();
+    let res = resource(&inv, "cache/redis-sessions");
+    assert_eq!(res.name, "redis-sessions");
+    assert_eq!(res.namespace.as_deref(), Some("cache"));
+    assert_eq!(res.owner.as_deref(), Some("platform"));
+    assert_eq!((res.port, res.tls_port), (Some(6379), Some(6380)));
+    assert_eq!(res.defined_by, Some(Origin::file("cache/redis.yaml", 3)));
+    for alias in [
+        "redis-sessions.cache",
+        "redis-sessions.cache.svc",
+        "redis-sessions.cache.svc.cluster.local",
+        "10.96.0.10",
+        "10.1.5.5",
+        "sessions.api",
+        "cache.billing.svc.cluster.local",
+        "redis-sessions-headless.cache",
+        "redis-tls.cache",
+    ] {
+        assert!(
+            res.aliases.contains(&alias.to_string()),
+            "{alias} missing from {:?}",
+            res.aliases
+        );
+    }
+    assert!(
+        !res.aliases.iter().any(|a| a.contains("ops")),
+        "{:?}",
+        res.aliases
+    );
+}
+
+#[test]
+fn every_kind_of_name_reaches_the_sessions_cache() {
+    let inv = inventory();
+    let res = resource(&inv, "cache/redis-sessions");
+    let events = consumer(res, "api/Deployment/events-api");
+    assert_eq!(events.tls, Tls::No);
+    assert_eq!(events.strength, Strength::Indirect);
+    assert_eq!(events.owner.as_deref(), Some("scheduling"));
+    assert_eq!(events.via, ["redis-sessions.cache:6379"]);
+    assert_eq!(
+        events.credentials,
+        ["Secret api/auth-cache key AUTH_CACHE_URL"]
+    );
+    assert_eq!(
+        events.links[0].service.as_deref(),
+        Some("cache/redis-sessions")
+    );
+    assert_eq!(events.links[0].server_port, Some(6379));
+
+    // Short name in the same namespace, Service port 6380 → named target port "tls".
+    let warmer = consumer(res, "cache/Deployment/warmer");
+    assert_eq!(
+        (warmer.links[0].server_port, warmer.tls),
+        (Some(6380), Tls::Yes)
+    );
+    // FQDN with the cluster domain, no scheme: the plain-only port says no TLS.
+    let frontend = consumer(res, "web/Deployment/frontend");
+    assert_eq!(
+        (frontend.links[0].server_port, frontend.tls),
+        (Some(6379), Tls::No)
+    );
+    // ClusterIP, with a user and a password in the URL.
+    let debugger = consumer(res, "ops/Deployment/debugger");
+    assert_eq!(debugger.users, ["legacy"]);
+    assert!(debugger.links[0].endpoint.has_password);
+    // ExternalName chain billing/cache → api/sessions → the Service.
+    let invoices = consumer(res, "billing/Deployment/invoices");
+    assert_eq!(
+        invoices.links[0].service.as_deref(),
+        Some("billing/cache (ExternalName)")
+    );
+    assert_eq!(invoices.links[0].server_port, Some(6379));
+    // Headless pod name with any ordinal names the pod directly.
+    let reader = consumer(res, "cache/Deployment/replica-reader");
+    assert_eq!(reader.links[0].service, None);
+    // Service with a named target port that contains "tls".
+    let tls_client = consumer(res, "api/Deployment/tls-client");
+    assert_eq!(
+        (tls_client.links[0].server_port, tls_client.tls),
+        (Some(6380), Tls::Yes)
+    );
+    // A compose service may name a Kubernetes host.
+    assert!(has_consumer(res, "blog/docker-compose.yml#admin"));
+}
+
+#[test]
+fn a_server_is_not_its_own_consumer_from_config() {
+    let inv = inventory();
+    let res = resource(&inv, "cache/redis-sessions");
+    let own = consumer(res, "cache/StatefulSet/redis-sessions");
+    // Only the live replication link keeps it, with a note.
+    assert!(own.links.is_empty(), "{:?}", own.links);
+    assert!(
+        own.notes.contains(&"replication link".to_string()),
+        "{:?}",
+        own.notes
+    );
+}
+
+#[test]
+fn compose_names_resolve_within_their_own_file() {
+    let inv = inventory();
+    let shop = resource(&inv, "shop/docker-compose.yml#redis");
+    let blog = resource(&inv, "blog/docker-compose.yml#redis");
+    assert!(has_consumer(shop, "shop/docker-compose.yml#web"));
+    assert!(
+        has_consumer(shop, "shop/docker-compose.yml#jobs"),
+        "alias `cache`"
+    );
+    assert!(!has_consumer(shop, "blog/docker-compose.yml#web"));
+    assert!(has_consumer(blog, "blog/docker-compose.yml#web"));
+    assert!(!has_consumer(blog, "shop/docker-compose.yml#web"));
+    assert!(shop.aliases.contains(&"cache".to_string()));
+    // redis:// says no TLS.
+    assert_eq!(consumer(shop, "shop/docker-compose.yml#web").tls, Tls::No);
+}
+
+#[test]
+fn hints_of_each_kind_link_with_inferred_strength() {
+    let inv = inventory();
+    let res = resource(&inv, "cache/redis-sessions");
+    for id in [
+        "cache/Deployment/np-client",
+        "cache/CronJob/backup",
+        "cache/Deployment/mystery",
+    ] {
+        let c = consumer(res, id);
+        assert_eq!(c.strength, Strength::Inferred, "{id}");
+        assert!(c.links.is_empty(), "{id}");
+    }
+    // events-api has a reference: its unreadable-setting hint is explained.
+    let events = consumer(res, "api/Deployment/events-api");
+    assert!(
+        !events
+            .evidence
+            .iter()
+            .any(|e| e.strength == Strength::Inferred),
+        "{:?}",
+        events.evidence
+    );
+    // A namespace without Redis gets nothing; a Name hint never makes an external resource.
+    assert!(!inv
+        .resources
+        .iter()
+        .any(|r| has_consumer(r, "empty/Deployment/nobody")));
+    assert!(!inv.resources.iter().any(|r| r.id.contains("postgres")));
+    let shop = resource(&inv, "shop/docker-compose.yml#redis");
+    assert_eq!(
+        consumer(shop, "shop/docker-compose.yml#worker").strength,
+        Strength::Inferred
+    );
+}
+
+#[test]
+fn live_clients_are_attributed_or_kept_by_ip() {
+    let inv = inventory();
+    let res = resource(&inv, "cache/redis-sessions");
+    let events = consumer(res, "api/Deployment/events-api");
+    let seen = events
+        .evidence
+        .iter()
+        .find(|e| e.strength == Strength::Observed)
+        .expect("observed evidence");
+    assert_eq!(
+        seen.origin.to_string(),
+        "redis://redis-sessions.cache:6379 CLIENT LIST 2026-11-28T10:00:00Z..2026-11-28T11:00:00Z"
+    );
+    assert!(seen.detail.contains("10.1.2.3:51000"), "{}", seen.detail);
+    // Strongest first.
+    assert_eq!(events.evidence[0].strength, Strength::Indirect);
+    assert!(events.notes.is_empty(), "{:?}", events.notes);
+
+    let unknown = consumer(res, "client/10.9.9.9");
+    assert_eq!(unknown.notes, ["not in any config"]);
+    assert_eq!(unknown.tls, Tls::No);
+    assert_eq!(unknown.strength, Strength::Observed);
+
+    let frontend = consumer(res, "web/Deployment/frontend");
+    assert_eq!(
+        frontend.notes,
+        ["not seen connected between 2026-11-28T10:00:00Z and 2026-11-28T11:00:00Z"]
+    );
+}
+
+#[test]
+fn unresolved_live_server_becomes_an_external_resource() {
+    let mut facts = world();
+    facts.push(Fact::Client(ClientObservation {
+        server: "10.20.30.40:7777".into(),
+        addr: "10.1.2.3:1".into(),
+        first_seen: "t1".into(),
+        last_seen: "t2".into(),
+        ..Default::default()
+    }));
+    let inv = build(&facts, &Options::default());
+    let res = resource(&inv, "10.20.30.40:7777");
+    assert!(res.external);
+    assert!(has_consumer(res, "api/Deployment/events-api"));
+}
+
+#[test]
+fn externalname_cycle_is_a_diagnostic() {
+    let inv = inventory();
+    let cycles: Vec<&Diagnostic> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "externalname-cycle")
+        .collect();
+    assert_eq!(cycles.len(), 2, "{:?}", inv.diagnostics);
+    assert!(
+        cycles[0].message.contains("ops/a -> ops/b"),
+        "{}",
+        cycles[0].message
+    );
+    assert_eq!(cycles[0].path.as_deref(), Some("ops/services.yaml"));
+}
+
+#[test]
+fn cluster_domain_is_configurable() {
+    let opts = Options {
+        cluster_domain: "corp.internal".into(),
+        ..Options::default()
+    };
+    let mut facts = world();
+    facts.push(reference(
+        kube("x", "Deployment", "corp"),
+        ns("x"),
+        "redis-sessions.cache.svc.corp.internal:6379",
+        "x.yaml",
+        1,
+    ));
+    let inv = build(&facts, &opts);
+    assert!(has_consumer(
+        resource(&inv, "cache/redis-sessions"),
+        "x/Deployment/corp"
+    ));
+    // cluster.local is now just some external host.
+    assert!(has_consumer(
+        resource(&inv, "redis-sessions.cache.svc.cluster.local"),
+        "web/Deployment/frontend"
+    ));
+}
+
+#[test]
+fn selectorless_service_maps_backends_through_pod_ips_or_to_an_external_host() {
+    let mut to_pod = service("cache", "manual", &[], vec![port(6379, Some(6379), None)]);
+    to_pod.selector = None;
+    let mut to_vm = service("cache", "vm-redis", &[], vec![port(6379, Some(6379), None)]);
+    to_vm.selector = None;
+    let mut facts = world();
+    facts.extend([
+        Fact::Service(to_pod),
+        Fact::Service(to_vm),
+        Fact::ServiceBackends(ServiceBackends {
+            namespace: "cache".into(),
+            service: "manual".into(),
+            addresses: vec!["10.1.5.5".into()],
+            defined_at: Origin::file("cache/ep.yaml", 1),
+        }),
+        Fact::ServiceBackends(ServiceBackends {
+            namespace: "cache".into(),
+            service: "vm-redis".into(),
+            addresses: vec!["192.168.7.7".into()],
+            defined_at: Origin::file("cache/ep.yaml", 9),
+        }),
+        reference(
+            kube("cache", "Deployment", "m"),
+            ns("cache"),
+            "manual:6379",
+            "m.yaml",
+            1,
+        ),
+        reference(
+            kube("cache", "Deployment", "v"),
+            ns("cache"),
+            "vm-redis:6379",
+            "v.yaml",
+            1,
+        ),
+    ]);
+    let inv = build(&facts, &Options::default());
+    let m = consumer(resource(&inv, "cache/redis-sessions"), "cache/Deployment/m");
+    assert_eq!(m.links[0].service.as_deref(), Some("cache/manual"));
+    let vm = resource(&inv, "192.168.7.7");
+    assert!(vm.external);
+    assert!(
+        vm.aliases.contains(&"vm-redis.cache".to_string()),
+        "{:?}",
+        vm.aliases
+    );
+    assert!(has_consumer(vm, "cache/Deployment/v"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(inventory(), inventory());
+}
+
+// ---- find_target ----
+
+fn target<'a>(inv: &'a Inventory, t: &str) -> Result<&'a str, TargetError> {
+    find_target(inv, t, &Options::default()).map(|i| inv.resources[i].id.as_str())
+}
+
+#[test]
+fn find_target_by_id_alias_ip_and_host_port() {
+    let inv = inventory();
+    for t in [
+        "cache/redis-sessions",
+        "redis-sessions.cache",
+        "REDIS-SESSIONS.cache.svc.cluster.local.",
+        "10.96.0.10",
+        "redis-sessions.cache:6380",
+        "redis-sessions.cache:6379",
+        "redis-sessions-3.redis-sessions-headless.cache",
+        "sessions.api",
+        "redis-sessions",
+    ] {
+        assert_eq!(
+            target(&inv, t).map_err(|e| e.to_string()),
+            Ok("cache/redis-sessions"),
+            "{t}"
+        );
+    }
+    assert_eq!(
+        target(&inv, "shop/docker-compose.yml#redis"),
+        Ok("shop/docker-compose.yml#redis")
+    );
+    assert_eq!(
+        target(&inv, "legacy-redis.example.com:6379"),
+        Ok("legacy-redis.example.com")
+    );
+}
+
+#[test]
+fn find_target_none_lists_candidates_nearest_first() {
+    let inv = inventory();
+    let err = target(&inv, "redis-sessions.cache:1234").unwrap_err();
+    assert!(!err.ambiguous);
+    let err = target(&inv, "docker-compose").unwrap_err();
+    assert!(!err.ambiguous);
+    assert_eq!(err.candidates.len(), inv.resources.len());
+    assert_eq!(
+        err.candidates[..2],
+        [
+            "blog/docker-compose.yml#redis",
+            "shop/docker-compose.yml#redis"
+        ]
+    );
+    assert!(
+        err.to_string()
+            .starts_with("no resource matches `docker-compose`; known resources: blog/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn find_target_ambiguous_names_the_matches() {
+    let inv = inventory();
+    let err = target(&inv, "redis").unwrap_err();
+    assert!(err.ambiguous);
+    assert_eq!(
+        err.candidates,
+        [
+            "blog/docker-compose.yml#redis",
+            "shop/docker-compose.yml#redis"
+        ]
+    );
+    assert_eq!(
+        err.to_string(),
+        "`redis` matches several resources: blog/docker-compose.yml#redis, shop/docker-compose.yml#redis; name one by its id"
+    );
+}
+
+// ---- impact ----
+
+fn sessions_after(settings: &[(&str, &str)]) -> Resource {
+    let inv = inventory();
+    let mut res = resource(&inv, "cache/redis-sessions").clone();
+    let change = Change {
+        target: "redis-sessions.cache".into(),
+        settings: settings
+            .iter()
+            .map(|(k, v)| Setting::parse(k, v).unwrap())
+            .collect(),
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    res
+}
+
+fn verdict(res: &Resource, id: &str) -> (Verdict, String) {
+    let c = consumer(res, id);
+    (c.verdict.expect("verdict"), c.reasons.join(" | "))
+}
+
+#[test]
+fn tls_required() {
+    let res = sessions_after(&[("tls", "required")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Breaks);
+    assert_eq!(
+        why,
+        "uses redis:// at api/events.yaml:22; switch to rediss://redis-sessions.cache:6380 and configure the CA"
+    );
+    assert_eq!(verdict(&res, "cache/Deployment/warmer").0, Verdict::Ok);
+    assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::Breaks);
+    assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::Breaks);
+    // A compose service naming the Kubernetes Service's plain-only port.
+    assert_eq!(
+        verdict(&res, "blog/docker-compose.yml#admin").0,
+        Verdict::Breaks
+    );
+    let (v, why) = verdict(&res, "cache/Deployment/mystery");
+    assert_eq!(v, Verdict::AtRisk);
+    assert!(
+        why.starts_with("only inferred evidence (hinted at cache/mystery.yaml:7)"),
+        "{why}"
+    );
+    // Sorted: breaks, at-risk, ok.
+    let order: Vec<Verdict> = res.consumers.iter().map(|c| c.verdict.unwrap()).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert_eq!(res.consumers[0].verdict, Some(Verdict::Breaks));
+}
+
+#[test]
+fn tls_preferred_and_disabled() {
+    let res = sessions_after(&[("tls", "preferred")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Ok);
+    assert!(
+        why.contains("still connects without TLS at api/events.yaml:22; move"),
+        "{why}"
+    );
+    assert_eq!(
+        verdict(&res, "cache/Deployment/warmer"),
+        (Verdict::Ok, String::new())
+    );
+
+    let res = sessions_after(&[("tls", "disabled")]);
+    let (v, why) = verdict(&res, "cache/Deployment/warmer");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(why.contains("cache/warmer.yaml:10"), "{why}");
+    assert_eq!(verdict(&res, "api/Deployment/events-api").0, Verdict::Ok);
+}
+
+#[test]
+fn port_moves() {
+    let res = sessions_after(&[("port", "7000")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Ok);
+    assert!(
+        why.contains("through Service cache/redis-sessions port 6379"),
+        "{why}"
+    );
+    assert!(
+        why.contains("update the Service targetPort to 7000"),
+        "{why}"
+    );
+    let (v, why) = verdict(&res, "cache/Deployment/replica-reader");
+    assert_eq!(v, Verdict::Breaks);
+    assert_eq!(
+        why,
+        "names port 6379 at cache/reader.yaml:8; change to 7000"
+    );
+    assert_eq!(verdict(&res, "cache/Deployment/warmer").0, Verdict::Ok);
+    assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::AtRisk);
+
+    let res = sessions_after(&[("tls-port", "7001")]);
+    let (v, why) = verdict(&res, "cache/Deployment/warmer");
+    assert_eq!(v, Verdict::Ok);
+    assert!(
+        why.contains("update the Service targetPort to 7001"),
+        "{why}"
+    );
+    assert_eq!(
+        verdict(&res, "cache/Deployment/replica-reader"),
+        (Verdict::Ok, String::new())
+    );
+}
+
+#[test]
+fn host_move() {
+    let res = sessions_after(&[("host", "new.example.com")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(
+        why.contains("uses alias `redis-sessions.cache` at api/events.yaml:22; it stops resolving after the move to new.example.com"),
+        "{why}"
+    );
+    let (v, why) = verdict(&res, "billing/Deployment/invoices");
+    assert_eq!(v, Verdict::Ok);
+    assert!(
+        why.contains("repoint ExternalName billing/cache to new.example.com"),
+        "{why}"
+    );
+    assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::AtRisk);
+}
+
+#[test]
+fn auth_password_and_acl() {
+    let res = sessions_after(&[("auth", "required")]);
+    assert_eq!(verdict(&res, "api/Deployment/events-api").0, Verdict::Ok);
+    assert_eq!(verdict(&res, "ops/Deployment/debugger").0, Verdict::Ok);
+    let (v, why) = verdict(&res, "web/Deployment/frontend");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(
+        why.contains("without a password at web/frontend.yaml:31"),
+        "{why}"
+    );
+
+    let res = sessions_after(&[("password", "rotate")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Breaks);
+    assert_eq!(why, "holds the password in Secret api/auth-cache key AUTH_CACHE_URL; update it with the rotation");
+    assert_eq!(verdict(&res, "ops/Deployment/debugger").0, Verdict::Breaks);
+    assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::AtRisk);
+
+    let res = sessions_after(&[("acl-user-removed", "legacy")]);
+    let (v, why) = verdict(&res, "ops/Deployment/debugger");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(why.contains("`legacy` at ops/debug.yaml:4"), "{why}");
+    assert_eq!(verdict(&res, "api/Deployment/events-api").0, Verdict::Ok);
+}
+
+#[test]
+fn decommission_breaks_everyone_even_inferred() {
+    let res = sessions_after(&[("decommission", "true")]);
+    assert!(!res.consumers.is_empty());
+    for c in &res.consumers {
+        assert_eq!(c.verdict, Some(Verdict::Breaks), "{}", c.id);
+    }
+}
+
+#[test]
+fn several_settings_worst_wins_and_reasons_add_up() {
+    let res = sessions_after(&[("tls", "preferred"), ("port", "7000")]);
+    let (v, why) = verdict(&res, "cache/Deployment/replica-reader");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(
+        why.contains("still connects without TLS") && why.contains("change to 7000"),
+        "{why}"
+    );
+}
+
+// ---- gate ----
+
+#[test]
+fn approvals_and_failing() {
+    let mut res = sessions_after(&[("tls", "required")]);
+    let breaking: Vec<String> = failing(&res, FailOn::Breaks)
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    assert!(breaking.contains(&"api/Deployment/events-api".to_string()));
+    assert!(!breaking.contains(&"cache/Deployment/mystery".to_string()));
+    let at_risk = failing(&res, FailOn::AtRisk).len();
+    assert!(at_risk > breaking.len());
+    assert_eq!(
+        failing(&res, FailOn::Undocumented).len(),
+        res.consumers.len()
+    );
+
+    let diags = apply_approvals(
+        &mut res,
+        &[
+            Approval {
+                consumer: "api/Deployment/events-api".into(),
+                by: "lead-scheduling".into(),
+                note: None,
+            },
+            Approval {
+                consumer: "api/Deployment/event-api".into(),
+                by: "lead".into(),
+                note: None,
+            },
+        ],
+    );
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, "approval-unknown");
+    assert_eq!(diags[0].severity, Severity::Warning);
+    assert!(
+        diags[0].message.contains("`api/Deployment/event-api`"),
+        "{}",
+        diags[0].message
+    );
+    let after: Vec<String> = failing(&res, FailOn::Breaks)
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    assert_eq!(after.len(), breaking.len() - 1);
+    assert!(!after.contains(&"api/Deployment/events-api".to_string()));
+    assert!(consumer(&res, "api/Deployment/events-api")
+        .approval
+        .is_some());
+}
+
+#[test]
+fn fail_on_parses_and_lists_valid_values() {
+    assert_eq!("at-risk".parse::<FailOn>(), Ok(FailOn::AtRisk));
+    assert_eq!("Breaks".parse::<FailOn>(), Ok(FailOn::Breaks));
+    assert_eq!("undocumented".parse::<FailOn>(), Ok(FailOn::Undocumented));
+    let err = "warn".parse::<FailOn>().unwrap_err().to_string();
+    assert!(
+        err.contains("`warn`") && err.contains("breaks, at-risk, undocumented"),
+        "{err}"
+    );
+}
+
+// ---- scale ----
+
+#[test]
+fn twenty_thousand_workloads() {
+    const NAMESPACES: usize = 100;
+    const PER_NS: usize = 200;
+    let mut facts = Vec::new();
+    for n in 0..NAMESPACES {
+        let ns_name = format!("ns{n}");
+        let server = redis(
+            workload(
+                kube(&ns_name, "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            Some(6379),
+            None,
+        );
+        facts.push(Fact::Workload(server));
+        facts.push(Fact::Service(service(
+            &ns_name,
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None)],
+        )));
+        for w in 1..PER_NS {
+            let id = kube(&ns_name, "Deployment", &format!("app{w}"));
+            facts.push(Fact::Workload(workload(id.clone(), &[("app", "x")], None)));
+            // Half by short name, half by the next namespace's FQDN.
+            let text = if w % 2 == 0 {
+                "redis:6379".to_string()
+            } else {
+                format!("redis.ns{}.svc.cluster.local:6379", (n + 1) % NAMESPACES)
+            };
+            facts.push(reference(id, ns(&ns_name), &text, "app.yaml", w as u32));
+        }
+    }
+    let inv = build(&facts, &Options::default());
+    assert_eq!(inv.resources.len(), NAMESPACES);
+    let total: usize = inv.resources.iter().map(|r| r.consumers.len()).sum();
+    assert_eq!(total, NAMESPACES * (PER_NS - 1));
+    let ns0 = resource(&inv, "ns0/redis");
+    assert!(has_consumer(ns0, "ns0/Deployment/app2"));
+    assert!(has_consumer(ns0, "ns99/Deployment/app1"));
+    assert!(!has_consumer(ns0, "ns0/Deployment/app1"));
+}
