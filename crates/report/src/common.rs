@@ -173,15 +173,30 @@ pub(crate) fn origin_label(origin: &Origin) -> String {
     }
 }
 
-/// A file path fit for a SARIF artifact URI or a Markdown link: a real file
-/// (not a `kube://` or other URL-shaped origin), with forward slashes.
+/// A file path fit for a SARIF artifact URI: a real file (not a `kube://`
+/// or other URL-shaped origin), relative as given, with forward slashes.
 pub(crate) fn file_path(origin: &Origin) -> Option<(String, Option<u32>)> {
     match origin {
         Origin::File { path, .. } if !path.contains("://") && !path.is_empty() => {
-            Some((path.replace('\\', "/"), origin.line()))
+            Some((uri_path(path), origin.line()))
         }
         _ => None,
     }
+}
+
+/// A path as a URI reference: forward slashes, and the characters a URI
+/// cannot hold (spaces, `%`, `#`, `?`, non-ASCII…) percent-encoded.
+pub(crate) fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.replace('\\', "/").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => out.push(byte as char),
+            b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
+            | b'+' | b',' | b';' | b'=' | b':' | b'@' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// `tls=required, port=6380 on cache/redis-sessions`: what the change does
@@ -197,12 +212,18 @@ pub(crate) fn change_summary(view: &View) -> Option<String> {
     Some(format!("{settings} on {}", target(view)))
 }
 
-/// The change's target: the resolved resource id, else the alias as given.
+/// The change's target: the resolved resource id, else the alias as given;
+/// without a change, the resources the report covers.
 pub(crate) fn target(view: &View) -> String {
     match (view.inventory.resources.as_slice(), view.change) {
         ([only], _) => only.id.clone(),
         (_, Some(change)) => change.target.clone(),
-        _ => "-".to_string(),
+        ([], None) => "no resources".to_string(),
+        (all, None) => all
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -216,7 +237,7 @@ pub(crate) fn ports(resource: &Resource) -> Option<String> {
     }
 }
 
-/// The gate in one line: `gate failed (fail on breaks): 2 consumers: a, b`.
+/// The gate's outcome: `failed (fail on breaks): 2 consumers: a, b`.
 pub(crate) fn gate_line(view: &View) -> Option<String> {
     let gate = view.gate?;
     let on = if gate.fail_on.is_empty() {
@@ -226,23 +247,18 @@ pub(crate) fn gate_line(view: &View) -> Option<String> {
     };
     Some(if gate.failed {
         format!(
-            "gate failed (fail on {on}): {}: {}",
+            "failed (fail on {on}): {}: {}",
             plural(gate.failing.len(), "consumer", "consumers"),
             gate.failing.join(", ")
         )
     } else {
-        format!("gate passed (fail on {on})")
+        format!("passed (fail on {on})")
     })
 }
 
 /// Diagnostics as one line each: `warning: path:line:col: message [code]`.
 pub(crate) fn diagnostic_line(d: &fallout_core::Diagnostic) -> String {
-    let severity = match d.severity {
-        fallout_core::Severity::Error => "error",
-        fallout_core::Severity::Warning => "warning",
-        fallout_core::Severity::Info => "info",
-    };
-    let mut out = format!("{severity}: ");
+    let mut out = format!("{}: ", severity_str(d.severity));
     if let Some(path) = &d.path {
         out.push_str(path);
         if let Some(line) = d.line {
@@ -262,5 +278,33 @@ pub(crate) fn severity_str(s: fallout_core::Severity) -> &'static str {
         fallout_core::Severity::Error => "error",
         fallout_core::Severity::Warning => "warning",
         fallout_core::Severity::Info => "info",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_keep_slashes_and_encode_the_rest() {
+        assert_eq!(uri_path("api/events.yaml"), "api/events.yaml");
+        assert_eq!(
+            uri_path("deploy\\my app#1.yaml"),
+            "deploy/my%20app%231.yaml"
+        );
+        assert_eq!(uri_path("ü.yaml"), "%C3%BC.yaml");
+    }
+
+    #[test]
+    fn counts_read_as_a_sentence() {
+        let counts = Counts {
+            consumers: 1,
+            breaks: 1,
+            at_risk: 0,
+            ok: 0,
+            undocumented: 0,
+        };
+        assert_eq!(counts.summary(true), "1 consumer: 1 break, 0 at risk, 0 ok");
+        assert_eq!(counts.summary(false), "1 consumer");
     }
 }

@@ -374,7 +374,7 @@ fn notification(d: &Diagnostic) -> Notification {
     let locations = match &d.path {
         Some(path) if !path.contains("://") => vec![Location {
             id: None,
-            physical_location: physical(path.replace('\\', "/"), d.line, d.col),
+            physical_location: physical(common::uri_path(path), d.line, d.col),
             message: None,
         }],
         _ => Vec::new(),

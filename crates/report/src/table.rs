@@ -47,7 +47,7 @@ impl Report for TableReport {
             );
         }
         if let Some(gate) = common::gate_line(view) {
-            let _ = writeln!(out, "\n{gate}");
+            let _ = writeln!(out, "\ngate {gate}");
         }
         if !view.inventory.diagnostics.is_empty() {
             out.push('\n');

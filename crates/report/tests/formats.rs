@@ -463,3 +463,41 @@ fn graphs_draw_weak_edges_dashed_and_colour_verdicts() {
     assert!(mermaid.contains("class c0,c1,c2 breaks"), "{mermaid}");
     assert!(mermaid.contains(" -.->|"), "{mermaid}");
 }
+
+#[test]
+fn hostile_names_cannot_break_graph_or_markdown_syntax() {
+    let mut inventory = common::impact_inventory();
+    let c = &mut inventory.resources[0].consumers[0];
+    c.id.name = "evil\"] --> x[\"<b>|".into();
+    let change = common::impact_change();
+    let view = View {
+        inventory: &inventory,
+        command: Command::Impact,
+        change: Some(&change),
+        gate: None,
+        version: common::VERSION,
+    };
+    let dot = render(Format::Dot, &view);
+    assert!(dot.contains(r#"evil\"] --> x[\"<b>|"#), "{dot}");
+    let mermaid = render(Format::Mermaid, &view);
+    assert!(
+        mermaid.contains("evil#quot;] --#gt; x[#quot;#lt;b#gt;#124;"),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("<b>"), "{mermaid}");
+    let md = render(Format::Markdown, &view);
+    assert!(
+        md.contains("<summary><code>web/Deployment/evil&quot;] --&gt; x[&quot;&lt;b&gt;|</code>"),
+        "{md}"
+    );
+    // Elsewhere the name is only ever inside a code span, where `<b>` is text.
+    for (at, _) in md.match_indices("<b>") {
+        let line_start = md[..at].rfind('\n').map_or(0, |i| i + 1);
+        let ticks = md[line_start..at].matches('`').count();
+        assert!(
+            ticks % 2 == 1,
+            "<b> outside a code span: {}",
+            &md[line_start..at + 3]
+        );
+    }
+}
