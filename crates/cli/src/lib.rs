@@ -1,4 +1,351 @@
-//! placeholder
+//! The `fallout` front end: arguments, reading sources, the pipeline
+//! (scan → graph → impact → reports) and the exit status. The only crate
+//! that prints.
+
+mod args;
+mod input;
+mod spec;
+
+use args::{Cli, Command, Common};
+use clap::Parser;
+use fallout_core::{Change, Diagnostic, Fact, Inventory, Severity};
+use fallout_graph::FailOn;
+use fallout_report::{Format, Gate, View};
+use std::io::Write;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Exit status, documented in docs/cli.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing at or above the fail level.
+    Ok = 0,
+    /// The gate failed.
+    GateFailed = 1,
+    /// Usage error, unreadable input with --strict, or a source that could not be reached.
+    Error = 2,
+}
+
+/// Runs the command line; returns the exit status.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Error as i32
+            } else {
+                Exit::Ok as i32
+            };
+        }
+    };
+    match run(cli) {
+        Ok(exit) => exit as i32,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            Exit::Error as i32
+        }
+    }
+}
+
+fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+fn run(cli: Cli) -> Result<Exit, String> {
+    let (kind, paths, common) = match &cli.command {
+        Command::Scan { paths, common } => (fallout_report::Command::Scan, paths, common),
+        Command::Impact { paths, common, .. } => (fallout_report::Command::Impact, paths, common),
+        Command::Check { paths, common, .. } => (fallout_report::Command::Check, paths, common),
+        Command::Graph { paths, common } => (fallout_report::Command::Graph, paths, common),
+    };
+    let default_format = if kind == fallout_report::Command::Graph {
+        Format::Mermaid
+    } else {
+        Format::Table
+    };
+    let format = match &common.format {
+        Some(f) => Format::from_str(f).map_err(|e| e.to_string())?,
+        None => default_format,
+    };
+    if kind == fallout_report::Command::Graph
+        && !matches!(format, Format::Dot | Format::Mermaid | Format::Json)
+    {
+        return Err(format!(
+            "`fallout graph` writes dot, mermaid or json, not {}",
+            format.as_str()
+        ));
+    }
+    let reports = parse_reports(&common.reports)?;
+
+    // The change and approvals are read before any scanning: a bad change
+    // file fails fast.
+    let (change, approvals, fail_on) = match &cli.command {
+        Command::Impact {
+            target,
+            set,
+            change,
+            approvals,
+            fail_on,
+            ..
+        } => {
+            let mut c = match change {
+                Some(path) => spec::read_change(path)?,
+                None => Change::default(),
+            };
+            c.target = target.clone();
+            for item in set {
+                c.settings.push(spec::parse_set(item)?);
+            }
+            if c.settings.is_empty() {
+                return Err("impact needs a change: --set KEY=VALUE (e.g. --set tls=required) or --change FILE".into());
+            }
+            let approvals = approvals.as_deref().map(spec::read_approvals).transpose()?;
+            let fail_on = fail_on.as_deref().map(parse_fail_on).transpose()?;
+            (Some(c), approvals, fail_on)
+        }
+        Command::Check {
+            change,
+            approvals,
+            fail_on,
+            ..
+        } => {
+            let c = spec::read_change(change)?;
+            let approvals = approvals.as_deref().map(spec::read_approvals).transpose()?;
+            let fail_on = Some(
+                fail_on
+                    .as_deref()
+                    .map(parse_fail_on)
+                    .transpose()?
+                    .unwrap_or(FailOn::Breaks),
+            );
+            (Some(c), approvals, fail_on)
+        }
+        _ => (None, None, None),
+    };
+
+    let live_sources = !common.redis.is_empty()
+        || !common.client_lists.is_empty()
+        || common.kube
+        || common.kube_context.is_some();
+    let paths: Vec<PathBuf> = if paths.is_empty() && !live_sources {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.clone()
+    };
+
+    let (facts, mut diagnostics) = gather(&paths, common)?;
+    let graph_opts = graph_options(common);
+    let mut inventory = fallout_graph::build(&facts, &graph_opts);
+    diagnostics.append(&mut inventory.diagnostics);
+    diagnostics
+        .sort_by(|a, b| (&a.path, a.line, a.col, a.code).cmp(&(&b.path, b.line, b.col, b.code)));
+    diagnostics.dedup();
+    inventory.diagnostics = diagnostics;
+
+    let mut gate = None;
+    let view_inventory = match &change {
+        Some(change) => {
+            let idx = fallout_graph::find_target(&inventory, &change.target, &graph_opts)
+                .map_err(|e| e.to_string())?;
+            let mut resource = inventory.resources.swap_remove(idx);
+            fallout_graph::impact(&mut resource, change);
+            if let Some(approvals) = &approvals {
+                let warnings = fallout_graph::apply_approvals(&mut resource, approvals);
+                inventory.diagnostics.extend(warnings);
+            }
+            if let Some(level) = fail_on {
+                let failing: Vec<String> = fallout_graph::failing(&resource, level)
+                    .iter()
+                    .map(|c| c.id.to_string())
+                    .collect();
+                gate = Some(Gate {
+                    failed: !failing.is_empty(),
+                    fail_on: vec![level.as_str().to_string()],
+                    failing,
+                });
+            }
+            Inventory {
+                resources: vec![resource],
+                diagnostics: std::mem::take(&mut inventory.diagnostics),
+            }
+        }
+        None => inventory,
+    };
+
+    let view = View {
+        inventory: &view_inventory,
+        command: kind,
+        change: change.as_ref(),
+        gate: gate.as_ref(),
+        version: version(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(fallout_report::render(format, &view).as_bytes())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    for (fmt, file) in &reports {
+        std::fs::write(file, fallout_report::render(*fmt, &view)).map_err(|e| {
+            format!(
+                "{}: cannot write the {} report: {e}",
+                file.display(),
+                fmt.as_str()
+            )
+        })?;
+    }
+    // Reports other than the table do not show diagnostics to a person.
+    if format != Format::Table {
+        let mut stderr = std::io::stderr().lock();
+        for d in &view_inventory.diagnostics {
+            if d.severity != Severity::Info {
+                let _ = writeln!(stderr, "{}", show_diagnostic(d));
+            }
+        }
+    }
+
+    if common.strict {
+        let bad = view_inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .count();
+        if bad > 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: --strict: {bad} input problem(s) above"
+            );
+            return Ok(Exit::Error);
+        }
+    }
+    Ok(if gate.is_some_and(|g| g.failed) {
+        Exit::GateFailed
+    } else {
+        Exit::Ok
+    })
+}
+
+fn show_diagnostic(d: &Diagnostic) -> String {
+    let mut place = String::new();
+    if let Some(p) = &d.path {
+        place.push_str(p);
+        if let Some(l) = d.line {
+            place.push_str(&format!(":{l}"));
+            if let Some(c) = d.col {
+                place.push_str(&format!(":{c}"));
+            }
+        }
+        place.push_str(": ");
+    }
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    format!("{sev}: {place}{} [{}]", d.message, d.code)
+}
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    FailOn::from_str(text).map_err(|e| format!("--fail-on: {e}"))
+}
+
+fn parse_reports(items: &[String]) -> Result<Vec<(Format, PathBuf)>, String> {
+    items
+        .iter()
+        .map(|item| {
+            let (fmt, file) = item.split_once('=').ok_or_else(|| {
+                format!("--report {item}: expected FORMAT=FILE, e.g. --report sarif=fallout.sarif")
+            })?;
+            let fmt = Format::from_str(fmt).map_err(|e| format!("--report {item}: {e}"))?;
+            Ok((fmt, PathBuf::from(file)))
+        })
+        .collect()
+}
+
+fn graph_options(common: &Common) -> fallout_graph::Options {
+    let mut opts = fallout_graph::Options {
+        cluster_domain: common.cluster_domain.clone(),
+        ..Default::default()
+    };
+    if !common.owner_keys.is_empty() {
+        opts.owner_keys = common.owner_keys.clone();
+    }
+    opts
+}
+
+/// Every source, scanned into facts.
+fn gather(paths: &[PathBuf], common: &Common) -> Result<(Vec<Fact>, Vec<Diagnostic>), String> {
+    let input = input::read_paths(paths)?;
+    let mut diagnostics = input.diagnostics;
+    let mut scan_opts = fallout_scan::k8s::Options {
+        default_namespace: common.default_namespace.clone(),
+        ..Default::default()
+    };
+
+    let mut cluster_objects = Vec::new();
+    if common.kube || common.kube_context.is_some() {
+        let opts = fallout_live::kube::KubeOptions {
+            kubeconfig: common.kubeconfig.clone(),
+            context: common.kube_context.clone(),
+            namespaces: common.namespaces.clone(),
+            secrets: !common.no_secrets,
+            ..Default::default()
+        };
+        let listing =
+            fallout_live::kube::list_cluster_blocking(&opts).map_err(|e| e.to_string())?;
+        for u in &listing.unreadable {
+            if u.resource == "secrets" {
+                scan_opts
+                    .unreadable_secrets
+                    .push(u.namespace.clone().unwrap_or_else(|| "*".into()));
+            }
+        }
+        diagnostics.extend(listing.diagnostics);
+        cluster_objects = listing.objects;
+    }
+
+    let scanned = fallout_scan::scan_files(&input.files, cluster_objects, &scan_opts);
+    let mut facts = scanned.facts;
+    diagnostics.extend(scanned.diagnostics);
+
+    if !common.redis.is_empty() {
+        let mut opts =
+            fallout_live::RedisOptions::new(common.redis.iter().cloned()).with_env_password();
+        opts.ca_file = common.redis_ca.clone();
+        opts.client_cert = common.redis_cert.clone();
+        opts.client_key = common.redis_key.clone();
+        opts.insecure = common.redis_insecure;
+        if let Some(window) = &common.observe {
+            opts.observe = Some(
+                fallout_live::parse_duration(window)
+                    .map_err(|e| format!("--observe {window}: {e}"))?,
+            );
+        }
+        opts.every = fallout_live::parse_duration(&common.every)
+            .map_err(|e| format!("--every {}: {e}", common.every))?;
+        let live = fallout_live::sample_blocking(&opts).map_err(|e| e.to_string())?;
+        facts.extend(live.facts());
+        diagnostics.extend(live.diagnostics);
+    }
+    for item in &common.client_lists {
+        let (alias, file) = match item.split_once('=') {
+            Some((alias, file)) if !alias.contains(['/', '\\']) => {
+                (alias.to_string(), file.to_string())
+            }
+            _ => {
+                let stem = std::path::Path::new(item)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or(item)
+                    .to_string();
+                (stem, item.clone())
+            }
+        };
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("--client-list {file}: cannot read: {e}"))?;
+        let live = fallout_live::from_dump(&alias, &text)
+            .map_err(|e| format!("--client-list {file}: {e}"))?;
+        facts.extend(live.facts());
+        diagnostics.extend(live.diagnostics);
+    }
+    Ok((facts, diagnostics))
 }

@@ -1,0 +1,108 @@
+//! Reading what the user named: files, directories (walked in parallel,
+//! `.gitignore` respected) and stdin. Nothing is skipped silently: a file
+//! that cannot be read is a diagnostic.
+
+use fallout_core::Diagnostic;
+use fallout_scan::SourceFile;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Files larger than this are not configuration; they are reported, not read.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What reading produced.
+#[derive(Default)]
+pub struct Input {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every path. A path that does not exist is an error for the caller (exit 2).
+pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
+    let out = Mutex::new(Input::default());
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            lock(&out).files.push(SourceFile {
+                path: "<stdin>".into(),
+                text,
+            });
+            continue;
+        }
+        if !path.exists() {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+        if path.is_file() {
+            read_one(path, &out);
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .require_git(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build_parallel();
+        walker.run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => read_one(e.path(), &out),
+                    Ok(_) => {}
+                    Err(err) => lock(&out).diagnostics.push(Diagnostic::error(
+                        "read",
+                        format!("cannot walk: {err}; check the permissions"),
+                    )),
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let mut input = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    input.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(input)
+}
+
+fn lock(m: &Mutex<Input>) -> std::sync::MutexGuard<'_, Input> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn display(path: &Path) -> String {
+    let s = path.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn read_one(path: &Path, out: &Mutex<Input>) {
+    let shown = display(path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            lock(out).diagnostics.push(
+                Diagnostic::warning(
+                    "file-too-large",
+                    format!("{} bytes: not read (over {MAX_FILE_BYTES}); add it to .gitignore or name smaller files", m.len()),
+                )
+                .at(&shown, None, None),
+            );
+            return;
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            // Binary files (images, archives) are not configuration.
+            if bytes.iter().take(8000).any(|b| *b == 0) {
+                return;
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            lock(out).files.push(SourceFile { path: shown, text });
+        }
+        Err(e) => lock(out).diagnostics.push(
+            Diagnostic::error("read", format!("cannot read: {e}; check the permissions"))
+                .at(&shown, None, None),
+        ),
+    }
+}

@@ -1,0 +1,108 @@
+//! The change file and the approvals file (formats in DESIGN.md). Errors
+//! name the file and line and say what is expected; unknown keys are errors.
+
+use fallout_core::{Approval, Change, Setting};
+use fallout_scan::yaml::{self, Node};
+use std::path::Path;
+
+fn read(path: &Path) -> Result<(String, Node), String> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let docs = yaml::parse(&text, 1)
+        .map_err(|e| format!("{shown}:{}:{}: {}", e.line, e.col, e.message))?;
+    let root = docs
+        .into_iter()
+        .next()
+        .map(|d| d.root)
+        .filter(|r| r.as_map().is_some())
+        .ok_or_else(|| format!("{shown}: expected a YAML mapping"))?;
+    Ok((shown, root))
+}
+
+fn unknown_keys(shown: &str, node: &Node, known: &[&str], what: &str) -> Result<(), String> {
+    for (key, value) in node.as_map().unwrap_or_default() {
+        let k = key.as_str().unwrap_or("");
+        if !known.contains(&k) {
+            return Err(format!(
+                "{shown}:{}: unknown key `{k}` in {what}; valid keys: {}",
+                key.line.max(value.line),
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `KEY=VALUE` from `--set`.
+pub fn parse_set(item: &str) -> Result<Setting, String> {
+    let (key, value) = item
+        .split_once('=')
+        .ok_or_else(|| format!("--set {item}: expected KEY=VALUE, e.g. --set tls=required"))?;
+    Setting::parse(key, value).map_err(|e| format!("--set {item}: {e}"))
+}
+
+/// A change file.
+pub fn read_change(path: &Path) -> Result<Change, String> {
+    let (shown, root) = read(path)?;
+    unknown_keys(
+        &shown,
+        &root,
+        &["change", "target", "set", "window", "rollback"],
+        "the change file",
+    )?;
+    let target = root
+        .str_at(&["target"])
+        .map(str::to_string)
+        .ok_or_else(|| {
+            format!(
+                "{shown}: missing `target:` (any alias of the resource, e.g. redis-sessions.cache)"
+            )
+        })?;
+    let set = root
+        .get("set")
+        .filter(|s| s.as_map().is_some_and(|m| !m.is_empty()))
+        .ok_or_else(|| {
+            format!(
+                "{shown}: missing `set:` with at least one setting, e.g. `set: {{tls: required}}`"
+            )
+        })?;
+    let mut settings = Vec::new();
+    for (key, value) in set.as_map().unwrap_or_default() {
+        let k = key.as_str().unwrap_or("");
+        let v = value.as_str().unwrap_or("");
+        settings.push(
+            Setting::parse(k, v)
+                .map_err(|e| format!("{shown}:{}: set.{k}: {e}", value.line.max(key.line)))?,
+        );
+    }
+    Ok(Change {
+        title: root.str_at(&["change"]).map(str::to_string),
+        target,
+        settings,
+        window: root.str_at(&["window"]).map(str::to_string),
+        rollback: root.str_at(&["rollback"]).map(str::to_string),
+    })
+}
+
+/// An approvals file.
+pub fn read_approvals(path: &Path) -> Result<Vec<Approval>, String> {
+    let (shown, root) = read(path)?;
+    unknown_keys(&shown, &root, &["approvals"], "the approvals file")?;
+    let mut out = Vec::new();
+    for item in root.get("approvals").map(Node::as_seq).unwrap_or_default() {
+        unknown_keys(&shown, item, &["consumer", "by", "note"], "an approval")?;
+        let field = |k: &str| item.str_at(&[k]).map(str::to_string);
+        let (Some(consumer), Some(by)) = (field("consumer"), field("by")) else {
+            return Err(format!(
+                "{shown}:{}: an approval needs `consumer:` (e.g. api/Deployment/events-api) and `by:`",
+                item.line
+            ));
+        };
+        out.push(Approval {
+            consumer,
+            by,
+            note: field("note"),
+        });
+    }
+    Ok(out)
+}
