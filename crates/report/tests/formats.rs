@@ -169,13 +169,19 @@ fn sarif(view: &View) -> Value {
     serde_json::from_str(&render(Format::Sarif, view)).expect("sarif output parses")
 }
 
+/// The schema kept with the tests: the SARIF 2.1.0 definitions of every
+/// object fallout writes (see its description).
 fn sarif_validator() -> jsonschema::Validator {
-    let path = concat!(
+    validator_at(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/sarif-schema-2.1.0.json"
-    );
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    jsonschema::validator_for(&schema).expect("schema compiles")
+    ))
+}
+
+fn validator_at(path: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
@@ -206,6 +212,39 @@ fn sarif_validates_against_the_schema() {
         version: "1.2.3",
     };
     assert_valid(&validator, &sarif(&view), "an empty run");
+
+    // With the complete OASIS schema at hand, check against it too.
+    if let Ok(path) = std::env::var("FALLOUT_SARIF_SCHEMA") {
+        let official = validator_at(&path);
+        for (run, view) in runs.all() {
+            assert_valid(&official, &sarif(&view), run);
+        }
+    }
+}
+
+#[test]
+fn an_empty_inventory_renders_in_every_format() {
+    let empty = Inventory::default();
+    for command in [
+        Command::Scan,
+        Command::Impact,
+        Command::Check,
+        Command::Graph,
+    ] {
+        let view = View {
+            inventory: &empty,
+            command,
+            change: None,
+            gate: None,
+            version: "1.2.3",
+        };
+        for format in Format::ALL {
+            let out = render(format, &view);
+            assert!(out.ends_with('\n'), "{format}");
+        }
+        assert!(render(Format::Table, &view).contains("no resources found"));
+        assert!(render(Format::Checklist, &view).contains("No consumers found."));
+    }
 }
 
 #[test]
