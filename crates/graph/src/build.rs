@@ -8,8 +8,8 @@
 
 use crate::attribute::{attribute, PodIndex};
 use crate::names::{
-    is_loopback, normalize, qualify, server_port, service_names, NameIndex, Route, Target,
-    EXTERNAL_NAME_SUFFIX,
+    is_loopback, is_short, normalize, qualify, server_port, service_names, NameIndex, Route,
+    Target, EXTERNAL_NAME_SUFFIX,
 };
 use crate::Options;
 use fallout_core::endpoint::split_host_port;
@@ -85,6 +85,8 @@ struct Builder<'a> {
     drafts: HashMap<(usize, ConsumerId), Draft>,
     /// Consumers that have at least one resolved reference.
     referencing: HashSet<ConsumerId>,
+    /// Short names already reported as unresolved.
+    unresolved: HashSet<String>,
     /// (ns, label key, label value) → Kubernetes resources whose pods carry it.
     label_index: HashMap<(String, String, String), Vec<usize>>,
     /// Namespace → its Kubernetes resources; compose file → its resources.
@@ -124,6 +126,7 @@ impl<'a> Builder<'a> {
             workloads,
             drafts: HashMap::new(),
             referencing: HashSet::new(),
+            unresolved: HashSet::new(),
             label_index: HashMap::new(),
             by_namespace: HashMap::new(),
             by_compose: HashMap::new(),
@@ -534,7 +537,26 @@ impl<'a> Builder<'a> {
                 let h = h.clone();
                 self.external(&h)
             }
-            None => self.external(&qualify(&r.scope, &host)),
+            None => {
+                let qualified = qualify(&r.scope, &host);
+                if is_short(&host) && self.unresolved.insert(qualified.clone()) {
+                    let place = match &r.scope {
+                        Scope::Namespace(ns) => format!("namespace {ns}"),
+                        Scope::Compose(file) => format!("compose file {file}"),
+                        Scope::None => "its config".to_string(),
+                    };
+                    self.diagnostics.push(at(
+                        Diagnostic::info(
+                            "name-unresolved",
+                            format!(
+                                "`{host}` in {place} names no Redis in the scanned sources; it is kept as the external resource {qualified}"
+                            ),
+                        ),
+                        &r.evidence.origin,
+                    ));
+                }
+                self.external(&qualified)
+            }
         };
         if self.is_self(resource, &r.consumer) {
             return;

@@ -69,17 +69,17 @@ fn is_ip(host: &str) -> bool {
     host.parse::<std::net::IpAddr>().is_ok()
 }
 
-/// A short name written in a namespace means `name.ns`.
+/// A single DNS label: what a namespace or compose project qualifies.
+pub(crate) fn is_short(host: &str) -> bool {
+    !host.is_empty() && !host.contains(['.', ':', '/']) && !is_loopback(host) && !is_ip(host)
+}
+
+/// A short name written in a namespace means `name.ns`; in a compose
+/// project, `file#name` (so two projects' unresolved `redis` stay apart).
 pub(crate) fn qualify(scope: &Scope, host: &str) -> String {
     match scope {
-        Scope::Namespace(ns)
-            if !host.is_empty()
-                && !host.contains(['.', ':', '/'])
-                && !is_loopback(host)
-                && !is_ip(host) =>
-        {
-            format!("{host}.{}", ns.to_ascii_lowercase())
-        }
+        Scope::Namespace(ns) if is_short(host) => format!("{host}.{}", ns.to_ascii_lowercase()),
+        Scope::Compose(file) if is_short(host) => format!("{file}#{host}"),
         _ => host.to_string(),
     }
 }

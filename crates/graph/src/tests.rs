@@ -557,6 +557,23 @@ fn compose_names_resolve_within_their_own_file() {
     assert!(has_consumer(blog, "blog/docker-compose.yml#web"));
     assert!(!has_consumer(blog, "shop/docker-compose.yml#web"));
     assert!(shop.aliases.contains(&"cache".to_string()));
+    // An unresolved short name stays within its project.
+    let mut facts = world();
+    for file in [SHOP, BLOG] {
+        facts.push(reference(
+            ConsumerId::compose(file, "x"),
+            Scope::Compose(file.into()),
+            "queue:6379",
+            file,
+            30,
+        ));
+    }
+    let inv = build(&facts, &Options::default());
+    assert!(has_consumer(
+        resource(&inv, "shop/docker-compose.yml#queue"),
+        "shop/docker-compose.yml#x"
+    ));
+    assert!(resource(&inv, "blog/docker-compose.yml#queue").external);
     // redis:// says no TLS.
     assert_eq!(consumer(shop, "shop/docker-compose.yml#web").tls, Tls::No);
 }
