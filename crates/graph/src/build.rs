@@ -278,10 +278,16 @@ impl<'a> Builder<'a> {
                     &svc.defined_at,
                 ));
             }
-            let route = Route {
-                target: Target::Resource(first),
-                service: Some(format!("{}/{}", svc.namespace, svc.name)),
-                ports: Some(Rc::new(svc.ports.clone())),
+            // A headless Service's name resolves to the pod IPs: clients
+            // reach the server port as written, with no Service in between.
+            let route = if svc.headless {
+                Route::direct(Target::Resource(first))
+            } else {
+                Route {
+                    target: Target::Resource(first),
+                    service: Some(format!("{}/{}", svc.namespace, svc.name)),
+                    ports: Some(Rc::new(svc.ports.clone())),
+                }
             };
             self.add_service_names(svc, &domain, &route);
             if svc.headless {
@@ -665,8 +671,11 @@ impl<'a> Builder<'a> {
                     Target::External(h) => return self.external(&h),
                 }
             }
-            if let Some(&i) = self.externals.get(&host) {
-                return i;
+            // A port-forward on localhost is not what configs call localhost.
+            if !is_loopback(&host) {
+                if let Some(&i) = self.externals.get(&host) {
+                    return i;
+                }
             }
         }
         self.external(&normalize(server))

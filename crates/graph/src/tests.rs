@@ -931,6 +931,28 @@ fn port_moves() {
     assert_eq!(verdict(&res, "cache/Deployment/warmer").0, Verdict::Ok);
     assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::AtRisk);
 
+    let mut facts = world();
+    facts.push(reference(
+        kube("cache", "Deployment", "direct"),
+        ns("cache"),
+        "redis-sessions-headless:6379",
+        "cache/direct.yaml",
+        5,
+    ));
+    let mut inv = build(&facts, &Options::default());
+    let i = find_target(&inv, "cache/redis-sessions", &Options::default()).unwrap();
+    let change = Change {
+        settings: vec![Setting::Port(7000)],
+        ..Change::default()
+    };
+    impact(&mut inv.resources[i], &change);
+    let (v, why) = verdict(&inv.resources[i], "cache/Deployment/direct");
+    assert_eq!(
+        v,
+        Verdict::Breaks,
+        "a headless Service does not map ports: {why}"
+    );
+
     let res = sessions_after(&[("tls-port", "7001")]);
     let (v, why) = verdict(&res, "cache/Deployment/warmer");
     assert_eq!(v, Verdict::Ok);
