@@ -111,14 +111,21 @@ impl KubeListing {
 /// Lists the cluster of `opts`' context (or the pod's own cluster).
 pub async fn list_cluster(opts: &KubeOptions) -> Result<KubeListing, LiveError> {
     let target = config::load(opts).await?;
-    let client =
-        ::kube::Client::try_from(target.config.clone()).map_err(|e| LiveError::KubeConfig {
+    // Building the client runs an exec credential plugin, if there is one.
+    let client = ::kube::Client::try_from(target.config.clone()).map_err(|e| match &e {
+        ::kube::Error::Auth(auth) => LiveError::KubeAuth {
+            context: target.context.clone(),
+            server: target.server.clone(),
+            reason: auth_reason(auth, &target),
+        },
+        _ => LiveError::KubeConfig {
             kubeconfig: target.source.clone(),
             reason: target.redactor.scrub(&format!(
                 "context `{}`: cannot build a client: {e}",
                 target.context
             )),
-        })?;
+        },
+    })?;
     let context: Arc<str> = Arc::from(target.context.as_str());
 
     let mut scopes: Vec<Option<String>> = Vec::new();
@@ -236,7 +243,7 @@ fn fatal(error: &::kube::Error, target: &Target) -> Option<LiveError> {
         ::kube::Error::Auth(e) => Some(LiveError::KubeAuth {
             context: target.context.clone(),
             server: target.server.clone(),
-            reason: scrub(&chain(e)),
+            reason: auth_reason(e, target),
         }),
         ::kube::Error::HyperError(_) | ::kube::Error::Service(_) => {
             Some(LiveError::KubeUnreachable {
@@ -246,6 +253,24 @@ fn fatal(error: &::kube::Error, target: &Target) -> Option<LiveError> {
             })
         }
         _ => None,
+    }
+}
+
+/// Why credentials could not be obtained. A credential plugin's command
+/// line and output are left out: either may hold a token fallout has never
+/// seen and so cannot scrub.
+fn auth_reason(error: &::kube::client::AuthError, target: &Target) -> String {
+    use ::kube::client::AuthError;
+    match error {
+        AuthError::AuthExecRun { out, .. } => format!(
+            "the credential plugin (exec) of this context failed ({}); run it by hand to see why",
+            out.status
+        ),
+        AuthError::AuthExecStart(e) => format!("cannot start the credential plugin (exec): {e}"),
+        AuthError::AuthExecParse(_) => {
+            "the credential plugin (exec) printed something that is not an ExecCredential".into()
+        }
+        other => target.redactor.scrub(&chain(other)),
     }
 }
 

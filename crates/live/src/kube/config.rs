@@ -164,8 +164,13 @@ async fn from_kubeconfig(paths: &[PathBuf], opts: &KubeOptions) -> Result<Target
         redactor.add_from_text(&text);
         // `read_from` (not `from_yaml`): it makes relative certificate and
         // token-file paths relative to the kubeconfig's directory.
-        let config = Kubeconfig::read_from(path)
-            .map_err(|e| fail(&redactor, format!("not a usable kubeconfig: {e}")))?;
+        let config = Kubeconfig::read_from(path).map_err(|e| {
+            // The first line: the parser follows it with the lines around
+            // the error, which may hold credentials under keys not known here.
+            let e = e.to_string();
+            let first = e.lines().next().unwrap_or_default();
+            fail(&redactor, format!("not a usable kubeconfig: {first}"))
+        })?;
         merged = Some(match merged {
             None => config,
             Some(m) => m
