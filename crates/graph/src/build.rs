@@ -8,8 +8,8 @@
 
 use crate::attribute::{attribute, PodIndex};
 use crate::names::{
-    is_loopback, is_short, normalize, qualify, server_port, service_names, NameIndex, Route,
-    Target, EXTERNAL_NAME_SUFFIX,
+    is_loopback, is_short, normalize, qualify, server_port, service_names, split_external_name,
+    NameIndex, Route, Target, EXTERNAL_NAME,
 };
 use crate::Options;
 use fallout_core::endpoint::split_host_port;
@@ -455,15 +455,25 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let through = self.names.exact(target);
+            // The Service that maps ports behind the chain, if any.
+            let behind = through
+                .as_ref()
+                .filter(|r| r.ports.is_some())
+                .and_then(|r| r.service.as_deref())
+                .map(|s| match split_external_name(s) {
+                    Some((_, behind)) => behind.unwrap_or(s).to_string(),
+                    None => s.to_string(),
+                });
+            let service = match behind {
+                Some(b) => format!("{}/{}{EXTERNAL_NAME} → {b})", svc.namespace, svc.name),
+                None => format!("{}/{}{EXTERNAL_NAME})", svc.namespace, svc.name),
+            };
             let route = Route {
                 target: through
                     .as_ref()
                     .map(|r| r.target.clone())
                     .unwrap_or_else(|| Target::External(target.clone())),
-                service: Some(format!(
-                    "{}/{}{EXTERNAL_NAME_SUFFIX}",
-                    svc.namespace, svc.name
-                )),
+                service: Some(service),
                 ports: through.and_then(|r| r.ports),
             };
             for name in service_names(&svc.namespace, &svc.name, domain) {
@@ -808,6 +818,7 @@ impl<'a> Builder<'a> {
         Inventory {
             resources: self.resources,
             diagnostics: self.diagnostics,
+            documentation_checked: false,
         }
     }
 }

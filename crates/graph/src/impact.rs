@@ -2,7 +2,7 @@
 //! as a verdict with reasons a reader can act on (each cites where the
 //! consumer's link was seen), and the gate built on it.
 
-use crate::names::EXTERNAL_NAME_SUFFIX;
+use crate::names::split_external_name;
 use fallout_core::{
     Approval, Change, Consumer, Diagnostic, Evidence, Link, Resource, Scheme, Setting, Strength,
     Tls, TlsMode, Verdict,
@@ -152,10 +152,17 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                     })
                     .collect();
                 if reasons.is_empty() {
-                    reasons.push(format!(
-                        "seen connected without TLS ({}); switch it to rediss:// and configure the CA",
-                        first_observed(c)
-                    ));
+                    reasons.push(if c.notes.iter().any(|n| n == "replication link") {
+                        format!(
+                            "replication link without TLS ({}); set tls-replication yes on the replicas",
+                            first_observed(c)
+                        )
+                    } else {
+                        format!(
+                            "seen connected without TLS ({}); switch it to rediss:// and configure the CA",
+                            first_observed(c)
+                        )
+                    });
                 }
                 (Verdict::Breaks, reasons)
             }
@@ -257,7 +264,16 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
 fn is_external_name(link: &Link) -> bool {
     link.service
         .as_deref()
-        .is_some_and(|s| s.ends_with(EXTERNAL_NAME_SUFFIX))
+        .is_some_and(|s| split_external_name(s).is_some())
+}
+
+/// The Service that maps the link's port, when one does.
+fn port_mapping_service(link: &Link) -> Option<&str> {
+    let service = link.service.as_deref()?;
+    match split_external_name(service) {
+        Some((_, behind)) => behind,
+        None => Some(service),
+    }
 }
 
 fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool) -> Judgement {
@@ -287,8 +303,8 @@ fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool
             continue;
         }
         let written_port = l.endpoint.port_or_default();
-        match &l.service {
-            Some(service) if !external && !is_external_name(l) => reasons.push(format!(
+        match port_mapping_service(l) {
+            Some(service) if !external => reasons.push(format!(
                 "reaches it through Service {service} port {written_port} at {}; update the Service targetPort to {new}",
                 l.evidence.origin
             )),
@@ -319,7 +335,7 @@ fn host_move(c: &Consumer, new: &str) -> Judgement {
     for l in &c.links {
         match l.service.as_deref() {
             Some(service) if is_external_name(l) => {
-                let name = service.trim_end_matches(EXTERNAL_NAME_SUFFIX);
+                let name = split_external_name(service).map_or(service, |(n, _)| n);
                 reasons.push(format!(
                     "reaches it through ExternalName {name} at {}; repoint ExternalName {name} to {new}",
                     l.evidence.origin

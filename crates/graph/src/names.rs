@@ -42,9 +42,18 @@ impl Route {
     }
 }
 
-/// Marks a link that went through an ExternalName Service: the impact of a
-/// host move differs (repoint the ExternalName instead of every consumer).
-pub(crate) const EXTERNAL_NAME_SUFFIX: &str = " (ExternalName)";
+/// Marks a link that went through an ExternalName Service, written
+/// `ns/name (ExternalName)` or `ns/name (ExternalName → ns/service)` when a
+/// Service maps its ports further on: the impact of a host or port move
+/// differs (repoint the ExternalName, update the Service).
+pub(crate) const EXTERNAL_NAME: &str = " (ExternalName";
+
+/// The ExternalName Service a link went through, and the Service behind it.
+pub(crate) fn split_external_name(service: &str) -> Option<(&str, Option<&str>)> {
+    let (name, rest) = service.split_once(EXTERNAL_NAME)?;
+    let behind = rest.strip_prefix(" → ").map(|r| r.trim_end_matches(')'));
+    Some((name, behind))
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct NameIndex {

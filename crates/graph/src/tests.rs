@@ -513,7 +513,7 @@ fn every_kind_of_name_reaches_the_sessions_cache() {
     let invoices = consumer(res, "billing/Deployment/invoices");
     assert_eq!(
         invoices.links[0].service.as_deref(),
-        Some("billing/cache (ExternalName)")
+        Some("billing/cache (ExternalName → cache/redis-sessions)")
     );
     assert_eq!(invoices.links[0].server_port, Some(6379));
     // Headless pod name with any ordinal names the pod directly.
@@ -869,6 +869,9 @@ fn tls_required() {
     assert_eq!(verdict(&res, "cache/Deployment/warmer").0, Verdict::Ok);
     assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::Breaks);
     assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::Breaks);
+    let (v, why) = verdict(&res, "cache/StatefulSet/redis-sessions");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(why.starts_with("replication link without TLS"), "{why}");
     // A compose service naming the Kubernetes Service's plain-only port.
     assert_eq!(
         verdict(&res, "blog/docker-compose.yml#admin").0,
@@ -930,6 +933,13 @@ fn port_moves() {
     );
     assert_eq!(verdict(&res, "cache/Deployment/warmer").0, Verdict::Ok);
     assert_eq!(verdict(&res, "client/10.9.9.9").0, Verdict::AtRisk);
+    // An ExternalName in front of the Service: the Service maps the port.
+    let (v, why) = verdict(&res, "billing/Deployment/invoices");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    assert!(
+        why.contains("through Service cache/redis-sessions"),
+        "{why}"
+    );
 
     let mut facts = world();
     facts.push(reference(
