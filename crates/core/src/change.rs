@@ -57,7 +57,10 @@ impl fmt::Display for ChangeError {
                 write!(f, "unknown change key `{key}`; valid keys: {VALID_KEYS}")
             }
             ChangeError::BadValue { key, value, valid } => {
-                write!(f, "invalid value `{value}` for `{key}`; valid values: {valid}")
+                write!(
+                    f,
+                    "invalid value `{value}` for `{key}`; valid values: {valid}"
+                )
             }
         }
     }
@@ -75,7 +78,13 @@ impl Setting {
             value: value.to_string(),
             valid,
         };
-        let port = |valid| value.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| bad(valid));
+        let port = |valid| {
+            value
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| bad(valid))
+        };
         match key_norm.as_str() {
             "tls" => match value.to_ascii_lowercase().as_str() {
                 "required" => Ok(Setting::Tls(TlsMode::Required)),
@@ -139,8 +148,14 @@ mod tests {
 
     #[test]
     fn parses_known_settings() {
-        assert_eq!(Setting::parse("tls", "required"), Ok(Setting::Tls(TlsMode::Required)));
-        assert_eq!(Setting::parse("TLS_PORT", "6380"), Ok(Setting::TlsPort(6380)));
+        assert_eq!(
+            Setting::parse("tls", "required"),
+            Ok(Setting::Tls(TlsMode::Required))
+        );
+        assert_eq!(
+            Setting::parse("TLS_PORT", "6380"),
+            Ok(Setting::TlsPort(6380))
+        );
         assert_eq!(
             Setting::parse("acl-user-removed", "legacy"),
             Ok(Setting::AclUserRemoved("legacy".into()))
@@ -157,7 +172,10 @@ mod tests {
     #[test]
     fn bad_value_names_valid_values() {
         let err = Setting::parse("tls", "mandatory").unwrap_err().to_string();
-        assert!(err.contains("`mandatory`") && err.contains("required, preferred, disabled"), "{err}");
+        assert!(
+            err.contains("`mandatory`") && err.contains("required, preferred, disabled"),
+            "{err}"
+        );
         assert!(Setting::parse("port", "0").is_err());
         assert!(Setting::parse("port", "70000").is_err());
     }

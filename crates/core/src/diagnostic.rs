@@ -53,7 +53,12 @@ impl Diagnostic {
         Diagnostic::new(Severity::Info, code, message)
     }
 
-    pub fn at(mut self, path: impl Into<String>, line: Option<u32>, col: Option<u32>) -> Diagnostic {
+    pub fn at(
+        mut self,
+        path: impl Into<String>,
+        line: Option<u32>,
+        col: Option<u32>,
+    ) -> Diagnostic {
         self.path = Some(path.into());
         self.line = line.filter(|l| *l > 0);
         self.col = col.filter(|c| *c > 0);

@@ -116,9 +116,8 @@ impl Endpoint {
         let scheme = match scheme_text.to_ascii_lowercase().as_str() {
             "redis" | "valkey" => Scheme::Redis,
             "rediss" | "valkeys" => Scheme::Rediss,
-            "redis+sentinel" | "redis-sentinel" | "sentinel" | "rediss+sentinel" | "valkey+sentinel" => {
-                Scheme::Sentinel
-            }
+            "redis+sentinel" | "redis-sentinel" | "sentinel" | "rediss+sentinel"
+            | "valkey+sentinel" => Scheme::Sentinel,
             "unix" | "redis+unix" | "redis-socket" | "valkey+unix" => Scheme::Unix,
             _ => return None,
         };
@@ -148,7 +147,10 @@ impl Endpoint {
             .unwrap_or(false);
         let query_user = query.and_then(|q| {
             q.split('&')
-                .find_map(|kv| kv.strip_prefix("username=").or_else(|| kv.strip_prefix("user=")))
+                .find_map(|kv| {
+                    kv.strip_prefix("username=")
+                        .or_else(|| kv.strip_prefix("user="))
+                })
                 .and_then(non_empty)
         });
         let query_db = query.and_then(|q| {
@@ -179,7 +181,10 @@ impl Endpoint {
         }
 
         let (authority, path) = match authority_and_path.find('/') {
-            Some(slash) => (&authority_and_path[..slash], &authority_and_path[slash + 1..]),
+            Some(slash) => (
+                &authority_and_path[..slash],
+                &authority_and_path[slash + 1..],
+            ),
             None => (authority_and_path, ""),
         };
         let path = path.trim_end_matches('/');
@@ -347,10 +352,12 @@ mod tests {
 
     #[test]
     fn sentinel_lists_every_host() {
-        let eps =
-            Endpoint::parse_url("redis+sentinel://s1:26379,s2:26380,s3/mymaster/1").unwrap();
+        let eps = Endpoint::parse_url("redis+sentinel://s1:26379,s2:26380,s3/mymaster/1").unwrap();
         let hosts: Vec<_> = eps.iter().map(|e| (e.host.as_str(), e.port)).collect();
-        assert_eq!(hosts, [("s1", Some(26379)), ("s2", Some(26380)), ("s3", None)]);
+        assert_eq!(
+            hosts,
+            [("s1", Some(26379)), ("s2", Some(26380)), ("s3", None)]
+        );
         assert_eq!(eps[0].sentinel_master.as_deref(), Some("mymaster"));
         assert_eq!(eps[0].db, Some(1));
         assert_eq!(eps[2].port_or_default(), 26379);
@@ -358,8 +365,14 @@ mod tests {
 
     #[test]
     fn valkey_and_unix_schemes() {
-        assert_eq!(Endpoint::parse_url("valkeys://v:6380").unwrap()[0].tls, Tls::Yes);
-        assert_eq!(Endpoint::parse_url("valkey://v").unwrap()[0].scheme, Scheme::Redis);
+        assert_eq!(
+            Endpoint::parse_url("valkeys://v:6380").unwrap()[0].tls,
+            Tls::Yes
+        );
+        assert_eq!(
+            Endpoint::parse_url("valkey://v").unwrap()[0].scheme,
+            Scheme::Redis
+        );
         let ep = &Endpoint::parse_url("unix:///run/redis.sock?db=3").unwrap()[0];
         assert_eq!(ep.scheme, Scheme::Unix);
         assert_eq!(ep.host, "/run/redis.sock");
@@ -382,9 +395,18 @@ mod tests {
 
     #[test]
     fn host_port_splitting() {
-        assert_eq!(split_host_port("redis-cart:6379"), Some(("redis-cart".into(), Some(6379))));
-        assert_eq!(split_host_port("[::1]:6380"), Some(("::1".into(), Some(6380))));
-        assert_eq!(split_host_port("Redis.Cache."), Some(("redis.cache".into(), None)));
+        assert_eq!(
+            split_host_port("redis-cart:6379"),
+            Some(("redis-cart".into(), Some(6379)))
+        );
+        assert_eq!(
+            split_host_port("[::1]:6380"),
+            Some(("::1".into(), Some(6380)))
+        );
+        assert_eq!(
+            split_host_port("Redis.Cache."),
+            Some(("redis.cache".into(), None))
+        );
         assert_eq!(split_host_port("host:notaport"), None);
         assert_eq!(split_host_port("{{ .Values.host }}"), None);
         assert_eq!(split_host_port("two words"), None);

@@ -92,12 +92,16 @@ pub struct Link {
 impl Consumer {
     /// Strongest evidence first, then by place.
     pub fn primary_evidence(&self) -> Option<&Evidence> {
-        self.evidence.iter().min_by(|a, b| a.strength.cmp(&b.strength))
+        self.evidence
+            .iter()
+            .min_by(|a, b| a.strength.cmp(&b.strength))
     }
 
     /// Seen live but named in no config.
     pub fn only_observed(&self) -> bool {
-        self.evidence.iter().all(|e| e.strength == Strength::Observed)
+        self.evidence
+            .iter()
+            .all(|e| e.strength == Strength::Observed)
     }
 }
 
@@ -126,4 +130,7 @@ pub struct Resource {
 pub struct Inventory {
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A catalog or inventory file was read, so `documented: false` means
+    /// undocumented (drift). Without one, nothing is called undocumented.
+    pub documentation_checked: bool,
 }

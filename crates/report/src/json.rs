@@ -33,6 +33,8 @@ struct Document<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     command: &'static str,
     version: &'a str,
+    /// Whether `documented` was checked against a catalog or inventory file.
+    documentation_checked: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     change: Option<JsonChange<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,6 +60,7 @@ impl<'a> Document<'a> {
                 .collect(),
             command: view.command.as_str(),
             version: view.version,
+            documentation_checked: view.inventory.documentation_checked,
             change: view.change.map(|c| JsonChange {
                 title: c.title.as_deref(),
                 target: &c.target,

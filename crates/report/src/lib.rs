@@ -177,8 +177,25 @@ pub trait Report {
 }
 
 /// Renders `view` in `format`.
+/// Without a catalog or inventory file nothing is known to be
+/// undocumented, so reports for people do not call anything so; JSON keeps
+/// `documented: false` and says `documentation_checked: false`.
 pub fn render(format: Format, view: &View) -> String {
-    format.reporter().render(view)
+    if view.inventory.documentation_checked || format == Format::Json {
+        return format.reporter().render(view);
+    }
+    let mut inventory = view.inventory.clone();
+    for c in inventory
+        .resources
+        .iter_mut()
+        .flat_map(|r| r.consumers.iter_mut())
+    {
+        c.documented = true;
+    }
+    format.reporter().render(&View {
+        inventory: &inventory,
+        ..*view
+    })
 }
 
 #[cfg(test)]

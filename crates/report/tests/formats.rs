@@ -540,3 +540,49 @@ fn hostile_names_cannot_break_graph_or_markdown_syntax() {
         );
     }
 }
+
+/// Without a catalog nothing is known to be undocumented: reports for people
+/// do not say so, JSON keeps the flag and says it was not checked.
+#[test]
+fn nothing_is_called_undocumented_without_a_catalog() {
+    let mut inventory = common::scan_inventory();
+    inventory.documentation_checked = false;
+    let view = View {
+        inventory: &inventory,
+        command: Command::Scan,
+        change: None,
+        gate: None,
+        version: "0.0.0-test",
+    };
+    for format in [
+        Format::Table,
+        Format::Markdown,
+        Format::Checklist,
+        Format::Dot,
+        Format::Mermaid,
+        Format::Sarif,
+    ] {
+        let out = render(format, &view);
+        assert!(
+            !out.to_lowercase().contains("(undocumented)"),
+            "{format:?}:\n{out}"
+        );
+        assert!(!out.contains("**undocumented**"), "{format:?}");
+    }
+    let sarif: Value = serde_json::from_str(&render(Format::Sarif, &view)).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let json: Value = serde_json::from_str(&render(Format::Json, &view)).unwrap();
+    assert_eq!(json["documentation_checked"], false);
+    let checked = Inventory {
+        documentation_checked: true,
+        ..inventory.clone()
+    };
+    let view = View {
+        inventory: &checked,
+        ..view
+    };
+    assert!(render(Format::Table, &view).contains("(undocumented)"));
+}

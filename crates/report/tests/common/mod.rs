@@ -272,6 +272,7 @@ pub fn scan_inventory() -> Inventory {
     Inventory {
         resources: vec![sessions_resource(sessions_consumers()), legacy],
         diagnostics: diagnostics(),
+        documentation_checked: true,
     }
 }
 
@@ -310,6 +311,7 @@ pub fn impact_inventory() -> Inventory {
     Inventory {
         resources: vec![sessions_resource(consumers)],
         diagnostics: diagnostics(),
+        documentation_checked: true,
     }
 }
 
