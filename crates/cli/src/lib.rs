@@ -168,6 +168,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
             Inventory {
                 resources: vec![resource],
                 diagnostics: std::mem::take(&mut inventory.diagnostics),
+                documentation_checked: inventory.documentation_checked,
             }
         }
         None => inventory,
