@@ -1,1 +1,3 @@
-fn main() { std::process::exit(fallout_cli::main()) }
+fn main() {
+    std::process::exit(fallout_cli::main())
+}

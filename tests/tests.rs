@@ -1,1 +1,8 @@
-//! Integration tests of the fallout binary.
+//! Integration tests of the fallout binary: the fixtures, the corpora and
+//! the exit-code matrix. One test binary; a module per story.
+
+mod support;
+
+mod corpus;
+mod exit_codes;
+mod incident;

@@ -1,0 +1,96 @@
+//! Real-world manifests from ../shared/corpus: the consumers written down
+//! here were found by reading those files.
+
+use crate::support::{consumers, json, resource};
+use std::path::Path;
+
+fn corpus(name: &str) -> Option<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    p.exists().then(|| p.display().to_string())
+}
+
+#[test]
+fn online_boutique_cartservice_uses_redis_cart() {
+    let Some(dir) = corpus("online-boutique/release") else {
+        return;
+    };
+    let doc = json(&["scan", &dir]);
+    let cart = resource(&doc, "default/redis-cart");
+    // cartservice: REDIS_ADDR=redis-cart:6379, a literal in its env
+    assert_eq!(
+        consumers(cart, "strength"),
+        [(
+            "default/Deployment/cartservice".to_string(),
+            "explicit".to_string()
+        )]
+    );
+    assert_eq!(
+        doc["resources"].as_array().unwrap().len(),
+        1,
+        "one Redis in the release manifests"
+    );
+}
+
+#[test]
+fn argocd_consumers_are_only_inferred() {
+    let Some(dir) = corpus("argocd") else { return };
+    let doc = json(&["scan", &dir]);
+    let redis = resource(&doc, "default/argocd-redis");
+    // repo-server, server and application-controller read the Secret key
+    // the server's --requirepass uses, name REDIS_SERVER from a ConfigMap
+    // key that is not there, and are admitted by the NetworkPolicy.
+    assert_eq!(
+        consumers(redis, "strength"),
+        [
+            (
+                "default/Deployment/argocd-repo-server".to_string(),
+                "inferred".to_string()
+            ),
+            ("default/Deployment/argocd-server".into(), "inferred".into()),
+            (
+                "default/StatefulSet/argocd-application-controller".into(),
+                "inferred".into()
+            ),
+        ]
+    );
+    let server = redis["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "argocd-server")
+        .unwrap();
+    let details: Vec<&str> = server["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("secretKeyRef default/argocd-redis key auth")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.contains("NetworkPolicy")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.contains("redis.server")),
+        "{details:?}"
+    );
+}
+
+#[test]
+fn voting_app_kubernetes_redis_has_no_visible_consumers() {
+    let Some(dir) = corpus("voting-app/k8s-specifications") else {
+        return;
+    };
+    let doc = json(&["scan", &dir]);
+    let redis = resource(&doc, "default/redis");
+    // vote and worker hard-code the host `redis` in their source; the
+    // manifests carry no setting, so nothing is claimed.
+    assert!(consumers(redis, "id").is_empty(), "{redis:#}");
+}
