@@ -1,7 +1,9 @@
 //! Pure scanners: bytes in, facts and diagnostics out. No IO here: the CLI
 //! reads files and the live crate fetches objects; these only parse.
 
+pub mod catalog;
 pub mod client_list;
+pub mod codeowners;
 pub mod compose;
 pub mod config;
 pub mod frameworks;
