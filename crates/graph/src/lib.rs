@@ -10,6 +10,7 @@
 //!   [`apply_approvals`] and [`failing`] turn that into a gate.
 
 pub mod attribute;
+pub mod catalog;
 mod build;
 mod impact;
 mod names;
