@@ -3,6 +3,7 @@
 //! that prints.
 
 mod args;
+mod docs_catalog;
 mod input;
 mod spec;
 
@@ -134,9 +135,19 @@ fn run(cli: Cli) -> Result<Exit, String> {
         paths.clone()
     };
 
-    let (facts, mut diagnostics) = gather(&paths, common)?;
+    let catalog = docs_catalog::load(&paths, common)?;
+    if fail_on == Some(FailOn::Undocumented) && !catalog.checks_documentation() {
+        return Err(
+            "--fail-on undocumented needs documentation to compare with: \
+                    --catalog PATH (a Backstage catalog-info.yaml or a fallout.yaml), \
+                    --config FILE, or a fallout.yaml at the root of a scanned folder"
+                .into(),
+        );
+    }
+    let (facts, mut diagnostics) = gather(&paths, common, &catalog)?;
     let graph_opts = graph_options(common);
     let mut inventory = fallout_graph::build(&facts, &graph_opts);
+    fallout_graph::catalog::apply(&mut inventory, &catalog);
     diagnostics.append(&mut inventory.diagnostics);
     diagnostics
         .sort_by(|a, b| (&a.path, a.line, a.col, a.code).cmp(&(&b.path, b.line, b.col, b.code)));
@@ -274,8 +285,13 @@ fn graph_options(common: &Common) -> fallout_graph::Options {
 }
 
 /// Every source, scanned into facts.
-fn gather(paths: &[PathBuf], common: &Common) -> Result<(Vec<Fact>, Vec<Diagnostic>), String> {
-    let input = input::read_paths(paths)?;
+fn gather(
+    paths: &[PathBuf],
+    common: &Common,
+    catalog: &fallout_scan::catalog::Catalog,
+) -> Result<(Vec<Fact>, Vec<Diagnostic>), String> {
+    let mut input = input::read_paths(paths)?;
+    docs_catalog::drop_ignored(&mut input.files, paths, catalog);
     let mut diagnostics = input.diagnostics;
     let mut scan_opts = fallout_scan::k8s::Options {
         default_namespace: common.default_namespace.clone(),
