@@ -10,6 +10,7 @@ use crate::names::normalize;
 use fallout_core::endpoint::split_host_port;
 use fallout_core::{Consumer, Diagnostic, Inventory, Origin, Resource, Severity};
 use fallout_scan::catalog::{Catalog, Component, DeclaredResource, Source};
+use std::collections::HashMap;
 
 /// Applies `catalog` to `inv`:
 ///
@@ -51,6 +52,9 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
         }
     }
 
+    // Catalogs of thousands of entries meet inventories of thousands of
+    // workloads: consumers are looked up by name, not compared one by one.
+    let consumers = ConsumerIndex::new(inv);
     for doc in &catalog.uses {
         let found = matching_resources(inv, &doc.resource);
         if found.is_empty() {
@@ -75,12 +79,10 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
             continue;
         }
         let mut any = false;
-        for &i in &found {
-            for c in &mut inv.resources[i].consumers {
-                if consumer_named(c, &doc.consumer, &catalog.components) {
-                    c.documented = true;
-                    any = true;
-                }
+        for (i, j) in consumers.lookup(inv, &doc.consumer, &catalog.components) {
+            if found.contains(&i) {
+                inv.resources[i].consumers[j].documented = true;
+                any = true;
             }
         }
         if !any {
@@ -104,10 +106,17 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
         }
     }
 
+    let mut by_workload: HashMap<String, Vec<&Component>> = HashMap::new();
+    for k in &catalog.components {
+        by_workload.entry(workload_of(k)).or_default().push(k);
+    }
     for res in &mut inv.resources {
         for c in &mut res.consumers {
             if c.owner.is_none() {
-                c.owner = component_for(c, &catalog.components).and_then(|k| k.owner.clone());
+                c.owner = by_workload
+                    .get(&c.id.name.to_ascii_lowercase())
+                    .and_then(|ks| ks.iter().find(|k| component_matches(k, c)))
+                    .and_then(|k| k.owner.clone());
             }
             if c.owner.is_none() {
                 if let Some(path) = defining_path(c) {
@@ -119,13 +128,9 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
 
     for set in &catalog.owners {
         let mut any = false;
-        for res in &mut inv.resources {
-            for c in &mut res.consumers {
-                if consumer_named(c, &set.consumer, &catalog.components) {
-                    c.owner = Some(set.owner.clone());
-                    any = true;
-                }
-            }
+        for (i, j) in consumers.lookup(inv, &set.consumer, &catalog.components) {
+            inv.resources[i].consumers[j].owner = Some(set.owner.clone());
+            any = true;
         }
         if !any {
             diagnostics.push(at(
@@ -313,33 +318,67 @@ fn merge_consumer(res: &mut Resource, from: Consumer) {
     into.evidence.sort();
 }
 
-/// Whether the catalog name `name` means consumer `c`: its full id
-/// (`ns/Kind/name`, `file#service`, `app:dir`), `ns/name`, its bare name,
-/// or a Backstage component tied to it (by `backstage.io/kubernetes-id`,
-/// else by name).
-fn consumer_named(c: &Consumer, name: &str, components: &[Component]) -> bool {
-    let name = name.trim();
-    if let Some(component) = components
-        .iter()
-        .find(|k| k.name.eq_ignore_ascii_case(name))
-    {
-        return component_matches(component, c);
+/// Every consumer by the names a catalog may call it: its full id
+/// (`ns/Kind/name`, `file#service`, `app:dir`), `ns/name` and its bare
+/// name, lower-cased. Values are (resource, consumer) positions.
+struct ConsumerIndex(HashMap<String, Vec<(usize, usize)>>);
+
+impl ConsumerIndex {
+    fn new(inv: &Inventory) -> ConsumerIndex {
+        let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, res) in inv.resources.iter().enumerate() {
+            for (j, c) in res.consumers.iter().enumerate() {
+                let mut keys = vec![c.id.to_string(), c.id.name.clone()];
+                if let Some(ns) = &c.id.namespace {
+                    keys.push(format!("{ns}/{}", c.id.name));
+                }
+                for key in keys {
+                    let at = map.entry(key.to_ascii_lowercase()).or_default();
+                    if !at.contains(&(i, j)) {
+                        at.push((i, j));
+                    }
+                }
+            }
+        }
+        ConsumerIndex(map)
     }
-    let id = c.id.to_string();
-    id.eq_ignore_ascii_case(name)
-        || c.id.name.eq_ignore_ascii_case(name)
-        || c.id
-            .namespace
-            .as_ref()
-            .is_some_and(|ns| format!("{ns}/{}", c.id.name).eq_ignore_ascii_case(name))
+
+    /// The consumers the catalog name `name` means; a Backstage component
+    /// name means the workload tied to it (by `backstage.io/kubernetes-id`,
+    /// else by name, within `backstage.io/kubernetes-namespace`).
+    fn lookup(&self, inv: &Inventory, name: &str, components: &[Component]) -> Vec<(usize, usize)> {
+        let name = name.trim();
+        if let Some(k) = components
+            .iter()
+            .find(|k| k.name.eq_ignore_ascii_case(name))
+        {
+            return self
+                .0
+                .get(&workload_of(k))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&(i, j)| component_matches(k, &inv.resources[i].consumers[j]))
+                .collect();
+        }
+        self.0
+            .get(&name.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The workload name a component stands for, lower-cased.
+fn workload_of(component: &Component) -> String {
+    component
+        .kubernetes_id
+        .as_deref()
+        .unwrap_or(&component.name)
+        .to_ascii_lowercase()
 }
 
 fn component_matches(component: &Component, c: &Consumer) -> bool {
-    let workload = component
-        .kubernetes_id
-        .as_deref()
-        .unwrap_or(&component.name);
-    if !c.id.name.eq_ignore_ascii_case(workload) {
+    if !c.id.name.eq_ignore_ascii_case(&workload_of(component)) {
         return false;
     }
     match (&component.kubernetes_namespace, &c.id.namespace) {
@@ -347,10 +386,6 @@ fn component_matches(component: &Component, c: &Consumer) -> bool {
         (Some(_), None) => false,
         (None, _) => true,
     }
-}
-
-fn component_for<'a>(c: &Consumer, components: &'a [Component]) -> Option<&'a Component> {
-    components.iter().find(|k| component_matches(k, c))
 }
 
 /// The file that defines a consumer: the compose file or app folder it
