@@ -456,6 +456,17 @@ fn strings(path: &str, node: &Node, what: &str) -> Result<Vec<(String, Origin)>,
         .collect()
 }
 
+/// An alias as a name: a URL (`rediss://user:secret@host:6380/0`) is cut
+/// to `host:port`, so no password from the file is ever kept or shown.
+fn alias_name(text: &str) -> String {
+    let Some((_, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    host.to_string()
+}
+
 /// Parses the inventory file (`fallout.yaml`). Strict: unknown keys and
 /// values of the wrong shape are errors with the file and line.
 pub fn parse_inventory(path: &str, text: &str) -> Result<Catalog, CatalogError> {
@@ -527,7 +538,7 @@ pub fn parse_inventory(path: &str, text: &str) -> Result<Catalog, CatalogError> 
             }
             out.resources.push(DeclaredResource {
                 name,
-                aliases: aliases.into_iter().map(|(a, _)| a).collect(),
+                aliases: aliases.into_iter().map(|(a, _)| alias_name(&a)).collect(),
                 owner,
                 source: Source::Inventory,
                 kind: None,
@@ -706,6 +717,20 @@ ignore: [legacy/**, \"**/testdata/**\"]
         assert!(cat.is_ignored("api/testdata/x.yaml"));
         assert!(!cat.is_ignored("api/events.yaml"));
         assert!(cat.checks_documentation());
+    }
+
+    #[test]
+    fn url_aliases_keep_no_password() {
+        let cat = parse_inventory(
+            "fallout.yaml",
+            "resources:\n  - name: r\n    aliases: [\"rediss://app:hunter2@sessions.example.com:6380/0\", redis://h2]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            cat.resources[0].aliases,
+            ["sessions.example.com:6380", "h2"]
+        );
+        assert!(!format!("{cat:?}").contains("hunter2"));
     }
 
     #[test]
