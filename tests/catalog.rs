@@ -359,3 +359,35 @@ fn catalog_entries_naming_nothing_are_warnings_at_their_line() {
     let run = fallout(&["scan", FIXTURE, "--config", &config, "--strict"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn the_documented_inventory_example_is_valid() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.md"))
+            .expect("docs/inventory.md");
+    let section = page
+        .split("## The inventory file")
+        .nth(1)
+        .expect("inventory section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("yaml example");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "fallout.yaml", example);
+    let run = fallout(&["scan", FIXTURE, "--config", &config, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = json(&run);
+    assert_eq!(doc["documentation_checked"], true);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fallout.schema.json"),
+        )
+        .expect("docs/fallout.schema.json"),
+    )
+    .expect("the schema is JSON");
+    let mut keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["ignore", "owners", "resources"]);
+}
