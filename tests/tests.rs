@@ -6,3 +6,4 @@ mod support;
 mod corpus;
 mod exit_codes;
 mod incident;
+mod live;

@@ -101,7 +101,8 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// A live Redis to sample: redis://[user[:password]@]host:port or rediss:// (repeatable).
+    /// A live Redis to sample: [ALIAS=]redis://[user[:password]@]host:port or rediss:// (repeatable);
+    /// ALIAS names the instance as the manifests do when the URL reaches it another way.
     #[arg(long = "redis", value_name = "URL")]
     pub redis: Vec<String>,
     /// CA certificate (PEM) to verify rediss:// servers.

@@ -325,8 +325,24 @@ fn gather(
     diagnostics.extend(scanned.diagnostics);
 
     if !common.redis.is_empty() {
-        let mut opts =
-            fallout_live::RedisOptions::new(common.redis.iter().cloned()).with_env_password();
+        // `ALIAS=URL` names the instance as manifests know it, when the
+        // address used to reach it (a port-forward, an IP) is not that name.
+        let mut aliases: Vec<(String, String)> = Vec::new();
+        let mut urls = Vec::new();
+        for item in &common.redis {
+            match item.split_once('=') {
+                Some((alias, url)) if !alias.contains([':', '/', '@']) && url.contains("://") => {
+                    if let Some(ep) =
+                        fallout_core::Endpoint::parse_url(url).and_then(|e| e.into_iter().next())
+                    {
+                        aliases.push((ep.address(), alias.to_string()));
+                    }
+                    urls.push(url.to_string());
+                }
+                _ => urls.push(item.clone()),
+            }
+        }
+        let mut opts = fallout_live::RedisOptions::new(urls).with_env_password();
         opts.ca_file = common.redis_ca.clone();
         opts.client_cert = common.redis_cert.clone();
         opts.client_key = common.redis_key.clone();
@@ -339,7 +355,17 @@ fn gather(
         }
         opts.every = fallout_live::parse_duration(&common.every)
             .map_err(|e| format!("--every {}: {e}", common.every))?;
-        let live = fallout_live::sample_blocking(&opts).map_err(|e| e.to_string())?;
+        let mut live = fallout_live::sample_blocking(&opts).map_err(|e| e.to_string())?;
+        for instance in &mut live.instances {
+            let alias = aliases
+                .iter()
+                .find(|(addr, _)| instance.endpoints.contains(addr));
+            if let Some((_, alias)) = alias {
+                for obs in &mut instance.observations {
+                    obs.server = alias.clone();
+                }
+            }
+        }
         facts.extend(live.facts());
         diagnostics.extend(live.diagnostics);
     }

@@ -5,10 +5,18 @@ use crate::View;
 use fallout_core::{Consumer, Evidence, Origin, Resource, Verdict};
 
 /// Consumers in report order: undocumented first (the drift a reader must
-/// see), then by verdict (breaks, at-risk, ok, none), then by id.
+/// see), then those seen live but named in no config (the finding nobody
+/// wrote down), then by verdict (breaks, at-risk, ok, none), then by id.
 pub fn ordered_consumers(consumers: &[Consumer]) -> Vec<&Consumer> {
     let mut out: Vec<&Consumer> = consumers.iter().collect();
-    out.sort_by_cached_key(|c| (c.documented, verdict_rank(c.verdict), c.id.to_string()));
+    out.sort_by_cached_key(|c| {
+        (
+            c.documented,
+            !c.only_observed(),
+            verdict_rank(c.verdict),
+            c.id.to_string(),
+        )
+    });
     out
 }
 

@@ -123,7 +123,8 @@ fn json_check_carries_verdicts_evidence_and_gate() {
     let runs = Runs::new();
     let doc = json(&runs.check());
     let consumers = doc["resources"][0]["consumers"].as_array().unwrap();
-    // Undocumented first, then breaks, at-risk, ok.
+    // Undocumented first, seen-only-live first among them, then breaks,
+    // at-risk, ok.
     let ids: Vec<&str> = consumers
         .iter()
         .map(|c| c["id"].as_str().unwrap())
@@ -131,20 +132,20 @@ fn json_check_carries_verdicts_evidence_and_gate() {
     assert_eq!(
         ids,
         [
-            "api/Deployment/auth-api",
             "client/10.0.4.17:53122",
+            "api/Deployment/auth-api",
             "api/Deployment/events-api",
             "batch/Deployment/report-builder",
             "jobs/CronJob/session-reaper",
             "web/Deployment/storefront",
         ]
     );
-    let auth = &consumers[0];
+    let auth = &consumers[1];
     assert_eq!(auth["verdict"], "breaks");
     assert_eq!(auth["documented"], false);
     assert_eq!(auth["evidence"][0]["path"], "api/auth.yaml");
     assert_eq!(auth["evidence"][0]["line"], 41);
-    let client = &consumers[1];
+    let client = &consumers[0];
     assert_eq!(client["evidence"][0]["source"], common::LIVE_SOURCE);
     assert!(client["evidence"][0].get("path").is_none());
     assert_eq!(consumers[2]["approval"]["by"], "lead-scheduling");
@@ -158,7 +159,8 @@ fn json_check_carries_verdicts_evidence_and_gate() {
 fn links_show_redacted_endpoints() {
     let runs = Runs::new();
     let doc = json(&runs.impact());
-    let auth = &doc["resources"][0]["consumers"][0];
+    let auth = &doc["resources"][0]["consumers"][1];
+    assert_eq!(auth["id"], "api/Deployment/auth-api");
     assert_eq!(
         auth["links"][0]["endpoint"],
         "redis://default:***@redis-sessions.cache.svc.cluster.local:6379"
@@ -294,10 +296,10 @@ fn sarif_results_carry_files_lines_and_fingerprints() {
     assert_eq!(
         summary,
         [
-            ("fallout/breaks", "error", "api/Deployment/auth-api"),
-            ("fallout/undocumented", "note", "api/Deployment/auth-api"),
             ("fallout/breaks", "error", "client/10.0.4.17:53122"),
             ("fallout/undocumented", "note", "client/10.0.4.17:53122"),
+            ("fallout/breaks", "error", "api/Deployment/auth-api"),
+            ("fallout/undocumented", "note", "api/Deployment/auth-api"),
             ("fallout/breaks", "error", "api/Deployment/events-api"),
             (
                 "fallout/at-risk",
@@ -316,7 +318,7 @@ fn sarif_results_carry_files_lines_and_fingerprints() {
             .unwrap();
         assert!(fp.starts_with("cache/redis-sessions|"), "{fp}");
     }
-    let auth = &results[0];
+    let auth = &results[2];
     assert_eq!(
         auth["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "api/auth.yaml"
@@ -330,7 +332,7 @@ fn sarif_results_carry_files_lines_and_fingerprints() {
         .unwrap()
         .contains("AUTH_CACHE_URL"));
     // The live-only client points at the resource's definition, not at a redis:// URL.
-    let client = &results[2];
+    let client = &results[0];
     assert_eq!(
         client["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "cache/redis.yaml"

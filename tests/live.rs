@@ -1,0 +1,225 @@
+//! Live sources through the binary: a real redis-server on a free port, real
+//! client connections, a saved CLIENT LIST with a pod dump. Never the Redis
+//! on 6379.
+
+use crate::support::{fallout, resource};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_redis() -> Option<Server> {
+    if Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("redis-server not installed; .ci/run installs it");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    assert_ne!(port, 6379);
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start redis-server");
+    let server = Server {
+        child,
+        port,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            if command(&mut s, &["PING"]).contains("PONG") {
+                return Some(server);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("redis-server on {port} did not answer");
+}
+
+/// Sends one command in RESP and returns the raw reply.
+fn command(stream: &mut TcpStream, args: &[&str]) -> String {
+    let mut out = format!("*{}\r\n", args.len());
+    for a in args {
+        out.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    stream.write_all(out.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[test]
+fn live_clients_merge_with_config_and_the_unknown_one_is_the_headline() {
+    let Some(server) = start_redis() else { return };
+    let mut named = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(command(&mut named, &["CLIENT", "SETNAME", "sessions-api"]).contains("OK"));
+    let mut stranger = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(command(&mut stranger, &["PING"]).contains("PONG"));
+
+    let url = format!("redis-sessions.cache=redis://127.0.0.1:{}", server.port);
+    let run = fallout(&[
+        "scan",
+        "fixtures/tls-incident",
+        "--redis",
+        &url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let sessions = resource(&doc, "cache/redis-sessions");
+    let consumers = sessions["consumers"].as_array().unwrap();
+    let by_id = |id: &str| {
+        consumers
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}: {sessions:#}"))
+    };
+
+    let api = by_id("api/Deployment/sessions-api");
+    let strengths: Vec<&str> = api["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["strength"].as_str().unwrap())
+        .collect();
+    assert!(
+        strengths.contains(&"explicit") && strengths.contains(&"observed"),
+        "{strengths:?}"
+    );
+    let live = api["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["strength"] == "observed")
+        .unwrap();
+    assert!(
+        live["source"].as_str().unwrap().contains("CLIENT LIST"),
+        "{live}"
+    );
+
+    let unknown = consumers
+        .iter()
+        .find(|c| c["kind"] == "client")
+        .expect("the unnamed client is kept");
+    assert!(
+        unknown["notes"].to_string().contains("not in any config"),
+        "{unknown}"
+    );
+    assert_eq!(unknown["strength"], "observed");
+
+    let quiet = by_id("api/Deployment/events-api");
+    assert!(
+        quiet["notes"].to_string().contains("not seen connected"),
+        "{quiet}"
+    );
+    drop((named, stranger));
+}
+
+#[test]
+fn an_unreachable_server_exits_2_without_the_password() {
+    let port = free_port();
+    let run = fallout(&[
+        "scan",
+        "fixtures/tls-incident",
+        "--redis",
+        &format!("redis://scanner:hunter2@127.0.0.1:{port}"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"));
+}
+
+#[test]
+fn a_saved_client_list_is_attributed_through_a_pod_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("clients.txt");
+    std::fs::write(
+        &dump,
+        "id=7 addr=10.20.0.15:51234 laddr=10.30.0.2:6379 fd=9 name= age=300 idle=2 flags=N db=2 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n\
+         id=8 addr=10.99.0.1:40000 laddr=10.30.0.2:6379 fd=10 name= age=30 idle=1 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=ping user=default\n",
+    )
+    .unwrap();
+    let pods = dir.path().join("pods.json");
+    std::fs::write(
+        &pods,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod",
+   "metadata": {"name": "events-api-7d4f9-abcde", "namespace": "api",
+                "labels": {"pod-template-hash": "7d4f9", "app": "events-api"}},
+   "spec": {"containers": [{"name": "api", "image": "example.com/scheduling/events-api:5.1.0"}]},
+   "status": {"podIP": "10.20.0.15"}}]}"#,
+    )
+    .unwrap();
+    let list = format!("redis-sessions.cache={}", dump.display());
+    let run = fallout(&[
+        "scan",
+        "fixtures/tls-incident",
+        pods.to_str().unwrap(),
+        "--client-list",
+        &list,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let sessions = resource(&doc, "cache/redis-sessions");
+    let consumers = sessions["consumers"].as_array().unwrap();
+    let events = consumers
+        .iter()
+        .find(|c| c["id"] == "api/Deployment/events-api")
+        .unwrap();
+    assert!(
+        events["evidence"].to_string().contains("10.20.0.15"),
+        "attributed by pod IP: {events}"
+    );
+    assert!(
+        consumers.iter().any(|c| c["id"] == "client/10.99.0.1"),
+        "{sessions:#}"
+    );
+}
