@@ -410,3 +410,47 @@ impl KubeListing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::list::KINDS;
+
+    /// docs/rbac.yaml grants `list` on every kind listed, in its API group,
+    /// and nothing else.
+    #[test]
+    fn the_documented_cluster_role_covers_every_kind() {
+        let docs: Vec<serde_json::Value> =
+            serde_yaml::Deserializer::from_str(include_str!("../../../docs/rbac.yaml"))
+                .map(|doc| serde::Deserialize::deserialize(doc).expect("yaml"))
+                .collect();
+        let role = docs
+            .iter()
+            .find(|d| d["kind"] == "ClusterRole")
+            .expect("a ClusterRole");
+        let mut granted = Vec::new();
+        for rule in role["rules"].as_array().expect("rules") {
+            let verbs = rule["verbs"].as_array().expect("verbs");
+            assert!(verbs.iter().any(|v| v == "list"), "{rule}");
+            assert!(verbs.iter().all(|v| v == "list" || v == "get"), "{rule}");
+            for group in rule["apiGroups"].as_array().expect("groups") {
+                for resource in rule["resources"].as_array().expect("resources") {
+                    granted.push(format!(
+                        "{}/{}",
+                        group.as_str().unwrap(),
+                        resource.as_str().unwrap()
+                    ));
+                }
+            }
+        }
+        let mut wanted: Vec<String> = KINDS
+            .iter()
+            .map(|k| {
+                let group = k.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                format!("{group}/{}", k.resource)
+            })
+            .collect();
+        granted.sort();
+        wanted.sort();
+        assert_eq!(granted, wanted);
+    }
+}

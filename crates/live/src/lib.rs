@@ -2,7 +2,8 @@
 //! `--redis` URL (and the cluster nodes or sentinel-managed servers behind
 //! it), samples `CLIENT LIST` over a window, and hands back one
 //! [`Instance`] per server with the clients it saw. Saved `CLIENT LIST`
-//! dumps go through the same parser ([`from_dump`]).
+//! dumps go through the same parser ([`from_dump`]). [`kube`] lists a
+//! cluster through its API for the manifest scanner.
 //!
 //! The only crate with tokio and network IO; everything it learns leaves as
 //! plain data (`ClientObservation`s and `Diagnostic`s) for the graph.

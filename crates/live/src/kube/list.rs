@@ -24,6 +24,9 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// chart) and a service-account token. Their data is dropped on arrival.
 const OPAQUE_SECRET_TYPES: &[&str] = &["helm.sh/release.v1", "kubernetes.io/service-account-token"];
 
+/// The fields of a Pod's status that are kept.
+const POD_STATUS: &[&str] = &["phase", "podIP", "podIPs", "hostIP", "hostIPs"];
+
 /// What listing one kind in one scope gave.
 #[derive(Default)]
 pub struct Listed {
@@ -198,6 +201,13 @@ where
     // List items carry no apiVersion/kind; the scanner needs them.
     map.insert("apiVersion".into(), K::API_VERSION.into());
     map.insert("kind".into(), K::KIND.into());
+    // Most of a cluster is Pods, and most of a Pod's status is conditions
+    // and container statuses: keep what places the pod.
+    if K::KIND == "Pod" {
+        if let Some(status) = map.get_mut("status").and_then(|s| s.as_object_mut()) {
+            status.retain(|key, _| POD_STATUS.contains(&key.as_str()));
+        }
+    }
     if K::KIND == "Secret"
         && map
             .get("type")
@@ -209,4 +219,69 @@ where
     }
     let path = format!("kube://{context}/{ns}/{}/{name}", K::KIND);
     Some(object_from_json(&path, &value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, ObjectMeta};
+    use k8s_openapi::ByteString;
+
+    fn meta(name: &str) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("api".into()),
+            managed_fields: Some(vec![ManagedFieldsEntry {
+                manager: Some("kubectl".into()),
+                ..ManagedFieldsEntry::default()
+            }]),
+            annotations: Some(
+                [
+                    (LAST_APPLIED.to_string(), "{}".to_string()),
+                    ("team".to_string(), "payments".to_string()),
+                ]
+                .into(),
+            ),
+            ..ObjectMeta::default()
+        }
+    }
+
+    #[test]
+    fn objects_are_named_typed_and_trimmed() {
+        let secret = Secret {
+            metadata: meta("auth"),
+            data: Some([("URL".to_string(), ByteString(b"redis://r:6379".to_vec()))].into()),
+            ..Secret::default()
+        };
+        let object = to_object::<Secret, Secret>(secret, "prod", None).unwrap();
+        assert_eq!(object.path, "kube://prod/api/Secret/auth");
+        assert_eq!(object.root.str_at(&["apiVersion"]), Some("v1"));
+        assert_eq!(object.root.str_at(&["kind"]), Some("Secret"));
+        assert_eq!(
+            object.root.str_at(&["data", "URL"]),
+            Some("cmVkaXM6Ly9yOjYzNzk=")
+        );
+        assert!(object.root.at(&["metadata", "managedFields"]).is_none());
+        assert!(object
+            .root
+            .at(&["metadata", "annotations", LAST_APPLIED])
+            .is_none());
+        assert_eq!(
+            object.root.str_at(&["metadata", "annotations", "team"]),
+            Some("payments")
+        );
+    }
+
+    #[test]
+    fn helm_release_secrets_keep_no_data() {
+        let secret = Secret {
+            metadata: meta("sh.helm.release.v1.redis.v3"),
+            type_: Some("helm.sh/release.v1".into()),
+            data: Some([("release".to_string(), ByteString(vec![0x1f; 64]))].into()),
+            ..Secret::default()
+        };
+        let object = to_object::<Secret, Secret>(secret, "prod", None).unwrap();
+        assert!(object.root.at(&["data"]).is_none());
+        assert_eq!(object.root.str_at(&["type"]), Some("helm.sh/release.v1"));
+    }
 }
