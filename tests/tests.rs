@@ -3,6 +3,7 @@
 
 mod support;
 
+mod compose;
 mod corpus;
 mod exit_codes;
 mod incident;

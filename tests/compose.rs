@@ -1,0 +1,115 @@
+//! Compose projects and config files through the binary.
+
+use crate::support::{consumers, fallout, json, resource};
+
+#[test]
+fn compose_consumers_break_under_tls_required() {
+    let doc = json(&[
+        "impact",
+        "shop-cache",
+        "fixtures/compose-anchors-override",
+        "--set",
+        "tls=required",
+    ]);
+    let cache = resource(
+        &doc,
+        "fixtures/compose-anchors-override/docker-compose.yml#cache",
+    );
+    let file = "fixtures/compose-anchors-override/docker-compose.yml";
+    assert_eq!(
+        consumers(cache, "verdict"),
+        [
+            (format!("{file}#scheduler"), "breaks".to_string()),
+            (format!("{file}#web"), "breaks".to_string()),
+            (format!("{file}#worker"), "breaks".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn two_projects_are_two_scopes() {
+    let doc = json(&["scan", "fixtures/compose-two-projects"]);
+    let blog = resource(
+        &doc,
+        "fixtures/compose-two-projects/blog/docker-compose.yml#redis",
+    );
+    let shop = resource(
+        &doc,
+        "fixtures/compose-two-projects/shop/compose.yaml#redis",
+    );
+    assert_eq!(
+        consumers(blog, "id"),
+        [(
+            "fixtures/compose-two-projects/blog/docker-compose.yml#app".to_string(),
+            "fixtures/compose-two-projects/blog/docker-compose.yml#app".to_string()
+        )]
+    );
+    assert_eq!(consumers(shop, "id").len(), 1);
+    // `redis` alone names two resources: the target is ambiguous
+    let run = fallout(&[
+        "impact",
+        "redis",
+        "fixtures/compose-two-projects",
+        "--set",
+        "tls=required",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("blog/docker-compose.yml#redis")
+            && run.stderr.contains("shop/compose.yaml#redis"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_config_files_are_reported_with_lines_and_strict_fails() {
+    let lax = fallout(&["scan", "fixtures/compose-bad-input", "--format", "json"]);
+    assert_eq!(lax.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&lax.stdout).unwrap();
+    let diags: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap_or("?"),
+                d["line"],
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for expected in [
+        "fixtures/compose-bad-input/app.env:3 env-parse",
+        "fixtures/compose-bad-input/broken/compose.yaml:5 yaml-parse",
+        "fixtures/compose-bad-input/docker-compose.yml:9 compose-env-file-missing",
+        "fixtures/compose-bad-input/svc/config.toml:3 toml-parse",
+        "fixtures/compose-bad-input/svc2/config/settings.json:4 json-parse",
+    ] {
+        assert!(
+            diags.iter().any(|d| d == expected),
+            "missing {expected} in {diags:?}"
+        );
+    }
+    assert!(
+        lax.stderr.contains("app.env:3"),
+        "diagnostics also reach stderr: {}",
+        lax.stderr
+    );
+    let strict = fallout(&["scan", "fixtures/compose-bad-input", "--strict"]);
+    assert_eq!(strict.code, 2);
+}
+
+#[test]
+fn app_config_files_are_consumers_of_external_redis() {
+    let doc = json(&["scan", "fixtures/app-frameworks"]);
+    let billing = resource(&doc, "billing-redis.internal");
+    assert_eq!(
+        consumers(billing, "tls"),
+        [(
+            "app:fixtures/app-frameworks/billing".to_string(),
+            "yes".to_string()
+        )]
+    );
+}
