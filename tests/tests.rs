@@ -7,4 +7,5 @@ mod compose;
 mod corpus;
 mod exit_codes;
 mod incident;
+mod kube;
 mod live;
