@@ -4,7 +4,6 @@
 //! kubeconfig, and can refuse Secrets.
 
 #[path = "../crates/live/tests/kube/server.rs"]
-#[allow(dead_code)]
 mod server;
 
 use crate::support::{consumers, resource};

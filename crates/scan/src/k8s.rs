@@ -535,7 +535,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 o.root
                     .at(&["metadata", "annotations"])
                     .map(Node::string_map)
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into_iter()
+                    // kubectl's copy of the whole object: never an owner, often large.
+                    .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
             );
             out.facts.push(Fact::Workload(Workload {
                 id: id.clone(),
