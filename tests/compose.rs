@@ -113,3 +113,23 @@ fn app_config_files_are_consumers_of_external_redis() {
         )]
     );
 }
+
+#[test]
+fn json_manifests_are_not_also_read_as_app_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.json"),
+        r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "x"},
+ "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a",
+   "env": [{"name": "REDIS_URL", "value": "redis://redis:6379"}]}]}}}}"#,
+    )
+    .unwrap();
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let ids: Vec<String> = doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| consumers(r, "id").into_iter().map(|(id, _)| id))
+        .collect();
+    assert_eq!(ids, ["x/Deployment/api"], "one consumer, not also an app");
+}

@@ -191,3 +191,11 @@ fn snapshot_scan_table() {
     assert_eq!(run.code, 0);
     insta::assert_snapshot!("incident_scan_table", run.stdout);
 }
+
+#[test]
+fn a_tls_only_server_on_the_default_port_is_tls() {
+    let doc = json(&["impact", "myredis-master.cache", "tests/data/bitnami-tls-only.yaml", "--set", "tls=required"]);
+    let redis = resource(&doc, "cache/myredis-master");
+    assert_eq!(consumers(redis, "tls"), [("app/Deployment/c".to_string(), "yes".to_string())]);
+    assert_eq!(consumers(redis, "verdict"), [("app/Deployment/c".to_string(), "ok".to_string())]);
+}

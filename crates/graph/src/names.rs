@@ -162,7 +162,8 @@ pub(crate) fn server_port(
     match (sp.target_port, &sp.target_port_name) {
         (Some(target), _) => Some(target),
         (None, Some(name)) if name.to_ascii_lowercase().contains("tls") => tls,
-        (None, Some(_)) => plain,
+        // a TLS-only server (Bitnami `REDIS_TLS_PORT=6379`) has no plain port
+        (None, Some(_)) => plain.or(tls),
         (None, None) => Some(sp.port),
     }
 }

@@ -12,7 +12,9 @@ fn main() {
     let mut n = 0;
     for _ in 0..rounds {
         for (line, doc) in fallout_scan::yaml::split_documents(&text) {
-            n += fallout_scan::yaml::parse(doc, line).map(|d| d.len()).unwrap_or(0);
+            n += fallout_scan::yaml::parse(doc, line)
+                .map(|d| d.len())
+                .unwrap_or(0);
         }
     }
     let ours = t.elapsed().as_secs_f64() / rounds as f64;
@@ -29,9 +31,21 @@ fn main() {
     let theirs = t.elapsed().as_secs_f64() / rounds as f64;
     let mb = text.len() as f64 / 1e6;
     println!("{path}: {mb:.2} MB, {n} / {m} documents");
-    println!("fallout yaml (positions): {:.1} ms  ({:.1} MB/s)", ours * 1e3, mb / ours);
-    println!("serde_yaml Value:         {:.1} ms  ({:.1} MB/s)", theirs * 1e3, mb / theirs);
+    println!(
+        "fallout yaml (positions): {:.1} ms  ({:.1} MB/s)",
+        ours * 1e3,
+        mb / ours
+    );
+    println!(
+        "serde_yaml Value:         {:.1} ms  ({:.1} MB/s)",
+        theirs * 1e3,
+        mb / theirs
+    );
     let t = Instant::now();
     let (objs, _) = fallout_scan::k8s::parse_manifests(&path, &text);
-    println!("k8s::parse_manifests (kind pre-filter): {:.1} ms, {} objects", t.elapsed().as_secs_f64() * 1e3, objs.len());
+    println!(
+        "k8s::parse_manifests (kind pre-filter): {:.1} ms, {} objects",
+        t.elapsed().as_secs_f64() * 1e3,
+        objs.len()
+    );
 }

@@ -9,6 +9,8 @@
 //! NetworkPolicy admitting the workload are inferred (hints).
 
 use crate::compose::{self, At};
+use crate::config::RawSetting;
+use crate::frameworks::{self, Reading};
 use crate::settings::{self, KeyValue};
 use crate::yaml::{self, Node};
 use crate::{config, Scanned};
@@ -457,6 +459,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         .map(|(o, _, _)| (o.ns, pod_labels(o)))
         .collect();
     // Services, their backends and the names that mean a Redis.
+    let mut services: Vec<Service> = Vec::new();
+    let mut backends: Vec<ServiceBackends> = Vec::new();
     for o in &objs {
         match o.kind {
             "Service" => {
@@ -467,10 +471,11 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                             *ns == o.ns && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
                         })
                     {
-                        ctx.redis_names.insert(o.name.to_ascii_lowercase());
+                        ctx.redis_names.insert(qualified(o.name, o.ns));
+                        ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
                     }
                 }
-                out.facts.push(Fact::Service(svc));
+                services.push(svc);
             }
             "Endpoints" => {
                 let addresses: Vec<String> = o
@@ -482,12 +487,12 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                     .flat_map(|s| s.get("addresses").map(Node::as_seq).unwrap_or_default())
                     .filter_map(|a| a.str_at(&["ip"]).map(str::to_string))
                     .collect();
-                out.facts.push(Fact::ServiceBackends(ServiceBackends {
+                backends.push(ServiceBackends {
                     namespace: o.ns.to_string(),
                     service: o.name.to_string(),
                     addresses,
                     defined_at: o.defined_at(),
-                }));
+                });
             }
             "EndpointSlice" => {
                 let Some(service) =
@@ -505,19 +510,52 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                     .flat_map(|e| e.get("addresses").map(Node::as_seq).unwrap_or_default())
                     .filter_map(|a| a.as_str().map(str::to_string))
                     .collect();
-                out.facts.push(Fact::ServiceBackends(ServiceBackends {
+                backends.push(ServiceBackends {
                     namespace: o.ns.to_string(),
                     service: service.to_string(),
                     addresses,
                     defined_at: o.defined_at(),
-                }));
+                });
             }
             _ => {}
         }
     }
-    for id in servers.keys() {
-        ctx.redis_names.insert(id.name.to_ascii_lowercase());
+    // Services without selector whose backends are a Redis's pods, or whose
+    // name says Redis; ExternalNames that lead to any of these or to a
+    // managed Redis (followed until nothing changes: chains).
+    let redis_ips: HashSet<&str> = out
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Pod(p) if servers.contains_key(&p.workload) => Some(p.ip.as_str()),
+            _ => None,
+        })
+        .collect();
+    for b in &backends {
+        if b.addresses.iter().any(|a| redis_ips.contains(a.as_str()))
+            || settings::says_redis(&b.service)
+        {
+            ctx.redis_names.insert(qualified(&b.service, &b.namespace));
+        }
     }
+    loop {
+        let before = ctx.redis_names.len();
+        for svc in &services {
+            let Some(ext) = &svc.external_name else {
+                continue;
+            };
+            let ext = ext.trim_end_matches('.').to_ascii_lowercase();
+            if ctx.known_host(&ext, &svc.namespace) || is_managed_redis_host(&ext) {
+                ctx.redis_names.insert(qualified(&svc.name, &svc.namespace));
+            }
+        }
+        if ctx.redis_names.len() == before {
+            break;
+        }
+    }
+    out.facts.extend(services.into_iter().map(Fact::Service));
+    out.facts
+        .extend(backends.into_iter().map(Fact::ServiceBackends));
 
     // Second pass: workloads and what they reference.
     let mut emitted: HashSet<ConsumerId> = HashSet::new();
@@ -551,7 +589,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 profiles: Vec::new(),
             }));
         }
-        ctx.references(o, id, &mut out);
+        ctx.references(o, id, servers.contains_key(id), &mut out);
     }
 
     // NetworkPolicies admitting workloads to pods (the graph keeps those
@@ -715,6 +753,22 @@ struct Ctx<'i, 'a> {
 }
 
 impl<'a> Ctx<'_, 'a> {
+    /// Whether `host`, said in namespace `ns`, names a Redis Service (short
+    /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
+    fn known_host(&self, host: &str, ns: &str) -> bool {
+        if self.redis_names.contains(host) {
+            return true;
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        match labels.as_slice() {
+            [name] => self.redis_names.contains(&qualified(name, ns)),
+            [name, svc_ns] => self.redis_names.contains(&qualified(name, svc_ns)),
+            [name, svc_ns, "svc", ..] => self.redis_names.contains(&qualified(name, svc_ns)),
+            [_pod, name, svc_ns, ..] => self.redis_names.contains(&qualified(name, svc_ns)),
+            _ => false,
+        }
+    }
+
     fn secrets_unreadable(&self, ns: &str) -> bool {
         self.opts
             .unreadable_secrets
@@ -790,6 +844,21 @@ impl<'a> Ctx<'_, 'a> {
             let Some(from) = e.get("valueFrom") else {
                 continue;
             };
+            if let Some(path) = from.str_at(&["fieldRef", "fieldPath"]) {
+                // The namespace is known statically; other fields are not.
+                if path == "metadata.namespace" {
+                    vars.push(EnvVar {
+                        name: name.to_string(),
+                        value: Some(o.ns.to_string()),
+                        origin: o.origin(e),
+                        strength: Strength::Explicit,
+                        via: format!("env {name} <- fieldRef metadata.namespace"),
+                        secret_key: None,
+                        unreadable: false,
+                    });
+                }
+                continue;
+            }
             let (kind, r) = if let Some(r) = from.get("configMapKeyRef") {
                 ("configMapKeyRef", r)
             } else if let Some(r) = from.get("secretKeyRef") {
@@ -1004,7 +1073,13 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// References and hints of every container of a workload.
-    fn references(&self, o: &Obj<'a>, id: &ConsumerId, out: &mut Scanned) {
+    fn references(
+        &self,
+        o: &Obj<'a>,
+        id: &ConsumerId,
+        workload_is_server: bool,
+        out: &mut Scanned,
+    ) {
         let Some((spec, _)) = pod_template(o) else {
             return;
         };
@@ -1016,9 +1091,11 @@ impl<'a> Ctx<'_, 'a> {
             .iter()
             .chain(spec.get("containers").map(Node::as_seq).unwrap_or_default());
         for container in containers {
-            let is_server = container
-                .str_at(&["image"])
-                .is_some_and(crate::is_redis_image);
+            // Sidecars of a Redis pod (exporters) share its password: no hints.
+            let is_server = workload_is_server
+                || container
+                    .str_at(&["image"])
+                    .is_some_and(crate::is_redis_image);
             let vars = self.env_of(o, container);
             let known: HashMap<&str, &str> = vars
                 .iter()
@@ -1100,7 +1177,7 @@ impl<'a> Ctx<'_, 'a> {
                 .collect();
             kvs.retain(|kv| !kv.key.is_empty());
             kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
-            self.push_found(id, &scope, &kvs, out);
+            self.push_found(id, &scope, &kvs, Reading::Settings, out);
 
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
@@ -1146,13 +1223,23 @@ impl<'a> Ctx<'_, 'a> {
                         ),
                     })
                     .collect();
-                self.push_found(id, &scope, &file_kvs, out);
+                let reading = frameworks::config_file(&file.mount_path)
+                    .map(|c| c.reading)
+                    .unwrap_or(Reading::Settings);
+                self.push_found(id, &scope, &file_kvs, reading, out);
             }
         }
     }
 
-    fn push_found(&self, id: &ConsumerId, scope: &Scope, kvs: &[KeyValue], out: &mut Scanned) {
-        for f in settings::find_endpoints(kvs) {
+    fn push_found(
+        &self,
+        id: &ConsumerId,
+        scope: &Scope,
+        kvs: &[KeyValue],
+        reading: Reading,
+        out: &mut Scanned,
+    ) {
+        for f in settings::find_endpoints(&with_frameworks(kvs, reading)) {
             let host = f.endpoint.host.to_ascii_lowercase();
             if matches!(
                 host.as_str(),
@@ -1161,8 +1248,13 @@ impl<'a> Ctx<'_, 'a> {
             {
                 continue;
             }
-            let first_label = host.split('.').next().unwrap_or("");
-            let known = self.redis_names.contains(first_label) || self.redis_names.contains(&host);
+            let Scope::Namespace(ns) = scope else {
+                continue;
+            };
+            let known = self.known_host(&host, ns)
+                || settings::says_redis(&host)
+                || is_managed_redis_host(&host)
+                || matches!(f.endpoint.port, Some(6379 | 6380 | 26379));
             if !(f.says_redis || known) {
                 continue;
             }
@@ -1186,6 +1278,58 @@ struct MountedFile<'a> {
     source: String,
     src_path: &'a str,
     secret: bool,
+}
+
+/// Framework spellings (Celery `sentinel://`, django-environ
+/// `rediscache://`, Laravel `REDIS_SCHEME`, Spring keys...) applied to a
+/// consumer's settings, as compose and config files get them.
+fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
+    let raws: Vec<RawSetting> = kvs
+        .iter()
+        .enumerate()
+        .map(|(i, kv)| RawSetting {
+            key: kv.key.clone(),
+            value: kv.value.clone(),
+            line: i as u32,
+        })
+        .collect();
+    frameworks::apply(reading, &raws)
+        .into_iter()
+        .map(|r| {
+            let kv = &kvs[r.line as usize];
+            KeyValue {
+                key: r.setting_key(),
+                via: if r.written == kv.key {
+                    kv.via.clone()
+                } else {
+                    format!("{} ({})", kv.via, r.written)
+                },
+                value: r.value,
+                origin: kv.origin.clone(),
+                strength: kv.strength,
+            }
+        })
+        .collect()
+}
+
+/// `name.namespace`, the key of a Service in `Ctx::redis_names`.
+fn qualified(name: &str, ns: &str) -> String {
+    format!("{}.{}", name.to_ascii_lowercase(), ns.to_ascii_lowercase())
+}
+
+/// Managed Redis endpoints by their DNS suffix: ElastiCache / MemoryDB,
+/// Azure Cache for Redis, Memorystore (by IP, so not here), Upstash.
+fn is_managed_redis_host(host: &str) -> bool {
+    [
+        ".cache.amazonaws.com",
+        ".memorydb.",
+        ".redis.cache.windows.net",
+        ".upstash.io",
+        ".redislabs.com",
+        ".redis-cloud.com",
+    ]
+    .iter()
+    .any(|s| host.contains(s))
 }
 
 /// A setting name that holds an address (not a db number, a prefix, a

@@ -193,8 +193,7 @@ fn kind_of(path: &str, text: &str) -> Option<Kind> {
 
 /// A Kubernetes object (the manifest scanner's), or a Helm template.
 fn is_manifest_or_template(text: &str) -> bool {
-    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
-    (top_level("apiVersion:") && top_level("kind:")) || text.contains("{{")
+    crate::k8s::looks_like_manifest(text) || text.contains("{{")
 }
 
 /// The folder that owns a config file, and the consumer's name.

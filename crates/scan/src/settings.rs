@@ -258,14 +258,24 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         if is_unexpanded(&kv.value) {
             continue;
         }
+        // A Redis-named key of no known role (`REDIS_SENTINEL_MASTER`,
+        // `REDIS_MAXMEMORY_POLICY`, `REDIS_CLIENT`) holds an address only
+        // when its value looks like one.
+        let generic = role.is_none();
         let port_setting = group.and_then(|g| setting(g, Role::Port));
         let paired_port =
             port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
         for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
             let item = item.strip_prefix("tcp://").unwrap_or(item);
+            // redis-commander's `label:host:port[:db[:password]]`
+            let labelled = labelled_host(item);
+            let item = labelled.as_deref().unwrap_or(item);
             let Some((host, port)) = split_host_port(item) else {
                 continue;
             };
+            if generic && port.is_none() && !host.contains('.') {
+                continue;
+            }
             if host.parse::<f64>().is_ok()
                 || parse_bool(&host).is_some()
                 || !host.chars().any(|c| c.is_ascii_alphanumeric())
@@ -300,6 +310,23 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         }
     }
     out
+}
+
+/// `label:host:port[:db[:password]]` (redis-commander `REDIS_HOSTS`) as
+/// `host:port`; the password never leaves.
+fn labelled_host(item: &str) -> Option<String> {
+    if item.starts_with('[') {
+        return None;
+    }
+    let parts: Vec<&str> = item.split(':').collect();
+    if parts.len() < 3
+        || parts[2].parse::<u16>().is_err()
+        || parts[1].is_empty()
+        || parts[0].parse::<u16>().is_ok()
+    {
+        return None;
+    }
+    Some(format!("{}:{}", parts[1], parts[2]))
 }
 
 fn found(

@@ -598,3 +598,159 @@ spec:
         hint.evidence.detail
     );
 }
+
+/// Red-team findings, each once.
+mod regressions {
+    use super::*;
+
+    fn hosts(s: &fallout_scan::Scanned) -> Vec<String> {
+        let mut h: Vec<String> = refs(s).iter().map(|r| r.endpoint.raw.clone()).collect();
+        h.sort();
+        h
+    }
+
+    #[test]
+    fn redis_named_settings_that_are_not_addresses_are_not_references() {
+        let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: acme/app:1
+          env:
+            - {name: REDIS_CLIENT, value: predis}
+            - {name: REDIS_KEY_PREFIX, value: shop}
+            - {name: REDIS_MAXMEMORY_POLICY, value: allkeys-lru}
+            - {name: REDIS_SENTINEL_MASTER, value: mymaster}
+            - {name: REDIS_REPLICATION_MODE, value: master}
+            - {name: REDIS_SCHEME, value: tls}
+            - {name: REDIS_LOG_LEVEL, value: debug}
+            - {name: REDIS_SERVICE, value: redis-main.data:6379}
+";
+        let s = scan(&[("app.yaml", text)]);
+        assert_eq!(
+            hosts(&s),
+            ["redis-main.data:6379"],
+            "only the value that looks like an address"
+        );
+    }
+
+    #[test]
+    fn a_non_redis_service_with_a_redis_name_elsewhere_is_not_claimed() {
+        let text = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache, namespace: data}
+spec:
+  template:
+    metadata: {labels: {app: cache}}
+    spec: {containers: [{name: redis, image: 'redis:7'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: data}
+spec: {selector: {app: cache}, ports: [{port: 6379}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, namespace: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: acme/shop:1
+          env:
+            - {name: CACHE_HOST, value: cache}
+            - {name: CACHE_PORT, value: '11211'}
+            - {name: SESSION_HOST, value: cache.data}
+";
+        let s = scan(&[("a.yaml", text)]);
+        assert_eq!(
+            hosts(&s),
+            ["cache.data"],
+            "`cache` in web is memcached; `cache.data` is the Redis"
+        );
+    }
+
+    #[test]
+    fn field_refs_framework_schemes_commander_hosts_and_externalnames() {
+        let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: redis, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: redis}}
+    spec: {containers: [{name: redis, image: 'redis:7'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: shop}
+spec: {selector: {app: redis}, ports: [{port: 6379}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shared-cache, namespace: shop}
+spec: {type: ExternalName, externalName: redis.shop.svc.cluster.local}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: w
+          image: acme/w:1
+          env:
+            - name: POD_NAMESPACE
+              valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+            - {name: CELERY_BROKER_URL, value: 'redis://redis.$(POD_NAMESPACE).svc.cluster.local:6379/1'}
+        - {name: c, image: acme/c:1, env: [{name: CACHE_URL, value: 'rediscache://redis:6379/2'}]}
+        - {name: ui, image: rediscommander/redis-commander, env: [{name: REDIS_HOSTS, value: 'local:redis:6379:0:hunter2'}]}
+        - {name: e, image: acme/e:1, env: [{name: CACHE_ADDR, value: 'shared-cache'}]}
+";
+        let s = scan(&[("a.yaml", text)]);
+        assert_eq!(
+            hosts(&s),
+            [
+                "redis://redis.shop.svc.cluster.local:6379/1", // $(POD_NAMESPACE) from the fieldRef
+                "redis://redis:6379/2",                        // rediscache:// read as redis://
+                "redis:6379",                                  // label:host:port:db:password
+                "shared-cache",                                // an ExternalName to the Redis
+            ]
+        );
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn sidecars_of_a_redis_pod_are_not_its_consumers() {
+        let text = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: c}
+spec:
+  template:
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          args: ['--requirepass', '$(REDIS_PASSWORD)']
+          env: [{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: redis-auth, key: password}}}]
+        - name: exporter
+          image: oliver006/redis_exporter
+          env: [{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: redis-auth, key: password}}}]
+";
+        let s = scan(&[("a.yaml", text)]);
+        assert!(
+            s.facts.iter().all(|f| !matches!(f, Fact::Hint(_))),
+            "{:#?}",
+            s.facts
+        );
+    }
+}
