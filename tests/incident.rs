@@ -194,8 +194,20 @@ fn snapshot_scan_table() {
 
 #[test]
 fn a_tls_only_server_on_the_default_port_is_tls() {
-    let doc = json(&["impact", "myredis-master.cache", "tests/data/bitnami-tls-only.yaml", "--set", "tls=required"]);
+    let doc = json(&[
+        "impact",
+        "myredis-master.cache",
+        "tests/data/bitnami-tls-only.yaml",
+        "--set",
+        "tls=required",
+    ]);
     let redis = resource(&doc, "cache/myredis-master");
-    assert_eq!(consumers(redis, "tls"), [("app/Deployment/c".to_string(), "yes".to_string())]);
-    assert_eq!(consumers(redis, "verdict"), [("app/Deployment/c".to_string(), "ok".to_string())]);
+    assert_eq!(
+        consumers(redis, "tls"),
+        [("app/Deployment/c".to_string(), "yes".to_string())]
+    );
+    assert_eq!(
+        consumers(redis, "verdict"),
+        [("app/Deployment/c".to_string(), "ok".to_string())]
+    );
 }

@@ -55,7 +55,6 @@ fn every_consumer_found_and_none_false_at_300_workloads() {
 /// `spring.data.redis.timeout=2s` and `cache.redis.timeout: 2s` in mounted
 /// config files are read as the host `2s` (a false resource per namespace).
 #[test]
-#[ignore = "scanner: a Redis-named key without an address role (timeout) is read as a host"]
 fn redis_timeout_settings_are_not_hosts() {
     let c = scan(&Options {
         workloads: 300,

@@ -10,8 +10,8 @@
 //!   [`apply_approvals`] and [`failing`] turn that into a gate.
 
 pub mod attribute;
-pub mod catalog;
 mod build;
+pub mod catalog;
 mod impact;
 mod names;
 mod target;
