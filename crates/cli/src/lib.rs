@@ -144,9 +144,14 @@ fn run(cli: Cli) -> Result<Exit, String> {
                 .into(),
         );
     }
+    let timer = Timings::start();
     let (facts, mut diagnostics) = gather(&paths, common, &catalog)?;
+    timer.lap("read and scan");
     let graph_opts = graph_options(common);
     let mut inventory = fallout_graph::build(&facts, &graph_opts);
+    timer.lap("graph");
+    // Freed off the main thread: the process exits without waiting for it.
+    std::thread::spawn(move || drop(facts));
     fallout_graph::catalog::apply(&mut inventory, &catalog);
     diagnostics.append(&mut inventory.diagnostics);
     diagnostics
@@ -185,6 +190,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
         None => inventory,
     };
 
+    timer.lap("impact");
     let view = View {
         inventory: &view_inventory,
         command: kind,
@@ -205,6 +211,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
             )
         })?;
     }
+    timer.lap("render");
     // Reports other than the table do not show diagnostics to a person.
     if format != Format::Table {
         let mut stderr = std::io::stderr().lock();
@@ -234,6 +241,27 @@ fn run(cli: Cli) -> Result<Exit, String> {
     } else {
         Exit::Ok
     })
+}
+
+/// Phase timings on stderr when `FALLOUT_TIMINGS` is set (for profiling;
+/// the benchmark is `cargo run --release -p fallout-bench --bin fallout-bench`).
+struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Timings {
+    fn start() -> Timings {
+        Timings(
+            std::env::var_os("FALLOUT_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(cell) = &self.0 {
+            let now = std::time::Instant::now();
+            let ms = now.duration_since(cell.replace(now)).as_secs_f64() * 1e3;
+            let _ = writeln!(std::io::stderr(), "timing: {phase}: {ms:.1} ms");
+        }
+    }
 }
 
 fn show_diagnostic(d: &Diagnostic) -> String {
@@ -321,6 +349,8 @@ fn gather(
     }
 
     let scanned = fallout_scan::scan_files(&input.files, cluster_objects, &scan_opts);
+    let files = std::mem::take(&mut input.files);
+    std::thread::spawn(move || drop(files));
     let mut facts = scanned.facts;
     diagnostics.extend(scanned.diagnostics);
 

@@ -279,9 +279,28 @@ pub fn is_not_config(path: &str) -> bool {
     NOT_CONFIG.iter().any(|glob| wildcard(name, glob))
 }
 
+/// A cheap test before the full match: a pattern ending in a literal part
+/// needs the key to end with it; one ending in `**` needs its literal parts
+/// somewhere in the key. Every setting of every consumer meets every
+/// spelling, so this is most of what `apply` costs (docs/decisions.md).
+fn could_match(key: &str, pattern: &str) -> bool {
+    let last = pattern.rsplit('.').next().unwrap_or("");
+    if last == "**" {
+        let literal = pattern.trim_start_matches("**.").trim_end_matches(".**");
+        key.contains(literal)
+    } else if last == "*" {
+        true
+    } else {
+        key == last || key.ends_with(last) && key[..key.len() - last.len()].ends_with('.')
+    }
+}
+
 /// Matches a normalized key against a pattern; returns the part of the key
 /// before the pattern's literal tail (the prefix) on a match.
 fn match_key<'k>(key: &'k str, pattern: &str) -> Option<&'k str> {
+    if !could_match(key, pattern) {
+        return None;
+    }
     let k: Vec<&str> = if key.is_empty() {
         Vec::new()
     } else {

@@ -19,6 +19,7 @@ use fallout_core::{
     ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress, RedisServer,
     Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
 };
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One Kubernetes object and where it came from: a file path (lines are
@@ -559,10 +560,12 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
 
     // Second pass: workloads and what they reference.
     let mut emitted: HashSet<ConsumerId> = HashSet::new();
+    let mut todo: Vec<(&Obj<'_>, &ConsumerId)> = Vec::new();
     for (o, id, owner_present) in &workloads {
         if *owner_present {
             continue;
         }
+        todo.push((o, id));
         if emitted.insert(id.clone()) {
             let mut labels: BTreeMap<String, String> = o
                 .root
@@ -589,7 +592,19 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 profiles: Vec::new(),
             }));
         }
-        ctx.references(o, id, servers.contains_key(id), &mut out);
+    }
+    // Each workload's containers are independent: scanned in parallel, kept
+    // in order.
+    let per_workload: Vec<Scanned> = todo
+        .par_iter()
+        .map(|(o, id)| {
+            let mut s = Scanned::default();
+            ctx.references(o, id, servers.contains_key(*id), &mut s);
+            s
+        })
+        .collect();
+    for s in per_workload {
+        out.extend(s);
     }
 
     // NetworkPolicies admitting workloads to pods (the graph keeps those

@@ -58,6 +58,9 @@ pub fn scan_files(
         diagnostics.extend(diags);
     }
     let mut out = k8s::scan_objects(&objects, opts);
+    // Freeing tens of thousands of node trees costs as much as a scan phase;
+    // nothing waits for it.
+    std::thread::spawn(move || drop(objects));
     out.diagnostics.extend(diagnostics);
     out.extend(projects::scan_projects(files));
     out

@@ -1,0 +1,50 @@
+//! Where a scan's time goes, phase by phase, over a generated tree:
+//! `cargo run --release -p fallout-bench --example phases -- target/bench-data/20000-s1`
+#![allow(clippy::print_stdout)]
+use fallout_scan::SourceFile;
+use rayon::prelude::*;
+use std::time::Instant;
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("a directory");
+    let t = Instant::now();
+    let paths: Vec<std::path::PathBuf> = ignore::WalkBuilder::new(&dir)
+        .hidden(false)
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .collect();
+    let walk = t.elapsed();
+    let t = Instant::now();
+    let files: Vec<SourceFile> = paths
+        .par_iter()
+        .filter_map(|p| {
+            std::fs::read_to_string(p).ok().map(|text| SourceFile { path: p.display().to_string(), text })
+        })
+        .collect();
+    let read = t.elapsed();
+    let t = Instant::now();
+    let parsed: Vec<_> = files
+        .par_iter()
+        .filter(|f| fallout_scan::k8s::looks_like_manifest(&f.text))
+        .map(|f| fallout_scan::k8s::parse_manifests(&f.path, &f.text))
+        .collect();
+    let parse = t.elapsed();
+    let objects: Vec<_> = parsed.into_iter().flat_map(|(o, _)| o).collect();
+    let t = Instant::now();
+    let scanned = fallout_scan::k8s::scan_objects(&objects, &Default::default());
+    let k8s = t.elapsed();
+    let t = Instant::now();
+    let projects = fallout_scan::projects::scan_projects(&files);
+    let proj = t.elapsed();
+    let mut facts = scanned.facts;
+    facts.extend(projects.facts);
+    let t = Instant::now();
+    let inv = fallout_graph::build(&facts, &Default::default());
+    let graph = t.elapsed();
+    println!("{} files, {} objects, {} facts, {} resources", files.len(), objects.len(), facts.len(), inv.resources.len());
+    for (name, d) in [("walk", walk), ("read", read), ("parse", parse), ("k8s scan", k8s), ("projects", proj), ("graph", graph)] {
+        println!("{name:>10}: {:>7.1} ms", d.as_secs_f64() * 1e3);
+    }
+}
