@@ -20,7 +20,10 @@ fn main() {
     let files: Vec<SourceFile> = paths
         .par_iter()
         .filter_map(|p| {
-            std::fs::read_to_string(p).ok().map(|text| SourceFile { path: p.display().to_string(), text })
+            std::fs::read_to_string(p).ok().map(|text| SourceFile {
+                path: p.display().to_string(),
+                text,
+            })
         })
         .collect();
     let read = t.elapsed();
@@ -43,8 +46,21 @@ fn main() {
     let t = Instant::now();
     let inv = fallout_graph::build(&facts, &Default::default());
     let graph = t.elapsed();
-    println!("{} files, {} objects, {} facts, {} resources", files.len(), objects.len(), facts.len(), inv.resources.len());
-    for (name, d) in [("walk", walk), ("read", read), ("parse", parse), ("k8s scan", k8s), ("projects", proj), ("graph", graph)] {
+    println!(
+        "{} files, {} objects, {} facts, {} resources",
+        files.len(),
+        objects.len(),
+        facts.len(),
+        inv.resources.len()
+    );
+    for (name, d) in [
+        ("walk", walk),
+        ("read", read),
+        ("parse", parse),
+        ("k8s scan", k8s),
+        ("projects", proj),
+        ("graph", graph),
+    ] {
         println!("{name:>10}: {:>7.1} ms", d.as_secs_f64() * 1e3);
     }
 }
