@@ -2,6 +2,12 @@
 //! whose every node knows its line and column, so evidence points at the
 //! real line. Typed config files (change, approvals, inventory) use
 //! `serde_yaml` in the CLI instead; see docs/decisions.md.
+//!
+//! [`parse`] first tries [`fast`], a single-pass parser for the block YAML
+//! subset manifests and compose files use, which gives up (and yaml-rust2
+//! takes over) on anything outside it; both build the same tree.
+
+mod fast;
 
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -31,7 +37,7 @@ pub enum Value {
 }
 
 /// A document of a multi-document stream.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     pub root: Node,
     /// Line where the document starts.
@@ -195,6 +201,27 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
 /// Parses one or more documents. `first_line` is added to every position so
 /// that a chunk cut out of a file reports the file's lines.
 pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
+    if FAST_PATH {
+        if let Some(docs) = fast::parse(text, first_line) {
+            return Ok(docs);
+        }
+    }
+    parse_events(text, first_line)
+}
+
+/// Whether [`parse`] tries the fast path first.
+const FAST_PATH: bool = true;
+
+/// The fast path alone: `None` where it gives up. For the differential
+/// tests; use [`parse`].
+#[doc(hidden)]
+pub fn parse_fast(text: &str, first_line: u32) -> Option<Vec<Document>> {
+    fast::parse(text, first_line)
+}
+
+/// yaml-rust2 alone. For the differential tests; use [`parse`].
+#[doc(hidden)]
+pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
     let mut builder = Builder {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -252,16 +279,24 @@ impl Builder {
                         {
                             merge_into(entries, node);
                         } else {
-                            entries.retain(|(k, _)| {
-                                k.as_str() != key.as_str() || k.as_str().is_none()
-                            });
-                            entries.push((key, node));
+                            insert_entry(entries, key, node);
                         }
                     }
                 }
             },
         }
     }
+}
+
+/// Adds a map entry; a later duplicate key replaces the earlier entry and
+/// moves to the end (null keys are never duplicates).
+fn insert_entry(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
+    if let Some(k) = key.as_str() {
+        if entries.iter().any(|(e, _)| e.as_str() == Some(k)) {
+            entries.retain(|(e, _)| e.as_str() != Some(k));
+        }
+    }
+    entries.push((key, value));
 }
 
 /// Applies a `<<:` merge: keys already present win.
