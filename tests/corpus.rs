@@ -4,11 +4,20 @@
 use crate::support::{consumers, json, resource};
 use std::path::Path;
 
+/// The shared corpus: `FALLOUT_CORPUS`, else `../shared/corpus` beside the
+/// checkout, else `/work/shared/corpus`. Missing is a failure, not a skip.
 fn corpus(name: &str) -> Option<String> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(name);
-    p.exists().then(|| p.display().to_string())
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let root = [
+        std::env::var_os("FALLOUT_CORPUS").map(std::path::PathBuf::from),
+        Some(beside),
+        Some(std::path::PathBuf::from("/work/shared/corpus")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_dir())
+    .expect("the shared corpus is not beside the checkout nor at /work/shared/corpus; set FALLOUT_CORPUS");
+    Some(root.join(name).display().to_string())
 }
 
 #[test]

@@ -8,10 +8,20 @@ use fallout_core::{Fact, HintTarget, Scope, Severity};
 use fallout_scan::{Scanned, SourceFile};
 use std::path::{Path, PathBuf};
 
+/// The shared corpus of real-world configuration: `FALLOUT_CORPUS`, else
+/// `../shared/corpus` beside the checkout, else `/work/shared/corpus`.
 pub fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(name)
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = [
+        std::env::var_os("FALLOUT_CORPUS").map(PathBuf::from),
+        Some(beside),
+        Some(PathBuf::from("/work/shared/corpus")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_dir())
+    .unwrap_or_else(|| panic!("the shared corpus is not beside the checkout nor at /work/shared/corpus; set FALLOUT_CORPUS"));
+    root.join(name)
 }
 
 pub fn fixture(name: &str) -> PathBuf {
