@@ -235,10 +235,29 @@ fn report(what: &str, t: &Tally) {
     }
 }
 
+/// The shared corpus, found as `tests/common` finds it: `FALLOUT_CORPUS`,
+/// else `../shared/corpus` beside the checkout, else `/work/shared/corpus`.
+fn corpus() -> PathBuf {
+    [
+        std::env::var_os("FALLOUT_CORPUS").map(PathBuf::from),
+        Some(root().join("../shared/corpus")),
+        Some(PathBuf::from("/work/shared/corpus")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_dir())
+    .expect("the shared corpus is not beside the checkout nor at /work/shared/corpus; set FALLOUT_CORPUS")
+}
+
 fn repository_files() -> Vec<PathBuf> {
     let root = root();
     let mut files = Vec::new();
-    yaml_files(&root.join("../shared/corpus"), &mut files);
+    yaml_files(&corpus(), &mut files);
+    assert!(
+        files.len() >= 20,
+        "only {} YAML files in the corpus",
+        files.len()
+    );
     yaml_files(&root.join("fixtures"), &mut files);
     if let Ok(crates) = std::fs::read_dir(root.join("crates")) {
         let mut crates: Vec<PathBuf> = crates.flatten().map(|e| e.path()).collect();
@@ -317,6 +336,20 @@ fn generated_tree_parses_the_same() {
     }
     report(&dir.display().to_string(), &docs);
     report("whole files", &whole);
+    let mut mutated = Tally::default();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for path in files.iter().take(1000) {
+        let text = std::fs::read_to_string(path).expect("readable");
+        for (line, doc) in yaml::split_documents(&text) {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for (i, m) in mutations(doc, seed, 20).iter().enumerate() {
+                let what = format!("{}:{line} mutation {i}", path.display());
+                compare(&what, m, line, &mut mutated);
+            }
+        }
+    }
+    mutated.fallbacks.clear();
+    report("mutations", &mutated);
     assert!(
         docs.fast * 100 >= docs.docs * 95,
         "the fast path took only {} of {} documents",

@@ -1,0 +1,279 @@
+//! The fast YAML path construct by construct: each supported construct gives
+//! exactly yaml-rust2's tree, and each construct outside the subset makes it
+//! give up (and `yaml::parse` still answers as yaml-rust2 does).
+
+use fallout_scan::yaml::{self, Node, Value};
+
+/// The fast path takes `text` and agrees with yaml-rust2; returns the root.
+#[track_caller]
+fn fast(text: &str) -> Node {
+    let slow = yaml::parse_events(text, 7).expect("valid YAML");
+    let fast = yaml::parse_fast(text, 7).expect("within the fast path's subset");
+    assert_eq!(fast, slow, "{text}");
+    assert_eq!(yaml::parse(text, 7).unwrap(), slow);
+    fast.into_iter().next().expect("a document").root
+}
+
+/// The fast path gives up on `text`; `parse` answers as yaml-rust2 does.
+#[track_caller]
+fn bails(text: &str) {
+    assert!(
+        yaml::parse_fast(text, 7).is_none(),
+        "fast path took:\n{text}"
+    );
+    assert_eq!(yaml::parse(text, 7), yaml::parse_events(text, 7), "{text}");
+}
+
+fn text(n: &Node) -> (&str, bool, u32, u32, bool) {
+    match &n.value {
+        Value::Scalar { text, quoted } => (text, *quoted, n.line, n.col, n.block),
+        other => panic!("not a scalar: {other:?}"),
+    }
+}
+
+#[test]
+fn block_mappings_and_positions() {
+    let root = fast("# head\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n");
+    // yaml-rust2 marks a block mapping at its first key's `:`.
+    assert_eq!((root.line, root.col), (8, 11));
+    assert_eq!(
+        text(root.at(&["metadata", "name"]).unwrap()),
+        ("web", false, 11, 9, false)
+    );
+    assert_eq!(yaml::parse_fast("a: 1\n", 7).unwrap()[0].line, 7);
+    assert_eq!(yaml::parse_fast("# c\n\na: 1\n", 7).unwrap()[0].line, 9);
+}
+
+#[test]
+fn explicit_document_start() {
+    let docs = yaml::parse_fast("---\n# c\nkind: x\n", 3).unwrap();
+    assert_eq!(docs[0].line, 3);
+    fast("--- # comment\nkind: x\n");
+    fast("# before\n---\nkind: x\n");
+}
+
+#[test]
+fn sequences_every_way() {
+    fast("- a\n- b\n");
+    fast("items:\n- a\n- b\nnext: 1\n");
+    fast("items:\n  - a\n  - b\n");
+    fast("- - a\n  - b\n- - c\n");
+    fast("- name: a\n  image: b\n- name: c\n");
+    fast("containers:\n- name: app\n  ports:\n  - containerPort: 80\n    name: http\n  env:\n    - name: X\n      value: y\n");
+    fast("-   name: a\n    x: 1\n");
+    fast("- # comment\n  a: 1\n-\n  - x\n");
+}
+
+#[test]
+fn empty_values_are_marked_where_the_next_token_starts() {
+    let root = fast("a:\nb:\n  c:\n  d: 1\ne:\n");
+    assert_eq!(text(root.get("a").unwrap()), ("", false, 8, 1, false));
+    assert_eq!(
+        text(root.at(&["b", "c"]).unwrap()),
+        ("", false, 10, 3, false)
+    );
+    // At the end, the line after the last one.
+    assert_eq!(text(root.get("e").unwrap()).2, 12);
+    fast("a:\n  b:\nc: 1");
+    fast("- a:\n- b\n");
+    fast("-\n- b\n-\n-   # c\n- x\n");
+    fast("k:\n-\n- x\n");
+    fast("k:\n- # c\n  a: 1\n");
+    fast("a:\n  # only a comment\nb: 2\n");
+    fast("a: ~\nb: null\nc: \"null\"\n");
+}
+
+#[test]
+fn plain_scalars() {
+    fast("a: redis://cache:6379/0\nb: -Xmx1g\nc: a#b\nd: x # comment\ne: 'it''s'\n");
+    fast("key with spaces: value with spaces   \n");
+    fast("a:b: c\n");
+    fast("args:\n- --port=6379\n- -c\n- echo [a] {b}, c\n");
+    fast("ключ: значение\nk: [é, x]\n");
+    fast("a: 1\n\n\n# c\nb: 2\n");
+}
+
+#[test]
+fn multi_line_plain_scalars() {
+    let root = fast("a: one\n  two\n\n  three\nb: x\n");
+    assert_eq!(root.str_at(&["a"]), Some("one two\nthree"));
+    fast("- one\n  two\n- three\n");
+    // One column deeper than the mapping is enough to continue.
+    assert_eq!(fast("a: one\n two\n").str_at(&["a"]), Some("one two"));
+    fast("description: long text\n    continued here\n  and here\nnext: 1\n");
+    fast("a:\n  on its own line\n  and the next\n");
+}
+
+#[test]
+fn quoted_scalars() {
+    fast(r#"a: "x \"y\" \\ \t \n \x41 \u00e9 \U0001F600 \/ \0 \e \N \_ \L \P \a \b \v \f \r \ ""#);
+    fast("a: 'single ''quoted'' \\n'\nb: \"  spaced  \"\nc: \"#not a comment\" # a comment\n");
+    fast("- \"a\"\n- 'b'\n");
+    fast("a:\n  \"on its own line\"\n");
+    fast("a: \"tab\tinside\"\n");
+}
+
+#[test]
+fn block_scalars() {
+    for header in ["|", "|-", "|+", ">", ">-", ">+"] {
+        let doc = format!(
+            "data:\n  f: {header}\n\n    line one\n    line two\n\n      indented\n    back\n\n\n  g: x\n"
+        );
+        let root = fast(&doc);
+        let f = root.at(&["data", "f"]).unwrap();
+        assert!(f.block);
+        assert_eq!((f.line, f.col), (10, 5));
+    }
+    fast("- |\n  a\n  b\n- >\n  c\n\n  d\n");
+    fast("a: | # comment\n  x\n   \n  y\nb: 1\n");
+    fast("a: |\n  x\n  # not a comment\nb: 1\n");
+    fast(
+        "a: |-\n  x\n\tinside? no: a tab after the indentation\n"
+            .replace("\n\t", "\n  \t")
+            .as_str(),
+    );
+    fast("a: >\n  x\n   more indented\n  y\n");
+    fast("a: |\n  x\n\n");
+    fast("k:\n- a: |\n    x\n  b: 1\n");
+}
+
+#[test]
+fn flow_collections_on_one_line() {
+    fast("a: []\nb: {}\nc: [x, \"y\", 'z']\nd: {k: v, q: \"w\"}\n");
+    fast("a: [[1, 2], {x: [y]}]\nb: [ a , b ]\n");
+    fast("- [a, b]\n- {\"k\": 1, 'j':2}\n");
+    fast("command: [\"redis-server\", \"--port\", \"6379\"] # comment\n");
+    fast("a: [http://x:1/y, a:b]\n");
+    fast("a: {k: v, k: w}\n");
+}
+
+#[test]
+fn duplicate_keys_keep_the_last_at_the_end() {
+    let root = fast("a: 1\nb: 2\na: 3\nnull: x\n~: y\n");
+    let keys: Vec<_> = root
+        .as_map()
+        .unwrap()
+        .iter()
+        .map(|(k, _)| text(k).0)
+        .collect();
+    assert_eq!(keys, ["b", "a", "null", "~"]);
+}
+
+#[test]
+fn no_content() {
+    assert_eq!(yaml::parse_fast("", 1), Some(vec![]));
+    assert_eq!(yaml::parse_fast("# only\n\n", 1), Some(vec![]));
+    assert_eq!(yaml::parse_events("# only\n\n", 1).unwrap(), vec![]);
+}
+
+// Each construct outside the subset: the fast path gives up.
+
+#[test]
+fn bails_on_anchors_aliases_and_merges() {
+    bails("a: &x 1\nb: *x\n");
+    bails("base: &b\n  x: 1\nc:\n  <<: *b\n");
+    bails("a:\n  <<: {x: 1}\n");
+    bails("a: {<<: {x: 1}}\n");
+}
+
+#[test]
+fn bails_on_tags_directives_and_markers() {
+    bails("a: !!str 1\n");
+    bails("%YAML 1.2\n---\na: 1\n");
+    bails("a: 1\n...\n");
+    bails("a: 1\n---\nb: 2\n");
+    bails("--- a: 1\n");
+    bails("---\n");
+    bails("--- |\n  x\n");
+}
+
+#[test]
+fn bails_on_complex_and_quoted_keys() {
+    bails("? a\n: b\n");
+    bails("\"a b\": c\n");
+    bails("'a': c\n");
+    bails("- \"a\": c\n");
+    bails("[a, b]: c\n");
+    bails(": x\n");
+    bails(&format!("{}: v\n", "k".repeat(1100)));
+}
+
+#[test]
+fn bails_on_multi_line_quoted_scalars() {
+    bails("a: 'one\n  two'\n");
+    bails("a: \"one\n  two\"\n");
+    bails("a: \"one \\\n  two\"\n");
+}
+
+#[test]
+fn bails_on_multi_line_and_tricky_flow() {
+    bails("a: [x,\n  y]\n");
+    bails("a: {k: v,\n  j: w}\n");
+    bails("a: [x, ]\n");
+    bails("a: [k: v]\n");
+    bails("a: {k: }\n");
+    bails("a: {k}\n");
+    bails("a: {k:v}\n");
+    bails("a: [x # comment\n  ]\n");
+    bails("[a, b]\n");
+    bails("{a: b}\n");
+}
+
+#[test]
+fn bails_on_tabs_and_carriage_returns() {
+    bails("a:\n\tb: 1\n");
+    bails("a: x\tb\n");
+    bails("a: 1\r\nb: 2\r\n");
+    bails("\u{feff}a: 1\n");
+    bails("a: |\n\tx\n");
+    bails("- \tx\n");
+}
+
+#[test]
+fn bails_on_indicators_starting_a_plain_scalar() {
+    for value in [
+        "@x", "`x", "%x", "!x", "&x", "*x", "|x", ">x", "?x", "? x", ",x", "]x", "}x",
+    ] {
+        bails(&format!("a: {value}\n"));
+    }
+    bails("a: - x\n");
+    bails("a: b: c\n");
+    bails("a: b:\n");
+}
+
+#[test]
+fn bails_on_block_scalar_oddities() {
+    bails("a: |2\n   x\n");
+    bails("a: |-1\n  x\n");
+    bails("a: |\nb: 1\n");
+    bails("a: |\n");
+    bails("a: |#c\n  x\n");
+    bails("a: |\n  x");
+    bails("a: |\n    \n  x\n");
+    bails("a:\n  |\n  x\n");
+    bails("|\n x\n");
+}
+
+#[test]
+fn bails_on_root_scalars_and_bad_indentation() {
+    bails("just a scalar\n");
+    bails("\"quoted root\"\n");
+    bails("a: 1\n  b: 2\n");
+    bails("a:\n    b: 1\n  c: 2\n");
+    bails("- a\nb: 1\n");
+    bails("a: 1\n- b\n");
+    bails("a: x # c\n  continued\n");
+    bails("a: x\n  b: c\n");
+    // An empty value at the end of a stream whose last line is a comment
+    // without a newline: yaml-rust2 marks it on that line.
+    bails("a:\n    b:\n #");
+}
+
+#[test]
+fn bails_on_invalid_escapes() {
+    bails("a: \"\\q\"\n");
+    bails("a: \"\\x4\"\n");
+    bails("a: \"\\uD800\"\n");
+    bails("a: \"x\"y\n");
+    bails("a: \"x\"#c\n");
+}
