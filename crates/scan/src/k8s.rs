@@ -386,8 +386,17 @@ fn controller_of(root: &Node) -> Option<(&str, &str)> {
 pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let mut out = Scanned::default();
     let objs: Vec<Obj<'_>> = objects
-        .iter()
+        .par_iter()
         .filter_map(|o| Obj::new(o, &opts.default_namespace))
+        .collect();
+    // ConfigMap and Secret data decoded in parallel, indexed after.
+    let data: Vec<Option<DataMap<'_>>> = objs
+        .par_iter()
+        .map(|o| match o.kind {
+            "ConfigMap" => Some(config_map_data(o.root)),
+            "Secret" => Some(secret_data(o.root)),
+            _ => None,
+        })
         .collect();
     let mut index = Index {
         config_maps: HashMap::new(),
@@ -395,20 +404,18 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         present: HashSet::new(),
         owners: HashMap::new(),
     };
-    for o in &objs {
+    for (o, data) in objs.iter().zip(data) {
         index.present.insert((o.ns, o.kind, o.name));
-        match o.kind {
-            "ConfigMap" => {
-                let data = config_map_data(o.root);
+        match (o.kind, data) {
+            ("ConfigMap", Some(data)) => {
                 index
                     .config_maps
                     .insert((o.ns, o.name), (Obj { ..*o }, data));
             }
-            "Secret" => {
-                let data = secret_data(o.root);
+            ("Secret", Some(data)) => {
                 index.secrets.insert((o.ns, o.name), (Obj { ..*o }, data));
             }
-            "ReplicaSet" | "Job" => {
+            ("ReplicaSet" | "Job", _) => {
                 if let Some(owner) = controller_of(o.root) {
                     index.owners.insert((o.ns, o.kind, o.name), owner);
                 }
@@ -419,19 +426,24 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
 
     // Workloads: each object with a pod template, under the id of the
     // owner it folds into.
-    let mut workloads: Vec<(Obj<'_>, ConsumerId, bool)> = Vec::new();
-    for o in &objs {
-        if pod_template(o).is_none() {
-            continue;
-        }
-        let (kind, name) = fold_owner(o, &index);
-        let owner_present =
-            (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
-        let id = ConsumerId::kube(o.ns, kind, name);
+    let workloads: Vec<(Obj<'_>, ConsumerId, bool)> = objs
+        .par_iter()
+        .filter(|o| pod_template(o).is_some())
+        .map(|o| {
+            let (kind, name) = fold_owner(o, &index);
+            let owner_present =
+                (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
+            (
+                Obj { ..*o },
+                ConsumerId::kube(o.ns, kind, name),
+                owner_present,
+            )
+        })
+        .collect();
+    for (o, id, _) in &workloads {
         if o.kind == "Pod" {
-            pod_addresses(o, &id, &mut out);
+            pod_addresses(o, id, &mut out);
         }
-        workloads.push((Obj { ..*o }, id, owner_present));
     }
 
     let mut ctx = Ctx {
@@ -560,45 +572,48 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
 
     // Second pass: workloads and what they reference.
     let mut emitted: HashSet<ConsumerId> = HashSet::new();
-    let mut todo: Vec<(&Obj<'_>, &ConsumerId)> = Vec::new();
+    // (object, id, first object of this id: emits the Workload fact)
+    let mut todo: Vec<(&Obj<'_>, &ConsumerId, bool)> = Vec::new();
     for (o, id, owner_present) in &workloads {
-        if *owner_present {
-            continue;
-        }
-        todo.push((o, id));
-        if emitted.insert(id.clone()) {
-            let mut labels: BTreeMap<String, String> = o
-                .root
-                .at(&["metadata", "labels"])
-                .map(Node::string_map)
-                .unwrap_or_default();
-            labels.extend(
-                o.root
-                    .at(&["metadata", "annotations"])
-                    .map(Node::string_map)
-                    .unwrap_or_default()
-                    .into_iter()
-                    // kubectl's copy of the whole object: never an owner, often large.
-                    .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
-            );
-            out.facts.push(Fact::Workload(Workload {
-                id: id.clone(),
-                pod_labels: pod_labels(o),
-                labels,
-                defined_at: o.defined_at(),
-                server: servers.get(id).cloned(),
-                aliases: Vec::new(),
-                scope: Scope::Namespace(o.ns.to_string()),
-                profiles: Vec::new(),
-            }));
+        if !*owner_present {
+            todo.push((o, id, emitted.insert(id.clone())));
         }
     }
+    let workload_fact = |o: &Obj<'_>, id: &ConsumerId| {
+        let mut labels: BTreeMap<String, String> = o
+            .root
+            .at(&["metadata", "labels"])
+            .map(Node::string_map)
+            .unwrap_or_default();
+        labels.extend(
+            o.root
+                .at(&["metadata", "annotations"])
+                .map(Node::string_map)
+                .unwrap_or_default()
+                .into_iter()
+                // kubectl's copy of the whole object: never an owner, often large.
+                .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
+        );
+        Fact::Workload(Workload {
+            id: id.clone(),
+            pod_labels: pod_labels(o),
+            labels,
+            defined_at: o.defined_at(),
+            server: servers.get(id).cloned(),
+            aliases: Vec::new(),
+            scope: Scope::Namespace(o.ns.to_string()),
+            profiles: Vec::new(),
+        })
+    };
     // Each workload's containers are independent: scanned in parallel, kept
     // in order.
     let per_workload: Vec<Scanned> = todo
         .par_iter()
-        .map(|(o, id)| {
+        .map(|(o, id, first)| {
             let mut s = Scanned::default();
+            if *first {
+                s.facts.push(workload_fact(o, id));
+            }
             ctx.references(o, id, servers.contains_key(*id), &mut s);
             s
         })
