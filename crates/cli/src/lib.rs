@@ -145,8 +145,8 @@ fn run(cli: Cli) -> Result<Exit, String> {
         );
     }
     let timer = Timings::start();
-    let (facts, mut diagnostics) = gather(&paths, common, &catalog)?;
-    timer.lap("read and scan");
+    let (facts, mut diagnostics) = gather(&paths, common, &catalog, &timer)?;
+    timer.lap("scan");
     let graph_opts = graph_options(common);
     let mut inventory = fallout_graph::build(&facts, &graph_opts);
     timer.lap("graph");
@@ -317,8 +317,10 @@ fn gather(
     paths: &[PathBuf],
     common: &Common,
     catalog: &fallout_scan::catalog::Catalog,
+    timer: &Timings,
 ) -> Result<(Vec<Fact>, Vec<Diagnostic>), String> {
     let mut input = input::read_paths(paths)?;
+    timer.lap("walk and read");
     docs_catalog::drop_ignored(&mut input.files, paths, catalog);
     let mut diagnostics = input.diagnostics;
     let mut scan_opts = fallout_scan::k8s::Options {

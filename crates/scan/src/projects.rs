@@ -157,10 +157,11 @@ enum Kind {
 }
 
 fn has_redis_text(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    ["redis", "valkey", "keydb", "dragonfly", "sentinel"]
-        .iter()
-        .any(|w| lower.contains(w))
+    // One case-insensitive literal search, no lower-cased copy of the file.
+    static WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new("(?i)redis|valkey|keydb|dragonfly|sentinel").expect("valid regex")
+    });
+    WORDS.is_match(text)
 }
 
 fn kind_of(path: &str, text: &str) -> Option<Kind> {
