@@ -133,3 +133,66 @@ fn json_manifests_are_not_also_read_as_app_config() {
         .collect();
     assert_eq!(ids, ["x/Deployment/api"], "one consumer, not also an app");
 }
+
+#[test]
+fn absolute_paths_and_mounted_folders_resolve_like_relative_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("env")).unwrap();
+    std::fs::create_dir_all(root.join("conf")).unwrap();
+    std::fs::write(
+        root.join("compose.yaml"),
+        "services:\n  cache:\n    image: redis:7\n  app:\n    image: x/app\n    env_file: env/app.env\n  e:\n    image: x/e\n    volumes:\n      - ./conf:/etc/app\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("env/app.env"), "REDIS_URL=redis://cache:6379/0\n").unwrap();
+    std::fs::write(
+        root.join("conf/settings.yaml"),
+        "redis:\n  host: cache\n  port: 6379\n",
+    )
+    .unwrap();
+    let abs = root.to_str().unwrap();
+    assert!(abs.starts_with('/'));
+    let doc = json(&["scan", abs]);
+    let cache = resource(&doc, &format!("{abs}/compose.yaml#cache"));
+    let mut got = consumers(cache, "strength");
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (format!("{abs}/compose.yaml#app"), "indirect".to_string()),
+            (format!("{abs}/compose.yaml#e"), "indirect".to_string()),
+        ],
+        "{doc:#}"
+    );
+    assert_eq!(
+        doc["resources"].as_array().unwrap().len(),
+        1,
+        "no phantom external `cache`: {doc:#}"
+    );
+}
+
+#[test]
+fn a_compose_file_on_stdin_is_read() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fallout"))
+        .args(["scan", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"services:\n  redis:\n    image: redis:7\n  app:\n    image: x/app\n    environment:\n      REDIS_URL: redis://redis:6379\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let redis = resource(&doc, "<stdin>#redis");
+    assert_eq!(
+        consumers(redis, "id"),
+        [("<stdin>#app".to_string(), "<stdin>#app".to_string())]
+    );
+}

@@ -68,12 +68,13 @@ fn check_fails_until_every_breaking_consumer_is_approved() {
         "{}",
         run.stdout
     );
+    // the full id, `namespace/name` or the bare name the table prints
     let all = temp_file(
         "approvals:\n\
          - {consumer: api/Deployment/events-api, by: lead-scheduling}\n\
-         - {consumer: api/Deployment/sessions-api, by: lead-identity}\n\
+         - {consumer: api/sessions-api, by: lead-identity}\n\
          - {consumer: api/Deployment/billing-worker, by: lead-payments}\n\
-         - {consumer: notify/Deployment/notifier, by: lead-messaging}\n\
+         - {consumer: notifier, by: lead-messaging}\n\
          - {consumer: reports/CronJob/nightly-reports, by: lead-analytics}\n\
          - {consumer: api/Deployment/gone, by: someone}\n",
     );
@@ -138,6 +139,29 @@ fn bad_change_values_and_keys_exit_2_naming_them() {
         run.stderr.contains(":3:") && run.stderr.contains("sometimes"),
         "file and line: {}",
         run.stderr
+    );
+    let run = fallout(&[
+        "impact",
+        "redis-sessions.cache",
+        FIXTURE,
+        "--set",
+        "tls=required",
+        "--set",
+        "tls=disabled",
+    ]);
+    assert_eq!(run.code, 2, "conflicting settings");
+    assert!(run.stderr.contains("conflicting"), "{}", run.stderr);
+    assert_eq!(
+        fallout(&[
+            "impact",
+            "redis-sessions.cache",
+            FIXTURE,
+            "--set",
+            "decommission=True"
+        ])
+        .code,
+        0,
+        "booleans are case-insensitive"
     );
     let unknown = temp_file("target: x\nset: {tls: required}\nwhen: tomorrow\n");
     let run = fallout(&[

@@ -181,7 +181,8 @@ fn a_saved_client_list_is_attributed_through_a_pod_dump() {
     std::fs::write(
         &dump,
         "id=7 addr=10.20.0.15:51234 laddr=10.30.0.2:6379 fd=9 name= age=300 idle=2 flags=N db=2 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n\
-         id=8 addr=10.99.0.1:40000 laddr=10.30.0.2:6379 fd=10 name= age=30 idle=1 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=ping user=default\n",
+         id=8 addr=10.99.0.1:40000 laddr=10.30.0.2:6379 fd=10 name= age=30 idle=1 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=ping user=default\n\
+         id=9 addr=10.99.0.2:40000 laddr=10.30.0.2:6380 fd=11 name= age=30 idle=1 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=ping user=default\n",
     )
     .unwrap();
     let pods = dir.path().join("pods.json");
@@ -217,6 +218,15 @@ fn a_saved_client_list_is_attributed_through_a_pod_dump() {
         events["evidence"].to_string().contains("10.20.0.15"),
         "attributed by pod IP: {events}"
     );
+    // The dump does not know the ports; the manifests do (6379 plain, 6380 TLS).
+    let tls = |id: &str| {
+        consumers
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["tls"].clone())
+    };
+    assert_eq!(tls("client/10.99.0.1"), Some("no".into()));
+    assert_eq!(tls("client/10.99.0.2"), Some("yes".into()));
     assert!(
         consumers.iter().any(|c| c["id"] == "client/10.99.0.1"),
         "{sessions:#}"

@@ -98,6 +98,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
             for item in set {
                 c.settings.push(spec::parse_set(item)?);
             }
+            spec::no_conflicts(&c.settings)?;
             if c.settings.is_empty() {
                 return Err("impact needs a change: --set KEY=VALUE (e.g. --set tls=required) or --change FILE".into());
             }

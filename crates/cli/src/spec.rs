@@ -41,6 +41,22 @@ pub fn parse_set(item: &str) -> Result<Setting, String> {
     Setting::parse(key, value).map_err(|e| format!("--set {item}: {e}"))
 }
 
+/// One value per key: `--set tls=required --set tls=disabled` (or the same
+/// key in the change file and on the command line) is a usage error.
+pub fn no_conflicts(settings: &[Setting]) -> Result<(), String> {
+    for (i, a) in settings.iter().enumerate() {
+        for b in &settings[..i] {
+            if std::mem::discriminant(a) == std::mem::discriminant(b) && a != b {
+                return Err(format!(
+                    "conflicting settings: {} and {}; give each key once",
+                    a, b
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A change file.
 pub fn read_change(path: &Path) -> Result<Change, String> {
     let (shown, root) = read(path)?;

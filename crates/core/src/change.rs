@@ -101,11 +101,11 @@ impl Setting {
                     Err(bad("a host name or IP address"))
                 }
             }
-            "auth" => match value {
+            "auth" => match value.to_ascii_lowercase().as_str() {
                 "required" => Ok(Setting::AuthRequired),
                 _ => Err(bad("required")),
             },
-            "password" => match value {
+            "password" => match value.to_ascii_lowercase().as_str() {
                 "rotate" => Ok(Setting::PasswordRotate),
                 _ => Err(bad("rotate")),
             },
@@ -116,7 +116,7 @@ impl Setting {
                     Ok(Setting::AclUserRemoved(value.to_string()))
                 }
             }
-            "decommission" => match value {
+            "decommission" => match value.to_ascii_lowercase().as_str() {
                 "true" | "yes" => Ok(Setting::Decommission),
                 _ => Err(bad("true")),
             },

@@ -740,17 +740,41 @@ impl<'a> Builder<'a> {
             let evidence = Evidence::new(
                 Strength::Observed,
                 Origin::Live {
-                    source: format!(
-                        "redis://{} CLIENT LIST {}..{}",
-                        obs.server, obs.first_seen, obs.last_seen
-                    ),
+                    source: if obs.first_seen.is_empty() {
+                        // a saved list (`--client-list`): no sampling times
+                        format!("{} saved CLIENT LIST", obs.server)
+                    } else if obs.first_seen == obs.last_seen {
+                        format!("redis://{} CLIENT LIST at {}", obs.server, obs.first_seen)
+                    } else {
+                        format!(
+                            "redis://{} CLIENT LIST {}..{}",
+                            obs.server, obs.first_seen, obs.last_seen
+                        )
+                    },
                 },
                 detail,
             );
+            // A saved list does not know the server's ports; the manifests
+            // may: the client's `laddr` port against them.
+            let from_ports = || {
+                let res = &self.resources[resource];
+                let port = obs
+                    .laddr
+                    .as_deref()
+                    .and_then(split_host_port)
+                    .and_then(|(_, p)| p)?;
+                if res.tls_port == Some(port) && res.port != Some(port) {
+                    Some(Tls::Yes)
+                } else if res.port == Some(port) && res.tls_port != Some(port) {
+                    Some(Tls::No)
+                } else {
+                    None
+                }
+            };
             let tls = match obs.tls {
                 Some(true) => Tls::Yes,
                 Some(false) => Tls::No,
-                None => Tls::Unknown,
+                None => from_ports().unwrap_or(Tls::Unknown),
             };
             let draft = self.draft(resource, &who.consumer);
             draft.observed_tls = Some(draft.observed_tls.map_or(tls, |t| t.merge(tls)));
@@ -804,8 +828,11 @@ impl<'a> Builder<'a> {
             let mut c = finish_consumer(draft);
             if let Some((first, last)) = &self.defined[i].window {
                 if !c.evidence.iter().any(|e| e.strength == Strength::Observed) {
-                    c.notes
-                        .push(format!("not seen connected between {first} and {last}"));
+                    c.notes.push(if first.is_empty() {
+                        "not in the saved client list".to_string()
+                    } else {
+                        format!("not seen connected between {first} and {last}")
+                    });
                 }
             }
             self.resources[i].consumers.push(c);

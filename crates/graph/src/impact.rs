@@ -533,13 +533,45 @@ pub fn apply_approvals(resource: &mut Resource, approvals: &[Approval]) -> Vec<D
     let mut diagnostics = Vec::new();
     for approval in approvals {
         let wanted = approval.consumer.trim();
-        let mut found = false;
-        for c in &mut resource.consumers {
-            if c.id.to_string() == wanted {
-                c.approval = Some(approval.clone());
-                found = true;
-            }
+        // The full id (`api/Deployment/search`), else the names reports
+        // print: `api/search` or `search`, when only one consumer has it.
+        let full: Vec<usize> = (0..resource.consumers.len())
+            .filter(|&i| resource.consumers[i].id.to_string() == wanted)
+            .collect();
+        let matches = if full.is_empty() {
+            (0..resource.consumers.len())
+                .filter(|&i| {
+                    let id = &resource.consumers[i].id;
+                    id.name == wanted
+                        || id
+                            .namespace
+                            .as_deref()
+                            .is_some_and(|ns| format!("{ns}/{}", id.name) == wanted)
+                })
+                .collect()
+        } else {
+            full
+        };
+        if matches.len() > 1 {
+            let names: Vec<String> = matches
+                .iter()
+                .map(|&i| resource.consumers[i].id.to_string())
+                .collect();
+            diagnostics.push(Diagnostic::warning(
+                "approval-ambiguous",
+                format!(
+                    "approval by {} names `{}`, which matches several consumers ({}); write the full id; it approves nothing",
+                    approval.by,
+                    approval.consumer,
+                    names.join(", ")
+                ),
+            ));
+            continue;
         }
+        for &i in &matches {
+            resource.consumers[i].approval = Some(approval.clone());
+        }
+        let found = !matches.is_empty();
         if !found {
             diagnostics.push(Diagnostic::warning(
                 "approval-unknown",

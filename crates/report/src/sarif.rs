@@ -160,7 +160,18 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// An approved consumer: suppressed, so code scanning shows it as
+    /// dismissed rather than as an open error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: Properties,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -355,6 +366,17 @@ fn result(view: &View, resource: &Resource, c: &Consumer, rule: usize) -> SarifR
         locations,
         related_locations: related,
         partial_fingerprints: fingerprints,
+        suppressions: match (&c.approval, rule) {
+            (Some(a), r) if r != UNDOCUMENTED => vec![Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: match &a.note {
+                    Some(note) => format!("approved by {}: {note}", a.by),
+                    None => format!("approved by {}", a.by),
+                },
+            }],
+            _ => Vec::new(),
+        },
         properties: Properties {
             resource: resource.id.clone(),
             consumer: id,

@@ -588,3 +588,25 @@ fn nothing_is_called_undocumented_without_a_catalog() {
     };
     assert!(render(Format::Table, &view).contains("(undocumented)"));
 }
+
+/// An approved breaking consumer is a suppressed result, so code scanning
+/// shows it dismissed with the approver, not as an open error.
+#[test]
+fn sarif_suppresses_approved_consumers_only() {
+    let runs = Runs::new();
+    let doc = sarif(&runs.check());
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    for r in results {
+        let approved = r["properties"]["consumer"] == "api/Deployment/events-api"
+            && r["ruleId"] != "fallout/undocumented";
+        assert_eq!(r.get("suppressions").is_some(), approved, "{r}");
+        if approved {
+            assert_eq!(r["suppressions"][0]["kind"], "external");
+            assert!(r["suppressions"][0]["justification"]
+                .as_str()
+                .unwrap()
+                .contains("lead-scheduling"));
+        }
+    }
+    assert!(sarif_validator().is_valid(&doc));
+}

@@ -83,7 +83,8 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
     for file in tree.files() {
         let path = file.path.as_str();
         let lower = path.to_ascii_lowercase();
-        let yaml_ext = lower.ends_with(".yml") || lower.ends_with(".yaml");
+        // stdin (`-`) has no name: its content decides
+        let yaml_ext = lower.ends_with(".yml") || lower.ends_with(".yaml") || path == "<stdin>";
         if !yaml_ext {
             continue;
         }
@@ -1520,6 +1521,14 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 {
                     self.claimed.insert(file.path.clone());
                     out.push((file.path.clone(), cf.reading));
+                } else if config::format_of(&file.path) != Format::Text
+                    && crate::projects::has_redis_text(&file.text)
+                {
+                    // Any other config file in the folder that mentions Redis
+                    // (`conf/settings.yaml` with `redis: {host: cache}`) is
+                    // this service's, not an app's of its own.
+                    self.claimed.insert(file.path.clone());
+                    out.push((file.path.clone(), Reading::Settings));
                 }
             }
         }

@@ -102,35 +102,52 @@ impl<'a> Tree<'a> {
     }
 }
 
-fn normalize(path: &str) -> String {
-    join_path("", path).unwrap_or_else(|| path.to_string())
-}
-
 /// The folder of a path (`""` at the root).
 pub fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-/// `rel` resolved against `dir`, normalized (`.`, `..`, `//`). `None` for a
-/// path outside the tree: absolute, `~`, or above the root.
+/// `rel` resolved against `dir`, normalized (`.`, `..`, `//`) the same way
+/// whether `dir` is relative (`deploy`, `../deploy`) or absolute
+/// (`/ci/workspace/deploy`). `None` for a `rel` that is absolute, `~` or a
+/// URL, or that climbs above `/`.
 pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.starts_with('~') || rel.contains("://") {
         return None;
     }
-    let mut parts: Vec<&str> = dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    for part in rel.split('/') {
+    let absolute = dir.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    let dir_parts = dir.split('/').map(|p| (p, true));
+    for (part, in_dir) in dir_parts.chain(rel.split('/').map(|p| (p, false))) {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
+            ".." => match parts.last() {
+                // `../deploy` as the folder given: kept as written
+                Some(&"..") | None if in_dir && !absolute => parts.push(".."),
+                // above the folder's root: outside the tree
+                Some(&"..") | None => return None,
+                Some(_) => {
+                    parts.pop();
+                }
+            },
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
+}
+
+/// The key of a path in a [`Tree`]: relative and absolute paths normalized alike.
+fn normalize(path: &str) -> String {
+    let (dir, rel) = match path.strip_prefix('/') {
+        Some(rest) => ("/", rest),
+        None => ("", path),
+    };
+    join_path(dir, rel).unwrap_or_else(|| path.to_string())
 }
 
 /// Scans every file that is not a Kubernetes manifest: compose projects,
@@ -156,7 +173,7 @@ enum Kind {
     Source,
 }
 
-fn has_redis_text(text: &str) -> bool {
+pub(crate) fn has_redis_text(text: &str) -> bool {
     // One case-insensitive literal search, no lower-cased copy of the file.
     static WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new("(?i)redis|valkey|keydb|dragonfly|sentinel").expect("valid regex")
@@ -352,6 +369,17 @@ mod tests {
         assert_eq!(join_path("a", "../../x"), None);
         assert_eq!(join_path("a", "/etc/x"), None);
         assert_eq!(join_path("a", "~/x"), None);
+        // absolute and `..`-led folders keep their root
+        assert_eq!(
+            join_path("/ci/deploy", "env/a.env").as_deref(),
+            Some("/ci/deploy/env/a.env")
+        );
+        assert_eq!(
+            join_path("../deploy", "env/a.env").as_deref(),
+            Some("../deploy/env/a.env")
+        );
+        assert_eq!(join_path("s2/../s2", "a.env").as_deref(), Some("s2/a.env"));
+        assert_eq!(normalize("/ci/deploy/./env/a.env"), "/ci/deploy/env/a.env");
         assert_eq!(dir_of("a/b/c.yml"), "a/b");
         assert_eq!(dir_of("c.yml"), "");
     }
