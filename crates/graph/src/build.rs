@@ -591,7 +591,13 @@ impl<'a> Builder<'a> {
             server_port,
             tls,
             evidence: r.evidence.clone(),
-            credential: r.credential.as_ref().map(|c| c.location.clone()),
+            // where the password lives, with its file and line when known
+            credential: r.credential.as_ref().map(|c| match &c.origin {
+                Origin::File { path, line } if *line > 0 && !c.location.contains(path.as_str()) => {
+                    format!("{} at {path}:{line}", c.location)
+                }
+                _ => c.location.clone(),
+            }),
         };
         let via = match r.endpoint.port {
             Some(p) => format!("{host}:{p}"),

@@ -485,7 +485,7 @@ fn every_kind_of_name_reaches_the_sessions_cache() {
     assert_eq!(events.via, ["redis-sessions.cache:6379"]);
     assert_eq!(
         events.credentials,
-        ["Secret api/auth-cache key AUTH_CACHE_URL"]
+        ["Secret api/auth-cache key AUTH_CACHE_URL at api/events.yaml:22"]
     );
     assert_eq!(
         events.links[0].service.as_deref(),
@@ -1009,7 +1009,7 @@ fn auth_password_and_acl() {
     let res = sessions_after(&[("password", "rotate")]);
     let (v, why) = verdict(&res, "api/Deployment/events-api");
     assert_eq!(v, Verdict::Breaks);
-    assert_eq!(why, "holds the password in Secret api/auth-cache key AUTH_CACHE_URL; update it with the rotation");
+    assert_eq!(why, "holds the password in Secret api/auth-cache key AUTH_CACHE_URL at api/events.yaml:22; update it with the rotation");
     assert_eq!(verdict(&res, "ops/Deployment/debugger").0, Verdict::Breaks);
     assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::AtRisk);
 

@@ -1168,6 +1168,21 @@ impl<'a> Ctx<'_, 'a> {
                         via: v.via.clone(),
                     }),
                     None => {
+                        // A password from a Secret that is not among the
+                        // objects: its value is unknown, where it lives is not.
+                        let last = settings::normalize_key(&v.name);
+                        let last = last.rsplit('.').next().unwrap_or("");
+                        if v.secret_key.is_some()
+                            && matches!(last, "password" | "pass" | "passwd" | "auth")
+                        {
+                            kvs.push(KeyValue {
+                                key: v.name.clone(),
+                                value: "(unread)".into(),
+                                origin: v.origin.clone(),
+                                strength: v.strength,
+                                via: v.via.clone(),
+                            });
+                        }
                         let named = settings::says_redis(&v.name) && is_address_name(&v.name);
                         if !is_server && (named || v.unreadable && compose::is_address_key(&v.name))
                         {
