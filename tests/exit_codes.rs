@@ -163,6 +163,17 @@ fn bad_change_values_and_keys_exit_2_naming_them() {
         0,
         "booleans are case-insensitive"
     );
+    let twice = temp_file("target: redis-sessions.cache\nset:\n  tls: required\n  tls: disabled\n");
+    let run = fallout(&["check", "--change", twice.path().to_str().unwrap(), FIXTURE]);
+    assert_eq!(
+        run.code, 2,
+        "a key given twice is not silently the last one"
+    );
+    assert!(
+        run.stderr.contains(":4:") && run.stderr.contains("`tls`"),
+        "{}",
+        run.stderr
+    );
     let unknown = temp_file("target: x\nset: {tls: required}\nwhen: tomorrow\n");
     let run = fallout(&[
         "check",

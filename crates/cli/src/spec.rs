@@ -57,9 +57,44 @@ pub fn no_conflicts(settings: &[Setting]) -> Result<(), String> {
     Ok(())
 }
 
+/// Keys written twice in a mapping of a small spec file: YAML keeps the
+/// last silently, which for a change would mean running another change.
+fn duplicate_keys(shown: &str, path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    // (indent, parent line) → keys seen
+    let mut seen: std::collections::HashMap<(usize, usize), Vec<String>> = Default::default();
+    let mut parents: Vec<(usize, usize)> = Vec::new(); // (indent, line) of open mappings
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let Some((key, _)) = trimmed.split_once(':') else {
+            continue;
+        };
+        while parents.last().is_some_and(|(ind, _)| *ind >= indent) {
+            parents.pop();
+        }
+        let parent = parents.last().map_or(0, |(_, l)| *l);
+        let keys = seen.entry((indent, parent)).or_default();
+        let key = key.trim().trim_matches(['"', '\'']).to_string();
+        if keys.contains(&key) {
+            return Err(format!(
+                "{shown}:{}: `{key}` is given twice; give each key once",
+                i + 1
+            ));
+        }
+        keys.push(key);
+        parents.push((indent, i + 1));
+    }
+    Ok(())
+}
+
 /// A change file.
 pub fn read_change(path: &Path) -> Result<Change, String> {
     let (shown, root) = read(path)?;
+    duplicate_keys(&shown, path)?;
     unknown_keys(
         &shown,
         &root,

@@ -131,6 +131,24 @@ pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>)
                 Some(_) => {}
             }
         }
+        // Two objects run together without `---`: YAML keeps only the later
+        // keys, so the first object would vanish without a word.
+        if !json {
+            let mut starts = doc
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.starts_with("apiVersion:"))
+                .map(|(i, _)| first_line + i as u32);
+            if let (Some(_), Some(second)) = (starts.next(), starts.next()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "yaml-duplicate-key",
+                        "a second `apiVersion:` in the same document: two objects run together and only the later one's keys survive (kubectl rejects this); put `---` between them",
+                    )
+                    .at(path, Some(second), Some(1)),
+                );
+            }
+        }
         match parse_doc(doc, first_line) {
             Ok(parsed) => {
                 for d in parsed {

@@ -754,3 +754,14 @@ spec:
         );
     }
 }
+
+#[test]
+fn two_objects_without_a_separator_are_an_error_not_a_silent_loss() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\n";
+    let (_, diags) = parse_manifests("two.yaml", text);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        (diags[0].code, diags[0].line),
+        ("yaml-duplicate-key", Some(4))
+    );
+}
