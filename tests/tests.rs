@@ -9,3 +9,4 @@ mod exit_codes;
 mod incident;
 mod kube;
 mod live;
+mod regressions;

@@ -6,7 +6,7 @@
 //! of workloads resolves in linear time; output order never depends on map
 //! iteration (resources and consumers are sorted at the end).
 
-use crate::attribute::{attribute, PodIndex};
+use crate::attribute::{attribute, client_ip, PodIndex};
 use crate::names::{
     is_loopback, is_short, normalize, qualify, server_port, service_names, split_external_name,
     NameIndex, Route, Target, EXTERNAL_NAME,
@@ -22,6 +22,11 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+
+/// The StatefulSet pod-name label, and the per-pod labels a selector may
+/// carry that no pod template declares.
+const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+const PER_POD_LABELS: &[&str] = &[POD_NAME_LABEL, "apps.kubernetes.io/pod-index"];
 
 /// Merges facts into resources with their consumers. No verdicts; findings
 /// about the graph itself (ExternalName cycles, ambiguous Services) go to
@@ -213,6 +218,31 @@ impl<'a> Builder<'a> {
 
     /// Kubernetes resources in `ns` whose pods carry every label of `selector`.
     fn selected(&self, ns: &str, selector: &BTreeMap<String, String>) -> Vec<usize> {
+        // Labels the StatefulSet controller puts on each pod (redis-ha's
+        // per-pod "announce" Services select on them): `<name>-<ordinal>`.
+        let pod = selector.get(POD_NAME_LABEL).map(String::as_str);
+        let of_pod = |i: usize| {
+            pod.is_none_or(|p| {
+                p.strip_prefix(self.resources[i].name.as_str())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        if selector
+            .keys()
+            .any(|k| PER_POD_LABELS.contains(&k.as_str()))
+        {
+            let rest: BTreeMap<String, String> = selector
+                .iter()
+                .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            return self
+                .selected(ns, &rest)
+                .into_iter()
+                .filter(|&i| of_pod(i))
+                .collect();
+        }
         let Some((k, v)) = selector.iter().next() else {
             return self.in_namespace(ns);
         };
@@ -234,6 +264,8 @@ impl<'a> Builder<'a> {
     }
 
     fn in_namespace(&self, ns: &str) -> Vec<usize> {
+        // (an empty selector after removing per-pod labels: every resource
+        // in the namespace, narrowed by the pod name)
         self.by_namespace.get(ns).cloned().unwrap_or_default()
     }
 
@@ -784,6 +816,16 @@ impl<'a> Builder<'a> {
             };
             let draft = self.draft(resource, &who.consumer);
             draft.observed_tls = Some(draft.observed_tls.map_or(tls, |t| t.merge(tls)));
+            if who.ambiguous {
+                // a guess (host network, a node IP): said where people read
+                let note = format!(
+                    "attribution is a guess: {} is shared (several pods, host network or a node); confirm it",
+                    client_ip(&obs.addr)
+                );
+                if !draft.consumer.notes.contains(&note) {
+                    draft.consumer.notes.push(note);
+                }
+            }
             let c = &mut draft.consumer;
             c.evidence.push(evidence);
             if let Some(user) = obs.user.as_deref().filter(|u| *u != "default") {

@@ -120,8 +120,18 @@ impl NameIndex {
                 return Some(Route::direct(Target::Resource(i)));
             }
         }
-        let host = qualify(scope, &host);
-        self.exact(&host)
+        let qualified = qualify(scope, &host);
+        if let Some(route) = self.exact(&qualified) {
+            return Some(route);
+        }
+        // `pod-0.headless` in its own namespace: the pod's DNS search path
+        // adds the namespace, as for a short Service name.
+        match scope {
+            Scope::Namespace(ns) if host.matches('.').count() == 1 => {
+                self.pod_name(&format!("{host}.{}", ns.to_ascii_lowercase()))
+            }
+            _ => None,
+        }
     }
 
     /// A fully qualified name, IP or headless pod name.

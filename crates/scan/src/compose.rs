@@ -489,6 +489,41 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
         let w = &words[i];
         let word = w.value.as_str();
         let next = words.get(i + 1).filter(|n| !n.value.starts_with('-'));
+        // redis-cli's own flags: TLS, ACL user, password (kept only as
+        // "has a password", never shown).
+        if is_cli {
+            let role = match word {
+                "--tls" => Some(("redis.cli.tls", false)),
+                "--user" => Some(("redis.cli.user", true)),
+                "--pass" | "-a" => Some(("redis.cli.password", true)),
+                _ => None,
+            };
+            match role {
+                Some((key, false)) => {
+                    out.push(kv(
+                        key.into(),
+                        "true".into(),
+                        &w.origin,
+                        format!("{what} {word}"),
+                    ));
+                    i += 1;
+                    continue;
+                }
+                Some((key, true)) => {
+                    if let Some(n) = next {
+                        out.push(kv(
+                            key.into(),
+                            n.value.clone(),
+                            &w.origin,
+                            format!("{what} {word}"),
+                        ));
+                        i += 2;
+                        continue;
+                    }
+                }
+                None => {}
+            }
+        }
         if let Some(flag) = word.strip_prefix("--") {
             if let Some((k, v)) = flag.split_once('=') {
                 out.push(kv(

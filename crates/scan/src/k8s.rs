@@ -126,6 +126,16 @@ pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>)
     for (first_line, doc) in docs {
         if !json {
             match top_level_kind(doc) {
+                Some("Kustomization") => {
+                    diagnostics.push(
+                        Diagnostic::info(
+                            "kustomize",
+                            "a kustomization: its namespace, patches and generators are not applied to the files it lists; scan the output of `kubectl kustomize` (or pass --default-namespace for its namespace)",
+                        )
+                        .at(path, Some(first_line), None),
+                    );
+                    continue;
+                }
                 None => continue,
                 Some(kind) if IGNORED_KINDS.contains(&kind) => continue,
                 Some(_) => {}
@@ -489,17 +499,34 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         .filter(|(_, id, _)| servers.contains_key(id))
         .map(|(o, _, _)| (o.ns, pod_labels(o)))
         .collect();
+    // Container ports by name, per workload, so a Service's named
+    // `targetPort` (`redis-sentinel`, `redis-tls`) becomes a number.
+    let named_ports: Vec<NamedPorts<'_>> = workloads
+        .iter()
+        .filter(|(_, _, owner_present)| !owner_present)
+        .filter_map(|(o, _, _)| {
+            let ports = container_ports(o);
+            (!ports.is_empty()).then(|| (o.ns, pod_labels(o), ports))
+        })
+        .collect();
     // Services, their backends and the names that mean a Redis.
     let mut services: Vec<Service> = Vec::new();
     let mut backends: Vec<ServiceBackends> = Vec::new();
     for o in &objs {
         match o.kind {
             "Service" => {
-                let svc = service(o);
+                let mut svc = service(o);
+                resolve_named_ports(&mut svc, &named_ports);
                 if let Some(sel) = &svc.selector {
                     if !sel.is_empty()
                         && redis_labels.iter().any(|(ns, labels)| {
-                            *ns == o.ns && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
+                            *ns == o.ns
+                                && sel.iter().all(|(k, v)| {
+                                    labels.get(k) == Some(v)
+                                        // set on each pod by the StatefulSet controller
+                                        || k == "statefulset.kubernetes.io/pod-name"
+                                        || k == "apps.kubernetes.io/pod-index"
+                                })
                         })
                     {
                         ctx.redis_names.insert(qualified(o.name, o.ns));
@@ -722,6 +749,55 @@ fn pod_addresses(o: &Obj<'_>, id: &ConsumerId, out: &mut Scanned) {
             host_network,
             origin: o.defined_at(),
         }));
+    }
+}
+
+/// A workload's namespace, pod labels and `name → containerPort`.
+type NamedPorts<'a> = (&'a str, BTreeMap<String, String>, HashMap<String, u16>);
+
+/// `name → containerPort` over a workload's containers.
+fn container_ports(o: &Obj<'_>) -> HashMap<String, u16> {
+    let mut out = HashMap::new();
+    let Some((spec, _)) = pod_template(o) else {
+        return out;
+    };
+    for c in spec.get("containers").map(Node::as_seq).unwrap_or_default() {
+        for p in c.get("ports").map(Node::as_seq).unwrap_or_default() {
+            if let (Some(name), Some(port)) = (
+                p.str_at(&["name"]),
+                p.str_at(&["containerPort"]).and_then(|n| n.parse().ok()),
+            ) {
+                out.insert(name.to_string(), port);
+            }
+        }
+    }
+    out
+}
+
+/// Resolves a Service's named target ports against the containers its
+/// selector matches (the first that names the port).
+fn resolve_named_ports(svc: &mut Service, named: &[NamedPorts<'_>]) {
+    let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    for sp in &mut svc.ports {
+        let Some(name) = sp.target_port_name.as_deref() else {
+            continue;
+        };
+        if sp.target_port.is_some() {
+            continue;
+        }
+        sp.target_port = named
+            .iter()
+            .filter(|(ns, labels, _)| {
+                *ns == svc.namespace
+                    && sel.iter().all(|(k, v)| {
+                        labels.get(k) == Some(v)
+                            || k == "statefulset.kubernetes.io/pod-name"
+                            || k == "apps.kubernetes.io/pod-index"
+                    })
+            })
+            .find_map(|(_, _, ports)| ports.get(name).copied());
     }
 }
 
@@ -967,6 +1043,31 @@ impl<'a> Ctx<'_, 'a> {
             .find(|c| c.str_at(&["image"]).is_some_and(crate::is_redis_image))?;
         let image = container.str_at(&["image"])?;
         let vars = self.env_of(o, container);
+        // A Redis image running a client (`redis-cli … PING`, a benchmark)
+        // is a consumer, not a server.
+        let known_early: HashMap<&str, &str> = HashMap::new();
+        let words_early = self.command_words(o, container, &known_early);
+        let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+        let runs = |names: &[&str]| {
+            words_early
+                .iter()
+                .any(|w| names.contains(&base(&w.value).as_str()))
+        };
+        if runs(&[
+            "redis-cli",
+            "valkey-cli",
+            "keydb-cli",
+            "redis-benchmark",
+            "valkey-benchmark",
+        ]) && !runs(&[
+            "redis-server",
+            "valkey-server",
+            "keydb-server",
+            "redis-sentinel",
+            "valkey-sentinel",
+        ]) {
+            return None;
+        }
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
             .iter()
             .map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin))
@@ -987,6 +1088,23 @@ impl<'a> Ctx<'_, 'a> {
                 .collect()
         };
         let mut server = compose::redis_server(image, &env, words.clone(), &mounted);
+        // A container port named for TLS (`redis-tls`, `tls`) when the
+        // command and config said nothing of one.
+        if server.tls_port.is_none() {
+            for p in container.get("ports").map(Node::as_seq).unwrap_or_default() {
+                let named_tls = p
+                    .str_at(&["name"])
+                    .is_some_and(|n| n.to_ascii_lowercase().contains("tls"));
+                if let (true, Some(port)) = (
+                    named_tls,
+                    p.str_at(&["containerPort"]).and_then(|n| n.parse().ok()),
+                ) {
+                    if server.port != Some(port) {
+                        server.tls_port = Some(port);
+                    }
+                }
+            }
+        }
         // The password: a Secret key behind an env var the server uses.
         for v in &vars {
             let norm = settings::normalize_key(&v.name);

@@ -182,6 +182,12 @@ pub(crate) fn has_redis_text(text: &str) -> bool {
 }
 
 fn kind_of(path: &str, text: &str) -> Option<Kind> {
+    // fallout's own reports, saved in the tree, are not configuration.
+    if text.contains("\"schema\": \"fallout/v1\"")
+        || text.contains("sarif-2.1.0") && text.contains("\"name\": \"fallout\"")
+    {
+        return None;
+    }
     let parts: Vec<&str> = path.split('/').collect();
     if parts[..parts.len() - 1]
         .iter()

@@ -192,6 +192,35 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         role_of(&norms[i]).and_then(|(p, _)| groups.get(p))
     };
     let setting = |g: &BTreeMap<u8, usize>, role: Role| g.get(&(role as u8)).map(|i| &settings[*i]);
+    // A role for setting `i`: in its own group; else under `<prefix>.host`
+    // (Nextcloud `REDIS_HOST` + `REDIS_HOST_PORT` + `REDIS_HOST_PASSWORD`);
+    // else, for credentials and TLS, in a parent group
+    // (`REDIS_SENTINEL_HOSTS` with `REDIS_PASSWORD`).
+    let related = |i: usize, role: Role| -> Option<&KeyValue> {
+        let (prefix, _) = role_of(&norms[i])?;
+        if let Some(s) = groups.get(prefix).and_then(|g| setting(g, role)) {
+            return Some(s);
+        }
+        let host_group = if prefix.is_empty() {
+            "host".to_string()
+        } else {
+            format!("{prefix}.host")
+        };
+        if let Some(s) = groups.get(&host_group).and_then(|g| setting(g, role)) {
+            return Some(s);
+        }
+        if !matches!(role, Role::Password | Role::User | Role::Tls) {
+            return None;
+        }
+        let mut p = prefix;
+        while let Some((parent, _)) = p.rsplit_once('.') {
+            if let Some(s) = groups.get(parent).and_then(|g| setting(g, role)) {
+                return Some(s);
+            }
+            p = parent;
+        }
+        None
+    };
 
     let mut out = Vec::new();
     for (i, kv) in settings.iter().enumerate() {
@@ -210,10 +239,10 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
             continue;
         }
         let tls_flag = group
-            .and_then(|g| setting(g, Role::Tls))
+            .and_then(|_| related(i, Role::Tls))
             .and_then(|s| parse_bool(&s.value));
         let password = group
-            .and_then(|g| setting(g, Role::Password))
+            .and_then(|_| related(i, Role::Password))
             .filter(|s| !s.value.trim().is_empty());
         let credential = |ep: &Endpoint| -> Option<Credential> {
             if ep.has_password {
@@ -262,7 +291,7 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         // `REDIS_MAXMEMORY_POLICY`, `REDIS_CLIENT`) holds an address only
         // when its value looks like one.
         let generic = role.is_none();
-        let port_setting = group.and_then(|g| setting(g, Role::Port));
+        let port_setting = group.and_then(|_| related(i, Role::Port));
         let paired_port =
             port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
         for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
@@ -293,7 +322,7 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
                 Some(false) => Tls::No,
                 None => Tls::Unknown,
             };
-            if let Some(user) = group.and_then(|g| setting(g, Role::User)) {
+            if let Some(user) = group.and_then(|_| related(i, Role::User)) {
                 ep.user = Some(user.value.trim().to_string())
                     .filter(|u| !u.is_empty() && !is_unexpanded(u));
             }

@@ -1,0 +1,178 @@
+//! Defects found by reviewers on scenarios the fixtures did not cover, one
+//! test each, through the binary.
+
+use crate::support::{consumers, fallout, json, resource};
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn cluster_peers_named_pod_dot_headless_resolve_in_their_namespace() {
+    let dir = tree(&[(
+        "rc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: rc-headless, namespace: cache}\nspec: {clusterIP: None, ports: [{port: 6379}], selector: {app: rc}}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: rc, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: rc}}\n    spec:\n      containers:\n        - name: redis\n          image: bitnami/redis-cluster:7.2\n          env: [{name: REDIS_NODES, value: 'rc-0.rc-headless rc-1.rc-headless'}]\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: cache}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: x/a, env: [{name: REDIS_HOST, value: rc-0.rc-headless}]}]\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ids(&doc),
+        ["cache/rc"],
+        "no external `rc-0.rc-headless`: {doc:#}"
+    );
+    let rc = resource(&doc, "cache/rc");
+    assert_eq!(
+        consumers(rc, "id").len(),
+        1,
+        "the app; the cluster's own peers are not consumers"
+    );
+}
+
+#[test]
+fn per_pod_services_select_a_statefulset_pod() {
+    let dir = tree(&[(
+        "ha.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: ha-announce-0, namespace: argocd}\nspec:\n  ports: [{port: 6379, targetPort: 6379}]\n  selector: {app: redis-ha, statefulset.kubernetes.io/pod-name: ha-server-0}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: ha-server, namespace: argocd}\nspec:\n  template:\n    metadata: {labels: {app: redis-ha}}\n    spec: {containers: [{name: redis, image: 'redis:7.0'}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: haproxy, namespace: argocd}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/app, env: [{name: REDIS_URL, value: 'redis://ha-announce-0:6379'}]}]\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["argocd/ha-server"], "{doc:#}");
+    assert_eq!(consumers(resource(&doc, "argocd/ha-server"), "id").len(), 1);
+}
+
+#[test]
+fn a_redis_image_running_redis_cli_is_a_consumer_with_tls_user_and_password() {
+    let dir = tree(&[(
+        "warmer.yaml",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: warmer, namespace: web}\nspec:\n  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: c\n              image: redis:7.2\n              command: [redis-cli, --tls, -h, prod.abc123.cache.amazonaws.com, -p, '6379', --user, app, --pass, PlantedX, PING]\n",
+    )]);
+    let path = dir.path().to_str().unwrap();
+    let doc = json(&[
+        "impact",
+        "prod.abc123.cache.amazonaws.com",
+        path,
+        "--set",
+        "acl-user-removed=app",
+    ]);
+    assert_eq!(
+        ids(&doc),
+        ["prod.abc123.cache.amazonaws.com"],
+        "not a server: {doc:#}"
+    );
+    let r = resource(&doc, "prod.abc123.cache.amazonaws.com");
+    assert_eq!(
+        consumers(r, "tls"),
+        [("web/CronJob/warmer".to_string(), "yes".to_string())]
+    );
+    assert_eq!(
+        consumers(r, "verdict"),
+        [("web/CronJob/warmer".to_string(), "breaks".to_string())]
+    );
+    let auth = json(&[
+        "impact",
+        "prod.abc123.cache.amazonaws.com",
+        path,
+        "--set",
+        "auth=required",
+    ]);
+    assert_eq!(
+        consumers(&auth["resources"][0], "verdict")[0].1,
+        "ok",
+        "it has a password"
+    );
+    assert!(!fallout(&["scan", path, "--format", "json"])
+        .stdout
+        .contains("PlantedX"));
+}
+
+#[test]
+fn passwords_pair_with_sentinel_hosts_and_nextcloud_spellings() {
+    let dir = tree(&[(
+        "apps.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis, namespace: c}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: c}\nspec: {selector: {app: redis}, ports: [{port: 6390}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nextcloud, namespace: c}\nspec:\n  template:\n    spec:\n      containers:\n        - name: n\n          image: nextcloud\n          env:\n            - {name: REDIS_HOST, value: redis}\n            - {name: REDIS_HOST_PORT, value: '6390'}\n            - name: REDIS_HOST_PASSWORD\n              valueFrom: {secretKeyRef: {name: nc, key: password}}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: inventory, namespace: c}\nspec:\n  template:\n    spec:\n      containers:\n        - name: i\n          image: x/i\n          env:\n            - {name: REDIS_SENTINEL_HOSTS, value: 'redis:6390'}\n            - name: REDIS_PASSWORD\n              valueFrom: {secretKeyRef: {name: inv, key: password}}\n",
+    )]);
+    let doc = json(&[
+        "impact",
+        "redis.c",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "auth=required",
+    ]);
+    let r = resource(&doc, "c/redis");
+    assert_eq!(
+        consumers(r, "verdict"),
+        [
+            ("c/Deployment/inventory".to_string(), "ok".to_string()),
+            ("c/Deployment/nextcloud".to_string(), "ok".to_string())
+        ],
+        "both hold a password: {r:#}"
+    );
+    let nc = r["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "nextcloud")
+        .unwrap();
+    assert_eq!(
+        nc["via"][0], "redis:6390",
+        "REDIS_HOST_PORT pairs with REDIS_HOST"
+    );
+}
+
+#[test]
+fn a_named_target_port_is_the_container_port_of_that_name() {
+    let dir = tree(&[(
+        "s.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  ports:\n    - {name: tcp-redis, port: 6379, targetPort: redis}\n    - {name: tcp-sentinel, port: 26379, targetPort: redis-sentinel}\n  selector: {app: redis}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-node, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - {name: redis, image: 'bitnami/redis:7.2', ports: [{name: redis, containerPort: 6379}]}\n        - {name: sentinel, image: 'bitnami/redis-sentinel:7.2', ports: [{name: redis-sentinel, containerPort: 26379}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/o, env: [{name: REDIS_URL, value: 'redis+sentinel://redis.cache:26379/mymaster'}]}]\n",
+    )]);
+    let doc = json(&[
+        "impact",
+        "redis.cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "port=6390",
+    ]);
+    let orders = &resource(&doc, "cache/redis-node")["consumers"][0];
+    assert_eq!(orders["links"][0]["server_port"], 26379, "{orders:#}");
+    assert_eq!(orders["verdict"], "ok", "sentinel announces the new port");
+}
+
+#[test]
+fn kustomizations_are_said_and_own_reports_are_not_scanned() {
+    let dir = tree(&[
+        ("cache/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: cache\nresources: [redis.yaml]\n"),
+        ("cache/redis.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec:\n  template:\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n"),
+    ]);
+    let path = dir.path().to_str().unwrap();
+    let run = fallout(&["scan", path, "--format", "json"]);
+    assert!(run.stdout.contains("\"kustomize\""), "{}", run.stdout);
+    std::fs::write(dir.path().join("report.json"), &run.stdout).unwrap();
+    let again = json(&["scan", path]);
+    assert_eq!(
+        ids(&again),
+        ["default/redis"],
+        "the saved report is not an app config: {again:#}"
+    );
+}
