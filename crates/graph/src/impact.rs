@@ -121,6 +121,15 @@ fn written(link: &Link) -> String {
     }
 }
 
+/// As [`written`], for a link known to be plaintext: with no scheme, say
+/// why (the port it reaches serves plaintext only).
+fn written_plain(link: &Link) -> String {
+    match (link.endpoint.scheme, link.server_port) {
+        (Scheme::Redis, _) | (_, None) => written(link),
+        (_, Some(port)) => format!("`{}` (plaintext port {port})", link.endpoint.raw),
+    }
+}
+
 fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
     let without: Vec<&Link> = c.links.iter().filter(|l| l.tls != Tls::Yes).collect();
     match mode {
@@ -145,7 +154,7 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                     .map(|l| {
                         format!(
                             "uses {} at {}; switch to {} and configure the CA",
-                            written(l),
+                            written_plain(l),
                             l.evidence.origin,
                             tls_url(l, server.tls_port)
                         )
