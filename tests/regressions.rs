@@ -176,3 +176,28 @@ fn kustomizations_are_said_and_own_reports_are_not_scanned() {
         "the saved report is not an app config: {again:#}"
     );
 }
+
+#[test]
+fn a_secret_outside_the_scan_feeding_env_makes_auth_at_risk_not_a_certainty() {
+    let dir = tree(&[(
+        "apps.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: sealed, namespace: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: x/s\n          envFrom: [{secretRef: {name: app-secrets}}]\n          env: [{name: REDIS_URL, value: 'redis://redis.cache:6379'}]\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bare, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: b, image: x/b, env: [{name: REDIS_URL, value: 'redis://redis.cache:6379'}]}]\n",
+    )]);
+    let doc = json(&[
+        "impact",
+        "redis.cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "auth=required",
+    ]);
+    assert_eq!(
+        consumers(resource(&doc, "cache/redis"), "verdict"),
+        [
+            ("web/Deployment/bare".to_string(), "breaks".to_string()),
+            ("web/Deployment/sealed".to_string(), "at-risk".to_string())
+        ]
+    );
+}

@@ -370,7 +370,37 @@ fn authenticates(c: &Consumer) -> bool {
             .any(|l| l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some())
 }
 
+/// A credential the scanner could only suspect: a Secret outside the scan
+/// that feeds the consumer's environment (`… may hold it`).
+fn uncertain(cred: &str) -> bool {
+    cred.contains(" may hold it")
+}
+
+/// Authenticates only through credentials that may not exist.
+fn only_uncertain(c: &Consumer) -> bool {
+    !c.credentials.is_empty()
+        && c.credentials.iter().all(|cred| uncertain(cred))
+        && c.users.is_empty()
+        && !c
+            .links
+            .iter()
+            .any(|l| l.endpoint.has_password || l.endpoint.user.is_some())
+}
+
 fn auth_required(c: &Consumer) -> Judgement {
+    if only_uncertain(c) {
+        return (
+            Verdict::AtRisk,
+            c.credentials
+                .iter()
+                .map(|cred| {
+                    format!(
+                        "no password visible; {cred}: confirm it sets one before auth is required"
+                    )
+                })
+                .collect(),
+        );
+    }
     if authenticates(c) {
         let how = c
             .credentials
@@ -403,6 +433,17 @@ fn auth_required(c: &Consumer) -> Judgement {
 }
 
 fn password_rotate(c: &Consumer) -> Judgement {
+    if only_uncertain(c) {
+        return (
+            Verdict::AtRisk,
+            c.credentials
+                .iter()
+                .map(|cred| {
+                    format!("{cred}: if it holds the password, update it with the rotation")
+                })
+                .collect(),
+        );
+    }
     if !c.credentials.is_empty() {
         let reasons = c
             .credentials

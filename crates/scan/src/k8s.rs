@@ -16,8 +16,8 @@ use crate::yaml::{self, Node};
 use crate::{config, Scanned};
 use base64::Engine;
 use fallout_core::{
-    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress, RedisServer,
-    Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
+    ConsumerId, Credential, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress,
+    RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -865,6 +865,9 @@ struct EnvVar {
     secret_key: Option<(String, String)>,
     /// The value lives in a Secret the scan could not read.
     unreadable: bool,
+    /// Every key of a Secret that is not among the objects (envFrom): any
+    /// of them may be the password. Says which Secret.
+    opaque: Option<String>,
 }
 
 struct Ctx<'i, 'a> {
@@ -918,7 +921,26 @@ impl<'a> Ctx<'_, 'a> {
                 continue;
             };
             let Some((src, data)) = data else {
-                if kind == "secret" && self.secrets_unreadable(o.ns) {
+                if kind == "secret" && !self.secrets_unreadable(o.ns) {
+                    // Not in the repository (sealed, external secrets): its
+                    // keys are unknown, so a password may come from it.
+                    vars.push(EnvVar {
+                        name: format!("{prefix}*"),
+                        value: None,
+                        origin: o.origin(from),
+                        strength: Strength::Inferred,
+                        via: format!(
+                            "envFrom secret {}/{name} (not among the scanned objects)",
+                            o.ns
+                        ),
+                        secret_key: None,
+                        unreadable: false,
+                        opaque: Some(format!(
+                            "Secret {}/{name} (envFrom, not among the scanned objects)",
+                            o.ns
+                        )),
+                    });
+                } else if kind == "secret" {
                     vars.push(EnvVar {
                         name: format!("{prefix}*"),
                         value: None,
@@ -927,6 +949,7 @@ impl<'a> Ctx<'_, 'a> {
                         via: format!("envFrom secret {name} (not readable)"),
                         secret_key: None,
                         unreadable: true,
+                        opaque: None,
                     });
                 }
                 continue;
@@ -940,6 +963,7 @@ impl<'a> Ctx<'_, 'a> {
                     via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
                     secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
                     unreadable: false,
+                    opaque: None,
                 });
             }
         }
@@ -962,6 +986,7 @@ impl<'a> Ctx<'_, 'a> {
                     via: format!("env {name}"),
                     secret_key: None,
                     unreadable: false,
+                    opaque: None,
                 });
                 continue;
             }
@@ -979,6 +1004,7 @@ impl<'a> Ctx<'_, 'a> {
                         via: format!("env {name} <- fieldRef metadata.namespace"),
                         secret_key: None,
                         unreadable: false,
+                        opaque: None,
                     });
                 }
                 continue;
@@ -1010,6 +1036,7 @@ impl<'a> Ctx<'_, 'a> {
                     via,
                     secret_key,
                     unreadable: false,
+                    opaque: None,
                 }),
                 None => {
                     let unreadable = is_secret && source.is_none() && self.secrets_unreadable(o.ns);
@@ -1026,6 +1053,7 @@ impl<'a> Ctx<'_, 'a> {
                         via: format!("{via} ({why})"),
                         secret_key,
                         unreadable,
+                        opaque: None,
                     })
                 }
             }
@@ -1358,7 +1386,25 @@ impl<'a> Ctx<'_, 'a> {
                 .collect();
             kvs.retain(|kv| !kv.key.is_empty());
             kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
+            let before = out.facts.len();
             self.push_found(id, &scope, &kvs, Reading::Settings, out);
+            // A Secret outside the scan feeds this container's env: its
+            // references may authenticate from it (said as such, not as fact).
+            if let Some(v) = vars.iter().find(|v| v.opaque.is_some()) {
+                for f in &mut out.facts[before..] {
+                    if let Fact::Reference(r) = f {
+                        if r.credential.is_none() && !r.endpoint.has_password {
+                            r.credential = Some(Credential {
+                                location: format!(
+                                    "{} may hold it",
+                                    v.opaque.as_deref().unwrap_or_default()
+                                ),
+                                origin: v.origin.clone(),
+                            });
+                        }
+                    }
+                }
+            }
 
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
