@@ -52,6 +52,10 @@ enum Role {
 /// Key endings and what they mean, longest first. Adding a spelling is one line.
 const ROLES: &[(&str, Role)] = &[
     ("ssl.enabled", Role::Tls),
+    // `REDIS_PASSWORD_FILE=/run/secrets/redis` (Docker secrets, Bitnami,
+    // Vault agent): the password is in that file
+    ("password.file", Role::Password),
+    ("pass.file", Role::Password),
     ("tls.enabled", Role::Tls),
     ("use.ssl", Role::Tls),
     ("use.tls", Role::Tls),
@@ -454,6 +458,19 @@ mod tests {
         assert_eq!(
             (found[1].endpoint.host.as_str(), found[1].endpoint.port),
             ("other", Some(7000))
+        );
+    }
+
+    #[test]
+    fn a_password_file_is_a_credential() {
+        let found = find_endpoints(&[
+            kv("REDIS_HOST", "cache", 1),
+            kv("REDIS_PASSWORD_FILE", "/run/secrets/redis", 2),
+        ]);
+        assert_eq!(found.len(), 1, "the file path is not a host");
+        assert_eq!(
+            found[0].credential.as_ref().map(|c| c.location.as_str()),
+            Some("env REDIS_PASSWORD_FILE")
         );
     }
 
