@@ -1,29 +1,8 @@
 //! The binary with documentation: Backstage catalogs, the inventory file,
 //! CODEOWNERS, drift and the `undocumented` gate.
 
+use crate::support::{fallout, Run};
 use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn fallout(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_fallout"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("FALLOUT_REDIS_PASSWORD")
-        .env_remove("REDISCLI_AUTH")
-        .output()
-        .expect("run fallout");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| {

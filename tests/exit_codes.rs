@@ -315,3 +315,82 @@ fn stdin_is_a_path() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["resources"][0]["id"], "cache/redis-sessions");
 }
+
+#[test]
+fn bad_approvals_dumps_reports_and_durations_exit_2_naming_them() {
+    let change = "fixtures/tls-incident/change.yaml";
+    let no_by = temp_file("approvals:\n  - consumer: api/Deployment/events-api\n");
+    let run = fallout(&[
+        "check",
+        "--change",
+        change,
+        FIXTURE,
+        "--approvals",
+        no_by.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(":2:") && run.stderr.contains("`by:`"),
+        "file and line: {}",
+        run.stderr
+    );
+
+    let run = fallout(&[
+        "scan",
+        FIXTURE,
+        "--client-list",
+        "redis-sessions.cache=no/such/clients.txt",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no/such/clients.txt"), "{}", run.stderr);
+
+    let bad_dump = temp_file("id=1 addr=oops\nthis is not a client list line\n");
+    let run = fallout(&[
+        "scan",
+        FIXTURE,
+        "--client-list",
+        &format!("r={}", bad_dump.path().display()),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(bad_dump.path().to_str().unwrap()),
+        "{}",
+        run.stderr
+    );
+
+    let run = fallout(&["scan", FIXTURE, "--report", "pdf=out.pdf"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("pdf") && run.stderr.contains("sarif"),
+        "lists the valid formats: {}",
+        run.stderr
+    );
+
+    let run = fallout(&[
+        "scan",
+        "--redis",
+        "redis://127.0.0.1:1",
+        "--observe",
+        "soon",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--observe soon"), "{}", run.stderr);
+}
+
+#[test]
+fn a_password_typed_as_a_change_value_is_never_echoed() {
+    let run = fallout(&[
+        "impact",
+        "redis-sessions.cache",
+        FIXTURE,
+        "--set",
+        "password=hunter2",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("rotate"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"),
+        "{}",
+        run.stderr
+    );
+}

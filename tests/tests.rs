@@ -3,6 +3,7 @@
 
 mod support;
 
+mod catalog;
 mod compose;
 mod corpus;
 mod exit_codes;

@@ -5,7 +5,7 @@ use fallout_core::{Approval, Change, Setting};
 use fallout_scan::yaml::{self, Node};
 use std::path::Path;
 
-fn read(path: &Path) -> Result<(String, Node), String> {
+fn read(path: &Path) -> Result<(String, String, Node), String> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let docs = yaml::parse(&text, 1)
@@ -16,7 +16,7 @@ fn read(path: &Path) -> Result<(String, Node), String> {
         .map(|d| d.root)
         .filter(|r| r.as_map().is_some())
         .ok_or_else(|| format!("{shown}: expected a YAML mapping"))?;
-    Ok((shown, root))
+    Ok((shown, text, root))
 }
 
 fn unknown_keys(shown: &str, node: &Node, known: &[&str], what: &str) -> Result<(), String> {
@@ -38,7 +38,8 @@ pub fn parse_set(item: &str) -> Result<Setting, String> {
     let (key, value) = item
         .split_once('=')
         .ok_or_else(|| format!("--set {item}: expected KEY=VALUE, e.g. --set tls=required"))?;
-    Setting::parse(key, value).map_err(|e| format!("--set {item}: {e}"))
+    // the error names the value when it may be shown (never a password)
+    Setting::parse(key, value).map_err(|e| format!("--set {key}: {e}"))
 }
 
 /// One value per key: `--set tls=required --set tls=disabled` (or the same
@@ -59,8 +60,7 @@ pub fn no_conflicts(settings: &[Setting]) -> Result<(), String> {
 
 /// Keys written twice in a mapping of a small spec file: YAML keeps the
 /// last silently, which for a change would mean running another change.
-fn duplicate_keys(shown: &str, path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+fn duplicate_keys(shown: &str, text: &str) -> Result<(), String> {
     // (indent, parent line) → keys seen
     let mut seen: std::collections::HashMap<(usize, usize), Vec<String>> = Default::default();
     let mut parents: Vec<(usize, usize)> = Vec::new(); // (indent, line) of open mappings
@@ -93,8 +93,8 @@ fn duplicate_keys(shown: &str, path: &Path) -> Result<(), String> {
 
 /// A change file.
 pub fn read_change(path: &Path) -> Result<Change, String> {
-    let (shown, root) = read(path)?;
-    duplicate_keys(&shown, path)?;
+    let (shown, text, root) = read(path)?;
+    duplicate_keys(&shown, &text)?;
     unknown_keys(
         &shown,
         &root,
@@ -137,7 +137,7 @@ pub fn read_change(path: &Path) -> Result<Change, String> {
 
 /// An approvals file.
 pub fn read_approvals(path: &Path) -> Result<Vec<Approval>, String> {
-    let (shown, root) = read(path)?;
+    let (shown, _, root) = read(path)?;
     unknown_keys(&shown, &root, &["approvals"], "the approvals file")?;
     let mut out = Vec::new();
     for item in root.get("approvals").map(Node::as_seq).unwrap_or_default() {

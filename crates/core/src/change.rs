@@ -56,6 +56,13 @@ impl fmt::Display for ChangeError {
             ChangeError::UnknownKey(key) => {
                 write!(f, "unknown change key `{key}`; valid keys: {VALID_KEYS}")
             }
+            // A value given for `password` may be a password: never echoed.
+            ChangeError::BadValue { key, valid, .. } if key == "password" => {
+                write!(
+                    f,
+                    "invalid value for `password` (not shown); valid values: {valid}"
+                )
+            }
             ChangeError::BadValue { key, value, valid } => {
                 write!(
                     f,

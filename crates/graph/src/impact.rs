@@ -130,6 +130,22 @@ fn written_plain(link: &Link) -> String {
     }
 }
 
+/// A reason per link that matches `which`; a consumer with none (seen only
+/// live) gets the one `seen` says about its first observation.
+fn per_link(
+    c: &Consumer,
+    which: impl Fn(&Link) -> bool,
+    each: impl Fn(&Link) -> String,
+    seen: impl FnOnce(String) -> String,
+) -> Vec<String> {
+    let reasons: Vec<String> = c.links.iter().filter(|l| which(l)).map(each).collect();
+    if reasons.is_empty() {
+        vec![seen(first_observed(c))]
+    } else {
+        reasons
+    }
+}
+
 fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
     let without: Vec<&Link> = c.links.iter().filter(|l| l.tls != Tls::Yes).collect();
     match mode {
@@ -148,51 +164,44 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                 (Verdict::Ok, vec![reason])
             }
             Tls::No => {
-                let mut reasons: Vec<String> = without
-                    .iter()
-                    .filter(|l| l.tls == Tls::No)
-                    .map(|l| {
+                let replication = c.notes.iter().any(|n| n == "replication link");
+                let reasons = per_link(
+                    c,
+                    |l| l.tls == Tls::No,
+                    |l| {
                         format!(
                             "uses {} at {}; switch to {} and configure the CA",
                             written_plain(l),
                             l.evidence.origin,
                             tls_url(l, server.tls_port)
                         )
-                    })
-                    .collect();
-                if reasons.is_empty() {
-                    reasons.push(if c.notes.iter().any(|n| n == "replication link") {
-                        format!(
-                            "replication link without TLS ({}); set tls-replication yes on the replicas",
-                            first_observed(c)
-                        )
-                    } else {
-                        format!(
-                            "seen connected without TLS ({}); switch it to rediss:// and configure the CA",
-                            first_observed(c)
-                        )
-                    });
-                }
+                    },
+                    |seen| {
+                        if replication {
+                            format!("replication link without TLS ({seen}); set tls-replication yes on the replicas")
+                        } else {
+                            format!("seen connected without TLS ({seen}); switch it to rediss:// and configure the CA")
+                        }
+                    },
+                );
                 (Verdict::Breaks, reasons)
             }
             Tls::Unknown => {
-                let mut reasons: Vec<String> = without
-                    .iter()
-                    .map(|l| {
+                let reasons = per_link(
+                    c,
+                    |l| l.tls != Tls::Yes,
+                    |l| {
                         format!(
                             "TLS not configured anywhere visible: {} at {}; use {} or the client's TLS option, and configure the CA",
                             written(l),
                             l.evidence.origin,
                             tls_url(l, server.tls_port)
                         )
-                    })
-                    .collect();
-                if reasons.is_empty() {
-                    reasons.push(format!(
-                        "TLS not configured anywhere visible: seen connected ({}) but whether it uses TLS is unknown; confirm it connects with rediss://",
-                        first_observed(c)
-                    ));
-                }
+                    },
+                    |seen| {
+                        format!("TLS not configured anywhere visible: seen connected ({seen}) but whether it uses TLS is unknown; confirm it connects with rediss://")
+                    },
+                );
                 (Verdict::AtRisk, reasons)
             }
         },
@@ -223,46 +232,38 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
             match c.tls {
                 Tls::No => (Verdict::Ok, Vec::new()),
                 Tls::Yes => {
-                    let mut reasons: Vec<String> = c
-                        .links
-                        .iter()
-                        .filter(|l| l.tls == Tls::Yes)
-                        .map(|l| {
+                    let reasons = per_link(
+                        c,
+                        |l| l.tls == Tls::Yes,
+                        |l| {
                             format!(
                                 "uses TLS ({}) at {}; switch to {}",
                                 written(l),
                                 l.evidence.origin,
                                 plain(l)
                             )
-                        })
-                        .collect();
-                    if reasons.is_empty() {
-                        reasons.push(format!(
-                            "seen connected with TLS ({}); switch it to redis:// first",
-                            first_observed(c)
-                        ));
-                    }
+                        },
+                        |seen| {
+                            format!("seen connected with TLS ({seen}); switch it to redis:// first")
+                        },
+                    );
                     (Verdict::Breaks, reasons)
                 }
                 Tls::Unknown => {
-                    let mut reasons: Vec<String> = c
-                        .links
-                        .iter()
-                        .filter(|l| l.tls == Tls::Unknown)
-                        .map(|l| {
+                    let reasons = per_link(
+                        c,
+                        |l| l.tls == Tls::Unknown,
+                        |l| {
                             format!(
                                 "TLS use unknown at {}; confirm it can connect with {}",
                                 l.evidence.origin,
                                 plain(l)
                             )
-                        })
-                        .collect();
-                    if reasons.is_empty() {
-                        reasons.push(format!(
-                            "seen connected ({}) but whether it uses TLS is unknown; confirm it can connect without TLS",
-                            first_observed(c)
-                        ));
-                    }
+                        },
+                        |seen| {
+                            format!("seen connected ({seen}) but whether it uses TLS is unknown; confirm it can connect without TLS")
+                        },
+                    );
                     (Verdict::AtRisk, reasons)
                 }
             }

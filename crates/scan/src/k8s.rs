@@ -519,15 +519,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 resolve_named_ports(&mut svc, &named_ports);
                 if let Some(sel) = &svc.selector {
                     if !sel.is_empty()
-                        && redis_labels.iter().any(|(ns, labels)| {
-                            *ns == o.ns
-                                && sel.iter().all(|(k, v)| {
-                                    labels.get(k) == Some(v)
-                                        // set on each pod by the StatefulSet controller
-                                        || k == "statefulset.kubernetes.io/pod-name"
-                                        || k == "apps.kubernetes.io/pod-index"
-                                })
-                        })
+                        && redis_labels
+                            .iter()
+                            .any(|(ns, labels)| *ns == o.ns && selects(sel, labels))
                     {
                         ctx.redis_names.insert(qualified(o.name, o.ns));
                         ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
@@ -752,6 +746,33 @@ fn pod_addresses(o: &Obj<'_>, id: &ConsumerId, out: &mut Scanned) {
     }
 }
 
+/// Programs in a Redis image that are clients, and those that serve.
+const CLIENT_PROGRAMS: &[&str] = &[
+    "redis-cli",
+    "valkey-cli",
+    "keydb-cli",
+    "redis-benchmark",
+    "valkey-benchmark",
+];
+const SERVER_PROGRAMS: &[&str] = &[
+    "redis-server",
+    "valkey-server",
+    "keydb-server",
+    "redis-sentinel",
+    "valkey-sentinel",
+];
+
+/// Whether a Service selector matches pod-template labels. The labels the
+/// StatefulSet controller puts on each pod (`statefulset.kubernetes.io/pod-name`,
+/// `apps.kubernetes.io/pod-index`) are in no template; they are taken to match.
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    selector.iter().all(|(k, v)| {
+        labels.get(k) == Some(v)
+            || k == "statefulset.kubernetes.io/pod-name"
+            || k == "apps.kubernetes.io/pod-index"
+    })
+}
+
 /// A workload's namespace, pod labels and `name → containerPort`.
 type NamedPorts<'a> = (&'a str, BTreeMap<String, String>, HashMap<String, u16>);
 
@@ -789,14 +810,7 @@ fn resolve_named_ports(svc: &mut Service, named: &[NamedPorts<'_>]) {
         }
         sp.target_port = named
             .iter()
-            .filter(|(ns, labels, _)| {
-                *ns == svc.namespace
-                    && sel.iter().all(|(k, v)| {
-                        labels.get(k) == Some(v)
-                            || k == "statefulset.kubernetes.io/pod-name"
-                            || k == "apps.kubernetes.io/pod-index"
-                    })
-            })
+            .filter(|(ns, labels, _)| *ns == svc.namespace && selects(sel, labels))
             .find_map(|(_, _, ports)| ports.get(name).copied());
     }
 }
@@ -1071,31 +1085,6 @@ impl<'a> Ctx<'_, 'a> {
             .find(|c| c.str_at(&["image"]).is_some_and(crate::is_redis_image))?;
         let image = container.str_at(&["image"])?;
         let vars = self.env_of(o, container);
-        // A Redis image running a client (`redis-cli … PING`, a benchmark)
-        // is a consumer, not a server.
-        let known_early: HashMap<&str, &str> = HashMap::new();
-        let words_early = self.command_words(o, container, &known_early);
-        let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
-        let runs = |names: &[&str]| {
-            words_early
-                .iter()
-                .any(|w| names.contains(&base(&w.value).as_str()))
-        };
-        if runs(&[
-            "redis-cli",
-            "valkey-cli",
-            "keydb-cli",
-            "redis-benchmark",
-            "valkey-benchmark",
-        ]) && !runs(&[
-            "redis-server",
-            "valkey-server",
-            "keydb-server",
-            "redis-sentinel",
-            "valkey-sentinel",
-        ]) {
-            return None;
-        }
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
             .iter()
             .map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin))
@@ -1105,6 +1094,17 @@ impl<'a> Ctx<'_, 'a> {
             .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
             .collect();
         let words = self.command_words(o, container, &known);
+        // A Redis image running a client (`redis-cli … PING`, a benchmark)
+        // is a consumer, not a server.
+        let runs = |names: &[&str]| {
+            words.iter().any(|w| {
+                let base = w.value.rsplit('/').next().unwrap_or(&w.value);
+                names.contains(&base)
+            })
+        };
+        if runs(CLIENT_PROGRAMS) && !runs(SERVER_PROGRAMS) {
+            return None;
+        }
         let files = self.mounted_files(o, spec, container);
         let mounted = |targets: &BTreeSet<String>| -> Vec<String> {
             files
