@@ -75,34 +75,37 @@ fn display(path: &Path) -> String {
 
 fn read_one(path: &Path, out: &Mutex<Input>) {
     let shown = display(path);
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            lock(out).diagnostics.push(
-                Diagnostic::warning(
-                    "file-too-large",
-                    format!("{} bytes: not read (over {MAX_FILE_BYTES}); add it to .gitignore or name smaller files", m.len()),
-                )
-                .at(&shown, None, None),
-            );
-            return;
-        }
-        _ => {}
+    let read_err = |e: std::io::Error| {
+        Diagnostic::error("read", format!("cannot read: {e}; check the permissions"))
+            .at(&shown, None, None)
+    };
+    // One open and one fstat per file: the size is checked on the open file.
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return lock(out).diagnostics.push(read_err(e)),
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > MAX_FILE_BYTES {
+        lock(out).diagnostics.push(
+            Diagnostic::warning(
+                "file-too-large",
+                format!("{len} bytes: not read (over {MAX_FILE_BYTES}); add it to .gitignore or name smaller files"),
+            )
+            .at(&shown, None, None),
+        );
+        return;
     }
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            // Binary files (images, archives) are not configuration.
-            if bytes.iter().take(8000).any(|b| *b == 0) {
-                return;
-            }
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
-            lock(out).files.push(SourceFile { path: shown, text });
-        }
-        Err(e) => lock(out).diagnostics.push(
-            Diagnostic::error("read", format!("cannot read: {e}; check the permissions"))
-                .at(&shown, None, None),
-        ),
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        return lock(out).diagnostics.push(read_err(e));
     }
+    // Binary files (images, archives) are not configuration.
+    if bytes[..bytes.len().min(8000)].contains(&0) {
+        return;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    lock(out).files.push(SourceFile { path: shown, text });
 }

@@ -5,6 +5,7 @@
 
 use crate::config::RawSetting;
 use crate::settings::normalize_key;
+use std::sync::LazyLock;
 
 /// Keys whose value, when it is an options object rather than a flag, turns
 /// TLS on: ioredis `tls: {}`, `ssl: {rejectUnauthorized: false}`.
@@ -283,22 +284,48 @@ pub fn is_not_config(path: &str) -> bool {
 /// needs the key to end with it; one ending in `**` needs its literal parts
 /// somewhere in the key. Every setting of every consumer meets every
 /// spelling, so this is most of what `apply` costs (docs/decisions.md).
-fn could_match(key: &str, pattern: &str) -> bool {
-    let last = pattern.rsplit('.').next().unwrap_or("");
-    if last == "**" {
-        let literal = pattern.trim_start_matches("**.").trim_end_matches(".**");
-        key.contains(literal)
-    } else if last == "*" {
-        true
-    } else {
-        key == last || key.ends_with(last) && key[..key.len() - last.len()].ends_with('.')
+fn could_match(key: &str, tail: Tail<'_>) -> bool {
+    match tail {
+        Tail::Within(literal) => key.contains(literal),
+        Tail::Any => true,
+        Tail::Last(last) => key.rsplit('.').next() == Some(last),
     }
 }
 
+/// What a pattern needs of a key's end, for [`could_match`].
+#[derive(Clone, Copy)]
+enum Tail<'p> {
+    /// `a.b.**`: the literal parts somewhere in the key.
+    Within(&'p str),
+    /// `a.*`: anything.
+    Any,
+    /// `**.url`: the key's last part is this.
+    Last(&'p str),
+}
+
+impl<'p> Tail<'p> {
+    fn of(pattern: &'p str) -> Tail<'p> {
+        match pattern.rsplit('.').next().unwrap_or("") {
+            "**" => Tail::Within(pattern.trim_start_matches("**.").trim_end_matches(".**")),
+            "*" => Tail::Any,
+            last => Tail::Last(last),
+        }
+    }
+}
+
+/// The tails of [`KEYS`], worked out once.
+static TAILS: LazyLock<Vec<Tail<'static>>> =
+    LazyLock::new(|| KEYS.iter().map(|sp| Tail::of(sp.key)).collect());
+
 /// Matches a normalized key against a pattern; returns the part of the key
 /// before the pattern's literal tail (the prefix) on a match.
+#[cfg(test)]
 fn match_key<'k>(key: &'k str, pattern: &str) -> Option<&'k str> {
-    if !could_match(key, pattern) {
+    match_key_with(key, pattern, Tail::of(pattern))
+}
+
+fn match_key_with<'k>(key: &'k str, pattern: &str, tail: Tail<'_>) -> Option<&'k str> {
+    if !could_match(key, tail) {
         return None;
     }
     let k: Vec<&str> = if key.is_empty() {
@@ -408,8 +435,8 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             value: s.value.clone(),
             line: s.line,
         };
-        let spelling = KEYS.iter().find_map(|sp| {
-            let prefix = match_key(&base, sp.key)?;
+        let spelling = KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
+            let prefix = match_key_with(&base, sp.key, *tail)?;
             match sp.when {
                 Some((sibling, value)) if !sibling_is(prefix, sibling, value) => None,
                 _ => Some((sp, prefix.to_string())),

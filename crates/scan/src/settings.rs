@@ -6,7 +6,7 @@
 use fallout_core::endpoint::split_host_port;
 use fallout_core::{Credential, Endpoint, Evidence, Origin, Scheme, Strength, Tls};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One setting as the scanner found it.
@@ -35,6 +35,9 @@ pub struct Found {
     pub says_redis: bool,
     pub credential: Option<Credential>,
 }
+
+/// The settings of one prefix, by role: the index of the last one of each.
+type Group = [Option<usize>; 8];
 
 /// What the last part of a key means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +101,6 @@ const ROLES: &[(&str, Role)] = &[
 
 /// Names that say Redis.
 pub fn says_redis(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
     [
         "redis",
         "valkey",
@@ -109,7 +111,13 @@ pub fn says_redis(key: &str) -> bool {
         "memorystore",
     ]
     .iter()
-    .any(|w| k.contains(w))
+    .any(|w| contains_ignore_ascii_case(key, w))
+}
+
+/// `haystack` contains `needle` (lower case), ignoring ASCII case; no allocation.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
@@ -153,6 +161,10 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every Redis URL in a piece of text, with its byte offset.
 pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
+    // Most values hold no URL at all: skip the regex for them.
+    if !text.contains("://") {
+        return Vec::new();
+    }
     URL_RE
         .find_iter(text)
         .map(|m| (m.start(), m.as_str().trim_end_matches([',', '.', ';', ':'])))
@@ -181,27 +193,23 @@ pub fn is_unexpanded(value: &str) -> bool {
 /// place (one container's env, one config file). Host and port pair up when
 /// they share a prefix; a TLS flag with the same prefix sets TLS.
 pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
-    // prefix -> index of the setting for each role
-    let mut groups: BTreeMap<String, BTreeMap<u8, usize>> = BTreeMap::new();
+    // prefix -> index of the (last) setting for each role
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
-    for (i, norm) in norms.iter().enumerate() {
-        if let Some((prefix, role)) = role_of(norm) {
-            groups
-                .entry(prefix.to_string())
-                .or_default()
-                .insert(role as u8, i);
+    let roles: Vec<Option<(&str, Role)>> = norms.iter().map(|n| role_of(n)).collect();
+    let mut groups: HashMap<&str, Group> = HashMap::new();
+    for (i, role) in roles.iter().enumerate() {
+        if let Some((prefix, role)) = role {
+            groups.entry(prefix).or_default()[*role as usize] = Some(i);
         }
     }
-    let group_of = |i: usize| -> Option<&BTreeMap<u8, usize>> {
-        role_of(&norms[i]).and_then(|(p, _)| groups.get(p))
-    };
-    let setting = |g: &BTreeMap<u8, usize>, role: Role| g.get(&(role as u8)).map(|i| &settings[*i]);
+    let group_of = |i: usize| -> Option<&Group> { roles[i].and_then(|(p, _)| groups.get(p)) };
+    let setting = |g: &Group, role: Role| g[role as usize].map(|i| &settings[i]);
     // A role for setting `i`: in its own group; else under `<prefix>.host`
     // (Nextcloud `REDIS_HOST` + `REDIS_HOST_PORT` + `REDIS_HOST_PASSWORD`);
     // else, for credentials and TLS, in a parent group
     // (`REDIS_SENTINEL_HOSTS` with `REDIS_PASSWORD`).
     let related = |i: usize, role: Role| -> Option<&KeyValue> {
-        let (prefix, _) = role_of(&norms[i])?;
+        let (prefix, _) = roles[i]?;
         if let Some(s) = groups.get(prefix).and_then(|g| setting(g, role)) {
             return Some(s);
         }
@@ -210,7 +218,10 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         } else {
             format!("{prefix}.host")
         };
-        if let Some(s) = groups.get(&host_group).and_then(|g| setting(g, role)) {
+        if let Some(s) = groups
+            .get(host_group.as_str())
+            .and_then(|g| setting(g, role))
+        {
             return Some(s);
         }
         if !matches!(role, Role::Password | Role::User | Role::Tls) {
@@ -229,7 +240,7 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
     let mut out = Vec::new();
     for (i, kv) in settings.iter().enumerate() {
         let group = group_of(i);
-        let role = role_of(&norms[i]).map(|(_, r)| r);
+        let role = roles[i].map(|(_, r)| r);
         let disabled = group
             .and_then(|g| setting(g, Role::Enabled))
             .and_then(|s| parse_bool(&s.value))
