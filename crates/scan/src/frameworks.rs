@@ -235,32 +235,24 @@ pub const KEYS: &[Spelling] = &[
 
 /// Whether a path's end matches a glob of [`FILES`] / [`NOT_CONFIG`].
 pub fn path_matches(path: &str, glob: &str) -> bool {
-    let (any_depth, glob) = match glob.strip_prefix("**/") {
-        Some(rest) => (true, rest),
-        None => (false, glob),
-    };
-    let want: Vec<&str> = glob.split('/').collect();
-    let have: Vec<&str> = path.split('/').collect();
-    if have.len() < want.len() {
-        return false;
-    }
-    let tail = &have[have.len() - want.len()..];
-    let _ = any_depth; // a glob always matches the end of the path
-    tail.iter().zip(&want).all(|(h, w)| wildcard(h, w))
+    // A glob always matches the end of the path; `**/` says so explicitly.
+    let glob = glob.strip_prefix("**/").unwrap_or(glob);
+    let mut have = path.rsplit('/');
+    glob.rsplit('/')
+        .all(|w| have.next().is_some_and(|h| wildcard(h, w)))
 }
 
 /// `*` matches any run of characters within one name.
 fn wildcard(text: &str, pattern: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
+    let Some((first, rest)) = pattern.split_once('*') else {
         return text == pattern;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+    };
+    let (middles, last) = rest.rsplit_once('*').unwrap_or(("", rest));
+    if text.len() < first.len() + last.len() || !text.starts_with(first) || !text.ends_with(last) {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
+    for middle in middles.split('*').filter(|m| !m.is_empty()) {
         match rest.find(middle) {
             Some(at) => rest = &rest[at + middle.len()..],
             None => return false,
@@ -284,11 +276,11 @@ pub fn is_not_config(path: &str) -> bool {
 /// needs the key to end with it; one ending in `**` needs its literal parts
 /// somewhere in the key. Every setting of every consumer meets every
 /// spelling, so this is most of what `apply` costs (docs/decisions.md).
-fn could_match(key: &str, tail: Tail<'_>) -> bool {
+fn could_match(key: &str, key_last: &str, tail: Tail<'_>) -> bool {
     match tail {
         Tail::Within(literal) => key.contains(literal),
         Tail::Any => true,
-        Tail::Last(last) => key.rsplit('.').next() == Some(last),
+        Tail::Last(last) => key_last == last,
     }
 }
 
@@ -321,11 +313,18 @@ static TAILS: LazyLock<Vec<Tail<'static>>> =
 /// before the pattern's literal tail (the prefix) on a match.
 #[cfg(test)]
 fn match_key<'k>(key: &'k str, pattern: &str) -> Option<&'k str> {
-    match_key_with(key, pattern, Tail::of(pattern))
+    let key_last = key.rsplit('.').next().unwrap_or("");
+    match_key_with(key, key_last, pattern, Tail::of(pattern))
 }
 
-fn match_key_with<'k>(key: &'k str, pattern: &str, tail: Tail<'_>) -> Option<&'k str> {
-    if !could_match(key, tail) {
+/// [`match_key`] with the key's last part and the pattern's tail worked out.
+fn match_key_with<'k>(
+    key: &'k str,
+    key_last: &str,
+    pattern: &str,
+    tail: Tail<'_>,
+) -> Option<&'k str> {
+    if !could_match(key, key_last, tail) {
         return None;
     }
     let k: Vec<&str> = if key.is_empty() {
@@ -406,19 +405,49 @@ pub const NOT_ADDRESSES: &[&str] = &[
     "cmd",
 ];
 
+/// Whether [`apply`] leaves these settings exactly as they are (no
+/// spelling matches, none is dropped), so a caller with many settings can
+/// skip the copy that `apply` makes.
+pub fn leaves_alone(reading: Reading, settings: &[crate::settings::KeyValue]) -> bool {
+    if reading == Reading::Redis {
+        return false;
+    }
+    let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
+    let values: Vec<&str> = settings.iter().map(|s| s.value.as_str()).collect();
+    norms.iter().zip(&values).all(|(norm, value)| {
+        let last = norm.rsplit('.').next().unwrap_or("");
+        if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
+            return false;
+        }
+        KEYS.iter().zip(TAILS.iter()).all(|(sp, tail)| {
+            match (match_key_with(norm, last, sp.key, *tail), sp.when) {
+                (None, _) => true,
+                (Some(prefix), Some((sibling, want))) => {
+                    !sibling_is(&norms, &values, prefix, sibling, want)
+                }
+                (Some(_), None) => false,
+            }
+        })
+    })
+}
+
+/// Whether the setting `<prefix>.<sibling>` has the word `value` in its value.
+fn sibling_is(norms: &[String], values: &[&str], prefix: &str, sibling: &str, value: &str) -> bool {
+    let want = if prefix.is_empty() {
+        sibling.to_string()
+    } else {
+        format!("{prefix}.{sibling}")
+    };
+    norms
+        .iter()
+        .zip(values)
+        .any(|(n, v)| *n == want && normalize_key(v).split('.').any(|part| part == value))
+}
+
 /// Applies [`KEYS`] (and the file's [`Reading`]) to a file's settings.
 pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
-    let sibling_is = |prefix: &str, sibling: &str, value: &str| {
-        let want = if prefix.is_empty() {
-            sibling.to_string()
-        } else {
-            format!("{prefix}.{sibling}")
-        };
-        norms.iter().zip(settings).any(|(n, s)| {
-            *n == want && normalize_key(&s.value).split('.').any(|part| part == value)
-        })
-    };
+    let values: Vec<&str> = settings.iter().map(|s| s.value.as_str()).collect();
     let mut out = Vec::new();
     for (s, norm) in settings.iter().zip(&norms) {
         let last = norm.rsplit('.').next().unwrap_or("");
@@ -435,10 +464,13 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             value: s.value.clone(),
             line: s.line,
         };
+        let base_last = base.rsplit('.').next().unwrap_or("");
         let spelling = KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
-            let prefix = match_key_with(&base, sp.key, *tail)?;
+            let prefix = match_key_with(&base, base_last, sp.key, *tail)?;
             match sp.when {
-                Some((sibling, value)) if !sibling_is(prefix, sibling, value) => None,
+                Some((sibling, value)) if !sibling_is(&norms, &values, prefix, sibling, value) => {
+                    None
+                }
                 _ => Some((sp, prefix.to_string())),
             }
         });
@@ -762,6 +794,60 @@ mod tests {
             ),
             [kv("redis.clusters.default.hosts.0.host", "r")]
         );
+    }
+
+    #[test]
+    fn leaves_alone_means_apply_changes_nothing() {
+        let kv = |k: &str, v: &str| crate::settings::KeyValue {
+            key: k.into(),
+            value: v.into(),
+            origin: fallout_core::Origin::file("f", 1),
+            strength: fallout_core::Strength::Explicit,
+            via: String::new(),
+        };
+        let pairs = [
+            ("REDIS_HOST", "cache"),
+            ("REDIS_URL", "redis://cache:6379"),
+            ("CACHE_URL", "rediscache://cache:6379"),
+            ("REDIS_PREFIX", "app"),
+            ("spring.data.redis.host", "cache"),
+            ("socket.host", "cache"),
+            ("LOG_LEVEL", "info"),
+            ("SESSION_STORE_ADDR", "cache:6379"),
+        ];
+        let mut alone = 0;
+        for reading in [Reading::Settings, Reading::UrlsOnly, Reading::Redis] {
+            for (k, v) in pairs {
+                let raws = raw(&[(k, v)]);
+                let read = apply(reading, &raws);
+                let unchanged = read.len() == 1
+                    && read[0].setting_key() == k
+                    && read[0].value == v
+                    && read[0].written == k;
+                if leaves_alone(reading, &[kv(k, v)]) {
+                    alone += 1;
+                    assert!(unchanged, "{k}={v} under {reading:?}: {read:?}");
+                }
+            }
+        }
+        // Some are left alone, and the ones a spelling rewrites are not.
+        assert_eq!(alone, 6);
+        assert!(!leaves_alone(Reading::Settings, &[kv("CACHE_URL", "x")]));
+        assert!(!leaves_alone(
+            Reading::Settings,
+            &[kv("REDIS_PREFIX", "app")]
+        ));
+        assert!(!leaves_alone(Reading::Redis, &[kv("host", "cache")]));
+        assert!(!leaves_alone(
+            Reading::Settings,
+            &[kv("spring.data.redis.host", "cache")]
+        ));
+        // A conditional spelling counts only with its sibling.
+        assert!(leaves_alone(Reading::Settings, &[kv("cable.url", "x")]));
+        assert!(!leaves_alone(
+            Reading::Settings,
+            &[kv("cable.url", "x"), kv("cable.adapter", "redis")]
+        ));
     }
 
     #[test]

@@ -1510,7 +1510,11 @@ struct MountedFile<'a> {
 /// Framework spellings (Celery `sentinel://`, django-environ
 /// `rediscache://`, Laravel `REDIS_SCHEME`, Spring keys...) applied to a
 /// consumer's settings, as compose and config files get them.
-fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
+fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> std::borrow::Cow<'_, [KeyValue]> {
+    // Most containers' env meets no spelling: no copy then.
+    if frameworks::leaves_alone(reading, kvs) {
+        return std::borrow::Cow::Borrowed(kvs);
+    }
     let raws: Vec<RawSetting> = kvs
         .iter()
         .enumerate()
@@ -1520,7 +1524,7 @@ fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
             line: i as u32,
         })
         .collect();
-    frameworks::apply(reading, &raws)
+    let rewritten: Vec<KeyValue> = frameworks::apply(reading, &raws)
         .into_iter()
         .map(|r| {
             let kv = &kvs[r.line as usize];
@@ -1536,7 +1540,8 @@ fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
                 strength: kv.strength,
             }
         })
-        .collect()
+        .collect();
+    std::borrow::Cow::Owned(rewritten)
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

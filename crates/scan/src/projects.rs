@@ -9,6 +9,7 @@ use crate::frameworks::{self, Reading};
 use crate::settings::{self, find_endpoints, KeyValue};
 use crate::{compose, Scanned, SourceFile};
 use fallout_core::{ConsumerId, Diagnostic, Fact, Origin, Reference, Scope, Strength, Workload};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Files whose folder is an application: the owner of the config files in it
@@ -143,6 +144,11 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
 
 /// The key of a path in a [`Tree`]: relative and absolute paths normalized alike.
 fn normalize(path: &str) -> String {
+    // Most paths are already normal: no empty, `.` or `..` parts.
+    let inner = path.strip_prefix('/').unwrap_or(path);
+    if !inner.is_empty() && inner.split('/').all(|p| !matches!(p, "" | "." | "..")) {
+        return path.to_string();
+    }
     let (dir, rel) = match path.strip_prefix('/') {
         Some(rest) => ("/", rest),
         None => ("", path),
@@ -266,82 +272,26 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
         .filter(|f| APP_MARKERS.contains(&f.path.rsplit('/').next().unwrap_or(&f.path)))
         .map(|f| dir_of(&f.path))
         .collect();
-    // owner dir -> (name, references)
-    let mut apps: BTreeMap<String, (String, Vec<Reference>, Origin)> = BTreeMap::new();
     let mut files: Vec<&SourceFile> = tree.files().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    for file in files {
-        let path = file.path.as_str();
-        if claimed.contains(&normalize(path)) {
-            continue;
-        }
-        let Some(kind) = kind_of(path, &file.text) else {
-            continue;
-        };
-        let mut format = config::format_of(path);
-        if matches!(format, Format::Yaml | Format::Json) && is_manifest_or_template(&file.text) {
-            if file.text.contains("{{") && !settings::find_urls(&file.text).is_empty() {
-                format = Format::Text;
-            } else {
-                continue;
-            }
-        }
-        let reading = match kind {
-            Kind::Named(r) => r,
-            Kind::Generic => Reading::Settings,
-            Kind::Source => Reading::UrlsOnly,
-        };
-        if reading == Reading::UrlsOnly {
-            format = Format::Text;
-        }
-        let read = config::read_format(format, &file.text);
-        for e in &read.errors {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    format.parse_code(),
-                    format!("{}; {}", e.message, format.fix_hint()),
-                )
-                .at(path, Some(e.line), Some(e.col)),
-            );
-        }
-        let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
-            .into_iter()
-            .map(|r| KeyValue {
-                key: r.setting_key(),
-                value: r.value,
-                origin: Origin::file(path, r.line),
-                strength: Strength::Explicit,
-                via: if r.written.is_empty() {
-                    "URL".to_string()
-                } else {
-                    r.written
-                },
-            })
-            .collect();
-        let (dir, name) = owner_of(path, &app_dirs);
-        let id = ConsumerId::app(&dir, &name);
-        let mut refs = Vec::new();
-        for f in find_endpoints(&kvs) {
-            let keep =
-                f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f.endpoint));
-            if !keep {
-                continue;
-            }
-            refs.push(Reference {
-                consumer: id.clone(),
-                scope: Scope::None,
-                endpoint: f.endpoint,
-                evidence: f.evidence,
-                credential: f.credential,
-            });
-        }
-        if refs.is_empty() {
-            continue;
-        }
+    // Each file is read on its own (in parallel); apps gather after, in path order.
+    let per_file: Vec<(Scanned, Option<(String, String)>)> = files
+        .par_iter()
+        .map(|file| {
+            let mut out = Scanned::default();
+            let owner = scan_app_file(file, claimed, &app_dirs, &mut out);
+            (out, owner)
+        })
+        .collect();
+    // owner dir -> (name, references, first file)
+    let mut apps: BTreeMap<String, (String, Vec<Fact>, Origin)> = BTreeMap::new();
+    for ((scanned, owner), file) in per_file.into_iter().zip(&files) {
+        out.diagnostics.extend(scanned.diagnostics);
+        let Some((dir, name)) = owner else { continue };
         let entry = apps
-            .entry(dir.clone())
-            .or_insert_with(|| (name, Vec::new(), Origin::file(path, 0)));
-        entry.1.extend(refs);
+            .entry(dir)
+            .or_insert_with(|| (name, Vec::new(), Origin::file(&file.path, 0)));
+        entry.1.extend(scanned.facts);
     }
     for (dir, (name, refs, first_file)) in apps {
         let id = ConsumerId::app(&dir, &name);
@@ -355,9 +305,88 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
             scope: Scope::None,
             profiles: Vec::new(),
         }));
-        out.facts.extend(refs.into_iter().map(Fact::Reference));
+        out.facts.extend(refs);
     }
     out
+}
+
+/// One file's references as an app's config (facts in `out`), and the
+/// app that owns it (dir, name) when it has any.
+fn scan_app_file(
+    file: &SourceFile,
+    claimed: &BTreeSet<String>,
+    app_dirs: &BTreeSet<&str>,
+    out: &mut Scanned,
+) -> Option<(String, String)> {
+    let path = file.path.as_str();
+    let mut format = config::format_of(path);
+    // Manifests are the Kubernetes scanner's: the cheapest test first.
+    if matches!(format, Format::Yaml | Format::Json)
+        && crate::k8s::looks_like_manifest(&file.text)
+        && !file.text.contains("{{")
+    {
+        return None;
+    }
+    if claimed.contains(&normalize(path)) {
+        return None;
+    }
+    let kind = kind_of(path, &file.text)?;
+    if matches!(format, Format::Yaml | Format::Json) && is_manifest_or_template(&file.text) {
+        if file.text.contains("{{") && !settings::find_urls(&file.text).is_empty() {
+            format = Format::Text;
+        } else {
+            return None;
+        }
+    }
+    let reading = match kind {
+        Kind::Named(r) => r,
+        Kind::Generic => Reading::Settings,
+        Kind::Source => Reading::UrlsOnly,
+    };
+    if reading == Reading::UrlsOnly {
+        format = Format::Text;
+    }
+    let read = config::read_format(format, &file.text);
+    for e in &read.errors {
+        out.diagnostics.push(
+            Diagnostic::error(
+                format.parse_code(),
+                format!("{}; {}", e.message, format.fix_hint()),
+            )
+            .at(path, Some(e.line), Some(e.col)),
+        );
+    }
+    let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
+        .into_iter()
+        .map(|r| KeyValue {
+            key: r.setting_key(),
+            value: r.value,
+            origin: Origin::file(path, r.line),
+            strength: Strength::Explicit,
+            via: if r.written.is_empty() {
+                "URL".to_string()
+            } else {
+                r.written
+            },
+        })
+        .collect();
+    let (dir, name) = owner_of(path, app_dirs);
+    let id = ConsumerId::app(&dir, &name);
+    for f in find_endpoints(&kvs) {
+        let keep =
+            f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f.endpoint));
+        if !keep {
+            continue;
+        }
+        out.facts.push(Fact::Reference(Reference {
+            consumer: id.clone(),
+            scope: Scope::None,
+            endpoint: f.endpoint,
+            evidence: f.evidence,
+            credential: f.credential,
+        }));
+    }
+    (!out.facts.is_empty()).then_some((dir, name))
 }
 
 #[cfg(test)]
