@@ -5,6 +5,14 @@ use fallout_scan::SourceFile;
 use rayon::prelude::*;
 use std::time::Instant;
 
+/// Resident memory now, in MiB (Linux; 0 elsewhere).
+fn rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096 / (1 << 20))
+}
+
 fn main() {
     let dir = std::env::args().nth(1).expect("a directory");
     let t = Instant::now();
@@ -15,7 +23,7 @@ fn main() {
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .map(|e| e.into_path())
         .collect();
-    let walk = t.elapsed();
+    let walk = (t.elapsed(), rss_mib());
     let t = Instant::now();
     let files: Vec<SourceFile> = paths
         .par_iter()
@@ -26,26 +34,26 @@ fn main() {
             })
         })
         .collect();
-    let read = t.elapsed();
+    let read = (t.elapsed(), rss_mib());
     let t = Instant::now();
     let parsed: Vec<_> = files
         .par_iter()
         .filter(|f| fallout_scan::k8s::looks_like_manifest(&f.text))
         .map(|f| fallout_scan::k8s::parse_manifests(&f.path, &f.text))
         .collect();
-    let parse = t.elapsed();
+    let parse = (t.elapsed(), rss_mib());
     let objects: Vec<_> = parsed.into_iter().flat_map(|(o, _)| o).collect();
     let t = Instant::now();
     let scanned = fallout_scan::k8s::scan_objects(&objects, &Default::default());
-    let k8s = t.elapsed();
+    let k8s = (t.elapsed(), rss_mib());
     let t = Instant::now();
     let projects = fallout_scan::projects::scan_projects(&files);
-    let proj = t.elapsed();
+    let proj = (t.elapsed(), rss_mib());
     let mut facts = scanned.facts;
     facts.extend(projects.facts);
     let t = Instant::now();
     let inv = fallout_graph::build(&facts, &Default::default());
-    let graph = t.elapsed();
+    let graph = (t.elapsed(), rss_mib());
     println!(
         "{} files, {} objects, {} facts, {} resources",
         files.len(),
@@ -61,6 +69,10 @@ fn main() {
         ("projects", proj),
         ("graph", graph),
     ] {
-        println!("{name:>10}: {:>7.1} ms", d.as_secs_f64() * 1e3);
+        println!(
+            "{name:>10}: {:>7.1} ms, {:>4} MiB resident after",
+            d.0.as_secs_f64() * 1e3,
+            d.1
+        );
     }
 }
