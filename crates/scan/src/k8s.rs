@@ -252,7 +252,7 @@ fn with_kind(mut root: Node, kind: &str) -> Node {
         let (line, col) = (root.line, root.col);
         entries.push((
             Node::scalar("kind", line, col),
-            Node::scalar(kind, line, col),
+            Node::scalar(kind.to_string(), line, col),
         ));
     }
     root

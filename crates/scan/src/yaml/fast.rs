@@ -99,11 +99,21 @@ fn plain_start(c: u8, next: Option<&u8>) -> bool {
     }
 }
 
-fn scalar(text: String, quoted: bool, line: u32, col: usize) -> Node {
+/// A collection's items without the spare capacity that growing left: the
+/// trees of a whole repository stay in memory until the scan is done.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
+}
+
+fn scalar(text: impl Into<super::Text>, quoted: bool, line: u32, col: usize) -> Node {
     Node {
         line,
         col: col as u32 + 1,
-        value: Value::Scalar { text, quoted },
+        value: Value::Scalar {
+            text: text.into(),
+            quoted,
+        },
         block: false,
     }
 }
@@ -477,7 +487,7 @@ impl Parser<'_> {
                 // yaml-rust2 marks a block mapping at its first key's `:`.
                 map_col = self.col(colon);
             }
-            let key = scalar(text.to_string(), false, line + self.off, indent);
+            let key = scalar(super::intern(text), false, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             insert_entry(&mut entries, key, value);
             match self.peek()? {
@@ -493,7 +503,7 @@ impl Parser<'_> {
         Some(Node {
             line: first_line + self.off,
             col: map_col as u32 + 1,
-            value: Value::Map(entries),
+            value: Value::Map(exact(entries)),
             block: false,
         })
     }
@@ -523,7 +533,7 @@ impl Parser<'_> {
         Some(Node {
             line: first_line + self.off,
             col: indent as u32 + 1,
-            value: Value::Seq(items),
+            value: Value::Seq(exact(items)),
             block: false,
         })
     }
@@ -635,7 +645,10 @@ impl Parser<'_> {
         Some(Node {
             line: start_line + self.off,
             col: indent as u32 + 1,
-            value: Value::Scalar { text, quoted: true },
+            value: Value::Scalar {
+                text: text.into(),
+                quoted: true,
+            },
             block: true,
         })
     }

@@ -28,12 +28,84 @@ pub enum Value {
     /// Every scalar is kept as text; `quoted` tells `"null"` from `null`
     /// (block scalars count as quoted).
     Scalar {
-        text: String,
+        text: Text,
         quoted: bool,
     },
     Seq(Vec<Node>),
     /// Keys in document order; `<<` merge keys are already applied.
     Map(Vec<(Node, Node)>),
+}
+
+/// A scalar's text: the common words of manifests and compose files are
+/// shared static strings ([`intern`]), the rest owned.
+pub type Text = std::borrow::Cow<'static, str>;
+
+/// Keys (and a few values) that most manifests repeat: no allocation for them.
+/// Sorted, for the binary search.
+const COMMON: &[&str] = &[
+    "apiVersion",
+    "app",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/part-of",
+    "args",
+    "command",
+    "configMap",
+    "configMapKeyRef",
+    "configMapRef",
+    "containerPort",
+    "containers",
+    "cpu",
+    "data",
+    "env",
+    "envFrom",
+    "false",
+    "image",
+    "imagePullPolicy",
+    "items",
+    "key",
+    "kind",
+    "labels",
+    "limits",
+    "matchLabels",
+    "memory",
+    "metadata",
+    "mountPath",
+    "name",
+    "namespace",
+    "port",
+    "ports",
+    "protocol",
+    "readOnly",
+    "replicas",
+    "requests",
+    "resources",
+    "secret",
+    "secretKeyRef",
+    "secretName",
+    "secretRef",
+    "selector",
+    "spec",
+    "stringData",
+    "subPath",
+    "targetPort",
+    "team",
+    "template",
+    "true",
+    "type",
+    "value",
+    "valueFrom",
+    "volumeMounts",
+    "volumes",
+];
+
+/// The text as a [`Text`]: a shared static string when it is a common word.
+pub fn intern(text: &str) -> Text {
+    match COMMON.binary_search(&text) {
+        Ok(i) => Text::Borrowed(COMMON[i]),
+        Err(_) => Text::Owned(text.to_string()),
+    }
 }
 
 /// A document of a multi-document stream.
@@ -55,7 +127,7 @@ pub struct YamlError {
 const NULL: &str = "~";
 
 impl Node {
-    pub fn scalar(text: impl Into<String>, line: u32, col: u32) -> Node {
+    pub fn scalar(text: impl Into<Text>, line: u32, col: u32) -> Node {
         Node {
             line,
             col,
@@ -71,7 +143,7 @@ impl Node {
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar { text, quoted } => {
-                if !quoted && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
                     None
                 } else {
                     Some(text)
@@ -145,15 +217,15 @@ impl Node {
                 quoted: false,
             },
             serde_json::Value::Bool(b) => Value::Scalar {
-                text: b.to_string(),
+                text: b.to_string().into(),
                 quoted: false,
             },
             serde_json::Value::Number(n) => Value::Scalar {
-                text: n.to_string(),
+                text: n.to_string().into(),
                 quoted: false,
             },
             serde_json::Value::String(s) => Value::Scalar {
-                text: s.clone(),
+                text: s.clone().into(),
                 quoted: true,
             },
             serde_json::Value::Array(items) => {
@@ -329,7 +401,10 @@ impl MarkedEventReceiver for Builder {
                     Node {
                         line,
                         col,
-                        value: Value::Scalar { text, quoted },
+                        value: Value::Scalar {
+                            text: text.into(),
+                            quoted,
+                        },
                         block,
                     },
                     anchor,
