@@ -20,8 +20,9 @@ use fallout_core::{
 };
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The StatefulSet pod-name label, and the per-pod labels a selector may
 /// carry that no pod template declares.
@@ -35,8 +36,19 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
     let mut b = Builder::new(facts, opts);
     b.define_resources();
     b.index_names();
-    for r in b.facts.references.clone() {
-        b.reference(r);
+    // Name lookups are independent: done in parallel, applied in order.
+    let routes: Vec<(String, Option<Route>)> = b
+        .facts
+        .references
+        .par_iter()
+        .map(|r| {
+            let host = normalize(&r.endpoint.host);
+            let route = b.names.lookup(&r.scope, &host);
+            (host, route)
+        })
+        .collect();
+    for (r, (host, route)) in b.facts.references.clone().into_iter().zip(routes) {
+        b.reference(r, host, route);
     }
     for h in b.facts.hints.clone() {
         b.hint(h);
@@ -318,7 +330,7 @@ impl<'a> Builder<'a> {
                 Route {
                     target: Target::Resource(first),
                     service: Some(format!("{}/{}", svc.namespace, svc.name)),
-                    ports: Some(Rc::new(svc.ports.clone())),
+                    ports: Some(Arc::new(svc.ports.clone())),
                 }
             };
             self.add_service_names(svc, &domain, &route);
@@ -379,7 +391,7 @@ impl<'a> Builder<'a> {
             let route = Route {
                 target,
                 service: Some(format!("{}/{}", svc.namespace, svc.name)),
-                ports: Some(Rc::new(svc.ports.clone())),
+                ports: Some(Arc::new(svc.ports.clone())),
             };
             self.add_service_names(svc, &domain, &route);
         }
@@ -576,9 +588,8 @@ impl<'a> Builder<'a> {
             })
     }
 
-    fn reference(&mut self, r: &Reference) {
-        let host = normalize(&r.endpoint.host);
-        let route = self.names.lookup(&r.scope, &host);
+    /// A reference to `host` (normalized), which `route` names.
+    fn reference(&mut self, r: &Reference, host: String, route: Option<Route>) {
         let resource = match route.as_ref().map(|r| &r.target) {
             Some(Target::Resource(i)) => *i,
             Some(Target::External(h)) => {
@@ -872,8 +883,14 @@ impl<'a> Builder<'a> {
             self.resources[i].aliases = list;
         }
 
-        for ((i, _), draft) in self.drafts.drain() {
-            let mut c = finish_consumer(draft);
+        let drafts: Vec<(usize, Consumer)> = self
+            .drafts
+            .drain()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|((i, _), draft)| (i, finish_consumer(draft)))
+            .collect();
+        for (i, mut c) in drafts {
             if let Some((first, last)) = &self.defined[i].window {
                 if !c.evidence.iter().any(|e| e.strength == Strength::Observed) {
                     c.notes.push(if first.is_empty() {
@@ -885,9 +902,9 @@ impl<'a> Builder<'a> {
             }
             self.resources[i].consumers.push(c);
         }
-        for res in &mut self.resources {
-            res.consumers.sort_by_cached_key(|c| c.id.to_string());
-        }
+        self.resources
+            .par_iter_mut()
+            .for_each(|res| res.consumers.sort_by_cached_key(|c| c.id.to_string()));
         self.resources.sort_by(|a, b| a.id.cmp(&b.id));
         self.diagnostics.sort();
         Inventory {

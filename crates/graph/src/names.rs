@@ -10,7 +10,7 @@
 
 use fallout_core::{Scope, ServicePort};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// What a name leads to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -29,7 +29,7 @@ pub(crate) struct Route {
     /// the name goes through; `None` when it names the server itself.
     pub service: Option<String>,
     /// The port mapping of the Service in front of the server.
-    pub ports: Option<Rc<Vec<ServicePort>>>,
+    pub ports: Option<Arc<Vec<ServicePort>>>,
 }
 
 impl Route {

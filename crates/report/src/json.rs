@@ -6,7 +6,9 @@
 use crate::common;
 use crate::{Report, View};
 use fallout_core::{Consumer, Diagnostic, Evidence, Link, Origin, Resource};
+use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// The schema name every document carries.
 pub const SCHEMA: &str = "fallout/v1";
@@ -29,7 +31,8 @@ impl Report for JsonReport {
 #[derive(Serialize)]
 struct Document<'a> {
     schema: &'static str,
-    resources: Vec<JsonResource<'a>>,
+    /// Each resource rendered on its own, in parallel ([`resource_json`]).
+    resources: Vec<Box<RawValue>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     command: &'static str,
     version: &'a str,
@@ -49,8 +52,8 @@ impl<'a> Document<'a> {
             resources: view
                 .inventory
                 .resources
-                .iter()
-                .map(|r| JsonResource::new(r, verdicts))
+                .par_iter()
+                .map(|r| resource_json(&JsonResource::new(r, verdicts)))
                 .collect(),
             diagnostics: view
                 .inventory
@@ -75,6 +78,17 @@ impl<'a> Document<'a> {
             }),
         }
     }
+}
+
+/// One resource as pretty JSON, indented for its place in the document
+/// (`resources[i]`, two levels down), so the whole reads exactly as one
+/// `to_string_pretty` of everything would.
+fn resource_json(r: &JsonResource<'_>) -> Box<RawValue> {
+    let json =
+        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let indented = json.replace('\n', "\n    ");
+    RawValue::from_string(indented)
+        .unwrap_or_else(|_| RawValue::from_string("null".to_string()).expect("`null` is JSON"))
 }
 
 #[derive(Serialize)]

@@ -276,19 +276,19 @@ pub fn is_not_config(path: &str) -> bool {
 /// needs the key to end with it; one ending in `**` needs its literal parts
 /// somewhere in the key. Every setting of every consumer meets every
 /// spelling, so this is most of what `apply` costs (docs/decisions.md).
-fn could_match(key: &str, key_last: &str, tail: Tail<'_>) -> bool {
+fn could_match(key: &str, key_last: &str, tail: &Tail<'_>) -> bool {
     match tail {
-        Tail::Within(literal) => key.contains(literal),
+        Tail::Within(literal) => literal.find(key.as_bytes()).is_some(),
         Tail::Any => true,
-        Tail::Last(last) => key_last == last,
+        Tail::Last(last) => key_last == *last,
     }
 }
 
 /// What a pattern needs of a key's end, for [`could_match`].
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Tail<'p> {
     /// `a.b.**`: the literal parts somewhere in the key.
-    Within(&'p str),
+    Within(memchr::memmem::Finder<'p>),
     /// `a.*`: anything.
     Any,
     /// `**.url`: the key's last part is this.
@@ -298,7 +298,9 @@ enum Tail<'p> {
 impl<'p> Tail<'p> {
     fn of(pattern: &'p str) -> Tail<'p> {
         match pattern.rsplit('.').next().unwrap_or("") {
-            "**" => Tail::Within(pattern.trim_start_matches("**.").trim_end_matches(".**")),
+            "**" => Tail::Within(memchr::memmem::Finder::new(
+                pattern.trim_start_matches("**.").trim_end_matches(".**"),
+            )),
             "*" => Tail::Any,
             last => Tail::Last(last),
         }
@@ -314,7 +316,7 @@ static TAILS: LazyLock<Vec<Tail<'static>>> =
 #[cfg(test)]
 fn match_key<'k>(key: &'k str, pattern: &str) -> Option<&'k str> {
     let key_last = key.rsplit('.').next().unwrap_or("");
-    match_key_with(key, key_last, pattern, Tail::of(pattern))
+    match_key_with(key, key_last, pattern, &Tail::of(pattern))
 }
 
 /// [`match_key`] with the key's last part and the pattern's tail worked out.
@@ -322,7 +324,7 @@ fn match_key_with<'k>(
     key: &'k str,
     key_last: &str,
     pattern: &str,
-    tail: Tail<'_>,
+    tail: &Tail<'_>,
 ) -> Option<&'k str> {
     if !could_match(key, key_last, tail) {
         return None;
@@ -408,11 +410,16 @@ pub const NOT_ADDRESSES: &[&str] = &[
 /// Whether [`apply`] leaves these settings exactly as they are (no
 /// spelling matches, none is dropped), so a caller with many settings can
 /// skip the copy that `apply` makes.
-pub fn leaves_alone(reading: Reading, settings: &[crate::settings::KeyValue]) -> bool {
+///
+/// `norms` are the settings' keys, normalized.
+pub fn leaves_alone(
+    reading: Reading,
+    settings: &[crate::settings::KeyValue],
+    norms: &[String],
+) -> bool {
     if reading == Reading::Redis {
         return false;
     }
-    let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
     let values: Vec<&str> = settings.iter().map(|s| s.value.as_str()).collect();
     norms.iter().zip(&values).all(|(norm, value)| {
         let last = norm.rsplit('.').next().unwrap_or("");
@@ -420,10 +427,10 @@ pub fn leaves_alone(reading: Reading, settings: &[crate::settings::KeyValue]) ->
             return false;
         }
         KEYS.iter().zip(TAILS.iter()).all(|(sp, tail)| {
-            match (match_key_with(norm, last, sp.key, *tail), sp.when) {
+            match (match_key_with(norm, last, sp.key, tail), sp.when) {
                 (None, _) => true,
                 (Some(prefix), Some((sibling, want))) => {
-                    !sibling_is(&norms, &values, prefix, sibling, want)
+                    !sibling_is(norms, &values, prefix, sibling, want)
                 }
                 (Some(_), None) => false,
             }
@@ -466,7 +473,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
         };
         let base_last = base.rsplit('.').next().unwrap_or("");
         let spelling = KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
-            let prefix = match_key_with(&base, base_last, sp.key, *tail)?;
+            let prefix = match_key_with(&base, base_last, sp.key, tail)?;
             match sp.when {
                 Some((sibling, value)) if !sibling_is(&norms, &values, prefix, sibling, value) => {
                     None
@@ -805,6 +812,11 @@ mod tests {
             strength: fallout_core::Strength::Explicit,
             via: String::new(),
         };
+        let leaves_alone = |reading, kvs: &[crate::settings::KeyValue]| {
+            let norms: Vec<String> = kvs.iter().map(|kv| normalize_key(&kv.key)).collect();
+            leaves_alone(reading, kvs, &norms)
+        };
+        let alone_one = |reading, k: &str, v: &str| leaves_alone(reading, &[kv(k, v)]);
         let pairs = [
             ("REDIS_HOST", "cache"),
             ("REDIS_URL", "redis://cache:6379"),
@@ -824,7 +836,7 @@ mod tests {
                     && read[0].setting_key() == k
                     && read[0].value == v
                     && read[0].written == k;
-                if leaves_alone(reading, &[kv(k, v)]) {
+                if alone_one(reading, k, v) {
                     alone += 1;
                     assert!(unchanged, "{k}={v} under {reading:?}: {read:?}");
                 }

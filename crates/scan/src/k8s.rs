@@ -1466,7 +1466,17 @@ impl<'a> Ctx<'_, 'a> {
         reading: Reading,
         out: &mut Scanned,
     ) {
-        for f in settings::find_endpoints(&with_frameworks(kvs, reading)) {
+        // Most containers' settings meet no framework spelling: no copy then.
+        let norms: Vec<String> = kvs
+            .iter()
+            .map(|kv| settings::normalize_key(&kv.key))
+            .collect();
+        let found = if frameworks::leaves_alone(reading, kvs, &norms) {
+            settings::find_endpoints_normalized(kvs, &norms)
+        } else {
+            settings::find_endpoints(&with_frameworks(kvs, reading))
+        };
+        for f in found {
             let host = f.endpoint.host.to_ascii_lowercase();
             if matches!(
                 host.as_str(),
@@ -1510,11 +1520,7 @@ struct MountedFile<'a> {
 /// Framework spellings (Celery `sentinel://`, django-environ
 /// `rediscache://`, Laravel `REDIS_SCHEME`, Spring keys...) applied to a
 /// consumer's settings, as compose and config files get them.
-fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> std::borrow::Cow<'_, [KeyValue]> {
-    // Most containers' env meets no spelling: no copy then.
-    if frameworks::leaves_alone(reading, kvs) {
-        return std::borrow::Cow::Borrowed(kvs);
-    }
+fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
     let raws: Vec<RawSetting> = kvs
         .iter()
         .enumerate()
@@ -1524,7 +1530,7 @@ fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> std::borrow::Cow<'_, [
             line: i as u32,
         })
         .collect();
-    let rewritten: Vec<KeyValue> = frameworks::apply(reading, &raws)
+    frameworks::apply(reading, &raws)
         .into_iter()
         .map(|r| {
             let kv = &kvs[r.line as usize];
@@ -1540,8 +1546,7 @@ fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> std::borrow::Cow<'_, [
                 strength: kv.strength,
             }
         })
-        .collect();
-    std::borrow::Cow::Owned(rewritten)
+        .collect()
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

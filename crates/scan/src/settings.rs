@@ -143,15 +143,28 @@ pub fn normalize_key(key: &str) -> String {
 
 /// Splits a normalized key into (prefix, role).
 fn role_of(norm: &str) -> Option<(&str, Role)> {
-    ROLES.iter().find_map(|(suffix, role)| {
-        if norm == *suffix {
-            Some(("", *role))
-        } else {
-            norm.strip_suffix(suffix)
-                .and_then(|p| p.strip_suffix('.'))
-                .map(|p| (p, *role))
-        }
-    })
+    // The last part must match first: a cheap test before the full one.
+    static LASTS: LazyLock<Vec<&str>> = LazyLock::new(|| {
+        ROLES
+            .iter()
+            .map(|(suffix, _)| suffix.rsplit('.').next().unwrap_or(suffix))
+            .collect()
+    });
+    let last = norm.rsplit('.').next().unwrap_or(norm);
+    ROLES
+        .iter()
+        .zip(LASTS.iter())
+        .find_map(|((suffix, role), l)| {
+            if *l != last {
+                None
+            } else if norm == *suffix {
+                Some(("", *role))
+            } else {
+                norm.strip_suffix(suffix)
+                    .and_then(|p| p.strip_suffix('.'))
+                    .map(|p| (p, *role))
+            }
+        })
 }
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -193,8 +206,13 @@ pub fn is_unexpanded(value: &str) -> bool {
 /// place (one container's env, one config file). Host and port pair up when
 /// they share a prefix; a TLS flag with the same prefix sets TLS.
 pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
-    // prefix -> index of the (last) setting for each role
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
+    find_endpoints_normalized(settings, &norms)
+}
+
+/// [`find_endpoints`] with the keys already normalized ([`normalize_key`]).
+pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec<Found> {
+    // prefix -> index of the (last) setting for each role
     let roles: Vec<Option<(&str, Role)>> = norms.iter().map(|n| role_of(n)).collect();
     let mut groups: HashMap<&str, Group> = HashMap::new();
     for (i, role) in roles.iter().enumerate() {
@@ -202,6 +220,7 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
             groups.entry(prefix).or_default()[*role as usize] = Some(i);
         }
     }
+    let has_host_groups = groups.keys().any(|p| *p == "host" || p.ends_with(".host"));
     let group_of = |i: usize| -> Option<&Group> { roles[i].and_then(|(p, _)| groups.get(p)) };
     let setting = |g: &Group, role: Role| g[role as usize].map(|i| &settings[i]);
     // A role for setting `i`: in its own group; else under `<prefix>.host`
@@ -213,16 +232,18 @@ pub fn find_endpoints(settings: &[KeyValue]) -> Vec<Found> {
         if let Some(s) = groups.get(prefix).and_then(|g| setting(g, role)) {
             return Some(s);
         }
-        let host_group = if prefix.is_empty() {
-            "host".to_string()
-        } else {
-            format!("{prefix}.host")
-        };
-        if let Some(s) = groups
-            .get(host_group.as_str())
-            .and_then(|g| setting(g, role))
-        {
-            return Some(s);
+        if has_host_groups {
+            let host_group = if prefix.is_empty() {
+                "host".to_string()
+            } else {
+                format!("{prefix}.host")
+            };
+            if let Some(s) = groups
+                .get(host_group.as_str())
+                .and_then(|g| setting(g, role))
+            {
+                return Some(s);
+            }
         }
         if !matches!(role, Role::Password | Role::User | Role::Tls) {
             return None;

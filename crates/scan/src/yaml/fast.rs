@@ -487,7 +487,7 @@ impl Parser<'_> {
                 // yaml-rust2 marks a block mapping at its first key's `:`.
                 map_col = self.col(colon);
             }
-            let key = scalar(super::intern(text), false, line + self.off, indent);
+            let key = scalar(text.to_string(), false, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             insert_entry(&mut entries, key, value);
             match self.peek()? {

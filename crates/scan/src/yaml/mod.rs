@@ -36,77 +36,8 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
-/// A scalar's text: the common words of manifests and compose files are
-/// shared static strings ([`intern`]), the rest owned.
+/// A scalar's text: owned, or a static string for text the scanner makes up.
 pub type Text = std::borrow::Cow<'static, str>;
-
-/// Keys (and a few values) that most manifests repeat: no allocation for them.
-/// Sorted, for the binary search.
-const COMMON: &[&str] = &[
-    "apiVersion",
-    "app",
-    "app.kubernetes.io/component",
-    "app.kubernetes.io/instance",
-    "app.kubernetes.io/name",
-    "app.kubernetes.io/part-of",
-    "args",
-    "command",
-    "configMap",
-    "configMapKeyRef",
-    "configMapRef",
-    "containerPort",
-    "containers",
-    "cpu",
-    "data",
-    "env",
-    "envFrom",
-    "false",
-    "image",
-    "imagePullPolicy",
-    "items",
-    "key",
-    "kind",
-    "labels",
-    "limits",
-    "matchLabels",
-    "memory",
-    "metadata",
-    "mountPath",
-    "name",
-    "namespace",
-    "port",
-    "ports",
-    "protocol",
-    "readOnly",
-    "replicas",
-    "requests",
-    "resources",
-    "secret",
-    "secretKeyRef",
-    "secretName",
-    "secretRef",
-    "selector",
-    "spec",
-    "stringData",
-    "subPath",
-    "targetPort",
-    "team",
-    "template",
-    "true",
-    "type",
-    "value",
-    "valueFrom",
-    "volumeMounts",
-    "volumes",
-];
-
-/// The text as a [`Text`]: a shared static string when it is a common word.
-pub fn intern(text: &str) -> Text {
-    match COMMON.binary_search(&text) {
-        Ok(i) => Text::Borrowed(COMMON[i]),
-        Err(_) => Text::Owned(text.to_string()),
-    }
-}
 
 /// A document of a multi-document stream.
 #[derive(Clone, Debug, PartialEq)]
