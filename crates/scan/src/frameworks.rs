@@ -288,7 +288,7 @@ fn could_match(key: &str, key_last: &str, tail: &Tail<'_>) -> bool {
 #[derive(Clone)]
 enum Tail<'p> {
     /// `a.b.**`: the literal parts somewhere in the key.
-    Within(memchr::memmem::Finder<'p>),
+    Within(Box<memchr::memmem::Finder<'p>>),
     /// `a.*`: anything.
     Any,
     /// `**.url`: the key's last part is this.
@@ -298,9 +298,9 @@ enum Tail<'p> {
 impl<'p> Tail<'p> {
     fn of(pattern: &'p str) -> Tail<'p> {
         match pattern.rsplit('.').next().unwrap_or("") {
-            "**" => Tail::Within(memchr::memmem::Finder::new(
+            "**" => Tail::Within(Box::new(memchr::memmem::Finder::new(
                 pattern.trim_start_matches("**.").trim_end_matches(".**"),
-            )),
+            ))),
             "*" => Tail::Any,
             last => Tail::Last(last),
         }
