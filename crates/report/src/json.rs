@@ -8,7 +8,6 @@ use crate::{Report, View};
 use fallout_core::{Consumer, Diagnostic, Evidence, Link, Origin, Resource};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// The schema name every document carries.
 pub const SCHEMA: &str = "fallout/v1";
@@ -18,21 +17,46 @@ pub struct JsonReport;
 
 impl Report for JsonReport {
     fn render(&self, view: &View) -> String {
-        let doc = Document::new(view);
-        let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
-            // Serializing these plain structs cannot fail; say so rather than panic.
-            format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}")
-        });
+        let mut doc = Document::new(view);
+        // Resources are rendered each on its own, in parallel, and set into
+        // the document's `"resources": []`, indented for their place (two
+        // levels down): the text is exactly what one `to_string_pretty` of
+        // the whole would give.
+        let resources = std::mem::take(&mut doc.resources);
+        let rendered: Vec<String> = resources
+            .par_iter()
+            .map(|r| pretty(r).replace('\n', "\n    "))
+            .collect();
+        let mut out = pretty(&doc);
+        const EMPTY: &str = "\n  \"resources\": []";
+        if let (Some(at), false) = (out.find(EMPTY), rendered.is_empty()) {
+            let mut list =
+                String::with_capacity(rendered.iter().map(|r| r.len() + 6).sum::<usize>() + 32);
+            list.push_str("\n  \"resources\": [");
+            for (i, r) in rendered.iter().enumerate() {
+                list.push_str(if i == 0 { "\n    " } else { ",\n    " });
+                list.push_str(r);
+            }
+            list.push_str("\n  ]");
+            out.replace_range(at..at + EMPTY.len(), &list);
+        }
         out.push('\n');
         out
     }
 }
 
+/// Pretty JSON of plain structs, which cannot fail to serialize; should it,
+/// the error is said in the JSON rather than a panic.
+fn pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}"))
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     schema: &'static str,
-    /// Each resource rendered on its own, in parallel ([`resource_json`]).
-    resources: Vec<Box<RawValue>>,
+    /// Rendered apart, in parallel (`JsonReport::render`).
+    resources: Vec<JsonResource<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     command: &'static str,
     version: &'a str,
@@ -52,8 +76,8 @@ impl<'a> Document<'a> {
             resources: view
                 .inventory
                 .resources
-                .par_iter()
-                .map(|r| resource_json(&JsonResource::new(r, verdicts)))
+                .iter()
+                .map(|r| JsonResource::new(r, verdicts))
                 .collect(),
             diagnostics: view
                 .inventory
@@ -78,17 +102,6 @@ impl<'a> Document<'a> {
             }),
         }
     }
-}
-
-/// One resource as pretty JSON, indented for its place in the document
-/// (`resources[i]`, two levels down), so the whole reads exactly as one
-/// `to_string_pretty` of everything would.
-fn resource_json(r: &JsonResource<'_>) -> Box<RawValue> {
-    let json =
-        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    let indented = json.replace('\n', "\n    ");
-    RawValue::from_string(indented)
-        .unwrap_or_else(|_| RawValue::from_string("null".to_string()).expect("`null` is JSON"))
 }
 
 #[derive(Serialize)]

@@ -38,6 +38,8 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document>> {
         pos: 0,
         line: 1,
         off: first_line.saturating_sub(1),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.document()
 }
@@ -78,6 +80,11 @@ struct Parser<'a> {
     line: u32,
     /// Added to every line: the file line of the text's first line, minus one.
     off: u32,
+    /// Entries of the mappings being read, innermost last: each mapping's
+    /// entries are moved out in one exact allocation when it ends.
+    entries: Vec<(Node, Node)>,
+    /// Items of the sequences being read, likewise.
+    items: Vec<Node>,
 }
 
 fn is_blank_or_end(c: Option<&u8>) -> bool {
@@ -97,13 +104,6 @@ fn plain_start(c: u8, next: Option<&u8>) -> bool {
         | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t' | b'\n' => false,
         _ => true,
     }
-}
-
-/// A collection's items without the spare capacity that growing left: the
-/// trees of a whole repository stay in memory until the scan is done.
-fn exact<T>(mut items: Vec<T>) -> Vec<T> {
-    items.shrink_to_fit();
-    items
 }
 
 fn scalar(text: impl Into<super::Text>, quoted: bool, line: u32, col: usize) -> Node {
@@ -471,7 +471,7 @@ impl Parser<'_> {
         let indent = p - self.pos;
         let first_line = line;
         let mut map_col = 0;
-        let mut entries = Vec::new();
+        let start = self.entries.len();
         loop {
             if !plain_start(b[p], b.get(p + 1)) {
                 return None;
@@ -483,13 +483,21 @@ impl Parser<'_> {
             if text == "<<" || text.len() > MAX_KEY {
                 return None;
             }
-            if entries.is_empty() {
+            if self.entries.len() == start {
                 // yaml-rust2 marks a block mapping at its first key's `:`.
                 map_col = self.col(colon);
             }
             let key = scalar(text.to_string(), false, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
-            insert_entry(&mut entries, key, value);
+            // A later duplicate key replaces the earlier entry and moves to
+            // the end, as `insert_entry` does.
+            if let Some(at) = self.entries[start..]
+                .iter()
+                .position(|(k, _)| k.as_str() == Some(text))
+            {
+                self.entries.remove(start + at);
+            }
+            self.entries.push((key, value));
             match self.peek()? {
                 None => break,
                 Some(l) if l.indent == indent => {
@@ -503,7 +511,7 @@ impl Parser<'_> {
         Some(Node {
             line: first_line + self.off,
             col: map_col as u32 + 1,
-            value: Value::Map(exact(entries)),
+            value: Value::Map(self.entries.drain(start..).collect()),
             block: false,
         })
     }
@@ -513,9 +521,10 @@ impl Parser<'_> {
         let b = self.b;
         let indent = p - self.pos;
         let first_line = line;
-        let mut items = Vec::new();
+        let start = self.items.len();
         loop {
-            items.push(self.value_after(p + 1, line, indent, Ctx::SeqItem)?);
+            let item = self.value_after(p + 1, line, indent, Ctx::SeqItem)?;
+            self.items.push(item);
             match self.peek()? {
                 None => break,
                 Some(l) if l.indent == indent => {
@@ -533,7 +542,7 @@ impl Parser<'_> {
         Some(Node {
             line: first_line + self.off,
             col: indent as u32 + 1,
-            value: Value::Seq(exact(items)),
+            value: Value::Seq(self.items.drain(start..).collect()),
             block: false,
         })
     }
