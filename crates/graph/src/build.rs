@@ -18,10 +18,11 @@ use fallout_core::{
     HintTarget, Inventory, Link, Origin, PodAddress, Reference, Resource, Scope, Service,
     ServiceBackends, Strength, Tls, Workload,
 };
+use foldhash::{HashMap, HashSet};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The StatefulSet pod-name label, and the per-pod labels a selector may
@@ -128,7 +129,7 @@ impl<'a> Builder<'a> {
                 Fact::Client(c) => sorted.clients.push(c),
             }
         }
-        let mut workloads = HashMap::new();
+        let mut workloads = HashMap::default();
         for w in &sorted.workloads {
             workloads.entry(&w.id).or_insert(*w);
         }
@@ -138,16 +139,16 @@ impl<'a> Builder<'a> {
             resources: Vec::new(),
             defined: Vec::new(),
             names: NameIndex::default(),
-            externals: HashMap::new(),
-            by_workload: HashMap::new(),
+            externals: HashMap::default(),
+            by_workload: HashMap::default(),
             workloads,
-            drafts: HashMap::new(),
-            referencing: HashSet::new(),
-            unresolved: HashSet::new(),
-            label_index: HashMap::new(),
-            by_namespace: HashMap::new(),
-            by_compose: HashMap::new(),
-            by_secret: HashMap::new(),
+            drafts: HashMap::default(),
+            referencing: HashSet::default(),
+            unresolved: HashSet::default(),
+            label_index: HashMap::default(),
+            by_namespace: HashMap::default(),
+            by_compose: HashMap::default(),
+            by_secret: HashMap::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -155,7 +156,7 @@ impl<'a> Builder<'a> {
     /// Every workload that runs a Redis server is a resource.
     fn define_resources(&mut self) {
         let mut servers: Vec<&Workload> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for w in &self.facts.workloads {
             if w.server.is_some() && seen.insert(&w.id) {
                 servers.push(w);
@@ -284,7 +285,7 @@ impl<'a> Builder<'a> {
     /// Builds the name index: Services, pod IPs, backends, ExternalNames, compose names.
     fn index_names(&mut self) {
         let domain = self.opts.cluster_domain.trim_matches('.').to_string();
-        let mut selectorless: HashMap<(&str, &str), &Service> = HashMap::new();
+        let mut selectorless: HashMap<(&str, &str), &Service> = HashMap::default();
         let mut external_names: Vec<&Service> = Vec::new();
 
         for svc in self.facts.services.clone() {
@@ -349,7 +350,7 @@ impl<'a> Builder<'a> {
         }
 
         // Pod IPs of Redis workloads name the server directly.
-        let mut pod_ips: HashMap<String, &ConsumerId> = HashMap::new();
+        let mut pod_ips: HashMap<String, &ConsumerId> = HashMap::default();
         for pod in &self.facts.pods {
             let ip = normalize(&pod.ip);
             pod_ips.entry(ip.clone()).or_insert(&pod.workload);
@@ -447,7 +448,7 @@ impl<'a> Builder<'a> {
     fn index_external_names(&mut self, services: &[&Service], domain: &str) {
         let mut graph: DiGraph<usize, ()> = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..services.len()).map(|i| graph.add_node(i)).collect();
-        let mut by_name: HashMap<String, NodeIndex> = HashMap::new();
+        let mut by_name: HashMap<String, NodeIndex> = HashMap::default();
         for (i, svc) in services.iter().enumerate() {
             for name in service_names(&svc.namespace, &svc.name, domain) {
                 by_name.entry(name).or_insert(nodes[i]);
@@ -867,7 +868,7 @@ impl<'a> Builder<'a> {
                 .map(|(p, _)| *p)
                 .min();
         }
-        let mut external_aliases: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut external_aliases: HashMap<usize, Vec<String>> = HashMap::default();
         for (name, route) in &self.names.global {
             if let Target::External(h) = &route.target {
                 if let Some(&i) = self.externals.get(h) {

@@ -9,7 +9,7 @@
 //! ordinal is valid.
 
 use fallout_core::{Scope, ServicePort};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// What a name leads to.

@@ -19,8 +19,9 @@ use fallout_core::{
     ConsumerId, Credential, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress,
     RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
 };
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One Kubernetes object and where it came from: a file path (lines are
 /// real) or `kube://CONTEXT/NAMESPACE/KIND/NAME` (line 0).
@@ -427,10 +428,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         })
         .collect();
     let mut index = Index {
-        config_maps: HashMap::new(),
-        secrets: HashMap::new(),
-        present: HashSet::new(),
-        owners: HashMap::new(),
+        config_maps: HashMap::default(),
+        secrets: HashMap::default(),
+        present: HashSet::default(),
+        owners: HashMap::default(),
     };
     for (o, data) in objs.iter().zip(data) {
         index.present.insert((o.ns, o.kind, o.name));
@@ -477,16 +478,23 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let mut ctx = Ctx {
         index: &index,
         opts,
-        server_secrets: HashSet::new(),
-        redis_names: HashSet::new(),
+        server_secrets: HashSet::default(),
+        redis_names: HashSet::default(),
     };
     // First pass: Redis servers (their password Secrets make hints).
-    let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::new();
-    for (o, id, owner_present) in &workloads {
-        if *owner_present {
-            continue;
-        }
-        if let Some(server) = ctx.server_of(o) {
+    let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
+    let found: Vec<Option<RedisServer>> = workloads
+        .par_iter()
+        .map(|(o, _, owner_present)| {
+            if *owner_present {
+                None
+            } else {
+                ctx.server_of(o)
+            }
+        })
+        .collect();
+    for ((o, id, _), server) in workloads.iter().zip(found) {
+        if let Some(server) = server {
             for (secret, key) in &server.password_secrets {
                 ctx.server_secrets
                     .insert((o.ns.to_string(), secret.clone(), key.clone()));
@@ -502,7 +510,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     // Container ports by name, per workload, so a Service's named
     // `targetPort` (`redis-sentinel`, `redis-tls`) becomes a number.
     let named_ports: Vec<NamedPorts<'_>> = workloads
-        .iter()
+        .par_iter()
         .filter(|(_, _, owner_present)| !owner_present)
         .filter_map(|(o, _, _)| {
             let ports = container_ports(o);
@@ -610,7 +618,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         .extend(backends.into_iter().map(Fact::ServiceBackends));
 
     // Second pass: workloads and what they reference.
-    let mut emitted: HashSet<ConsumerId> = HashSet::new();
+    let mut emitted: HashSet<ConsumerId> = HashSet::default();
     // (object, id, first object of this id: emits the Workload fact)
     let mut todo: Vec<(&Obj<'_>, &ConsumerId, bool)> = Vec::new();
     for (o, id, owner_present) in &workloads {
@@ -778,7 +786,7 @@ type NamedPorts<'a> = (&'a str, BTreeMap<String, String>, HashMap<String, u16>);
 
 /// `name → containerPort` over a workload's containers.
 fn container_ports(o: &Obj<'_>) -> HashMap<String, u16> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let Some((spec, _)) = pod_template(o) else {
         return out;
     };
@@ -985,13 +993,18 @@ impl<'a> Ctx<'_, 'a> {
             let Some(name) = e.str_at(&["name"]) else {
                 continue;
             };
-            let known: HashMap<&str, &str> = vars
-                .iter()
-                .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                .collect();
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
-                let value = expand(raw, &known);
+                // `$(VAR)` sees the variables before it; most values have none.
+                let value = if raw.contains("$(") {
+                    let known: HashMap<&str, &str> = vars
+                        .iter()
+                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                        .collect();
+                    expand(raw, &known)
+                } else {
+                    raw.to_string()
+                };
                 vars.push(EnvVar {
                     name: name.to_string(),
                     value: Some(value),
@@ -1669,7 +1682,7 @@ fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], 
             if labels.is_empty() && ns_selector.is_none() {
                 continue;
             }
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for (w, id, owner_present) in workloads {
                 if *owner_present || ns.is_some_and(|ns| ns != w.ns) || !seen.insert(id.clone()) {
                     continue;
