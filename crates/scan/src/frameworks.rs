@@ -426,15 +426,23 @@ pub fn leaves_alone(
         if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
             return false;
         }
-        KEYS.iter().zip(TAILS.iter()).all(|(sp, tail)| {
+        // As `apply` does: the first spelling that matches decides.
+        let first = KEYS.iter().zip(TAILS.iter()).find(|(sp, tail)| {
             match (match_key_with(norm, last, sp.key, tail), sp.when) {
-                (None, _) => true,
+                (None, _) => false,
                 (Some(prefix), Some((sibling, want))) => {
-                    !sibling_is(norms, &values, prefix, sibling, want)
+                    sibling_is(norms, &values, prefix, sibling, want)
                 }
-                (Some(_), None) => false,
+                (Some(_), None) => true,
             }
-        })
+        });
+        match first {
+            None => true,
+            // Sidekiq's `redis.url`: already says Redis, nothing to add.
+            Some((sp, _)) => {
+                matches!(sp.meaning, Meaning::Redis) && crate::settings::says_redis(norm)
+            }
+        }
     })
 }
 
@@ -843,7 +851,10 @@ mod tests {
             }
         }
         // Some are left alone, and the ones a spelling rewrites are not.
-        assert_eq!(alone, 6);
+        // REDIS_HOST, LOG_LEVEL, SESSION_STORE_ADDR and, as their spellings
+        // add nothing to keys that say Redis already, REDIS_URL (Sidekiq)
+        // and spring.data.redis.host, under two readings.
+        assert_eq!(alone, 10);
         assert!(!leaves_alone(Reading::Settings, &[kv("CACHE_URL", "x")]));
         assert!(!leaves_alone(
             Reading::Settings,
@@ -852,7 +863,7 @@ mod tests {
         assert!(!leaves_alone(Reading::Redis, &[kv("host", "cache")]));
         assert!(!leaves_alone(
             Reading::Settings,
-            &[kv("spring.data.redis.host", "cache")]
+            &[kv("socket.host", "cache")]
         ));
         // A conditional spelling counts only with its sibling.
         assert!(leaves_alone(Reading::Settings, &[kv("cable.url", "x")]));

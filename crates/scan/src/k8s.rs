@@ -89,27 +89,28 @@ pub fn looks_like_manifest(text: &str) -> bool {
     if t.starts_with('{') || t.starts_with('[') {
         return t.contains("\"apiVersion\"") && t.contains("\"kind\"");
     }
-    let mut api = false;
-    let mut kind = false;
-    for line in text.lines() {
-        api |= line.starts_with("apiVersion:");
-        kind |= line.starts_with("kind:");
-        if api && kind {
-            return true;
-        }
-    }
-    false
+    line_starts_with(text, "apiVersion:").next().is_some()
+        && line_starts_with(text, "kind:").next().is_some()
 }
 
 /// The top-level `kind:` of a YAML document, read without parsing it.
 fn top_level_kind(doc: &str) -> Option<&str> {
-    doc.lines().find_map(|l| l.strip_prefix("kind:")).map(|k| {
-        k.split('#')
+    let at = line_starts_with(doc, "kind:").next()?;
+    let rest = &doc[at + "kind:".len()..];
+    let line = rest.split('\n').next().unwrap_or("");
+    Some(
+        line.split('#')
             .next()
             .unwrap_or("")
             .trim()
-            .trim_matches(['"', '\''])
-    })
+            .trim_matches(['"', '\'']),
+    )
+}
+
+/// Byte offsets of the lines of `text` that start with `prefix`.
+fn line_starts_with<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = usize> + 't {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, prefix.as_bytes()).filter(move |&at| at == 0 || b[at - 1] == b'\n')
 }
 
 /// Parses a YAML or JSON stream into Kubernetes objects. Documents that are
@@ -145,12 +146,10 @@ pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>)
         // Two objects run together without `---`: YAML keeps only the later
         // keys, so the first object would vanish without a word.
         if !json {
-            let mut starts = doc
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.starts_with("apiVersion:"))
-                .map(|(i, _)| first_line + i as u32);
-            if let (Some(_), Some(second)) = (starts.next(), starts.next()) {
+            let mut starts = line_starts_with(doc, "apiVersion:");
+            if let (Some(_), Some(at)) = (starts.next(), starts.next()) {
+                let second =
+                    first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
                 diagnostics.push(
                     Diagnostic::error(
                         "yaml-duplicate-key",

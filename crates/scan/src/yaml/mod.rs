@@ -180,20 +180,35 @@ impl Node {
 /// Splits a stream at `---` lines, so one broken document does not hide the
 /// others, and so callers can skip documents cheaply. Returns (first line, text).
 pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
+    let b = text.as_bytes();
+    let is_marker = |at: usize| {
+        let rest = &b[at..];
+        rest.starts_with(b"---")
+            && match rest.get(3) {
+                None | Some(b' ' | b'\t') => true,
+                // `---` alone on its line, trailing spaces allowed
+                Some(_) => {
+                    let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    rest[3..line_end].iter().all(|c| c.is_ascii_whitespace())
+                }
+            }
+    };
     let mut docs = Vec::new();
     let mut start = 0usize;
     let mut start_line = 1u32;
-    let mut offset = 0usize;
-    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
-        let trimmed = line.trim_end();
-        if (trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t"))
-            && offset > start
-        {
-            docs.push((start_line, &text[start..offset]));
-            start = offset;
-            start_line = line_no;
+    // Lines counted up to `counted`, a line start.
+    let (mut counted, mut line) = (0usize, 1u32);
+    let candidates =
+        std::iter::once(0).chain(memchr::memmem::find_iter(b, b"\n---").map(|i| i + 1));
+    for at in candidates {
+        if at <= start || !is_marker(at) {
+            continue;
         }
-        offset += line.len();
+        line += memchr::memchr_iter(b'\n', &b[counted..at]).count() as u32;
+        counted = at;
+        docs.push((start_line, &text[start..at]));
+        start = at;
+        start_line = line;
     }
     if start < text.len() {
         docs.push((start_line, &text[start..]));
@@ -428,6 +443,45 @@ mod tests {
         assert!(parse(docs[1].1, docs[1].0).is_err());
         let c = parse(docs[2].1, docs[2].0).unwrap();
         assert_eq!(c[0].root.get("c").unwrap().line, 5);
+    }
+
+    /// The line-by-line split this one replaced, kept as the reference.
+    fn split_by_lines(text: &str) -> Vec<(u32, &str)> {
+        let mut docs = Vec::new();
+        let (mut start, mut start_line, mut offset) = (0usize, 1u32, 0usize);
+        for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
+            let trimmed = line.trim_end();
+            if (trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t"))
+                && offset > start
+            {
+                docs.push((start_line, &text[start..offset]));
+                start = offset;
+                start_line = line_no;
+            }
+            offset += line.len();
+        }
+        if start < text.len() {
+            docs.push((start_line, &text[start..]));
+        }
+        docs
+    }
+
+    #[test]
+    fn split_agrees_with_the_line_by_line_split() {
+        for text in [
+            "",
+            "---",
+            "---\n",
+            "a: 1\n",
+            "---\na: 1\n---\nb: 2\n",
+            "a: 1\n---\n---\nb: 2",
+            "a: 1\n--- # c\nb: 2\n---\tx\nc: 3\n",
+            "a: 1\n---   \nb: 2\r\n---\r\nc: 3\r\n",
+            "a: 1\n----\nb: |\n  ---\n---x\n  --- \n---",
+            "\n\n---\n\n---\n",
+        ] {
+            assert_eq!(split_documents(text), split_by_lines(text), "{text:?}");
+        }
     }
 
     #[test]
