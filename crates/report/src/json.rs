@@ -27,19 +27,22 @@ impl Report for JsonReport {
             .par_iter()
             .map(|r| pretty(r).replace('\n', "\n    "))
             .collect();
-        let mut out = pretty(&doc);
+        let head = pretty(&doc);
         const EMPTY: &str = "\n  \"resources\": []";
-        if let (Some(at), false) = (out.find(EMPTY), rendered.is_empty()) {
-            let mut list =
-                String::with_capacity(rendered.iter().map(|r| r.len() + 6).sum::<usize>() + 32);
-            list.push_str("\n  \"resources\": [");
-            for (i, r) in rendered.iter().enumerate() {
-                list.push_str(if i == 0 { "\n    " } else { ",\n    " });
-                list.push_str(r);
-            }
-            list.push_str("\n  ]");
-            out.replace_range(at..at + EMPTY.len(), &list);
+        let at = head.find(EMPTY).filter(|_| !rendered.is_empty());
+        let Some(at) = at else {
+            return head + "\n";
+        };
+        let size = head.len() + rendered.iter().map(|r| r.len() + 6).sum::<usize>() + 32;
+        let mut out = String::with_capacity(size);
+        out.push_str(&head[..at]);
+        out.push_str("\n  \"resources\": [");
+        for (i, r) in rendered.iter().enumerate() {
+            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            out.push_str(r);
         }
+        out.push_str("\n  ]");
+        out.push_str(&head[at + EMPTY.len()..]);
         out.push('\n');
         out
     }
