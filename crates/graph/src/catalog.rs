@@ -54,7 +54,12 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
 
     // Catalogs of thousands of entries meet inventories of thousands of
     // workloads: consumers are looked up by name, not compared one by one.
-    let consumers = ConsumerIndex::new(inv);
+    // Built only when something is looked up in it.
+    let consumers = if catalog.uses.is_empty() && catalog.owners.is_empty() {
+        ConsumerIndex::default()
+    } else {
+        ConsumerIndex::new(inv)
+    };
     for doc in &catalog.uses {
         let found = matching_resources(inv, &doc.resource);
         if found.is_empty() {
@@ -110,7 +115,8 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
     for k in &catalog.components {
         by_workload.entry(workload_of(k)).or_default().push(k);
     }
-    for res in &mut inv.resources {
+    let nothing_to_own = catalog.components.is_empty() && catalog.codeowners.is_empty();
+    for res in inv.resources.iter_mut().filter(|_| !nothing_to_own) {
         for c in &mut res.consumers {
             if c.owner.is_none() {
                 c.owner = by_workload
@@ -321,6 +327,7 @@ fn merge_consumer(res: &mut Resource, from: Consumer) {
 /// Every consumer by the names a catalog may call it: its full id
 /// (`ns/Kind/name`, `file#service`, `app:dir`), `ns/name` and its bare
 /// name, lower-cased. Values are (resource, consumer) positions.
+#[derive(Default)]
 struct ConsumerIndex(HashMap<String, Vec<(usize, usize)>>);
 
 impl ConsumerIndex {
