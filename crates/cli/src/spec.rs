@@ -5,7 +5,7 @@ use fallout_core::{Approval, Change, Setting};
 use fallout_scan::yaml::{self, Node};
 use std::path::Path;
 
-fn read(path: &Path) -> Result<(String, String, Node), String> {
+fn read(path: &Path) -> Result<(String, String, Node<'static>), String> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let docs = yaml::parse(&text, 1)
@@ -13,7 +13,7 @@ fn read(path: &Path) -> Result<(String, String, Node), String> {
     let root = docs
         .into_iter()
         .next()
-        .map(|d| d.root)
+        .map(|d| d.root.into_owned())
         .filter(|r| r.as_map().is_some())
         .ok_or_else(|| format!("{shown}: expected a YAML mapping"))?;
     Ok((shown, text, root))

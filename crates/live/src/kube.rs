@@ -63,7 +63,7 @@ pub struct KubeListing {
     /// The API server's URL.
     pub server: String,
     /// Every object listed, ready for `fallout_scan::k8s::scan_objects`.
-    pub objects: Vec<Object>,
+    pub objects: Vec<Object<'static>>,
     /// Kinds that could not be listed (`kube-forbidden` warnings,
     /// `kube-list` errors) and kinds the server does not serve
     /// (`kube-not-served`, info).

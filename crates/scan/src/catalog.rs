@@ -247,7 +247,7 @@ pub fn parse(path: &str, text: &str) -> Result<Catalog, CatalogError> {
     }
 }
 
-fn documents(path: &str, text: &str) -> Result<Vec<yaml::Document>, CatalogError> {
+fn documents<'t>(path: &str, text: &'t str) -> Result<Vec<yaml::Document<'t>>, CatalogError> {
     yaml::parse(text, 1).map_err(|e| CatalogError::Yaml {
         path: path.to_string(),
         line: e.line,

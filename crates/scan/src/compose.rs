@@ -70,7 +70,7 @@ pub fn looks_like_compose(root: &Node) -> bool {
 /// A parsed compose file.
 struct ComposeFile<'a> {
     path: &'a str,
-    root: Node,
+    root: Node<'a>,
 }
 
 /// Scans every compose project among `files`. Returns what it found and the

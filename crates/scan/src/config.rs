@@ -156,7 +156,7 @@ pub fn settings_from_text(file_name: &str, text: &str) -> Result<Vec<RawSetting>
 /// (`command: [` … `]` with `]` under `command`) is accepted there but not
 /// by the YAML 1.2 parser; such closing lines are indented like the line
 /// before them and the text parsed again. Lines keep their numbers.
-pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document>, yaml::YamlError> {
+pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document<'_>>, yaml::YamlError> {
     let first = match yaml::parse(text, 1) {
         Ok(docs) => return Ok(docs),
         Err(e) => e,
@@ -182,7 +182,9 @@ pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document>, yaml::YamlError> {
     if !changed {
         return Err(first);
     }
-    yaml::parse(&fixed, 1).map_err(|_| first)
+    yaml::parse(&fixed, 1)
+        .map(|docs| docs.into_iter().map(yaml::Document::into_owned).collect())
+        .map_err(|_| first)
 }
 
 /// 1-based (line, col) of a byte offset.

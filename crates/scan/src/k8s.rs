@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One Kubernetes object and where it came from: a file path (lines are
 /// real) or `kube://CONTEXT/NAMESPACE/KIND/NAME` (line 0).
 #[derive(Clone, Debug)]
-pub struct Object {
+pub struct Object<'s> {
     pub path: String,
-    pub root: Node,
+    pub root: Node<'s>,
 }
 
 /// Scanner settings.
@@ -116,7 +116,7 @@ fn line_starts_with<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = 
 /// Parses a YAML or JSON stream into Kubernetes objects. Documents that are
 /// not Kubernetes objects are passed over; `kind: List` is flattened; a
 /// document that does not parse is an error diagnostic at `path:line:col`.
-pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>) {
+pub fn parse_manifests<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     let json = matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['));
@@ -185,7 +185,7 @@ pub fn parse_manifests(path: &str, text: &str) -> (Vec<Object>, Vec<Diagnostic>)
 }
 
 /// Parses one document, retrying as go-yaml would accept it.
-fn parse_doc(doc: &str, first_line: u32) -> Result<Vec<yaml::Document>, yaml::YamlError> {
+fn parse_doc(doc: &str, first_line: u32) -> Result<Vec<yaml::Document<'_>>, yaml::YamlError> {
     match yaml::parse(doc, first_line) {
         Ok(docs) => Ok(docs),
         Err(first) => match config::parse_yaml(doc) {
@@ -212,7 +212,7 @@ fn shift(node: &mut Node, by: u32) {
     }
 }
 
-fn push_object(path: &str, root: Node, item_kind: Option<&str>, out: &mut Vec<Object>) {
+fn push_object<'t>(path: &str, root: Node<'t>, item_kind: Option<&str>, out: &mut Vec<Object<'t>>) {
     let kind = root
         .str_at(&["kind"])
         .map(str::to_string)
@@ -247,7 +247,7 @@ fn push_object(path: &str, root: Node, item_kind: Option<&str>, out: &mut Vec<Ob
     });
 }
 
-fn with_kind(mut root: Node, kind: &str) -> Node {
+fn with_kind<'t>(mut root: Node<'t>, kind: &str) -> Node<'t> {
     if let yaml::Value::Map(entries) = &mut root.value {
         let (line, col) = (root.line, root.col);
         entries.push((
@@ -259,7 +259,7 @@ fn with_kind(mut root: Node, kind: &str) -> Node {
 }
 
 /// An object fetched from the API, as JSON.
-pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object {
+pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object<'static> {
     Object {
         path: path.to_string(),
         root: Node::from_json(value),
@@ -269,7 +269,7 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object {
 /// A view of one object.
 struct Obj<'a> {
     path: &'a str,
-    root: &'a Node,
+    root: &'a Node<'a>,
     kind: &'a str,
     name: &'a str,
     ns: &'a str,
@@ -309,7 +309,7 @@ impl<'a> Obj<'a> {
 }
 
 /// The pod template (or the Pod's own spec and metadata) of a workload.
-fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node, Option<&'a Node>)> {
+fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node<'a>, Option<&'a Node<'a>>)> {
     if obj.kind == "Pod" {
         return obj
             .root
@@ -329,12 +329,12 @@ fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node, Option<&'a Node>)> {
 /// that holds it (for lines).
 struct DataEntry<'a> {
     value: Option<String>,
-    node: &'a Node,
+    node: &'a Node<'a>,
 }
 
 type DataMap<'a> = BTreeMap<&'a str, DataEntry<'a>>;
 
-fn config_map_data(root: &Node) -> DataMap<'_> {
+fn config_map_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
     root.get("data")
         .map(|d| {
             d.entries()
@@ -352,7 +352,7 @@ fn config_map_data(root: &Node) -> DataMap<'_> {
         .unwrap_or_default()
 }
 
-fn secret_data(root: &Node) -> DataMap<'_> {
+fn secret_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
     let mut out: DataMap<'_> = root
         .get("data")
         .map(|d| {
@@ -400,7 +400,7 @@ struct Index<'a> {
     owners: HashMap<(&'a str, &'a str, &'a str), (&'a str, &'a str)>,
 }
 
-fn controller_of(root: &Node) -> Option<(&str, &str)> {
+fn controller_of<'a>(root: &'a Node<'a>) -> Option<(&'a str, &'a str)> {
     let refs = root.at(&["metadata", "ownerReferences"])?.as_seq();
     let pick = refs
         .iter()
@@ -1186,7 +1186,12 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// Files of configMap, secret and projected volumes a container mounts.
-    fn mounted_files(&self, o: &Obj<'a>, spec: &'a Node, container: &Node) -> Vec<MountedFile<'a>> {
+    fn mounted_files(
+        &self,
+        o: &Obj<'a>,
+        spec: &'a Node<'a>,
+        container: &Node,
+    ) -> Vec<MountedFile<'a>> {
         let volumes: HashMap<&str, &Node> = spec
             .get("volumes")
             .map(Node::as_seq)
@@ -1522,7 +1527,7 @@ struct MountedFile<'a> {
     mount_path: String,
     key: String,
     text: Option<String>,
-    node: &'a Node,
+    node: &'a Node<'a>,
     /// `configMap ns/name` or `secret ns/name`.
     source: String,
     src_path: &'a str,

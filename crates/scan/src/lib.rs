@@ -40,13 +40,13 @@ impl Scanned {
 /// Scans files: Kubernetes manifests (with any objects fetched from a
 /// cluster, which see the same ConfigMaps and Secrets), compose projects and
 /// application config files. Manifests are parsed in parallel.
-pub fn scan_files(
-    files: &[SourceFile],
-    cluster_objects: Vec<k8s::Object>,
+pub fn scan_files<'a>(
+    files: &'a [SourceFile],
+    cluster_objects: Vec<k8s::Object<'a>>,
     opts: &k8s::Options,
 ) -> Scanned {
     use rayon::prelude::*;
-    let parsed: Vec<(Vec<k8s::Object>, Vec<Diagnostic>)> = files
+    let parsed: Vec<(Vec<k8s::Object<'a>>, Vec<Diagnostic>)> = files
         .par_iter()
         .filter(|f| k8s::looks_like_manifest(&f.text))
         .map(|f| k8s::parse_manifests(&f.path, &f.text))
@@ -58,11 +58,11 @@ pub fn scan_files(
         diagnostics.extend(diags);
     }
     let mut out = k8s::scan_objects(&objects, opts);
-    // Freeing tens of thousands of node trees costs as much as a scan phase;
-    // nothing waits for it.
-    std::thread::spawn(move || drop(objects));
     out.diagnostics.extend(diagnostics);
-    out.extend(projects::scan_projects(files));
+    // Freeing tens of thousands of node trees is work of its own: done
+    // while the other files are scanned.
+    let ((), projects) = rayon::join(|| drop(objects), || projects::scan_projects(files));
+    out.extend(projects);
     out
 }
 

@@ -6,7 +6,7 @@ use fallout_scan::yaml::{self, Node, Value};
 
 /// The fast path takes `text` and agrees with yaml-rust2; returns the root.
 #[track_caller]
-fn fast(text: &str) -> Node {
+fn fast(text: &str) -> Node<'_> {
     let slow = yaml::parse_events(text, 7).expect("valid YAML");
     let fast = yaml::parse_fast(text, 7).expect("within the fast path's subset");
     assert_eq!(fast, slow, "{text}");
@@ -24,7 +24,7 @@ fn bails(text: &str) {
     assert_eq!(yaml::parse(text, 7), yaml::parse_events(text, 7), "{text}");
 }
 
-fn text(n: &Node) -> (&str, bool, u32, u32, bool) {
+fn text<'a>(n: &'a Node<'a>) -> (&'a str, bool, u32, u32, bool) {
     match &n.value {
         Value::Scalar { text, quoted } => (text, *quoted, n.line, n.col, n.block),
         other => panic!("not a scalar: {other:?}"),

@@ -30,7 +30,7 @@ const POD_STATUS: &[&str] = &["phase", "podIP", "podIPs", "hostIP", "hostIPs"];
 /// What listing one kind in one scope gave.
 #[derive(Default)]
 pub struct Listed {
-    pub objects: Vec<Object>,
+    pub objects: Vec<Object<'static>>,
     pub pages: u32,
     /// Why the listing stopped early; the objects before it are kept.
     pub error: Option<::kube::Error>,
@@ -179,7 +179,7 @@ impl Listed {
 
 /// One API object as the scanner's `Object`, named
 /// `kube://CONTEXT/NAMESPACE/KIND/NAME`.
-fn to_object<K, T>(mut item: T, context: &str, namespace: Option<&str>) -> Option<Object>
+fn to_object<K, T>(mut item: T, context: &str, namespace: Option<&str>) -> Option<Object<'static>>
 where
     K: k8s_openapi::Resource,
     T: ::kube::Resource + Serialize,

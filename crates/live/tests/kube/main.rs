@@ -591,9 +591,10 @@ async fn the_listing_scans_to_the_same_facts_as_the_files() {
         .await;
     let from_api = scan_objects(&listing.objects, &Options::default());
 
+    let files = scenario_files();
     let mut objects = Vec::new();
-    for (name, text) in scenario_files() {
-        let (parsed, diagnostics) = parse_manifests(&name, &text);
+    for (name, text) in &files {
+        let (parsed, diagnostics) = parse_manifests(name, text);
         assert_eq!(diagnostics, [], "{name}");
         objects.extend(parsed);
     }

@@ -27,7 +27,7 @@ const MAX_KEY: usize = 1000;
 
 /// Parses `text` (one document, as `split_documents` cuts them) if it is
 /// within the subset; `None` otherwise.
-pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document>> {
+pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
     let b = text.as_bytes();
     if b.contains(&b'\r') || text.starts_with('\u{feff}') {
         return None;
@@ -82,9 +82,9 @@ struct Parser<'a> {
     off: u32,
     /// Entries of the mappings being read, innermost last: each mapping's
     /// entries are moved out in one exact allocation when it ends.
-    entries: Vec<(Node, Node)>,
+    entries: Vec<(Node<'a>, Node<'a>)>,
     /// Items of the sequences being read, likewise.
-    items: Vec<Node>,
+    items: Vec<Node<'a>>,
 }
 
 fn is_blank_or_end(c: Option<&u8>) -> bool {
@@ -106,7 +106,7 @@ fn plain_start(c: u8, next: Option<&u8>) -> bool {
     }
 }
 
-fn scalar(text: impl Into<super::Text>, quoted: bool, line: u32, col: usize) -> Node {
+fn scalar<'a>(text: impl Into<super::Text<'a>>, quoted: bool, line: u32, col: usize) -> Node<'a> {
     Node {
         line,
         col: col as u32 + 1,
@@ -118,8 +118,8 @@ fn scalar(text: impl Into<super::Text>, quoted: bool, line: u32, col: usize) -> 
     }
 }
 
-impl Parser<'_> {
-    fn document(&mut self) -> Option<Vec<Document>> {
+impl<'a> Parser<'a> {
+    fn document(&mut self) -> Option<Vec<Document<'a>>> {
         let mut doc_line = None;
         let mut first = self.peek_inner(true)?;
         if let Some(l) = first {
@@ -287,13 +287,13 @@ impl Parser<'_> {
         i
     }
 
-    fn null(&self, line: u32, col: usize) -> Node {
+    fn null(&self, line: u32, col: usize) -> Node<'a> {
         scalar(String::new(), false, line + self.off, col)
     }
 
     /// A node starting at byte `p` (not a space) of the current line, inside
     /// a block collection indented `parent` (-1 at the top).
-    fn node(&mut self, p: usize, line: u32, parent: isize, ctx: Ctx) -> Option<Node> {
+    fn node(&mut self, p: usize, line: u32, parent: isize, ctx: Ctx) -> Option<Node<'a>> {
         let b = self.b;
         let c = b[p];
         let next = b.get(p + 1);
@@ -344,7 +344,7 @@ impl Parser<'_> {
                             return None;
                         }
                         let col = self.col(p);
-                        let mut text = self.s[p..end].to_string();
+                        let mut text = super::Text::Borrowed(&self.s[p..end]);
                         let comment = self.b.get(rest) == Some(&b'#');
                         self.skip_line(rest);
                         if !comment {
@@ -381,7 +381,7 @@ impl Parser<'_> {
     /// Lines more indented than `parent` continue a plain scalar: each is
     /// joined with a space, or with a newline per empty line between them.
     /// Stops before a comment line or a line indented `parent` or less.
-    fn plain_continuation(&mut self, text: &mut String, parent: isize) -> Option<()> {
+    fn plain_continuation(&mut self, text: &mut super::Text<'a>, parent: isize) -> Option<()> {
         let b = self.b;
         loop {
             let (mut pos, mut line) = (self.pos, self.line);
@@ -408,6 +408,7 @@ impl Parser<'_> {
             let Plain::Scalar { end, rest } = self.plain(k)? else {
                 return None;
             };
+            let text = text.to_mut();
             if breaks == 0 {
                 text.push(' ');
             }
@@ -424,7 +425,7 @@ impl Parser<'_> {
 
     /// What follows `key:` or `-` (byte `q` is just after the indicator), in
     /// a collection indented `indent`.
-    fn value_after(&mut self, q: usize, line: u32, indent: usize, ctx: Ctx) -> Option<Node> {
+    fn value_after(&mut self, q: usize, line: u32, indent: usize, ctx: Ctx) -> Option<Node<'a>> {
         let b = self.b;
         let mut i = q;
         while b.get(i) == Some(&b' ') {
@@ -466,7 +467,7 @@ impl Parser<'_> {
 
     /// A block mapping whose first plain key starts at byte `p` of the
     /// current line.
-    fn block_map(&mut self, mut p: usize, mut line: u32) -> Option<Node> {
+    fn block_map(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let indent = p - self.pos;
         let first_line = line;
@@ -487,7 +488,7 @@ impl Parser<'_> {
                 // yaml-rust2 marks a block mapping at its first key's `:`.
                 map_col = self.col(colon);
             }
-            let key = scalar(text.to_string(), false, line + self.off, indent);
+            let key = scalar(text, false, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             // A later duplicate key replaces the earlier entry and moves to
             // the end, as `insert_entry` does.
@@ -517,7 +518,7 @@ impl Parser<'_> {
     }
 
     /// A block sequence whose first `-` is at byte `p` of the current line.
-    fn block_seq(&mut self, mut p: usize, mut line: u32) -> Option<Node> {
+    fn block_seq(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let indent = p - self.pos;
         let first_line = line;
@@ -549,7 +550,7 @@ impl Parser<'_> {
 
     /// A `|` or `>` block scalar whose indicator is at byte `p`, in a block
     /// collection indented `parent`. Leaves `pos` at the line after it.
-    fn block_scalar(&mut self, p: usize, parent: isize) -> Option<Node> {
+    fn block_scalar(&mut self, p: usize, parent: isize) -> Option<Node<'a>> {
         let b = self.b;
         let literal = b[p] == b'|';
         let mut i = p + 1;
@@ -664,19 +665,27 @@ impl Parser<'_> {
 
     /// A quoted scalar on one line starting at byte `p`: its text and the
     /// index after the closing quote.
-    fn quoted(&self, p: usize) -> Option<(String, usize)> {
+    fn quoted(&self, p: usize) -> Option<(super::Text<'a>, usize)> {
         let b = self.b;
-        let mut text = String::new();
+        let mut text = super::Text::Borrowed("");
         let mut j = p + 1;
+        // Text without escapes is borrowed; the first escape makes a copy.
+        let push = |text: &mut super::Text<'a>, piece: &'a str| {
+            if text.is_empty() {
+                *text = super::Text::Borrowed(piece);
+            } else {
+                text.to_mut().push_str(piece);
+            }
+        };
         if b[p] == b'\'' {
             loop {
                 let k = j + b[j..].iter().position(|&c| c == b'\'' || c == b'\n')?;
                 if b[k] == b'\n' {
                     return None;
                 }
-                text.push_str(&self.s[j..k]);
+                push(&mut text, &self.s[j..k]);
                 if b.get(k + 1) == Some(&b'\'') {
-                    text.push('\'');
+                    text.to_mut().push('\'');
                     j = k + 2;
                 } else {
                     return Some((text, k + 1));
@@ -687,7 +696,7 @@ impl Parser<'_> {
             let k = j + b[j..]
                 .iter()
                 .position(|&c| c == b'"' || c == b'\\' || c == b'\n')?;
-            text.push_str(&self.s[j..k]);
+            push(&mut text, &self.s[j..k]);
             match b[k] {
                 b'"' => return Some((text, k + 1)),
                 b'\n' => return None,
@@ -718,14 +727,15 @@ impl Parser<'_> {
             };
             j = k + 2;
             if len == 0 {
-                text.push(ch);
+                text.to_mut().push(ch);
             } else {
                 let hex = b.get(j..j + len)?;
                 if !hex.iter().all(u8::is_ascii_hexdigit) {
                     return None;
                 }
                 let hex = std::str::from_utf8(hex).ok()?;
-                text.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                text.to_mut()
+                    .push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
                 j += len;
             }
         }
@@ -739,7 +749,7 @@ impl Parser<'_> {
 
     /// A flow collection on one line, its `[` or `{` at `*i`; leaves `*i`
     /// after the closing bracket.
-    fn flow(&self, i: &mut usize, line: u32) -> Option<Node> {
+    fn flow(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let col = self.col(*i);
         let open = b[*i];
@@ -830,7 +840,7 @@ impl Parser<'_> {
     }
 
     /// A flow sequence item or flow mapping value at `*i`.
-    fn flow_item(&self, i: &mut usize, line: u32) -> Option<Node> {
+    fn flow_item(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let col = self.col(*i);
         let node = match b.get(*i)? {
@@ -855,7 +865,7 @@ impl Parser<'_> {
 
     /// A plain scalar inside a flow collection; leaves `*i` after it (and
     /// before any spaces that follow it).
-    fn flow_plain(&self, i: &mut usize) -> Option<String> {
+    fn flow_plain(&self, i: &mut usize) -> Option<super::Text<'a>> {
         let b = self.b;
         let p = *i;
         let next = b.get(p + 1);
@@ -881,6 +891,6 @@ impl Parser<'_> {
             k += 1;
         }
         *i = end;
-        Some(self.s[p..end].to_string())
+        Some(super::Text::Borrowed(&self.s[p..end]))
     }
 }

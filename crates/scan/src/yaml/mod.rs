@@ -15,36 +15,48 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// A YAML node with its position (1-based line and column).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'s> {
     pub line: u32,
     pub col: u32,
-    pub value: Value,
+    pub value: Value<'s>,
     /// A literal or folded block scalar.
     pub block: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'s> {
     /// Every scalar is kept as text; `quoted` tells `"null"` from `null`
     /// (block scalars count as quoted).
     Scalar {
-        text: Text,
+        text: Text<'s>,
         quoted: bool,
     },
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'s>>),
     /// Keys in document order; `<<` merge keys are already applied.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
-/// A scalar's text: owned, or a static string for text the scanner makes up.
-pub type Text = std::borrow::Cow<'static, str>;
+/// A scalar's text: borrowed from the parsed text where it is written out
+/// whole (most keys and values: no allocation), owned where the parser had
+/// to build it (escapes, folded lines).
+pub type Text<'s> = std::borrow::Cow<'s, str>;
 
 /// A document of a multi-document stream.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Document {
-    pub root: Node,
+pub struct Document<'s> {
+    pub root: Node<'s>,
     /// Line where the document starts.
     pub line: u32,
+}
+
+impl Document<'_> {
+    /// The document with every scalar owned ([`Node::into_owned`]).
+    pub fn into_owned(self) -> Document<'static> {
+        Document {
+            root: self.root.into_owned(),
+            line: self.line,
+        }
+    }
 }
 
 /// A YAML syntax error, 1-based.
@@ -57,8 +69,8 @@ pub struct YamlError {
 
 const NULL: &str = "~";
 
-impl Node {
-    pub fn scalar(text: impl Into<Text>, line: u32, col: u32) -> Node {
+impl<'s> Node<'s> {
+    pub fn scalar(text: impl Into<Text<'s>>, line: u32, col: u32) -> Node<'s> {
         Node {
             line,
             col,
@@ -98,14 +110,14 @@ impl Node {
         matches!(&self.value, Value::Scalar { .. }) && self.as_str().is_none()
     }
 
-    pub fn as_seq(&self) -> &[Node] {
+    pub fn as_seq(&self) -> &[Node<'s>] {
         match &self.value {
             Value::Seq(items) => items,
             _ => &[],
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub fn as_map(&self) -> Option<&[(Node<'s>, Node<'s>)]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
@@ -113,19 +125,19 @@ impl Node {
     }
 
     /// Map entries as `(key text, value)`; empty for non-maps.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node)> {
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Node<'s>)> {
         self.as_map()
             .unwrap_or(&[])
             .iter()
             .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'s>> {
         self.entries().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// Follows a path of map keys.
-    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+    pub fn at(&self, path: &[&str]) -> Option<&Node<'s>> {
         path.iter().try_fold(self, |node, key| node.get(key))
     }
 
@@ -140,8 +152,32 @@ impl Node {
             .collect()
     }
 
+    /// The node with every scalar owned: for a tree that must outlive the
+    /// text it was parsed from.
+    pub fn into_owned(self) -> Node<'static> {
+        let value = match self.value {
+            Value::Scalar { text, quoted } => Value::Scalar {
+                text: Text::Owned(text.into_owned()),
+                quoted,
+            },
+            Value::Seq(items) => Value::Seq(items.into_iter().map(Node::into_owned).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+        };
+        Node {
+            line: self.line,
+            col: self.col,
+            value,
+            block: self.block,
+        }
+    }
+
     /// Builds a node from JSON (objects fetched from the Kubernetes API have no lines).
-    pub fn from_json(value: &serde_json::Value) -> Node {
+    pub fn from_json(value: &serde_json::Value) -> Node<'static> {
         let value = match value {
             serde_json::Value::Null => Value::Scalar {
                 text: NULL.into(),
@@ -218,7 +254,7 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
 
 /// Parses one or more documents. `first_line` is added to every position so
 /// that a chunk cut out of a file reports the file's lines.
-pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
+pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError> {
     if FAST_PATH {
         if let Some(docs) = fast::parse(text, first_line) {
             return Ok(docs);
@@ -233,13 +269,13 @@ const FAST_PATH: bool = true;
 /// The fast path alone: `None` where it gives up. For the differential
 /// tests; use [`parse`].
 #[doc(hidden)]
-pub fn parse_fast(text: &str, first_line: u32) -> Option<Vec<Document>> {
+pub fn parse_fast(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
     fast::parse(text, first_line)
 }
 
 /// yaml-rust2 alone. For the differential tests; use [`parse`].
 #[doc(hidden)]
-pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
+pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document<'static>>, YamlError> {
     let mut builder = Builder {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -257,14 +293,14 @@ pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document>, YamlEr
 }
 
 enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<Node>),
+    Seq(Node<'static>, usize),
+    Map(Node<'static>, usize, Option<Node<'static>>),
 }
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
-    docs: Vec<Document>,
+    anchors: HashMap<usize, Node<'static>>,
+    docs: Vec<Document<'static>>,
     offset: u32,
     doc_line: u32,
 }
@@ -274,7 +310,7 @@ impl Builder {
         (mark.line() as u32 + self.offset, mark.col() as u32 + 1)
     }
 
-    fn push_value(&mut self, node: Node, anchor: usize) {
+    fn push_value(&mut self, node: Node<'static>, anchor: usize) {
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
         }
@@ -308,7 +344,7 @@ impl Builder {
 
 /// Adds a map entry; a later duplicate key replaces the earlier entry and
 /// moves to the end (null keys are never duplicates).
-fn insert_entry(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
+fn insert_entry<'s>(entries: &mut Vec<(Node<'s>, Node<'s>)>, key: Node<'s>, value: Node<'s>) {
     if let Some(k) = key.as_str() {
         if entries.iter().any(|(e, _)| e.as_str() == Some(k)) {
             entries.retain(|(e, _)| e.as_str() != Some(k));
@@ -318,7 +354,7 @@ fn insert_entry(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
 }
 
 /// Applies a `<<:` merge: keys already present win.
-fn merge_into(entries: &mut Vec<(Node, Node)>, source: Node) {
+fn merge_into<'s>(entries: &mut Vec<(Node<'s>, Node<'s>)>, source: Node<'s>) {
     let sources = match source.value {
         Value::Map(_) => vec![source],
         Value::Seq(items) => items,
