@@ -329,12 +329,25 @@ fn match_key_with<'k>(
     if !could_match(key, key_last, tail) {
         return None;
     }
-    let k: Vec<&str> = if key.is_empty() {
-        Vec::new()
-    } else {
-        key.split('.').collect()
+    // Parts on the stack: keys and patterns are short (a longer key falls
+    // back to the heap).
+    let mut k_buf = [""; 16];
+    let mut p_buf = [""; 16];
+    let (k_heap, p_heap);
+    let k: &[&str] = match parts(key, &mut k_buf) {
+        Some(n) => &k_buf[..n],
+        None => {
+            k_heap = key.split('.').collect::<Vec<_>>();
+            &k_heap
+        }
     };
-    let p: Vec<&str> = pattern.split('.').collect();
+    let p: &[&str] = match parts(pattern, &mut p_buf) {
+        Some(n) => &p_buf[..n],
+        None => {
+            p_heap = pattern.split('.').collect::<Vec<_>>();
+            &p_heap
+        }
+    };
     fn go(k: &[&str], p: &[&str]) -> bool {
         match p.split_first() {
             None => k.is_empty(),
@@ -344,7 +357,7 @@ fn match_key_with<'k>(
             }
         }
     }
-    if !go(&k, &p) {
+    if !go(k, p) {
         return None;
     }
     // The literal tail: the pattern parts after the last wildcard.
@@ -352,6 +365,20 @@ fn match_key_with<'k>(
     let prefix_parts = k.len().saturating_sub(tail);
     let prefix_len = k[..prefix_parts].iter().map(|s| s.len() + 1).sum::<usize>();
     Some(key[..prefix_len.min(key.len())].trim_end_matches('.'))
+}
+
+/// The dot-separated parts of `text` in `buf`, their count; `None` when
+/// there are more than fit. No parts for an empty text.
+fn parts<'t>(text: &'t str, buf: &mut [&'t str; 16]) -> Option<usize> {
+    if text.is_empty() {
+        return Some(0);
+    }
+    let mut n = 0;
+    for part in text.split('.') {
+        *buf.get_mut(n)? = part;
+        n += 1;
+    }
+    Some(n)
 }
 
 /// A setting after framework spellings are applied: the key that the
