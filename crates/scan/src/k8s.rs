@@ -1308,12 +1308,30 @@ impl<'a> Ctx<'_, 'a> {
                     .str_at(&["image"])
                     .is_some_and(crate::is_redis_image);
             let vars = self.env_of(o, container);
-            let known: HashMap<&str, &str> = vars
+            // `$(VAR)` in command and args sees the environment; most have none.
+            let uses_vars = ["command", "args"].iter().any(|field| {
+                container
+                    .get(field)
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
+            });
+            let known: HashMap<&str, &str> = if uses_vars {
+                vars.iter()
+                    .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                    .collect()
+            } else {
+                HashMap::default()
+            };
+            let words = self.command_words(o, container, &known);
+            drop(known);
+            // A Secret outside the scan that feeds this container's env.
+            let opaque = vars
                 .iter()
-                .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                .collect();
-            let mut kvs: Vec<KeyValue> = Vec::new();
-            for v in &vars {
+                .find_map(|v| Some((v.opaque.clone()?, v.origin.clone())));
+            let mut kvs: Vec<KeyValue> = Vec::with_capacity(vars.len());
+            for v in vars {
                 if let Some((secret, key)) = &v.secret_key {
                     if !is_server
                         && self.server_secrets.contains(&(
@@ -1340,13 +1358,13 @@ impl<'a> Ctx<'_, 'a> {
                         }));
                     }
                 }
-                match &v.value {
+                match v.value {
                     Some(value) => kvs.push(KeyValue {
-                        key: v.name.clone(),
-                        value: value.clone(),
-                        origin: v.origin.clone(),
+                        key: v.name,
+                        value,
+                        origin: v.origin,
                         strength: v.strength,
-                        via: v.via.clone(),
+                        via: v.via,
                     }),
                     None => {
                         // A password from a Secret that is not among the
@@ -1383,40 +1401,19 @@ impl<'a> Ctx<'_, 'a> {
                     }
                 }
             }
-            for w in self.command_words(o, container, &known) {
-                kvs.push(KeyValue {
-                    key: String::new(),
-                    value: w.value,
-                    origin: w.origin,
-                    strength: Strength::Explicit,
-                    via: String::new(),
-                });
-            }
             // Flags come from the words as a whole, not one by one.
-            let words: Vec<At<String>> = kvs
-                .iter()
-                .filter(|kv| kv.key.is_empty())
-                .map(|kv| At {
-                    value: kv.value.clone(),
-                    origin: kv.origin.clone(),
-                })
-                .collect();
-            kvs.retain(|kv| !kv.key.is_empty());
             kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
             let before = out.facts.len();
             self.push_found(id, &scope, &kvs, Reading::Settings, out);
             // A Secret outside the scan feeds this container's env: its
             // references may authenticate from it (said as such, not as fact).
-            if let Some(v) = vars.iter().find(|v| v.opaque.is_some()) {
+            if let Some((opaque, origin)) = &opaque {
                 for f in &mut out.facts[before..] {
                     if let Fact::Reference(r) = f {
                         if r.credential.is_none() && !r.endpoint.has_password {
                             r.credential = Some(Credential {
-                                location: format!(
-                                    "{} may hold it",
-                                    v.opaque.as_deref().unwrap_or_default()
-                                ),
-                                origin: v.origin.clone(),
+                                location: format!("{opaque} may hold it"),
+                                origin: origin.clone(),
                             });
                         }
                     }
