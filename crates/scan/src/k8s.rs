@@ -617,12 +617,12 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         .extend(backends.into_iter().map(Fact::ServiceBackends));
 
     // Second pass: workloads and what they reference.
-    let mut emitted: HashSet<ConsumerId> = HashSet::default();
+    let mut emitted: HashSet<&ConsumerId> = HashSet::default();
     // (object, id, first object of this id: emits the Workload fact)
     let mut todo: Vec<(&Obj<'_>, &ConsumerId, bool)> = Vec::new();
     for (o, id, owner_present) in &workloads {
         if !*owner_present {
-            todo.push((o, id, emitted.insert(id.clone())));
+            todo.push((o, id, emitted.insert(id)));
         }
     }
     let workload_fact = |o: &Obj<'_>, id: &ConsumerId| {
