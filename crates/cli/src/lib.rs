@@ -237,11 +237,15 @@ fn run(cli: Cli) -> Result<Exit, String> {
             return Ok(Exit::Error);
         }
     }
-    Ok(if gate.is_some_and(|g| g.failed) {
+    let exit = if gate.is_some_and(|g| g.failed) {
         Exit::GateFailed
     } else {
         Exit::Ok
-    })
+    };
+    // The process exits next: freeing tens of thousands of consumers one by
+    // one would only delay it.
+    std::mem::forget(view_inventory);
+    Ok(exit)
 }
 
 /// Phase timings on stderr when `FALLOUT_TIMINGS` is set (for profiling;
