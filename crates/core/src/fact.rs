@@ -173,6 +173,10 @@ pub struct Credential {
     /// e.g. `Secret api/auth-cache key AUTH_CACHE_URL` or `env REDIS_PASSWORD in .env`.
     pub location: String,
     pub origin: Origin,
+    /// Only suspected, not seen: a Secret outside the scanned objects feeds
+    /// the consumer's environment and may hold the password. Verdicts that
+    /// hang on it say at-risk, not ok or breaks.
+    pub suspected: bool,
 }
 
 /// A consumer names an endpoint.

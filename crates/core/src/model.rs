@@ -87,6 +87,8 @@ pub struct Link {
     pub evidence: Evidence,
     /// Where its password lives, when it has one.
     pub credential: Option<String>,
+    /// The credential is only suspected ([`crate::Credential::suspected`]).
+    pub credential_suspected: bool,
 }
 
 impl Consumer {

@@ -371,16 +371,12 @@ fn authenticates(c: &Consumer) -> bool {
             .any(|l| l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some())
 }
 
-/// A credential the scanner could only suspect: a Secret outside the scan
-/// that feeds the consumer's environment (`… may hold it`).
-fn uncertain(cred: &str) -> bool {
-    cred.contains(" may hold it")
-}
-
-/// Authenticates only through credentials that may not exist.
+/// Authenticates only through credentials the scanner could only suspect
+/// (a Secret outside the scan feeding the environment may hold them).
 fn only_uncertain(c: &Consumer) -> bool {
-    !c.credentials.is_empty()
-        && c.credentials.iter().all(|cred| uncertain(cred))
+    let mut with_credential = c.links.iter().filter(|l| l.credential.is_some()).peekable();
+    with_credential.peek().is_some()
+        && with_credential.all(|l| l.credential_suspected)
         && c.users.is_empty()
         && !c
             .links

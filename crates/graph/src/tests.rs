@@ -195,6 +195,7 @@ fn world() -> Vec<Fact> {
         r.credential = Some(Credential {
             location: "Secret api/auth-cache key AUTH_CACHE_URL".into(),
             origin: Origin::file("api/events.yaml", 22),
+            suspected: false,
         });
         r.evidence.strength = Strength::Indirect;
     }
@@ -1149,4 +1150,40 @@ fn twenty_thousand_workloads() {
     assert!(has_consumer(ns0, "ns0/Deployment/app2"));
     assert!(has_consumer(ns0, "ns99/Deployment/app1"));
     assert!(!has_consumer(ns0, "ns0/Deployment/app1"));
+}
+
+#[test]
+fn a_suspected_credential_is_judged_by_its_flag_not_its_wording() {
+    let change = Change {
+        target: "redis-sessions.cache".into(),
+        settings: vec![Setting::parse("auth", "required").unwrap()],
+        ..Change::default()
+    };
+    let after = |suspected: bool, location: &str| {
+        let inv = inventory();
+        let mut res = resource(&inv, "cache/redis-sessions").clone();
+        let c = res
+            .consumers
+            .iter_mut()
+            .find(|c| c.id.to_string() == "api/Deployment/events-api")
+            .expect("events-api");
+        c.credentials = vec![location.to_string()];
+        for l in &mut c.links {
+            l.credential = Some(location.to_string());
+            l.credential_suspected = suspected;
+        }
+        impact(&mut res, &change);
+        verdict(&res, "api/Deployment/events-api")
+    };
+    let (v, why) = after(false, "Secret api/auth-cache key AUTH_CACHE_URL");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    let (v, why) = after(
+        true,
+        "Secret api/sealed (envFrom, not among the scanned objects)",
+    );
+    assert_eq!(v, Verdict::AtRisk, "{why}");
+    assert!(why.contains("confirm it sets one"), "{why}");
+    // The words alone no longer make a credential uncertain.
+    let (v, why) = after(false, "a note that says it may hold it");
+    assert_eq!(v, Verdict::Ok, "{why}");
 }

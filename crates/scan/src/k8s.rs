@@ -1414,6 +1414,7 @@ impl<'a> Ctx<'_, 'a> {
                             r.credential = Some(Credential {
                                 location: format!("{opaque} may hold it"),
                                 origin: origin.clone(),
+                                suspected: true,
                             });
                         }
                     }

@@ -285,11 +285,13 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 Some(Credential {
                     location: kv.via.clone(),
                     origin: kv.origin.clone(),
+                    suspected: false,
                 })
             } else {
                 password.map(|p| Credential {
                     location: p.via.clone(),
                     origin: p.origin.clone(),
+                    suspected: false,
                 })
             }
         };

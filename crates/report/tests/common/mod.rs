@@ -51,6 +51,7 @@ fn link(url: &str, service: Option<&str>, server_port: u16, evidence: &Evidence)
         server_port: Some(server_port),
         evidence: evidence.clone(),
         credential: None,
+        credential_suspected: false,
     }
 }
 
@@ -143,6 +144,7 @@ fn sessions_consumers() -> Vec<Consumer> {
         tls: Tls::Unknown,
         evidence: ev.clone(),
         credential: None,
+        credential_suspected: false,
     };
     file_link.endpoint.tls = Tls::Unknown;
     reaper.links.push(file_link);
