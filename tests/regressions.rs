@@ -160,6 +160,31 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\
 }
 
 #[test]
+fn tls_advice_for_a_sentinel_link_keeps_the_sentinel_scheme() {
+    let dir = tree(&[(
+        "s.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  ports:\n    - {name: tcp-redis, port: 6379, targetPort: redis}\n    - {name: tcp-sentinel, port: 26379, targetPort: redis-sentinel}\n  selector: {app: redis}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-node, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - {name: redis, image: 'bitnami/redis:7.2', ports: [{name: redis, containerPort: 6379}]}\n        - {name: sentinel, image: 'bitnami/redis-sentinel:7.2', ports: [{name: redis-sentinel, containerPort: 26379}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/o, env: [{name: REDIS_URL, value: 'redis+sentinel://redis.cache:26379/mymaster'}]}]\n",
+    )]);
+    let doc = json(&[
+        "impact",
+        "redis.cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    let orders = &resource(&doc, "cache/redis-node")["consumers"][0];
+    assert_eq!(orders["verdict"], "breaks", "{orders:#}");
+    let why = orders["reasons"][0].as_str().unwrap();
+    assert!(
+        why.contains("switch to rediss+sentinel://redis.cache:<sentinel TLS port>"),
+        "{why}"
+    );
+    assert!(!why.contains("switch to rediss://"), "{why}");
+}
+
+#[test]
 fn kustomizations_are_said_and_own_reports_are_not_scanned() {
     let dir = tree(&[
         ("cache/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: cache\nresources: [redis.yaml]\n"),

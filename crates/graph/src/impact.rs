@@ -106,8 +106,16 @@ fn first_observed(c: &Consumer) -> String {
         .unwrap_or_else(|| "a client list".to_string())
 }
 
-/// `rediss://host:port` the link should use.
+/// `rediss://host:port` the link should use; for a sentinel link,
+/// `rediss+sentinel://` to the same sentinel (sentinels have TLS ports of
+/// their own, which the server's does not say).
 fn tls_url(link: &Link, tls_port: Option<u16>) -> String {
+    if link.endpoint.scheme == Scheme::Sentinel {
+        return format!(
+            "rediss+sentinel://{}:<sentinel TLS port> (TLS to the sentinels and to the server they name)",
+            link.endpoint.host
+        );
+    }
     match tls_port {
         Some(p) => format!("rediss://{}:{p}", link.endpoint.host),
         None => format!("rediss://{}:<TLS port>", link.endpoint.host),
