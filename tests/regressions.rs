@@ -185,6 +185,49 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\
 }
 
 #[test]
+fn a_port_change_cites_the_line_where_the_port_is_written() {
+    // A Redis outside the scan (managed), reached directly: a port change
+    // means editing the consumer, on the line where its port is written.
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: split, namespace: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: x/split\n          env:\n            - name: REDIS_HOST\n              value: sessions.abc123.cache.amazonaws.com\n            - name: LOG_LEVEL\n              value: info\n            - name: REDIS_PORT\n              value: '6379'\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bare, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/bare, env: [{name: REDIS_HOST, value: sessions.abc123.cache.amazonaws.com}]}]\n";
+    let line_of = |needle: &str| 1 + text.lines().position(|l| l.contains(needle)).unwrap();
+    let (host_line, port_line) = (line_of("value: sessions"), line_of("value: '6379'"));
+    assert_ne!(host_line, port_line);
+    let dir = tree(&[("s.yaml", text)]);
+    let path = dir.path().to_str().unwrap();
+    let doc = json(&[
+        "impact",
+        "sessions.abc123.cache.amazonaws.com",
+        path,
+        "--set",
+        "port=6390",
+    ]);
+    let res = &doc["resources"][0];
+    let reason = |id: &str| -> String {
+        let c = res["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {res:#}"));
+        assert_eq!(c["verdict"], "breaks", "{c:#}");
+        c["reasons"][0].as_str().unwrap().to_string()
+    };
+    let split = reason("api/Deployment/split");
+    assert!(split.starts_with("names port 6379 at "), "{split}");
+    assert!(
+        split.ends_with(&format!("s.yaml:{port_line}; change to 6390")),
+        "{split} (the port is on line {port_line}, the host on {host_line})"
+    );
+    let bare = reason("api/Deployment/bare");
+    assert!(
+        bare.starts_with("uses the default port 6379 (none written) at "),
+        "{bare}"
+    );
+    assert!(bare.ends_with("; set port 6390"), "{bare}");
+}
+
+#[test]
 fn kustomizations_are_said_and_own_reports_are_not_scanned() {
     let dir = tree(&[
         ("cache/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: cache\nresources: [redis.yaml]\n"),

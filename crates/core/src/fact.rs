@@ -188,6 +188,9 @@ pub struct Reference {
     pub evidence: Evidence,
     /// Where the password for this reference lives, when it has one.
     pub credential: Option<Credential>,
+    /// Where the port is written, when that is not where the evidence
+    /// points (`REDIS_PORT` two lines below `REDIS_HOST`).
+    pub port_origin: Option<Origin>,
 }
 
 /// What an inferred link points at.

@@ -89,6 +89,9 @@ pub struct Link {
     pub credential: Option<String>,
     /// The credential is only suspected ([`crate::Credential::suspected`]).
     pub credential_suspected: bool,
+    /// Where the port is written when apart from the evidence's line
+    /// ([`crate::Reference::port_origin`]): what a port change edits.
+    pub port_origin: Option<Origin>,
 }
 
 impl Consumer {

@@ -643,6 +643,7 @@ impl<'a> Builder<'a> {
                 _ => c.location.clone(),
             }),
             credential_suspected: r.credential.as_ref().is_some_and(|c| c.suspected),
+            port_origin: r.port_origin.clone(),
         };
         let via = match r.endpoint.port {
             Some(p) => format!("{host}:{p}"),

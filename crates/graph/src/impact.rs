@@ -328,10 +328,14 @@ fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool
             )),
             _ => {
                 verdict = Verdict::Breaks;
-                reasons.push(format!(
-                    "names port {written_port} at {}; change to {new}",
-                    l.evidence.origin
-                ));
+                // Cite where the port is written: that is the line to edit.
+                let at = l.port_origin.as_ref().unwrap_or(&l.evidence.origin);
+                reasons.push(match l.endpoint.port {
+                    Some(_) => format!("names port {written_port} at {at}; change to {new}"),
+                    None => format!(
+                        "uses the default port {written_port} (none written) at {at}; set port {new}"
+                    ),
+                });
             }
         }
     }

@@ -97,6 +97,7 @@ fn reference(consumer: ConsumerId, scope: Scope, text: &str, path: &str, line: u
             format!("env REDIS_URL = {text}"),
         ),
         credential: None,
+        port_origin: None,
     })
 }
 

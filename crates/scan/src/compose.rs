@@ -1475,6 +1475,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     endpoint: f.endpoint,
                     evidence: f.evidence,
                     credential: f.credential,
+                    port_origin: f.port_origin,
                 }));
             }
             // A Redis-named address whose value comes from the shell.

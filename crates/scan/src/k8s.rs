@@ -1516,6 +1516,7 @@ impl<'a> Ctx<'_, 'a> {
                 endpoint: f.endpoint,
                 evidence: f.evidence,
                 credential: f.credential,
+                port_origin: f.port_origin,
             }));
         }
     }

@@ -384,6 +384,7 @@ fn scan_app_file(
             endpoint: f.endpoint,
             evidence: f.evidence,
             credential: f.credential,
+            port_origin: f.port_origin,
         }));
     }
     (!out.facts.is_empty()).then_some((dir, name))

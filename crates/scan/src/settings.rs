@@ -34,6 +34,9 @@ pub struct Found {
     /// Endpoints that do not are kept only if they resolve to a known Redis.
     pub says_redis: bool,
     pub credential: Option<Credential>,
+    /// Where the port is written when a setting apart from the host's
+    /// gives it (`REDIS_PORT` with `REDIS_HOST`).
+    pub port_origin: Option<Origin>,
 }
 
 /// The settings of one prefix, by role: the index of the last one of each.
@@ -370,9 +373,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             let credential = credential(&ep);
             ep.has_password = credential.is_some();
             let says = key_says_redis || port_setting.is_some_and(|p| says_redis(&p.key));
-            let paired = port_setting
-                .filter(|_| !item.contains(':'))
-                .map(|p| p.key.as_str());
+            let paired = port_setting.filter(|_| !item.contains(':'));
             out.push(found(kv, ep, says, credential, paired));
         }
     }
@@ -401,10 +402,10 @@ fn found(
     endpoint: Endpoint,
     says_redis: bool,
     credential: Option<Credential>,
-    paired_with: Option<&str>,
+    paired_with: Option<&KeyValue>,
 ) -> Found {
     let key = match paired_with {
-        Some(port_key) => format!("{} + {port_key}", kv.via),
+        Some(port) => format!("{} + {}", kv.via, port.key),
         None => kv.via.clone(),
     };
     Found {
@@ -416,6 +417,7 @@ fn found(
         endpoint,
         says_redis,
         credential,
+        port_origin: paired_with.map(|port| port.origin.clone()),
     }
 }
 

@@ -556,6 +556,9 @@ fn without_origins(facts: Vec<Fact>) -> Vec<String> {
                     if let Some(c) = &mut r.credential {
                         c.origin = blank();
                     }
+                    if let Some(o) = &mut r.port_origin {
+                        *o = blank();
+                    }
                 }
                 Fact::Hint(h) => h.evidence.origin = blank(),
                 Fact::Pod(p) => p.origin = blank(),

@@ -52,6 +52,7 @@ fn link(url: &str, service: Option<&str>, server_port: u16, evidence: &Evidence)
         evidence: evidence.clone(),
         credential: None,
         credential_suspected: false,
+        port_origin: None,
     }
 }
 
@@ -145,6 +146,7 @@ fn sessions_consumers() -> Vec<Consumer> {
         evidence: ev.clone(),
         credential: None,
         credential_suspected: false,
+        port_origin: None,
     };
     file_link.endpoint.tls = Tls::Unknown;
     reaper.links.push(file_link);
