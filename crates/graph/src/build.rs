@@ -48,8 +48,29 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
             (host, route)
         })
         .collect();
-    for (r, (host, route)) in b.facts.references.clone().into_iter().zip(routes) {
-        b.reference(r, host, route);
+    // Which resource each reference lands on, in order (this creates the
+    // external ones); then the links, in parallel; then attached in order.
+    let refs = b.facts.references.clone();
+    let targets: Vec<Option<usize>> = refs
+        .iter()
+        .zip(&routes)
+        .map(|(r, (host, route))| b.resolve(r, host, route.as_ref()))
+        .collect();
+    let links: Vec<Option<(usize, Link, String)>> = refs
+        .par_iter()
+        .zip(routes.into_par_iter())
+        .zip(targets.into_par_iter())
+        .map(|((r, (host, route)), target)| {
+            target.map(|resource| {
+                let (link, via) = b.link(r, &host, route, resource);
+                (resource, link, via)
+            })
+        })
+        .collect();
+    for (r, item) in refs.iter().zip(links) {
+        if let Some((resource, link, via)) = item {
+            b.attach(r, resource, link, via);
+        }
     }
     for h in b.facts.hints.clone() {
         b.hint(h);
@@ -589,17 +610,19 @@ impl<'a> Builder<'a> {
             })
     }
 
-    /// A reference to `host` (normalized), which `route` names.
-    fn reference(&mut self, r: &Reference, host: String, route: Option<Route>) {
-        let resource = match route.as_ref().map(|r| &r.target) {
+    /// The resource a reference to `host` (normalized), named by `route`,
+    /// lands on; `None` for a server's reference to itself. Creates external
+    /// resources and says which short names resolve to nothing.
+    fn resolve(&mut self, r: &Reference, host: &str, route: Option<&Route>) -> Option<usize> {
+        let resource = match route.map(|r| &r.target) {
             Some(Target::Resource(i)) => *i,
             Some(Target::External(h)) => {
                 let h = h.clone();
                 self.external(&h)
             }
             None => {
-                let qualified = qualify(&r.scope, &host);
-                if is_short(&host) && self.unresolved.insert(qualified.clone()) {
+                let qualified = qualify(&r.scope, host);
+                if is_short(host) && self.unresolved.insert(qualified.clone()) {
                     let place = match &r.scope {
                         Scope::Namespace(ns) => format!("namespace {ns}"),
                         Scope::Compose(file) => format!("compose file {file}"),
@@ -619,16 +642,24 @@ impl<'a> Builder<'a> {
             }
         };
         if self.is_self(resource, &r.consumer) {
-            return;
+            return None;
         }
         self.referencing.insert(r.consumer.clone());
+        Some(resource)
+    }
+
+    /// The link a reference makes to `resource`, and its `via` text.
+    fn link(
+        &self,
+        r: &Reference,
+        host: &str,
+        route: Option<Route>,
+        resource: usize,
+    ) -> (Link, String) {
         let port = r.endpoint.port_or_default();
         let res = &self.resources[resource];
         let server_port = server_port(route.as_ref(), port, res.port, res.tls_port);
         let tls = link_tls(r.endpoint.tls, server_port, res);
-        if res.external {
-            self.defined[resource].used_ports.push((port, tls));
-        }
         let link = Link {
             endpoint: r.endpoint.clone(),
             service: route.and_then(|r| r.service),
@@ -647,8 +678,17 @@ impl<'a> Builder<'a> {
         };
         let via = match r.endpoint.port {
             Some(p) => format!("{host}:{p}"),
-            None => host.clone(),
+            None => host.to_string(),
         };
+        (link, via)
+    }
+
+    /// Adds a reference's link to its consumer under `resource`.
+    fn attach(&mut self, r: &Reference, resource: usize, link: Link, via: String) {
+        if self.resources[resource].external {
+            let port = r.endpoint.port_or_default();
+            self.defined[resource].used_ports.push((port, link.tls));
+        }
         let c = &mut self.draft(resource, &r.consumer).consumer;
         c.via.push(via);
         if let Some(cred) = &link.credential {
