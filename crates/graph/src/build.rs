@@ -22,6 +22,7 @@ use foldhash::{HashMap, HashSet};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -56,20 +57,17 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
         .zip(&routes)
         .map(|(r, (host, route))| b.resolve(r, host, route.as_ref()))
         .collect();
-    let links: Vec<Option<(usize, Link, String)>> = refs
+    let links: Vec<Option<(usize, (Link, String, Evidence))>> = refs
         .par_iter()
         .zip(routes.into_par_iter())
         .zip(targets.into_par_iter())
         .map(|((r, (host, route)), target)| {
-            target.map(|resource| {
-                let (link, via) = b.link(r, &host, route, resource);
-                (resource, link, via)
-            })
+            target.map(|resource| (resource, b.link(r, &host, route, resource)))
         })
         .collect();
     for (r, item) in refs.iter().zip(links) {
-        if let Some((resource, link, via)) = item {
-            b.attach(r, resource, link, via);
+        if let Some((resource, (link, via, evidence))) = item {
+            b.attach(r, resource, link, via, evidence);
         }
     }
     for h in b.facts.hints.clone() {
@@ -121,7 +119,9 @@ struct Builder<'a> {
     /// Resources run by each workload (by id).
     by_workload: HashMap<ConsumerId, usize>,
     workloads: HashMap<&'a ConsumerId, &'a Workload>,
-    drafts: HashMap<(usize, ConsumerId), Draft>,
+    /// Keyed by the consumer's id as the facts hold it (no copy per
+    /// reference), or owned for consumers seen only live.
+    drafts: HashMap<(usize, Cow<'a, ConsumerId>), Draft>,
     /// Consumers that have at least one resolved reference.
     referencing: HashSet<ConsumerId>,
     /// Short names already reported as unresolved.
@@ -583,30 +583,33 @@ impl<'a> Builder<'a> {
         self.defined[resource].workload.as_ref() == Some(consumer)
     }
 
-    fn draft(&mut self, resource: usize, id: &ConsumerId) -> &mut Draft {
+    fn draft(&mut self, resource: usize, id: Cow<'a, ConsumerId>) -> &mut Draft {
         let opts = self.opts;
-        let workload = self.workloads.get(id).copied();
+        let workloads = &self.workloads;
         self.drafts
-            .entry((resource, id.clone()))
-            .or_insert_with(|| Draft {
-                consumer: Consumer {
-                    id: id.clone(),
-                    tls: Tls::Unknown,
-                    strength: Strength::Inferred,
-                    owner: workload.and_then(|w| opts.owner(&w.labels)),
-                    documented: false,
-                    via: Vec::new(),
-                    links: Vec::new(),
-                    credentials: Vec::new(),
-                    users: Vec::new(),
-                    evidence: Vec::new(),
-                    verdict: None,
-                    reasons: Vec::new(),
-                    approval: None,
-                    profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
-                    notes: Vec::new(),
-                },
-                observed_tls: None,
+            .entry((resource, id))
+            .or_insert_with_key(|(_, id)| {
+                let workload = workloads.get(id.as_ref()).copied();
+                Draft {
+                    consumer: Consumer {
+                        id: id.clone().into_owned(),
+                        tls: Tls::Unknown,
+                        strength: Strength::Inferred,
+                        owner: workload.and_then(|w| opts.owner(&w.labels)),
+                        documented: false,
+                        via: Vec::new(),
+                        links: Vec::new(),
+                        credentials: Vec::new(),
+                        users: Vec::new(),
+                        evidence: Vec::new(),
+                        verdict: None,
+                        reasons: Vec::new(),
+                        approval: None,
+                        profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
+                        notes: Vec::new(),
+                    },
+                    observed_tls: None,
+                }
             })
     }
 
@@ -655,7 +658,7 @@ impl<'a> Builder<'a> {
         host: &str,
         route: Option<Route>,
         resource: usize,
-    ) -> (Link, String) {
+    ) -> (Link, String, Evidence) {
         let port = r.endpoint.port_or_default();
         let res = &self.resources[resource];
         let server_port = server_port(route.as_ref(), port, res.port, res.tls_port);
@@ -680,16 +683,23 @@ impl<'a> Builder<'a> {
             Some(p) => format!("{host}:{p}"),
             None => host.to_string(),
         };
-        (link, via)
+        (link, via, r.evidence.clone())
     }
 
     /// Adds a reference's link to its consumer under `resource`.
-    fn attach(&mut self, r: &Reference, resource: usize, link: Link, via: String) {
+    fn attach(
+        &mut self,
+        r: &'a Reference,
+        resource: usize,
+        link: Link,
+        via: String,
+        evidence: Evidence,
+    ) {
         if self.resources[resource].external {
             let port = r.endpoint.port_or_default();
             self.defined[resource].used_ports.push((port, link.tls));
         }
-        let c = &mut self.draft(resource, &r.consumer).consumer;
+        let c = &mut self.draft(resource, Cow::Borrowed(&r.consumer)).consumer;
         c.via.push(via);
         if let Some(cred) = &link.credential {
             c.credentials.push(cred.clone());
@@ -697,11 +707,11 @@ impl<'a> Builder<'a> {
         if let Some(user) = &r.endpoint.user {
             c.users.push(user.clone());
         }
-        c.evidence.push(r.evidence.clone());
+        c.evidence.push(evidence);
         c.links.push(link);
     }
 
-    fn hint(&mut self, h: &Hint) {
+    fn hint(&mut self, h: &'a Hint) {
         let targets: Vec<usize> = match &h.target {
             HintTarget::PodSelector { namespace, labels } => self.selected(namespace, labels),
             HintTarget::SecretKey {
@@ -748,7 +758,7 @@ impl<'a> Builder<'a> {
             if self.is_self(i, &h.consumer) {
                 continue;
             }
-            self.draft(i, &h.consumer)
+            self.draft(i, Cow::Borrowed(&h.consumer))
                 .consumer
                 .evidence
                 .push(evidence.clone());
@@ -868,7 +878,7 @@ impl<'a> Builder<'a> {
                 Some(false) => Tls::No,
                 None => from_ports().unwrap_or(Tls::Unknown),
             };
-            let draft = self.draft(resource, &who.consumer);
+            let draft = self.draft(resource, Cow::Owned(who.consumer.clone()));
             draft.observed_tls = Some(draft.observed_tls.map_or(tls, |t| t.merge(tls)));
             if who.ambiguous {
                 // a guess (host network, a node IP): said where people read
