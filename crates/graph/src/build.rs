@@ -57,7 +57,7 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
         .zip(&routes)
         .map(|(r, (host, route))| b.resolve(r, host, route.as_ref()))
         .collect();
-    let links: Vec<Option<(usize, (Link, String, Evidence))>> = refs
+    let links: Vec<Option<(usize, Linked)>> = refs
         .par_iter()
         .zip(routes.into_par_iter())
         .zip(targets.into_par_iter())
@@ -76,6 +76,9 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
     b.live();
     b.finish()
 }
+
+/// A reference's link, its `via` text and its evidence, built in parallel.
+type Linked = (Link, String, Evidence);
 
 /// Facts by kind, in input order.
 #[derive(Default)]
@@ -652,13 +655,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The link a reference makes to `resource`, and its `via` text.
-    fn link(
-        &self,
-        r: &Reference,
-        host: &str,
-        route: Option<Route>,
-        resource: usize,
-    ) -> (Link, String, Evidence) {
+    fn link(&self, r: &Reference, host: &str, route: Option<Route>, resource: usize) -> Linked {
         let port = r.endpoint.port_or_default();
         let res = &self.resources[resource];
         let server_port = server_port(route.as_ref(), port, res.port, res.tls_port);
