@@ -120,30 +120,31 @@ fn main() -> anyhow::Result<()> {
 
         // Warm the page cache once, so every tool reads from memory.
         run_once(&[grep_tool, "-rc", "redis", &dir_s], None, time_v)?;
-        let grep = if grep_tool == "rg" {
-            time(&["rg", "-c", "redis", &dir_s], None, args.runs, time_v)?
+        let grep_argv: Vec<&str> = if grep_tool == "rg" {
+            vec!["rg", "-c", "redis", &dir_s]
         } else {
-            time(&["grep", "-rc", "redis", &dir_s], None, args.runs, time_v)?
+            vec!["grep", "-rc", "redis", &dir_s]
         };
         let fallout_s = fallout.to_string_lossy().to_string();
-        let scan = time(
-            &[&fallout_s, "scan", &dir_s, "--format", "json"],
-            Some(&scan_out),
-            args.runs,
-            time_v,
-        )?;
-        let impact = time(
-            &[
-                &fallout_s,
-                "impact",
-                &truth.impact_target,
-                &dir_s,
-                "--set",
-                "tls=required",
-                "--format",
-                "json",
+        let scan_argv = [&fallout_s, "scan", &dir_s, "--format", "json"];
+        let impact_argv = [
+            &fallout_s,
+            "impact",
+            &truth.impact_target,
+            &dir_s,
+            "--set",
+            "tls=required",
+            "--format",
+            "json",
+        ];
+        let impact_out = out_dir.path().join("impact.json");
+        // Interleaved, so the three see the same moments of a shared machine.
+        let [grep, scan, impact] = time_interleaved(
+            [
+                (&grep_argv[..], None),
+                (&scan_argv[..], Some(scan_out.as_path())),
+                (&impact_argv[..], Some(impact_out.as_path())),
             ],
-            Some(&out_dir.path().join("impact.json")),
             args.runs,
             time_v,
         )?;
@@ -222,18 +223,26 @@ fn tree_size(dir: &Path) -> anyhow::Result<(usize, u64)> {
     Ok((files, bytes))
 }
 
-fn time(argv: &[&str], stdout: Option<&Path>, runs: usize, time_v: bool) -> anyhow::Result<Timing> {
-    let mut best = Duration::MAX;
-    let mut peak = None;
+/// Times several commands `runs` times each, taking turns (the first, the
+/// second, …, then again), so that each sees the same moments of a shared
+/// machine; best wall time and largest peak per command.
+fn time_interleaved<const N: usize>(
+    commands: [(&[&str], Option<&Path>); N],
+    runs: usize,
+    time_v: bool,
+) -> anyhow::Result<[Timing; N]> {
+    let mut out: [Timing; N] = std::array::from_fn(|_| Timing {
+        best: Duration::MAX,
+        peak_kib: None,
+    });
     for _ in 0..runs.max(1) {
-        let t = run_once(argv, stdout, time_v)?;
-        best = best.min(t.best);
-        peak = peak.max(t.peak_kib);
+        for ((argv, stdout), timing) in commands.iter().zip(out.iter_mut()) {
+            let t = run_once(argv, *stdout, time_v)?;
+            timing.best = timing.best.min(t.best);
+            timing.peak_kib = timing.peak_kib.max(t.peak_kib);
+        }
     }
-    Ok(Timing {
-        best,
-        peak_kib: peak,
-    })
+    Ok(out)
 }
 
 /// Runs a command once: wall time, and peak RSS from `/usr/bin/time -f %M`
@@ -259,14 +268,18 @@ fn run_once(argv: &[&str], stdout: Option<&Path>, time_v: bool) -> anyhow::Resul
         .spawn()
         .with_context(|| format!("cannot run {}", argv[0]))?;
     let mut polled = None;
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break s;
-        }
-        if !time_v {
+    // With /usr/bin/time measuring memory, just wait (exact wall time);
+    // else poll VmHWM every 2 ms while it runs.
+    let status = if time_v {
+        child.wait()?
+    } else {
+        loop {
+            if let Some(s) = child.try_wait()? {
+                break s;
+            }
             polled = polled.max(vm_hwm(child.id()));
+            std::thread::sleep(Duration::from_millis(2));
         }
-        std::thread::sleep(Duration::from_millis(2));
     };
     let wall = start.elapsed();
     // rg and grep exit 1 when nothing matched; fallout 1 when a gate failed.
