@@ -104,27 +104,54 @@ const ROLES: &[(&str, Role)] = &[
 
 /// Names that say Redis.
 pub fn says_redis(key: &str) -> bool {
-    [
-        "redis",
-        "valkey",
-        "keydb",
-        "dragonfly",
-        "sentinel",
-        "elasticache",
-        "memorystore",
-    ]
-    .iter()
-    .any(|w| contains_ignore_ascii_case(key, w))
-}
-
-/// `haystack` contains `needle` (lower case), ignoring ASCII case; no allocation.
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    // One pass: a word is compared only where its first letter is.
+    let b = key.as_bytes();
+    (0..b.len()).any(|i| {
+        let word: &[u8] = match b[i].to_ascii_lowercase() {
+            b'r' => b"redis",
+            b'v' => b"valkey",
+            b'k' => b"keydb",
+            b'd' => b"dragonfly",
+            b's' => b"sentinel",
+            b'e' => b"elasticache",
+            b'm' => b"memorystore",
+            _ => return false,
+        };
+        b[i..].len() >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
+    })
 }
 
 /// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
 pub fn normalize_key(key: &str) -> String {
+    if !key.is_ascii() {
+        return normalize_chars(key);
+    }
+    // Byte by byte, one allocation: most keys are ASCII.
+    let mut out: Vec<u8> = Vec::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for &c in key.as_bytes() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push(b'.');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        match c {
+            b'_' | b'-' | b':' | b'/' | b'.' => {
+                if out.last() != Some(&b'.') {
+                    out.push(b'.')
+                }
+            }
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    let end = out.iter().rposition(|&c| c != b'.').map_or(0, |i| i + 1);
+    out.truncate(end);
+    let start = out.iter().position(|&c| c != b'.').unwrap_or(out.len());
+    out.drain(..start);
+    String::from_utf8(out).unwrap_or_else(|_| normalize_chars(key))
+}
+
+/// [`normalize_key`] for keys with non-ASCII characters.
+fn normalize_chars(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
     let mut prev_lower = false;
     for c in key.chars() {
@@ -178,7 +205,9 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Every Redis URL in a piece of text, with its byte offset.
 pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
     // Most values hold no URL at all: skip the regex for them.
-    if !text.contains("://") {
+    static SCHEME_END: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("://"));
+    if SCHEME_END.find(text.as_bytes()).is_none() {
         return Vec::new();
     }
     URL_RE
@@ -432,6 +461,46 @@ mod tests {
             origin: Origin::file("app.env", line),
             strength: Strength::Explicit,
             via: format!("env {key}"),
+        }
+    }
+
+    #[test]
+    fn normalize_key_byte_path_agrees_with_the_char_path() {
+        for key in [
+            "REDIS_HOST",
+            "spring.data.redis.host",
+            "redisHost",
+            "cacheRedisURL",
+            "__redis__host__",
+            "redis--tls/enabled:x",
+            ".leading.and.trailing.",
+            "a1B2c3",
+            "",
+            "___",
+            "X",
+        ] {
+            assert_eq!(normalize_key(key), normalize_chars(key), "{key}");
+        }
+        assert_eq!(normalize_key("redisHost"), "redis.host");
+        assert_eq!(normalize_key("__REDIS__HOST__"), "redis.host");
+        assert_eq!(normalize_key("rédis_Hôst"), normalize_chars("rédis_Hôst"));
+    }
+
+    #[test]
+    fn says_redis_in_any_case_anywhere() {
+        for key in [
+            "REDIS_URL",
+            "cache.Valkey",
+            "KEYDB",
+            "x_dragonfly",
+            "SentinelS",
+            "my-elasticache",
+            "gcp_MemoryStore",
+        ] {
+            assert!(says_redis(key), "{key}");
+        }
+        for key in ["", "r", "redi", "CACHE_URL", "sentinE", "memcached"] {
+            assert!(!says_redis(key), "{key}");
         }
     }
 
