@@ -139,14 +139,15 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: inventory, namespace: c}
     );
 }
 
+/// A Service with a data and a sentinel port named after container ports,
+/// the Redis with its sentinel, and a consumer through `redis+sentinel://`.
+const SENTINEL_SCENARIO: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  ports:\n    - {name: tcp-redis, port: 6379, targetPort: redis}\n    - {name: tcp-sentinel, port: 26379, targetPort: redis-sentinel}\n  selector: {app: redis}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-node, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - {name: redis, image: 'bitnami/redis:7.2', ports: [{name: redis, containerPort: 6379}]}\n        - {name: sentinel, image: 'bitnami/redis-sentinel:7.2', ports: [{name: redis-sentinel, containerPort: 26379}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/o, env: [{name: REDIS_URL, value: 'redis+sentinel://redis.cache:26379/mymaster'}]}]\n";
+
 #[test]
 fn a_named_target_port_is_the_container_port_of_that_name() {
-    let dir = tree(&[(
-        "s.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  ports:\n    - {name: tcp-redis, port: 6379, targetPort: redis}\n    - {name: tcp-sentinel, port: 26379, targetPort: redis-sentinel}\n  selector: {app: redis}\n---\n\
-apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-node, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - {name: redis, image: 'bitnami/redis:7.2', ports: [{name: redis, containerPort: 6379}]}\n        - {name: sentinel, image: 'bitnami/redis-sentinel:7.2', ports: [{name: redis-sentinel, containerPort: 26379}]}\n---\n\
-apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/o, env: [{name: REDIS_URL, value: 'redis+sentinel://redis.cache:26379/mymaster'}]}]\n",
-    )]);
+    let dir = tree(&[("s.yaml", SENTINEL_SCENARIO)]);
     let doc = json(&[
         "impact",
         "redis.cache",
@@ -161,12 +162,7 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\
 
 #[test]
 fn tls_advice_for_a_sentinel_link_keeps_the_sentinel_scheme() {
-    let dir = tree(&[(
-        "s.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  ports:\n    - {name: tcp-redis, port: 6379, targetPort: redis}\n    - {name: tcp-sentinel, port: 26379, targetPort: redis-sentinel}\n  selector: {app: redis}\n---\n\
-apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-node, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - {name: redis, image: 'bitnami/redis:7.2', ports: [{name: redis, containerPort: 6379}]}\n        - {name: sentinel, image: 'bitnami/redis-sentinel:7.2', ports: [{name: redis-sentinel, containerPort: 26379}]}\n---\n\
-apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: api}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x/o, env: [{name: REDIS_URL, value: 'redis+sentinel://redis.cache:26379/mymaster'}]}]\n",
-    )]);
+    let dir = tree(&[("s.yaml", SENTINEL_SCENARIO)]);
     let doc = json(&[
         "impact",
         "redis.cache",

@@ -396,19 +396,19 @@ fn only_uncertain(c: &Consumer) -> bool {
             .any(|l| l.endpoint.has_password || l.endpoint.user.is_some())
 }
 
+/// At risk, one reason per suspected credential.
+fn uncertain(c: &Consumer, reason: impl Fn(&str) -> String) -> Judgement {
+    (
+        Verdict::AtRisk,
+        c.credentials.iter().map(|cred| reason(cred)).collect(),
+    )
+}
+
 fn auth_required(c: &Consumer) -> Judgement {
     if only_uncertain(c) {
-        return (
-            Verdict::AtRisk,
-            c.credentials
-                .iter()
-                .map(|cred| {
-                    format!(
-                        "no password visible; {cred}: confirm it sets one before auth is required"
-                    )
-                })
-                .collect(),
-        );
+        return uncertain(c, |cred| {
+            format!("no password visible; {cred}: confirm it sets one before auth is required")
+        });
     }
     if authenticates(c) {
         let how = c
@@ -443,15 +443,9 @@ fn auth_required(c: &Consumer) -> Judgement {
 
 fn password_rotate(c: &Consumer) -> Judgement {
     if only_uncertain(c) {
-        return (
-            Verdict::AtRisk,
-            c.credentials
-                .iter()
-                .map(|cred| {
-                    format!("{cred}: if it holds the password, update it with the rotation")
-                })
-                .collect(),
-        );
+        return uncertain(c, |cred| {
+            format!("{cred}: if it holds the password, update it with the rotation")
+        });
     }
     if !c.credentials.is_empty() {
         let reasons = c

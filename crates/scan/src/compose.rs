@@ -7,7 +7,7 @@
 //! One compose project is one scope: its base file, the overlays and the
 //! override file merged into it. Service names resolve within it only.
 
-use crate::config::{self, Format, RawSetting};
+use crate::config::{self, Format};
 use crate::frameworks::{self, Reading};
 use crate::interpolate::{interpolate, Interpolated, Var, Vars, UNSET};
 use crate::projects::{dir_of, join_path, Tree};
@@ -1416,34 +1416,19 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let mut found: Vec<Found> = Vec::new();
             // environment, env_file, .env
             // Framework spellings apply to env too (Laravel `REDIS_SCHEME=tls`).
-            let with_values: Vec<&EnvValue> = env.iter().filter(|e| e.value.is_some()).collect();
-            let raws: Vec<RawSetting> = with_values
+            let kvs: Vec<KeyValue> = env
                 .iter()
-                .enumerate()
-                .map(|(i, e)| RawSetting {
-                    key: e.key.clone(),
-                    value: e.value.clone().unwrap_or_default(),
-                    line: i as u32,
-                })
-                .collect();
-            let kvs: Vec<KeyValue> = frameworks::apply(Reading::Settings, &raws)
-                .into_iter()
-                .map(|r| {
-                    let e = with_values[r.line as usize];
-                    KeyValue {
-                        key: r.setting_key(),
-                        value: r.value,
+                .filter_map(|e| {
+                    Some(KeyValue {
+                        key: e.key.clone(),
+                        value: e.value.clone()?,
                         origin: e.origin.clone(),
                         strength: e.strength,
-                        via: if r.written == e.key {
-                            e.via.clone()
-                        } else {
-                            format!("{} ({})", e.via, r.written)
-                        },
-                    }
+                        via: e.via.clone(),
+                    })
                 })
                 .collect();
-            found.extend(find_endpoints(&kvs));
+            found.extend(frameworks::find_endpoints(Reading::Settings, &kvs));
             // command and entrypoint
             for (what, part) in [("entrypoint", &spec.entrypoint), ("command", &spec.command)] {
                 if let Some(part) = part {

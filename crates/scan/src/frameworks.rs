@@ -4,7 +4,7 @@
 //! (host + port + TLS flag paired by prefix, URLs anywhere) does the rest.
 
 use crate::config::RawSetting;
-use crate::settings::normalize_key;
+use crate::settings::{self, normalize_key, Found, KeyValue};
 use std::sync::LazyLock;
 
 /// Keys whose value, when it is an options object rather than a flag, turns
@@ -434,16 +434,51 @@ pub const NOT_ADDRESSES: &[&str] = &[
     "cmd",
 ];
 
+/// Endpoints among one consumer's settings (env vars, flags, in one place),
+/// framework spellings applied first (Celery `sentinel://`, django-environ
+/// `rediscache://`, Laravel `REDIS_SCHEME`, Spring keys...), as config files
+/// get them; `via` names the spelling's key where one was rewritten. Most
+/// settings meet no spelling: those are read as they are, uncopied.
+pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
+    let norms: Vec<String> = kvs.iter().map(|kv| normalize_key(&kv.key)).collect();
+    if leaves_alone(reading, kvs, &norms) {
+        return settings::find_endpoints_normalized(kvs, &norms);
+    }
+    let raws: Vec<RawSetting> = kvs
+        .iter()
+        .enumerate()
+        .map(|(i, kv)| RawSetting {
+            key: kv.key.clone(),
+            value: kv.value.clone(),
+            line: i as u32,
+        })
+        .collect();
+    let rewritten: Vec<KeyValue> = apply(reading, &raws)
+        .into_iter()
+        .map(|r| {
+            let kv = &kvs[r.line as usize];
+            KeyValue {
+                key: r.setting_key(),
+                via: if r.written == kv.key {
+                    kv.via.clone()
+                } else {
+                    format!("{} ({})", kv.via, r.written)
+                },
+                value: r.value,
+                origin: kv.origin.clone(),
+                strength: kv.strength,
+            }
+        })
+        .collect();
+    settings::find_endpoints(&rewritten)
+}
+
 /// Whether [`apply`] leaves these settings exactly as they are (no
 /// spelling matches, none is dropped), so a caller with many settings can
 /// skip the copy that `apply` makes.
 ///
 /// `norms` are the settings' keys, normalized.
-pub fn leaves_alone(
-    reading: Reading,
-    settings: &[crate::settings::KeyValue],
-    norms: &[String],
-) -> bool {
+pub fn leaves_alone(reading: Reading, settings: &[KeyValue], norms: &[String]) -> bool {
     if reading == Reading::Redis {
         return false;
     }
@@ -453,22 +488,31 @@ pub fn leaves_alone(
         if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
             return false;
         }
-        // As `apply` does: the first spelling that matches decides.
-        let first = KEYS.iter().zip(TAILS.iter()).find(|(sp, tail)| {
-            match (match_key_with(norm, last, sp.key, tail), sp.when) {
-                (None, _) => false,
-                (Some(prefix), Some((sibling, want))) => {
-                    sibling_is(norms, &values, prefix, sibling, want)
-                }
-                (Some(_), None) => true,
-            }
-        });
-        match first {
+        match first_spelling(norm, norms, &values) {
             None => true,
             // Sidekiq's `redis.url`: already says Redis, nothing to add.
             Some((sp, _)) => {
                 matches!(sp.meaning, Meaning::Redis) && crate::settings::says_redis(norm)
             }
+        }
+    })
+}
+
+/// The spelling that applies to a normalized key, with the key's prefix:
+/// the first in [`KEYS`] that matches and whose sibling condition holds
+/// among the settings (`norms`, `values`). What `apply` and `leaves_alone`
+/// both decide on.
+fn first_spelling<'k>(
+    key: &'k str,
+    norms: &[String],
+    values: &[&str],
+) -> Option<(&'static Spelling, &'k str)> {
+    let last = key.rsplit('.').next().unwrap_or("");
+    KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
+        let prefix = match_key_with(key, last, sp.key, tail)?;
+        match sp.when {
+            Some((sibling, value)) if !sibling_is(norms, values, prefix, sibling, value) => None,
+            _ => Some((sp, prefix)),
         }
     })
 }
@@ -506,16 +550,8 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             value: s.value.clone(),
             line: s.line,
         };
-        let base_last = base.rsplit('.').next().unwrap_or("");
-        let spelling = KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
-            let prefix = match_key_with(&base, base_last, sp.key, tail)?;
-            match sp.when {
-                Some((sibling, value)) if !sibling_is(&norms, &values, prefix, sibling, value) => {
-                    None
-                }
-                _ => Some((sp, prefix.to_string())),
-            }
-        });
+        let spelling =
+            first_spelling(&base, &norms, &values).map(|(sp, prefix)| (sp, prefix.to_string()));
         match spelling {
             None => out.push(read),
             Some((sp, prefix)) => match sp.meaning {

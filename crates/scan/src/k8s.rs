@@ -9,7 +9,6 @@
 //! NetworkPolicy admitting the workload are inferred (hints).
 
 use crate::compose::{self, At};
-use crate::config::RawSetting;
 use crate::frameworks::{self, Reading};
 use crate::settings::{self, KeyValue};
 use crate::yaml::{self, Node};
@@ -1481,17 +1480,7 @@ impl<'a> Ctx<'_, 'a> {
         reading: Reading,
         out: &mut Scanned,
     ) {
-        // Most containers' settings meet no framework spelling: no copy then.
-        let norms: Vec<String> = kvs
-            .iter()
-            .map(|kv| settings::normalize_key(&kv.key))
-            .collect();
-        let found = if frameworks::leaves_alone(reading, kvs, &norms) {
-            settings::find_endpoints_normalized(kvs, &norms)
-        } else {
-            settings::find_endpoints(&with_frameworks(kvs, reading))
-        };
-        for f in found {
+        for f in frameworks::find_endpoints(reading, kvs) {
             let host = f.endpoint.host.to_ascii_lowercase();
             if matches!(
                 host.as_str(),
@@ -1531,38 +1520,6 @@ struct MountedFile<'a> {
     source: String,
     src_path: &'a str,
     secret: bool,
-}
-
-/// Framework spellings (Celery `sentinel://`, django-environ
-/// `rediscache://`, Laravel `REDIS_SCHEME`, Spring keys...) applied to a
-/// consumer's settings, as compose and config files get them.
-fn with_frameworks(kvs: &[KeyValue], reading: Reading) -> Vec<KeyValue> {
-    let raws: Vec<RawSetting> = kvs
-        .iter()
-        .enumerate()
-        .map(|(i, kv)| RawSetting {
-            key: kv.key.clone(),
-            value: kv.value.clone(),
-            line: i as u32,
-        })
-        .collect();
-    frameworks::apply(reading, &raws)
-        .into_iter()
-        .map(|r| {
-            let kv = &kvs[r.line as usize];
-            KeyValue {
-                key: r.setting_key(),
-                via: if r.written == kv.key {
-                    kv.via.clone()
-                } else {
-                    format!("{} ({})", kv.via, r.written)
-                },
-                value: r.value,
-                origin: kv.origin.clone(),
-                strength: kv.strength,
-            }
-        })
-        .collect()
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.
