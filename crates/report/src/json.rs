@@ -25,9 +25,9 @@ impl Report for JsonReport {
         let resources = std::mem::take(&mut doc.resources);
         let rendered: Vec<String> = resources
             .par_iter()
-            .map(|r| pretty(r).replace('\n', "\n    "))
+            .map(|r| pretty_at(r, 2, 512 + 1024 * r.consumers.len()))
             .collect();
-        let head = pretty(&doc);
+        let head = pretty_at(&doc, 0, 4096);
         const EMPTY: &str = "\n  \"resources\": []";
         let at = head.find(EMPTY).filter(|_| !rendered.is_empty());
         let Some(at) = at else {
@@ -48,11 +48,107 @@ impl Report for JsonReport {
     }
 }
 
-/// Pretty JSON of plain structs, which cannot fail to serialize; should it,
-/// the error is said in the JSON rather than a panic.
-fn pretty<T: Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value)
-        .unwrap_or_else(|e| format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}"))
+/// Pretty JSON of plain structs, as `serde_json::to_string_pretty` writes
+/// it but starting `level` levels deep (two spaces each), so a part
+/// rendered on its own fits its place in the whole. Plain structs cannot
+/// fail to serialize; should one, the error is said in the JSON rather
+/// than a panic.
+fn pretty_at<T: Serialize>(value: &T, level: usize, capacity: usize) -> String {
+    let mut buf = Vec::with_capacity(capacity);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Indented::at(level));
+    match value.serialize(&mut ser) {
+        // serde_json writes valid UTF-8 only.
+        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+        Err(e) => format!("{{\"schema\": \"{SCHEMA}\", \"error\": \"{e}\"}}"),
+    }
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) with a starting depth.
+/// Indentation is written as one slice rather than one write per level.
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(level: usize) -> Indented {
+        Indented {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        const SPACES: &[u8; 66] =
+            b",\n                                                                ";
+        let width = 2 * self.level;
+        let from = usize::from(!comma);
+        if width + 2 <= SPACES.len() {
+            return w.write_all(&SPACES[from..width + 2]);
+        }
+        w.write_all(&SPACES[from..2])?;
+        (0..self.level).try_for_each(|_| w.write_all(b"  "))
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -321,4 +417,27 @@ struct JsonGate<'a> {
     failed: bool,
     fail_on: &'a [String],
     failing: &'a [String],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pretty_at` is `to_string_pretty` shifted by `level` levels, nested
+    /// deeper than its one-slice indentation reaches, with empty arrays and
+    /// objects, escapes and nulls.
+    #[test]
+    fn pretty_at_is_pretty_shifted() {
+        let mut deep = serde_json::json!({"leaf": [1, "two\n\"", null, {}, []]});
+        for i in 0..40 {
+            deep = serde_json::json!({ format!("k{i}"): [deep, {"n": i}], "e": [] });
+        }
+        let whole = serde_json::to_string_pretty(&deep).unwrap();
+        assert_eq!(pretty_at(&deep, 0, 0), whole);
+        assert_eq!(pretty_at(&deep, 2, 16), whole.replace('\n', "\n    "));
+        assert_eq!(
+            pretty_at(&deep, 35, 16),
+            whole.replace('\n', &format!("\n{}", " ".repeat(70)))
+        );
+    }
 }

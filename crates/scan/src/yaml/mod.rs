@@ -132,8 +132,21 @@ impl<'s> Node<'s> {
             .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
     }
 
+    /// The value under `key`. Lengths are compared before bytes: a key's
+    /// text lives in the file text, far from the node, and touching it for
+    /// every entry is what a lookup used to spend its time on.
     pub fn get(&self, key: &str) -> Option<&Node<'s>> {
-        self.entries().find(|(k, _)| *k == key).map(|(_, v)| v)
+        let entries = self.as_map()?;
+        entries
+            .iter()
+            .find(|(k, _)| match &k.value {
+                // A null key (`~:`) is not the text "~" (as `entries` says).
+                Value::Scalar { text, .. } => {
+                    text.len() == key.len() && text.as_ref() == key && k.as_str().is_some()
+                }
+                _ => false,
+            })
+            .map(|(_, v)| v)
     }
 
     /// Follows a path of map keys.
