@@ -100,7 +100,7 @@ fn read_one(path: &Path, out: &Mutex<Input>) {
         return lock(out).diagnostics.push(read_err(e));
     }
     // Binary files (images, archives) are not configuration.
-    if bytes[..bytes.len().min(8000)].contains(&0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some() {
         return;
     }
     let text = match String::from_utf8(bytes) {

@@ -175,7 +175,7 @@ impl<'a> Document<'a> {
             resources: view
                 .inventory
                 .resources
-                .iter()
+                .par_iter()
                 .map(|r| JsonResource::new(r, verdicts))
                 .collect(),
             diagnostics: view

@@ -494,7 +494,7 @@ impl<'a> Parser<'a> {
             // the end, as `insert_entry` does.
             if let Some(at) = self.entries[start..]
                 .iter()
-                .position(|(k, _)| k.as_str() == Some(text))
+                .position(|(k, _)| k.is_key(text))
             {
                 self.entries.remove(start + at);
             }

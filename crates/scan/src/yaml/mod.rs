@@ -137,16 +137,19 @@ impl<'s> Node<'s> {
     /// every entry is what a lookup used to spend its time on.
     pub fn get(&self, key: &str) -> Option<&Node<'s>> {
         let entries = self.as_map()?;
-        entries
-            .iter()
-            .find(|(k, _)| match &k.value {
-                // A null key (`~:`) is not the text "~" (as `entries` says).
-                Value::Scalar { text, .. } => {
-                    text.len() == key.len() && text.as_ref() == key && k.as_str().is_some()
-                }
-                _ => false,
-            })
-            .map(|(_, v)| v)
+        entries.iter().find(|(k, _)| k.is_key(key)).map(|(_, v)| v)
+    }
+
+    /// Whether this node, as a map key, is `key`: `as_str() == Some(key)`,
+    /// with the length compared first. A null key (`~:`) is not the text
+    /// "~" (as [`Node::entries`] says).
+    pub(crate) fn is_key(&self, key: &str) -> bool {
+        match &self.value {
+            Value::Scalar { text, .. } => {
+                text.len() == key.len() && text.as_ref() == key && self.as_str().is_some()
+            }
+            _ => false,
+        }
     }
 
     /// Follows a path of map keys.
