@@ -663,6 +663,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             s
         })
         .collect();
+    // One allocation for all of them: growing the list fact by fact cost
+    // tens of milliseconds at 20,000 workloads, on one core.
+    out.facts
+        .reserve(per_workload.iter().map(|s| s.facts.len()).sum::<usize>());
     for s in per_workload {
         out.extend(s);
     }

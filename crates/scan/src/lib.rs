@@ -52,6 +52,7 @@ pub fn scan_files<'a>(
         .map(|f| k8s::parse_manifests(&f.path, &f.text))
         .collect();
     let mut objects = cluster_objects;
+    objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
     for (objs, diags) in parsed {
         objects.extend(objs);
