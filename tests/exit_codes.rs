@@ -247,6 +247,48 @@ fn malformed_yaml_is_reported_and_strict_exits_2() {
     assert_eq!(strict.code, 2);
 }
 
+/// A file over the size limit is named with its size and not read; the
+/// rest is scanned. (A sparse file: nothing is written to disk.)
+#[test]
+fn a_file_over_the_limit_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(dir.path().join("huge.yaml")).unwrap();
+    big.set_len(257 * 1024 * 1024).unwrap();
+    std::fs::write(
+        dir.path().join("ok.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec:\n  template:\n    spec:\n      containers: [{name: r, image: redis:7}]\n",
+    )
+    .unwrap();
+    let doc = crate::support::json(&["scan", dir.path().to_str().unwrap()]);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    let big = diags
+        .iter()
+        .find(|d| d["code"] == "file-too-large")
+        .unwrap_or_else(|| panic!("no file-too-large in {diags:?}"));
+    assert!(
+        big["path"].as_str().unwrap().ends_with("huge.yaml"),
+        "{big}"
+    );
+    assert!(
+        big["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("269484032 bytes"),
+        "{big}"
+    );
+    assert!(doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "default/redis"));
+    let strict = fallout(&["scan", dir.path().to_str().unwrap(), "--strict"]);
+    assert_eq!(
+        strict.code, 2,
+        "a file not read fails --strict: {}",
+        strict.stderr
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(fallout(&["scan", "--format", "pdf", FIXTURE]).code, 2);

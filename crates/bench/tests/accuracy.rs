@@ -63,3 +63,38 @@ fn redis_timeout_settings_are_not_hosts() {
     });
     assert!(c.exact(), "{}", show(&c));
 }
+
+/// The same organisation with every manifest in one file (a `helm template`
+/// or `kubectl get -o yaml` dump): documents are then parsed in parallel
+/// within the file, and every consumer must still be found, none false.
+#[test]
+fn one_file_of_every_manifest_finds_the_same() {
+    let org = generate(&Options {
+        workloads: 300,
+        seed: 5,
+        durations: false,
+    });
+    let (manifests, rest): (Vec<_>, Vec<_>) = org.files.iter().partition(|f| {
+        f.path.ends_with(".yaml") && fallout_scan::k8s::looks_like_manifest(&f.text)
+    });
+    assert!(manifests.len() > 300, "{} manifest files", manifests.len());
+    let mut files: Vec<SourceFile> = rest
+        .iter()
+        .map(|f| SourceFile {
+            path: f.path.clone(),
+            text: f.text.clone(),
+        })
+        .collect();
+    files.push(SourceFile {
+        path: "all.yaml".into(),
+        text: manifests
+            .iter()
+            .map(|f| format!("---\n{}\n", f.text))
+            .collect(),
+    });
+    let scanned = fallout_scan::scan_files(&files, Vec::new(), &Default::default());
+    let inventory = fallout_graph::build(&scanned.facts, &Default::default());
+    let c = compare(&org.truth, &found_in_inventory(&inventory));
+    assert!(c.true_links > 150, "{} true links", c.true_links);
+    assert!(c.exact(), "{}", show(&c));
+}

@@ -8,8 +8,10 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// Files larger than this are not configuration; they are reported, not read.
-const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Files larger than this are not configuration; they are reported, not
+/// read. Large enough for a whole organisation rendered into one file (a
+/// `helm template` or `kubectl get -o yaml` of 20,000 workloads is ~20 MB).
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What reading produced.
 #[derive(Default)]

@@ -116,69 +116,96 @@ fn line_starts_with<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = 
 /// not Kubernetes objects are passed over; `kind: List` is flattened; a
 /// document that does not parse is an error diagnostic at `path:line:col`.
 pub fn parse_manifests<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
-    let mut objects = Vec::new();
-    let mut diagnostics = Vec::new();
     let json = matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['));
     let docs = if json {
         vec![(1, text)]
     } else {
         yaml::split_documents(text)
     };
-    for (first_line, doc) in docs {
-        if !json {
-            match top_level_kind(doc) {
-                Some("Kustomization") => {
-                    diagnostics.push(
-                        Diagnostic::info(
-                            "kustomize",
-                            "a kustomization: its namespace, patches and generators are not applied to the files it lists; scan the output of `kubectl kustomize` (or pass --default-namespace for its namespace)",
-                        )
-                        .at(path, Some(first_line), None),
-                    );
-                    continue;
-                }
-                None => continue,
-                Some(kind) if IGNORED_KINDS.contains(&kind) => continue,
-                Some(_) => {}
+    // A file of many documents (a rendered chart, a `kubectl get -o yaml`
+    // dump, a whole organisation in one file) is parsed in parallel.
+    let parts: Vec<(Vec<Object<'t>>, Vec<Diagnostic>)> = if docs.len() > PARALLEL_DOCS {
+        use rayon::prelude::*;
+        docs.par_iter()
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc, json))
+            .collect()
+    } else {
+        docs.iter()
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc, json))
+            .collect()
+    };
+    let mut objects = Vec::with_capacity(parts.iter().map(|(o, _)| o.len()).sum());
+    let mut diagnostics = Vec::new();
+    for (objs, diags) in parts {
+        objects.extend(objs);
+        diagnostics.extend(diags);
+    }
+    (objects, diagnostics)
+}
+
+/// Documents in one file beyond which they are parsed in parallel.
+const PARALLEL_DOCS: usize = 64;
+
+/// One document of a manifest file: its objects and diagnostics.
+fn parse_document<'t>(
+    path: &str,
+    first_line: u32,
+    doc: &'t str,
+    json: bool,
+) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    if !json {
+        match top_level_kind(doc) {
+            Some("Kustomization") => {
+                diagnostics.push(
+                    Diagnostic::info(
+                        "kustomize",
+                        "a kustomization: its namespace, patches and generators are not applied to the files it lists; scan the output of `kubectl kustomize` (or pass --default-namespace for its namespace)",
+                    )
+                    .at(path, Some(first_line), None),
+                );
+                return (objects, diagnostics);
             }
+            None => return (objects, diagnostics),
+            Some(kind) if IGNORED_KINDS.contains(&kind) => return (objects, diagnostics),
+            Some(_) => {}
         }
         // Two objects run together without `---`: YAML keeps only the later
         // keys, so the first object would vanish without a word.
-        if !json {
-            let mut starts = line_starts_with(doc, "apiVersion:");
-            if let (Some(_), Some(at)) = (starts.next(), starts.next()) {
-                let second =
-                    first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
-                diagnostics.push(
-                    Diagnostic::error(
-                        "yaml-duplicate-key",
-                        "a second `apiVersion:` in the same document: two objects run together and only the later one's keys survive (kubectl rejects this); put `---` between them",
-                    )
-                    .at(path, Some(second), Some(1)),
-                );
-            }
-        }
-        match parse_doc(doc, first_line) {
-            Ok(parsed) => {
-                for d in parsed {
-                    push_object(path, d.root, None, &mut objects);
-                }
-            }
-            Err(e) if doc.contains("{{") => diagnostics.push(
-                Diagnostic::warning(
-                    "helm-template",
-                    "a Helm or Go template, not a manifest: render it first (`helm template … > rendered.yaml`) and scan the output",
-                )
-                .at(path, Some(e.line.max(first_line)), None),
-            ),
-            Err(e) => diagnostics.push(
+        let mut starts = line_starts_with(doc, "apiVersion:");
+        if let (Some(_), Some(at)) = (starts.next(), starts.next()) {
+            let second =
+                first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
+            diagnostics.push(
                 Diagnostic::error(
-                    "yaml-parse",
-                    format!("{}; fix the YAML (the rest of the file was still scanned)", e.message),
+                    "yaml-duplicate-key",
+                    "a second `apiVersion:` in the same document: two objects run together and only the later one's keys survive (kubectl rejects this); put `---` between them",
                 )
-                .at(path, Some(e.line), Some(e.col)),
-            ),
+                .at(path, Some(second), Some(1)),
+            );
         }
+    }
+    match parse_doc(doc, first_line) {
+        Ok(parsed) => {
+            for d in parsed {
+                push_object(path, d.root, None, &mut objects);
+            }
+        }
+        Err(e) if doc.contains("{{") => diagnostics.push(
+            Diagnostic::warning(
+                "helm-template",
+                "a Helm or Go template, not a manifest: render it first (`helm template … > rendered.yaml`) and scan the output",
+            )
+            .at(path, Some(e.line.max(first_line)), None),
+        ),
+        Err(e) => diagnostics.push(
+            Diagnostic::error(
+                "yaml-parse",
+                format!("{}; fix the YAML (the rest of the file was still scanned)", e.message),
+            )
+            .at(path, Some(e.line), Some(e.col)),
+        ),
     }
     (objects, diagnostics)
 }
