@@ -265,3 +265,63 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bare, namespace: web}\ns
         ]
     );
 }
+
+/// A Redis StatefulSet and Service in namespace `data`, shared by the
+/// tests below.
+const DATA_REDIS: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-master, namespace: data}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: 'redis:7.2'}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis-master, namespace: data}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n";
+
+/// Kubernetes leaves a `$(VAR)` it cannot expand as written: a URL whose
+/// password comes from a Secret outside the scan still names its Redis.
+#[test]
+fn a_url_with_an_unexpanded_password_still_names_its_redis() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n          env:\n            - name: REDIS_PASSWORD\n              valueFrom: {secretKeyRef: {name: not-here, key: password}}\n            - name: REDIS_URL\n              value: 'redis://:$(REDIS_PASSWORD)@redis-master.data.svc.cluster.local:6379/0'\n",
+        ),
+    ]);
+    let run = fallout(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        consumers(resource(&doc, "data/redis-master"), "id"),
+        [(
+            "web/Deployment/app".to_string(),
+            "web/Deployment/app".to_string()
+        )],
+        "{doc:#}"
+    );
+    assert!(
+        !run.stdout.contains("$(REDIS_PASSWORD)@"),
+        "the password part is redacted"
+    );
+}
+
+/// A Redis setting whose value lives in an object outside the scan, with no
+/// Redis in the consumer's namespace to pin it on, is said, not dropped.
+#[test]
+fn an_unreadable_redis_setting_with_no_redis_in_reach_is_a_warning() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n          env:\n            - name: REDIS_URL\n              valueFrom: {secretKeyRef: {name: redis-creds, key: url}}\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let warning = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "redis-unattributed")
+        .unwrap_or_else(|| panic!("no redis-unattributed in {doc:#}"));
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(warning["line"], 11, "{warning}");
+    let message = warning["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("web/Deployment/app may use a Redis"),
+        "{message}"
+    );
+    assert!(message.contains("web/redis-creds key url"), "{message}");
+}

@@ -726,11 +726,26 @@ impl<'a> Builder<'a> {
                 if self.referencing.contains(&h.consumer) {
                     return;
                 }
-                match scope {
+                let in_scope = match scope {
                     Scope::Namespace(ns) => self.in_namespace(ns),
                     Scope::Compose(file) => self.by_compose.get(file).cloned().unwrap_or_default(),
                     Scope::None => Vec::new(),
+                };
+                if in_scope.is_empty() {
+                    // Nothing to pin it on: said, so a consumer is not lost
+                    // without a word.
+                    self.diagnostics.push(at(
+                        Diagnostic::warning(
+                            "redis-unattributed",
+                            format!(
+                                "{} may use a Redis, which one is unknown ({}); scan the object that holds the value",
+                                h.consumer, h.evidence.detail
+                            ),
+                        ),
+                        &h.evidence.origin,
+                    ));
                 }
+                in_scope
             }
             HintTarget::Name { scope, host } => match self.names.lookup(scope, host) {
                 Some(Route {

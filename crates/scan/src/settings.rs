@@ -198,7 +198,9 @@ fn role_of(norm: &str) -> Option<(&str, Role)> {
 }
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://[^\s'`<>\x22\]\)\}]+")
+    // A `$(VAR)` or `${VAR}` left as written (a Secret outside the scan
+    // feeds the password) is part of the URL, not its end.
+    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\}])+")
         .expect("valid regex")
 });
 
