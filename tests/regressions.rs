@@ -325,3 +325,34 @@ fn an_unreadable_redis_setting_with_no_redis_in_reach_is_a_warning() {
     );
     assert!(message.contains("web/redis-creds key url"), "{message}");
 }
+
+/// `host:port` of a known Redis under a key that is no address word
+/// (`SESSION_STORE`, `BROKER`) is a reference; the same shape naming a host
+/// that is no known Redis (`api.web:8080`) is not.
+#[test]
+fn host_port_of_a_known_redis_under_any_key_is_a_reference() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n          env:\n            - {name: SESSION_STORE, value: 'redis-master.data:6379'}\n            - {name: UPSTREAM, value: 'api.web:8080'}\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ids(&doc),
+        ["data/redis-master"],
+        "no external api.web: {doc:#}"
+    );
+    let redis = resource(&doc, "data/redis-master");
+    assert_eq!(
+        consumers(redis, "strength"),
+        [("web/Deployment/app".to_string(), "explicit".to_string())]
+    );
+    let evidence = &redis["consumers"][0]["evidence"][0];
+    assert_eq!(evidence["line"], 11, "{evidence}");
+    assert_eq!(
+        evidence["detail"],
+        "env SESSION_STORE = redis-master.data:6379"
+    );
+}

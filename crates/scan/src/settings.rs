@@ -354,6 +354,14 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         // A bare value: host, host:port or a list of them.
         let is_address_key = matches!(role, Some(Role::Host | Role::Url));
         if !(is_address_key || key_says_redis && role.is_none()) {
+            // Any other key (`SESSION_STORE`, `CACHE`, `BROKER`) holding
+            // exactly `host:port`: an address that does not say Redis, kept
+            // by the scanners only where it names a known Redis.
+            if role.is_none() {
+                if let Some(ep) = host_and_port(&kv.value) {
+                    out.push(found(kv, ep, false, None, None));
+                }
+            }
             continue;
         }
         if is_unexpanded(&kv.value) {
@@ -411,6 +419,29 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
     out
 }
 
+/// A value that is exactly `host:port` (a DNS name or address and a port):
+/// not a time (`10:30`), an image (`nginx:1.25`), a label (`app:web`), a
+/// template or a listen address.
+fn host_and_port(value: &str) -> Option<Endpoint> {
+    let value = value.trim();
+    if value.is_empty()
+        || value.len() > 260
+        || is_unexpanded(value)
+        || value.contains(['/', '@', ' ', ','])
+    {
+        return None;
+    }
+    let (host, port) = split_host_port(value)?;
+    let port = port?;
+    if host.parse::<f64>().is_ok()
+        || !host.bytes().any(|c| c.is_ascii_alphabetic())
+        || matches!(host.as_str(), "localhost" | "0.0.0.0")
+    {
+        return None;
+    }
+    Some(Endpoint::plain(&host, Some(port), value))
+}
+
 /// `label:host:port[:db[:password]]` (redis-commander `REDIS_HOSTS`) as
 /// `host:port`; the password never leaves.
 fn labelled_host(item: &str) -> Option<String> {
@@ -463,6 +494,39 @@ mod tests {
             origin: Origin::file("app.env", line),
             strength: Strength::Explicit,
             via: format!("env {key}"),
+        }
+    }
+
+    /// Under a key that is no address word, only an exact `host:port` is
+    /// an address, and one that does not say Redis (the scanners keep it
+    /// where it names a known Redis).
+    #[test]
+    fn host_port_under_any_key_is_an_address_that_does_not_say_redis() {
+        let found = find_endpoints(&[kv("SESSION_STORE", "sessions.cache:6379", 1)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].endpoint.host, "sessions.cache");
+        assert_eq!(found[0].endpoint.port, Some(6379));
+        assert!(!found[0].says_redis);
+        assert_eq!(
+            found[0].evidence.detail,
+            "env SESSION_STORE = sessions.cache:6379"
+        );
+        for (key, value) in [
+            ("OPENS_AT", "10:30"),
+            ("IMAGE", "nginx:1.25"),
+            ("ROLE", "app:web"),
+            ("LISTEN", "0.0.0.0:8080"),
+            ("LOCAL", "localhost:6379"),
+            ("PAIR", "1.5:2"),
+            ("UPSTREAM", "http://api:8080"),
+            ("PEERS", "a:1,b:2"),
+            ("TEMPLATED", "${HOST}:6379"),
+            ("NAME", "sessions.cache"),
+        ] {
+            assert!(
+                find_endpoints(&[kv(key, value, 1)]).is_empty(),
+                "{key}={value}"
+            );
         }
     }
 
