@@ -356,3 +356,20 @@ fn host_port_of_a_known_redis_under_any_key_is_a_reference() {
         "env SESSION_STORE = redis-master.data:6379"
     );
 }
+
+/// A custom image whose command starts `redis-server` runs a Redis: its
+/// Service's short name is that Redis, not an external host.
+#[test]
+fn a_custom_image_running_redis_server_is_a_redis() {
+    let dir = tree(&[(
+        "geo.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: geo-cache, namespace: edge}\nspec:\n  template:\n    metadata: {labels: {app: geo-cache}}\n    spec:\n      containers:\n        - name: cache\n          image: ghcr.io/acme/cache-server:1.0\n          command: [\"/usr/local/bin/redis-server\", \"--port\", \"6390\"]\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: geo-cache, namespace: edge}\nspec: {selector: {app: geo-cache}, ports: [{port: 6390}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: edge}\nspec:\n  template:\n    spec:\n      containers: [{name: api, image: acme/api, env: [{name: GEO_REDIS_HOST, value: geo-cache}, {name: GEO_REDIS_PORT, value: '6390'}]}]\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["edge/geo-cache"], "{doc:#}");
+    let geo = resource(&doc, "edge/geo-cache");
+    assert_eq!(geo["port"], 6390);
+    assert_eq!(consumers(geo, "id").len(), 1, "{geo:#}");
+}

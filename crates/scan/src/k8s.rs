@@ -791,6 +791,20 @@ const CLIENT_PROGRAMS: &[&str] = &[
     "redis-benchmark",
     "valkey-benchmark",
 ];
+/// A container of any image whose command starts a Redis server
+/// (`command: ["redis-server", "/etc/redis.conf"]` in a custom image).
+fn starts_a_server(container: &Node) -> bool {
+    let first = container
+        .get("command")
+        .or_else(|| container.get("args"))
+        .and_then(|c| c.as_seq().first())
+        .and_then(Node::as_str);
+    first.is_some_and(|c| {
+        let program = c.split_whitespace().next().unwrap_or("");
+        SERVER_PROGRAMS.contains(&program.rsplit('/').next().unwrap_or(program))
+    })
+}
+
 const SERVER_PROGRAMS: &[&str] = &[
     "redis-server",
     "valkey-server",
@@ -1120,11 +1134,9 @@ impl<'a> Ctx<'_, 'a> {
     /// The Redis server a workload runs, if any.
     fn server_of(&self, o: &Obj<'a>) -> Option<RedisServer> {
         let (spec, _) = pod_template(o)?;
-        let container = spec
-            .get("containers")?
-            .as_seq()
-            .iter()
-            .find(|c| c.str_at(&["image"]).is_some_and(crate::is_redis_image))?;
+        let container = spec.get("containers")?.as_seq().iter().find(|c| {
+            c.str_at(&["image"]).is_some_and(crate::is_redis_image) || starts_a_server(c)
+        })?;
         let image = container.str_at(&["image"])?;
         let vars = self.env_of(o, container);
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
@@ -1336,7 +1348,8 @@ impl<'a> Ctx<'_, 'a> {
             let is_server = workload_is_server
                 || container
                     .str_at(&["image"])
-                    .is_some_and(crate::is_redis_image);
+                    .is_some_and(crate::is_redis_image)
+                || starts_a_server(container);
             let vars = self.env_of(o, container);
             // `$(VAR)` in command and args sees the environment; most have none.
             let uses_vars = ["command", "args"].iter().any(|field| {

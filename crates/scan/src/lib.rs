@@ -83,6 +83,13 @@ const REDIS_IMAGES: &[&str] = &[
     "garnet",
     "kvrocks",
     "redis-enterprise",
+    "rejson",
+    "redisearch",
+    "redisgraph",
+    "redistimeseries",
+    "redisbloom",
+    "redismod",
+    "valkey-bundle",
 ];
 
 /// Whether an image runs a Redis-compatible server: `redis:7`,
@@ -115,6 +122,9 @@ mod tests {
             "docker.dragonflydb.io/dragonflydb/dragonfly:v1",
             "redis/redis-stack-server:latest",
             "localhost:5000/redis:7",
+            "redislabs/rejson:2.6",
+            "redislabs/redisearch:2.8",
+            "valkey/valkey-bundle:8",
         ] {
             assert!(is_redis_image(image), "{image}");
         }
