@@ -524,13 +524,14 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
                 None => {}
             }
         }
-        if let Some(flag) = word.strip_prefix("--") {
+        if let Some(flag) = long_flag(word) {
+            let dashes = &word[..word.len() - flag.len()];
             if let Some((k, v)) = flag.split_once('=') {
                 out.push(kv(
                     k.to_string(),
                     v.to_string(),
                     &w.origin,
-                    format!("{what} --{k}"),
+                    format!("{what} {dashes}{k}"),
                 ));
             } else if matches!(flag, "replicaof" | "slaveof") {
                 if let (Some(h), Some(p)) = (words.get(i + 1), words.get(i + 2)) {
@@ -566,10 +567,21 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
                         flag.to_string(),
                         n.value.clone(),
                         &w.origin,
-                        format!("{what} --{flag}"),
+                        format!("{what} {dashes}{flag}"),
                     ));
                     i += 2;
                     continue;
+                }
+            } else {
+                // A bare switch: `--cache-tls`, `--redis-ssl`.
+                let role_key = settings::normalize_key(flag);
+                if role_key.ends_with("tls") || role_key.ends_with("ssl") {
+                    out.push(kv(
+                        flag.to_string(),
+                        "true".into(),
+                        &w.origin,
+                        format!("{what} {dashes}{flag}"),
+                    ));
                 }
             }
         } else if is_cli && matches!(word, "-h" | "-p") {
@@ -606,6 +618,60 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
         i += 1;
     }
     out
+}
+
+/// The name (and `=value`) of a long flag: `--name`, Go's single-dash
+/// `-name` (two letters or more: `-h`, `-c` and `-p` are not), and Java's
+/// `-Dname=value` system properties.
+fn long_flag(word: &str) -> Option<&str> {
+    if let Some(flag) = word.strip_prefix("--") {
+        return Some(flag);
+    }
+    let flag = word.strip_prefix('-')?;
+    if let Some(property) = flag.strip_prefix('D').filter(|p| p.contains('=')) {
+        return Some(property);
+    }
+    let name = flag.split('=').next().unwrap_or("");
+    (name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    .then_some(flag)
+}
+
+/// Settings written inside one setting's value: command-line flags in a
+/// `*_OPTS` / `*_ARGS` / `*_FLAGS` / `*_OPTIONS` variable (`JAVA_OPTS=
+/// -Dspring.redis.host=cache`), and a JSON object (`SPRING_APPLICATION_JSON`).
+/// Each keeps the setting's origin and strength; `via` says where it sat.
+pub(crate) fn embedded_settings(setting: &KeyValue) -> Vec<KeyValue> {
+    let value = setting.value.trim();
+    let norm = settings::normalize_key(&setting.key);
+    let last = norm.rsplit('.').next().unwrap_or("");
+    if matches!(last, "opts" | "options" | "args" | "flags") && value.starts_with('-') {
+        let words: Vec<At<String>> = value
+            .split_whitespace()
+            .map(|w| At {
+                value: w.to_string(),
+                origin: setting.origin.clone(),
+            })
+            .collect();
+        return flag_settings(&words, &setting.via, setting.strength);
+    }
+    if value.starts_with('{') && value.ends_with('}') {
+        return config::read_format(Format::Json, value)
+            .settings
+            .into_iter()
+            .map(|s| KeyValue {
+                via: format!("{} key {}", setting.via, s.key),
+                key: s.key,
+                value: s.value,
+                origin: setting.origin.clone(),
+                strength: setting.strength,
+            })
+            .collect();
+    }
+    Vec::new()
 }
 
 /// Reads one service's declaration in one file.
@@ -1604,6 +1670,98 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words(text: &str) -> Vec<At<String>> {
+        text.split_whitespace()
+            .map(|w| At {
+                value: w.to_string(),
+                origin: Origin::file("d.yaml", 7),
+            })
+            .collect()
+    }
+
+    fn pairs(kvs: &[KeyValue]) -> Vec<(String, String, String)> {
+        kvs.iter()
+            .map(|kv| (kv.key.clone(), kv.value.clone(), kv.via.clone()))
+            .collect()
+    }
+
+    /// Go's `-name value` and `-name=value`, Java's `-Dname=value`, bare
+    /// TLS switches; not single letters, JVM sizes or `sh -c`.
+    #[test]
+    fn flags_of_every_style() {
+        let t = |k: &str, v: &str, via: &str| (k.to_string(), v.to_string(), via.to_string());
+        assert_eq!(
+            pairs(&flag_settings(
+                &words("/app -redis.addr cache.data:6379 -cache-url=redis://c:1 -Dspring.redis.host=h -Xmx512m -v --cache-tls"),
+                "args",
+                Strength::Explicit
+            )),
+            [
+                t("redis.addr", "cache.data:6379", "args -redis.addr"),
+                t("cache-url", "redis://c:1", "args -cache-url"),
+                t("spring.redis.host", "h", "args -Dspring.redis.host"),
+                t("cache-tls", "true", "args --cache-tls"),
+            ]
+        );
+        assert!(flag_settings(&words("sh -c redis-check"), "args", Strength::Explicit).is_empty());
+    }
+
+    /// Flags in a `*_OPTS` variable and JSON in a variable are settings,
+    /// with the variable's origin and strength; other values are not.
+    #[test]
+    fn settings_inside_a_setting() {
+        let kv = |key: &str, value: &str| KeyValue {
+            key: key.into(),
+            value: value.into(),
+            origin: Origin::file("d.yaml", 9),
+            strength: Strength::Indirect,
+            via: format!("env {key}"),
+        };
+        let opts = embedded_settings(&kv(
+            "JAVA_OPTS",
+            "-Xmx1g -Dspring.redis.host=cache -Dspring.redis.port=6390",
+        ));
+        assert_eq!(opts.len(), 2);
+        assert_eq!(
+            (opts[1].key.as_str(), opts[1].value.as_str()),
+            ("spring.redis.port", "6390")
+        );
+        assert_eq!(opts[0].via, "env JAVA_OPTS -Dspring.redis.host");
+        assert_eq!(
+            (opts[0].origin.line(), opts[0].strength),
+            (Some(9), Strength::Indirect)
+        );
+        let json = embedded_settings(&kv(
+            "SPRING_APPLICATION_JSON",
+            r#"{"spring":{"data":{"redis":{"host":"c","port":6390}}}}"#,
+        ));
+        assert_eq!(
+            pairs(&json),
+            [
+                (
+                    "spring.data.redis.host".into(),
+                    "c".into(),
+                    "env SPRING_APPLICATION_JSON key spring.data.redis.host".into()
+                ),
+                (
+                    "spring.data.redis.port".into(),
+                    "6390".into(),
+                    "env SPRING_APPLICATION_JSON key spring.data.redis.port".into()
+                ),
+            ]
+        );
+        for (key, value) in [
+            ("JAVA_OPTS", "plain words"),
+            ("LOG_FORMAT", "{json}"),
+            ("REDIS_HOST", "-Dx=y"),
+        ] {
+            assert!(
+                embedded_settings(&kv(key, value)).is_empty(),
+                "{key}={value}"
+            );
+        }
+    }
 
     #[test]
     fn compose_names() {

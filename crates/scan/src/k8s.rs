@@ -1446,6 +1446,9 @@ impl<'a> Ctx<'_, 'a> {
             }
             // Flags come from the words as a whole, not one by one.
             kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
+            // Settings inside a setting: `JAVA_OPTS` flags, JSON.
+            let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
+            kvs.extend(embedded);
             let before = out.facts.len();
             self.push_found(id, &scope, &kvs, Reading::Settings, out);
             // A Secret outside the scan feeds this container's env: its
