@@ -224,7 +224,7 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bare, namespace: api}\ns
 }
 
 #[test]
-fn kustomizations_are_said_and_own_reports_are_not_scanned() {
+fn kustomizations_are_said_their_namespace_applies_and_own_reports_are_not_scanned() {
     let dir = tree(&[
         ("cache/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: cache\nresources: [redis.yaml]\n"),
         ("cache/redis.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec:\n  template:\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n"),
@@ -236,8 +236,8 @@ fn kustomizations_are_said_and_own_reports_are_not_scanned() {
     let again = json(&["scan", path]);
     assert_eq!(
         ids(&again),
-        ["default/redis"],
-        "the saved report is not an app config: {again:#}"
+        ["cache/redis"],
+        "the kustomization's namespace applies; the saved report is not an app config: {again:#}"
     );
 }
 
@@ -372,4 +372,65 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: edge}\ns
     let geo = resource(&doc, "edge/geo-cache");
     assert_eq!(geo["port"], 6390);
     assert_eq!(consumers(geo, "id").len(), 1, "{geo:#}");
+}
+
+/// Two overlays of one base, each with its namespace: two Redis and two
+/// consumers, one per namespace, as `kubectl kustomize` renders them; the
+/// base's own namespace loses to the overlay's.
+#[test]
+fn overlays_sharing_a_base_are_one_copy_per_namespace() {
+    let dir = tree(&[
+        ("base/kustomization.yaml", "resources: [redis.yaml, api.yaml]\nnamespace: base\n"),
+        ("base/redis.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n"),
+        ("base/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec: {containers: [{name: a, image: x/api, env: [{name: REDIS_HOST, value: redis}]}]}\n"),
+        ("overlays/prod/kustomization.yaml", "namespace: prod\nresources: [../../base]\n"),
+        ("overlays/staging/kustomization.yaml", "namespace: staging\nresources: [../../base]\n"),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["prod/redis", "staging/redis"], "{doc:#}");
+    for ns in ["prod", "staging"] {
+        let redis = resource(&doc, &format!("{ns}/redis"));
+        let id = format!("{ns}/Deployment/api");
+        assert_eq!(consumers(redis, "id"), [(id.clone(), id)]);
+    }
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"duplicate-object"), "{codes:?}");
+}
+
+/// The same object in two folders (a prod and a staging copy) is read as
+/// one, and said, with both places.
+#[test]
+fn the_same_object_in_two_folders_is_a_warning() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n    spec: {containers: [{name: r, image: 'redis:7'}]}\n";
+    let dir = tree(&[
+        ("clusters/prod/redis.yaml", redis),
+        ("clusters/staging/redis.yaml", redis),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let dup = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "duplicate-object")
+        .unwrap_or_else(|| panic!("no duplicate-object in {doc:#}"));
+    assert_eq!(dup["severity"], "warning");
+    assert!(
+        dup["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("clusters/staging/redis.yaml"),
+        "{dup}"
+    );
+    assert_eq!(dup["line"], 3);
+    let message = dup["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("cache/StatefulSet/redis is also defined at "),
+        "{message}"
+    );
+    assert!(message.contains("clusters/prod/redis.yaml:3"), "{message}");
 }

@@ -28,6 +28,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Object<'s> {
     pub path: String,
     pub root: Node<'s>,
+    /// The namespace a kustomization gives it, which wins over its own
+    /// `metadata.namespace` as with `kubectl kustomize`.
+    pub namespace: Option<String>,
 }
 
 /// Scanner settings.
@@ -161,7 +164,7 @@ fn parse_document<'t>(
                 diagnostics.push(
                     Diagnostic::info(
                         "kustomize",
-                        "a kustomization: its namespace, patches and generators are not applied to the files it lists; scan the output of `kubectl kustomize` (or pass --default-namespace for its namespace)",
+                        "a kustomization: its namespace is applied to the files it lists, its patches, generators and name prefixes are not; for those, scan the output of `kubectl kustomize`",
                     )
                     .at(path, Some(first_line), None),
                 );
@@ -270,6 +273,7 @@ fn push_object<'t>(path: &str, root: Node<'t>, item_kind: Option<&str>, out: &mu
     out.push(Object {
         path: path.to_string(),
         root,
+        namespace: None,
     });
 }
 
@@ -289,6 +293,7 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object<'static
     Object {
         path: path.to_string(),
         root: Node::from_json(value),
+        namespace: None,
     }
 }
 
@@ -309,8 +314,9 @@ impl<'a> Obj<'a> {
             kind: o.root.str_at(&["kind"])?,
             name: o.root.str_at(&["metadata", "name"])?,
             ns: o
-                .root
-                .str_at(&["metadata", "namespace"])
+                .namespace
+                .as_deref()
+                .or_else(|| o.root.str_at(&["metadata", "namespace"]))
                 .unwrap_or(default_ns),
         })
     }
@@ -458,8 +464,33 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         present: HashSet::default(),
         owners: HashMap::default(),
     };
+    // The same object twice (a prod and a staging copy, overlays rendered
+    // side by side): merged, and said, with where each copy is.
+    let mut first_seen: HashMap<(&str, &str, &str), &Obj<'_>> = HashMap::default();
     for (o, data) in objs.iter().zip(data) {
-        index.present.insert((o.ns, o.kind, o.name));
+        if !index.present.insert((o.ns, o.kind, o.name)) {
+            // A repository's copy of what a cluster runs is no duplicate.
+            let live = |o: &Obj<'_>| o.path.starts_with("kube://");
+            if let Some(first) = first_seen
+                .get(&(o.ns, o.kind, o.name))
+                .filter(|first| live(first) == live(o))
+            {
+                let at = o.defined_at();
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "duplicate-object",
+                        format!(
+                            "{} is also defined at {}: the copies are read as one object (their references merge); if they are different clusters or overlays, scan each on its own",
+                            o.label(),
+                            first.defined_at()
+                        ),
+                    )
+                    .at(o.path, at.line(), None),
+                );
+            }
+        } else {
+            first_seen.insert((o.ns, o.kind, o.name), o);
+        }
         match (o.kind, data) {
             ("ConfigMap", Some(data)) => {
                 index

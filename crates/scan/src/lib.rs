@@ -9,6 +9,7 @@ pub mod config;
 pub mod frameworks;
 pub mod interpolate;
 pub mod k8s;
+pub mod kustomize;
 pub mod projects;
 pub mod settings;
 pub mod yaml;
@@ -54,8 +55,18 @@ pub fn scan_files<'a>(
     let mut objects = cluster_objects;
     objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
+    let namespaces = kustomize::namespaces(files);
     for (objs, diags) in parsed {
-        objects.extend(objs);
+        for o in objs {
+            match namespaces.get(&o.path) {
+                // One copy per namespace the file's kustomizations give it.
+                Some(list) => objects.extend(list.iter().map(|ns| k8s::Object {
+                    namespace: Some(ns.clone()),
+                    ..o.clone()
+                })),
+                None => objects.push(o),
+            }
+        }
         diagnostics.extend(diags);
     }
     let mut out = k8s::scan_objects(&objects, opts);
