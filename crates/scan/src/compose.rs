@@ -481,7 +481,7 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
     };
     let is_cli = words.iter().any(|w| {
         let name = w.value.rsplit('/').next().unwrap_or("");
-        name.ends_with("-cli")
+        (name.ends_with("-cli") || name.ends_with("-benchmark"))
             && (name.contains("redis") || name.contains("valkey") || name.contains("keydb"))
     });
     let mut i = 0;
@@ -1705,6 +1705,18 @@ mod tests {
             ]
         );
         assert!(flag_settings(&words("sh -c redis-check"), "args", Strength::Explicit).is_empty());
+        // redis-benchmark takes redis-cli's `-h` and `-p`.
+        assert_eq!(
+            pairs(&flag_settings(
+                &words("redis-benchmark -h valkey.data -p 6379 -q"),
+                "args",
+                Strength::Explicit
+            )),
+            [
+                t("redis.cli.host", "valkey.data", "args -h"),
+                t("redis.cli.port", "6379", "args -p")
+            ]
+        );
     }
 
     /// Flags in a `*_OPTS` variable and JSON in a variable are settings,

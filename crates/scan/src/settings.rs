@@ -199,8 +199,9 @@ fn role_of(norm: &str) -> Option<(&str, Role)> {
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
     // A `$(VAR)` or `${VAR}` left as written (a Secret outside the scan
-    // feeds the password) is part of the URL, not its end.
-    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\}])+")
+    // feeds the password) is part of the URL, not its end; `;` is (Celery's
+    // `sentinel://a:26379;sentinel://b:26379`).
+    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\};])+")
         .expect("valid regex")
 });
 
@@ -683,6 +684,18 @@ mod tests {
         assert_eq!(
             urls.iter().map(|u| u.1).collect::<Vec<_>>(),
             ["redis://a:1/0", "rediss://b:2"]
+        );
+        // Celery's sentinel list; a password Kubernetes left as `$(VAR)`.
+        let urls = find_urls(
+            "redis+sentinel://a:26379;redis+sentinel://b:26380 redis://:$(REDIS_PASSWORD)@c:6379/0",
+        );
+        assert_eq!(
+            urls.iter().map(|u| u.1).collect::<Vec<_>>(),
+            [
+                "redis+sentinel://a:26379",
+                "redis+sentinel://b:26380",
+                "redis://:$(REDIS_PASSWORD)@c:6379/0"
+            ]
         );
     }
 }
