@@ -434,3 +434,42 @@ fn the_same_object_in_two_folders_is_a_warning() {
     );
     assert!(message.contains("clusters/prod/redis.yaml:3"), "{message}");
 }
+
+/// A Redis-named setting that points at a Service of the scan running no
+/// Redis, on a port that is not Redis's, makes no Redis: an info note says
+/// why, at the setting's line.
+#[test]
+fn a_redis_setting_naming_a_postgres_service_makes_no_redis() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "pg.yaml",
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: postgres, namespace: data}\nspec:\n  template:\n    metadata: {labels: {app: pg}}\n    spec: {containers: [{name: pg, image: 'postgres:16'}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: postgres, namespace: data}\nspec: {selector: {app: pg}, ports: [{port: 5432}]}\n",
+        ),
+        (
+            "app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reporting, namespace: legacy}\nspec:\n  template:\n    spec:\n      containers:\n        - name: r\n          image: acme/reporting\n          env:\n            - {name: REDIS_HOST, value: postgres.data}\n            - {name: REDIS_PORT, value: '5432'}\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ids(&doc),
+        ["data/redis-master"],
+        "no external postgres.data: {doc:#}"
+    );
+    let note = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "not-a-redis")
+        .unwrap_or_else(|| panic!("no not-a-redis in {doc:#}"));
+    assert_eq!(
+        (note["severity"].as_str(), note["line"].as_u64()),
+        (Some("info"), Some(11))
+    );
+    assert_eq!(
+        note["message"],
+        "env REDIS_HOST + REDIS_PORT = postgres.data:5432 names postgres.data, a Service that runs no Redis, on port 5432: not read as a Redis"
+    );
+}

@@ -536,6 +536,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         opts,
         server_secrets: HashSet::default(),
         redis_names: HashSet::default(),
+        services: HashMap::default(),
+        workloads: &workloads,
+        selects_workloads: Default::default(),
     };
     // First pass: Redis servers (their password Secrets make hints).
     let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
@@ -590,6 +593,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                         ctx.redis_names.insert(qualified(o.name, o.ns));
                         ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
                     }
+                }
+                if let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) {
+                    ctx.services
+                        .insert(qualified(o.name, o.ns), (o.ns, sel.clone()));
                 }
                 services.push(svc);
             }
@@ -973,23 +980,44 @@ struct Ctx<'i, 'a> {
     server_secrets: HashSet<(String, String, String)>,
     /// Names of Services and workloads that run a Redis (lower case).
     redis_names: HashSet<String>,
+    /// `name.namespace` → (namespace, selector) of every Service of the
+    /// scan with a selector.
+    services: HashMap<String, (&'i str, BTreeMap<String, String>)>,
+    /// The workloads, to see what a Service selects.
+    workloads: &'i [(Obj<'a>, ConsumerId, bool)],
+    /// Services found to select workloads (none a Redis), by name; filled
+    /// as references ask.
+    selects_workloads: std::sync::Mutex<HashMap<String, bool>>,
 }
 
 impl<'a> Ctx<'_, 'a> {
     /// Whether `host`, said in namespace `ns`, names a Redis Service (short
     /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
     fn known_host(&self, host: &str, ns: &str) -> bool {
-        if self.redis_names.contains(host) {
-            return true;
-        }
+        names_one_of(&self.redis_names, host, ns)
+    }
+
+    /// Whether `host` names a Service of the scan that selects workloads of
+    /// the scan, none of them a Redis (or it would be a known host).
+    fn names_other_service(&self, host: &str, ns: &str) -> bool {
         let labels: Vec<&str> = host.split('.').collect();
-        match labels.as_slice() {
-            [name] => self.redis_names.contains(&qualified(name, ns)),
-            [name, svc_ns] => self.redis_names.contains(&qualified(name, svc_ns)),
-            [name, svc_ns, "svc", ..] => self.redis_names.contains(&qualified(name, svc_ns)),
-            [_pod, name, svc_ns, ..] => self.redis_names.contains(&qualified(name, svc_ns)),
-            _ => false,
-        }
+        let name = match labels.as_slice() {
+            [name] => qualified(name, ns),
+            [name, svc_ns] | [name, svc_ns, "svc", ..] => qualified(name, svc_ns),
+            _ => return false,
+        };
+        let Some((svc_ns, selector)) = self.services.get(&name) else {
+            return false;
+        };
+        let mut cache = self
+            .selects_workloads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        *cache.entry(name).or_insert_with(|| {
+            self.workloads
+                .iter()
+                .any(|(o, _, _)| o.ns == *svc_ns && selects(selector, &pod_labels(o)))
+        })
     }
 
     fn secrets_unreadable(&self, ns: &str) -> bool {
@@ -1577,6 +1605,30 @@ impl<'a> Ctx<'_, 'a> {
             if !(f.says_redis || known) {
                 continue;
             }
+            // A Redis-named setting pointing at a Service of the scan that
+            // runs no Redis, on a port that is not Redis's
+            // (`REDIS_HOST=postgres.data`, `REDIS_PORT=5432`): no Redis.
+            if !known && self.names_other_service(&host, ns) {
+                out.diagnostics.push(
+                    Diagnostic::info(
+                        "not-a-redis",
+                        format!(
+                            "{} names {}, a Service that runs no Redis, on port {}: not read as a Redis",
+                            f.evidence.detail,
+                            host,
+                            f.endpoint
+                                .port
+                                .map_or_else(|| "(none written)".to_string(), |p| p.to_string())
+                        ),
+                    )
+                    .at(
+                        f.evidence.origin.path().unwrap_or_default(),
+                        f.evidence.origin.line(),
+                        None,
+                    ),
+                );
+                continue;
+            }
             out.facts.push(Fact::Reference(Reference {
                 consumer: id.clone(),
                 scope: scope.clone(),
@@ -1601,6 +1653,23 @@ struct MountedFile<'a> {
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.
+/// Whether `host`, said in namespace `ns`, names one of `names`
+/// (`name.namespace`): a short name, `svc.ns`, `svc.ns.svc[.domain]`, a
+/// headless pod name, or one of the names as written (a ClusterIP).
+fn names_one_of(names: &HashSet<String>, host: &str, ns: &str) -> bool {
+    if names.contains(host) {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.as_slice() {
+        [name] => names.contains(&qualified(name, ns)),
+        [name, svc_ns] => names.contains(&qualified(name, svc_ns)),
+        [name, svc_ns, "svc", ..] => names.contains(&qualified(name, svc_ns)),
+        [_pod, name, svc_ns, ..] => names.contains(&qualified(name, svc_ns)),
+        _ => false,
+    }
+}
+
 fn qualified(name: &str, ns: &str) -> String {
     format!("{}.{}", name.to_ascii_lowercase(), ns.to_ascii_lowercase())
 }
