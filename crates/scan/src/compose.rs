@@ -646,6 +646,10 @@ fn long_flag(word: &str) -> Option<&str> {
 /// Each keeps the setting's origin and strength; `via` says where it sat.
 pub(crate) fn embedded_settings(setting: &KeyValue) -> Vec<KeyValue> {
     let value = setting.value.trim();
+    // Most values are neither: the key is looked at only for those that are.
+    if !value.starts_with(['-', '{']) {
+        return Vec::new();
+    }
     let norm = settings::normalize_key(&setting.key);
     let last = norm.rsplit('.').next().unwrap_or("");
     if matches!(last, "opts" | "options" | "args" | "flags") && value.starts_with('-') {

@@ -425,7 +425,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
 /// template or a listen address.
 fn host_and_port(value: &str) -> Option<Endpoint> {
     let value = value.trim();
-    if value.is_empty()
+    if !value.contains(':')
         || value.len() > 260
         || is_unexpanded(value)
         || value.contains(['/', '@', ' ', ','])
