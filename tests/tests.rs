@@ -8,6 +8,7 @@ mod compose;
 mod corpus;
 mod exit_codes;
 mod incident;
+mod independent;
 mod kube;
 mod live;
 mod regressions;
