@@ -473,3 +473,93 @@ apiVersion: v1\nkind: Service\nmetadata: {name: postgres, namespace: data}\nspec
         "env REDIS_HOST + REDIS_PORT = postgres.data:5432 names postgres.data, a Service that runs no Redis, on port 5432: not read as a Redis"
     );
 }
+
+/// Flags that expand a variable from a ConfigMap are as strong as it
+/// (indirect); one left as written (a password from a Secret outside the
+/// scan) does not weaken the literal host around it.
+#[test]
+fn args_take_the_strength_of_the_variables_they_expand() {
+    let cron = |arg: &str, env: &str| {
+        format!("apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: report, namespace: web}}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: r\n              image: acme/report\n              env: [{env}]\n              args: ['--source-url', '{arg}']\n")
+    };
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata: {host: redis-master.data}\n";
+    for (arg, env, want) in [
+        (
+            "redis://$(HOST):6379/0",
+            "{name: HOST, valueFrom: {configMapKeyRef: {name: cfg, key: host}}}",
+            "indirect",
+        ),
+        (
+            "redis://:$(PW)@redis-master.data:6379/0",
+            "{name: PW, valueFrom: {secretKeyRef: {name: gone, key: pw}}}",
+            "explicit",
+        ),
+    ] {
+        let dir = tree(&[
+            ("redis.yaml", DATA_REDIS),
+            ("cm.yaml", cm),
+            ("cron.yaml", &cron(arg, env)),
+        ]);
+        let doc = json(&["scan", dir.path().to_str().unwrap()]);
+        let redis = resource(&doc, "data/redis-master");
+        let args: Vec<&serde_json::Value> = redis["consumers"][0]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["detail"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("args --source-url")
+            })
+            .collect();
+        assert_eq!(args.len(), 1, "{arg}: {redis:#}");
+        assert_eq!(args[0]["strength"], want, "{arg}");
+        assert_eq!(args[0]["line"], 13, "{arg}");
+    }
+}
+
+/// Rarer spellings of a consumer: a Job named by `generateName`, an IPv6
+/// URL, an init container waiting on `host:port`, a mounted file of no
+/// known format (its evidence names no empty key).
+#[test]
+fn rarer_spellings_of_a_consumer() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "apps.yaml",
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: backup-, namespace: ops}\nspec:\n  template:\n    spec:\n      containers: [{name: b, image: acme/backup, env: [{name: REDIS_URL, value: 'redis://redis-master.data:6379'}]}]\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: v6, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: acme/a, env: [{name: REDIS_URL, value: 'redis://[fd00::1]:6379/0'}]}]\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: waits, namespace: web}\nspec:\n  template:\n    spec:\n      initContainers: [{name: w, image: acme/wait, command: [wait-for-it.sh, 'redis-master.data:6379', '--', 'true']}]\n      containers: [{name: a, image: acme/a}]\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata:\n  appconfig: |\n    cache -> redis://redis-master.data:6379\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: plain, namespace: web}\nspec:\n  template:\n    spec:\n      volumes: [{name: c, configMap: {name: cfg}}]\n      containers: [{name: a, image: acme/a, volumeMounts: [{name: c, mountPath: /etc/app}]}]\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let redis = resource(&doc, "data/redis-master");
+    let ids: Vec<String> = consumers(redis, "id")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "ops/Job/backup-",
+            "web/Deployment/plain",
+            "web/Deployment/waits"
+        ],
+        "{redis:#}"
+    );
+    let v6 = resource(&doc, "fd00::1");
+    assert_eq!(consumers(v6, "id").len(), 1);
+    let plain = redis["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "web/Deployment/plain")
+        .unwrap();
+    assert_eq!(
+        plain["evidence"][0]["detail"],
+        "file /etc/app/appconfig <- configMap web/cfg key appconfig = redis://redis-master.data:6379"
+    );
+}

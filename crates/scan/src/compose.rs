@@ -614,6 +614,15 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
                 &w.origin,
                 what.to_string(),
             ));
+        } else if i > 0 && word.contains(':') && !word.starts_with('-') {
+            // A bare `host:port` (`wait-for-it.sh cache.data:6379`): an
+            // address that does not say Redis, kept where it names one.
+            out.push(kv(
+                String::new(),
+                word.to_string(),
+                &w.origin,
+                what.to_string(),
+            ));
         }
         i += 1;
     }

@@ -312,7 +312,11 @@ impl<'a> Obj<'a> {
             path: &o.path,
             root: &o.root,
             kind: o.root.str_at(&["kind"])?,
-            name: o.root.str_at(&["metadata", "name"])?,
+            // `generateName` (`backup-`) where the API would add a suffix.
+            name: o
+                .root
+                .str_at(&["metadata", "name"])
+                .or_else(|| o.root.str_at(&["metadata", "generateName"]))?,
             ns: o
                 .namespace
                 .as_deref()
@@ -1428,6 +1432,27 @@ impl<'a> Ctx<'_, 'a> {
             };
             let words = self.command_words(o, container, &known);
             drop(known);
+            // Flags take the strength of the weakest variable they expand:
+            // `--url=redis://$(HOST):6379` with HOST from a ConfigMap is
+            // indirect.
+            let args_strength = if uses_vars {
+                ["command", "args"]
+                    .iter()
+                    .flat_map(|field| container.get(field).map(Node::as_seq).unwrap_or_default())
+                    .filter_map(Node::as_str)
+                    .flat_map(|t| t.split("$(").skip(1))
+                    .filter_map(|rest| rest.split_once(')').map(|(name, _)| name))
+                    // One left as written (its value unknown) adds nothing.
+                    .filter_map(|name| {
+                        vars.iter()
+                            .rev()
+                            .find(|v| v.name == name && v.value.is_some())
+                    })
+                    .map(|v| v.strength)
+                    .fold(Strength::Explicit, Ord::max)
+            } else {
+                Strength::Explicit
+            };
             // A Secret outside the scan that feeds this container's env.
             let opaque = vars
                 .iter()
@@ -1504,7 +1529,7 @@ impl<'a> Ctx<'_, 'a> {
                 }
             }
             // Flags come from the words as a whole, not one by one.
-            kvs.extend(compose::flag_settings(&words, "args", Strength::Explicit));
+            kvs.extend(compose::flag_settings(&words, "args", args_strength));
             // Settings inside a setting: `JAVA_OPTS` flags, JSON.
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
@@ -1564,10 +1589,18 @@ impl<'a> Ctx<'_, 'a> {
                             },
                         ),
                         strength: Strength::Indirect,
-                        via: format!(
-                            "file {} key {} <- {} key {}",
-                            file.mount_path, s.key, file.source, file.key
-                        ),
+                        // A file of no known format gives its URLs with no key.
+                        via: if s.key.is_empty() {
+                            format!(
+                                "file {} <- {} key {}",
+                                file.mount_path, file.source, file.key
+                            )
+                        } else {
+                            format!(
+                                "file {} key {} <- {} key {}",
+                                file.mount_path, s.key, file.source, file.key
+                            )
+                        },
                     })
                     .collect();
                 let reading = frameworks::config_file(&file.mount_path)

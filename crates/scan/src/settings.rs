@@ -201,7 +201,7 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
     // A `$(VAR)` or `${VAR}` left as written (a Secret outside the scan
     // feeds the password) is part of the URL, not its end; `;` is (Celery's
     // `sentinel://a:26379;sentinel://b:26379`).
-    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\};])+")
+    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\[[0-9A-Fa-f:.]+\]|\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\};])+")
         .expect("valid regex")
 });
 
