@@ -8,16 +8,24 @@ use fallout_core::{Consumer, Evidence, Origin, Resource, Verdict};
 /// see), then those seen live but named in no config (the finding nobody
 /// wrote down), then by verdict (breaks, at-risk, ok, none), then by id.
 pub fn ordered_consumers(consumers: &[Consumer]) -> Vec<&Consumer> {
-    let mut out: Vec<&Consumer> = consumers.iter().collect();
-    out.sort_by_cached_key(|c| {
-        (
-            c.documented,
-            !c.only_observed(),
-            verdict_rank(c.verdict),
-            c.id.to_string(),
-        )
-    });
-    out
+    ordered_consumers_with_ids(consumers)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// [`ordered_consumers`] with each consumer's id as text, which the order
+/// is made with (for renderers that print it: made once, not twice).
+pub(crate) fn ordered_consumers_with_ids(consumers: &[Consumer]) -> Vec<(String, &Consumer)> {
+    let mut keyed: Vec<((bool, bool, u8), String, &Consumer)> = consumers
+        .iter()
+        .map(|c| {
+            let rank = (c.documented, !c.only_observed(), verdict_rank(c.verdict));
+            (rank, c.id.to_string(), c)
+        })
+        .collect();
+    keyed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    keyed.into_iter().map(|(_, id, c)| (id, c)).collect()
 }
 
 /// Consumers by verdict first (breaks, at-risk, ok), then undocumented, then

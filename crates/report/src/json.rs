@@ -227,9 +227,9 @@ impl<'a> JsonResource<'a> {
             namespace: r.namespace.as_deref(),
             aliases: &r.aliases,
             defined_by: r.defined_by.as_ref().map(JsonOrigin::new),
-            consumers: common::ordered_consumers(&r.consumers)
+            consumers: common::ordered_consumers_with_ids(&r.consumers)
                 .into_iter()
-                .map(|c| JsonConsumer::new(c, &r.id, verdicts))
+                .map(|(id, c)| JsonConsumer::new(id, c, &r.id, verdicts))
                 .collect(),
             port: r.port,
             tls_port: r.tls_port,
@@ -286,9 +286,10 @@ struct JsonConsumer<'a> {
 }
 
 impl<'a> JsonConsumer<'a> {
-    fn new(c: &'a Consumer, resource_id: &str, verdicts: bool) -> JsonConsumer<'a> {
+    /// `id` is the consumer's id as text (`ConsumerId`'s `Display`).
+    fn new(id: String, c: &'a Consumer, resource_id: &str, verdicts: bool) -> JsonConsumer<'a> {
         JsonConsumer {
-            id: c.id.to_string(),
+            id,
             kind: c.id.kind.as_str(),
             namespace: c.id.namespace.as_deref(),
             name: &c.id.name,
