@@ -580,30 +580,49 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             (!ports.is_empty()).then(|| (o.ns, pod_labels(o), ports))
         })
         .collect();
+    // By namespace: a Service selects only in its own (a scan over every
+    // workload per Service was quadratic: 0.19 s for 20,000 workloads with
+    // named target ports).
+    let mut named_by_ns: HashMap<&str, Vec<&NamedPorts<'_>>> = HashMap::default();
+    for n in &named_ports {
+        named_by_ns.entry(n.0).or_default().push(n);
+    }
     // Services, their backends and the names that mean a Redis.
     let mut services: Vec<Service> = Vec::new();
     let mut backends: Vec<ServiceBackends> = Vec::new();
+    // Each Service read, and matched against the Redis pods, in parallel
+    // (a serial loop was 50 ms for 11,000 Services); recorded in order.
+    let read: Vec<(&Obj<'_>, Service, bool)> = objs
+        .par_iter()
+        .filter(|o| o.kind == "Service")
+        .map(|o| {
+            let mut svc = service(o);
+            resolve_named_ports(
+                &mut svc,
+                named_by_ns.get(o.ns).map(Vec::as_slice).unwrap_or_default(),
+            );
+            let selects_redis = svc.selector.as_ref().is_some_and(|sel| {
+                !sel.is_empty()
+                    && redis_labels
+                        .iter()
+                        .any(|(ns, labels)| *ns == o.ns && selects(sel, labels))
+            });
+            (o, svc, selects_redis)
+        })
+        .collect();
+    for (o, svc, selects_redis) in read {
+        if selects_redis {
+            ctx.redis_names.insert(qualified(o.name, o.ns));
+            ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
+        }
+        if let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) {
+            ctx.services
+                .insert(qualified(o.name, o.ns), (o.ns, sel.clone()));
+        }
+        services.push(svc);
+    }
     for o in &objs {
         match o.kind {
-            "Service" => {
-                let mut svc = service(o);
-                resolve_named_ports(&mut svc, &named_ports);
-                if let Some(sel) = &svc.selector {
-                    if !sel.is_empty()
-                        && redis_labels
-                            .iter()
-                            .any(|(ns, labels)| *ns == o.ns && selects(sel, labels))
-                    {
-                        ctx.redis_names.insert(qualified(o.name, o.ns));
-                        ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
-                    }
-                }
-                if let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) {
-                    ctx.services
-                        .insert(qualified(o.name, o.ns), (o.ns, sel.clone()));
-                }
-                services.push(svc);
-            }
             "Endpoints" => {
                 let addresses: Vec<String> = o
                     .root
@@ -742,8 +761,15 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
 
     // NetworkPolicies admitting workloads to pods (the graph keeps those
     // that select a Redis).
-    for o in objs.iter().filter(|o| o.kind == "NetworkPolicy") {
-        network_policy_hints(o, &workloads, &mut out);
+    let policies: Vec<&Obj<'_>> = objs.iter().filter(|o| o.kind == "NetworkPolicy").collect();
+    if !policies.is_empty() {
+        let mut by_ns: HashMap<&str, Vec<&(Obj<'_>, ConsumerId, bool)>> = HashMap::default();
+        for w in &workloads {
+            by_ns.entry(w.0.ns).or_default().push(w);
+        }
+        for o in policies {
+            network_policy_hints(o, &by_ns, &mut out);
+        }
     }
     out
 }
@@ -890,7 +916,7 @@ fn container_ports(o: &Obj<'_>) -> HashMap<String, u16> {
 
 /// Resolves a Service's named target ports against the containers its
 /// selector matches (the first that names the port).
-fn resolve_named_ports(svc: &mut Service, named: &[NamedPorts<'_>]) {
+fn resolve_named_ports(svc: &mut Service, named: &[&NamedPorts<'_>]) {
     let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
         return;
     };
@@ -1791,7 +1817,11 @@ fn expand(text: &str, known: &HashMap<&str, &str>) -> String {
 
 /// Hints from a NetworkPolicy: the workloads its ingress rules admit (by
 /// pod selector) to the pods it selects.
-fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], out: &mut Scanned) {
+fn network_policy_hints(
+    o: &Obj<'_>,
+    workloads_by_ns: &HashMap<&str, Vec<&(Obj<'_>, ConsumerId, bool)>>,
+    out: &mut Scanned,
+) {
     let target = o
         .root
         .at(&["spec", "podSelector", "matchLabels"])
@@ -1823,8 +1853,17 @@ fn network_policy_hints(o: &Obj<'_>, workloads: &[(Obj<'_>, ConsumerId, bool)], 
                 continue;
             }
             let mut seen = HashSet::default();
-            for (w, id, owner_present) in workloads {
-                if *owner_present || ns.is_some_and(|ns| ns != w.ns) || !seen.insert(id.clone()) {
+            let candidates: Vec<&(Obj<'_>, ConsumerId, bool)> = match ns {
+                Some(ns) => workloads_by_ns.get(ns).cloned().unwrap_or_default(),
+                // Every namespace, in the order the workloads came.
+                None => {
+                    let mut all: Vec<_> = workloads_by_ns.values().flatten().copied().collect();
+                    all.sort_by_key(|w| *w as *const _ as usize);
+                    all
+                }
+            };
+            for (w, id, owner_present) in candidates {
+                if *owner_present || !seen.insert(id.clone()) {
                     continue;
                 }
                 let pod = pod_labels(w);
