@@ -563,3 +563,43 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: plain, namespace: web}\n
         "file /etc/app/appconfig <- configMap web/cfg key appconfig = redis://redis-master.data:6379"
     );
 }
+
+/// From an independent generator: a port key holding a whole address, a
+/// Job whose name only looks like a CronJob's (`sweeper-7`), and a GitHub
+/// workflow's `services:` (its test containers, not a project).
+#[test]
+fn port_keys_with_addresses_lone_jobs_and_ci_workflows() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        (
+            "apps.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: acme/api, env: [{name: CACHE_HOST_PORT, value: 'redis-master.data:6379'}]}]\n---\n\
+apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: sweeper, namespace: ops}\nspec:\n  schedule: '@hourly'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: s, image: acme/s, env: [{name: REDIS_URL, value: 'redis://redis-master.data:6379/1'}]}]\n---\n\
+apiVersion: batch/v1\nkind: Job\nmetadata: {name: sweeper-7, namespace: ops}\nspec:\n  template:\n    spec:\n      containers: [{name: s, image: acme/s, env: [{name: REDIS_URL, value: 'redis://redis-master.data:6379/2'}]}]\n---\n\
+apiVersion: batch/v1\nkind: Job\nmetadata: {name: sweeper-29170080, namespace: ops}\nspec:\n  template:\n    spec:\n      containers: [{name: s, image: acme/s, env: [{name: REDIS_URL, value: 'redis://redis-master.data:6379/1'}]}]\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      redis: {image: 'redis:7', ports: ['6379:6379']}\n    steps: [{run: make test}]\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ids(&doc),
+        ["data/redis-master"],
+        "no Redis from the workflow: {doc:#}"
+    );
+    let found: Vec<String> = consumers(resource(&doc, "data/redis-master"), "id")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "ops/CronJob/sweeper",
+            "ops/Job/sweeper-7",
+            "web/Deployment/api"
+        ],
+        "sweeper-29170080 folds into its CronJob; sweeper-7 is its own"
+    );
+}

@@ -92,6 +92,12 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
         if !by_name && !file.text.contains("services:") {
             continue;
         }
+        // A CI pipeline's `services:` (GitHub Actions, GitLab CI) are the
+        // pipeline's test containers, not a project that runs.
+        if !by_name && (frameworks::is_not_config(path) || crate::projects::in_skipped_folder(path))
+        {
+            continue;
+        }
         match config::parse_yaml(&file.text) {
             Ok(docs) => {
                 let Some(doc) = docs.into_iter().next() else {

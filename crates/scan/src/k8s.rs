@@ -802,9 +802,12 @@ fn fold_owner<'a>(o: &Obj<'a>, index: &Index<'a>) -> (&'a str, &'a str) {
                 Some(dep) => (kind, name) = ("Deployment", dep),
                 None => break,
             },
+            // The CronJob controller names a Job `<cronjob>-<minutes since
+            // the epoch>` (eight digits); `sweeper-7` is a Job of its own.
             "Job" => match name.rsplit_once('-') {
                 Some((cron, n))
-                    if n.bytes().all(|b| b.is_ascii_digit())
+                    if n.len() >= 8
+                        && n.bytes().all(|b| b.is_ascii_digit())
                         && index.present.contains(&(o.ns, "CronJob", cron)) =>
                 {
                     (kind, name) = ("CronJob", cron)

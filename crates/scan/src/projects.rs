@@ -44,9 +44,14 @@ const CONFIG_FOLDERS: &[&str] = &[
     "environments",
 ];
 
-/// Folders never scanned: dependencies, build output, VCS data.
+/// Folders never scanned as config: dependencies, build output, VCS data,
+/// CI systems' folders (a workflow's `services:` are its test containers).
 const SKIPPED_FOLDERS: &[&str] = &[
     ".git",
+    ".github",
+    ".circleci",
+    ".buildkite",
+    ".woodpecker",
     "node_modules",
     "vendor",
     ".venv",
@@ -101,6 +106,12 @@ impl<'a> Tree<'a> {
     pub fn files(&self) -> impl Iterator<Item = &'a SourceFile> {
         self.files.iter()
     }
+}
+
+/// Whether a path is inside a folder never scanned as config.
+pub(crate) fn in_skipped_folder(path: &str) -> bool {
+    let folder = dir_of(path);
+    !folder.is_empty() && folder.split('/').any(|p| SKIPPED_FOLDERS.contains(&p))
 }
 
 /// The folder of a path (`""` at the root).
@@ -194,14 +205,10 @@ fn kind_of(path: &str, text: &str) -> Option<Kind> {
     {
         return None;
     }
-    let parts: Vec<&str> = path.split('/').collect();
-    if parts[..parts.len() - 1]
-        .iter()
-        .any(|p| SKIPPED_FOLDERS.contains(p))
-        || frameworks::is_not_config(path)
-    {
+    if in_skipped_folder(path) || frameworks::is_not_config(path) {
         return None;
     }
+    let parts: Vec<&str> = path.split('/').collect();
     if let Some(cf) = frameworks::config_file(path) {
         return Some(Kind::Named(cf.reading));
     }

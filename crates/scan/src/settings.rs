@@ -347,6 +347,20 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             }
             continue;
         }
+        // A port key holding a whole address (`CACHE_HOST_PORT=cache:6379`).
+        if role == Some(Role::Port) && kv.value.trim().parse::<u16>().is_err() {
+            if let Some(mut ep) = host_and_port(&kv.value) {
+                ep.tls = match tls_flag {
+                    Some(true) => Tls::Yes,
+                    Some(false) => Tls::No,
+                    None => Tls::Unknown,
+                };
+                let credential = credential(&ep);
+                ep.has_password = credential.is_some();
+                out.push(found(kv, ep, key_says_redis, credential, None));
+            }
+            continue;
+        }
         if role == Some(Role::Password)
             || role == Some(Role::Port) && group.and_then(|g| setting(g, Role::Host)).is_some()
         {
