@@ -603,3 +603,49 @@ apiVersion: batch/v1\nkind: Job\nmetadata: {name: sweeper-29170080, namespace: o
         "sweeper-29170080 folds into its CronJob; sweeper-7 is its own"
     );
 }
+
+/// An overlay whose patch adds the Redis URL, and a base whose generator
+/// makes the ConfigMap its `envFrom` reads: consumers in the overlay's
+/// namespace, no duplicate-object warning for the patch, and a generated
+/// Secret's password never printed.
+#[test]
+fn kustomize_patches_and_generators_carry_the_settings() {
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        ("base/kustomization.yaml", "resources: [api.yaml, worker.yaml]\nconfigMapGenerator:\n  - name: worker-env\n    literals: [REDIS_HOST=redis-master.data, REDIS_PORT=6379]\nsecretGenerator:\n  - name: worker-secret\n    literals: [REDIS_PASSWORD=hunter2-generated]\n"),
+        ("base/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers: [{name: api, image: acme/api, env: [{name: LOG_LEVEL, value: info}]}]\n"),
+        ("base/worker.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: worker}\nspec:\n  template:\n    spec:\n      containers: [{name: w, image: acme/w, envFrom: [{configMapRef: {name: worker-env}}, {secretRef: {name: worker-secret}}]}]\n"),
+        ("prod/kustomization.yaml", "namespace: prod\nresources: [../base]\npatches:\n  - path: cache-env.yaml\n    target: {kind: Deployment, name: api}\n"),
+        ("prod/cache-env.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers: [{name: api, env: [{name: CACHE_REDIS_URL, value: 'redis://redis-master.data:6379/1'}]}]\n"),
+    ]);
+    let run = fallout(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert!(!run.stdout.contains("hunter2"), "no password in the output");
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let redis = resource(&doc, "data/redis-master");
+    assert_eq!(
+        consumers(redis, "strength"),
+        [
+            ("prod/Deployment/api".to_string(), "explicit".to_string()),
+            ("prod/Deployment/worker".to_string(), "indirect".to_string()),
+        ],
+        "{redis:#}"
+    );
+    let api = &redis["consumers"].as_array().unwrap()[0];
+    assert!(api["evidence"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("prod/cache-env.yaml"));
+    assert_eq!(api["evidence"][0]["line"], 7);
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"duplicate-object"), "{codes:?}");
+    assert!(
+        ids(&doc).iter().all(|id| !id.starts_with("default/")),
+        "{:?}",
+        ids(&doc)
+    );
+}

@@ -31,6 +31,9 @@ pub struct Object<'s> {
     /// The namespace a kustomization gives it, which wins over its own
     /// `metadata.namespace` as with `kubectl kustomize`.
     pub namespace: Option<String>,
+    /// A kustomization's patch: part of an object defined elsewhere, not a
+    /// copy of it.
+    pub patch: bool,
 }
 
 /// Scanner settings.
@@ -164,7 +167,7 @@ fn parse_document<'t>(
                 diagnostics.push(
                     Diagnostic::info(
                         "kustomize",
-                        "a kustomization: its namespace is applied to the files it lists, its patches, generators and name prefixes are not; for those, scan the output of `kubectl kustomize`",
+                        "a kustomization: its namespace, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; name prefixes and suffixes, JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
                     )
                     .at(path, Some(first_line), None),
                 );
@@ -274,6 +277,7 @@ fn push_object<'t>(path: &str, root: Node<'t>, item_kind: Option<&str>, out: &mu
         path: path.to_string(),
         root,
         namespace: None,
+        patch: false,
     });
 }
 
@@ -294,6 +298,7 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object<'static
         path: path.to_string(),
         root: Node::from_json(value),
         namespace: None,
+        patch: false,
     }
 }
 
@@ -304,6 +309,8 @@ struct Obj<'a> {
     kind: &'a str,
     name: &'a str,
     ns: &'a str,
+    /// A kustomization's patch ([`Object::patch`]).
+    patch: bool,
 }
 
 impl<'a> Obj<'a> {
@@ -322,6 +329,7 @@ impl<'a> Obj<'a> {
                 .as_deref()
                 .or_else(|| o.root.str_at(&["metadata", "namespace"]))
                 .unwrap_or(default_ns),
+            patch: o.patch,
         })
     }
 
@@ -477,7 +485,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             let live = |o: &Obj<'_>| o.path.starts_with("kube://");
             if let Some(first) = first_seen
                 .get(&(o.ns, o.kind, o.name))
-                .filter(|first| live(first) == live(o))
+                .filter(|first| live(first) == live(o) && !first.patch && !o.patch)
             {
                 let at = o.defined_at();
                 out.diagnostics.push(

@@ -1,12 +1,22 @@
-//! The `namespace:` of kustomizations, applied to the files they list, as
-//! `kubectl kustomize` would: an overlay's namespace wins over its bases',
-//! and a base listed by two overlays is two sets of objects, one per
-//! namespace. Patches, generators and name prefixes are not applied (the
-//! scanner says so where it meets a kustomization).
+//! What kustomizations do to the files they list, as `kubectl kustomize`
+//! would, as far as it matters for who uses a Redis:
+//! - `namespace:` applies to the files listed under `resources:`; an
+//!   overlay's namespace wins over its bases', and a base listed by two
+//!   overlays is two sets of objects, one per namespace;
+//! - strategic-merge patch files (`patches:`, `patchesStrategicMerge:`)
+//!   are read in the namespace of the kustomization that applies them, so
+//!   their settings join the object they patch;
+//! - `configMapGenerator` and `secretGenerator` (`literals`, `envs`) make
+//!   ConfigMaps and Secrets under the name written (kustomize's hash suffix
+//!   is rewritten into references, so the written name is what they use).
+//!
+//! Name prefixes and suffixes, JSON 6902 patches and replacements are not
+//! applied (the scanner says so where it meets a kustomization).
 
+use crate::k8s::Object;
 use crate::projects::{dir_of, join_path, Tree};
-use crate::yaml;
-use crate::SourceFile;
+use crate::yaml::{self, Node, Value};
+use crate::{config, SourceFile};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// File names kustomize reads in a folder.
@@ -17,19 +27,47 @@ struct Kustomization<'a> {
     namespace: Option<&'a str>,
     /// `resources` (and the older `bases`), as written.
     resources: Vec<&'a str>,
+    /// Strategic-merge patch files, as written.
+    patches: Vec<&'a str>,
+    root: &'a Node<'a>,
 }
 
-/// For each manifest file a kustomization with a namespace reaches: the
-/// namespaces its objects get (several when overlays share a base). Files
-/// no such kustomization reaches are not in the map.
-pub fn namespaces(files: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
+/// What the kustomizations of a tree do to it.
+#[derive(Debug, Default)]
+pub struct Kustomized {
+    /// For each manifest file a kustomization with a namespace reaches: the
+    /// namespaces its objects get (several when overlays share a base).
+    /// Files no such kustomization reaches are not in the map.
+    pub namespaces: BTreeMap<String, BTreeSet<String>>,
+    /// Patch files, with the namespaces they are applied in (empty: the
+    /// patch's own, or the default).
+    pub patches: BTreeMap<String, BTreeSet<String>>,
+    /// ConfigMaps and Secrets the generators make, at the kustomization's
+    /// lines, one per namespace the kustomization is applied in.
+    pub generated: Vec<Object<'static>>,
+}
+
+/// Words that, in a kustomization, mean it does more than list files.
+const DOES_MORE: &[&str] = &[
+    "namespace:",
+    "patches:",
+    "patchesStrategicMerge:",
+    "configMapGenerator:",
+    "secretGenerator:",
+];
+
+/// What the kustomizations among `files` do ([`Kustomized`]).
+pub fn apply(files: &[SourceFile]) -> Kustomized {
     let candidates: Vec<&SourceFile> = files
         .iter()
         .filter(|f| NAMES.contains(&f.path.rsplit('/').next().unwrap_or("")))
         .collect();
-    // Most trees have no kustomization that sets a namespace: nothing to do.
-    if !candidates.iter().any(|f| f.text.contains("namespace:")) {
-        return BTreeMap::new();
+    // Most trees have no kustomization that does more than list files.
+    if !candidates
+        .iter()
+        .any(|f| DOES_MORE.iter().any(|w| f.text.contains(w)))
+    {
+        return Kustomized::default();
     }
     let docs: Vec<(&SourceFile, Vec<yaml::Document<'_>>)> = candidates
         .iter()
@@ -43,15 +81,18 @@ pub fn namespaces(files: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
             if kind.is_some_and(|k| k != "Kustomization") {
                 return None;
             }
-            let resources = ["resources", "bases"]
-                .iter()
-                .flat_map(|k| root.get(k).map(yaml::Node::as_seq).unwrap_or_default())
-                .filter_map(yaml::Node::as_str)
-                .collect();
+            let list = |keys: &[&str]| -> Vec<&str> {
+                keys.iter()
+                    .flat_map(|k| root.get(k).map(Node::as_seq).unwrap_or_default())
+                    .filter_map(|item| item.as_str().or_else(|| item.str_at(&["path"])))
+                    .collect()
+            };
             Some(Kustomization {
                 path: &f.path,
                 namespace: root.str_at(&["namespace"]),
-                resources,
+                resources: list(&["resources", "bases"]),
+                patches: list(&["patches", "patchesStrategicMerge"]),
+                root,
             })
         })
         .collect();
@@ -92,7 +133,10 @@ pub fn namespaces(files: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
             Entry::File(_) => None,
         })
         .collect();
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut out = Kustomized::default();
+    // The namespaces each kustomization is applied in (`None`: its objects
+    // keep their own).
+    let mut applied: BTreeMap<usize, BTreeSet<Option<&str>>> = BTreeMap::new();
     // From each kustomization no other lists (what `kubectl apply -k` is
     // pointed at), down through its bases; the outermost namespace wins.
     let mut stack: Vec<(usize, Option<&str>, usize)> = (0..kustomizations.len())
@@ -104,11 +148,23 @@ pub fn namespaces(files: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
         if depth > 32 {
             continue;
         }
+        applied.entry(i).or_default().insert(ns);
+        let k = &kustomizations[i];
+        for patch in &k.patches {
+            let Some(f) = join_path(dir_of(k.path), patch).and_then(|p| tree.get(&p)) else {
+                continue;
+            };
+            let namespaces = out.patches.entry(f.path.clone()).or_default();
+            namespaces.extend(ns.map(str::to_string));
+        }
         for entry in &entries[i] {
             match entry {
                 Entry::File(path) => {
                     if let Some(ns) = ns {
-                        out.entry(path.clone()).or_default().insert(ns.to_string());
+                        out.namespaces
+                            .entry(path.clone())
+                            .or_default()
+                            .insert(ns.to_string());
                     }
                 }
                 Entry::Kustomization(j) => {
@@ -117,7 +173,95 @@ pub fn namespaces(files: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
             }
         }
     }
+    for (i, namespaces) in applied {
+        for ns in namespaces {
+            out.generated
+                .extend(generated(&kustomizations[i], ns, &tree));
+        }
+    }
     out
+}
+
+/// The ConfigMaps and Secrets one kustomization's generators make, in `ns`.
+fn generated(k: &Kustomization<'_>, ns: Option<&str>, tree: &Tree<'_>) -> Vec<Object<'static>> {
+    let mut out = Vec::new();
+    for (field, kind, data_key) in [
+        ("configMapGenerator", "ConfigMap", "data"),
+        ("secretGenerator", "Secret", "stringData"),
+    ] {
+        for generator in k.root.get(field).map(Node::as_seq).unwrap_or_default() {
+            let Some(name) = generator.str_at(&["name"]) else {
+                continue;
+            };
+            let mut data: Vec<(Node<'static>, Node<'static>)> = Vec::new();
+            for literal in generator
+                .get("literals")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+            {
+                if let Some((key, value)) = literal.as_str().and_then(|l| l.split_once('=')) {
+                    data.push(pair(key, value, literal.line));
+                }
+            }
+            for env in ["envs", "env"].iter().flat_map(|f| match generator.get(f) {
+                Some(n) if n.as_seq().is_empty() => vec![n],
+                Some(n) => n.as_seq().iter().collect(),
+                None => Vec::new(),
+            }) {
+                let Some(file) = env
+                    .as_str()
+                    .and_then(|e| join_path(dir_of(k.path), e))
+                    .and_then(|p| tree.get(&p))
+                else {
+                    continue;
+                };
+                for s in config::read_format(config::Format::Dotenv, &file.text).settings {
+                    data.push(pair(&s.key, &s.value, env.line));
+                }
+            }
+            let namespace = ns.or_else(|| generator.str_at(&["namespace"]));
+            let mut metadata = vec![pair("name", name, generator.line)];
+            if let Some(ns) = namespace {
+                metadata.push(pair("namespace", ns, generator.line));
+            }
+            let map = |entries, line| Node {
+                line,
+                col: 1,
+                value: Value::Map(entries),
+                block: false,
+            };
+            let root = map(
+                vec![
+                    pair("apiVersion", "v1", generator.line),
+                    pair("kind", kind, generator.line),
+                    (
+                        Node::scalar("metadata", generator.line, 1),
+                        map(metadata, generator.line),
+                    ),
+                    (
+                        Node::scalar(data_key, generator.line, 1),
+                        map(data, generator.line),
+                    ),
+                ],
+                generator.line,
+            );
+            out.push(Object {
+                path: k.path.to_string(),
+                root,
+                namespace: ns.map(str::to_string),
+                patch: false,
+            });
+        }
+    }
+    out
+}
+
+/// A key and its value, both at `line`.
+fn pair(key: &str, value: &str, line: u32) -> (Node<'static>, Node<'static>) {
+    (
+        Node::scalar(key.to_string(), line, 1),
+        Node::scalar(value.to_string(), line, 1),
+    )
 }
 
 #[cfg(test)]
@@ -154,12 +298,62 @@ mod tests {
             ("plain/a.yaml", "kind: Deployment"),
         ]);
         assert_eq!(
-            show(&namespaces(&f)),
+            show(&apply(&f).namespaces),
             [
                 "base/deploy.yaml: dev,prod",
                 "base/svc.yaml: dev,prod",
                 "overlays/prod/extra.yaml: prod",
                 "team/app.yaml: team",
+            ]
+        );
+    }
+
+    /// Patch files take the namespace of the kustomization applying them;
+    /// generators make a ConfigMap (literals, an env file) and a Secret
+    /// (`stringData`) per namespace, at the kustomization's lines.
+    #[test]
+    fn patches_and_generators() {
+        let f = files(&[
+            ("base/kustomization.yaml", "resources: [api.yaml]\nconfigMapGenerator:\n  - name: api-env\n    literals: [REDIS_HOST=cache.data, 'X=a=b']\n    envs: [api.env]\nsecretGenerator:\n  - name: api-secret\n    literals: [REDIS_PASSWORD=s3cret]\n"),
+            ("base/api.yaml", "kind: Deployment"),
+            ("base/api.env", "REDIS_PORT=6390\n"),
+            ("prod/kustomization.yaml", "namespace: prod\nresources: [../base]\npatches:\n  - path: env.yaml\n    target: {kind: Deployment, name: api}\npatchesStrategicMerge: [more.yaml]\n"),
+            ("prod/env.yaml", "kind: Deployment"),
+            ("prod/more.yaml", "kind: Deployment"),
+        ]);
+        let k = apply(&f);
+        assert_eq!(
+            show(&k.patches),
+            ["prod/env.yaml: prod", "prod/more.yaml: prod"]
+        );
+        let made: Vec<String> = k
+            .generated
+            .iter()
+            .map(|o| {
+                let data = o
+                    .root
+                    .get("data")
+                    .or_else(|| o.root.get("stringData"))
+                    .unwrap();
+                let entries: Vec<String> = data
+                    .entries()
+                    .map(|(k, v)| format!("{k}={}@{}", v.as_str().unwrap(), v.line))
+                    .collect();
+                format!(
+                    "{} {} {:?} {}: {}",
+                    o.path,
+                    o.root.str_at(&["kind"]).unwrap(),
+                    o.namespace,
+                    o.root.str_at(&["metadata", "name"]).unwrap(),
+                    entries.join(" ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            made,
+            [
+                "base/kustomization.yaml ConfigMap Some(\"prod\") api-env: REDIS_HOST=cache.data@4 X=a=b@4 REDIS_PORT=6390@5",
+                "base/kustomization.yaml Secret Some(\"prod\") api-secret: REDIS_PASSWORD=s3cret@8",
             ]
         );
     }
@@ -170,7 +364,7 @@ mod tests {
             ("k/kustomization.yaml", "resources: [a.yaml]\n"),
             ("k/a.yaml", "x: 1"),
         ]);
-        assert!(namespaces(&f).is_empty());
+        assert!(apply(&f).namespaces.is_empty());
         let f = files(&[
             (
                 "a/kustomization.yaml",
@@ -180,6 +374,6 @@ mod tests {
             ("a/x.yaml", "kind: Deployment"),
         ]);
         // Neither is a root (each lists the other): nothing is applied.
-        assert!(namespaces(&f).is_empty());
+        assert!(apply(&f).namespaces.is_empty());
     }
 }

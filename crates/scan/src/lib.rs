@@ -55,10 +55,25 @@ pub fn scan_files<'a>(
     let mut objects = cluster_objects;
     objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
-    let namespaces = kustomize::namespaces(files);
+    let kustomized = kustomize::apply(files);
+    // Patches come after what they patch: the object's first copy speaks
+    // for it (its labels, where it is defined).
+    let mut patches = Vec::new();
     for (objs, diags) in parsed {
-        for o in objs {
-            match namespaces.get(&o.path) {
+        for mut o in objs {
+            if let Some(list) = kustomized.patches.get(&o.path) {
+                o.patch = true;
+                if list.is_empty() {
+                    patches.push(o);
+                } else {
+                    patches.extend(list.iter().map(|ns| k8s::Object {
+                        namespace: Some(ns.clone()),
+                        ..o.clone()
+                    }));
+                }
+                continue;
+            }
+            match kustomized.namespaces.get(&o.path) {
                 // One copy per namespace the file's kustomizations give it.
                 Some(list) => objects.extend(list.iter().map(|ns| k8s::Object {
                     namespace: Some(ns.clone()),
@@ -69,6 +84,8 @@ pub fn scan_files<'a>(
         }
         diagnostics.extend(diags);
     }
+    objects.extend(kustomized.generated);
+    objects.extend(patches);
     let mut out = k8s::scan_objects(&objects, opts);
     out.diagnostics.extend(diagnostics);
     // Freeing tens of thousands of node trees is work of its own: done
