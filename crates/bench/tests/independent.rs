@@ -1,0 +1,83 @@
+//! The organisation of an independently written generator
+//! (`independent/gen.py`, Python, its own wiring styles: kustomize overlays
+//! with patches and generators, Helm-rendered files, list dumps, CRLF
+//! files, JSON): every consumer found and none false, through the library.
+//! Needs `python3` (the machine's CPython).
+
+use fallout_bench::found_in_inventory;
+use fallout_scan::SourceFile;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn read_tree(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            read_tree(root, &path, out);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push(SourceFile { path: rel, text });
+        }
+    }
+}
+
+#[test]
+fn an_independent_generator_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    let truth = dir.path().join("truth.json");
+    let status = std::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("independent/gen.py"))
+        .args(["--workloads", "600", "--seed", "7", "--out"])
+        .arg(&org)
+        .arg("--truth")
+        .arg(&truth)
+        .status()
+        .expect("python3 runs the independent generator");
+    assert!(status.success());
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    let mut files = Vec::new();
+    read_tree(&org, &org, &mut files);
+    let scanned = fallout_scan::scan_files(&files, Vec::new(), &Default::default());
+    let inventory = fallout_graph::build(&scanned.facts, &Default::default());
+    let found: BTreeSet<(String, String)> = found_in_inventory(&inventory)
+        .into_iter()
+        .flat_map(|(r, cs)| cs.into_keys().map(move |c| (c, r.clone())))
+        .collect();
+    let wanted: BTreeSet<(String, String)> = truth["consumers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(c, rs)| {
+            rs.as_array()
+                .unwrap()
+                .iter()
+                .map(move |r| (c.clone(), r.as_str().unwrap().to_string()))
+        })
+        .collect();
+    assert!(wanted.len() > 300, "{} true links", wanted.len());
+    let missed: Vec<_> = wanted.difference(&found).take(10).collect();
+    let extra: Vec<_> = found.difference(&wanted).take(10).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed {missed:?}\nextra {extra:?}"
+    );
+    let lookalikes: BTreeSet<&str> = truth["lookalikes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    let by_consumer: BTreeMap<&str, ()> = found.iter().map(|(c, _)| (c.as_str(), ())).collect();
+    assert!(lookalikes.len() > 100);
+    assert!(lookalikes.iter().all(|l| !by_consumer.contains_key(l)));
+}
