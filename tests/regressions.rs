@@ -13,6 +13,26 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The first diagnostic with this code, or a failure showing the document.
+fn diagnostic<'d>(doc: &'d serde_json::Value, code: &str) -> &'d serde_json::Value {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {doc:#}"))
+}
+
+/// The codes of every diagnostic, in order.
+fn diagnostic_codes(doc: &serde_json::Value) -> Vec<&str> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
 fn ids(doc: &serde_json::Value) -> Vec<String> {
     doc["resources"]
         .as_array()
@@ -310,12 +330,7 @@ fn an_unreadable_redis_setting_with_no_redis_in_reach_is_a_warning() {
         ),
     ]);
     let doc = json(&["scan", dir.path().to_str().unwrap()]);
-    let warning = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "redis-unattributed")
-        .unwrap_or_else(|| panic!("no redis-unattributed in {doc:#}"));
+    let warning = diagnostic(&doc, "redis-unattributed");
     assert_eq!(warning["severity"], "warning");
     assert_eq!(warning["line"], 11, "{warning}");
     let message = warning["message"].as_str().unwrap();
@@ -393,12 +408,7 @@ fn overlays_sharing_a_base_are_one_copy_per_namespace() {
         let id = format!("{ns}/Deployment/api");
         assert_eq!(consumers(redis, "id"), [(id.clone(), id)]);
     }
-    let codes: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["code"].as_str())
-        .collect();
+    let codes = diagnostic_codes(&doc);
     assert!(!codes.contains(&"duplicate-object"), "{codes:?}");
 }
 
@@ -412,12 +422,7 @@ fn the_same_object_in_two_folders_is_a_warning() {
         ("clusters/staging/redis.yaml", redis),
     ]);
     let doc = json(&["scan", dir.path().to_str().unwrap()]);
-    let dup = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "duplicate-object")
-        .unwrap_or_else(|| panic!("no duplicate-object in {doc:#}"));
+    let dup = diagnostic(&doc, "duplicate-object");
     assert_eq!(dup["severity"], "warning");
     assert!(
         dup["path"]
@@ -458,12 +463,7 @@ apiVersion: v1\nkind: Service\nmetadata: {name: postgres, namespace: data}\nspec
         ["data/redis-master"],
         "no external postgres.data: {doc:#}"
     );
-    let note = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "not-a-redis")
-        .unwrap_or_else(|| panic!("no not-a-redis in {doc:#}"));
+    let note = diagnostic(&doc, "not-a-redis");
     assert_eq!(
         (note["severity"].as_str(), note["line"].as_u64()),
         (Some("info"), Some(11))
@@ -636,12 +636,7 @@ fn kustomize_patches_and_generators_carry_the_settings() {
         .unwrap()
         .ends_with("prod/cache-env.yaml"));
     assert_eq!(api["evidence"][0]["line"], 7);
-    let codes: Vec<&str> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["code"].as_str())
-        .collect();
+    let codes = diagnostic_codes(&doc);
     assert!(!codes.contains(&"duplicate-object"), "{codes:?}");
     assert!(
         ids(&doc).iter().all(|id| !id.starts_with("default/")),
