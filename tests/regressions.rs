@@ -644,3 +644,22 @@ fn kustomize_patches_and_generators_carry_the_settings() {
         ids(&doc)
     );
 }
+
+/// A Service over a primary and its replicas: a warning when clients share
+/// its address (ClusterIP), a note for the record when it is headless (how
+/// the pods are named, as in every Bitnami replication chart).
+#[test]
+fn a_service_over_several_redis_warns_unless_headless() {
+    for (cluster_ip, want) in [("", "warning"), ("clusterIP: None, ", "info")] {
+        let dir = tree(&[(
+            "chart.yaml",
+            &format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: redis-master, namespace: data}}\nspec:\n  template:\n    metadata: {{labels: {{app: redis, role: master}}}}\n    spec: {{containers: [{{name: redis, image: 'bitnami/redis:7.2'}}]}}\n---\n\
+apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: redis-replicas, namespace: data}}\nspec:\n  template:\n    metadata: {{labels: {{app: redis, role: replica}}}}\n    spec: {{containers: [{{name: redis, image: 'bitnami/redis:7.2'}}]}}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {{name: redis-all, namespace: data}}\nspec: {{{cluster_ip}selector: {{app: redis}}, ports: [{{port: 6379}}]}}\n"),
+        )]);
+        let doc = json(&["scan", dir.path().to_str().unwrap()]);
+        let d = diagnostic(&doc, "service-ambiguous");
+        assert_eq!(d["severity"], want, "{cluster_ip:?}: {d}");
+        assert_eq!(d["line"], 19, "the Service's name: {d}");
+    }
+}

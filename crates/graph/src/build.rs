@@ -333,19 +333,22 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|&i| self.resources[i].id.as_str())
                     .collect();
-                self.diagnostics.push(at(
-                    Diagnostic::warning(
-                        "service-ambiguous",
-                        format!(
-                            "Service {}/{} selects several Redis workloads ({}); its names are taken to mean {}",
-                            svc.namespace,
-                            svc.name,
-                            ids.join(", "),
-                            ids[0]
-                        ),
-                    ),
-                    &svc.defined_at,
-                ));
+                let message = format!(
+                    "Service {}/{} selects several Redis workloads ({}); its names are taken to mean {}",
+                    svc.namespace,
+                    svc.name,
+                    ids.join(", "),
+                    ids[0]
+                );
+                // A headless Service over a primary and its replicas (every
+                // Bitnami replication chart) is how pods are named, not an
+                // address clients share: for the record, not a warning.
+                let diagnostic = if svc.headless {
+                    Diagnostic::info("service-ambiguous", message)
+                } else {
+                    Diagnostic::warning("service-ambiguous", message)
+                };
+                self.diagnostics.push(at(diagnostic, &svc.defined_at));
             }
             // A headless Service's name resolves to the pod IPs: clients
             // reach the server port as written, with no Service in between.

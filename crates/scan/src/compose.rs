@@ -494,6 +494,37 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
     while i < words.len() {
         let w = &words[i];
         let word = w.value.as_str();
+        // A reachability probe (`nc -z -w 2 cache 6379`, `telnet cache
+        // 6379`): the first name after it is a host, the number after that
+        // its port; an address that does not say Redis.
+        if matches!(
+            word.rsplit('/').next().unwrap_or(""),
+            "nc" | "ncat" | "netcat" | "telnet"
+        ) {
+            let rest = &words[i + 1..];
+            let host = rest.iter().position(|n| {
+                !n.value.starts_with('-') && n.value.bytes().any(|b| b.is_ascii_alphabetic())
+            });
+            if let Some(h) = host {
+                // `6379;` ends a shell command.
+                let port = rest[h + 1..]
+                    .first()
+                    .map(|p| p.value.trim_end_matches([';', '&', '|', ')']))
+                    .filter(|p| p.parse::<u16>().is_ok());
+                if let Some(port) = port {
+                    let via = format!("{what} {word}");
+                    out.push(kv(
+                        "probe.host".into(),
+                        rest[h].value.clone(),
+                        &w.origin,
+                        via.clone(),
+                    ));
+                    out.push(kv("probe.port".into(), port.to_string(), &w.origin, via));
+                    i += h + 3;
+                    continue;
+                }
+            }
+        }
         let next = words.get(i + 1).filter(|n| !n.value.starts_with('-'));
         // redis-cli's own flags: TLS, ACL user, password (kept only as
         // "has a password", never shown).
@@ -1724,6 +1755,18 @@ mod tests {
             ]
         );
         assert!(flag_settings(&words("sh -c redis-check"), "args", Strength::Explicit).is_empty());
+        // A reachability probe names a host and a port.
+        assert_eq!(
+            pairs(&flag_settings(
+                &words("until nc -z -w 2 cache.data 6379; do sleep 1; done"),
+                "args",
+                Strength::Explicit
+            )),
+            [
+                t("probe.host", "cache.data", "args nc"),
+                t("probe.port", "6379", "args nc")
+            ]
+        );
         // redis-benchmark takes redis-cli's `-h` and `-p`.
         assert_eq!(
             pairs(&flag_settings(
