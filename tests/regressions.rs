@@ -663,3 +663,34 @@ apiVersion: v1\nkind: Service\nmetadata: {{name: redis-all, namespace: data}}\ns
         assert_eq!(d["line"], 19, "the Service's name: {d}");
     }
 }
+
+/// From a review: an overlay's `behavior: merge` generator adds to the
+/// base's ConfigMap (no duplicate warning, the base's host kept); a patch
+/// whose own name matches no object is no phantom workload; a server
+/// started by `args` after an entrypoint script, or inside `sh -c`, is a
+/// Redis; an image tag (`redis:7`) is no address.
+#[test]
+fn merges_phantom_patches_entrypoint_servers_and_image_tags() {
+    let dir = tree(&[
+        ("base/kustomization.yaml", "resources: [api.yaml, cache.yaml]\nconfigMapGenerator:\n  - name: api-env\n    literals: [REDIS_HOST=cache, REDIS_PORT=6379]\n"),
+        ("base/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers: [{name: api, image: acme/api, envFrom: [{configMapRef: {name: api-env}}], env: [{name: BUILD_IMAGE, value: 'redis:7'}]}]\n"),
+        ("base/cache.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cache}\nspec:\n  template:\n    metadata: {labels: {app: cache}}\n    spec:\n      containers: [{name: c, image: acme/cache, command: [docker-entrypoint.sh], args: [redis-server, /etc/redis.conf]}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cache2}\nspec:\n  template:\n    metadata: {labels: {app: cache2}}\n    spec:\n      containers: [{name: c, image: acme/cache, command: [sh, -c, 'exec redis-server --port 6390']}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: cache}\nspec: {selector: {app: cache}, ports: [{port: 6379}]}\n"),
+        ("prod/kustomization.yaml", "namespace: prod\nresources: [../base]\nconfigMapGenerator:\n  - {name: api-env, behavior: merge, literals: [LOG_LEVEL=warn]}\npatches:\n  - path: sidecar.yaml\n    target: {kind: Deployment, name: api}\n"),
+        ("prod/sidecar.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: not-important}\nspec:\n  template:\n    spec:\n      containers: [{name: log, image: acme/log, env: [{name: REDIS_URL, value: 'redis://cache:6379'}]}]\n"),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["prod/cache", "prod/cache2"], "{doc:#}");
+    let found: Vec<String> = consumers(resource(&doc, "prod/cache"), "id")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        found,
+        ["prod/Deployment/api"],
+        "no prod/Deployment/not-important"
+    );
+    assert!(
+        !diagnostic_codes(&doc).contains(&"duplicate-object"),
+        "{doc:#}"
+    );
+}

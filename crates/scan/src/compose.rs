@@ -674,7 +674,12 @@ fn long_flag(word: &str) -> Option<&str> {
         return Some(flag);
     }
     let flag = word.strip_prefix('-')?;
-    if let Some(property) = flag.strip_prefix('D').filter(|p| p.contains('=')) {
+    // Java properties are dotted (`-Dspring.redis.host=h`); `-Debug=true`
+    // is a Go flag named `Debug`.
+    if let Some(property) = flag
+        .strip_prefix('D')
+        .filter(|p| p.split('=').next().is_some_and(|name| name.contains('.')))
+    {
         return Some(property);
     }
     let name = flag.split('=').next().unwrap_or("");
@@ -1755,6 +1760,15 @@ mod tests {
             ]
         );
         assert!(flag_settings(&words("sh -c redis-check"), "args", Strength::Explicit).is_empty());
+        // `-Debug=true` is a Go flag, not a Java property `ebug`.
+        assert_eq!(
+            pairs(&flag_settings(
+                &words("app -Debug=true"),
+                "args",
+                Strength::Explicit
+            )),
+            [t("Debug", "true", "args -Debug")]
+        );
         // A reachability probe names a host and a port.
         assert_eq!(
             pairs(&flag_settings(

@@ -504,13 +504,20 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             first_seen.insert((o.ns, o.kind, o.name), o);
         }
         match (o.kind, data) {
-            ("ConfigMap", Some(data)) => {
-                index
-                    .config_maps
-                    .insert((o.ns, o.name), (Obj { ..*o }, data));
-            }
-            ("Secret", Some(data)) => {
-                index.secrets.insert((o.ns, o.name), (Obj { ..*o }, data));
+            (kind @ ("ConfigMap" | "Secret"), Some(data)) => {
+                let map = if kind == "ConfigMap" {
+                    &mut index.config_maps
+                } else {
+                    &mut index.secrets
+                };
+                match map.get_mut(&(o.ns, o.name)) {
+                    // A generator's `behavior: merge` adds its keys to the
+                    // base's (a later key wins), in place of replacing them.
+                    Some((_, base)) if o.patch => base.extend(data),
+                    _ => {
+                        map.insert((o.ns, o.name), (Obj { ..*o }, data));
+                    }
+                }
             }
             ("ReplicaSet" | "Job", _) => {
                 if let Some(owner) = controller_of(o.root) {
@@ -521,10 +528,21 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
     }
 
+    // A patch that patches nothing among the objects (its target named
+    // apart from its own metadata) is no workload of its own.
+    let patched: HashSet<(&str, &str, &str)> = if objs.iter().any(|o| o.patch) {
+        objs.iter()
+            .filter(|o| !o.patch)
+            .map(|o| (o.ns, o.kind, o.name))
+            .collect()
+    } else {
+        HashSet::default()
+    };
     // Workloads: each object with a pod template, under the id of the
     // owner it folds into.
     let workloads: Vec<(Obj<'_>, ConsumerId, bool)> = objs
         .par_iter()
+        .filter(|o| !o.patch || patched.contains(&(o.ns, o.kind, o.name)))
         .filter(|o| pod_template(o).is_some())
         .map(|o| {
             let (kind, name) = fold_owner(o, &index);
@@ -623,7 +641,15 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             ctx.redis_names.insert(qualified(o.name, o.ns));
             ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
         }
-        if let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) {
+        let redis_port = svc.ports.iter().any(|p| {
+            matches!(p.port, 6379 | 6380 | 26379)
+                || matches!(p.target_port, Some(6379 | 6380 | 26379))
+        });
+        if let Some(sel) = svc
+            .selector
+            .as_ref()
+            .filter(|s| !s.is_empty() && !redis_port)
+        {
             ctx.services
                 .insert(qualified(o.name, o.ns), (o.ns, sel.clone()));
         }
@@ -873,15 +899,28 @@ const CLIENT_PROGRAMS: &[&str] = &[
 /// A container of any image whose command starts a Redis server
 /// (`command: ["redis-server", "/etc/redis.conf"]` in a custom image).
 fn starts_a_server(container: &Node) -> bool {
-    let first = container
-        .get("command")
-        .or_else(|| container.get("args"))
-        .and_then(|c| c.as_seq().first())
-        .and_then(Node::as_str);
-    first.is_some_and(|c| {
-        let program = c.split_whitespace().next().unwrap_or("");
-        SERVER_PROGRAMS.contains(&program.rsplit('/').next().unwrap_or(program))
-    })
+    let is_server = |w: &str| SERVER_PROGRAMS.contains(&w.rsplit('/').next().unwrap_or(w));
+    // The first word of `command`, of `args` (after an entrypoint script
+    // such as `docker-entrypoint.sh`), or any word of a `sh -c` script.
+    ["command", "args"]
+        .iter()
+        .filter_map(|field| container.get(field))
+        .any(|items| {
+            let items = items.as_seq();
+            let first = items
+                .first()
+                .and_then(Node::as_str)
+                .and_then(|t| t.split_whitespace().next());
+            let script = items
+                .get(2)
+                .filter(|_| items.get(1).and_then(Node::as_str) == Some("-c"))
+                .and_then(Node::as_str);
+            first.is_some_and(is_server)
+                || script.is_some_and(|t| {
+                    t.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|'))
+                        .any(is_server)
+                })
+        })
 }
 
 const SERVER_PROGRAMS: &[&str] = &[
@@ -1022,7 +1061,7 @@ struct Ctx<'i, 'a> {
     /// Names of Services and workloads that run a Redis (lower case).
     redis_names: HashSet<String>,
     /// `name.namespace` → (namespace, selector) of every Service of the
-    /// scan with a selector.
+    /// scan with a selector and no Redis port (6379, 6380, 26379).
     services: HashMap<String, (&'i str, BTreeMap<String, String>)>,
     /// The workloads, to see what a Service selects.
     workloads: &'i [(Obj<'a>, ConsumerId, bool)],
@@ -1050,15 +1089,21 @@ impl<'a> Ctx<'_, 'a> {
         let Some((svc_ns, selector)) = self.services.get(&name) else {
             return false;
         };
-        let mut cache = self
-            .selects_workloads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        *cache.entry(name).or_insert_with(|| {
-            self.workloads
-                .iter()
-                .any(|(o, _, _)| o.ns == *svc_ns && selects(selector, &pod_labels(o)))
-        })
+        let lock = || {
+            self.selects_workloads
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if let Some(known) = lock().get(&name) {
+            return *known;
+        }
+        // Worked out without the lock held: the workloads run in parallel.
+        let selects_some = self
+            .workloads
+            .iter()
+            .any(|(o, _, _)| o.ns == *svc_ns && selects(selector, &pod_labels(o)));
+        lock().insert(name, selects_some);
+        selects_some
     }
 
     fn secrets_unreadable(&self, ns: &str) -> bool {
@@ -1678,7 +1723,7 @@ impl<'a> Ctx<'_, 'a> {
             // A Redis-named setting pointing at a Service of the scan that
             // runs no Redis, on a port that is not Redis's
             // (`REDIS_HOST=postgres.data`, `REDIS_PORT=5432`): no Redis.
-            if !known && self.names_other_service(&host, ns) {
+            if !known && f.endpoint.port.is_some() && self.names_other_service(&host, ns) {
                 out.diagnostics.push(
                     Diagnostic::info(
                         "not-a-redis",

@@ -143,9 +143,12 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .filter(|i| !listed.contains(i))
         .map(|i| (i, kustomizations[i].namespace, 0))
         .collect();
+    // Each kustomization is walked once per namespace it is reached with:
+    // diamonds of bases (and a base listed twice) stay linear.
+    let mut walked: BTreeSet<(usize, Option<&str>)> = BTreeSet::new();
     while let Some((i, ns, depth)) = stack.pop() {
         // A cycle of bases is kustomize's error; here it ends the walk.
-        if depth > 32 {
+        if depth > 32 || !walked.insert((i, ns)) {
             continue;
         }
         applied.entry(i).or_default().insert(ns);
@@ -245,11 +248,14 @@ fn generated(k: &Kustomization<'_>, ns: Option<&str>, tree: &Tree<'_>) -> Vec<Ob
                 ],
                 generator.line,
             );
+            // `behavior: merge` or `replace` changes a base's generator: the
+            // same ConfigMap, not a second one.
+            let patch = matches!(generator.str_at(&["behavior"]), Some("merge" | "replace"));
             out.push(Object {
                 path: k.path.to_string(),
                 root,
                 namespace: ns.map(str::to_string),
-                patch: false,
+                patch,
             });
         }
     }
@@ -317,7 +323,7 @@ mod tests {
             ("base/kustomization.yaml", "resources: [api.yaml]\nconfigMapGenerator:\n  - name: api-env\n    literals: [REDIS_HOST=cache.data, 'X=a=b']\n    envs: [api.env]\nsecretGenerator:\n  - name: api-secret\n    literals: [REDIS_PASSWORD=s3cret]\n"),
             ("base/api.yaml", "kind: Deployment"),
             ("base/api.env", "REDIS_PORT=6390\n"),
-            ("prod/kustomization.yaml", "namespace: prod\nresources: [../base]\npatches:\n  - path: env.yaml\n    target: {kind: Deployment, name: api}\npatchesStrategicMerge: [more.yaml]\n"),
+            ("prod/kustomization.yaml", "namespace: prod\nresources: [../base, ../base/]\npatches:\n  - path: env.yaml\n    target: {kind: Deployment, name: api}\npatchesStrategicMerge: [more.yaml]\nconfigMapGenerator:\n  - {name: api-env, behavior: merge, literals: [REDIS_PORT=6391]}\n"),
             ("prod/env.yaml", "kind: Deployment"),
             ("prod/more.yaml", "kind: Deployment"),
         ]);
@@ -349,13 +355,17 @@ mod tests {
                 )
             })
             .collect();
+        // The base listed twice is walked once; the overlay's merge is a patch.
         assert_eq!(
             made,
             [
                 "base/kustomization.yaml ConfigMap Some(\"prod\") api-env: REDIS_HOST=cache.data@4 X=a=b@4 REDIS_PORT=6390@5",
                 "base/kustomization.yaml Secret Some(\"prod\") api-secret: REDIS_PASSWORD=s3cret@8",
+                "prod/kustomization.yaml ConfigMap Some(\"prod\") api-env: REDIS_PORT=6391@8",
             ]
         );
+        let merges: Vec<bool> = k.generated.iter().map(|o| o.patch).collect();
+        assert_eq!(merges, [false, false, true]);
     }
 
     #[test]

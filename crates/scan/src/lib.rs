@@ -84,7 +84,13 @@ pub fn scan_files<'a>(
         }
         diagnostics.extend(diags);
     }
-    objects.extend(kustomized.generated);
+    for o in kustomized.generated {
+        if o.patch {
+            patches.push(o);
+        } else {
+            objects.push(o);
+        }
+    }
     objects.extend(patches);
     let mut out = k8s::scan_objects(&objects, opts);
     out.diagnostics.extend(diagnostics);

@@ -199,9 +199,10 @@ fn role_of(norm: &str) -> Option<(&str, Role)> {
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
     // A `$(VAR)` or `${VAR}` left as written (a Secret outside the scan
-    // feeds the password) is part of the URL, not its end; `;` is (Celery's
-    // `sentinel://a:26379;sentinel://b:26379`).
-    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\[[0-9A-Fa-f:.]+\]|\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\};])+")
+    // feeds the password) is part of the URL, not its end. So is a `;`,
+    // which a password may hold; `find_urls` splits at one only where a
+    // scheme follows (Celery's `sentinel://a:26379;sentinel://b:26379`).
+    Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\[[0-9A-Fa-f:.]+\]|\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\}])+")
         .expect("valid regex")
 });
 
@@ -213,10 +214,22 @@ pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
     if SCHEME_END.find(text.as_bytes()).is_none() {
         return Vec::new();
     }
-    URL_RE
-        .find_iter(text)
-        .map(|m| (m.start(), m.as_str().trim_end_matches([',', '.', ';', ':'])))
-        .collect()
+    let mut out = Vec::new();
+    for m in URL_RE.find_iter(text) {
+        let (mut start, mut url) = (m.start(), m.as_str());
+        // `;` then a scheme starts the next URL.
+        while let Some(at) = url
+            .match_indices(';')
+            .map(|(i, _)| i)
+            .find(|&i| URL_RE.find(&url[i + 1..]).is_some_and(|n| n.start() == 0))
+        {
+            out.push((start, url[..at].trim_end_matches([',', '.', ';', ':'])));
+            start += at + 1;
+            url = &url[at + 1..];
+        }
+        out.push((start, url.trim_end_matches([',', '.', ';', ':'])));
+    }
+    out
 }
 
 pub fn parse_bool(value: &str) -> Option<bool> {
@@ -434,9 +447,9 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
     out
 }
 
-/// A value that is exactly `host:port` (a DNS name or address and a port):
-/// not a time (`10:30`), an image (`nginx:1.25`), a label (`app:web`), a
-/// template or a listen address.
+/// A value that is exactly `host:port` (a DNS name or address and a port
+/// from 1024): not a time (`10:30`), an image (`nginx:1.25`, `redis:7`), a
+/// label (`app:web`), a template or a listen address.
 fn host_and_port(value: &str) -> Option<Endpoint> {
     let value = value.trim();
     if !value.contains(':')
@@ -447,7 +460,9 @@ fn host_and_port(value: &str) -> Option<Endpoint> {
         return None;
     }
     let (host, port) = split_host_port(value)?;
-    let port = port?;
+    // Below 1024 it is an image tag (`redis:7`), a user id (`app:1000` is
+    // not, `app:100` is) or a label (`tier:1`), not a Redis port.
+    let port = port.filter(|p| *p >= 1024)?;
     if host.parse::<f64>().is_ok()
         || !host.bytes().any(|c| c.is_ascii_alphabetic())
         || matches!(host.as_str(), "localhost" | "0.0.0.0")
@@ -533,6 +548,8 @@ mod tests {
             ("LISTEN", "0.0.0.0:8080"),
             ("LOCAL", "localhost:6379"),
             ("PAIR", "1.5:2"),
+            ("CACHE_IMAGE", "redis:7"),
+            ("OWNER", "app:100"),
             ("UPSTREAM", "http://api:8080"),
             ("PEERS", "a:1,b:2"),
             ("TEMPLATED", "${HOST}:6379"),
@@ -698,6 +715,12 @@ mod tests {
         assert_eq!(
             urls.iter().map(|u| u.1).collect::<Vec<_>>(),
             ["redis://a:1/0", "rediss://b:2"]
+        );
+        // A `;` in a password is part of it: no host made of its first half.
+        let urls = find_urls("redis://tok3n;SECRET@redis.data:6379");
+        assert_eq!(
+            urls.iter().map(|u| u.1).collect::<Vec<_>>(),
+            ["redis://tok3n;SECRET@redis.data:6379"]
         );
         // Celery's sentinel list; a password Kubernetes left as `$(VAR)`.
         let urls = find_urls(
