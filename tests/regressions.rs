@@ -482,7 +482,7 @@ fn args_take_the_strength_of_the_variables_they_expand() {
     let cron = |arg: &str, env: &str| {
         format!("apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: report, namespace: web}}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: r\n              image: acme/report\n              env: [{env}]\n              args: ['--source-url', '{arg}']\n")
     };
-    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata: {host: redis-master.data}\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: web}\ndata: {host: redis-master.data, level: warn}\n";
     for (arg, env, want) in [
         (
             "redis://$(HOST):6379/0",
@@ -492,6 +492,12 @@ fn args_take_the_strength_of_the_variables_they_expand() {
         (
             "redis://:$(PW)@redis-master.data:6379/0",
             "{name: PW, valueFrom: {secretKeyRef: {name: gone, key: pw}}}",
+            "explicit",
+        ),
+        // Another flag's ConfigMap variable leaves this one literal.
+        (
+            "redis://redis-master.data:6379/0', '--log-level=$(LEVEL)",
+            "{name: LEVEL, valueFrom: {configMapKeyRef: {name: cfg, key: level}}}",
             "explicit",
         ),
     ] {

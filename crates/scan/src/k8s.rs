@@ -1514,26 +1514,24 @@ impl<'a> Ctx<'_, 'a> {
             };
             let words = self.command_words(o, container, &known);
             drop(known);
-            // Flags take the strength of the weakest variable they expand:
-            // `--url=redis://$(HOST):6379` with HOST from a ConfigMap is
-            // indirect.
-            let args_strength = if uses_vars {
+            // A flag takes the strength of the variables whose values it
+            // holds: `--url=redis://$(HOST):6379` with HOST from a ConfigMap
+            // is indirect; a `--log-level=$(LEVEL)` beside it changes
+            // nothing. (A variable left as written, its value unknown, adds
+            // nothing.)
+            let expanded: Vec<(String, Strength)> = if uses_vars {
                 ["command", "args"]
                     .iter()
                     .flat_map(|field| container.get(field).map(Node::as_seq).unwrap_or_default())
                     .filter_map(Node::as_str)
                     .flat_map(|t| t.split("$(").skip(1))
                     .filter_map(|rest| rest.split_once(')').map(|(name, _)| name))
-                    // One left as written (its value unknown) adds nothing.
-                    .filter_map(|name| {
-                        vars.iter()
-                            .rev()
-                            .find(|v| v.name == name && v.value.is_some())
-                    })
-                    .map(|v| v.strength)
-                    .fold(Strength::Explicit, Ord::max)
+                    .filter_map(|name| vars.iter().rev().find(|v| v.name == name))
+                    .filter(|v| v.strength != Strength::Explicit)
+                    .filter_map(|v| Some((v.value.clone().filter(|x| !x.is_empty())?, v.strength)))
+                    .collect()
             } else {
-                Strength::Explicit
+                Vec::new()
             };
             // A Secret outside the scan that feeds this container's env.
             let opaque = vars
@@ -1611,7 +1609,18 @@ impl<'a> Ctx<'_, 'a> {
                 }
             }
             // Flags come from the words as a whole, not one by one.
-            kvs.extend(compose::flag_settings(&words, "args", args_strength));
+            kvs.extend(
+                compose::flag_settings(&words, "args", Strength::Explicit)
+                    .into_iter()
+                    .map(|mut kv| {
+                        for (value, strength) in &expanded {
+                            if kv.value.contains(value.as_str()) {
+                                kv.strength = kv.strength.max(*strength);
+                            }
+                        }
+                        kv
+                    }),
+            );
             // Settings inside a setting: `JAVA_OPTS` flags, JSON.
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
