@@ -700,3 +700,24 @@ fn merges_phantom_patches_entrypoint_servers_and_image_tags() {
         "{doc:#}"
     );
 }
+
+/// Jobs named by `generateName` in two files are one template's runs: read
+/// as one consumer, with no duplicate warning.
+#[test]
+fn generate_name_jobs_are_no_duplicates() {
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-, namespace: ops}\nspec:\n  template:\n    spec:\n      containers: [{name: m, image: acme/migrate, env: [{name: REDIS_URL, value: 'redis://redis-master.data:6379/3'}]}]\n";
+    let dir = tree(&[
+        ("redis.yaml", DATA_REDIS),
+        ("a/job.yaml", job),
+        ("b/job.yaml", job),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert!(
+        !diagnostic_codes(&doc).contains(&"duplicate-object"),
+        "{doc:#}"
+    );
+    assert_eq!(
+        consumers(resource(&doc, "data/redis-master"), "id").len(),
+        1
+    );
+}

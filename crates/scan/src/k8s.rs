@@ -486,6 +486,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             if let Some(first) = first_seen
                 .get(&(o.ns, o.kind, o.name))
                 .filter(|first| live(first) == live(o) && !first.patch && !o.patch)
+                // `generateName` objects are many by design (`migrate-`).
+                .filter(|_| o.root.str_at(&["metadata", "name"]).is_some())
             {
                 let at = o.defined_at();
                 out.diagnostics.push(
