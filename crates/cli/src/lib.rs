@@ -200,9 +200,13 @@ fn run(cli: Cli) -> Result<Exit, String> {
         version: version(),
     };
     let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(fallout_report::render(format, &view).as_bytes())
+    // Written in parts through a buffer: the JSON report is as large as
+    // the tree scanned, and is never held whole.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
+    fallout_report::render_to(format, &view, &mut buffered)
+        .and_then(|()| buffered.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    drop(buffered);
     for (fmt, file) in &reports {
         std::fs::write(file, fallout_report::render(*fmt, &view)).map_err(|e| {
             format!(

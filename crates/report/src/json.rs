@@ -17,34 +17,40 @@ pub struct JsonReport;
 
 impl Report for JsonReport {
     fn render(&self, view: &View) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail; serde_json writes UTF-8 only.
+        let _ = self.render_to(view, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Resources are rendered each on its own, in parallel, and written in
+    /// the document's `"resources": []`, indented for their place (two
+    /// levels down): the text is exactly what one `to_string_pretty` of the
+    /// whole would give. They go to `out` one by one, never joined into
+    /// one string as large as the report.
+    fn render_to(&self, view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut doc = Document::new(view);
-        // Resources are rendered each on its own, in parallel, and set into
-        // the document's `"resources": []`, indented for their place (two
-        // levels down): the text is exactly what one `to_string_pretty` of
-        // the whole would give.
         let resources = std::mem::take(&mut doc.resources);
         let rendered: Vec<String> = resources
             .par_iter()
             .map(|r| pretty_at(r, 2, 512 + 1024 * r.consumers.len()))
             .collect();
+        drop(resources);
         let head = pretty_at(&doc, 0, 4096);
         const EMPTY: &str = "\n  \"resources\": []";
-        let at = head.find(EMPTY).filter(|_| !rendered.is_empty());
-        let Some(at) = at else {
-            return head + "\n";
+        let Some(at) = head.find(EMPTY).filter(|_| !rendered.is_empty()) else {
+            out.write_all(head.as_bytes())?;
+            return out.write_all(b"\n");
         };
-        let size = head.len() + rendered.iter().map(|r| r.len() + 6).sum::<usize>() + 32;
-        let mut out = String::with_capacity(size);
-        out.push_str(&head[..at]);
-        out.push_str("\n  \"resources\": [");
+        out.write_all(&head.as_bytes()[..at])?;
+        out.write_all(b"\n  \"resources\": [")?;
         for (i, r) in rendered.iter().enumerate() {
-            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            out.push_str(r);
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            out.write_all(r.as_bytes())?;
         }
-        out.push_str("\n  ]");
-        out.push_str(&head[at + EMPTY.len()..]);
-        out.push('\n');
-        out
+        out.write_all(b"\n  ]")?;
+        out.write_all(&head.as_bytes()[at + EMPTY.len()..])?;
+        out.write_all(b"\n")
     }
 }
 

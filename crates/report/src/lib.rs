@@ -174,6 +174,12 @@ pub struct View<'a> {
 pub trait Report {
     /// The whole report, ending with a newline.
     fn render(&self, view: &View) -> String;
+
+    /// The report written to `out` (what [`Report::render`] gives; a
+    /// format may write it in parts rather than build it whole).
+    fn render_to(&self, view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(self.render(view).as_bytes())
+    }
 }
 
 /// Renders `view` in `format`.
@@ -181,8 +187,17 @@ pub trait Report {
 /// undocumented, so reports for people do not call anything so; JSON keeps
 /// `documented: false` and says `documentation_checked: false`.
 pub fn render(format: Format, view: &View) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; every format writes UTF-8.
+    let _ = render_to(format, view, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] written to `out`: the JSON report in parts, never whole in
+/// memory.
+pub fn render_to(format: Format, view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if view.inventory.documentation_checked || format == Format::Json {
-        return format.reporter().render(view);
+        return format.reporter().render_to(view, out);
     }
     let mut inventory = view.inventory.clone();
     for c in inventory
@@ -192,10 +207,13 @@ pub fn render(format: Format, view: &View) -> String {
     {
         c.documented = true;
     }
-    format.reporter().render(&View {
-        inventory: &inventory,
-        ..*view
-    })
+    format.reporter().render_to(
+        &View {
+            inventory: &inventory,
+            ..*view
+        },
+        out,
+    )
 }
 
 #[cfg(test)]
