@@ -1746,12 +1746,9 @@ mod tests {
     #[test]
     fn flags_of_every_style() {
         let t = |k: &str, v: &str, via: &str| (k.to_string(), v.to_string(), via.to_string());
+        let args = |text: &str| pairs(&flag_settings(&words(text), "args", Strength::Explicit));
         assert_eq!(
-            pairs(&flag_settings(
-                &words("/app -redis.addr cache.data:6379 -cache-url=redis://c:1 -Dspring.redis.host=h -Xmx512m -v --cache-tls"),
-                "args",
-                Strength::Explicit
-            )),
+            args("/app -redis.addr cache.data:6379 -cache-url=redis://c:1 -Dspring.redis.host=h -Xmx512m -v --cache-tls"),
             [
                 t("redis.addr", "cache.data:6379", "args -redis.addr"),
                 t("cache-url", "redis://c:1", "args -cache-url"),
@@ -1761,21 +1758,10 @@ mod tests {
         );
         assert!(flag_settings(&words("sh -c redis-check"), "args", Strength::Explicit).is_empty());
         // `-Debug=true` is a Go flag, not a Java property `ebug`.
-        assert_eq!(
-            pairs(&flag_settings(
-                &words("app -Debug=true"),
-                "args",
-                Strength::Explicit
-            )),
-            [t("Debug", "true", "args -Debug")]
-        );
+        assert_eq!(args("app -Debug=true"), [t("Debug", "true", "args -Debug")]);
         // A reachability probe names a host and a port.
         assert_eq!(
-            pairs(&flag_settings(
-                &words("until nc -z -w 2 cache.data 6379; do sleep 1; done"),
-                "args",
-                Strength::Explicit
-            )),
+            args("until nc -z -w 2 cache.data 6379; do sleep 1; done"),
             [
                 t("probe.host", "cache.data", "args nc"),
                 t("probe.port", "6379", "args nc")
@@ -1783,11 +1769,7 @@ mod tests {
         );
         // redis-benchmark takes redis-cli's `-h` and `-p`.
         assert_eq!(
-            pairs(&flag_settings(
-                &words("redis-benchmark -h valkey.data -p 6379 -q"),
-                "args",
-                Strength::Explicit
-            )),
+            args("redis-benchmark -h valkey.data -p 6379 -q"),
             [
                 t("redis.cli.host", "valkey.data", "args -h"),
                 t("redis.cli.port", "6379", "args -p")
