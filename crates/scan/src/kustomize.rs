@@ -38,7 +38,9 @@ pub struct Kustomized {
     /// For each manifest file a kustomization with a namespace reaches: the
     /// namespaces its objects get (several when overlays share a base).
     /// Files no such kustomization reaches are not in the map.
-    pub namespaces: BTreeMap<String, BTreeSet<String>>,
+    /// `None`: a copy in the object's own namespace, for a file also applied
+    /// by a kustomization without one.
+    pub namespaces: BTreeMap<String, BTreeSet<Option<String>>>,
     /// Patch files, with the namespaces they are applied in (empty: the
     /// patch's own, or the default).
     pub patches: BTreeMap<String, BTreeSet<String>>,
@@ -163,12 +165,10 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         for entry in &entries[i] {
             match entry {
                 Entry::File(path) => {
-                    if let Some(ns) = ns {
-                        out.namespaces
-                            .entry(path.clone())
-                            .or_default()
-                            .insert(ns.to_string());
-                    }
+                    out.namespaces
+                        .entry(path.clone())
+                        .or_default()
+                        .insert(ns.map(str::to_string));
                 }
                 Entry::Kustomization(j) => {
                     stack.push((*j, ns.or(kustomizations[*j].namespace), depth + 1));
@@ -176,6 +176,9 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             }
         }
     }
+    // Files no namespace reaches are read as they are.
+    out.namespaces
+        .retain(|_, list| list.iter().any(Option::is_some));
     for (i, namespaces) in applied {
         for ns in namespaces {
             out.generated
@@ -283,6 +286,15 @@ mod tests {
             .collect()
     }
 
+    fn show_ns(map: &BTreeMap<String, BTreeSet<Option<String>>>) -> Vec<String> {
+        map.iter()
+            .map(|(p, ns)| {
+                let ns: Vec<&str> = ns.iter().map(|n| n.as_deref().unwrap_or("(own)")).collect();
+                format!("{p}: {}", ns.join(","))
+            })
+            .collect()
+    }
+
     fn show(map: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
         map.iter()
             .map(|(p, ns)| format!("{p}: {}", ns.iter().cloned().collect::<Vec<_>>().join(",")))
@@ -301,13 +313,15 @@ mod tests {
             ("team/kustomization.yaml", "namespace: team\nresources: [app.yaml, https://github.com/x/y//z, missing.yaml]\n"),
             ("team/app.yaml", "kind: Deployment"),
             ("plain/kustomization.yaml", "resources: [a.yaml]\n"),
+            // A root without a namespace over the base: the base's own.
+            ("bare/kustomization.yaml", "resources: [../base]\n"),
             ("plain/a.yaml", "kind: Deployment"),
         ]);
         assert_eq!(
-            show(&apply(&f).namespaces),
+            show_ns(&apply(&f).namespaces),
             [
-                "base/deploy.yaml: dev,prod",
-                "base/svc.yaml: dev,prod",
+                "base/deploy.yaml: base-ns,dev,prod",
+                "base/svc.yaml: base-ns,dev,prod",
                 "overlays/prod/extra.yaml: prod",
                 "team/app.yaml: team",
             ]
@@ -366,6 +380,21 @@ mod tests {
         );
         let merges: Vec<bool> = k.generated.iter().map(|o| o.patch).collect();
         assert_eq!(merges, [false, false, true]);
+    }
+
+    /// A file applied with a namespace and also without one: a copy of
+    /// each, the second in the object's own namespace.
+    #[test]
+    fn with_and_without_a_namespace_is_two_copies() {
+        let f = files(&[
+            (
+                "ns/kustomization.yaml",
+                "namespace: x\nresources: [../app/a.yaml]\n",
+            ),
+            ("plain/kustomization.yaml", "resources: [../app/a.yaml]\n"),
+            ("app/a.yaml", "kind: Deployment"),
+        ]);
+        assert_eq!(show_ns(&apply(&f).namespaces), ["app/a.yaml: (own),x"]);
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn scan_files<'a>(
             match kustomized.namespaces.get(&o.path) {
                 // One copy per namespace the file's kustomizations give it.
                 Some(list) => objects.extend(list.iter().map(|ns| k8s::Object {
-                    namespace: Some(ns.clone()),
+                    namespace: ns.clone(),
                     ..o.clone()
                 })),
                 None => objects.push(o),
