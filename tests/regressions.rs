@@ -721,3 +721,48 @@ fn generate_name_jobs_are_no_duplicates() {
         1
     );
 }
+
+/// Bad kustomizations are said, never passed over: one that does not parse
+/// is an error at its line and column (exit 2 under --strict), and files it
+/// lists that are not in the scan (a resource, a patch, a generator's env
+/// file) are warnings at the line that lists them.
+#[test]
+fn bad_kustomizations_are_reported_at_their_lines() {
+    let dir = tree(&[
+        ("broken/kustomization.yaml", "namespace: prod\nresources: [a.yaml\npatches: [b.yaml]\n"),
+        ("gone/kustomization.yaml", "namespace: prod\nresources:\n  - here.yaml\n  - missing.yaml\n  - https://github.com/org/repo//base\npatches:\n  - path: nopatch.yaml\nconfigMapGenerator:\n  - {name: env, envs: [absent.env]}\n"),
+        ("gone/here.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n"),
+    ]);
+    let path = dir.path().to_str().unwrap();
+    let doc = json(&["scan", path]);
+    let parse = diagnostic(&doc, "yaml-parse");
+    assert_eq!(parse["severity"], "error");
+    assert!(
+        parse["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken/kustomization.yaml"),
+        "{parse}"
+    );
+    assert_eq!(parse["line"], 3, "{parse}");
+    assert!(parse["col"].as_u64().is_some(), "{parse}");
+    let missing: Vec<(u64, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "kustomize-missing")
+        .map(|d| (d["line"].as_u64().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        missing.len(),
+        3,
+        "the remote base is not missing: {missing:?}"
+    );
+    assert_eq!(missing[0].0, 4);
+    assert!(
+        missing[0].1.starts_with("lists `missing.yaml`"),
+        "{missing:?}"
+    );
+    assert_eq!((missing[1].0, missing[2].0), (7, 9), "{missing:?}");
+    assert_eq!(fallout(&["scan", path, "--strict"]).code, 2);
+}

@@ -95,6 +95,28 @@ pub struct Link {
 }
 
 impl Consumer {
+    /// A consumer with nothing known yet: TLS unknown, no evidence, links
+    /// or verdict; `strength` until evidence says otherwise.
+    pub fn new(id: ConsumerId, strength: Strength) -> Consumer {
+        Consumer {
+            id,
+            tls: Tls::Unknown,
+            strength,
+            owner: None,
+            documented: false,
+            via: Vec::new(),
+            links: Vec::new(),
+            credentials: Vec::new(),
+            users: Vec::new(),
+            evidence: Vec::new(),
+            verdict: None,
+            reasons: Vec::new(),
+            approval: None,
+            profiles: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// Strongest evidence first, then by place.
     pub fn primary_evidence(&self) -> Option<&Evidence> {
         self.evidence

@@ -598,21 +598,9 @@ impl<'a> Builder<'a> {
                 let workload = workloads.get(id.as_ref()).copied();
                 Draft {
                     consumer: Consumer {
-                        id: id.clone().into_owned(),
-                        tls: Tls::Unknown,
-                        strength: Strength::Inferred,
                         owner: workload.and_then(|w| opts.owner(&w.labels)),
-                        documented: false,
-                        via: Vec::new(),
-                        links: Vec::new(),
-                        credentials: Vec::new(),
-                        users: Vec::new(),
-                        evidence: Vec::new(),
-                        verdict: None,
-                        reasons: Vec::new(),
-                        approval: None,
                         profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
-                        notes: Vec::new(),
+                        ..Consumer::new(id.clone().into_owned(), Strength::Inferred)
                     },
                     observed_tls: None,
                 }

@@ -422,25 +422,15 @@ mod tests {
 
     fn consumer(id: ConsumerId, path: &str, owner: Option<&str>) -> Consumer {
         Consumer {
-            id,
             tls: Tls::No,
-            strength: Strength::Explicit,
             owner: owner.map(str::to_string),
-            documented: false,
             via: vec!["x".into()],
-            links: Vec::new(),
-            credentials: Vec::new(),
-            users: Vec::new(),
             evidence: vec![Evidence::new(
                 Strength::Explicit,
                 Origin::file(path, 3),
                 "env REDIS_URL",
             )],
-            verdict: None,
-            reasons: Vec::new(),
-            approval: None,
-            profiles: Vec::new(),
-            notes: Vec::new(),
+            ..Consumer::new(id, Strength::Explicit)
         }
     }
 

@@ -1082,11 +1082,8 @@ impl<'a> Ctx<'_, 'a> {
     /// Whether `host` names a Service of the scan that selects workloads of
     /// the scan, none of them a Redis (or it would be a known host).
     fn names_other_service(&self, host: &str, ns: &str) -> bool {
-        let labels: Vec<&str> = host.split('.').collect();
-        let name = match labels.as_slice() {
-            [name] => qualified(name, ns),
-            [name, svc_ns] | [name, svc_ns, "svc", ..] => qualified(name, svc_ns),
-            _ => return false,
+        let Some(name) = service_named(host, ns) else {
+            return false;
         };
         let Some((svc_ns, selector)) = self.services.get(&name) else {
             return false;
@@ -1780,19 +1777,27 @@ struct MountedFile<'a> {
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.
 /// Whether `host`, said in namespace `ns`, names one of `names`
-/// (`name.namespace`): a short name, `svc.ns`, `svc.ns.svc[.domain]`, a
-/// headless pod name, or one of the names as written (a ClusterIP).
+/// (`name.namespace`): a Service's name ([`service_named`]), a headless
+/// pod name (`pod.svc.ns…`), or one of the names as written (a ClusterIP).
 fn names_one_of(names: &HashSet<String>, host: &str, ns: &str) -> bool {
-    if names.contains(host) {
+    if names.contains(host) || service_named(host, ns).is_some_and(|q| names.contains(&q)) {
         return true;
     }
     let labels: Vec<&str> = host.split('.').collect();
     match labels.as_slice() {
-        [name] => names.contains(&qualified(name, ns)),
-        [name, svc_ns] => names.contains(&qualified(name, svc_ns)),
-        [name, svc_ns, "svc", ..] => names.contains(&qualified(name, svc_ns)),
-        [_pod, name, svc_ns, ..] => names.contains(&qualified(name, svc_ns)),
+        [_pod, name, svc_ns, ..] if *svc_ns != "svc" => names.contains(&qualified(name, svc_ns)),
         _ => false,
+    }
+}
+
+/// `name.namespace` of the Service `host` names, said in namespace `ns`: a
+/// short name, `svc.ns`, or `svc.ns.svc[.domain]`.
+fn service_named(host: &str, ns: &str) -> Option<String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.as_slice() {
+        [name] => Some(qualified(name, ns)),
+        [name, svc_ns] | [name, svc_ns, "svc", ..] => Some(qualified(name, svc_ns)),
+        _ => None,
     }
 }
 

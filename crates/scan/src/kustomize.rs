@@ -17,6 +17,7 @@ use crate::k8s::Object;
 use crate::projects::{dir_of, join_path, Tree};
 use crate::yaml::{self, Node, Value};
 use crate::{config, SourceFile};
+use fallout_core::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// File names kustomize reads in a folder.
@@ -25,10 +26,10 @@ const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomizati
 struct Kustomization<'a> {
     path: &'a str,
     namespace: Option<&'a str>,
-    /// `resources` (and the older `bases`), as written.
-    resources: Vec<&'a str>,
-    /// Strategic-merge patch files, as written.
-    patches: Vec<&'a str>,
+    /// `resources` (and the older `bases`), as written, with their lines.
+    resources: Vec<(&'a str, u32)>,
+    /// Strategic-merge patch files, as written, with their lines.
+    patches: Vec<(&'a str, u32)>,
     root: &'a Node<'a>,
 }
 
@@ -47,6 +48,9 @@ pub struct Kustomized {
     /// ConfigMaps and Secrets the generators make, at the kustomization's
     /// lines, one per namespace the kustomization is applied in.
     pub generated: Vec<Object<'static>>,
+    /// A kustomization that does not parse (an error: what it does is not
+    /// applied), and files it lists that are not among the scanned ones.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Words that, in a kustomization, mean it does more than list files.
@@ -64,17 +68,30 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .iter()
         .filter(|f| NAMES.contains(&f.path.rsplit('/').next().unwrap_or("")))
         .collect();
-    // Most trees have no kustomization that does more than list files.
-    if !candidates
-        .iter()
-        .any(|f| DOES_MORE.iter().any(|w| f.text.contains(w)))
-    {
-        return Kustomized::default();
+    let mut out = Kustomized::default();
+    let mut docs: Vec<(&SourceFile, Vec<yaml::Document<'_>>)> = Vec::new();
+    for f in candidates {
+        match yaml::parse(&f.text, 1) {
+            Ok(parsed) => docs.push((f, parsed)),
+            Err(e) => out.diagnostics.push(
+                Diagnostic::error(
+                    "yaml-parse",
+                    format!(
+                        "{}; fix the kustomization (its namespace, patches and generators are not applied)",
+                        e.message
+                    ),
+                )
+                .at(&f.path, Some(e.line), Some(e.col)),
+            ),
+        }
     }
-    let docs: Vec<(&SourceFile, Vec<yaml::Document<'_>>)> = candidates
+    // Most trees have no kustomization that does more than list files.
+    if !docs
         .iter()
-        .filter_map(|f| Some((*f, yaml::parse(&f.text, 1).ok()?)))
-        .collect();
+        .any(|(f, _)| DOES_MORE.iter().any(|w| f.text.contains(w)))
+    {
+        return out;
+    }
     let kustomizations: Vec<Kustomization<'_>> = docs
         .iter()
         .filter_map(|(f, docs)| {
@@ -83,10 +100,13 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             if kind.is_some_and(|k| k != "Kustomization") {
                 return None;
             }
-            let list = |keys: &[&str]| -> Vec<&str> {
+            let list = |keys: &[&str]| -> Vec<(&str, u32)> {
                 keys.iter()
                     .flat_map(|k| root.get(k).map(Node::as_seq).unwrap_or_default())
-                    .filter_map(|item| item.as_str().or_else(|| item.str_at(&["path"])))
+                    .filter_map(|item| {
+                        let path = item.as_str().or_else(|| item.str_at(&["path"]))?;
+                        Some((path, item.line))
+                    })
                     .collect()
             };
             Some(Kustomization {
@@ -110,23 +130,29 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         File(String),
         Kustomization(usize),
     }
+    let mut missing = Vec::new();
     let entries: Vec<Vec<Entry>> = kustomizations
         .iter()
         .map(|k| {
             k.resources
                 .iter()
-                .filter_map(|r| {
+                .filter_map(|&(r, line)| {
                     let joined = join_path(dir_of(k.path), r.trim_end_matches('/'))?;
                     if let Some(f) = tree.get(&joined) {
                         return Some(Entry::File(f.path.clone()));
                     }
-                    by_dir
+                    let found = by_dir
                         .get(joined.as_str())
-                        .map(|&i| Entry::Kustomization(i))
+                        .map(|&i| Entry::Kustomization(i));
+                    if found.is_none() {
+                        missing.push(not_scanned(k.path, r, line));
+                    }
+                    found
                 })
                 .collect()
         })
         .collect();
+    out.diagnostics.extend(missing);
     let listed: BTreeSet<usize> = entries
         .iter()
         .flatten()
@@ -135,7 +161,6 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             Entry::File(_) => None,
         })
         .collect();
-    let mut out = Kustomized::default();
     // The namespaces each kustomization is applied in (`None`: its objects
     // keep their own).
     let mut applied: BTreeMap<usize, BTreeSet<Option<&str>>> = BTreeMap::new();
@@ -155,8 +180,16 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         }
         applied.entry(i).or_default().insert(ns);
         let k = &kustomizations[i];
-        for patch in &k.patches {
-            let Some(f) = join_path(dir_of(k.path), patch).and_then(|p| tree.get(&p)) else {
+        for &(patch, line) in &k.patches {
+            let Some(joined) = join_path(dir_of(k.path), patch) else {
+                continue;
+            };
+            let Some(f) = tree.get(&joined) else {
+                // Said once, not once per namespace the walk reaches it in.
+                let said = not_scanned(k.path, patch, line);
+                if !out.diagnostics.contains(&said) {
+                    out.diagnostics.push(said);
+                }
                 continue;
             };
             let namespaces = out.patches.entry(f.path.clone()).or_default();
@@ -181,15 +214,20 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .retain(|_, list| list.iter().any(Option::is_some));
     for (i, namespaces) in applied {
         for ns in namespaces {
-            out.generated
-                .extend(generated(&kustomizations[i], ns, &tree));
+            let made = generated(&kustomizations[i], ns, &tree, &mut out.diagnostics);
+            out.generated.extend(made);
         }
     }
     out
 }
 
 /// The ConfigMaps and Secrets one kustomization's generators make, in `ns`.
-fn generated(k: &Kustomization<'_>, ns: Option<&str>, tree: &Tree<'_>) -> Vec<Object<'static>> {
+fn generated(
+    k: &Kustomization<'_>,
+    ns: Option<&str>,
+    tree: &Tree<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Object<'static>> {
     let mut out = Vec::new();
     for (field, kind, data_key) in [
         ("configMapGenerator", "ConfigMap", "data"),
@@ -214,11 +252,13 @@ fn generated(k: &Kustomization<'_>, ns: Option<&str>, tree: &Tree<'_>) -> Vec<Ob
                 Some(n) => n.as_seq().iter().collect(),
                 None => Vec::new(),
             }) {
-                let Some(file) = env
-                    .as_str()
-                    .and_then(|e| join_path(dir_of(k.path), e))
-                    .and_then(|p| tree.get(&p))
-                else {
+                let Some(name) = env.as_str() else { continue };
+                let Some(file) = join_path(dir_of(k.path), name).and_then(|p| tree.get(&p)) else {
+                    // Said once, not once per namespace it is made in.
+                    let said = not_scanned(k.path, name, env.line);
+                    if !diagnostics.contains(&said) {
+                        diagnostics.push(said);
+                    }
                     continue;
                 };
                 for s in config::read_format(config::Format::Dotenv, &file.text).settings {
@@ -263,6 +303,17 @@ fn generated(k: &Kustomization<'_>, ns: Option<&str>, tree: &Tree<'_>) -> Vec<Ob
         }
     }
     out
+}
+
+/// A file a kustomization lists that is not among the scanned ones.
+fn not_scanned(kustomization: &str, entry: &str, line: u32) -> Diagnostic {
+    Diagnostic::warning(
+        "kustomize-missing",
+        format!(
+            "lists `{entry}`, which names no file or kustomization among the scanned ones; scan the overlay together with its bases"
+        ),
+    )
+    .at(kustomization, Some(line), None)
 }
 
 /// A key and its value, both at `line`.

@@ -56,6 +56,7 @@ pub fn scan_files<'a>(
     objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
     let kustomized = kustomize::apply(files);
+    diagnostics.extend(kustomized.diagnostics);
     // Patches come after what they patch: the object's first copy speaks
     // for it (its labels, where it is defined).
     let mut patches = Vec::new();

@@ -22,21 +22,10 @@ pub const LIVE_SOURCE: &str = "redis://10.96.12.7:6379 CLIENT LIST at 2026-11-28
 
 fn consumer(id: ConsumerId, tls: Tls, owner: Option<&str>, documented: bool) -> Consumer {
     Consumer {
-        id,
         tls,
-        strength: Strength::Documented,
         owner: owner.map(str::to_string),
         documented,
-        via: Vec::new(),
-        links: Vec::new(),
-        credentials: Vec::new(),
-        users: Vec::new(),
-        evidence: Vec::new(),
-        verdict: None,
-        reasons: Vec::new(),
-        approval: None,
-        profiles: Vec::new(),
-        notes: Vec::new(),
+        ..Consumer::new(id, Strength::Documented)
     }
 }
 
