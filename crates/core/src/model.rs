@@ -146,6 +146,9 @@ pub struct Resource {
     pub owner: Option<String>,
     pub port: Option<u16>,
     pub tls_port: Option<u16>,
+    /// Its server config requires a password (`requirepass`, `aclfile`,
+    /// a password variable of the image), as far as the scan sees.
+    pub requires_auth: bool,
     /// Not defined in the scanned sources: an ExternalName target or a
     /// host that consumers name (a managed service, another cluster).
     pub external: bool,

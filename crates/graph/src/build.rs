@@ -239,6 +239,7 @@ impl<'a> Builder<'a> {
             owner: self.opts.owner(&w.labels),
             port: server.port,
             tls_port: server.tls_port,
+            requires_auth: server.requires_auth,
             external: false,
             consumers: Vec::new(),
         };
@@ -570,6 +571,7 @@ impl<'a> Builder<'a> {
             owner: None,
             port: None,
             tls_port: None,
+            requires_auth: false,
             external: true,
             consumers: Vec::new(),
         });

@@ -447,6 +447,7 @@ mod tests {
             owner: None,
             port: Some(6379),
             tls_port: None,
+            requires_auth: false,
             external,
             consumers: Vec::new(),
         }

@@ -18,6 +18,8 @@ pub fn impact(resource: &mut Resource, change: &Change) {
         port: resource.port,
         tls_port: resource.tls_port,
         external: resource.external,
+        requires_auth: resource.requires_auth,
+        defined_by: resource.defined_by.as_ref().map(ToString::to_string),
     };
     for c in &mut resource.consumers {
         let mut verdict = Verdict::Ok;
@@ -43,6 +45,10 @@ struct Server {
     port: Option<u16>,
     tls_port: Option<u16>,
     external: bool,
+    /// Its config already requires a password.
+    requires_auth: bool,
+    /// Where it is defined, for reasons that cite its config.
+    defined_by: Option<String>,
 }
 
 type Judgement = (Verdict, Vec<String>);
@@ -75,7 +81,7 @@ fn judge(server: &Server, c: &Consumer, setting: &Setting) -> Judgement {
         Setting::Port(new) => port_move(c, server.port, *new, "port", server.external),
         Setting::TlsPort(new) => port_move(c, server.tls_port, *new, "tls-port", server.external),
         Setting::Host(new) => host_move(c, new),
-        Setting::AuthRequired => auth_required(c),
+        Setting::AuthRequired => auth_required(server, c),
         Setting::PasswordRotate => password_rotate(c),
         Setting::AclUserRemoved(user) => acl_user_removed(c, user),
         Setting::Decommission => (Verdict::Breaks, Vec::new()),
@@ -404,12 +410,22 @@ fn uncertain(c: &Consumer, reason: impl Fn(&str) -> String) -> Judgement {
     )
 }
 
-fn auth_required(c: &Consumer) -> Judgement {
+fn auth_required(server: &Server, c: &Consumer) -> Judgement {
     if only_uncertain(c) {
         return uncertain(c, |cred| {
             format!("no password visible; {cred}: confirm it sets one before auth is required")
         });
     }
+    let already = if server.requires_auth {
+        let at = server
+            .defined_by
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        format!("; the server already requires a password{at}")
+    } else {
+        String::new()
+    };
     if authenticates(c) {
         let how = c
             .credentials
@@ -417,7 +433,10 @@ fn auth_required(c: &Consumer) -> Judgement {
             .map(|cred| format!("with the password in {cred}"))
             .or_else(|| c.users.first().map(|u| format!("as user `{u}`")))
             .unwrap_or_else(|| "with a password".to_string());
-        return (Verdict::Ok, vec![format!("already authenticates {how}")]);
+        return (
+            Verdict::Ok,
+            vec![format!("already authenticates {how}{already}")],
+        );
     }
     if c.links.is_empty() {
         return (
@@ -427,6 +446,22 @@ fn auth_required(c: &Consumer) -> Judgement {
                 first_observed(c)
             )],
         );
+    }
+    // A server that already requires a password and a client that shows
+    // none: the password is set where the scan cannot see, or the client
+    // fails today. Either way the change itself is not what breaks it.
+    if server.requires_auth {
+        let reasons = c
+            .links
+            .iter()
+            .map(|l| {
+                format!(
+                    "no password visible at {}{already}: it is set where the scan cannot see, or the connection fails today; confirm which",
+                    l.evidence.origin
+                )
+            })
+            .collect();
+        return (Verdict::AtRisk, reasons);
     }
     let reasons = c
         .links
@@ -481,26 +516,79 @@ fn password_rotate(c: &Consumer) -> Judgement {
     )
 }
 
+/// Removing an ACL user breaks who authenticates as it; removing (or
+/// disabling) `default` breaks every client that sends no user name, since
+/// Redis logs those in as `default`.
 fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
-    if !c.users.iter().any(|u| u == user) {
-        return (Verdict::Ok, Vec::new());
+    if c.users.iter().any(|u| u == user) {
+        let mut at: Vec<String> = c
+            .links
+            .iter()
+            .filter(|l| l.endpoint.user.as_deref() == Some(user))
+            .map(|l| l.evidence.origin.to_string())
+            .collect();
+        if at.is_empty() {
+            at = observed(c).iter().map(|e| e.origin.to_string()).collect();
+        }
+        return (
+            Verdict::Breaks,
+            vec![format!(
+                "authenticates as ACL user `{user}` at {}; move it to another user first",
+                at.join(", ")
+            )],
+        );
     }
-    let mut at: Vec<String> = c
+    let named: Vec<&Link> = c
         .links
         .iter()
-        .filter(|l| l.endpoint.user.as_deref() == Some(user))
-        .map(|l| l.evidence.origin.to_string())
+        .filter(|l| l.endpoint.user.is_some())
         .collect();
-    if at.is_empty() {
-        at = observed(c).iter().map(|e| e.origin.to_string()).collect();
+    let unnamed: Vec<&Link> = c
+        .links
+        .iter()
+        .filter(|l| l.endpoint.user.is_none())
+        .collect();
+    if only_uncertain(c) {
+        return uncertain(c, |cred| {
+            format!("no user name visible; {cred}: confirm it does not log in as `{user}`")
+        });
     }
-    (
-        Verdict::Breaks,
-        vec![format!(
-            "authenticates as ACL user `{user}` at {}; move it to another user first",
-            at.join(", ")
-        )],
-    )
+    if user == "default" {
+        if c.links.is_empty() && c.users.is_empty() {
+            return (
+                Verdict::Breaks,
+                vec![format!(
+                    "seen connected as `default` ({}); give it its own ACL user first",
+                    first_observed(c)
+                )],
+            );
+        }
+        if !unnamed.is_empty() {
+            let reasons = unnamed
+                .iter()
+                .map(|l| {
+                    format!(
+                        "sends no user name at {}, so Redis logs it in as `default`; give it its own ACL user first",
+                        l.evidence.origin
+                    )
+                })
+                .collect();
+            return (Verdict::Breaks, reasons);
+        }
+    }
+    let as_whom = match (named.first(), c.users.first()) {
+        (Some(l), _) => format!(
+            "authenticates as `{}` at {}",
+            l.endpoint.user.as_deref().unwrap_or_default(),
+            l.evidence.origin
+        ),
+        (None, Some(u)) => format!("authenticates as `{u}`"),
+        (None, None) => match c.primary_evidence() {
+            Some(e) => format!("sends no user name ({}), so it is `default`", e.origin),
+            None => "sends no user name, so it is `default`".to_string(),
+        },
+    };
+    (Verdict::Ok, vec![format!("{as_whom}, not `{user}`")])
 }
 
 /// The level at which a gate fails.

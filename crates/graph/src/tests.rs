@@ -998,10 +998,32 @@ fn host_move() {
 
 #[test]
 fn auth_password_and_acl() {
+    // The server already runs with a password: a client showing none is
+    // at risk (its password is out of sight, or it fails today), not
+    // broken by the change.
     let res = sessions_after(&[("auth", "required")]);
+    assert!(res.requires_auth);
     assert_eq!(verdict(&res, "api/Deployment/events-api").0, Verdict::Ok);
     assert_eq!(verdict(&res, "ops/Deployment/debugger").0, Verdict::Ok);
     let (v, why) = verdict(&res, "web/Deployment/frontend");
+    assert_eq!(v, Verdict::AtRisk);
+    assert!(
+        why.contains(
+            "no password visible at web/frontend.yaml:31; the server already requires a password"
+        ),
+        "{why}"
+    );
+    // A server without one: the same client breaks.
+    let inv = inventory();
+    let mut open = resource(&inv, "cache/redis-sessions").clone();
+    open.requires_auth = false;
+    let change = Change {
+        target: "redis-sessions.cache".into(),
+        settings: vec![Setting::parse("auth", "required").unwrap()],
+        ..Change::default()
+    };
+    impact(&mut open, &change);
+    let (v, why) = verdict(&open, "web/Deployment/frontend");
     assert_eq!(v, Verdict::Breaks);
     assert!(
         why.contains("without a password at web/frontend.yaml:31"),
@@ -1019,7 +1041,28 @@ fn auth_password_and_acl() {
     let (v, why) = verdict(&res, "ops/Deployment/debugger");
     assert_eq!(v, Verdict::Breaks);
     assert!(why.contains("`legacy` at ops/debug.yaml:4"), "{why}");
-    assert_eq!(verdict(&res, "api/Deployment/events-api").0, Verdict::Ok);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Ok);
+    assert!(why.contains("so it is `default`, not `legacy`"), "{why}");
+
+    // Redis logs in a client that sends no user name as `default`.
+    let res = sessions_after(&[("acl-user-removed", "default")]);
+    let (v, why) = verdict(&res, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::Breaks);
+    assert!(
+        why.contains("sends no user name at api/events.yaml:22, so Redis logs it in as `default`"),
+        "{why}"
+    );
+    let (v, why) = verdict(&res, "ops/Deployment/debugger");
+    assert_eq!(v, Verdict::Ok, "it logs in as `legacy`: {why}");
+    assert!(why.contains("authenticates as `legacy`"), "{why}");
+    for c in &res.consumers {
+        assert!(
+            !c.reasons.is_empty(),
+            "{} has a verdict without a reason",
+            c.id
+        );
+    }
 }
 
 #[test]

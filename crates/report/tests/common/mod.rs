@@ -228,6 +228,7 @@ fn sessions_resource(consumers: Vec<Consumer>) -> Resource {
         owner: Some("platform".into()),
         port: Some(6379),
         tls_port: Some(6380),
+        requires_auth: false,
         external: false,
         consumers,
     }
@@ -259,6 +260,7 @@ pub fn scan_inventory() -> Inventory {
         owner: None,
         port: Some(6379),
         tls_port: None,
+        requires_auth: false,
         external: false,
         consumers: Vec::new(),
     };
