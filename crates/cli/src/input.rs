@@ -103,13 +103,66 @@ fn read_one(path: &Path, out: &Mutex<Input>) {
     if let Err(e) = Read::take(&mut file, MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
         return lock(out).diagnostics.push(read_err(e));
     }
-    // Binary files (images, archives) are not configuration.
-    if memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some() {
-        return;
+    let text = match decode(bytes) {
+        Some(text) => text,
+        // Binary files (images, archives) are not configuration.
+        None => return,
+    };
+    lock(out).files.push(SourceFile { path: shown, text });
+}
+
+/// A file's text: UTF-8 without its byte order mark, or UTF-16 with one (what
+/// Windows PowerShell's `>` writes); `None` for binary files. Invalid UTF-8
+/// is replaced, not refused: the rest of the file is still read.
+fn decode(bytes: Vec<u8>) -> Option<String> {
+    let utf16 = |be: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|p| {
+                if be {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match bytes.get(..3) {
+        Some([0xff, 0xfe, ..]) => return Some(utf16(false)),
+        Some([0xfe, 0xff, ..]) => return Some(utf16(true)),
+        _ => {}
     }
-    let text = match String::from_utf8(bytes) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some() {
+        return None;
+    }
+    let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
-    lock(out).files.push(SourceFile { path: shown, text });
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn byte_order_marks_are_read_past() {
+        let text = "kind: Service\n";
+        let mut utf8 = vec![0xef, 0xbb, 0xbf];
+        utf8.extend(text.as_bytes());
+        assert_eq!(decode(utf8).as_deref(), Some(text));
+        let mut le = vec![0xff, 0xfe];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(le).as_deref(), Some(text));
+        let mut be = vec![0xfe, 0xff];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(be).as_deref(), Some(text));
+        assert_eq!(decode(b"PNG\0\x01".to_vec()), None);
+        assert_eq!(decode(text.as_bytes().to_vec()).as_deref(), Some(text));
+    }
 }

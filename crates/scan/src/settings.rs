@@ -327,7 +327,8 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             .and_then(|s| parse_bool(&s.value));
         let password = group
             .and_then(|_| related(i, Role::Password))
-            .filter(|s| !s.value.trim().is_empty());
+            // Laravel's `.env` says `REDIS_PASSWORD=null` for none.
+            .filter(|s| !matches!(s.value.trim(), "" | "null" | "NULL" | "~" | "None" | "nil"));
         let credential = |ep: &Endpoint| -> Option<Credential> {
             if ep.has_password {
                 Some(Credential {
@@ -707,6 +708,16 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].endpoint.has_password);
         assert!(!format!("{:?}", found[0]).contains("hunter2"));
+    }
+
+    #[test]
+    fn a_password_of_null_is_none() {
+        for none in ["null", "", "None"] {
+            let found = find_endpoints(&[kv("REDIS_HOST", "r", 1), kv("REDIS_PASSWORD", none, 2)]);
+            assert_eq!(found.len(), 1);
+            assert!(!found[0].endpoint.has_password, "{none:?} is no password");
+            assert!(found[0].credential.is_none(), "{none:?} is no password");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! value is marked where the next token starts (the end of the stream is the
 //! line after the last one, column 1).
 
-use super::{insert_entry, Document, Node, Value};
+use super::{insert_entry_at, Document, Node, SeenKeys, Value};
 
 /// Keys longer than this may not be simple keys to yaml-rust2 (1024
 /// characters); leave them to it.
@@ -473,6 +473,7 @@ impl<'a> Parser<'a> {
         let first_line = line;
         let mut map_col = 0;
         let start = self.entries.len();
+        let mut seen: SeenKeys = None;
         loop {
             if !plain_start(b[p], b.get(p + 1)) {
                 return None;
@@ -491,14 +492,8 @@ impl<'a> Parser<'a> {
             let key = scalar(text, false, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             // A later duplicate key replaces the earlier entry and moves to
-            // the end, as `insert_entry` does.
-            if let Some(at) = self.entries[start..]
-                .iter()
-                .position(|(k, _)| k.is_key(text))
-            {
-                self.entries.remove(start + at);
-            }
-            self.entries.push((key, value));
+            // the end.
+            insert_entry_at(&mut self.entries, start, key, value, &mut seen);
             match self.peek()? {
                 None => break,
                 Some(l) if l.indent == indent => {
@@ -769,6 +764,7 @@ impl<'a> Parser<'a> {
             Value::Seq(items)
         } else {
             let mut entries = Vec::new();
+            let mut seen: SeenKeys = None;
             if b.get(*i) != Some(&close) {
                 loop {
                     let key_col = self.col(*i);
@@ -801,7 +797,7 @@ impl<'a> Parser<'a> {
                     }
                     let key = scalar(key, quoted, line + self.off, key_col);
                     let value = self.flow_item(i, line)?;
-                    insert_entry(&mut entries, key, value);
+                    insert_entry_at(&mut entries, 0, key, value, &mut seen);
                     if !self.flow_next(i, close)? {
                         break;
                     }
