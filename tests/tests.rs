@@ -10,5 +10,6 @@ mod exit_codes;
 mod incident;
 mod independent;
 mod kube;
+mod kustomize;
 mod live;
 mod regressions;

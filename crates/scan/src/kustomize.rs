@@ -3,15 +3,20 @@
 //! - `namespace:` applies to the files listed under `resources:`; an
 //!   overlay's namespace wins over its bases', and a base listed by two
 //!   overlays is two sets of objects, one per namespace;
-//! - strategic-merge patch files (`patches:`, `patchesStrategicMerge:`)
-//!   are read in the namespace of the kustomization that applies them, so
-//!   their settings join the object they patch;
-//! - `configMapGenerator` and `secretGenerator` (`literals`, `envs`) make
-//!   ConfigMaps and Secrets under the name written (kustomize's hash suffix
-//!   is rewritten into references, so the written name is what they use).
+//! - `components:` (folders whose kustomization is `kind: Component`) are
+//!   read like bases: their resources, patches and generators join the
+//!   including kustomization, in its namespace;
+//! - strategic-merge patches (`patches:`, `patchesStrategicMerge:`), files
+//!   or written inline, are read in the namespace of the kustomization that
+//!   applies them, so their settings join the object they patch;
+//! - `configMapGenerator` and `secretGenerator` (`literals`, `envs`,
+//!   `files`) make ConfigMaps and Secrets under the name written
+//!   (kustomize's hash suffix is rewritten into references, so the written
+//!   name is what they use).
 //!
 //! Name prefixes and suffixes, JSON 6902 patches and replacements are not
-//! applied (the scanner says so where it meets a kustomization).
+//! applied (the scanner says so where it meets a kustomization), nor is a
+//! patch's `target:` (a patch joins the object it names itself).
 
 use crate::k8s::Object;
 use crate::projects::{dir_of, join_path, Tree};
@@ -25,11 +30,18 @@ const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomizati
 
 struct Kustomization<'a> {
     path: &'a str,
+    text: &'a str,
     namespace: Option<&'a str>,
-    /// `resources` (and the older `bases`), as written, with their lines.
+    /// `kind: Component`: applied only where a kustomization lists it.
+    component: bool,
+    /// `resources` (and the older `bases`) and `components`, as written,
+    /// with their lines.
     resources: Vec<(&'a str, u32)>,
     /// Strategic-merge patch files, as written, with their lines.
     patches: Vec<(&'a str, u32)>,
+    /// Patches written inline (`patch: |`, or YAML text as an entry of
+    /// `patchesStrategicMerge`): the scalars that hold them.
+    inline_patches: Vec<&'a Node<'a>>,
     root: &'a Node<'a>,
 }
 
@@ -45,9 +57,15 @@ pub struct Kustomized {
     /// Patch files, with the namespaces they are applied in (empty: the
     /// patch's own, or the default).
     pub patches: BTreeMap<String, BTreeSet<String>>,
-    /// ConfigMaps and Secrets the generators make, at the kustomization's
-    /// lines, one per namespace the kustomization is applied in.
+    /// Objects the kustomizations hold themselves, at their lines, one per
+    /// namespace the kustomization is applied in: the ConfigMaps and Secrets
+    /// the generators make, and inline patches (`patch` set, as is a
+    /// generator's `behavior: merge`).
     pub generated: Vec<Object<'static>>,
+    /// Files a generator's `files:` reads: their text is a ConfigMap's or
+    /// Secret's value, read where that is mounted, not the config of an app
+    /// in their folder.
+    pub generator_files: BTreeSet<String>,
     /// A kustomization that does not parse (an error: what it does is not
     /// applied), and files it lists that are not among the scanned ones.
     pub diagnostics: Vec<Diagnostic>,
@@ -97,23 +115,41 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .filter_map(|(f, docs)| {
             let root = &docs.first()?.root;
             let kind = root.str_at(&["kind"]);
-            if kind.is_some_and(|k| k != "Kustomization") {
+            if kind.is_some_and(|k| k != "Kustomization" && k != "Component") {
                 return None;
             }
-            let list = |keys: &[&str]| -> Vec<(&str, u32)> {
+            let items = |keys: &[&str]| -> Vec<&Node<'_>> {
                 keys.iter()
                     .flat_map(|k| root.get(k).map(Node::as_seq).unwrap_or_default())
-                    .filter_map(|item| {
-                        let path = item.as_str().or_else(|| item.str_at(&["path"]))?;
-                        Some((path, item.line))
-                    })
                     .collect()
             };
+            let resources = items(&["resources", "bases", "components"])
+                .into_iter()
+                .filter_map(|item| Some((item.as_str()?, item.line)))
+                .collect();
+            let mut patches = Vec::new();
+            let mut inline_patches = Vec::new();
+            for item in items(&["patches", "patchesStrategicMerge"]) {
+                match item.as_str() {
+                    Some(text) if is_inline(text) => inline_patches.push(item),
+                    Some(path) => patches.push((path, item.line)),
+                    None => {
+                        if let Some(path) = item.str_at(&["path"]) {
+                            patches.push((path, item.line));
+                        } else if let Some(patch) = item.get("patch") {
+                            inline_patches.push(patch);
+                        }
+                    }
+                }
+            }
             Some(Kustomization {
                 path: &f.path,
+                text: &f.text,
                 namespace: root.str_at(&["namespace"]),
-                resources: list(&["resources", "bases"]),
-                patches: list(&["patches", "patchesStrategicMerge"]),
+                component: kind == Some("Component"),
+                resources,
+                patches,
+                inline_patches,
                 root,
             })
         })
@@ -167,7 +203,7 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     // From each kustomization no other lists (what `kubectl apply -k` is
     // pointed at), down through its bases; the outermost namespace wins.
     let mut stack: Vec<(usize, Option<&str>, usize)> = (0..kustomizations.len())
-        .filter(|i| !listed.contains(i))
+        .filter(|&i| !listed.contains(&i) && !kustomizations[i].component)
         .map(|i| (i, kustomizations[i].namespace, 0))
         .collect();
     // Each kustomization is walked once per namespace it is reached with:
@@ -186,10 +222,7 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             };
             let Some(f) = tree.get(&joined) else {
                 // Said once, not once per namespace the walk reaches it in.
-                let said = not_scanned(k.path, patch, line);
-                if !out.diagnostics.contains(&said) {
-                    out.diagnostics.push(said);
-                }
+                say_once(&mut out.diagnostics, not_scanned(k.path, patch, line));
                 continue;
             };
             let namespaces = out.patches.entry(f.path.clone()).or_default();
@@ -213,12 +246,79 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     out.namespaces
         .retain(|_, list| list.iter().any(Option::is_some));
     for (i, namespaces) in applied {
+        let k = &kustomizations[i];
+        let patches = inline_patches(k, &mut out.diagnostics);
         for ns in namespaces {
-            let made = generated(&kustomizations[i], ns, &tree, &mut out.diagnostics);
+            let made = generated(k, ns, &tree, &mut out);
             out.generated.extend(made);
+            out.generated.extend(patches.iter().map(|o| Object {
+                namespace: ns.map(str::to_string),
+                ..o.clone()
+            }));
         }
     }
     out
+}
+
+/// Whether an entry of `patchesStrategicMerge` is the patch itself, written
+/// inline, rather than the path of a file holding it.
+fn is_inline(entry: &str) -> bool {
+    entry.contains('\n') || entry.contains(": ") || entry.trim_start().starts_with('{')
+}
+
+/// The objects of a kustomization's inline patches, as patches, at the
+/// kustomization's lines. A patch that does not parse is an error there;
+/// JSON 6902 patches (a list of operations) are no object and not read.
+fn inline_patches(
+    k: &Kustomization<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Object<'static>> {
+    let mut out = Vec::new();
+    for node in &k.inline_patches {
+        let Some(text) = node.as_str() else { continue };
+        // A block scalar (`patch: |`) starts on the line below its `|`, and
+        // each of its lines is indented as that first one is.
+        let lines = node.line.saturating_sub(1);
+        let cols = if node.block {
+            let first = k.text.lines().nth(lines as usize).unwrap_or("");
+            (first.len() - first.trim_start().len()) as u32
+        } else {
+            0
+        };
+        let (objects, diags) = crate::k8s::parse_manifests(k.path, text);
+        for mut d in diags {
+            d.line = d.line.map(|l| l + lines);
+            d.col = d.col.map(|c| c + cols);
+            say_once(diagnostics, d);
+        }
+        for o in objects {
+            let mut root = o.root.into_owned();
+            shift(&mut root, lines, cols);
+            out.push(Object {
+                path: k.path.to_string(),
+                root,
+                namespace: None,
+                patch: true,
+            });
+        }
+    }
+    out
+}
+
+/// Moves a node parsed on its own to where its text is in the file.
+fn shift(node: &mut Node<'_>, lines: u32, cols: u32) {
+    node.line += lines;
+    node.col += cols;
+    match &mut node.value {
+        Value::Scalar { .. } => {}
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, lines, cols)),
+        Value::Map(entries) => {
+            for (key, value) in entries {
+                shift(key, lines, cols);
+                shift(value, lines, cols);
+            }
+        }
+    }
 }
 
 /// The ConfigMaps and Secrets one kustomization's generators make, in `ns`.
@@ -226,7 +326,7 @@ fn generated(
     k: &Kustomization<'_>,
     ns: Option<&str>,
     tree: &Tree<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
+    kustomized: &mut Kustomized,
 ) -> Vec<Object<'static>> {
     let mut out = Vec::new();
     for (field, kind, data_key) in [
@@ -255,14 +355,38 @@ fn generated(
                 let Some(name) = env.as_str() else { continue };
                 let Some(file) = join_path(dir_of(k.path), name).and_then(|p| tree.get(&p)) else {
                     // Said once, not once per namespace it is made in.
-                    let said = not_scanned(k.path, name, env.line);
-                    if !diagnostics.contains(&said) {
-                        diagnostics.push(said);
-                    }
+                    say_once(
+                        &mut kustomized.diagnostics,
+                        not_scanned(k.path, name, env.line),
+                    );
                     continue;
                 };
                 for s in config::read_format(config::Format::Dotenv, &file.text).settings {
                     data.push(pair(&s.key, &s.value, env.line));
+                }
+            }
+            // `- application.yml` is key `application.yml`; `- key=path`
+            // names the key.
+            for entry in generator.get("files").map(Node::as_seq).unwrap_or_default() {
+                let Some(written) = entry.as_str() else {
+                    continue;
+                };
+                let (key, name) = match written.split_once('=') {
+                    Some((key, name)) => (key, name),
+                    None => (written.rsplit('/').next().unwrap_or(written), written),
+                };
+                match join_path(dir_of(k.path), name).and_then(|p| tree.get(&p)) {
+                    Some(file) => {
+                        data.push(pair(key, &file.text, entry.line));
+                        kustomized.generator_files.insert(file.path.clone());
+                    }
+                    // Binary files (keystores, images) are not read, so
+                    // not among the scanned ones, and hold no Redis address.
+                    None if is_binary_name(name) => {}
+                    None => say_once(
+                        &mut kustomized.diagnostics,
+                        not_scanned(k.path, written, entry.line),
+                    ),
                 }
             }
             let namespace = ns.or_else(|| generator.str_at(&["namespace"]));
@@ -303,6 +427,45 @@ fn generated(
         }
     }
     out
+}
+
+/// Extensions of files a generator may hold that the scan does not read
+/// (they are binary).
+const BINARY_EXTENSIONS: &[&str] = &[
+    "jks",
+    "p12",
+    "pfx",
+    "keystore",
+    "truststore",
+    "der",
+    "gz",
+    "tgz",
+    "zip",
+    "jar",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "webp",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "pdf",
+];
+
+fn is_binary_name(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| BINARY_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// Pushes a diagnostic unless it is already there: a kustomization applied
+/// in several namespaces says each thing once.
+fn say_once(diagnostics: &mut Vec<Diagnostic>, said: Diagnostic) {
+    if !diagnostics.contains(&said) {
+        diagnostics.push(said);
+    }
 }
 
 /// A file a kustomization lists that is not among the scanned ones.
@@ -431,6 +594,107 @@ mod tests {
         );
         let merges: Vec<bool> = k.generated.iter().map(|o| o.patch).collect();
         assert_eq!(merges, [false, false, true]);
+    }
+
+    /// `files:` entries are keys named after the file (or as written before
+    /// `=`) holding its text, at the line that lists them; the files read
+    /// are listed, and a missing one is said once, however many namespaces.
+    #[test]
+    fn generator_files() {
+        let f = files(&[
+            ("base/kustomization.yaml", "configMapGenerator:\n  - name: app\n    files:\n      - conf/application.yml\n      - redis.conf=conf/cache.conf\n      - gone.yml\n      - store.jks\n"),
+            ("base/conf/application.yml", "spring.data.redis.host: cache\n"),
+            ("base/conf/cache.conf", "port 6390\n"),
+            ("a/kustomization.yaml", "namespace: a\nresources: [../base]\n"),
+            ("b/kustomization.yaml", "namespace: b\nresources: [../base]\n"),
+        ]);
+        let k = apply(&f);
+        let data: Vec<Vec<String>> = k
+            .generated
+            .iter()
+            .map(|o| {
+                o.root
+                    .get("data")
+                    .unwrap()
+                    .entries()
+                    .map(|(k, v)| format!("{k}@{}={:?}", v.line, v.as_str().unwrap()))
+                    .collect()
+            })
+            .collect();
+        let one = [
+            "application.yml@4=\"spring.data.redis.host: cache\\n\"",
+            "redis.conf@5=\"port 6390\\n\"",
+        ];
+        assert_eq!(data, [one, one]);
+        assert_eq!(
+            k.generator_files.iter().collect::<Vec<_>>(),
+            ["base/conf/application.yml", "base/conf/cache.conf"]
+        );
+        let said: Vec<(Option<u32>, &str)> = k
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert_eq!(said[0].0, Some(6));
+        assert!(said[0].1.starts_with("lists `gone.yml`"), "{said:?}");
+    }
+
+    /// A component is read like a base, in the namespace of what includes
+    /// it, and is applied nowhere on its own.
+    #[test]
+    fn components_are_read_like_bases() {
+        let f = files(&[
+            ("comp/kustomization.yaml", "kind: Component\nresources: [w.yaml]\npatches: [p.yaml]\nconfigMapGenerator: [{name: env, literals: [A=b]}]\n"),
+            ("comp/w.yaml", "kind: Deployment"),
+            ("comp/p.yaml", "kind: Deployment"),
+            ("prod/kustomization.yaml", "namespace: prod\ncomponents: [../comp]\n"),
+            ("lone/kustomization.yaml", "kind: Component\nnamespace: lone\nresources: [x.yaml]\n"),
+            ("lone/x.yaml", "kind: Deployment"),
+        ]);
+        let k = apply(&f);
+        assert_eq!(show_ns(&k.namespaces), ["comp/w.yaml: prod"]);
+        assert_eq!(show(&k.patches), ["comp/p.yaml: prod"]);
+        let made: Vec<(&str, Option<&str>)> = k
+            .generated
+            .iter()
+            .map(|o| (o.path.as_str(), o.namespace.as_deref()))
+            .collect();
+        assert_eq!(made, [("comp/kustomization.yaml", Some("prod"))]);
+    }
+
+    /// Inline patches are patch objects at their lines in the
+    /// kustomization, one per namespace; a JSON 6902 one is none, and one
+    /// that does not parse is said at its line.
+    #[test]
+    fn inline_patches() {
+        let text = "namespace: prod\npatches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata: {name: api}\n  - patch: '[{op: remove, path: /spec}]'\n  - path: file.yaml\npatchesStrategicMerge:\n  - |\n    apiVersion: v1\n    kind: Service\n    metadata:\n      name: [x\n";
+        let f = files(&[
+            ("k/kustomization.yaml", text),
+            ("k/file.yaml", "kind: Deployment"),
+        ]);
+        let k = apply(&f);
+        assert_eq!(show(&k.patches), ["k/file.yaml: prod"]);
+        let made: Vec<(&str, u32, u32, Option<&str>, bool)> = k
+            .generated
+            .iter()
+            .map(|o| {
+                let name = o.root.at(&["metadata", "name"]).unwrap();
+                (
+                    o.root.str_at(&["kind"]).unwrap(),
+                    name.line,
+                    name.col,
+                    o.namespace.as_deref(),
+                    o.patch,
+                )
+            })
+            .collect();
+        assert_eq!(made, [("Deployment", 6, 24, Some("prod"), true)]);
+        let said: Vec<(&str, Option<u32>)> =
+            k.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert_eq!(said[0].0, "yaml-parse");
+        assert!(said[0].1.is_some_and(|l| l >= 13), "{said:?}");
     }
 
     /// A file applied with a namespace and also without one: a copy of
