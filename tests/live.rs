@@ -231,4 +231,28 @@ fn a_saved_client_list_is_attributed_through_a_pod_dump() {
         consumers.iter().any(|c| c["id"] == "client/10.99.0.1"),
         "{sessions:#}"
     );
+    assert!(
+        !run.stderr.contains("live-unmatched"),
+        "the alias names a Redis: {}",
+        run.stderr
+    );
+
+    // A mistyped alias: its clients are a Redis of their own, and said so.
+    let typo = format!("redis-sesions.cache={}", dump.display());
+    let run = fallout(&[
+        "scan",
+        "fixtures/tls-incident",
+        "--client-list",
+        &typo,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("match no Redis of the scanned sources")
+            && run.stderr.contains("e.g. `redis-sessions.cache`")
+            && run.stderr.contains("[live-unmatched]"),
+        "{}",
+        run.stderr
+    );
 }

@@ -766,3 +766,38 @@ fn bad_kustomizations_are_reported_at_their_lines() {
     assert_eq!((missing[1].0, missing[2].0), (7, 9), "{missing:?}");
     assert_eq!(fallout(&["scan", path, "--strict"]).code, 2);
 }
+
+#[test]
+fn impact_target_and_change_file_target_must_agree() {
+    let f = "fixtures/tls-incident";
+    let change = "fixtures/tls-incident/change.yaml";
+    let run = fallout(&["impact", "redis-queue.jobs", f, "--change", change]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("TARGET `redis-queue.jobs` is jobs/redis-queue, but fixtures/tls-incident/change.yaml names `redis-sessions.cache` (cache/redis-sessions)"),
+        "{}",
+        run.stderr
+    );
+    // Another alias of the same resource agrees.
+    let run = fallout(&["impact", "cache/redis-sessions", f, "--change", change]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `impact DIR --change FILE`: the file's target, DIR scanned.
+    let run = fallout(&["impact", f, "--change", change]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("impact: tls=required on cache/redis-sessions"),
+        "{}",
+        run.stdout
+    );
+    // A typo gets the close name first.
+    let run = fallout(&["impact", "redis-sesions.cache", f, "--set", "tls=required"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "no resource matches `redis-sesions.cache`; did you mean cache/redis-sessions?"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -81,9 +81,14 @@ fn run(cli: Cli) -> Result<Exit, String> {
 
     // The change and approvals are read before any scanning: a bad change
     // file fails fast.
+    // `impact TARGET --change FILE`: the file names a target too; both must
+    // name the same resource (checked once the resources are known).
+    let mut file_target: Option<(String, PathBuf)> = None;
+    let mut impact_paths: Option<Vec<PathBuf>> = None;
     let (change, approvals, fail_on) = match &cli.command {
         Command::Impact {
             target,
+            paths,
             set,
             change,
             approvals,
@@ -94,7 +99,22 @@ fn run(cli: Cli) -> Result<Exit, String> {
                 Some(path) => spec::read_change(path)?,
                 None => Change::default(),
             };
-            c.target = target.clone();
+            match change {
+                // `impact DIR --change FILE`: the file's target, and DIR is
+                // a path to scan.
+                Some(_) if std::path::Path::new(target).exists() && !c.target.is_empty() => {
+                    let mut all = vec![PathBuf::from(target)];
+                    all.extend(paths.iter().cloned());
+                    impact_paths = Some(all);
+                }
+                Some(path) => {
+                    if !c.target.eq_ignore_ascii_case(target) {
+                        file_target = Some((std::mem::take(&mut c.target), path.clone()));
+                    }
+                    c.target = target.clone();
+                }
+                None => c.target = target.clone(),
+            }
             for item in set {
                 c.settings.push(spec::parse_set(item)?);
             }
@@ -130,6 +150,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
         || !common.client_lists.is_empty()
         || common.kube
         || common.kube_context.is_some();
+    let paths = impact_paths.as_ref().unwrap_or(paths);
     let paths: Vec<PathBuf> = if paths.is_empty() && !live_sources {
         vec![PathBuf::from(".")]
     } else {
@@ -165,6 +186,19 @@ fn run(cli: Cli) -> Result<Exit, String> {
         Some(change) => {
             let idx = fallout_graph::find_target(&inventory, &change.target, &graph_opts)
                 .map_err(|e| e.to_string())?;
+            if let Some((other, file)) = &file_target {
+                let theirs = fallout_graph::find_target(&inventory, other, &graph_opts)
+                    .map_err(|e| format!("{}: target: {e}", file.display()))?;
+                if theirs != idx {
+                    return Err(format!(
+                        "TARGET `{}` is {}, but {} names `{other}` ({}); give the target once, or make them agree",
+                        change.target,
+                        inventory.resources[idx].id,
+                        file.display(),
+                        inventory.resources[theirs].id
+                    ));
+                }
+            }
             let mut resource = inventory.resources.swap_remove(idx);
             fallout_graph::impact(&mut resource, change);
             if let Some(approvals) = &approvals {

@@ -795,7 +795,40 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        self.external(&normalize(server))
+        let key = normalize(server);
+        if !self.externals.contains_key(&key) {
+            self.say_live_unmatched(server);
+        }
+        self.external(&key)
+    }
+
+    /// Live clients that match no Redis of the scanned sources: said once per
+    /// server, with the closest name, so a mistyped alias does not pass as a
+    /// Redis of its own.
+    fn say_live_unmatched(&mut self, server: &str) {
+        let host = split_host_port(server).map_or_else(|| server.to_string(), |(h, _)| h);
+        let closest = self
+            .resources
+            .iter()
+            .filter(|r| !r.external)
+            .map(|r| {
+                let name = match &r.namespace {
+                    Some(ns) => format!("{}.{ns}", r.name),
+                    None => r.name.clone(),
+                };
+                (strsim::normalized_damerau_levenshtein(&host, &name), name)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((_, example)) = closest else {
+            // Only live sources: nothing to match them with.
+            return;
+        };
+        self.diagnostics.push(Diagnostic::warning(
+            "live-unmatched",
+            format!(
+                "the live clients of `{server}` match no Redis of the scanned sources, so they are shown as a Redis of their own; if it is one of them, name it as the scan does (`--redis NAME=URL`, `--client-list NAME=FILE`, NAME any of its aliases, e.g. `{example}`)"
+            ),
+        ));
     }
 
     fn live(&mut self) {

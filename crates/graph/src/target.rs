@@ -18,27 +18,43 @@ pub struct TargetError {
     pub candidates: Vec<String>,
     /// Several resources match.
     pub ambiguous: bool,
+    /// The ids whose names are closest to the target (a typo), best first.
+    pub suggestions: Vec<String>,
 }
+
+/// At most this many resource ids are listed after a miss.
+const LISTED: usize = 12;
 
 impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = if self.candidates.is_empty() {
-            "(none)".to_string()
-        } else {
-            self.candidates.join(", ")
-        };
         if self.ambiguous {
             write!(
                 f,
-                "`{}` matches several resources: {list}; name one by its id",
-                self.target
+                "`{}` matches several resources: {}; name one by its id",
+                self.target,
+                self.candidates.join(", ")
             )
         } else {
+            write!(f, "no resource matches `{}`", self.target)?;
+            if !self.suggestions.is_empty() {
+                write!(f, "; did you mean {}?", self.suggestions.join(" or "))?;
+            }
+            let shown = self.candidates.len().min(LISTED);
             write!(
                 f,
-                "no resource matches `{}`; known resources: {list}",
-                self.target
-            )
+                "; known resources: {}",
+                self.candidates[..shown].join(", ")
+            )?;
+            if self.candidates.is_empty() {
+                write!(f, "(none)")?;
+            } else if self.candidates.len() > shown {
+                write!(
+                    f,
+                    " and {} more (`fallout scan` lists them all)",
+                    self.candidates.len() - shown
+                )?;
+            }
+            Ok(())
         }
     }
 }
@@ -83,14 +99,45 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
                 target: target.to_string(),
                 candidates: near,
                 ambiguous: false,
+                suggestions: closest(inv, &wanted, opts),
             })
         }
         _ => Err(TargetError {
             target: target.to_string(),
             candidates: exact.iter().map(|&i| inv.resources[i].id.clone()).collect(),
             ambiguous: true,
+            suggestions: Vec::new(),
         }),
     }
+}
+
+/// Resource ids one of whose names is within a typo of `wanted` (edits
+/// under a quarter of the length, transpositions counting one), best first,
+/// at most three.
+fn closest(inv: &Inventory, wanted: &str, opts: &Options) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = inv
+        .resources
+        .iter()
+        .map(|res| {
+            let mut names = vec![res.id.to_ascii_lowercase(), res.name.to_ascii_lowercase()];
+            names.extend(res.aliases.iter().map(|a| a.to_ascii_lowercase()));
+            if let Some(ns) = &res.namespace {
+                names.extend(service_names(ns, &res.name, &opts.cluster_domain));
+            }
+            let best = names
+                .iter()
+                .map(|n| strsim::normalized_damerau_levenshtein(wanted, n))
+                .fold(0.0, f64::max);
+            (best, res.id.as_str())
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
 }
 
 /// Whether `name` (normalised) is one of `res`'s names.

@@ -820,6 +820,21 @@ fn find_target_none_lists_candidates_nearest_first() {
 }
 
 #[test]
+fn find_target_suggests_the_names_a_typo_is_close_to() {
+    let inv = inventory();
+    let err = target(&inv, "redis-sesions.cache").unwrap_err();
+    assert_eq!(err.suggestions, ["cache/redis-sessions"]);
+    assert!(
+        err.to_string().starts_with(
+            "no resource matches `redis-sesions.cache`; did you mean cache/redis-sessions?; known resources:"
+        ),
+        "{err}"
+    );
+    let err = target(&inv, "postgres-main").unwrap_err();
+    assert!(err.suggestions.is_empty(), "{:?}", err.suggestions);
+}
+
+#[test]
 fn find_target_ambiguous_names_the_matches() {
     let inv = inventory();
     let err = target(&inv, "redis").unwrap_err();
