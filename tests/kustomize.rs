@@ -99,10 +99,8 @@ fn generator_files_become_the_mounted_config_map() {
 
 /// A file a generator lists is the ConfigMap's, not the config of an app
 /// named after its folder (which would be an `app:…/base` consumer of an
-/// external `redis`). Needs `scan_files` (lib.rs) to keep
-/// `Kustomized::generator_files` out of the app-config scan.
+/// external `redis`).
 #[test]
-#[ignore = "needs lib.rs to pass Kustomized::generator_files to the app-config scan"]
 fn generator_files_are_no_app_config() {
     let dir = spring_tree();
     let doc = json(&["scan", dir.path().to_str().unwrap()]);
@@ -284,10 +282,8 @@ patchesStrategicMerge:
 
 /// A kustomization without `apiVersion`/`kind` whose inline patch holds a
 /// Redis URL is no app config of its folder (an `app:…/prod` consumer of an
-/// external `redis`). Needs the app-config scan (frameworks.rs
-/// `NOT_CONFIG`) to pass over kustomization file names.
+/// external `redis`).
 #[test]
-#[ignore = "needs frameworks::NOT_CONFIG to list kustomization file names"]
 fn kustomizations_are_no_app_config() {
     let api = deployment("api");
     let dir = tree(&[

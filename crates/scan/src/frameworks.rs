@@ -80,6 +80,11 @@ pub const FILES: &[ConfigFile] = &[
 /// dependency names, such as `redis = "5.0.1"`, are not settings), docs,
 /// templates and examples of settings that are not in use.
 pub const NOT_CONFIG: &[&str] = &[
+    // Kustomizations are read as such (what they generate and patch), even
+    // without an `apiVersion` header.
+    "kustomization.yaml",
+    "kustomization.yml",
+    "Kustomization",
     "Cargo.toml",
     "Cargo.lock",
     "pyproject.toml",

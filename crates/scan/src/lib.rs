@@ -55,8 +55,11 @@ pub fn scan_files<'a>(
     let mut objects = cluster_objects;
     objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
-    let kustomized = kustomize::apply(files);
-    diagnostics.extend(kustomized.diagnostics);
+    let mut kustomized = kustomize::apply(files);
+    diagnostics.extend(std::mem::take(&mut kustomized.diagnostics));
+    // Files a generator makes into ConfigMaps are read as such, not also as
+    // the app config of their folder.
+    let generator_files = std::mem::take(&mut kustomized.generator_files);
     // Patches come after what they patch: the object's first copy speaks
     // for it (its labels, where it is defined).
     let mut patches = Vec::new();
@@ -97,7 +100,18 @@ pub fn scan_files<'a>(
     out.diagnostics.extend(diagnostics);
     // Freeing tens of thousands of node trees is work of its own: done
     // while the other files are scanned.
-    let ((), projects) = rayon::join(|| drop(objects), || projects::scan_projects(files));
+    let project_files: Vec<SourceFile>;
+    let project_files = if generator_files.is_empty() {
+        files
+    } else {
+        project_files = files
+            .iter()
+            .filter(|f| !generator_files.contains(&f.path))
+            .cloned()
+            .collect();
+        &project_files
+    };
+    let ((), projects) = rayon::join(|| drop(objects), || projects::scan_projects(project_files));
     out.extend(projects);
     out
 }
