@@ -86,10 +86,24 @@ fn argocd_consumers_are_only_inferred() {
         details.iter().any(|d| d.contains("NetworkPolicy")),
         "{details:?}"
     );
+    // `REDIS_SERVER` comes from an `optional` key that argocd-cmd-params-cm
+    // (in the scan) does not have: unset, so no evidence, and no inferred
+    // link to every other Redis of the namespace.
     assert!(
-        details.iter().any(|d| d.contains("redis.server")),
+        !details.iter().any(|d| d.contains("redis.server")),
         "{details:?}"
     );
+    // The whole corpus: the voting app's and Online Boutique's Redis share
+    // the `default` namespace with Argo CD, and are not its.
+    let Some(all) = corpus("") else { return };
+    let doc = json(&["scan", &all]);
+    for other in ["default/redis", "default/redis-cart"] {
+        let r = resource(&doc, other);
+        assert!(
+            !consumers(r, "id").iter().any(|(id, _)| id.contains("argocd")),
+            "{other} is not Argo CD's: {r:#}"
+        );
+    }
 }
 
 #[test]

@@ -1252,6 +1252,9 @@ impl<'a> Ctx<'_, 'a> {
                     unreadable: false,
                     opaque: None,
                 }),
+                // An `optional` key its ConfigMap or Secret (in the scan)
+                // lacks: the variable is unset, and says nothing.
+                None if source.is_some() && r.str_at(&["optional"]) == Some("true") => {}
                 None => {
                     let unreadable = is_secret && source.is_none() && self.secrets_unreadable(o.ns);
                     let why = match (source.is_some(), unreadable) {
