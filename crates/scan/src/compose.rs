@@ -595,10 +595,17 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
                 continue;
             } else if let Some(n) = next {
                 let role_key = settings::normalize_key(flag);
+                let last = role_key.rsplit('.').next().unwrap_or("");
                 if is_address_key(flag)
                     || role_key.ends_with("port")
                     || role_key.ends_with("tls")
                     || role_key.ends_with("ssl")
+                    // `--redis-pass pw`, `--cache-user app`: the password
+                    // only as "has one", never shown.
+                    || matches!(
+                        last,
+                        "password" | "passwd" | "pass" | "username" | "user" | "db"
+                    ) && role_key.contains('.')
                 {
                     out.push(kv(
                         flag.to_string(),
@@ -1900,6 +1907,15 @@ mod tests {
             (found[0].endpoint.host.as_str(), found[0].endpoint.port),
             ("primary", Some(6390))
         );
+        // A password flag with its value as the next word.
+        let ws: Vec<At<String>> = ["app", "--redis-addr=redis:6379", "--redis-pass", "s3cret"]
+            .iter()
+            .map(|w| at(w))
+            .collect();
+        let found = find_endpoints(&flag_settings(&ws, "args", Strength::Explicit));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].endpoint.has_password, "{:?}", found[0].endpoint);
+        assert!(!format!("{found:?}").contains("s3cret"));
     }
 
     use crate::projects::scan_projects;

@@ -403,9 +403,30 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         let port_setting = group.and_then(|_| related(i, Role::Port));
         let paired_port =
             port_setting.and_then(|s| s.value.trim().trim_matches('"').parse::<u16>().ok());
+        // StackExchange.Redis (.NET, Azure Cache's own format):
+        // `host:6380,password=…,ssl=True,abortConnect=False`.
+        let options: Vec<(&str, &str)> = kv
+            .value
+            .split(',')
+            .filter_map(|o| o.trim().split_once('='))
+            .collect();
+        let option = |name: &str| {
+            options
+                .iter()
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim())
+        };
+        let option_tls = option("ssl").and_then(parse_bool);
+        let option_password = option("password").is_some_and(|p| !p.is_empty());
+        let option_user = option("user").filter(|u| !u.is_empty() && !is_unexpanded(u));
         for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
+            // An option (`password=…`) is never a host.
+            if item.contains('=') {
+                continue;
+            }
             let item = item.strip_prefix("tcp://").unwrap_or(item);
-            // redis-commander's `label:host:port[:db[:password]]`
+            // redis-commander's `label:host:port[:db[:password]]`,
+            // twemproxy's `host:port:weight`
             let labelled = labelled_host(item);
             let item = labelled.as_deref().unwrap_or(item);
             let Some((host, port)) = split_host_port(item) else {
@@ -426,7 +447,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 _ => item.to_string(),
             };
             let mut ep = Endpoint::plain(&host, port, &raw);
-            ep.tls = match tls_flag {
+            ep.tls = match tls_flag.or(option_tls) {
                 Some(true) => Tls::Yes,
                 Some(false) => Tls::No,
                 None => Tls::Unknown,
@@ -435,10 +456,19 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 ep.user = Some(user.value.trim().to_string())
                     .filter(|u| !u.is_empty() && !is_unexpanded(u));
             }
+            if let Some(user) = option_user {
+                ep.user = Some(user.to_string());
+            }
             if let Some(db) = group.and_then(|g| setting(g, Role::Db)) {
                 ep.db = db.value.trim().parse().ok();
             }
-            let credential = credential(&ep);
+            let credential = credential(&ep).or_else(|| {
+                option_password.then(|| Credential {
+                    location: kv.via.clone(),
+                    origin: kv.origin.clone(),
+                    suspected: false,
+                })
+            });
             ep.has_password = credential.is_some();
             let says = key_says_redis || port_setting.is_some_and(|p| says_redis(&p.key));
             let paired = port_setting.filter(|_| !item.contains(':'));
@@ -480,6 +510,15 @@ fn labelled_host(item: &str) -> Option<String> {
         return None;
     }
     let parts: Vec<&str> = item.split(':').collect();
+    // twemproxy's `host:port:weight` (nutcracker.yml `servers:`).
+    if parts.len() == 3
+        && parts[1].parse::<u16>().is_ok()
+        && parts[2].parse::<u32>().is_ok()
+        && !parts[0].is_empty()
+        && parts[0].parse::<u16>().is_err()
+    {
+        return Some(format!("{}:{}", parts[0], parts[1]));
+    }
     if parts.len() < 3
         || parts[2].parse::<u16>().is_err()
         || parts[1].is_empty()
@@ -708,6 +747,48 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].endpoint.has_password);
         assert!(!format!("{:?}", found[0]).contains("hunter2"));
+    }
+
+    #[test]
+    fn twemproxy_servers_with_weights() {
+        let found = find_endpoints(&[kv(
+            "alpha.servers",
+            "shard-0.shard.kv.svc.cluster.local:6379:1",
+            3,
+        )]);
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| (f.endpoint.host.as_str(), f.endpoint.port))
+            .collect();
+        assert_eq!(eps, [("shard-0.shard.kv.svc.cluster.local", Some(6379))]);
+        let found = find_endpoints(&[kv("pool.servers", "10.0.0.7:6380:2 primary", 3)]);
+        assert_eq!(found[0].endpoint.host, "10.0.0.7");
+        assert_eq!(found[0].endpoint.port, Some(6380));
+    }
+
+    #[test]
+    fn stackexchange_connection_strings() {
+        let found = find_endpoints(&[kv(
+            "ConnectionStrings__Redis",
+            "reports.redis.cache.windows.net:6380,password=p4ss:w=rd,ssl=True,abortConnect=False",
+            3,
+        )]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let ep = &found[0].endpoint;
+        assert_eq!(
+            (ep.host.as_str(), ep.port, ep.tls, ep.has_password),
+            (
+                "reports.redis.cache.windows.net",
+                Some(6380),
+                Tls::Yes,
+                true
+            )
+        );
+        assert!(found[0].credential.is_some());
+        assert!(!format!("{found:?}").contains("p4ss"));
+        let found = find_endpoints(&[kv("REDIS", "cache:6379,ssl=false", 1)]);
+        assert_eq!(found[0].endpoint.tls, Tls::No);
+        assert!(!found[0].endpoint.has_password);
     }
 
     #[test]
