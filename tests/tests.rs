@@ -13,3 +13,4 @@ mod kube;
 mod kustomize;
 mod live;
 mod regressions;
+mod review;

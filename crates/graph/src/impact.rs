@@ -161,6 +161,50 @@ fn per_link(
 }
 
 fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
+    let (verdict, mut reasons) = tls_by_mode(server, c, mode);
+    if mode == TlsMode::Disabled {
+        // its fix is the one tls=disabled asks for anyway: plain redis://
+        return (verdict, reasons);
+    }
+    let wrong = tls_to_plain_port(server, c);
+    if wrong.is_empty() {
+        return (verdict, reasons);
+    }
+    if verdict == Verdict::Ok {
+        // "already uses TLS" would be false: TLS there never worked
+        reasons.retain(|r| !r.starts_with("already uses TLS"));
+    }
+    reasons.extend(wrong);
+    (verdict.min(Verdict::AtRisk), reasons)
+}
+
+/// Links that speak TLS to a port the server serves in plaintext only
+/// (`rediss://redis:6379` to a server with `--port 6379 --tls-port 6380`):
+/// broken or misconfigured today, whatever the change. Only when the
+/// server's config names its TLS port, so a TLS setup the scan cannot see
+/// is not called wrong.
+fn tls_to_plain_port(server: &Server, c: &Consumer) -> Vec<String> {
+    let (Some(plain), Some(tls_port)) = (server.port, server.tls_port) else {
+        return Vec::new();
+    };
+    if server.external || plain == tls_port {
+        return Vec::new();
+    }
+    c.links
+        .iter()
+        .filter(|l| l.tls == Tls::Yes && l.server_port == Some(plain))
+        .map(|l| {
+            format!(
+                "uses TLS ({}) at {} to port {plain}, which the server serves in plaintext only: it fails today or is misconfigured; use the TLS port {tls_port} ({})",
+                written(l),
+                l.evidence.origin,
+                tls_url(l, Some(tls_port))
+            )
+        })
+        .collect()
+}
+
+fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
     let without: Vec<&Link> = c.links.iter().filter(|l| l.tls != Tls::Yes).collect();
     match mode {
         TlsMode::Required => match c.tls {

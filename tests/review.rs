@@ -1,0 +1,55 @@
+//! Defects a reviewer found in the reports, the approvals file and the TLS
+//! rule, one test each, through the binary.
+
+use crate::support::{json, resource};
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A Redis serving plaintext on 6379 and TLS on 6380, as in the incident.
+const SERVER: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - name: redis\n          image: redis:7.2\n          args: ['--port', '6379', '--tls-port', '6380']\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{name: redis, port: 6379}, {name: tls, port: 6380}]\n";
+
+fn client(name: &str, url: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: cache}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: x/{name}\n          env:\n            - name: REDIS_URL\n              value: {url}\n"
+    )
+}
+
+#[test]
+fn tls_to_the_plaintext_port_is_at_risk_not_ok() {
+    let wrong = client("wrong-port", "rediss://redis:6379");
+    let right = client("right-port", "rediss://redis:6380");
+    let dir = tree(&[
+        ("redis.yaml", SERVER),
+        ("wrong.yaml", &wrong),
+        ("right.yaml", &right),
+    ]);
+    let doc = json(&[
+        "impact",
+        "redis.cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    let consumers = resource(&doc, "cache/redis")["consumers"]
+        .as_array()
+        .unwrap();
+    let find = |id: &str| consumers.iter().find(|c| c["id"] == id).unwrap();
+    let wrong = find("cache/Deployment/wrong-port");
+    assert_eq!(wrong["verdict"], "at-risk", "{wrong:#}");
+    let reasons = wrong["reasons"].to_string();
+    assert!(
+        reasons.contains("port 6379") && reasons.contains("rediss://redis:6380"),
+        "names the port it uses and the TLS port: {reasons}"
+    );
+    assert!(!reasons.contains("already uses TLS"), "{reasons}");
+    assert_eq!(find("cache/Deployment/right-port")["verdict"], "ok");
+}
