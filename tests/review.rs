@@ -53,3 +53,42 @@ fn tls_to_the_plaintext_port_is_at_risk_not_ok() {
     assert!(!reasons.contains("already uses TLS"), "{reasons}");
     assert_eq!(find("cache/Deployment/right-port")["verdict"], "ok");
 }
+
+#[test]
+fn documented_is_null_when_no_documentation_was_read() {
+    let doc = json(&[
+        "impact",
+        "redis-sessions.cache",
+        "fixtures/tls-incident",
+        "--set",
+        "tls=required",
+    ]);
+    assert_eq!(doc["documentation_checked"], false);
+    let consumers = resource(&doc, "cache/redis-sessions")["consumers"]
+        .as_array()
+        .unwrap();
+    assert!(!consumers.is_empty());
+    for c in consumers {
+        assert!(c["documented"].is_null(), "{c:#}");
+    }
+    let doc = json(&[
+        "impact",
+        "redis-sessions.cache",
+        "fixtures/tls-incident",
+        "--set",
+        "tls=required",
+        "--catalog",
+        "fixtures/tls-incident/catalog-info.yaml",
+    ]);
+    assert_eq!(doc["documentation_checked"], true);
+    let consumers = resource(&doc, "cache/redis-sessions")["consumers"]
+        .as_array()
+        .unwrap();
+    let documented: Vec<&str> = consumers
+        .iter()
+        .filter(|c| c["documented"] == true)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(documented, ["api/Deployment/sessions-api"]);
+    assert!(consumers.iter().all(|c| c["documented"].is_boolean()));
+}

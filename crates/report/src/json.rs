@@ -182,7 +182,7 @@ impl<'a> Document<'a> {
                 .inventory
                 .resources
                 .par_iter()
-                .map(|r| JsonResource::new(r, verdicts))
+                .map(|r| JsonResource::new(r, verdicts, view.inventory.documentation_checked))
                 .collect(),
             diagnostics: view
                 .inventory
@@ -225,7 +225,8 @@ struct JsonResource<'a> {
 }
 
 impl<'a> JsonResource<'a> {
-    fn new(r: &'a Resource, verdicts: bool) -> JsonResource<'a> {
+    /// `checked`: whether documentation was read (else `documented` is null).
+    fn new(r: &'a Resource, verdicts: bool, checked: bool) -> JsonResource<'a> {
         JsonResource {
             id: &r.id,
             kind: r.kind,
@@ -235,7 +236,7 @@ impl<'a> JsonResource<'a> {
             defined_by: r.defined_by.as_ref().map(JsonOrigin::new),
             consumers: common::ordered_consumers_with_ids(&r.consumers)
                 .into_iter()
-                .map(|(id, c)| JsonConsumer::new(id, c, &r.id, verdicts))
+                .map(|(id, c)| JsonConsumer::new(id, c, &r.id, verdicts, checked))
                 .collect(),
             port: r.port,
             tls_port: r.tls_port,
@@ -275,7 +276,9 @@ struct JsonConsumer<'a> {
     tls: &'static str,
     strength: &'static str,
     owner: Option<&'a str>,
-    documented: bool,
+    /// `null` when no catalog or inventory file was read: nothing is known
+    /// to be undocumented then.
+    documented: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verdict: Option<Option<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,7 +296,13 @@ struct JsonConsumer<'a> {
 
 impl<'a> JsonConsumer<'a> {
     /// `id` is the consumer's id as text (`ConsumerId`'s `Display`).
-    fn new(id: String, c: &'a Consumer, resource_id: &str, verdicts: bool) -> JsonConsumer<'a> {
+    fn new(
+        id: String,
+        c: &'a Consumer,
+        resource_id: &str,
+        verdicts: bool,
+        checked: bool,
+    ) -> JsonConsumer<'a> {
         JsonConsumer {
             id,
             kind: c.id.kind.as_str(),
@@ -303,7 +312,7 @@ impl<'a> JsonConsumer<'a> {
             tls: c.tls.as_str(),
             strength: c.strength.as_str(),
             owner: c.owner.as_deref(),
-            documented: c.documented,
+            documented: checked.then_some(c.documented),
             verdict: verdicts.then(|| c.verdict.map(|v| v.as_str())),
             reasons: verdicts.then_some(c.reasons.as_slice()),
             evidence: common::sorted_evidence(c)

@@ -184,8 +184,8 @@ pub trait Report {
 
 /// Renders `view` in `format`.
 /// Without a catalog or inventory file nothing is known to be
-/// undocumented, so reports for people do not call anything so; JSON keeps
-/// `documented: false` and says `documentation_checked: false`.
+/// undocumented, so reports for people do not call anything so; JSON says
+/// `documented: null` and `documentation_checked: false`.
 pub fn render(format: Format, view: &View) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail; every format writes UTF-8.

@@ -544,7 +544,7 @@ fn hostile_names_cannot_break_graph_or_markdown_syntax() {
 }
 
 /// Without a catalog nothing is known to be undocumented: reports for people
-/// do not say so, JSON keeps the flag and says it was not checked.
+/// do not say so, JSON says `documented: null` and that it was not checked.
 #[test]
 fn nothing_is_called_undocumented_without_a_catalog() {
     let mut inventory = common::scan_inventory();
@@ -578,6 +578,14 @@ fn nothing_is_called_undocumented_without_a_catalog() {
     );
     let json: Value = serde_json::from_str(&render(Format::Json, &view)).unwrap();
     assert_eq!(json["documentation_checked"], false);
+    for c in json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["consumers"].as_array().unwrap())
+    {
+        assert!(c["documented"].is_null(), "{c:#}");
+    }
     let checked = Inventory {
         documentation_checked: true,
         ..inventory.clone()
