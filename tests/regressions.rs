@@ -801,3 +801,21 @@ fn impact_target_and_change_file_target_must_agree() {
         run.stderr
     );
 }
+
+#[test]
+fn service_variables_kubernetes_gives_every_pod_are_expanded() {
+    let dir = tree(&[(
+        "gb.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: redis-leader, namespace: gb}\nspec: {ports: [{name: tcp-redis, port: 6379}], selector: {app: leader}}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis-leader, namespace: gb}\nspec:\n  template:\n    metadata: {labels: {app: leader}}\n    spec: {containers: [{name: redis, image: 'redis:7'}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: legacy, namespace: gb}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x/legacy\n          args: ['--redis-addr=$(REDIS_LEADER_SERVICE_HOST):$(REDIS_LEADER_SERVICE_PORT_TCP_REDIS)']\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other-ns, namespace: elsewhere}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x/other\n          args: ['--redis-addr=$(REDIS_LEADER_SERVICE_HOST):$(REDIS_LEADER_SERVICE_PORT)']\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let leader = resource(&doc, "gb/redis-leader");
+    assert_eq!(
+        consumers(leader, "strength"),
+        [("gb/Deployment/legacy".to_string(), "explicit".to_string())],
+        "only the pods of the Service's namespace have its variables: {doc:#}"
+    );
+}

@@ -571,6 +571,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         services: HashMap::default(),
         workloads: &workloads,
         selects_workloads: Default::default(),
+        service_env: HashMap::default(),
     };
     // First pass: Redis servers (their password Secrets make hints).
     let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
@@ -638,6 +639,24 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             (o, svc, selects_redis)
         })
         .collect();
+    for (_, svc, _) in &read {
+        // Headless and ExternalName Services get no variables.
+        if svc.headless || svc.external_name.is_some() {
+            continue;
+        }
+        let prefix = svc.name.to_ascii_uppercase().replace(['-', '.'], "_");
+        let vars = ctx.service_env.entry(svc.namespace.clone()).or_default();
+        vars.push((format!("{prefix}_SERVICE_HOST"), svc.name.clone()));
+        if let Some(first) = svc.ports.first() {
+            vars.push((format!("{prefix}_SERVICE_PORT"), first.port.to_string()));
+        }
+        for p in &svc.ports {
+            if let Some(name) = &p.name {
+                let name = name.to_ascii_uppercase().replace('-', "_");
+                vars.push((format!("{prefix}_SERVICE_PORT_{name}"), p.port.to_string()));
+            }
+        }
+    }
     for (o, svc, selects_redis) in read {
         if selects_redis {
             ctx.redis_names.insert(qualified(o.name, o.ns));
@@ -1070,6 +1089,11 @@ struct Ctx<'i, 'a> {
     /// Services found to select workloads (none a Redis), by name; filled
     /// as references ask.
     selects_workloads: std::sync::Mutex<HashMap<String, bool>>,
+    /// The variables Kubernetes gives every pod for each Service of its
+    /// namespace (`REDIS_LEADER_SERVICE_HOST`, `…_SERVICE_PORT`), which
+    /// `$(VAR)` may name: namespace → (variable, value). The host is the
+    /// Service's name (its ClusterIP, as names go).
+    service_env: HashMap<String, Vec<(String, String)>>,
 }
 
 impl<'a> Ctx<'_, 'a> {
@@ -1077,6 +1101,18 @@ impl<'a> Ctx<'_, 'a> {
     /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
     fn known_host(&self, host: &str, ns: &str) -> bool {
         names_one_of(&self.redis_names, host, ns)
+    }
+
+    /// The Service variables of namespace `ns`, when `text` may name one
+    /// (the container's own variables are added after them, and win).
+    fn service_vars(&self, ns: &str, text: &str) -> HashMap<&str, &str> {
+        if !text.contains("_SERVICE_") {
+            return HashMap::default();
+        }
+        self.service_env
+            .get(ns)
+            .map(|vars| vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .unwrap_or_default()
     }
 
     /// Whether `host` names a Service of the scan that selects workloads of
@@ -1184,10 +1220,11 @@ impl<'a> Ctx<'_, 'a> {
                 let raw = value_node.as_str().unwrap_or("");
                 // `$(VAR)` sees the variables before it; most values have none.
                 let value = if raw.contains("$(") {
-                    let known: HashMap<&str, &str> = vars
-                        .iter()
-                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                        .collect();
+                    let mut known = self.service_vars(o.ns, raw);
+                    known.extend(
+                        vars.iter()
+                            .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))),
+                    );
                     expand(raw, &known)
                 } else {
                     raw.to_string()
@@ -1508,9 +1545,12 @@ impl<'a> Ctx<'_, 'a> {
                     .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
             });
             let known: HashMap<&str, &str> = if uses_vars {
-                vars.iter()
-                    .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                    .collect()
+                let mut known = self.service_vars(o.ns, "_SERVICE_");
+                known.extend(
+                    vars.iter()
+                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))),
+                );
+                known
             } else {
                 HashMap::default()
             };
