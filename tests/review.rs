@@ -1,7 +1,7 @@
 //! Defects a reviewer found in the reports, the approvals file and the TLS
 //! rule, one test each, through the binary.
 
-use crate::support::{json, resource};
+use crate::support::{fallout, json, resource};
 
 fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -91,4 +91,85 @@ fn documented_is_null_when_no_documentation_was_read() {
         .collect();
     assert_eq!(documented, ["api/Deployment/sessions-api"]);
     assert!(consumers.iter().all(|c| c["documented"].is_boolean()));
+}
+
+/// The incident, plus a folder with a YAML file that does not parse and an
+/// approvals file naming a consumer with a typo.
+fn incident_with_input_problems() -> tempfile::TempDir {
+    tree(&[
+        (
+            "extra/broken.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  REDIS_URL: \"redis://redis-sessions.cache:6379\n  other: [unclosed\n",
+        ),
+        (
+            "approvals.yaml",
+            "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n  - consumer: api/Deployment/biling-worker\n    by: lead-payments\n",
+        ),
+    ])
+}
+
+fn check(dir: &tempfile::TempDir, format: &str) -> crate::support::Run {
+    let approvals = dir.path().join("approvals.yaml");
+    let extra = dir.path().join("extra");
+    fallout(&[
+        "check",
+        "--change",
+        "fixtures/tls-incident/change.yaml",
+        "fixtures/tls-incident",
+        extra.to_str().unwrap(),
+        "--approvals",
+        approvals.to_str().unwrap(),
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn checklist_lists_input_problems_with_path_and_line() {
+    let dir = incident_with_input_problems();
+    let run = check(&dir, "checklist");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = run.stdout;
+    let section = out
+        .find("## Input problems")
+        .unwrap_or_else(|| panic!("no input problems section:\n{out}"));
+    assert!(
+        section < out.find("## Owner").unwrap(),
+        "before the sections to sign:\n{out}"
+    );
+    let problems = &out[section..out.find("## Owner").unwrap()];
+    assert!(
+        problems.contains("broken.yaml:"),
+        "the file that did not parse, with its line:\n{problems}"
+    );
+    assert!(
+        problems.contains("[approval-unknown]") && problems.contains("biling-worker"),
+        "the approval that approves nobody:\n{problems}"
+    );
+}
+
+#[test]
+fn unmatched_approvals_are_warnings_in_markdown_and_sarif() {
+    let dir = incident_with_input_problems();
+    let markdown = check(&dir, "markdown").stdout;
+    let diagnostics = &markdown[markdown
+        .find("### Diagnostics")
+        .unwrap_or_else(|| panic!("{markdown}"))..];
+    assert!(
+        diagnostics.contains("[approval-unknown]") && diagnostics.contains("biling-worker"),
+        "{diagnostics}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&check(&dir, "sarif").stdout).unwrap();
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no notifications: {sarif:#}"));
+    let unknown = notes
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "approval-unknown")
+        .unwrap_or_else(|| panic!("no approval-unknown in {notes:#?}"));
+    assert_eq!(unknown["level"], "warning");
+    assert!(unknown["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("biling-worker"));
 }

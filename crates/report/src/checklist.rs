@@ -1,10 +1,11 @@
 //! The sign-off checklist: the change (target, settings, window, rollback),
-//! its counts, then a section per owner with a box per consumer to tick and
-//! a line to sign. Work to do comes first in each section.
+//! its counts, the input problems (files that could not be read, approvals
+//! that approve nobody), then a section per owner with a box per consumer to
+//! tick and a line to sign. Work to do comes first in each section.
 
 use crate::common::{self, Counts};
 use crate::{Report, View};
-use fallout_core::Consumer;
+use fallout_core::{Consumer, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -66,6 +67,23 @@ impl Report for ChecklistReport {
         );
         if let Some(gate) = common::gate_line(view) {
             let _ = writeln!(out, "- **Gate:** {gate}");
+        }
+
+        // Before anyone signs: what could not be read, and approvals that
+        // approve nobody (info-level notes are left to the other formats).
+        let problems: Vec<String> = view
+            .inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .map(|d| format!("- {}", one_line(&common::diagnostic_line(d))))
+            .collect();
+        if !problems.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n## Input problems\n\nThe consumers below may be incomplete until these are fixed:\n\n{}",
+                problems.join("\n")
+            );
         }
 
         // Owner sections in name order; consumers with no owner last.
