@@ -819,3 +819,16 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other-ns, namespace: els
         "only the pods of the Service's namespace have its variables: {doc:#}"
     );
 }
+
+#[test]
+fn a_template_that_parses_as_yaml_is_still_a_helm_template() {
+    let dir = tree(&[(
+        "chart/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: x/app}]\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let d = diagnostic(&doc, "helm-template");
+    assert_eq!(d["line"], 4, "{d}");
+    let run = fallout(&["scan", dir.path().to_str().unwrap(), "--strict"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}

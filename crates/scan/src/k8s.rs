@@ -194,6 +194,19 @@ fn parse_document<'t>(
     }
     match parse_doc(doc, first_line) {
         Ok(parsed) => {
+            // `name: {{ .Release.Name }}` is valid YAML (a flow map), so a
+            // template may parse; its values are not what runs.
+            if let Some(at) = memchr::memmem::find(doc.as_bytes(), b"{{") {
+                let line =
+                    first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "helm-template",
+                        "a Helm or Go template, not a manifest: render it first (`helm template … > rendered.yaml`) and scan the output",
+                    )
+                    .at(path, Some(line), None),
+                );
+            }
             for d in parsed {
                 push_object(path, d.root, None, &mut objects);
             }
