@@ -173,3 +173,95 @@ fn unmatched_approvals_are_warnings_in_markdown_and_sarif() {
         .unwrap()
         .contains("biling-worker"));
 }
+
+/// `fallout check` of the incident as JSON with this approvals file.
+fn check_with_approvals(text: &str) -> (tempfile::TempDir, crate::support::Run) {
+    let dir = tree(&[("approvals.yaml", text)]);
+    let approvals = dir.path().join("approvals.yaml");
+    let run = fallout(&[
+        "check",
+        "--change",
+        "fixtures/tls-incident/change.yaml",
+        "fixtures/tls-incident",
+        "--approvals",
+        approvals.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    (dir, run)
+}
+
+fn diagnostics_with<'d>(doc: &'d serde_json::Value, code: &str) -> Vec<&'d serde_json::Value> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
+
+#[test]
+fn an_unknown_approval_names_its_file_and_line_and_the_closest_consumer() {
+    let (dir, run) = check_with_approvals(
+        "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n  - consumer: api/Deployment/biling-worker\n    by: lead-payments\n",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let unknown = diagnostics_with(&doc, "approval-unknown");
+    assert_eq!(unknown.len(), 1, "{doc:#}");
+    let d = unknown[0];
+    assert_eq!(
+        d["path"].as_str(),
+        dir.path().join("approvals.yaml").to_str()
+    );
+    assert_eq!(d["line"], 4);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean api/Deployment/billing-worker?"),
+        "{d:#}"
+    );
+    assert!(
+        run.stderr
+            .contains("approvals.yaml:4: approval by lead-payments"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn approvals_written_as_a_mapping_are_an_error_showing_the_list_shape() {
+    let (_dir, run) = check_with_approvals(
+        "# signed off\napprovals:\n  api/Deployment/events-api:\n    by: lead-scheduling\n",
+    );
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("approvals.yaml:2: `approvals:` is a mapping"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("  - consumer: api/Deployment/events-api"),
+        "shows the expected shape: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn two_approvals_of_one_consumer_are_a_warning_naming_both_lines() {
+    let (_dir, run) = check_with_approvals(
+        "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n  - consumer: api/events-api\n    by: lead-platform\n",
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let duplicate = diagnostics_with(&doc, "approval-duplicate");
+    assert_eq!(duplicate.len(), 1, "{doc:#}");
+    let message = duplicate[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("approvals.yaml:2") && message.contains("approvals.yaml:4"),
+        "{message}"
+    );
+    assert_eq!(duplicate[0]["severity"], "warning");
+}

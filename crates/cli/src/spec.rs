@@ -1,8 +1,8 @@
 //! The change file and the approvals file (formats in DESIGN.md). Errors
 //! name the file and line and say what is expected; unknown keys are errors.
 
-use fallout_core::{Approval, Change, Setting};
-use fallout_scan::yaml::{self, Node};
+use fallout_core::{Approval, Change, Origin, Setting};
+use fallout_scan::yaml::{self, Node, Value};
 use std::path::Path;
 
 fn read(path: &Path) -> Result<(String, String, Node<'static>), String> {
@@ -135,12 +135,38 @@ pub fn read_change(path: &Path) -> Result<Change, String> {
     })
 }
 
-/// An approvals file.
-pub fn read_approvals(path: &Path) -> Result<Vec<Approval>, String> {
+/// An approvals file: each approval with where it is written (the file and
+/// the line of its entry), so a warning about it (it names no consumer, or
+/// the same consumer as another) points there.
+pub fn read_approvals(path: &Path) -> Result<Vec<(Approval, Origin)>, String> {
     let (shown, _, root) = read(path)?;
     unknown_keys(&shown, &root, &["approvals"], "the approvals file")?;
+    let list = root
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("approvals"));
+    let items = match list {
+        None => &[][..],
+        Some((_, value)) if value.is_null() => &[][..],
+        Some((_, value)) if matches!(value.value, Value::Seq(_)) => value.as_seq(),
+        // A mapping (`approvals: {events-api: ...}`) or a scalar would
+        // approve nobody, in silence: the gate would fail without saying why.
+        Some((key, value)) => {
+            let found = if value.as_map().is_some() {
+                "a mapping"
+            } else {
+                "a single value"
+            };
+            return Err(format!(
+                "{shown}:{}: `approvals:` is {found}; it must be a list, one `- consumer:` entry per approval:\n\
+                 approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n    note: moves to rediss:// before the window",
+                key.line
+            ));
+        }
+    };
     let mut out = Vec::new();
-    for item in root.get("approvals").map(Node::as_seq).unwrap_or_default() {
+    for item in items {
         unknown_keys(&shown, item, &["consumer", "by", "note"], "an approval")?;
         let field = |k: &str| item.str_at(&[k]).map(str::to_string);
         let (Some(consumer), Some(by)) = (field("consumer"), field("by")) else {
@@ -149,11 +175,12 @@ pub fn read_approvals(path: &Path) -> Result<Vec<Approval>, String> {
                 item.line
             ));
         };
-        out.push(Approval {
+        let approval = Approval {
             consumer,
             by,
             note: field("note"),
-        });
+        };
+        out.push((approval, Origin::file(shown.clone(), item.line)));
     }
     Ok(out)
 }

@@ -4,8 +4,8 @@
 
 use crate::names::split_external_name;
 use fallout_core::{
-    Approval, Change, Consumer, Diagnostic, Evidence, Link, Resource, Scheme, Setting, Strength,
-    Tls, TlsMode, Verdict,
+    Approval, Change, Consumer, Diagnostic, Evidence, Link, Origin, Resource, Scheme, Setting,
+    Strength, Tls, TlsMode, Verdict,
 };
 use std::fmt;
 use std::str::FromStr;
@@ -711,12 +711,20 @@ pub fn failing(resource: &Resource, fail_on: FailOn) -> Vec<&Consumer> {
         .collect()
 }
 
-/// Attaches each approval to the consumer it names (by consumer id). An
-/// approval that names no consumer of `resource` is a warning: a typo there
-/// would silently let nothing through.
-pub fn apply_approvals(resource: &mut Resource, approvals: &[Approval]) -> Vec<Diagnostic> {
+/// Attaches each approval to the consumer it names (by consumer id). Each
+/// comes with where it is written (the approvals file and the line of its
+/// entry), which its warnings cite: an approval that names no consumer of
+/// `resource` (a typo there would silently let nothing through; the
+/// closest id is suggested), one that names several, and two that name the
+/// same consumer (the later one is kept).
+pub fn apply_approvals(
+    resource: &mut Resource,
+    approvals: &[(Approval, Origin)],
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for approval in approvals {
+    // consumer index → where the approval it holds is written
+    let mut approved_at: Vec<Option<&Origin>> = vec![None; resource.consumers.len()];
+    for (approval, origin) in approvals {
         let wanted = approval.consumer.trim();
         // The full id (`api/Deployment/search`), else the names reports
         // print: `api/search` or `search`, when only one consumer has it.
@@ -742,30 +750,83 @@ pub fn apply_approvals(resource: &mut Resource, approvals: &[Approval]) -> Vec<D
                 .iter()
                 .map(|&i| resource.consumers[i].id.to_string())
                 .collect();
-            diagnostics.push(Diagnostic::warning(
-                "approval-ambiguous",
-                format!(
-                    "approval by {} names `{}`, which matches several consumers ({}); write the full id; it approves nothing",
-                    approval.by,
-                    approval.consumer,
-                    names.join(", ")
+            diagnostics.push(located(
+                Diagnostic::warning(
+                    "approval-ambiguous",
+                    format!(
+                        "approval by {} names `{}`, which matches several consumers ({}); write the full id; it approves nothing",
+                        approval.by,
+                        approval.consumer,
+                        names.join(", ")
+                    ),
                 ),
+                origin,
             ));
             continue;
         }
-        for &i in &matches {
-            resource.consumers[i].approval = Some(approval.clone());
-        }
-        let found = !matches.is_empty();
-        if !found {
-            diagnostics.push(Diagnostic::warning(
-                "approval-unknown",
-                format!(
-                    "approval by {} names `{}`, which is not a consumer of {}; it approves nothing",
-                    approval.by, approval.consumer, resource.id
+        let Some(&i) = matches.first() else {
+            let hint = closest_consumer(resource, wanted)
+                .map(|id| format!("; did you mean {id}?"))
+                .unwrap_or_default();
+            diagnostics.push(located(
+                Diagnostic::warning(
+                    "approval-unknown",
+                    format!(
+                        "approval by {} names `{}`, which is not a consumer of {}; it approves nothing{hint}",
+                        approval.by, approval.consumer, resource.id
+                    ),
                 ),
+                origin,
+            ));
+            continue;
+        };
+        if let Some(earlier) = approved_at[i] {
+            diagnostics.push(located(
+                Diagnostic::warning(
+                    "approval-duplicate",
+                    format!(
+                        "{} is approved twice, at {earlier} and at {origin}; the later (by {}) is kept; remove one",
+                        resource.consumers[i].id, approval.by
+                    ),
+                ),
+                origin,
             ));
         }
+        approved_at[i] = Some(origin);
+        resource.consumers[i].approval = Some(approval.clone());
     }
     diagnostics
+}
+
+/// The diagnostic placed where the approval is written.
+fn located(d: Diagnostic, origin: &Origin) -> Diagnostic {
+    match origin {
+        Origin::File { path, line } => d.at(path.clone(), Some(*line), None),
+        Origin::Live { .. } => d,
+    }
+}
+
+/// The consumer id within a typo of `wanted` (edits under a quarter of its
+/// length, transpositions counting one), matched against the full id and
+/// the names reports print (`ns/name`, `name`).
+fn closest_consumer(resource: &Resource, wanted: &str) -> Option<String> {
+    let wanted = wanted.to_ascii_lowercase();
+    resource
+        .consumers
+        .iter()
+        .map(|c| {
+            let id = c.id.to_string();
+            let mut names = vec![id.to_ascii_lowercase(), c.id.name.to_ascii_lowercase()];
+            if let Some(ns) = &c.id.namespace {
+                names.push(format!("{ns}/{}", c.id.name).to_ascii_lowercase());
+            }
+            let best = names
+                .iter()
+                .map(|n| strsim::normalized_damerau_levenshtein(&wanted, n))
+                .fold(0.0, f64::max);
+            (best, id)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, id)| id)
 }

@@ -1121,16 +1121,8 @@ fn approvals_and_failing() {
     let diags = apply_approvals(
         &mut res,
         &[
-            Approval {
-                consumer: "api/Deployment/events-api".into(),
-                by: "lead-scheduling".into(),
-                note: None,
-            },
-            Approval {
-                consumer: "api/Deployment/event-api".into(),
-                by: "lead".into(),
-                note: None,
-            },
+            approval("api/Deployment/events-api", "lead-scheduling", 2),
+            approval("api/Deployment/event-api", "lead", 4),
         ],
     );
     assert_eq!(diags.len(), 1);
@@ -1138,6 +1130,18 @@ fn approvals_and_failing() {
     assert_eq!(diags[0].severity, Severity::Warning);
     assert!(
         diags[0].message.contains("`api/Deployment/event-api`"),
+        "{}",
+        diags[0].message
+    );
+    assert_eq!(
+        (diags[0].path.as_deref(), diags[0].line),
+        (Some("approvals.yaml"), Some(4)),
+        "where the approval is written"
+    );
+    assert!(
+        diags[0]
+            .message
+            .ends_with("did you mean api/Deployment/events-api?"),
         "{}",
         diags[0].message
     );
@@ -1150,6 +1154,58 @@ fn approvals_and_failing() {
     assert!(consumer(&res, "api/Deployment/events-api")
         .approval
         .is_some());
+}
+
+/// An approval written at `approvals.yaml:line`.
+fn approval(consumer: &str, by: &str, line: u32) -> (Approval, Origin) {
+    (
+        Approval {
+            consumer: consumer.into(),
+            by: by.into(),
+            note: None,
+        },
+        Origin::file("approvals.yaml", line),
+    )
+}
+
+#[test]
+fn an_unknown_approval_suggests_only_an_id_within_a_typo() {
+    let mut res = sessions_after(&[("tls", "required")]);
+    let diags = apply_approvals(&mut res, &[approval("payroll-service", "lead", 7)]);
+    assert_eq!(diags.len(), 1);
+    assert!(
+        !diags[0].message.contains("did you mean"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
+fn two_approvals_of_one_consumer_warn_naming_both_lines() {
+    let mut res = sessions_after(&[("tls", "required")]);
+    let diags = apply_approvals(
+        &mut res,
+        &[
+            approval("api/Deployment/events-api", "lead-a", 2),
+            approval("api/events-api", "lead-b", 5),
+        ],
+    );
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["approval-duplicate"]);
+    let d = &diags[0];
+    assert!(
+        d.message.contains("approvals.yaml:2") && d.message.contains("approvals.yaml:5"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.line, Some(5));
+    assert_eq!(
+        consumer(&res, "api/Deployment/events-api")
+            .approval
+            .as_ref()
+            .map(|a| a.by.as_str()),
+        Some("lead-b")
+    );
 }
 
 #[test]
