@@ -265,3 +265,79 @@ fn two_approvals_of_one_consumer_are_a_warning_naming_both_lines() {
     );
     assert_eq!(duplicate[0]["severity"], "warning");
 }
+
+/// The words of the README's `sh` examples.
+fn readme_commands() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut in_sh = false;
+    for line in readme.lines() {
+        match line.trim() {
+            "```sh" => in_sh = true,
+            "```" => in_sh = false,
+            text if in_sh => out.push(text.to_string()),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_examples_name_files_that_exist() {
+    let commands = readme_commands();
+    assert!(!commands.is_empty());
+    for line in &commands {
+        for word in line.split_whitespace() {
+            let path = word.split_once('=').map_or(word, |(_, p)| p);
+            if path.starts_with("fixtures/") {
+                assert!(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join(path)
+                        .exists(),
+                    "README names {path}, which does not exist: {line}"
+                );
+            }
+            assert!(!word.starts_with("deploy/"), "no deploy/ folder: {line}");
+        }
+    }
+    let check = commands
+        .iter()
+        .find(|l| l.contains("--approvals"))
+        .expect("the CI gate example");
+    assert!(
+        check.contains("fixtures/tls-incident/approvals.yaml"),
+        "{check}"
+    );
+}
+
+/// The README's CI gate example: the fixture's approvals let events-api
+/// through, approve nobody else, and the other breaking consumers fail it.
+#[test]
+fn readme_gate_example_runs_on_the_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = format!("sarif={}", dir.path().join("fallout.sarif").display());
+    let markdown = format!("markdown={}", dir.path().join("comment.md").display());
+    let run = fallout(&[
+        "check",
+        "--change",
+        "fixtures/tls-incident/change.yaml",
+        "fixtures/tls-incident",
+        "--approvals",
+        "fixtures/tls-incident/approvals.yaml",
+        "--report",
+        &sarif,
+        "--report",
+        &markdown,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["diagnostics"], serde_json::json!([]), "{doc:#}");
+    let failing = doc["gate"]["failing"].as_array().unwrap();
+    assert!(!failing.contains(&"api/Deployment/events-api".into()));
+    assert_eq!(failing.len(), 4, "{failing:?}");
+    assert!(dir.path().join("fallout.sarif").exists());
+    assert!(dir.path().join("comment.md").exists());
+}
