@@ -100,7 +100,9 @@ fn argocd_consumers_are_only_inferred() {
     for other in ["default/redis", "default/redis-cart"] {
         let r = resource(&doc, other);
         assert!(
-            !consumers(r, "id").iter().any(|(id, _)| id.contains("argocd")),
+            !consumers(r, "id")
+                .iter()
+                .any(|(id, _)| id.contains("argocd")),
             "{other} is not Argo CD's: {r:#}"
         );
     }

@@ -288,23 +288,45 @@ fn run(cli: Cli) -> Result<Exit, String> {
 
 /// Phase timings on stderr when `FALLOUT_TIMINGS` is set (for profiling;
 /// the benchmark is `cargo run --release -p fallout-bench --bin fallout-bench`).
-struct Timings(Option<std::cell::Cell<std::time::Instant>>);
+/// Each phase's wall time, and its CPU time over every thread (Linux; at
+/// the kernel's 10 ms tick), which shows how much of it ran in parallel.
+struct Timings(Option<std::cell::Cell<(std::time::Instant, f64)>>);
 
 impl Timings {
     fn start() -> Timings {
         Timings(
             std::env::var_os("FALLOUT_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+                .map(|_| std::cell::Cell::new((std::time::Instant::now(), cpu_ms()))),
         )
     }
 
     fn lap(&self, phase: &str) {
         if let Some(cell) = &self.0 {
-            let now = std::time::Instant::now();
-            let ms = now.duration_since(cell.replace(now)).as_secs_f64() * 1e3;
-            let _ = writeln!(std::io::stderr(), "timing: {phase}: {ms:.1} ms");
+            let (now, cpu) = (std::time::Instant::now(), cpu_ms());
+            let (then, cpu_then) = cell.replace((now, cpu));
+            let ms = now.duration_since(then).as_secs_f64() * 1e3;
+            let _ = writeln!(
+                std::io::stderr(),
+                "timing: {phase}: {ms:.1} ms (cpu {:.0} ms)",
+                cpu - cpu_then
+            );
         }
     }
+}
+
+/// User and system time of the process so far, in ms (0 where there is no
+/// `/proc/self/stat`).
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name, which may hold spaces: fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks * 10.0
 }
 
 fn show_diagnostic(d: &Diagnostic) -> String {

@@ -65,11 +65,7 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
             target.map(|resource| (resource, b.link(r, &host, route, resource)))
         })
         .collect();
-    for (r, item) in refs.iter().zip(links) {
-        if let Some((resource, (link, via, evidence))) = item {
-            b.attach(r, resource, link, via, evidence);
-        }
-    }
+    b.attach_all(&refs, links);
     for h in b.facts.hints.clone() {
         b.hint(h);
     }
@@ -124,7 +120,11 @@ struct Builder<'a> {
     workloads: HashMap<&'a ConsumerId, &'a Workload>,
     /// Keyed by the consumer's id as the facts hold it (no copy per
     /// reference), or owned for consumers seen only live.
-    drafts: HashMap<(usize, Cow<'a, ConsumerId>), Draft>,
+    drafts: HashMap<(usize, Cow<'a, ConsumerId>), usize>,
+    /// The consumers being built, with their resource, indexed by `drafts`
+    /// (kept apart: a draft is large, and a map of them moved each one at
+    /// every growth).
+    draft_list: Vec<(usize, Draft)>,
     /// Consumers that have at least one resolved reference.
     referencing: HashSet<ConsumerId>,
     /// Short names already reported as unresolved.
@@ -167,6 +167,7 @@ impl<'a> Builder<'a> {
             by_workload: HashMap::default(),
             workloads,
             drafts: HashMap::default(),
+            draft_list: Vec::new(),
             referencing: HashSet::default(),
             unresolved: HashSet::default(),
             label_index: HashMap::default(),
@@ -592,21 +593,15 @@ impl<'a> Builder<'a> {
     }
 
     fn draft(&mut self, resource: usize, id: Cow<'a, ConsumerId>) -> &mut Draft {
-        let opts = self.opts;
-        let workloads = &self.workloads;
-        self.drafts
+        let (opts, workloads, list) = (self.opts, &self.workloads, &mut self.draft_list);
+        let i = *self
+            .drafts
             .entry((resource, id))
             .or_insert_with_key(|(_, id)| {
-                let workload = workloads.get(id.as_ref()).copied();
-                Draft {
-                    consumer: Consumer {
-                        owner: workload.and_then(|w| opts.owner(&w.labels)),
-                        profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
-                        ..Consumer::new(id.clone().into_owned(), Strength::Inferred)
-                    },
-                    observed_tls: None,
-                }
-            })
+                list.push((resource, new_draft(opts, workloads, id)));
+                list.len() - 1
+            });
+        &mut self.draft_list[i].1
     }
 
     /// The resource a reference to `host` (normalized), named by `route`,
@@ -676,29 +671,57 @@ impl<'a> Builder<'a> {
         (link, via, r.evidence.clone())
     }
 
-    /// Adds a reference's link to its consumer under `resource`.
-    fn attach(
-        &mut self,
-        r: &'a Reference,
-        resource: usize,
-        link: Link,
-        via: String,
-        evidence: Evidence,
-    ) {
-        if self.resources[resource].external {
-            let port = r.endpoint.port_or_default();
-            self.defined[resource].used_ports.push((port, link.tls));
+    /// Adds each reference's link to its consumer under its resource. The
+    /// links are grouped by consumer in order, each consumer's lists are
+    /// built at their exact size in parallel, then added in order (one at
+    /// a time this was 40 ms of one core for 16,000 references).
+    fn attach_all(&mut self, refs: &[&'a Reference], links: Vec<Option<(usize, Linked)>>) {
+        type Group<'r> = ((usize, &'r ConsumerId), Vec<(&'r Reference, Linked)>);
+        let mut index: HashMap<(usize, &ConsumerId), usize> = HashMap::default();
+        index.reserve(refs.len());
+        let mut groups: Vec<Group<'a>> = Vec::with_capacity(refs.len());
+        for (r, item) in refs.iter().zip(links) {
+            let Some((resource, linked)) = item else {
+                continue;
+            };
+            if self.resources[resource].external {
+                let port = r.endpoint.port_or_default();
+                self.defined[resource].used_ports.push((port, linked.0.tls));
+            }
+            let g = *index.entry((resource, &r.consumer)).or_insert_with(|| {
+                groups.push(((resource, &r.consumer), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push((*r, linked));
         }
-        let c = &mut self.draft(resource, Cow::Borrowed(&r.consumer)).consumer;
-        c.via.push(via);
-        if let Some(cred) = &link.credential {
-            c.credentials.push(cred.clone());
+        let (opts, workloads) = (self.opts, &self.workloads);
+        let drafts: Vec<((usize, &ConsumerId), Draft)> = groups
+            .into_par_iter()
+            .map(|(key, items)| {
+                let mut draft = new_draft(opts, workloads, key.1);
+                add_links(&mut draft.consumer, items);
+                (key, draft)
+            })
+            .collect();
+        self.drafts.reserve(drafts.len());
+        self.draft_list.reserve(drafts.len());
+        for ((resource, id), draft) in drafts {
+            match self.drafts.entry((resource, Cow::Borrowed(id))) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let into = &mut self.draft_list[*e.get()].1.consumer;
+                    let from = draft.consumer;
+                    into.via.extend(from.via);
+                    into.credentials.extend(from.credentials);
+                    into.users.extend(from.users);
+                    into.evidence.extend(from.evidence);
+                    into.links.extend(from.links);
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(self.draft_list.len());
+                    self.draft_list.push((resource, draft));
+                }
+            }
         }
-        if let Some(user) = &r.endpoint.user {
-            c.users.push(user.clone());
-        }
-        c.evidence.push(evidence);
-        c.links.push(link);
     }
 
     fn hint(&mut self, h: &'a Hint) {
@@ -974,12 +997,9 @@ impl<'a> Builder<'a> {
             self.resources[i].aliases = list;
         }
 
-        let drafts: Vec<(usize, Consumer)> = self
-            .drafts
-            .drain()
-            .collect::<Vec<_>>()
+        let drafts: Vec<(usize, Consumer)> = std::mem::take(&mut self.draft_list)
             .into_par_iter()
-            .map(|((i, _), draft)| (i, finish_consumer(draft)))
+            .map(|(i, draft)| (i, finish_consumer(draft)))
             .collect();
         for (i, mut c) in drafts {
             if let Some((first, last)) = &self.defined[i].window {
@@ -1055,5 +1075,43 @@ fn at(d: Diagnostic, origin: &Origin) -> Diagnostic {
     match origin {
         Origin::File { path, line } => d.at(path.clone(), Some(*line), None),
         Origin::Live { .. } => d,
+    }
+}
+
+/// A consumer with nothing linked yet: its owner and profiles from its
+/// workload.
+fn new_draft(
+    opts: &Options,
+    workloads: &HashMap<&ConsumerId, &Workload>,
+    id: &ConsumerId,
+) -> Draft {
+    let workload = workloads.get(id).copied();
+    Draft {
+        consumer: Consumer {
+            owner: workload.and_then(|w| opts.owner(&w.labels)),
+            profiles: workload.map(|w| w.profiles.clone()).unwrap_or_default(),
+            ..Consumer::new(id.clone(), Strength::Inferred)
+        },
+        observed_tls: None,
+    }
+}
+
+/// A consumer's links, each with its `via`, evidence, credential and user,
+/// in order, into lists of their exact size.
+fn add_links(c: &mut Consumer, items: Vec<(&Reference, Linked)>) {
+    let n = items.len();
+    c.via.reserve_exact(n);
+    c.evidence.reserve_exact(n);
+    c.links.reserve_exact(n);
+    for (r, (link, via, evidence)) in items {
+        c.via.push(via);
+        if let Some(cred) = &link.credential {
+            c.credentials.push(cred.clone());
+        }
+        if let Some(user) = &r.endpoint.user {
+            c.users.push(user.clone());
+        }
+        c.evidence.push(evidence);
+        c.links.push(link);
     }
 }
