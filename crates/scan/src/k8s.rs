@@ -324,23 +324,32 @@ struct Obj<'a> {
     ns: &'a str,
     /// A kustomization's patch ([`Object::patch`]).
     patch: bool,
+    /// Its pod spec and pod metadata, found once ([`find_pod_template`]).
+    pod: Option<(&'a Node<'a>, Option<&'a Node<'a>>)>,
+    /// The line of `metadata.name` (or of the object): where it is defined.
+    name_line: u32,
 }
 
 impl<'a> Obj<'a> {
     fn new(o: &'a Object, default_ns: &'a str) -> Option<Obj<'a>> {
+        let kind = o.root.str_at(&["kind"])?;
+        let meta = o.root.get("metadata");
+        let field = |key: &str| meta.and_then(|m| m.get(key));
+        let name_node = field("name");
         Some(Obj {
             path: &o.path,
             root: &o.root,
-            kind: o.root.str_at(&["kind"])?,
+            kind,
+            pod: find_pod_template(kind, &o.root),
             // `generateName` (`backup-`) where the API would add a suffix.
-            name: o
-                .root
-                .str_at(&["metadata", "name"])
-                .or_else(|| o.root.str_at(&["metadata", "generateName"]))?,
+            name: name_node
+                .and_then(Node::as_str)
+                .or_else(|| field("generateName").and_then(Node::as_str))?,
+            name_line: name_node.map_or(o.root.line, |n| n.line),
             ns: o
                 .namespace
                 .as_deref()
-                .or_else(|| o.root.str_at(&["metadata", "namespace"]))
+                .or_else(|| field("namespace").and_then(Node::as_str))
                 .unwrap_or(default_ns),
             patch: o.patch,
         })
@@ -351,12 +360,7 @@ impl<'a> Obj<'a> {
     }
 
     fn defined_at(&self) -> Origin {
-        let line = self
-            .root
-            .at(&["metadata", "name"])
-            .map(|n| n.line)
-            .unwrap_or(self.root.line);
-        Origin::file(self.path, line)
+        Origin::file(self.path, self.name_line)
     }
 
     /// `namespace/Kind/name`, for messages.
@@ -367,13 +371,19 @@ impl<'a> Obj<'a> {
 
 /// The pod template (or the Pod's own spec and metadata) of a workload.
 fn pod_template<'a>(obj: &Obj<'a>) -> Option<(&'a Node<'a>, Option<&'a Node<'a>>)> {
-    if obj.kind == "Pod" {
-        return obj
-            .root
-            .get("spec")
-            .map(|spec| (spec, obj.root.get("metadata")));
+    obj.pod
+}
+
+/// [`pod_template`], looked up (once per object: workloads ask for it
+/// several times, and the lookups were 4% of a scan).
+fn find_pod_template<'a>(
+    kind: &str,
+    root: &'a Node<'a>,
+) -> Option<(&'a Node<'a>, Option<&'a Node<'a>>)> {
+    if kind == "Pod" {
+        return root.get("spec").map(|spec| (spec, root.get("metadata")));
     }
-    let spec = obj.root.get("spec")?;
+    let spec = root.get("spec")?;
     let template = spec
         .get("template")
         .or_else(|| spec.at(&["jobTemplate", "spec", "template"]))?;
@@ -452,7 +462,9 @@ struct Index<'a> {
     config_maps: HashMap<(&'a str, &'a str), (Obj<'a>, DataMap<'a>)>,
     secrets: HashMap<(&'a str, &'a str), (Obj<'a>, DataMap<'a>)>,
     /// (namespace, kind, name) of every object, to fold Pods into owners.
-    present: HashSet<(&'a str, &'a str, &'a str)>,
+    /// (namespace, kind, name) of every object → the first object so named,
+    /// to fold Pods into owners and to find copies.
+    present: HashMap<(&'a str, &'a str, &'a str), usize>,
     /// ReplicaSet and Job owners: (ns, kind, name) → (kind, name) of their controller.
     owners: HashMap<(&'a str, &'a str, &'a str), (&'a str, &'a str)>,
 }
@@ -486,21 +498,23 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let mut index = Index {
         config_maps: HashMap::default(),
         secrets: HashMap::default(),
-        present: HashSet::default(),
+        present: HashMap::default(),
         owners: HashMap::default(),
     };
     // The same object twice (a prod and a staging copy, overlays rendered
     // side by side): merged, and said, with where each copy is.
-    let mut first_seen: HashMap<(&str, &str, &str), &Obj<'_>> = HashMap::default();
-    for (o, data) in objs.iter().zip(data) {
-        if !index.present.insert((o.ns, o.kind, o.name)) {
+    index.present.reserve(objs.len());
+    for (at, (o, data)) in objs.iter().zip(data).enumerate() {
+        let first_at = *index.present.entry((o.ns, o.kind, o.name)).or_insert(at);
+        if first_at != at {
+            let first = &objs[first_at];
             // A repository's copy of what a cluster runs is no duplicate.
             let live = |o: &Obj<'_>| o.path.starts_with("kube://");
-            if let Some(first) = first_seen
-                .get(&(o.ns, o.kind, o.name))
-                .filter(|first| live(first) == live(o) && !first.patch && !o.patch)
+            if live(first) == live(o)
+                && !first.patch
+                && !o.patch
                 // `generateName` objects are many by design (`migrate-`).
-                .filter(|_| o.root.str_at(&["metadata", "name"]).is_some())
+                && o.root.str_at(&["metadata", "name"]).is_some()
             {
                 let at = o.defined_at();
                 out.diagnostics.push(
@@ -515,8 +529,6 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                     .at(o.path, at.line(), None),
                 );
             }
-        } else {
-            first_seen.insert((o.ns, o.kind, o.name), o);
         }
         match (o.kind, data) {
             (kind @ ("ConfigMap" | "Secret"), Some(data)) => {
@@ -562,7 +574,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         .map(|o| {
             let (kind, name) = fold_owner(o, &index);
             let owner_present =
-                (kind, name) != (o.kind, o.name) && index.present.contains(&(o.ns, kind, name));
+                (kind, name) != (o.kind, o.name) && index.present.contains_key(&(o.ns, kind, name));
             (
                 Obj { ..*o },
                 ConsumerId::kube(o.ns, kind, name),
@@ -876,7 +888,7 @@ fn fold_owner<'a>(o: &Obj<'a>, index: &Index<'a>) -> (&'a str, &'a str) {
                 Some((cron, n))
                     if n.len() >= 8
                         && n.bytes().all(|b| b.is_ascii_digit())
-                        && index.present.contains(&(o.ns, "CronJob", cron)) =>
+                        && index.present.contains_key(&(o.ns, "CronJob", cron)) =>
                 {
                     (kind, name) = ("CronJob", cron)
                 }
