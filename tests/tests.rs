@@ -14,3 +14,4 @@ mod kustomize;
 mod live;
 mod regressions;
 mod review;
+mod scanners_review;

@@ -997,6 +997,45 @@ struct EnvValue {
     via: String,
 }
 
+/// Programs of a Redis image that are clients, and those that serve (the
+/// Kubernetes scanner's lists).
+const CLIENT_PROGRAMS: &[&str] = &[
+    "redis-cli",
+    "valkey-cli",
+    "keydb-cli",
+    "redis-benchmark",
+    "valkey-benchmark",
+];
+const SERVER_PROGRAMS: &[&str] = &[
+    "redis-server",
+    "valkey-server",
+    "keydb-server",
+    "redis-sentinel",
+    "valkey-sentinel",
+];
+
+/// Whether a service runs a Redis server: a Redis-compatible image, unless
+/// its `entrypoint`/`command` runs only a client (`redis-cli … ping` as a
+/// health probe, a benchmark, a one-shot job), which makes it a consumer of
+/// the Redis it names, as in Kubernetes.
+fn serves_redis(spec: &Spec) -> bool {
+    if !spec.image.as_deref().is_some_and(is_redis_image) {
+        return false;
+    }
+    let command: Vec<At<String>> = [&spec.entrypoint, &spec.command]
+        .into_iter()
+        .flatten()
+        .flat_map(|part| words(part))
+        .collect();
+    let runs = |names: &[&str]| {
+        command.iter().any(|w| {
+            let word = w.value.trim_matches([';', '&', '|', '(', ')']);
+            names.contains(&word.rsplit('/').next().unwrap_or(word))
+        })
+    };
+    !runs(CLIENT_PROGRAMS) || runs(SERVER_PROGRAMS)
+}
+
 /// Where a service's Redis server listens, from its command, env and config file.
 fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> RedisServer {
     let env: Vec<(&str, Option<&str>, &Origin)> = env
@@ -1487,7 +1526,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         // Redis servers and every name they answer to.
         let redis: BTreeSet<&str> = order
             .iter()
-            .filter(|n| specs[*n].image.as_deref().is_some_and(is_redis_image))
+            .filter(|n| serves_redis(&specs[*n]))
             .map(String::as_str)
             .collect();
         let mut aliases: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -1526,7 +1565,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let server = spec
                 .image
                 .as_deref()
-                .filter(|i| is_redis_image(i))
+                .filter(|_| redis.contains(name.as_str()))
                 .map(|image| server_of(image, spec, env, self.tree));
             let mut list = aliases[name.as_str()].clone();
             list.dedup();
