@@ -44,3 +44,29 @@ fn compose_redis_image_running_only_redis_cli_is_a_consumer_not_a_server() {
         "{doc:#}"
     );
 }
+
+/// s18: in haproxy.cfg `server redis-0 <address>:6379 check`, `redis-0` is
+/// the server's label; only the address names a Redis.
+#[test]
+fn haproxy_server_label_is_not_a_host() {
+    let dir = tree(&[(
+        "all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis-headless\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7.2\"}]\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis-headless, namespace: cache}\nspec:\n  clusterIP: None\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata: {name: haproxy-cfg, namespace: cache}\ndata:\n  haproxy.cfg: |\n    defaults\n      mode tcp\n    frontend ft_redis\n      bind *:6379 name redis\n      default_backend bk_redis\n    backend bk_redis\n      server redis-0 redis-0.redis-headless.cache.svc.cluster.local:6379 check inter 1s\n      server redis-1 redis-1.redis-headless.cache.svc.cluster.local:6379 check inter 1s\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis-haproxy, namespace: cache}\nspec:\n  selector: {matchLabels: {app: redis-haproxy}}\n  template:\n    metadata: {labels: {app: redis-haproxy}}\n    spec:\n      containers:\n        - name: haproxy\n          image: haproxy:2.9\n          volumeMounts: [{name: cfg, mountPath: /usr/local/etc/haproxy}]\n      volumes: [{name: cfg, configMap: {name: haproxy-cfg}}]\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        ids(&doc),
+        ["cache/redis"],
+        "no external redis-0.cache: {doc:#}"
+    );
+    assert_eq!(
+        consumers(resource(&doc, "cache/redis"), "id"),
+        [(
+            "cache/Deployment/redis-haproxy".to_string(),
+            "cache/Deployment/redis-haproxy".to_string()
+        )]
+    );
+}

@@ -620,10 +620,39 @@ fn read_ini(text: &str, out: &mut Settings) {
 /// Conf directives whose first value word is a sub-command.
 const SUBCOMMAND_KEYS: &[&str] = &["sentinel"];
 
+/// HAProxy directives that name a server, and which of their value words
+/// is its address: `server <name> <address>[:port] [params]`,
+/// `server-template <prefix> <num> <fqdn>[:port] [params]`,
+/// `peer <name> <address>:port`. The other words are labels and options,
+/// never hosts.
+const HAPROXY_ADDRESS_AT: &[(&str, usize)] = &[("server", 1), ("server-template", 2), ("peer", 1)];
+
+/// An HAProxy config: it has `frontend`, `backend` or `listen` sections.
+fn is_haproxy(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        ["backend ", "frontend ", "listen "]
+            .iter()
+            .any(|section| t.starts_with(section))
+    })
+}
+
+/// The address word of an HAProxy server line, without an `ipv4@`/`ipv6@`
+/// family prefix.
+fn haproxy_address<'v>(haproxy: bool, key: &str, value: &'v str) -> Option<&'v str> {
+    if !haproxy {
+        return None;
+    }
+    let (_, at) = HAPROXY_ADDRESS_AT.iter().find(|(k, _)| *k == key)?;
+    let word = value.split_whitespace().nth(*at)?;
+    Some(word.rsplit('@').next().unwrap_or(word))
+}
+
 /// `key value` (redis.conf, sentinel.conf), `key = value`, `key: value`,
 /// INI `[section]` headers and `name {` … `}` blocks; `#`, `;` and `//`
 /// comments; a trailing `;` is dropped.
 fn conf_lines(text: &str) -> Vec<RawSetting> {
+    let haproxy = is_haproxy(text);
     let mut out = Vec::new();
     let mut sections: Vec<String> = Vec::new();
     let mut ini_section = String::new();
@@ -668,6 +697,11 @@ fn conf_lines(text: &str) -> Vec<RawSetting> {
                 (format!("{key}.{sub}"), rest.trim())
             }
             _ => (key.to_string(), value),
+        };
+        let value = match haproxy_address(haproxy, &key, value) {
+            Some(address) => address,
+            None if haproxy && HAPROXY_ADDRESS_AT.iter().any(|(k, _)| *k == key) => continue,
+            None => value,
         };
         let mut prefix = ini_section.clone();
         for s in &sections {
@@ -1178,6 +1212,24 @@ mod tests {
                 ("maxmemory", "100mb", 5),
                 ("cache.redis_url", "redis://r:1", 7),
                 ("cache.upstream.redis.server", "r3:6379", 9),
+            ]
+        );
+    }
+
+    /// `server <name> <address> [params]`: the name is a label, not a host.
+    #[test]
+    fn haproxy_server_lines_give_only_their_address() {
+        let text = "defaults\n  mode tcp\nbackend bk_redis\n  default-server check\n  server redis-0 redis-0.redis-headless:6379 check inter 1s\n  server r1 ipv4@10.0.0.7:6380\n  server-template cache 3 cache.svc:6379 check\n  server lonely\n";
+        let read = read_settings("haproxy.cfg", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("mode", "tcp", 2),
+                ("backend", "bk_redis", 3),
+                ("default-server", "check", 4),
+                ("server", "redis-0.redis-headless:6379", 5),
+                ("server", "10.0.0.7:6380", 6),
+                ("server-template", "cache.svc:6379", 7),
             ]
         );
     }
