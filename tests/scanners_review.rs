@@ -70,3 +70,97 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis-haproxy, namespace
         )]
     );
 }
+/// The evidence of every consumer of a resource: (consumer id, strength, detail).
+fn evidence(resource: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for c in resource["consumers"].as_array().unwrap() {
+        for e in c["evidence"].as_array().unwrap() {
+            out.push((
+                c["id"].as_str().unwrap_or_default().to_string(),
+                e["strength"].as_str().unwrap_or_default().to_string(),
+                e["detail"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// s07: Rails' `ENV.fetch("REDIS_URL") { "redis://localhost:6379/1" }` and
+/// Celery's `os.getenv("CELERY_BROKER_URL", "redis://…")` in mounted files
+/// are the service's variable where it sets one (in `environment` or an
+/// `env_file`); only where it does not is the fallback read, as inferred.
+#[test]
+fn compose_env_fallbacks_in_mounted_files_yield_to_the_service_environment() {
+    let mounts = "    volumes:\n      - ./config/cable.yml:/rails/config/cable.yml:ro\n      - ./celeryconfig.py:/app/celeryconfig.py:ro\n";
+    let compose = format!(
+        "services:\n  web:\n    image: acme/forum:1\n    env_file: [env/web.env]\n{mounts}  sidekiq:\n    image: acme/forum:1\n    environment:\n      REDIS_URL: rediss://cache:6380/1\n      CELERY_BROKER_URL: rediss://cache:6380/2\n{mounts}  cron:\n    image: acme/forum:1\n{mounts}  cache:\n    image: bitnami/redis:7.2\n    environment: [ALLOW_EMPTY_PASSWORD=yes, REDIS_TLS_ENABLED=yes, REDIS_TLS_PORT_NUMBER=6380, REDIS_PORT_NUMBER=6379]\n"
+    );
+    let dir = tree(&[
+        ("compose.yaml", compose.as_str()),
+        (
+            "env/web.env",
+            "REDIS_URL=redis://cache:6379/0\nCELERY_BROKER_URL=redis://cache:6379/3\n",
+        ),
+        (
+            "config/cable.yml",
+            "production:\n  adapter: redis\n  url: <%= ENV.fetch(\"REDIS_URL\") { \"redis://localhost:6379/1\" } %>\n",
+        ),
+        (
+            "celeryconfig.py",
+            "import os\nbroker_url = os.getenv(\"CELERY_BROKER_URL\", \"redis://localhost:6379/0\")\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let base = format!("{}/compose.yaml", dir.path().display());
+    let id = |s: &str| format!("{base}#{s}");
+    assert_eq!(ids(&doc), [id("cache"), "localhost".to_string()], "{doc:#}");
+    let cache = resource(&doc, &id("cache"));
+    let via: Vec<(String, String)> = consumers(cache, "via");
+    assert_eq!(
+        via,
+        [
+            (id("sidekiq"), r#"["cache:6380"]"#.to_string()),
+            (id("web"), r#"["cache:6379"]"#.to_string())
+        ],
+        "{cache:#}"
+    );
+    // Nothing but the variable's own lines speaks for the cache.
+    assert!(
+        evidence(cache)
+            .iter()
+            .all(|(_, strength, detail)| strength != "inferred" && !detail.contains("localhost")),
+        "{cache:#}"
+    );
+    let localhost = resource(&doc, "localhost");
+    let fallbacks = evidence(localhost);
+    assert_eq!(fallbacks.len(), 2, "{localhost:#}");
+    for (who, strength, detail) in &fallbacks {
+        assert_eq!(who, &id("cron"));
+        assert_eq!(strength, "inferred", "{detail}");
+        assert!(detail.contains("default of "), "{detail}");
+    }
+}
+
+/// s06: a Python settings file's `os.environ.get("CELERY_BROKER_URL",
+/// "redis://…")` is a fallback, not the app's address: inferred, and said so.
+#[test]
+fn app_settings_env_fallbacks_are_inferred_defaults() {
+    let dir = tree(&[
+        ("blog/requirements.txt", "django\ncelery\n"),
+        (
+            "blog/settings.py",
+            "import os\nCELERY_BROKER_URL = os.environ.get(\"CELERY_BROKER_URL\", \"redis://localhost:6379/0\")\nCELERY_RESULT_BACKEND = \"redis://results:6379/2\"\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let fallback = evidence(resource(&doc, "localhost"));
+    assert_eq!(fallback.len(), 1, "{doc:#}");
+    assert_eq!(fallback[0].1, "inferred");
+    assert_eq!(
+        fallback[0].2,
+        "CELERY_BROKER_URL (default of CELERY_BROKER_URL) = redis://localhost:6379/0"
+    );
+    let literal = evidence(resource(&doc, "results"));
+    assert_eq!(literal[0].1, "explicit", "{doc:#}");
+}

@@ -1609,7 +1609,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             // mounted config files
             for m in &spec.mounts {
                 for (path, reading) in self.mounted_files(m) {
-                    found.extend(self.mounted_settings(&path, m, reading));
+                    found.extend(self.mounted_settings(&path, m, reading, env));
                 }
             }
             let mut seen = BTreeSet::new();
@@ -1723,7 +1723,17 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         out
     }
 
-    fn mounted_settings(&mut self, path: &str, m: &Mount, reading: Reading) -> Vec<Found> {
+    /// The settings of a mounted config file. One that reads an environment
+    /// variable (`<%= ENV.fetch("REDIS_URL") { … } %>`) has the service's
+    /// value of it, where the value is; its fallback counts only when the
+    /// service does not set it, and then as inferred.
+    fn mounted_settings(
+        &mut self,
+        path: &str,
+        m: &Mount,
+        reading: Reading,
+        env: &[EnvValue],
+    ) -> Vec<Found> {
         let Some(file) = self.tree.get(path) else {
             return Vec::new();
         };
@@ -1752,16 +1762,42 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
-            .map(|r| KeyValue {
-                key: r.setting_key(),
-                value: r.value,
-                origin: Origin::file(path, r.line),
-                strength: Strength::Indirect,
-                via: if r.written.is_empty() {
+            .map(|r| {
+                let via = if r.written.is_empty() {
                     format!("mounted {written}")
                 } else {
                     format!("mounted {written}: {}", r.written)
-                },
+                };
+                let set = r.default_of.as_ref().and_then(|d| {
+                    let e = env.iter().rev().find(|e| e.key == d.var)?;
+                    Some((d, e, e.value.as_deref()?))
+                });
+                match (&r.default_of, set) {
+                    (_, Some((d, e, value))) => KeyValue {
+                        key: r.setting_key(),
+                        value: d.with_value(&r.value, value),
+                        origin: e.origin.clone(),
+                        strength: e.strength.max(Strength::Indirect),
+                        via: format!("{via} from {}", e.via),
+                    },
+                    (Some(d), None) => KeyValue {
+                        key: r.setting_key(),
+                        value: r.value,
+                        origin: Origin::file(path, r.line),
+                        strength: Strength::Inferred,
+                        via: format!(
+                            "{via} (default of {}, which the service does not set)",
+                            d.var
+                        ),
+                    },
+                    (None, _) => KeyValue {
+                        key: r.setting_key(),
+                        value: r.value,
+                        origin: Origin::file(path, r.line),
+                        strength: Strength::Indirect,
+                        via,
+                    },
+                }
             })
             .collect();
         find_endpoints(&kvs)

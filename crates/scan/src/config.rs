@@ -13,6 +13,37 @@ pub struct RawSetting {
     pub key: String,
     pub value: String,
     pub line: u32,
+    /// The value reads an environment variable and holds only its fallback.
+    pub default_of: Option<EnvDefault>,
+}
+
+/// A setting that reads an environment variable with a fallback: Rails ERB
+/// `<%= ENV.fetch("REDIS_URL") { "redis://localhost:6379/1" } %>`, Python
+/// `os.environ.get("CELERY_BROKER_URL", "redis://…")`. The setting's value
+/// holds the fallback, which counts only where the variable is unset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvDefault {
+    /// The variable read.
+    pub var: String,
+    /// The part of the value that stands for the variable: the fallback as
+    /// written, or `${VAR}` when there is none.
+    pub fallback: String,
+    /// Where the fallback starts in the setting's value.
+    at: usize,
+}
+
+impl EnvDefault {
+    /// The setting's value with the variable's value in place of the fallback.
+    pub fn with_value(&self, setting_value: &str, var_value: &str) -> String {
+        match setting_value.get(self.at..) {
+            Some(rest) if rest.starts_with(&self.fallback) => format!(
+                "{}{var_value}{}",
+                &setting_value[..self.at],
+                &rest[self.fallback.len()..]
+            ),
+            _ => setting_value.replacen(&self.fallback, var_value, 1),
+        }
+    }
 }
 
 /// A config file, or one line of it, that could not be parsed. The message
@@ -206,7 +237,89 @@ fn push(out: &mut Vec<RawSetting>, key: &str, value: impl Into<String>, line: u3
         key: key.to_string(),
         value: value.into(),
         line,
+        default_of: None,
     });
+}
+
+/// A setting whose value reads `var`, with `fallback` (none: `${VAR}`).
+fn push_default(
+    out: &mut Vec<RawSetting>,
+    key: &str,
+    var: &str,
+    fallback: Option<&str>,
+    line: u32,
+) {
+    let fallback = fallback.map_or_else(|| format!("${{{var}}}"), str::to_string);
+    out.push(RawSetting {
+        key: key.to_string(),
+        value: fallback.clone(),
+        line,
+        default_of: Some(EnvDefault {
+            var: var.to_string(),
+            fallback,
+            at: 0,
+        }),
+    });
+}
+
+/// Reads of an environment variable, with their fallback when they have
+/// one: Ruby `ENV.fetch("X") { "d" }`, `ENV.fetch("X", "d")`,
+/// `ENV["X"] || "d"`; Node `process.env.X || "d"` (`??`); Python
+/// `os.environ.get("X", "d")`, `os.getenv("X", "d")`.
+static ENV_READS: std::sync::LazyLock<[regex::Regex; 4]> = std::sync::LazyLock::new(|| {
+    [
+        r#"ENV\.fetch\(\s*["'](\w+)["']\s*(?:,\s*["']([^"']*)["']\s*)?\)(?:\s*\{\s*["']([^"']*)["']\s*\})?"#,
+        r#"ENV\[\s*["'](\w+)["']\s*\](?:\s*(?:\|\||\bor\b)\s*["']([^"']*)["'])?"#,
+        r#"process\.env(?:\.(\w+)|\[\s*["'](\w+)["']\s*\])(?:\s*(?:\|\||\?\?)\s*["'`]([^"'`]*)["'`])?"#,
+        r#"\b(?:environ\.get|getenv)\(\s*["'](\w+)["']\s*(?:,\s*(?:default\s*=\s*)?["']([^"']*)["']\s*)?\)"#,
+    ]
+    .map(|re| regex::Regex::new(re).expect("valid pattern"))
+});
+
+/// The first read of an environment variable in `text`, and `text` with
+/// that read (or the ERB tag `<%= … %>` that is only the read) replaced by
+/// its fallback, or by `${VAR}` when it has none.
+fn env_read(text: &str) -> Option<(EnvDefault, String)> {
+    if !(text.contains("ENV") || text.contains("env")) {
+        return None;
+    }
+    let caps = ENV_READS.iter().find_map(|re| re.captures(text))?;
+    let whole = caps.get(0)?;
+    let mut groups = caps.iter().skip(1).flatten().map(|m| m.as_str());
+    let var = groups.next()?.to_string();
+    let fallback = groups
+        .next()
+        .map_or_else(|| format!("${{{var}}}"), str::to_string);
+    let (mut start, mut end) = (whole.start(), whole.end());
+    let before = text[..start].trim_end_matches([' ', '(']);
+    let after = text[end..].trim_start_matches([' ', ')']);
+    if let (Some(open), Some(close)) = (before.strip_suffix("<%="), after.strip_prefix("%>")) {
+        start = open.len();
+        end = text.len() - close.len();
+    }
+    let value = format!("{}{fallback}{}", &text[..start], &text[end..]);
+    Some((
+        EnvDefault {
+            var,
+            fallback,
+            at: start,
+        },
+        value,
+    ))
+}
+
+/// Pushes `key = text`, as the fallback of an environment variable when
+/// `text` reads one.
+fn push_text(out: &mut Vec<RawSetting>, key: &str, text: &str, line: u32) {
+    match env_read(text) {
+        Some((default_of, value)) => out.push(RawSetting {
+            key: key.to_string(),
+            value,
+            line,
+            default_of: Some(default_of),
+        }),
+        None => push(out, key, text, line),
+    }
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -228,7 +341,7 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
     match &node.value {
         Value::Scalar { .. } => {
             if let Some(text) = node.as_str() {
-                push(out, prefix, text, node.line);
+                push_text(out, prefix, text, node.line);
             }
         }
         Value::Seq(items) => {
@@ -893,6 +1006,9 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                 Py::Name(_) => {
                     let start = self.i;
                     let callee = self.path().unwrap_or_default();
+                    if self.is(0, '(') && self.env_read(&callee, key) {
+                        return;
+                    }
                     if self.is(0, '(') {
                         self.i += 1;
                         let base = if crate::settings::says_redis(&callee) || key.is_empty() {
@@ -936,6 +1052,48 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                 }
                 _ => self.i += 1,
             }
+        }
+        /// At the `(` of a call: `os.environ.get("X", "d")`,
+        /// `os.getenv("X")`, django-environ `env("X", default="d")`
+        /// (`env.str`, `env.cache_url`, …) set `key` to the fallback of `X`.
+        fn env_read(&mut self, callee: &str, key: &str) -> bool {
+            let getter = callee.ends_with("environ.get")
+                || callee == "getenv"
+                || callee.ends_with(".getenv");
+            let environ = callee == "env" || callee.starts_with("env.");
+            if !(getter || environ) {
+                return false;
+            }
+            let Some((Py::Lit(Some(var)), line)) = self.toks.get(self.i + 1).cloned() else {
+                return false;
+            };
+            let fallback = match (self.peek(3), self.peek(4), self.peek(5)) {
+                _ if !self.is(2, ',') => None,
+                (Some(Py::Lit(Some(d))), _, _) if getter => Some(d.clone()),
+                (Some(Py::Name(n)), Some(Py::Punct('=')), Some(Py::Lit(Some(d))))
+                    if n == "default" =>
+                {
+                    Some(d.clone())
+                }
+                _ => None,
+            };
+            push_default(&mut self.out, key, &var, fallback.as_deref(), line);
+            // The rest of the call, whatever it holds.
+            let mut depth = 0u32;
+            while let Some(t) = self.peek(0).cloned() {
+                self.i += 1;
+                match t {
+                    Py::Punct('(' | '[' | '{') => depth += 1,
+                    Py::Punct(')' | ']' | '}') => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            true
         }
         /// Items up to `close`: values under `key`, `name=value` keyword
         /// arguments under `key.name` when `kwargs`.
@@ -1020,12 +1178,10 @@ fn url_lines(text: &str) -> Vec<RawSetting> {
                 || t.starts_with('*'))
         })
         .filter(|(_, l)| !crate::settings::find_urls(l).is_empty())
-        .map(|(i, l)| RawSetting {
-            key: String::new(),
-            value: l.trim().to_string(),
-            line: i as u32 + 1,
+        .fold(Vec::new(), |mut out, (i, l)| {
+            push_text(&mut out, "", l.trim(), i as u32 + 1);
+            out
         })
-        .collect()
 }
 
 #[cfg(test)]
@@ -1051,7 +1207,8 @@ mod tests {
             RawSetting {
                 key: "cache.redis.host".into(),
                 value: "r".into(),
-                line: 3
+                line: 3,
+                default_of: None,
             }
         );
         assert_eq!(s[1].key, "cache.redis.port");
@@ -1216,6 +1373,74 @@ mod tests {
         );
     }
 
+    /// Reads of an environment variable keep only their fallback, and say
+    /// which variable they read.
+    #[test]
+    fn env_reads_hold_their_fallback() {
+        let read = read_settings(
+            "config/cable.yml",
+            "production:\n  url: <%= ENV.fetch(\"REDIS_URL\") { \"redis://localhost:6379/1\" } %>\n  b: <%= ENV.fetch('B_URL', 'redis://b:1') %>\n  c: \"<%= ENV['C_URL'] || 'redis://c:1' %>\"\n  d: <%= ENV['D_URL'] %>\n  e: redis://<%= ENV.fetch(\"E_HOST\") { \"e\" } %>:6379\n  f: redis://f:1\n",
+        );
+        let got: Vec<(&str, &str, Option<&str>)> = read
+            .settings
+            .iter()
+            .map(|s| {
+                let var = s.default_of.as_ref().map(|d| d.var.as_str());
+                (s.key.as_str(), s.value.as_str(), var)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "production.url",
+                    "redis://localhost:6379/1",
+                    Some("REDIS_URL")
+                ),
+                ("production.b", "redis://b:1", Some("B_URL")),
+                ("production.c", "redis://c:1", Some("C_URL")),
+                ("production.d", "${D_URL}", Some("D_URL")),
+                ("production.e", "redis://e:6379", Some("E_HOST")),
+                ("production.f", "redis://f:1", None),
+            ]
+        );
+        let e = read.settings[4].default_of.as_ref().unwrap();
+        assert_eq!(
+            e.with_value(&read.settings[4].value, "cache"),
+            "redis://cache:6379"
+        );
+
+        let py = read_settings(
+            "settings.py",
+            "import os\nA = os.environ.get(\"A_URL\", \"redis://a:1\")\nB = os.getenv('B_URL')\nC = env.cache_url(\"C_URL\", default=\"rediscache://c:1\")\nCACHES = {\"default\": {\"LOCATION\": environ.get(\"D_URL\", default=\"redis://d:1\"), \"X\": 1}}\n",
+        );
+        let got: Vec<(&str, &str, Option<&str>)> = py
+            .settings
+            .iter()
+            .map(|s| {
+                let var = s.default_of.as_ref().map(|d| d.var.as_str());
+                (s.key.as_str(), s.value.as_str(), var)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "redis://a:1", Some("A_URL")),
+                ("B", "${B_URL}", Some("B_URL")),
+                ("C", "rediscache://c:1", Some("C_URL")),
+                ("CACHES.default.LOCATION", "redis://d:1", Some("D_URL")),
+                ("CACHES.default.X", "1", None),
+            ]
+        );
+
+        let js = read_settings(
+            "src/queue.js",
+            "const url = process.env.REDIS_URL || \"redis://localhost:6379\";\n",
+        );
+        assert_eq!(js.settings[0].value, "const url = redis://localhost:6379;");
+        assert_eq!(js.settings[0].default_of.as_ref().unwrap().var, "REDIS_URL");
+    }
+
     /// `server <name> <address> [params]`: the name is a label, not a host.
     #[test]
     fn haproxy_server_lines_give_only_their_address() {
@@ -1277,7 +1502,8 @@ name = f"redis://{host}:6379"
                 4,
             ),
             ("CACHES.default.BACKEND", "django_redis.cache.RedisCache", 7),
-            ("", "redis://cache:6379/1", 7),
+            // the fallback of `CACHE_URL`, under the key it sets
+            ("CACHES.default.LOCATION", "redis://cache:6379/1", 7),
             ("app.conf.broker_url", "rediss://broker:6380/0", 8),
             ("redis.Redis.host", "sessions", 9),
             ("redis.Redis.port", "6381", 9),

@@ -3,7 +3,7 @@
 //! a spelling is one line in a table. The generic logic in `settings.rs`
 //! (host + port + TLS flag paired by prefix, URLs anywhere) does the rest.
 
-use crate::config::RawSetting;
+use crate::config::{EnvDefault, RawSetting};
 use crate::settings::{self, normalize_key, Found, KeyValue};
 use std::sync::LazyLock;
 
@@ -396,6 +396,8 @@ pub struct Read {
     pub written: String,
     pub value: String,
     pub line: u32,
+    /// The value is the fallback of an environment variable.
+    pub default_of: Option<EnvDefault>,
 }
 
 impl Read {
@@ -456,6 +458,7 @@ pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
             key: kv.key.clone(),
             value: kv.value.clone(),
             line: i as u32,
+            default_of: None,
         })
         .collect();
     let rewritten: Vec<KeyValue> = apply(reading, &raws)
@@ -554,6 +557,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             written: s.key.clone(),
             value: s.value.clone(),
             line: s.line,
+            default_of: s.default_of.clone(),
         };
         let spelling =
             first_spelling(&base, &norms, &values).map(|(sp, prefix)| (sp, prefix.to_string()));
@@ -609,6 +613,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                                 written: format!("{} {}", s.key, k.trim()),
                                 value: v.trim().to_string(),
                                 line: s.line,
+                                default_of: s.default_of.clone(),
                             });
                         }
                     }
@@ -652,6 +657,7 @@ mod tests {
                 key: k.to_string(),
                 value: v.to_string(),
                 line: i as u32 + 1,
+                default_of: None,
             })
             .collect()
     }

@@ -363,18 +363,30 @@ fn scan_app_file(
             .at(path, Some(e.line), Some(e.col)),
         );
     }
+    // No environment is known here: a variable's fallback is only what
+    // the app uses when the variable is unset, said as such.
     let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
         .into_iter()
-        .map(|r| KeyValue {
-            key: r.setting_key(),
-            value: r.value,
-            origin: Origin::file(path, r.line),
-            strength: Strength::Explicit,
-            via: if r.written.is_empty() {
+        .map(|r| {
+            let written = if r.written.is_empty() {
                 "URL".to_string()
             } else {
-                r.written
-            },
+                r.written.clone()
+            };
+            let (strength, via) = match &r.default_of {
+                Some(d) => (
+                    Strength::Inferred,
+                    format!("{written} (default of {})", d.var),
+                ),
+                None => (Strength::Explicit, written),
+            };
+            KeyValue {
+                key: r.setting_key(),
+                value: r.value,
+                origin: Origin::file(path, r.line),
+                strength,
+                via,
+            }
         })
         .collect();
     let (dir, name) = owner_of(path, app_dirs);
