@@ -832,3 +832,39 @@ fn a_template_that_parses_as_yaml_is_still_a_helm_template() {
     let run = fallout(&["scan", dir.path().to_str().unwrap(), "--strict"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// A prod overlay that moves a Redis and its client to TLS with strategic-
+/// merge patches: the patch's `args` replace the server's (its TLS port is
+/// known), and the patch's `REDIS_URL` replaces the base's (read instead of
+/// it, not beside it); a dev overlay of the same base keeps the base's.
+#[test]
+fn strategic_merge_patches_replace_what_they_write() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - name: redis\n          image: redis:7.2-alpine\n          args: [\"--port\", \"6379\"]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}, {name: tls, port: 6380}]\n";
+    let api = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: x/api\n          env:\n            - name: REDIS_URL\n              value: redis://redis:6379/0\n            - name: LOG_LEVEL\n              value: info\n";
+    let dir = tree(&[
+        ("base/kustomization.yaml", "resources: [redis.yaml, api.yaml]\n"),
+        ("base/redis.yaml", redis),
+        ("base/api.yaml", api),
+        ("prod/kustomization.yaml", "namespace: prod\nresources: [../base]\npatches:\n  - path: redis-tls.yaml\n  - path: api-tls.yaml\n"),
+        ("prod/redis-tls.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          args: [\"--port\", \"6379\", \"--tls-port\", \"6380\"]\n"),
+        ("prod/api-tls.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: REDIS_URL\n              value: rediss://redis:6380/0\n"),
+        ("dev/kustomization.yaml", "namespace: dev\nresources: [../base]\n"),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let prod = resource(&doc, "prod/redis");
+    assert_eq!(prod["tls_port"], 6380, "{prod:#}");
+    assert_eq!(
+        consumers(prod, "tls"),
+        [("prod/Deployment/api".to_string(), "yes".to_string())],
+        "only the patched URL: {prod:#}"
+    );
+    let evidence = prod["consumers"][0]["evidence"].to_string();
+    assert!(evidence.contains("api-tls.yaml"), "{evidence}");
+    assert!(!evidence.contains("base/api.yaml"), "{evidence}");
+    let dev = resource(&doc, "dev/redis");
+    assert!(dev["tls_port"].is_null(), "{dev:#}");
+    assert_eq!(
+        consumers(dev, "tls"),
+        [("dev/Deployment/api".to_string(), "no".to_string())]
+    );
+}

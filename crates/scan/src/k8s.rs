@@ -597,6 +597,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         workloads: &workloads,
         selects_workloads: Default::default(),
         service_env: HashMap::default(),
+        overrides: container_patches(&objs, &patched),
+        objs: &objs,
     };
     // First pass: Redis servers (their password Secrets make hints).
     let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
@@ -616,7 +618,24 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 ctx.server_secrets
                     .insert((o.ns.to_string(), secret.clone(), key.clone()));
             }
-            servers.entry(id.clone()).or_insert(server);
+            match servers.entry(id.clone()) {
+                // A patch's ports replace the object's when it writes the
+                // command or args (a strategic merge replaces those lists).
+                std::collections::hash_map::Entry::Occupied(mut e) if o.patch => {
+                    let base = e.get_mut();
+                    if ctx.writes_command(o) {
+                        base.port = server.port;
+                        base.tls_port = server.tls_port;
+                    } else {
+                        base.tls_port = base.tls_port.or(server.tls_port);
+                    }
+                    base.requires_auth |= server.requires_auth;
+                    base.password_secrets.extend(server.password_secrets);
+                }
+                e => {
+                    e.or_insert(server);
+                }
+            }
         }
     }
     // The pod labels of the Redis workloads, by namespace (a scan of all of
@@ -849,6 +868,30 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
         for o in policies {
             network_policy_hints(o, &by_ns, &mut out);
+        }
+    }
+    out
+}
+
+/// For each object that a kustomize patch among `objs` patches, what the
+/// patch writes in each container.
+fn container_patches<'a>(
+    objs: &[Obj<'a>],
+    patched: &HashSet<(&'a str, &'a str, &'a str)>,
+) -> HashMap<(&'a str, &'a str, &'a str), Vec<ContainerPatch<'a>>> {
+    let mut out: HashMap<(&str, &str, &str), Vec<ContainerPatch<'_>>> = HashMap::default();
+    for o in objs.iter().filter(|o| o.patch) {
+        let key = (o.ns, o.kind, o.name);
+        if !patched.contains(&key) {
+            continue;
+        }
+        let Some((spec, _)) = o.pod else { continue };
+        for field in ["initContainers", "containers"] {
+            for c in spec.get(field).map(Node::as_seq).unwrap_or_default() {
+                if let Some(cp) = ContainerPatch::of(c) {
+                    out.entry(key).or_default().push(cp);
+                }
+            }
         }
     }
     out
@@ -1119,6 +1162,40 @@ struct Ctx<'i, 'a> {
     /// `$(VAR)` may name: namespace → (variable, value). The host is the
     /// Service's name (its ClusterIP, as names go).
     service_env: HashMap<String, Vec<(String, String)>>,
+    /// What kustomize patches replace in each patched object's containers
+    /// (a strategic merge: `env` by name, `args`, `command` and `envFrom`
+    /// whole): the patched object's own copy of those is not read.
+    overrides: HashMap<(&'a str, &'a str, &'a str), Vec<ContainerPatch<'a>>>,
+    /// Every object (`index.present` says where the first of a name is).
+    objs: &'i [Obj<'a>],
+}
+
+/// What a strategic-merge patch writes in one container.
+struct ContainerPatch<'a> {
+    name: &'a str,
+    env: HashSet<&'a str>,
+    env_from: bool,
+    args: bool,
+    command: bool,
+}
+
+impl<'a> ContainerPatch<'a> {
+    fn of(container: &'a Node<'a>) -> Option<ContainerPatch<'a>> {
+        let has = |field: &str| container.get(field).is_some();
+        Some(ContainerPatch {
+            name: container.str_at(&["name"])?,
+            env: container
+                .get("env")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| e.str_at(&["name"]))
+                .collect(),
+            env_from: has("envFrom"),
+            args: has("args"),
+            command: has("command"),
+        })
+    }
 }
 
 impl<'a> Ctx<'_, 'a> {
@@ -1126,6 +1203,49 @@ impl<'a> Ctx<'_, 'a> {
     /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
     fn known_host(&self, host: &str, ns: &str) -> bool {
         names_one_of(&self.redis_names, host, ns)
+    }
+
+    /// Whether a patch object writes `command` or `args` in a container.
+    fn writes_command(&self, o: &Obj<'a>) -> bool {
+        o.pod.is_some_and(|(spec, _)| {
+            spec.get("containers")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .any(|c| c.get("args").is_some() || c.get("command").is_some())
+        })
+    }
+
+    /// What patches replace in this container of `o` (none for a patch).
+    fn patches_of(&self, o: &Obj<'a>, container: &Node) -> Vec<&ContainerPatch<'a>> {
+        if o.patch || self.overrides.is_empty() {
+            return Vec::new();
+        }
+        let Some(name) = container.str_at(&["name"]) else {
+            return Vec::new();
+        };
+        self.overrides
+            .get(&(o.ns, o.kind, o.name))
+            .map(|list| list.iter().filter(|p| p.name == name).collect())
+            .unwrap_or_default()
+    }
+
+    /// The image of the container named `name` in the object a patch
+    /// patches (a patch seldom repeats it).
+    fn patched_image(&self, o: &Obj<'a>, name: &str) -> Option<&'a str> {
+        // Patches come after what they patch: the first of the name is it.
+        let base = self
+            .index
+            .present
+            .get(&(o.ns, o.kind, o.name))
+            .map(|&i| &self.objs[i])
+            .filter(|b| !b.patch)?;
+        let (spec, _) = base.pod?;
+        ["initContainers", "containers"]
+            .iter()
+            .flat_map(|f| spec.get(f).map(Node::as_seq).unwrap_or_default())
+            .find(|c| c.str_at(&["name"]) == Some(name))?
+            .str_at(&["image"])
     }
 
     /// The Service variables of namespace `ns`, when `text` may name one
@@ -1179,11 +1299,16 @@ impl<'a> Ctx<'_, 'a> {
     /// `$(VAR)` expanded against what came before (Kubernetes' rules).
     fn env_of(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
         let mut vars: Vec<EnvVar> = Vec::new();
-        for from in container
-            .get("envFrom")
-            .map(Node::as_seq)
-            .unwrap_or_default()
-        {
+        let patches = self.patches_of(o, container);
+        let env_from = if patches.iter().any(|p| p.env_from) {
+            &[][..]
+        } else {
+            container
+                .get("envFrom")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+        };
+        for from in env_from {
             let prefix = from.str_at(&["prefix"]).unwrap_or("");
             let (kind, name, data) = if let Some(name) = from.str_at(&["configMapRef", "name"]) {
                 ("configMap", name, self.index.config_maps.get(&(o.ns, name)))
@@ -1243,6 +1368,10 @@ impl<'a> Ctx<'_, 'a> {
             let Some(name) = e.str_at(&["name"]) else {
                 continue;
             };
+            // A patch's variable of this name replaces this one.
+            if patches.iter().any(|p| p.env.contains(name)) {
+                continue;
+            }
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
                 // `$(VAR)` sees the variables before it; most values have none.
@@ -1345,10 +1474,20 @@ impl<'a> Ctx<'_, 'a> {
     /// The Redis server a workload runs, if any.
     fn server_of(&self, o: &Obj<'a>) -> Option<RedisServer> {
         let (spec, _) = pod_template(o)?;
-        let container = spec.get("containers")?.as_seq().iter().find(|c| {
-            c.str_at(&["image"]).is_some_and(crate::is_redis_image) || starts_a_server(c)
-        })?;
-        let image = container.str_at(&["image"])?;
+        // A patch's container names its image only when it changes it.
+        let image_of = |c: &'a Node<'a>| {
+            c.str_at(&["image"]).or_else(|| {
+                o.patch
+                    .then(|| c.str_at(&["name"]).and_then(|n| self.patched_image(o, n)))
+                    .flatten()
+            })
+        };
+        let (container, image) = spec
+            .get("containers")?
+            .as_seq()
+            .iter()
+            .filter_map(|c| Some((c, image_of(c)?)))
+            .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))?;
         let vars = self.env_of(o, container);
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
             .iter()
@@ -1425,7 +1564,15 @@ impl<'a> Ctx<'_, 'a> {
         known: &HashMap<&str, &str>,
     ) -> Vec<At<String>> {
         let mut items = Vec::new();
+        let patches = self.patches_of(o, container);
         for field in ["command", "args"] {
+            let replaced = patches.iter().any(|p| match field {
+                "command" => p.command,
+                _ => p.args,
+            });
+            if replaced {
+                continue;
+            }
             for item in container.get(field).map(Node::as_seq).unwrap_or_default() {
                 if let Some(text) = item.as_str() {
                     items.push(At {
