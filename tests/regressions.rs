@@ -868,3 +868,48 @@ fn strategic_merge_patches_replace_what_they_write() {
         [("dev/Deployment/api".to_string(), "no".to_string())]
     );
 }
+
+/// `os.environ.get("CELERY_BROKER_URL", "redis://…")` in a mounted settings
+/// file: the container's variable when it sets one, else the fallback,
+/// weakly and said to be a default.
+#[test]
+fn a_mounted_file_fallback_yields_to_the_container_variable() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: blog-settings, namespace: web}\ndata:\n  production.py: |\n    import os\n    CELERY_BROKER_URL = os.environ.get(\"CELERY_BROKER_URL\", \"redis://redis.web:6379/0\")\n";
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: web}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: 'redis:7', args: ['--port', '6379', '--tls-port', '6380']}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: web}\nspec: {selector: {app: redis}, ports: [{name: plain, port: 6379}, {name: tls, port: 6380}]}\n";
+    let app = |name: &str, env: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: web}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x/blog\n          env: [{env}]\n          volumeMounts: [{{name: settings, mountPath: /app/blog/settings}}]\n      volumes: [{{name: settings, configMap: {{name: blog-settings}}}}]\n")
+    };
+    let worker = app(
+        "worker",
+        "{name: CELERY_BROKER_URL, value: 'rediss://redis.web:6380/0'}",
+    );
+    let web = app("web", "");
+    let dir = tree(&[
+        ("cm.yaml", cm),
+        ("redis.yaml", redis),
+        ("worker.yaml", &worker),
+        ("web.yaml", &web),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let r = resource(&doc, "web/redis");
+    assert_eq!(
+        consumers(r, "tls"),
+        [
+            ("web/Deployment/web".to_string(), "no".to_string()),
+            ("web/Deployment/worker".to_string(), "yes".to_string())
+        ],
+        "the worker's broker is its rediss:// variable, not the file's fallback: {r:#}"
+    );
+    assert_eq!(
+        consumers(r, "strength"),
+        [
+            ("web/Deployment/web".to_string(), "inferred".to_string()),
+            ("web/Deployment/worker".to_string(), "explicit".to_string())
+        ]
+    );
+    let web_evidence = r["consumers"][0]["evidence"].to_string();
+    assert!(
+        web_evidence.contains("default of CELERY_BROKER_URL, which the container does not set"),
+        "{web_evidence}"
+    );
+}

@@ -1754,6 +1754,12 @@ impl<'a> Ctx<'_, 'a> {
                 .iter()
                 .find_map(|v| Some((v.opaque.clone()?, v.origin.clone())));
             let mut kvs: Vec<KeyValue> = Vec::with_capacity(vars.len());
+            // Variables set from what could not be read: set, value unknown.
+            let unread: Vec<String> = vars
+                .iter()
+                .filter(|v| v.value.is_none())
+                .map(|v| v.name.clone())
+                .collect();
             for v in vars {
                 if let Some((secret, key)) = &v.secret_key {
                     if !is_server
@@ -1824,6 +1830,9 @@ impl<'a> Ctx<'_, 'a> {
                     }
                 }
             }
+            // The container's variables with a value, for mounted files
+            // that read one with a fallback.
+            let env_count = kvs.len();
             // Flags come from the words as a whole, not one by one.
             kvs.extend(
                 compose::flag_settings(&words, "args", Strength::Explicit)
@@ -1884,20 +1893,9 @@ impl<'a> Ctx<'_, 'a> {
                 let file_kvs: Vec<KeyValue> = read
                     .settings
                     .iter()
-                    .map(|s| KeyValue {
-                        key: s.key.clone(),
-                        value: s.value.clone(),
-                        origin: Origin::file(
-                            file.src_path,
-                            if file.secret {
-                                file.node.line
-                            } else {
-                                file.node.line_of(s.line.saturating_sub(1) as usize)
-                            },
-                        ),
-                        strength: Strength::Indirect,
+                    .filter_map(|s| {
                         // A file of no known format gives its URLs with no key.
-                        via: if s.key.is_empty() {
+                        let via = if s.key.is_empty() {
                             format!(
                                 "file {} <- {} key {}",
                                 file.mount_path, file.source, file.key
@@ -1907,7 +1905,51 @@ impl<'a> Ctx<'_, 'a> {
                                 "file {} key {} <- {} key {}",
                                 file.mount_path, s.key, file.source, file.key
                             )
-                        },
+                        };
+                        let origin = Origin::file(
+                            file.src_path,
+                            if file.secret {
+                                file.node.line
+                            } else {
+                                file.node.line_of(s.line.saturating_sub(1) as usize)
+                            },
+                        );
+                        let plain = |value: String, strength, via| KeyValue {
+                            key: s.key.clone(),
+                            value,
+                            origin: origin.clone(),
+                            strength,
+                            via,
+                        };
+                        // `os.environ.get("REDIS_URL", "redis://…")`: the
+                        // container's variable when it sets one, else the
+                        // fallback, weakly.
+                        let Some(d) = &s.default_of else {
+                            return Some(plain(s.value.clone(), Strength::Indirect, via));
+                        };
+                        let set = kvs[..env_count]
+                            .iter()
+                            .rev()
+                            .find(|v| v.key == d.var && v.value != "(unread)");
+                        match set {
+                            Some(v) => Some(KeyValue {
+                                key: s.key.clone(),
+                                value: d.with_value(&s.value, &v.value),
+                                origin: v.origin.clone(),
+                                strength: v.strength.max(Strength::Indirect),
+                                via: format!("{via} from {}", v.via),
+                            }),
+                            // Set from what could not be read: not the fallback.
+                            None if unread.contains(&d.var) => None,
+                            None => Some(plain(
+                                s.value.clone(),
+                                Strength::Inferred,
+                                format!(
+                                    "{via} (default of {}, which the container does not set)",
+                                    d.var
+                                ),
+                            )),
+                        }
                     })
                     .collect();
                 let reading = frameworks::config_file(&file.mount_path)
