@@ -835,6 +835,37 @@ fn find_target_suggests_the_names_a_typo_is_close_to() {
 }
 
 #[test]
+fn a_bare_name_of_an_external_host_and_a_defined_redis_is_ambiguous() {
+    let res = |id: &str, name: &str, ns: Option<&str>, external: bool| Resource {
+        id: id.into(),
+        kind: "redis",
+        name: name.into(),
+        namespace: ns.map(str::to_string),
+        aliases: Vec::new(),
+        defined_by: None,
+        owner: None,
+        port: Some(6379),
+        tls_port: None,
+        requires_auth: false,
+        external,
+        consumers: Vec::new(),
+    };
+    let inv = Inventory {
+        resources: vec![
+            res("redis", "redis", None, true),
+            res("shop/redis", "redis", Some("shop"), false),
+        ],
+        ..Inventory::default()
+    };
+    let err = target(&inv, "redis").unwrap_err();
+    assert!(err.ambiguous, "{err}");
+    assert_eq!(err.candidates, ["redis", "shop/redis"]);
+    // Named in full, each is found.
+    assert_eq!(target(&inv, "shop/redis").unwrap(), "shop/redis");
+    assert_eq!(target(&inv, "redis.shop").unwrap(), "shop/redis");
+}
+
+#[test]
 fn find_target_ambiguous_names_the_matches() {
     let inv = inventory();
     let err = target(&inv, "redis").unwrap_err();
