@@ -14,4 +14,5 @@ mod kustomize;
 mod live;
 mod regressions;
 mod review;
+mod review_cli;
 mod scanners_review;

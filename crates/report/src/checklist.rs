@@ -5,7 +5,7 @@
 
 use crate::common::{self, Counts};
 use crate::{Report, View};
-use fallout_core::{Consumer, Severity};
+use fallout_core::{Consumer, ConsumerKind, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -87,14 +87,16 @@ impl Report for ChecklistReport {
         }
 
         // Owner sections in name order; consumers with no owner last.
-        let mut sections: BTreeMap<(bool, String), Vec<(&str, &Consumer)>> = BTreeMap::new();
+        type Item<'a> = ((&'a str, Option<&'a str>), &'a Consumer);
+        let mut sections: BTreeMap<(bool, String), Vec<Item>> = BTreeMap::new();
         for r in &view.inventory.resources {
             for c in common::ordered_consumers(&r.consumers) {
                 let key = match &c.owner {
                     Some(owner) => (false, owner.clone()),
                     None => (true, String::new()),
                 };
-                sections.entry(key).or_default().push((r.id.as_str(), c));
+                let resource = (r.id.as_str(), r.owner.as_deref());
+                sections.entry(key).or_default().push((resource, c));
             }
         }
         if sections.is_empty() {
@@ -119,13 +121,21 @@ impl Report for ChecklistReport {
 }
 
 /// `- [ ] **api/Deployment/events-api** — breaks — <what to do> — evidence: path:line (strength)`.
-fn item(c: &Consumer, verdicts: bool, resource: &str, show_resource: bool) -> String {
+fn item(
+    c: &Consumer,
+    verdicts: bool,
+    (resource, resource_owner): (&str, Option<&str>),
+    show_resource: bool,
+) -> String {
     let done = c.approval.is_some();
     let mut line = format!(
         "- [{}] **{}**",
         if done { "x" } else { " " },
         one_line(&c.id.to_string())
     );
+    if let Some(identity) = common::client_identity(c) {
+        let _ = write!(line, " ({})", one_line(&identity));
+    }
     if !c.documented {
         line.push_str(" (undocumented)");
     }
@@ -146,6 +156,17 @@ fn item(c: &Consumer, verdicts: bool, resource: &str, show_resource: bool) -> St
         let via = common::via(c, resource);
         if !via.is_empty() {
             let _ = write!(line, " — via {}", via.join(", "));
+        }
+    }
+    // A client nobody claims: whoever runs the Redis can see where it
+    // connects from, so the line says whom to ask.
+    if let (None, Some(owner)) = (&c.owner, resource_owner) {
+        if c.id.kind == ConsumerKind::Client {
+            let _ = write!(
+                line,
+                " — owner unknown: ask the Redis owner ({})",
+                one_line(owner)
+            );
         }
     }
     for note in &c.notes {

@@ -147,6 +147,82 @@ pub(crate) fn via(consumer: &Consumer, resource_id: &str) -> Vec<String> {
     out
 }
 
+/// What a live client said about itself, for a `client` consumer (one
+/// seen in `CLIENT LIST` and attributed to no workload): its names, its
+/// users other than `default` (`name mystery-job, user reports`); its
+/// client library only when it gave neither (`lib redis-py`). The IP alone tells a
+/// reader nothing; the name usually says which job it is. `None` for other
+/// consumers and for a client that said nothing.
+///
+/// The name and library are read from the observed evidence's detail,
+/// which the graph writes as `client ADDR, name `N`, user `U`, lib L V, …;
+/// how it was attributed` (`fallout_graph` build.rs); Redis forbids spaces
+/// in client names, users and library names, so `, ` separates them safely.
+pub(crate) fn client_identity(consumer: &Consumer) -> Option<String> {
+    if consumer.id.kind != fallout_core::ConsumerKind::Client {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut users: Vec<String> = Vec::new();
+    let mut libs: Vec<String> = Vec::new();
+    let add = |list: &mut Vec<String>, value: &str| {
+        // one cell, one line: nothing that could move the columns
+        let value: String = value.chars().filter(|c| !c.is_control()).collect();
+        if !value.is_empty() && value != "default" && !list.contains(&value) {
+            list.push(value);
+        }
+    };
+    for e in &consumer.evidence {
+        if e.strength != fallout_core::Strength::Observed {
+            continue;
+        }
+        let seen = e.detail.split("; ").next().unwrap_or("");
+        for part in seen.split(", ") {
+            let quoted = |key: &str| {
+                part.strip_prefix(key)
+                    .and_then(|v| v.strip_prefix(" `"))
+                    .and_then(|v| v.strip_suffix('`'))
+            };
+            if let Some(name) = quoted("name") {
+                add(&mut names, name);
+            } else if let Some(user) = quoted("user") {
+                add(&mut users, user);
+            } else if let Some(lib) = part.strip_prefix("lib ") {
+                add(&mut libs, lib.split(' ').next().unwrap_or(""));
+            }
+        }
+    }
+    for user in &consumer.users {
+        add(&mut users, user);
+    }
+    if !names.is_empty() || !users.is_empty() {
+        // the library says little once the client has a name or a user
+        libs.clear();
+    }
+    let mut parts = Vec::new();
+    for (one, many, list) in [
+        ("name", "names", &names),
+        ("user", "users", &users),
+        ("lib", "libs", &libs),
+    ] {
+        if !list.is_empty() {
+            let key = if list.len() == 1 { one } else { many };
+            parts.push(format!("{key} {}", list.join(" and ")));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The consumer as a reader recognises it: its id (or `name`, for the
+/// table) and, for an unattributed live client, what it said about itself:
+/// `client/10.0.0.5 (name mystery-job, user reports)`.
+pub(crate) fn consumer_label(consumer: &Consumer, shown: &str) -> String {
+    match client_identity(consumer) {
+        Some(identity) => format!("{shown} ({identity})"),
+        None => shown.to_string(),
+    }
+}
+
 /// The consumer's namespace, else the file that defines it, else `-`.
 pub(crate) fn place(consumer: &Consumer) -> &str {
     consumer
@@ -309,6 +385,48 @@ mod tests {
             "deploy/my%20app%231.yaml"
         );
         assert_eq!(uri_path("ü.yaml"), "%C3%BC.yaml");
+    }
+
+    #[test]
+    fn an_unattributed_client_is_shown_with_what_it_said_about_itself() {
+        use fallout_core::{ConsumerId, Strength};
+        let observed = |detail: &str| {
+            Evidence::new(
+                Strength::Observed,
+                Origin::Live {
+                    source: "redis://10.0.0.1:6379 CLIENT LIST at T".into(),
+                },
+                detail,
+            )
+        };
+        let mut c = Consumer::new(ConsumerId::client("10.0.0.5"), Strength::Observed);
+        c.evidence.push(observed(
+            "client 10.0.0.5:4100, name `mystery-job`, user `reports`, lib redis-py 5.0, no TLS, 2 sample(s); unattributed: no pod has IP 10.0.0.5 and no workload matches its name `mystery-job` or user `reports`",
+        ));
+        c.users.push("reports".into());
+        assert_eq!(
+            consumer_label(&c, "client/10.0.0.5"),
+            "client/10.0.0.5 (name mystery-job, user reports)"
+        );
+        c.evidence.push(observed(
+            "client 10.0.0.5:4200, name `nightly`, user `default`, 1 sample(s); unattributed: no pod has IP 10.0.0.5",
+        ));
+        assert_eq!(
+            client_identity(&c).as_deref(),
+            Some("names mystery-job and nightly, user reports")
+        );
+
+        let mut anonymous = Consumer::new(ConsumerId::client("10.0.0.6"), Strength::Observed);
+        anonymous.evidence.push(observed(
+            "client 10.0.0.6:4100, user `default`, lib jedis 5.1, 1 sample(s); unattributed: no pod has IP 10.0.0.6 and the client gave no name",
+        ));
+        assert_eq!(client_identity(&anonymous).as_deref(), Some("lib jedis"));
+
+        let workload = Consumer::new(
+            ConsumerId::kube("api", "Deployment", "events-api"),
+            Strength::Observed,
+        );
+        assert_eq!(consumer_label(&workload, "events-api"), "events-api");
     }
 
     #[test]

@@ -92,6 +92,9 @@ impl Report for MarkdownReport {
             );
             for c in undocumented {
                 let mut line = format!("> - {}", code(&c.id.to_string()));
+                if let Some(identity) = common::client_identity(c) {
+                    let _ = write!(line, " ({})", cell(&identity));
+                }
                 if let Some(v) = c.verdict.filter(|_| verdicts) {
                     let _ = write!(line, " — {}", common::verdict_words(v));
                 }
@@ -172,6 +175,9 @@ fn table(out: &mut String, consumers: &[(&str, &Consumer)], verdicts: bool) {
     out.push('\n');
     for &(resource_id, c) in consumers {
         let mut name = code(&c.id.to_string());
+        if let Some(identity) = common::client_identity(c) {
+            let _ = write!(name, " ({})", cell(&identity));
+        }
         if !c.documented {
             name.push_str(" **undocumented**");
         }

@@ -148,11 +148,10 @@ fn heading(resource: &Resource) -> String {
 
 fn row(c: &Consumer, resource_id: &str, verdicts: bool) -> Vec<String> {
     let via = common::via(c, resource_id);
-    let name = if c.documented {
-        c.id.name.clone()
-    } else {
-        format!("{} (undocumented)", c.id.name)
-    };
+    let mut name = common::consumer_label(c, &c.id.name);
+    if !c.documented {
+        name.push_str(" (undocumented)");
+    }
     let mut row = vec![
         name,
         common::place(c).to_string(),

@@ -198,7 +198,7 @@ fn sessions_consumers() -> Vec<Consumer> {
         Origin::Live {
             source: LIVE_SOURCE.into(),
         },
-        "addr=10.0.4.17:53122 name=legacy-export user=default lib-name=redis-py, 3 samples",
+        "client 10.0.4.17:53122, name `legacy-export`, user `default`, lib redis-py 5.0.1, no TLS, 3 sample(s); unattributed: no pod has IP 10.0.4.17 and no workload matches its name `legacy-export` or user `default`",
     ));
     client.users.push("default".into());
     client.notes.push("not in any config".into());
