@@ -69,3 +69,102 @@ fn an_unknown_live_client_is_shown_with_its_name_and_user() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn observe_and_every_without_a_redis_are_usage_errors() {
+    for args in [
+        &["scan", "fixtures/tls-incident", "--observe", "3s"][..],
+        &["scan", "fixtures/tls-incident", "--every", "100ms"][..],
+    ] {
+        let run = fallout(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.starts_with("error: ") && run.stderr.contains("needs one: --redis URL"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// A change file in a temporary folder.
+fn change_file(dir: &std::path::Path, text: &str) -> String {
+    let path = dir.join("change.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_change_whose_set_is_a_list_is_told_to_write_a_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line) in [
+        ("target: redis-sessions.cache\nset: [tls: required]\n", 2),
+        (
+            "change: TLS\ntarget: redis-sessions.cache\nset:\n  - tls: required\n",
+            3,
+        ),
+    ] {
+        let change = change_file(dir.path(), text);
+        let run = fallout(&["check", "--change", &change, "fixtures/tls-incident"]);
+        assert_eq!(run.code, 2, "{}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!(
+                "{change}:{line}: `set:` is a list; it must be a mapping"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("set:\n  tls: required"),
+            "shows the shape: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("missing"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_change_window_that_is_no_iso_8601_time_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let change = change_file(
+        dir.path(),
+        "target: redis-sessions.cache\nset:\n  tls: required\nwindow: tomorrow night\n",
+    );
+    let run = fallout(&["check", "--change", &change, "fixtures/tls-incident"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!(
+            "{change}:4: `window: tomorrow night` is not an ISO 8601 time or interval"
+        )) && run.stderr.contains("2026-12-03T02:00:00Z/PT2H"),
+        "{}",
+        run.stderr
+    );
+
+    // The documented forms pass.
+    for window in [
+        "2026-12-03T02:00:00Z/PT2H",
+        "2026-12-03T02:00:00Z/2026-12-03T04:00:00Z",
+    ] {
+        let change = change_file(
+            dir.path(),
+            &format!("target: redis-sessions.cache\nset:\n  tls: required\nwindow: {window}\n"),
+        );
+        let run = fallout(&[
+            "check",
+            "--change",
+            &change,
+            "fixtures/tls-incident",
+            "--format",
+            "checklist",
+        ]);
+        assert_eq!(
+            run.code, 1,
+            "the gate fails, the file is fine: {}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.contains(&format!("- **Window:** {window}")),
+            "{}",
+            run.stdout
+        );
+    }
+}

@@ -117,12 +117,12 @@ pub struct Common {
     /// Do not verify the server certificate's host name and chain.
     #[arg(long)]
     pub redis_insecure: bool,
-    /// Sample client lists over this window, e.g. 30s, 10m.
+    /// Sample client lists over this window, e.g. 30s, 10m (needs --redis).
     #[arg(long, value_name = "DURATION")]
     pub observe: Option<String>,
-    /// Interval between samples within --observe.
-    #[arg(long, value_name = "INTERVAL", default_value = "1s")]
-    pub every: String,
+    /// Interval between samples within --observe (default 1s; needs --redis).
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
     /// A saved `CLIENT LIST` output, optionally named after its instance: [ALIAS=]FILE (repeatable).
     #[arg(long = "client-list", value_name = "[ALIAS=]FILE")]
     pub client_lists: Vec<String>,

@@ -78,6 +78,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
         ));
     }
     let reports = parse_reports(&common.reports)?;
+    live_flags_need_a_server(common)?;
 
     // The change and approvals are read before any scanning: a bad change
     // file fails fast.
@@ -349,6 +350,31 @@ fn show_diagnostic(d: &Diagnostic) -> String {
     format!("{sev}: {place}{} [{}]", d.message, d.code)
 }
 
+/// `--observe` and `--every` time the sampling of a live server: without
+/// `--redis` there is nothing to sample, and ignoring them would let a
+/// reader believe a window was watched.
+fn live_flags_need_a_server(common: &Common) -> Result<(), String> {
+    if !common.redis.is_empty() {
+        return Ok(());
+    }
+    let given: Vec<String> = [("--observe", &common.observe), ("--every", &common.every)]
+        .into_iter()
+        .filter_map(|(flag, value)| value.as_ref().map(|v| format!("{flag} {v}")))
+        .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    let dumps = if common.client_lists.is_empty() {
+        ""
+    } else {
+        " (a --client-list dump is one saved sample: it has no window)"
+    };
+    Err(format!(
+        "{} samples a live server over time and needs one: --redis URL (e.g. --redis redis://127.0.0.1:6379){dumps}",
+        given.join(" ")
+    ))
+}
+
 fn parse_fail_on(text: &str) -> Result<FailOn, String> {
     FailOn::from_str(text).map_err(|e| format!("--fail-on: {e}"))
 }
@@ -450,8 +476,10 @@ fn gather(
                     .map_err(|e| format!("--observe {window}: {e}"))?,
             );
         }
-        opts.every = fallout_live::parse_duration(&common.every)
-            .map_err(|e| format!("--every {}: {e}", common.every))?;
+        if let Some(every) = &common.every {
+            opts.every =
+                fallout_live::parse_duration(every).map_err(|e| format!("--every {every}: {e}"))?;
+        }
         let mut live = fallout_live::sample_blocking(&opts).map_err(|e| e.to_string())?;
         for instance in &mut live.instances {
             let alias = aliases
