@@ -168,3 +168,40 @@ fn a_change_window_that_is_no_iso_8601_time_is_an_error_at_its_line() {
         );
     }
 }
+
+#[test]
+fn graph_says_its_formats_and_refuses_reports_it_cannot_write() {
+    let help = fallout(&["graph", "--help"]);
+    assert_eq!(help.code, 0);
+    let format = help
+        .stdout
+        .lines()
+        .find(|l| l.contains("--format"))
+        .unwrap();
+    assert!(format.contains("mermaid (default), dot, json"), "{format}");
+    assert!(
+        !format.contains("sarif") && !format.contains("checklist"),
+        "{format}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("g.sarif");
+    let report = format!("sarif={}", sarif.display());
+    let run = fallout(&["graph", "fixtures/tls-incident", "--report", &report]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("`fallout graph` writes dot, mermaid or json, not sarif"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sarif.exists(), "nothing written");
+
+    let dot = dir.path().join("g.dot");
+    let report = format!("dot={}", dot.display());
+    let run = fallout(&["graph", "fixtures/tls-incident", "--report", &report]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::read_to_string(&dot)
+        .unwrap()
+        .starts_with("digraph"));
+}

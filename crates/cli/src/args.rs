@@ -66,6 +66,13 @@ pub enum Command {
         common: Common,
     },
     /// The dependency graph (mermaid by default; dot, json).
+    // The shared flags' help lists every format; graph writes three.
+    #[command(
+        mut_arg("format", |a| a.help("Output format on stdout: mermaid (default), dot, json")),
+        mut_arg("reports", |a| a.help(
+            "Also write the graph to a file, e.g. `dot=graph.dot` (repeatable; formats: mermaid, dot, json)"
+        ))
+    )]
     Graph {
         /// Files or directories (walked, .gitignore respected); `-` reads stdin.
         paths: Vec<PathBuf>,

@@ -69,15 +69,25 @@ fn run(cli: Cli) -> Result<Exit, String> {
         Some(f) => Format::from_str(f).map_err(|e| e.to_string())?,
         None => default_format,
     };
-    if kind == fallout_report::Command::Graph
-        && !matches!(format, Format::Dot | Format::Mermaid | Format::Json)
-    {
+    let graph_format = |f: Format| matches!(f, Format::Dot | Format::Mermaid | Format::Json);
+    if kind == fallout_report::Command::Graph && !graph_format(format) {
         return Err(format!(
             "`fallout graph` writes dot, mermaid or json, not {}",
             format.as_str()
         ));
     }
     let reports = parse_reports(&common.reports)?;
+    if kind == fallout_report::Command::Graph {
+        if let Some((f, file)) = reports.iter().find(|(f, _)| !graph_format(*f)) {
+            return Err(format!(
+                "--report {}={}: `fallout graph` writes dot, mermaid or json, not {}; for a {} report run `fallout scan`",
+                f.as_str(),
+                file.display(),
+                f.as_str(),
+                f.as_str()
+            ));
+        }
+    }
     live_flags_need_a_server(common)?;
 
     // The change and approvals are read before any scanning: a bad change
