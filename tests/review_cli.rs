@@ -205,3 +205,46 @@ fn graph_says_its_formats_and_refuses_reports_it_cannot_write() {
         .unwrap()
         .starts_with("digraph"));
 }
+
+#[test]
+fn an_input_error_that_does_not_fail_the_run_says_so_last() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n  data: [\n",
+    )
+    .unwrap();
+    let path = dir.path().display().to_string();
+
+    let run = fallout(&["scan", &path, "fixtures/tls-incident", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("error: "), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.lines().last(),
+        Some("note: 1 input error above; the rest was scanned (use --strict to fail on it)"),
+        "{}",
+        run.stderr
+    );
+
+    let strict = fallout(&[
+        "scan",
+        &path,
+        "fixtures/tls-incident",
+        "--format",
+        "json",
+        "--strict",
+    ]);
+    assert_eq!(strict.code, 2);
+    assert!(!strict.stderr.contains("note:"), "{}", strict.stderr);
+    assert!(
+        strict
+            .stderr
+            .contains("error: --strict: 1 input problem(s) above"),
+        "{}",
+        strict.stderr
+    );
+
+    // Nothing wrong, nothing said.
+    let clean = fallout(&["scan", "fixtures/tls-incident", "--format", "json"]);
+    assert!(!clean.stderr.contains("note:"), "{}", clean.stderr);
+}

@@ -285,6 +285,25 @@ fn run(cli: Cli) -> Result<Exit, String> {
             );
             return Ok(Exit::Error);
         }
+    } else {
+        // An `error:` line above and exit 0 would read as a contradiction:
+        // say that the run went on without that input, and how to fail on it.
+        let errors = view_inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            let (what, it) = if errors == 1 {
+                ("input error", "it")
+            } else {
+                ("input errors", "them")
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {errors} {what} above; the rest was scanned (use --strict to fail on {it})"
+            );
+        }
     }
     let exit = if gate.is_some_and(|g| g.failed) {
         Exit::GateFailed
