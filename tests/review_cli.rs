@@ -248,3 +248,42 @@ fn an_input_error_that_does_not_fail_the_run_says_so_last() {
     let clean = fallout(&["scan", "fixtures/tls-incident", "--format", "json"]);
     assert!(!clean.stderr.contains("note:"), "{}", clean.stderr);
 }
+
+/// `https://github.com/OWNER/NAME` at the start of `text`'s first GitHub URL.
+fn github_repo(text: &str) -> String {
+    let at = text
+        .find("https://github.com/")
+        .unwrap_or_else(|| panic!("no GitHub URL in {text}"));
+    text[at..]
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .next()
+        .unwrap()
+        .split('/')
+        .take(5)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[test]
+fn the_schema_sarif_and_ci_docs_name_one_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/fallout.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let schema_repo = github_repo(schema["$id"].as_str().unwrap());
+
+    let sarif = fallout(&["scan", "fixtures/tls-incident", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let tool = sarif["runs"][0]["tool"]["driver"]["informationUri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(github_repo(tool), schema_repo);
+
+    let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    let install = ci
+        .lines()
+        .find(|l| l.contains("cargo install") && l.contains("--git"))
+        .unwrap();
+    assert_eq!(github_repo(install), schema_repo, "{install}");
+}

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/fallout-dev/fallout";
+const INFORMATION_URI: &str = "https://github.com/fallout/fallout";
 /// The key of the fingerprint code-scanning tools use to follow a result
 /// across runs: resource id and consumer id, nothing that moves with lines.
 const FINGERPRINT: &str = "falloutConsumer/v1";
