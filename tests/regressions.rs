@@ -913,3 +913,53 @@ fn a_mounted_file_fallback_yields_to_the_container_variable() {
         "{web_evidence}"
     );
 }
+
+/// A client of a Sentinel connects to the primary the Sentinel names: it
+/// is a consumer of that primary too, said to go through the Sentinel,
+/// with the sentinel's TLS advice.
+#[test]
+fn clients_of_a_sentinel_are_consumers_of_the_primary_it_watches() {
+    let dir = tree(&[
+        (
+            "compose.yaml",
+            "services:\n  redis-primary:\n    image: redis:7.2\n  sentinel:\n    image: bitnami/redis-sentinel:7.2\n    environment:\n      - REDIS_MASTER_HOST=redis-primary\n      - REDIS_MASTER_SET=mymaster\n  notify:\n    image: x/notify\n    environment:\n      - REDIS_SENTINELS=sentinel:26379\n      - REDIS_SENTINEL_MASTER=mymaster\n",
+        ),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let file = format!("{}/compose.yaml", dir.path().display());
+    let primary = resource(&doc, &format!("{file}#redis-primary"));
+    let ids: Vec<String> = consumers(primary, "id")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        ids,
+        [format!("{file}#notify"), format!("{file}#sentinel")],
+        "{primary:#}"
+    );
+    let notify = primary["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == format!("{file}#notify").as_str())
+        .unwrap();
+    assert!(
+        notify["evidence"].to_string().contains(&format!(
+            "through sentinel {file}#sentinel (which watches {file}#redis-primary)"
+        )),
+        "{notify:#}"
+    );
+    let run = fallout(&[
+        "impact",
+        &format!("{file}#redis-primary"),
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    assert!(
+        run.stdout.contains("notify: uses `sentinel:26379`")
+            && run.stdout.contains("rediss+sentinel://sentinel"),
+        "{}",
+        run.stdout
+    );
+}

@@ -69,6 +69,7 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
     for h in b.facts.hints.clone() {
         b.hint(h);
     }
+    b.through_sentinels();
     b.live();
     b.finish()
 }
@@ -790,6 +791,79 @@ impl<'a> Builder<'a> {
                 .consumer
                 .evidence
                 .push(evidence.clone());
+        }
+    }
+
+    /// A client of a Sentinel asks it for the primary, then connects to
+    /// that primary: each consumer of a Sentinel the scan runs is also a
+    /// consumer of the Redis that Sentinel is configured to watch (its own
+    /// reference to it), with its evidence said to go through the Sentinel.
+    fn through_sentinels(&mut self) {
+        // consumer id → the resources it references
+        let mut watched: HashMap<&ConsumerId, Vec<usize>> = HashMap::default();
+        for (resource, id) in self.drafts.keys() {
+            watched.entry(id.as_ref()).or_default().push(*resource);
+        }
+        let mut carried: Vec<(usize, usize, Draft)> = Vec::new();
+        for (s, res) in self.resources.iter().enumerate() {
+            let is_sentinel = res.port == Some(26379) || res.tls_port == Some(26379);
+            let Some(ws) = self.defined[s].workload.as_ref().filter(|_| is_sentinel) else {
+                continue;
+            };
+            let Some(primaries) = watched.get(ws) else {
+                continue;
+            };
+            for &p in primaries
+                .iter()
+                .filter(|&&p| p != s && !self.resources[p].external)
+            {
+                for (i, (r, draft)) in self.draft_list.iter().enumerate() {
+                    if *r != s || draft.consumer.links.is_empty() {
+                        continue;
+                    }
+                    let c = &draft.consumer;
+                    let note = |detail: &str| {
+                        format!(
+                            "through sentinel {} (which watches {}): {detail}",
+                            res.id, self.resources[p].id
+                        )
+                    };
+                    let mut copy = new_draft(self.opts, &self.workloads, &c.id);
+                    copy.consumer.via = c.via.clone();
+                    copy.consumer.credentials = c.credentials.clone();
+                    copy.consumer.users = c.users.clone();
+                    copy.consumer.links = c.links.clone();
+                    for l in &mut copy.consumer.links {
+                        l.evidence.detail = note(&l.evidence.detail);
+                        l.service = Some(format!("sentinel {}", res.id));
+                        // Its advice is the sentinel's: TLS to both.
+                        l.endpoint.scheme = fallout_core::Scheme::Sentinel;
+                    }
+                    copy.consumer.evidence = c
+                        .evidence
+                        .iter()
+                        .map(|e| Evidence {
+                            detail: note(&e.detail),
+                            ..e.clone()
+                        })
+                        .collect();
+                    carried.push((p, i, copy));
+                }
+            }
+        }
+        for (p, i, copy) in carried {
+            let id = self.draft_list[i].1.consumer.id.clone();
+            if self.is_self(p, &id) {
+                continue;
+            }
+            let d = self.draft(p, Cow::Owned(id));
+            // Its own references to the primary, if any, stand beside.
+            let c = &mut d.consumer;
+            c.via.extend(copy.consumer.via);
+            c.credentials.extend(copy.consumer.credentials);
+            c.users.extend(copy.consumer.users);
+            c.links.extend(copy.consumer.links);
+            c.evidence.extend(copy.consumer.evidence);
         }
     }
 
