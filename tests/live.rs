@@ -133,8 +133,13 @@ fn live_clients_merge_with_config_and_the_unknown_one_is_the_headline() {
         .iter()
         .find(|e| e["strength"] == "observed")
         .unwrap();
+    // The server sampled, and the alias it stands for.
+    let sampled = format!(
+        "redis://127.0.0.1:{} (as redis-sessions.cache) CLIENT LIST",
+        server.port
+    );
     assert!(
-        live["source"].as_str().unwrap().contains("CLIENT LIST"),
+        live["source"].as_str().unwrap().contains(&sampled),
         "{live}"
     );
 

@@ -516,7 +516,7 @@ fn gather(
                 .find(|(addr, _)| instance.endpoints.contains(addr));
             if let Some((_, alias)) = alias {
                 for obs in &mut instance.observations {
-                    obs.server = alias.clone();
+                    obs.queried = Some(std::mem::replace(&mut obs.server, alias.clone()));
                 }
             }
         }

@@ -233,8 +233,12 @@ pub struct PodAddress {
 /// A client seen in a live client list, over one or more samples.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ClientObservation {
-    /// The instance, as `host:port` of the endpoint it was sampled from.
+    /// The instance, as `host:port` of the endpoint it was sampled from, or
+    /// the alias the user gave it (`--redis ALIAS=URL`).
     pub server: String,
+    /// The `host:port` actually sampled, when `server` is an alias for it
+    /// (never a password).
+    pub queried: Option<String>,
     pub addr: String,
     pub laddr: Option<String>,
     pub name: Option<String>,

@@ -393,6 +393,7 @@ mod tests {
 
     fn obs(addr: &str, name: Option<&str>, user: Option<&str>) -> ClientObservation {
         ClientObservation {
+            queried: None,
             server: "10.0.0.5:6379".into(),
             addr: addr.into(),
             name: name.map(Into::into),

@@ -980,13 +980,17 @@ impl<'a> Builder<'a> {
                     source: if obs.first_seen.is_empty() {
                         // a saved list (`--client-list`): no sampling times
                         format!("{} saved CLIENT LIST", obs.server)
-                    } else if obs.first_seen == obs.last_seen {
-                        format!("redis://{} CLIENT LIST at {}", obs.server, obs.first_seen)
                     } else {
-                        format!(
-                            "redis://{} CLIENT LIST {}..{}",
-                            obs.server, obs.first_seen, obs.last_seen
-                        )
+                        // The server sampled, and the alias it was given.
+                        let server = match &obs.queried {
+                            Some(q) => format!("redis://{q} (as {})", obs.server),
+                            None => format!("redis://{}", obs.server),
+                        };
+                        if obs.first_seen == obs.last_seen {
+                            format!("{server} CLIENT LIST at {}", obs.first_seen)
+                        } else {
+                            format!("{server} CLIENT LIST {}..{}", obs.first_seen, obs.last_seen)
+                        }
                     },
                 },
                 detail,

@@ -124,6 +124,7 @@ fn pod(ip: &str, workload: ConsumerId) -> Fact {
 
 fn client(addr: &str, tls: bool, flags: &str) -> Fact {
     Fact::Client(ClientObservation {
+        queried: None,
         server: "redis-sessions.cache:6379".into(),
         addr: addr.into(),
         first_seen: "2026-11-28T10:00:00Z".into(),
@@ -651,6 +652,7 @@ fn live_clients_are_attributed_or_kept_by_ip() {
 fn unresolved_live_server_becomes_an_external_resource() {
     let mut facts = world();
     facts.push(Fact::Client(ClientObservation {
+        queried: None,
         server: "10.20.30.40:7777".into(),
         addr: "10.1.2.3:1".into(),
         first_seen: "t1".into(),

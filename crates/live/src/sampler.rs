@@ -545,6 +545,7 @@ pub(crate) fn merge<'a>(
         };
         let m = merged.entry(key).or_insert_with(|| Merged {
             obs: ClientObservation {
+                queried: None,
                 server: server.to_string(),
                 first_seen: at.to_string(),
                 ..Default::default()
