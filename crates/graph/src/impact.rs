@@ -226,13 +226,29 @@ fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                 let reasons = per_link(
                     c,
                     |l| l.tls == Tls::No,
-                    |l| {
-                        format!(
+                    |l| match l.endpoint.scheme {
+                        // A host and port, not a URL: nothing to switch to
+                        // `rediss://`; its client's TLS option and the port.
+                        Scheme::Plain => {
+                            let port = match (server.tls_port, &l.port_origin) {
+                                (Some(p), Some(at)) => {
+                                    format!(", use port {p} (the port is written at {at})")
+                                }
+                                (Some(p), None) => format!(", use port {p}"),
+                                (None, _) => ", use the server's TLS port".to_string(),
+                            };
+                            format!(
+                                "uses {} at {} without TLS; turn on its client's TLS option{port}, and configure the CA",
+                                written_plain(l),
+                                l.evidence.origin,
+                            )
+                        }
+                        _ => format!(
                             "uses {} at {}; switch to {} and configure the CA",
                             written_plain(l),
                             l.evidence.origin,
                             tls_url(l, server.tls_port)
-                        )
+                        ),
                     },
                     |seen| {
                         if replication {
