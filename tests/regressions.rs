@@ -963,3 +963,35 @@ fn clients_of_a_sentinel_are_consumers_of_the_primary_it_watches() {
         run.stdout
     );
 }
+
+/// A client through a Service with no port to TLS is told the Service
+/// address that leads there, not a port its own Service does not expose.
+#[test]
+fn tls_advice_names_a_service_port_that_leads_to_tls() {
+    let dir = tree(&[(
+        "all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: 'redis:7', args: ['--port', '6379', '--tls-port', '6380']}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis-secure, namespace: cache}\nspec: {selector: {app: redis}, ports: [{port: 6379, targetPort: 6380}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis-legacy, namespace: cache}\nspec: {selector: {app: redis}, ports: [{port: 16379, targetPort: 6379}]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: legacy, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: x/a, env: [{name: REDIS_URL, value: 'redis://redis-legacy.cache:16379/0'}]}]\n",
+    )]);
+    let run = fallout(&[
+        "impact",
+        "redis.cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("switch to rediss://redis-secure.cache:6379 and configure the CA"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("redis-legacy.cache:6380"),
+        "{}",
+        run.stdout
+    );
+}

@@ -149,6 +149,10 @@ pub struct Resource {
     /// Its server config requires a password (`requirepass`, `aclfile`,
     /// a password variable of the image), as far as the scan sees.
     pub requires_auth: bool,
+    /// Service addresses that reach its TLS port, as (`ns/service`,
+    /// `service.ns:port`): the address to give a client that goes through
+    /// a Service with no port for TLS.
+    pub tls_addresses: Vec<(String, String)>,
     /// Not defined in the scanned sources: an ExternalName target or a
     /// host that consumers name (a managed service, another cluster).
     pub external: bool,

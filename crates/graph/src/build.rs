@@ -242,6 +242,7 @@ impl<'a> Builder<'a> {
             port: server.port,
             tls_port: server.tls_port,
             requires_auth: server.requires_auth,
+            tls_addresses: Vec::new(),
             external: false,
             consumers: Vec::new(),
         };
@@ -355,6 +356,23 @@ impl<'a> Builder<'a> {
             }
             // A headless Service's name resolves to the pod IPs: clients
             // reach the server port as written, with no Service in between.
+            // A Service port that leads to the server's TLS port: the
+            // address to give clients of this Redis that go through Services.
+            if !svc.headless {
+                let res = &mut self.resources[first];
+                if let Some(tls) = res.tls_port {
+                    if let Some(p) = svc
+                        .ports
+                        .iter()
+                        .find(|p| p.target_port.unwrap_or(p.port) == tls)
+                    {
+                        res.tls_addresses.push((
+                            format!("{}/{}", svc.namespace, svc.name),
+                            format!("{}.{}:{}", svc.name, svc.namespace, p.port),
+                        ));
+                    }
+                }
+            }
             let route = if svc.headless {
                 Route::direct(Target::Resource(first))
             } else {
@@ -574,6 +592,7 @@ impl<'a> Builder<'a> {
             port: None,
             tls_port: None,
             requires_auth: false,
+            tls_addresses: Vec::new(),
             external: true,
             consumers: Vec::new(),
         });

@@ -448,6 +448,7 @@ mod tests {
             port: Some(6379),
             tls_port: None,
             requires_auth: false,
+            tls_addresses: Vec::new(),
             external,
             consumers: Vec::new(),
         }

@@ -20,6 +20,7 @@ pub fn impact(resource: &mut Resource, change: &Change) {
         external: resource.external,
         requires_auth: resource.requires_auth,
         defined_by: resource.defined_by.as_ref().map(ToString::to_string),
+        tls_addresses: resource.tls_addresses.clone(),
     };
     for c in &mut resource.consumers {
         let mut verdict = Verdict::Ok;
@@ -49,6 +50,35 @@ struct Server {
     requires_auth: bool,
     /// Where it is defined, for reasons that cite its config.
     defined_by: Option<String>,
+    /// (`ns/service`, `service.ns:port`) reaching its TLS port.
+    tls_addresses: Vec<(String, String)>,
+}
+
+impl Server {
+    /// Where a link through a Service should go for TLS: its own Service's
+    /// TLS port, else another Service's (`redis-secure.cache:6379`); `None`
+    /// for a link that names the server itself, or when no Service maps
+    /// the TLS port.
+    fn tls_address(&self, link: &Link) -> Option<String> {
+        let service = link.service.as_deref()?;
+        let port_of = |address: &str| {
+            let port = address.rsplit_once(':').map_or("", |(_, p)| p);
+            format!("{}:{port}", link.endpoint.host)
+        };
+        // An ExternalName (`ns/name (ExternalName → ns/service)`) leads to
+        // a Service: the client keeps its name, with that Service's port.
+        let own = service
+            .split_once("(ExternalName → ")
+            .map_or(service, |(_, to)| to.trim_end_matches(')'));
+        if let Some((_, address)) = self.tls_addresses.iter().find(|(s, _)| s == own) {
+            // Its own Service: the host as the client writes it, that
+            // Service's port for TLS.
+            return Some(port_of(address));
+        }
+        self.tls_addresses
+            .first()
+            .map(|(_, address)| address.clone())
+    }
 }
 
 type Judgement = (Verdict, Vec<String>);
@@ -226,9 +256,20 @@ fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                 let reasons = per_link(
                     c,
                     |l| l.tls == Tls::No,
-                    |l| match l.endpoint.scheme {
+                    |l| {
+                        match l.endpoint.scheme {
                         // A host and port, not a URL: nothing to switch to
                         // `rediss://`; its client's TLS option and the port.
+                        Scheme::Plain if server.tls_address(l).is_some() => format!(
+                            "uses {} at {} without TLS; turn on its client's TLS option and point it at `{}` (a Service port that leads to TLS{}), and configure the CA",
+                            written_plain(l),
+                            l.evidence.origin,
+                            server.tls_address(l).unwrap_or_default(),
+                            l.port_origin
+                                .as_ref()
+                                .map(|at| format!("; the port is written at {at}"))
+                                .unwrap_or_default()
+                        ),
                         Scheme::Plain => {
                             let port = match (server.tls_port, &l.port_origin) {
                                 (Some(p), Some(at)) => {
@@ -247,8 +288,14 @@ fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                             "uses {} at {}; switch to {} and configure the CA",
                             written_plain(l),
                             l.evidence.origin,
-                            tls_url(l, server.tls_port)
+                            match server.tls_address(l) {
+                                Some(address) if l.endpoint.scheme != Scheme::Sentinel => {
+                                    format!("rediss://{address}")
+                                }
+                                _ => tls_url(l, server.tls_port),
+                            }
                         ),
+                    }
                     },
                     |seen| {
                         if replication {

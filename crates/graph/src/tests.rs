@@ -849,6 +849,7 @@ fn a_bare_name_of_an_external_host_and_a_defined_redis_is_ambiguous() {
         port: Some(6379),
         tls_port: None,
         requires_auth: false,
+        tls_addresses: Vec::new(),
         external,
         consumers: Vec::new(),
     };

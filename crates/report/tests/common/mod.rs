@@ -229,6 +229,7 @@ fn sessions_resource(consumers: Vec<Consumer>) -> Resource {
         port: Some(6379),
         tls_port: Some(6380),
         requires_auth: false,
+        tls_addresses: Vec::new(),
         external: false,
         consumers,
     }
@@ -261,6 +262,7 @@ pub fn scan_inventory() -> Inventory {
         port: Some(6379),
         tls_port: None,
         requires_auth: false,
+        tls_addresses: Vec::new(),
         external: false,
         consumers: Vec::new(),
     };
