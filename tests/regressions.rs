@@ -995,3 +995,32 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: legacy, namespace: web}\
         run.stdout
     );
 }
+
+/// `password: ${REDIS_PASSWORD}` in a mounted application.yml: the password
+/// lives where the container's REDIS_PASSWORD comes from (a Secret), and a
+/// rotation points there, not at the ConfigMap that holds the placeholder.
+#[test]
+fn a_placeholder_password_points_at_the_variables_secret() {
+    let dir = tree(&[(
+        "all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: data}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: 'redis:7'}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: data}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n---\n\
+apiVersion: v1\nkind: ConfigMap\nmetadata: {name: orders-config, namespace: orders}\ndata:\n  application.yml: |\n    spring:\n      data:\n        redis:\n          host: redis.data\n          port: 6379\n          password: ${REDIS_PASSWORD}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: orders}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x/orders\n          env:\n            - name: REDIS_PASSWORD\n              valueFrom: {secretKeyRef: {name: orders-redis-auth, key: password}}\n          volumeMounts: [{name: config, mountPath: /config}]\n      volumes: [{name: config, configMap: {name: orders-config}}]\n",
+    )]);
+    let run = fallout(&[
+        "impact",
+        "redis.data",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "password=rotate",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "from env REDIS_PASSWORD <- secretKeyRef orders/orders-redis-auth key password"
+        ),
+        "{}",
+        run.stdout
+    );
+}

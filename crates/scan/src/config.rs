@@ -233,12 +233,35 @@ fn position(text: &str, offset: usize) -> (u32, u32) {
 }
 
 fn push(out: &mut Vec<RawSetting>, key: &str, value: impl Into<String>, line: u32) {
+    let value = value.into();
+    let default_of = placeholder(&value);
     out.push(RawSetting {
         key: key.to_string(),
-        value: value.into(),
+        value,
         line,
-        default_of: None,
+        default_of,
     });
+}
+
+/// A Spring or shell placeholder, `${REDIS_PASSWORD}`, `${REDIS_HOST:localhost}`
+/// or `${REDIS_HOST:-localhost}`: the variable it reads. The placeholder
+/// stays as written (its default is not taken for the value: whoever runs
+/// the app may set it where the scan cannot see); a container or service
+/// that sets the variable puts its value in the placeholder's place.
+fn placeholder(value: &str) -> Option<EnvDefault> {
+    let at = value.find("${")?;
+    let rest = &value[at + 2..];
+    let end = rest.find('}')?;
+    let inner = &rest[..end];
+    let var = inner.split([':']).next().unwrap_or(inner);
+    if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    Some(EnvDefault {
+        var: var.to_string(),
+        fallback: value[at..at + 2 + end + 1].to_string(),
+        at,
+    })
 }
 
 /// A setting whose value reads `var`, with `fallback` (none: `${VAR}`).

@@ -1927,14 +1927,17 @@ impl<'a> Ctx<'_, 'a> {
                         let Some(d) = &s.default_of else {
                             return Some(plain(s.value.clone(), Strength::Indirect, via));
                         };
-                        let set = kvs[..env_count]
-                            .iter()
-                            .rev()
-                            .find(|v| v.key == d.var && v.value != "(unread)");
+                        // (A password from a Secret that could not be read
+                        // is there as `(unread)`: where it lives is known.)
+                        let set = kvs[..env_count].iter().rev().find(|v| v.key == d.var);
                         match set {
                             Some(v) => Some(KeyValue {
                                 key: s.key.clone(),
-                                value: d.with_value(&s.value, &v.value),
+                                value: if v.value == "(unread)" {
+                                    v.value.clone()
+                                } else {
+                                    d.with_value(&s.value, &v.value)
+                                },
                                 origin: v.origin.clone(),
                                 strength: v.strength.max(Strength::Indirect),
                                 via: format!("{via} from {}", v.via),
