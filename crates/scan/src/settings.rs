@@ -57,6 +57,11 @@ enum Role {
 
 /// Key endings and what they mean, longest first. Adding a spelling is one line.
 const ROLES: &[(&str, Role)] = &[
+    // `REDIS_SENTINEL_TLS` beside `REDIS_SENTINELS`: the same group's TLS.
+    ("sentinel.tls.enabled", Role::Tls),
+    ("sentinel.ssl.enabled", Role::Tls),
+    ("sentinel.tls", Role::Tls),
+    ("sentinel.ssl", Role::Tls),
     ("ssl.enabled", Role::Tls),
     // `REDIS_PASSWORD_FILE=/run/secrets/redis` (Docker secrets, Bitnami,
     // Vault agent): the password is in that file
@@ -447,6 +452,11 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 _ => item.to_string(),
             };
             let mut ep = Endpoint::plain(&host, port, &raw);
+            // Hosts under a sentinel key are sentinels: the client asks
+            // them for the primary (TLS advice is for both).
+            if kv.key.to_ascii_lowercase().contains("sentinel") && role == Some(Role::Host) {
+                ep.scheme = fallout_core::Scheme::Sentinel;
+            }
             ep.tls = match tls_flag.or(option_tls) {
                 Some(true) => Tls::Yes,
                 Some(false) => Tls::No,
@@ -789,6 +799,19 @@ mod tests {
         let found = find_endpoints(&[kv("REDIS", "cache:6379,ssl=false", 1)]);
         assert_eq!(found[0].endpoint.tls, Tls::No);
         assert!(!found[0].endpoint.has_password);
+    }
+
+    #[test]
+    fn sentinel_lists_are_sentinels_with_their_tls_flag() {
+        let found = find_endpoints(&[
+            kv("REDIS_SENTINELS", "s-0.h:26379,s-1.h:26379", 1),
+            kv("REDIS_SENTINEL_TLS", "false", 2),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for f in &found {
+            assert_eq!(f.endpoint.scheme, Scheme::Sentinel);
+            assert_eq!(f.endpoint.tls, Tls::No);
+        }
     }
 
     #[test]
