@@ -1024,3 +1024,22 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders, namespace: order
         run.stdout
     );
 }
+
+/// A Secret the scan holds only as a SealedSecret is said to be one, not
+/// "not among the scanned objects".
+#[test]
+fn a_sealed_secret_is_named_as_such() {
+    let dir = tree(&[(
+        "all.yaml",
+        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: cart-redis, namespace: shop}\nspec:\n  encryptedData: {REDIS_URL: AgBy3i4OJSWK+PiTySYZZA==}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart, namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x/cart\n          env:\n            - name: REDIS_URL\n              valueFrom: {secretKeyRef: {name: cart-redis, key: REDIS_URL}}\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let d = diagnostic(&doc, "redis-unattributed");
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("made by SealedSecret shop/cart-redis, whose value the scan cannot read"),
+        "{message}"
+    );
+    assert!(!message.contains("AgBy3i4"), "{message}");
+}

@@ -1450,10 +1450,23 @@ impl<'a> Ctx<'_, 'a> {
                 None if source.is_some() && r.str_at(&["optional"]) == Some("true") => {}
                 None => {
                     let unreadable = is_secret && source.is_none() && self.secrets_unreadable(o.ns);
-                    let why = match (source.is_some(), unreadable) {
-                        (true, _) => "key not found",
-                        (false, true) => "Secret not readable",
-                        (false, false) => "not among the scanned objects",
+                    // A Secret that the scan holds only as what makes it:
+                    // encrypted, or fetched from a store at run time.
+                    let made_by = ["SealedSecret", "ExternalSecret"].into_iter().find(|kind| {
+                        is_secret && self.index.present.contains_key(&(o.ns, *kind, src_name))
+                    });
+                    let made_by_text;
+                    let why = match (source.is_some(), unreadable, made_by) {
+                        (true, _, _) => "key not found",
+                        (false, true, _) => "Secret not readable",
+                        (false, false, Some(kind)) => {
+                            made_by_text = format!(
+                                "made by {kind} {}/{src_name}, whose value the scan cannot read",
+                                o.ns
+                            );
+                            &made_by_text
+                        }
+                        (false, false, None) => "not among the scanned objects",
                     };
                     vars.push(EnvVar {
                         name: name.to_string(),
