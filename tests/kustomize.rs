@@ -2,26 +2,7 @@
 //! and inline patches, each in an overlay's namespace as `kubectl kustomize`
 //! would render it.
 
-use crate::support::{consumers, json, resource};
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-fn ids(doc: &serde_json::Value) -> Vec<String> {
-    doc["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect()
-}
+use crate::support::{consumers, ids, json, resource, tree};
 
 /// Every consumer id of a resource.
 fn consumer_ids(doc: &serde_json::Value, id: &str) -> Vec<String> {

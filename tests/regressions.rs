@@ -1,17 +1,7 @@
 //! Defects found by reviewers on scenarios the fixtures did not cover, one
 //! test each, through the binary.
 
-use crate::support::{consumers, fallout, json, resource};
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
+use crate::support::{consumers, fallout, ids, json, resource, tree};
 
 /// The first diagnostic with this code, or a failure showing the document.
 fn diagnostic<'d>(doc: &'d serde_json::Value, code: &str) -> &'d serde_json::Value {
@@ -30,15 +20,6 @@ fn diagnostic_codes(doc: &serde_json::Value) -> Vec<&str> {
         .unwrap()
         .iter()
         .filter_map(|d| d["code"].as_str())
-        .collect()
-}
-
-fn ids(doc: &serde_json::Value) -> Vec<String> {
-    doc["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
 }
 

@@ -1,17 +1,7 @@
 //! Defects a reviewer found in the reports, the approvals file and the TLS
 //! rule, one test each, through the binary.
 
-use crate::support::{fallout, json, resource};
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
+use crate::support::{fallout, json, resource, tree};
 
 /// A Redis serving plaintext on 6379 and TLS on 6380, as in the incident.
 const SERVER: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis, namespace: cache}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n        - name: redis\n          image: redis:7.2\n          args: ['--port', '6379', '--tls-port', '6380']\n---\n\

@@ -2,26 +2,7 @@
 //! tester (scenarios s07, s14 and s18 of the review), one test each,
 //! through the binary.
 
-use crate::support::{consumers, json, resource};
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-fn ids(doc: &serde_json::Value) -> Vec<String> {
-    doc["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect()
-}
+use crate::support::{consumers, ids, json, resource, tree};
 
 /// s14: a service of the Redis image whose entrypoint only runs
 /// `redis-cli` (a health probe) consumes the Redis it names; it serves none.

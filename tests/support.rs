@@ -66,3 +66,24 @@ pub fn consumers(resource: &serde_json::Value, field: &str) -> Vec<(String, Stri
     out.sort();
     out
 }
+
+/// A temporary tree of `(path, text)` files.
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// The id of every resource, in order.
+pub fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}

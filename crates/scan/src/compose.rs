@@ -997,23 +997,6 @@ struct EnvValue {
     via: String,
 }
 
-/// Programs of a Redis image that are clients, and those that serve (the
-/// Kubernetes scanner's lists).
-const CLIENT_PROGRAMS: &[&str] = &[
-    "redis-cli",
-    "valkey-cli",
-    "keydb-cli",
-    "redis-benchmark",
-    "valkey-benchmark",
-];
-const SERVER_PROGRAMS: &[&str] = &[
-    "redis-server",
-    "valkey-server",
-    "keydb-server",
-    "redis-sentinel",
-    "valkey-sentinel",
-];
-
 /// Whether a service runs a Redis server: a Redis-compatible image, unless
 /// its `entrypoint`/`command` runs only a client (`redis-cli … ping` as a
 /// health probe, a benchmark, a one-shot job), which makes it a consumer of
@@ -1033,7 +1016,7 @@ fn serves_redis(spec: &Spec) -> bool {
             names.contains(&word.rsplit('/').next().unwrap_or(word))
         })
     };
-    !runs(CLIENT_PROGRAMS) || runs(SERVER_PROGRAMS)
+    !runs(crate::CLIENT_PROGRAMS) || runs(crate::SERVER_PROGRAMS)
 }
 
 /// Where a service's Redis server listens, from its command, env and config file.

@@ -977,18 +977,10 @@ fn pod_addresses(o: &Obj<'_>, id: &ConsumerId, out: &mut Scanned) {
     }
 }
 
-/// Programs in a Redis image that are clients, and those that serve.
-const CLIENT_PROGRAMS: &[&str] = &[
-    "redis-cli",
-    "valkey-cli",
-    "keydb-cli",
-    "redis-benchmark",
-    "valkey-benchmark",
-];
 /// A container of any image whose command starts a Redis server
 /// (`command: ["redis-server", "/etc/redis.conf"]` in a custom image).
 fn starts_a_server(container: &Node) -> bool {
-    let is_server = |w: &str| SERVER_PROGRAMS.contains(&w.rsplit('/').next().unwrap_or(w));
+    let is_server = |w: &str| crate::SERVER_PROGRAMS.contains(&w.rsplit('/').next().unwrap_or(w));
     // The first word of `command`, of `args` (after an entrypoint script
     // such as `docker-entrypoint.sh`), or any word of a `sh -c` script.
     ["command", "args"]
@@ -1011,14 +1003,6 @@ fn starts_a_server(container: &Node) -> bool {
                 })
         })
 }
-
-const SERVER_PROGRAMS: &[&str] = &[
-    "redis-server",
-    "valkey-server",
-    "keydb-server",
-    "redis-sentinel",
-    "valkey-sentinel",
-];
 
 /// Whether a Service selector matches pod-template labels. The labels the
 /// StatefulSet controller puts on each pod (`statefulset.kubernetes.io/pod-name`,
@@ -1519,7 +1503,7 @@ impl<'a> Ctx<'_, 'a> {
                 names.contains(&base)
             })
         };
-        if runs(CLIENT_PROGRAMS) && !runs(SERVER_PROGRAMS) {
+        if runs(crate::CLIENT_PROGRAMS) && !runs(crate::SERVER_PROGRAMS) {
             return None;
         }
         let files = self.mounted_files(o, spec, container);

@@ -116,6 +116,23 @@ pub fn scan_files<'a>(
     out
 }
 
+/// Programs in a Redis image that are clients (a container or service that
+/// runs only these is a consumer), and those that serve.
+pub(crate) const CLIENT_PROGRAMS: &[&str] = &[
+    "redis-cli",
+    "valkey-cli",
+    "keydb-cli",
+    "redis-benchmark",
+    "valkey-benchmark",
+];
+pub(crate) const SERVER_PROGRAMS: &[&str] = &[
+    "redis-server",
+    "valkey-server",
+    "keydb-server",
+    "redis-sentinel",
+    "valkey-sentinel",
+];
+
 /// Images of Redis-compatible servers, matched on the image's repository
 /// name (registry and tag ignored). Adding one is one line.
 const REDIS_IMAGES: &[&str] = &[
