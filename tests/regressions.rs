@@ -812,6 +812,18 @@ fn a_template_that_parses_as_yaml_is_still_a_helm_template() {
     assert_eq!(d["line"], 4, "{d}");
     let run = fallout(&["scan", dir.path().to_str().unwrap(), "--strict"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+
+    // Templates that are data (alert rules, notification templates) are no
+    // Helm chart.
+    let dir = tree(&[(
+        "rules.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules, namespace: mon}\ndata:\n  alerts.yaml: |\n    groups:\n      - rules:\n          - alert: Down\n            annotations:\n              summary: \"{{ $labels.instance }} is down\"\n  slack.tmpl: |\n    {{ define \"slack.title\" }}{{ .Status }}{{ end }}\n  inline: \"{{ .Value }}\"\n",
+    )]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert!(
+        !diagnostic_codes(&doc).contains(&"helm-template"),
+        "{doc:#}"
+    );
 }
 
 /// A prod overlay that moves a Redis and its client to TLS with strategic-
@@ -1023,4 +1035,43 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart, namespace: shop}\n
         "{message}"
     );
     assert!(!message.contains("AgBy3i4"), "{message}");
+}
+
+/// A URL in a mounted file whose password is a placeholder, the variable
+/// from a Secret outside the scan: the URL still names its Redis, and its
+/// evidence is the file's line.
+#[test]
+fn a_password_placeholder_in_a_url_keeps_the_url() {
+    let dir = tree(&[("app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config, namespace: shop}\ndata:\n  application.yml: |\n    spring:\n      redis:\n        url: redis://:${REDIS_PASSWORD}@sessions:6379/0\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: shop/web:1\n        env:\n        - name: REDIS_PASSWORD\n          valueFrom: {secretKeyRef: {name: redis-auth, key: password}}\n        volumeMounts:\n        - {name: cfg, mountPath: /app/config}\n      volumes:\n      - name: cfg\n        configMap: {name: app-config}\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: sessions, namespace: shop}\nspec:\n  selector: {matchLabels: {app: sessions}}\n  template:\n    metadata: {labels: {app: sessions}}\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n---\napiVersion: v1\nkind: Service\nmetadata: {name: sessions, namespace: shop}\nspec:\n  selector: {app: sessions}\n  ports: [{port: 6379}]\n")]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let r = resource(&doc, "shop/sessions");
+    assert_eq!(
+        consumers(r, "strength"),
+        [("shop/Deployment/web".to_string(), "indirect".to_string())],
+        "{r:#}"
+    );
+    assert!(
+        r["consumers"][0]["evidence"]
+            .to_string()
+            .contains("application.yml"),
+        "{r:#}"
+    );
+}
+
+/// A patch that gives a sidecar `args` changes no port of the Redis beside it.
+#[test]
+fn a_sidecar_patch_keeps_the_servers_ports() {
+    let dir = tree(&[
+        ("base/kustomization.yaml", "resources: [redis.yaml]\n"),
+        ("base/redis.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache}\nspec:\n  selector: {matchLabels: {app: cache}}\n  template:\n    metadata: {labels: {app: cache}}\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n        args: [\"--port\", \"7000\", \"--tls-port\", \"7001\"]\n      - name: exporter\n        image: oliver006/redis_exporter:v1\n---\napiVersion: v1\nkind: Service\nmetadata: {name: cache}\nspec:\n  selector: {app: cache}\n  ports: [{name: redis, port: 7000}, {name: tls, port: 7001}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n      - name: api\n        image: api:1\n        env: [{name: REDIS_URL, value: \"redis://cache:7000\"}]\n"),
+        ("overlay/kustomization.yaml", "namespace: prod\nresources: [../base]\npatches:\n- path: patch.yaml\n"),
+        ("overlay/patch.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache}\nspec:\n  template:\n    spec:\n      containers:\n      - name: redis\n        env: [{name: TZ, value: UTC}]\n      - name: exporter\n        args: [\"--redis.addr=redis://localhost:7000\"]\n"),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let r = resource(&doc, "prod/cache");
+    assert_eq!(
+        (r["port"].as_u64(), r["tls_port"].as_u64()),
+        (Some(7000), Some(7001)),
+        "{r:#}"
+    );
 }

@@ -113,7 +113,7 @@ fn run(cli: Cli) -> Result<Exit, String> {
             match change {
                 // `impact DIR --change FILE`: the file's target, and DIR is
                 // a path to scan.
-                Some(_) if std::path::Path::new(target).exists() && !c.target.is_empty() => {
+                Some(_) if looks_like_path(target) && !c.target.is_empty() => {
                     let mut all = vec![PathBuf::from(target)];
                     all.extend(paths.iter().cloned());
                     impact_paths = Some(all);
@@ -314,6 +314,16 @@ fn run(cli: Cli) -> Result<Exit, String> {
     // one would only delay it.
     std::mem::forget(view_inventory);
     Ok(exit)
+}
+
+/// `impact X --change FILE`: X is a path to scan (the file names the
+/// target) when it exists and is written as one (`deploy/`, `./deploy`,
+/// `.`, `all.yaml`); a bare word is a TARGET, checked against the file's.
+fn looks_like_path(text: &str) -> bool {
+    std::path::Path::new(text).exists()
+        && (text.contains('/')
+            || text.starts_with('.')
+            || [".yaml", ".yml", ".json"].iter().any(|e| text.ends_with(e)))
 }
 
 /// Phase timings on stderr when `FALLOUT_TIMINGS` is set (for profiling;

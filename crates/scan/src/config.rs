@@ -243,16 +243,22 @@ fn push(out: &mut Vec<RawSetting>, key: &str, value: impl Into<String>, line: u3
     });
 }
 
-/// A Spring or shell placeholder, `${REDIS_PASSWORD}`, `${REDIS_HOST:localhost}`
-/// or `${REDIS_HOST:-localhost}`: the variable it reads. The placeholder
+/// A value that is a Spring or shell placeholder, `${REDIS_PASSWORD}`,
+/// `${REDIS_HOST:localhost}` or `${REDIS_HOST:-localhost}`: the variable it
+/// reads. The placeholder
 /// stays as written (its default is not taken for the value: whoever runs
 /// the app may set it where the scan cannot see); a container or service
 /// that sets the variable puts its value in the placeholder's place.
 fn placeholder(value: &str) -> Option<EnvDefault> {
+    // Only a value that is the placeholder: in `redis://:${PASS}@host` the
+    // address is written, and stays the file's.
+    let value_trim = value.trim();
+    let inner = value_trim.strip_prefix("${")?.strip_suffix('}')?;
+    if inner.contains(['{', '}']) {
+        return None;
+    }
     let at = value.find("${")?;
-    let rest = &value[at + 2..];
-    let end = rest.find('}')?;
-    let inner = &rest[..end];
+    let end = inner.len();
     let var = inner.split([':']).next().unwrap_or(inner);
     if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;

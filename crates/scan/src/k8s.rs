@@ -196,9 +196,8 @@ fn parse_document<'t>(
         Ok(parsed) => {
             // `name: {{ .Release.Name }}` is valid YAML (a flow map), so a
             // template may parse; its values are not what runs.
-            if let Some(at) = memchr::memmem::find(doc.as_bytes(), b"{{") {
-                let line =
-                    first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
+            if let Some(at) = template_line(doc) {
+                let line = first_line + at;
                 diagnostics.push(
                     Diagnostic::warning(
                         "helm-template",
@@ -227,6 +226,44 @@ fn parse_document<'t>(
         ),
     }
     (objects, diagnostics)
+}
+
+/// The line (0-based, in `doc`) where a template takes effect on the YAML:
+/// a line or an unquoted value that starts with `{{` (`{{- if …}}`,
+/// `name: {{ .Release.Name }}`), outside block scalars. A `{{` inside a
+/// quoted string or a `|` block (Prometheus rules, Alertmanager and
+/// Grafana templates kept in a ConfigMap) is data, not a template.
+fn template_line(doc: &str) -> Option<u32> {
+    if !doc.contains("{{") {
+        return None;
+    }
+    let mut block: Option<usize> = None;
+    for (n, line) in doc.lines().enumerate() {
+        let text = line.trim_start();
+        let indent = line.len() - text.len();
+        if let Some(b) = block {
+            if text.is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let item = text.strip_prefix("- ").unwrap_or(text).trim_start();
+        let value = item.split_once(": ").map_or(item, |(_, v)| v.trim_start());
+        if item.starts_with("{{") || value.starts_with("{{") {
+            return Some(n as u32);
+        }
+        let end = text.split(" #").next().unwrap_or(text).trim_end();
+        let indicator = end.rsplit([' ', ':']).next().unwrap_or("");
+        if (end.ends_with(':') || end.contains(": ") || end.starts_with("- "))
+            && matches!(
+                indicator.trim_end_matches(|c: char| c.is_ascii_digit()),
+                "|" | "|-" | "|+" | ">" | ">-" | ">+"
+            )
+        {
+            block = Some(indent);
+        }
+    }
+    None
 }
 
 /// Parses one document, retrying as go-yaml would accept it.
@@ -693,14 +730,14 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
         let prefix = svc.name.to_ascii_uppercase().replace(['-', '.'], "_");
         let vars = ctx.service_env.entry(svc.namespace.clone()).or_default();
-        vars.push((format!("{prefix}_SERVICE_HOST"), svc.name.clone()));
+        vars.insert(format!("{prefix}_SERVICE_HOST"), svc.name.clone());
         if let Some(first) = svc.ports.first() {
-            vars.push((format!("{prefix}_SERVICE_PORT"), first.port.to_string()));
+            vars.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
         }
         for p in &svc.ports {
             if let Some(name) = &p.name {
                 let name = name.to_ascii_uppercase().replace('-', "_");
-                vars.push((format!("{prefix}_SERVICE_PORT_{name}"), p.port.to_string()));
+                vars.insert(format!("{prefix}_SERVICE_PORT_{name}"), p.port.to_string());
             }
         }
     }
@@ -1145,7 +1182,7 @@ struct Ctx<'i, 'a> {
     /// namespace (`REDIS_LEADER_SERVICE_HOST`, `…_SERVICE_PORT`), which
     /// `$(VAR)` may name: namespace → (variable, value). The host is the
     /// Service's name (its ClusterIP, as names go).
-    service_env: HashMap<String, Vec<(String, String)>>,
+    service_env: HashMap<String, HashMap<String, String>>,
     /// What kustomize patches replace in each patched object's containers
     /// (a strategic merge: `env` by name, `args`, `command` and `envFrom`
     /// whole): the patched object's own copy of those is not read.
@@ -1189,15 +1226,30 @@ impl<'a> Ctx<'_, 'a> {
         names_one_of(&self.redis_names, host, ns)
     }
 
-    /// Whether a patch object writes `command` or `args` in a container.
+    /// The container of `o` that runs a Redis server, and its image (a
+    /// patch's container names its image only when it changes it: the
+    /// patched object's is taken).
+    fn server_container(&self, o: &Obj<'a>) -> Option<(&'a Node<'a>, &'a str)> {
+        let (spec, _) = o.pod?;
+        let image_of = |c: &'a Node<'a>| {
+            c.str_at(&["image"]).or_else(|| {
+                o.patch
+                    .then(|| c.str_at(&["name"]).and_then(|n| self.patched_image(o, n)))
+                    .flatten()
+            })
+        };
+        spec.get("containers")?
+            .as_seq()
+            .iter()
+            .filter_map(|c| Some((c, image_of(c)?)))
+            .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
+    }
+
+    /// Whether a patch object writes `command` or `args` in the container
+    /// that runs its server (a sidecar's args change no port).
     fn writes_command(&self, o: &Obj<'a>) -> bool {
-        o.pod.is_some_and(|(spec, _)| {
-            spec.get("containers")
-                .map(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.get("args").is_some() || c.get("command").is_some())
-        })
+        self.server_container(o)
+            .is_some_and(|(c, _)| c.get("args").is_some() || c.get("command").is_some())
     }
 
     /// What patches replace in this container of `o` (none for a patch).
@@ -1230,18 +1282,6 @@ impl<'a> Ctx<'_, 'a> {
             .flat_map(|f| spec.get(f).map(Node::as_seq).unwrap_or_default())
             .find(|c| c.str_at(&["name"]) == Some(name))?
             .str_at(&["image"])
-    }
-
-    /// The Service variables of namespace `ns`, when `text` may name one
-    /// (the container's own variables are added after them, and win).
-    fn service_vars(&self, ns: &str, text: &str) -> HashMap<&str, &str> {
-        if !text.contains("_SERVICE_") {
-            return HashMap::default();
-        }
-        self.service_env
-            .get(ns)
-            .map(|vars| vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .unwrap_or_default()
     }
 
     /// Whether `host` names a Service of the scan that selects workloads of
@@ -1360,12 +1400,11 @@ impl<'a> Ctx<'_, 'a> {
                 let raw = value_node.as_str().unwrap_or("");
                 // `$(VAR)` sees the variables before it; most values have none.
                 let value = if raw.contains("$(") {
-                    let mut known = self.service_vars(o.ns, raw);
-                    known.extend(
-                        vars.iter()
-                            .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))),
-                    );
-                    expand(raw, &known)
+                    let known: HashMap<&str, &str> = vars
+                        .iter()
+                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                        .collect();
+                    expand(raw, &known, self.service_env.get(o.ns))
                 } else {
                     raw.to_string()
                 };
@@ -1471,20 +1510,7 @@ impl<'a> Ctx<'_, 'a> {
     /// The Redis server a workload runs, if any.
     fn server_of(&self, o: &Obj<'a>) -> Option<RedisServer> {
         let (spec, _) = pod_template(o)?;
-        // A patch's container names its image only when it changes it.
-        let image_of = |c: &'a Node<'a>| {
-            c.str_at(&["image"]).or_else(|| {
-                o.patch
-                    .then(|| c.str_at(&["name"]).and_then(|n| self.patched_image(o, n)))
-                    .flatten()
-            })
-        };
-        let (container, image) = spec
-            .get("containers")?
-            .as_seq()
-            .iter()
-            .filter_map(|c| Some((c, image_of(c)?)))
-            .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))?;
+        let (container, image) = self.server_container(o)?;
         let vars = self.env_of(o, container);
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
             .iter()
@@ -1573,7 +1599,7 @@ impl<'a> Ctx<'_, 'a> {
             for item in container.get(field).map(Node::as_seq).unwrap_or_default() {
                 if let Some(text) = item.as_str() {
                     items.push(At {
-                        value: expand(text, known),
+                        value: expand(text, known, self.service_env.get(o.ns)),
                         origin: o.origin(item),
                     });
                 }
@@ -1716,12 +1742,9 @@ impl<'a> Ctx<'_, 'a> {
                     .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
             });
             let known: HashMap<&str, &str> = if uses_vars {
-                let mut known = self.service_vars(o.ns, "_SERVICE_");
-                known.extend(
-                    vars.iter()
-                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val))),
-                );
-                known
+                vars.iter()
+                    .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
+                    .collect()
             } else {
                 HashMap::default()
             };
@@ -1928,17 +1951,20 @@ impl<'a> Ctx<'_, 'a> {
                         // is there as `(unread)`: where it lives is known.)
                         let set = kvs[..env_count].iter().rev().find(|v| v.key == d.var);
                         match set {
-                            Some(v) => Some(KeyValue {
+                            // The variable is the whole value: its place is
+                            // the evidence; part of it: the file's line stays.
+                            Some(v) if d.fallback == s.value.trim() => Some(KeyValue {
                                 key: s.key.clone(),
-                                value: if v.value == "(unread)" {
-                                    v.value.clone()
-                                } else {
-                                    d.with_value(&s.value, &v.value)
-                                },
+                                value: d.with_value(&s.value, &v.value),
                                 origin: v.origin.clone(),
                                 strength: v.strength.max(Strength::Indirect),
                                 via: format!("{via} from {}", v.via),
                             }),
+                            Some(v) => Some(plain(
+                                d.with_value(&s.value, &v.value),
+                                Strength::Indirect,
+                                format!("{via} with {} from {}", d.var, v.via),
+                            )),
                             // Set from what could not be read: not the fallback.
                             None if unread.contains(&d.var) => None,
                             None => Some(plain(
@@ -2108,9 +2134,14 @@ fn is_address_name(name: &str) -> bool {
     compose::is_address_key(name) && !NOT_ADDRESSES.contains(&last) && !last.ends_with("db")
 }
 
-/// Expands `$(VAR)` as Kubernetes does: only variables defined before;
+/// Expands `$(VAR)` as Kubernetes does: only variables defined before
+/// (`known`), then the Service variables of the namespace (`services`);
 /// `$$(VAR)` stays `$(VAR)`; unknown references stay as written.
-fn expand(text: &str, known: &HashMap<&str, &str>) -> String {
+fn expand(
+    text: &str,
+    known: &HashMap<&str, &str>,
+    services: Option<&HashMap<String, String>>,
+) -> String {
     if !text.contains("$(") {
         return text.to_string();
     }
@@ -2127,7 +2158,8 @@ fn expand(text: &str, known: &HashMap<&str, &str>) -> String {
         if let Some(body) = after.strip_prefix('(') {
             if let Some(end) = body.find(')') {
                 let name = &body[..end];
-                match known.get(name) {
+                let service = || services.and_then(|m| m.get(name)).map(String::as_str);
+                match known.get(name).copied().or_else(service) {
                     Some(v) => out.push_str(v),
                     None => {
                         out.push_str("$(");

@@ -424,11 +424,18 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         let option_tls = option("ssl").and_then(parse_bool);
         let option_password = option("password").is_some_and(|p| !p.is_empty());
         let option_user = option("user").filter(|u| !u.is_empty() && !is_unexpanded(u));
-        for item in kv.value.split([',', ' ', ';']).filter(|s| !s.is_empty()) {
-            // An option (`password=…`) is never a host.
-            if item.contains('=') {
-                continue;
-            }
+        // With options, items are split at commas only: a password may hold
+        // a `;` or a space, and no part of it is a host.
+        let items: Vec<&str> = if options.is_empty() {
+            kv.value.split([',', ' ', ';']).collect()
+        } else {
+            kv.value
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.contains('='))
+                .collect()
+        };
+        for item in items.into_iter().filter(|s| !s.is_empty()) {
             let item = item.strip_prefix("tcp://").unwrap_or(item);
             // redis-commander's `label:host:port[:db[:password]]`,
             // twemproxy's `host:port:weight`
@@ -780,7 +787,7 @@ mod tests {
     fn stackexchange_connection_strings() {
         let found = find_endpoints(&[kv(
             "ConnectionStrings__Redis",
-            "reports.redis.cache.windows.net:6380,password=p4ss:w=rd,ssl=True,abortConnect=False",
+            "reports.redis.cache.windows.net:6380,password=p4ss;w=rd.k8 xy,ssl=True,abortConnect=False",
             3,
         )]);
         assert_eq!(found.len(), 1, "{found:?}");
