@@ -670,6 +670,25 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
                 )],
             );
         }
+        // Seen live as another user, though no config names one: the name
+        // is set where the scan cannot see.
+        let live_users: Vec<&String> = c
+            .users
+            .iter()
+            .filter(|u| !named.iter().any(|l| l.endpoint.user.as_ref() == Some(*u)))
+            .collect();
+        if !unnamed.is_empty() && !live_users.is_empty() {
+            let reasons = unnamed
+                .iter()
+                .map(|l| {
+                    format!(
+                        "sends no user name at {}, but was seen live as `{}`: the name is set where the scan cannot see; confirm it never logs in as `default`",
+                        l.evidence.origin, live_users[0]
+                    )
+                })
+                .collect();
+            return (Verdict::AtRisk, reasons);
+        }
         if !unnamed.is_empty() {
             let reasons = unnamed
                 .iter()

@@ -1112,6 +1112,24 @@ fn auth_password_and_acl() {
             c.id
         );
     }
+
+    // No user in its config, but seen live as `app`: at risk, not broken.
+    let inv = inventory();
+    let mut seen = resource(&inv, "cache/redis-sessions").clone();
+    for c in &mut seen.consumers {
+        if c.id.name == "events-api" {
+            c.users.push("app".into());
+        }
+    }
+    let change = Change {
+        target: "redis-sessions.cache".into(),
+        settings: vec![Setting::parse("acl-user-removed", "default").unwrap()],
+        ..Change::default()
+    };
+    impact(&mut seen, &change);
+    let (v, why) = verdict(&seen, "api/Deployment/events-api");
+    assert_eq!(v, Verdict::AtRisk, "{why}");
+    assert!(why.contains("but was seen live as `app`"), "{why}");
 }
 
 #[test]
