@@ -415,7 +415,7 @@ fn defining_path(c: &Consumer) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use fallout_core::{ConsumerId, Evidence, Strength, Tls};
     use fallout_scan::catalog::{parse_backstage, parse_inventory, CodeownersFile};
@@ -434,7 +434,8 @@ mod tests {
         }
     }
 
-    fn resource(id: &str, name: &str, ns: Option<&str>, external: bool) -> Resource {
+    /// A resource with its `name.ns` alias, port 6379 and nothing else.
+    pub(crate) fn resource(id: &str, name: &str, ns: Option<&str>, external: bool) -> Resource {
         Resource {
             id: id.into(),
             kind: "redis",

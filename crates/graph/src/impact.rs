@@ -14,19 +14,13 @@ use std::str::FromStr;
 /// `change`, then sorts them: breaks, at-risk, ok, each by id. Several
 /// settings: the worst verdict wins and the reasons add up.
 pub fn impact(resource: &mut Resource, change: &Change) {
-    let server = Server {
-        port: resource.port,
-        tls_port: resource.tls_port,
-        external: resource.external,
-        requires_auth: resource.requires_auth,
-        defined_by: resource.defined_by.as_ref().map(ToString::to_string),
-        tls_addresses: resource.tls_addresses.clone(),
-    };
-    for c in &mut resource.consumers {
+    // Judged apart from the resource, which the rules read.
+    let mut consumers = std::mem::take(&mut resource.consumers);
+    for c in &mut consumers {
         let mut verdict = Verdict::Ok;
         let mut reasons: Vec<String> = Vec::new();
         for setting in &change.settings {
-            let (v, rs) = judge(&server, c, setting);
+            let (v, rs) = judge(resource, c, setting);
             verdict = verdict.min(v);
             for r in rs {
                 if !reasons.contains(&r) {
@@ -37,53 +31,71 @@ pub fn impact(resource: &mut Resource, change: &Change) {
         c.verdict = Some(verdict);
         c.reasons = reasons;
     }
-    resource
-        .consumers
-        .sort_by_cached_key(|c| (c.verdict, c.id.to_string()));
+    consumers.sort_by_cached_key(|c| (c.verdict, c.id.to_string()));
+    resource.consumers = consumers;
 }
 
-struct Server {
-    port: Option<u16>,
-    tls_port: Option<u16>,
-    external: bool,
-    /// Its config already requires a password.
-    requires_auth: bool,
-    /// Where it is defined, for reasons that cite its config.
-    defined_by: Option<String>,
-    /// (`ns/service`, `service.ns:port`) reaching its TLS port.
-    tls_addresses: Vec<(String, String)>,
+/// Where a link through a Service should go for TLS: its own Service's
+/// TLS port, else another Service's (`redis-secure.cache:6379`); `None`
+/// for a link that names the server itself, or when no Service maps the
+/// TLS port.
+fn tls_address(server: &Resource, link: &Link) -> Option<String> {
+    let service = link.service.as_deref()?;
+    let port_of = |address: &str| {
+        let port = address.rsplit_once(':').map_or("", |(_, p)| p);
+        format!("{}:{port}", link.endpoint.host)
+    };
+    // An ExternalName (`ns/name (ExternalName → ns/service)`) leads to
+    // a Service: the client keeps its name, with that Service's port.
+    let own = service
+        .split_once("(ExternalName → ")
+        .map_or(service, |(_, to)| to.trim_end_matches(')'));
+    if let Some((_, address)) = server.tls_addresses.iter().find(|(s, _)| s == own) {
+        // Its own Service: the host as the client writes it, that
+        // Service's port for TLS.
+        return Some(port_of(address));
+    }
+    server
+        .tls_addresses
+        .first()
+        .map(|(_, address)| address.clone())
 }
 
-impl Server {
-    /// Where a link through a Service should go for TLS: its own Service's
-    /// TLS port, else another Service's (`redis-secure.cache:6379`); `None`
-    /// for a link that names the server itself, or when no Service maps
-    /// the TLS port.
-    fn tls_address(&self, link: &Link) -> Option<String> {
-        let service = link.service.as_deref()?;
-        let port_of = |address: &str| {
-            let port = address.rsplit_once(':').map_or("", |(_, p)| p);
-            format!("{}:{port}", link.endpoint.host)
-        };
-        // An ExternalName (`ns/name (ExternalName → ns/service)`) leads to
-        // a Service: the client keeps its name, with that Service's port.
-        let own = service
-            .split_once("(ExternalName → ")
-            .map_or(service, |(_, to)| to.trim_end_matches(')'));
-        if let Some((_, address)) = self.tls_addresses.iter().find(|(s, _)| s == own) {
-            // Its own Service: the host as the client writes it, that
-            // Service's port for TLS.
-            return Some(port_of(address));
+/// What a link that does not use TLS should change under `tls=required`.
+fn plain_tls_advice(server: &Resource, l: &Link) -> String {
+    let (written, at) = (written_plain(l), &l.evidence.origin);
+    let port_at = |p: &Origin| format!("the port is written at {p}");
+    match (l.endpoint.scheme, tls_address(server, l)) {
+        // A host and port, not a URL: nothing to switch to `rediss://`;
+        // its client's TLS option and the port.
+        (Scheme::Plain, Some(address)) => format!(
+            "uses {written} at {at} without TLS; turn on its client's TLS option and point it at `{address}` (a Service port that leads to TLS{}), and configure the CA",
+            l.port_origin
+                .as_ref()
+                .map(|p| format!("; {}", port_at(p)))
+                .unwrap_or_default()
+        ),
+        (Scheme::Plain, None) => {
+            let port = match (server.tls_port, &l.port_origin) {
+                (Some(p), Some(o)) => format!(", use port {p} ({})", port_at(o)),
+                (Some(p), None) => format!(", use port {p}"),
+                (None, _) => ", use the server's TLS port".to_string(),
+            };
+            format!("uses {written} at {at} without TLS; turn on its client's TLS option{port}, and configure the CA")
         }
-        self.tls_addresses
-            .first()
-            .map(|(_, address)| address.clone())
+        (Scheme::Sentinel, _) | (_, None) => format!(
+            "uses {written} at {at}; switch to {} and configure the CA",
+            tls_url(l, server.tls_port)
+        ),
+        (_, Some(address)) => {
+            format!("uses {written} at {at}; switch to rediss://{address} and configure the CA")
+        }
     }
 }
 
 type Judgement = (Verdict, Vec<String>);
 
-fn judge(server: &Server, c: &Consumer, setting: &Setting) -> Judgement {
+fn judge(server: &Resource, c: &Consumer, setting: &Setting) -> Judgement {
     if let Setting::Decommission = setting {
         let cite = c
             .primary_evidence()
@@ -190,7 +202,7 @@ fn per_link(
     }
 }
 
-fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
+fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     let (verdict, mut reasons) = tls_by_mode(server, c, mode);
     if mode == TlsMode::Disabled {
         // its fix is the one tls=disabled asks for anyway: plain redis://
@@ -213,7 +225,7 @@ fn tls(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
 /// broken or misconfigured today, whatever the change. Only when the
 /// server's config names its TLS port, so a TLS setup the scan cannot see
 /// is not called wrong.
-fn tls_to_plain_port(server: &Server, c: &Consumer) -> Vec<String> {
+fn tls_to_plain_port(server: &Resource, c: &Consumer) -> Vec<String> {
     let (Some(plain), Some(tls_port)) = (server.port, server.tls_port) else {
         return Vec::new();
     };
@@ -234,7 +246,7 @@ fn tls_to_plain_port(server: &Server, c: &Consumer) -> Vec<String> {
         .collect()
 }
 
-fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
+fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     let without: Vec<&Link> = c.links.iter().filter(|l| l.tls != Tls::Yes).collect();
     match mode {
         TlsMode::Required => match c.tls {
@@ -256,47 +268,7 @@ fn tls_by_mode(server: &Server, c: &Consumer, mode: TlsMode) -> Judgement {
                 let reasons = per_link(
                     c,
                     |l| l.tls == Tls::No,
-                    |l| {
-                        match l.endpoint.scheme {
-                        // A host and port, not a URL: nothing to switch to
-                        // `rediss://`; its client's TLS option and the port.
-                        Scheme::Plain if server.tls_address(l).is_some() => format!(
-                            "uses {} at {} without TLS; turn on its client's TLS option and point it at `{}` (a Service port that leads to TLS{}), and configure the CA",
-                            written_plain(l),
-                            l.evidence.origin,
-                            server.tls_address(l).unwrap_or_default(),
-                            l.port_origin
-                                .as_ref()
-                                .map(|at| format!("; the port is written at {at}"))
-                                .unwrap_or_default()
-                        ),
-                        Scheme::Plain => {
-                            let port = match (server.tls_port, &l.port_origin) {
-                                (Some(p), Some(at)) => {
-                                    format!(", use port {p} (the port is written at {at})")
-                                }
-                                (Some(p), None) => format!(", use port {p}"),
-                                (None, _) => ", use the server's TLS port".to_string(),
-                            };
-                            format!(
-                                "uses {} at {} without TLS; turn on its client's TLS option{port}, and configure the CA",
-                                written_plain(l),
-                                l.evidence.origin,
-                            )
-                        }
-                        _ => format!(
-                            "uses {} at {}; switch to {} and configure the CA",
-                            written_plain(l),
-                            l.evidence.origin,
-                            match server.tls_address(l) {
-                                Some(address) if l.endpoint.scheme != Scheme::Sentinel => {
-                                    format!("rediss://{address}")
-                                }
-                                _ => tls_url(l, server.tls_port),
-                            }
-                        ),
-                    }
-                    },
+                    |l| plain_tls_advice(server, l),
                     |seen| {
                         if replication {
                             format!("replication link without TLS ({seen}); set tls-replication yes on the replicas")
@@ -517,7 +489,7 @@ fn uncertain(c: &Consumer, reason: impl Fn(&str) -> String) -> Judgement {
     )
 }
 
-fn auth_required(server: &Server, c: &Consumer) -> Judgement {
+fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
     if only_uncertain(c) {
         return uncertain(c, |cred| {
             format!("no password visible; {cred}: confirm it sets one before auth is required")
@@ -526,7 +498,7 @@ fn auth_required(server: &Server, c: &Consumer) -> Judgement {
     let already = if server.requires_auth {
         let at = server
             .defined_by
-            .as_deref()
+            .as_ref()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
         format!("; the server already requires a password{at}")

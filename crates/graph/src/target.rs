@@ -82,7 +82,7 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
     // A bare name that is an external host's id (`redis`, what consumers
     // wrote) and also the name of defined resources (`n/redis`): which one
     // is meant is not for us to guess.
-    if let [i] = exact.iter().copied().collect::<Vec<_>>()[..] {
+    if let (1, Some(&i)) = (exact.len(), exact.first()) {
         if inv.resources[i].external && !wanted.contains(['.', '/', ':']) {
             for (j, res) in inv.resources.iter().enumerate() {
                 if !res.external && res.name.eq_ignore_ascii_case(&wanted) {

@@ -838,21 +838,7 @@ fn find_target_suggests_the_names_a_typo_is_close_to() {
 
 #[test]
 fn a_bare_name_of_an_external_host_and_a_defined_redis_is_ambiguous() {
-    let res = |id: &str, name: &str, ns: Option<&str>, external: bool| Resource {
-        id: id.into(),
-        kind: "redis",
-        name: name.into(),
-        namespace: ns.map(str::to_string),
-        aliases: Vec::new(),
-        defined_by: None,
-        owner: None,
-        port: Some(6379),
-        tls_port: None,
-        requires_auth: false,
-        tls_addresses: Vec::new(),
-        external,
-        consumers: Vec::new(),
-    };
+    let res = crate::catalog::tests::resource;
     let inv = Inventory {
         resources: vec![
             res("redis", "redis", None, true),

@@ -100,18 +100,10 @@ pub fn scan_files<'a>(
     out.diagnostics.extend(diagnostics);
     // Freeing tens of thousands of node trees is work of its own: done
     // while the other files are scanned.
-    let project_files: Vec<SourceFile>;
-    let project_files = if generator_files.is_empty() {
-        files
-    } else {
-        project_files = files
-            .iter()
-            .filter(|f| !generator_files.contains(&f.path))
-            .cloned()
-            .collect();
-        &project_files
-    };
-    let ((), projects) = rayon::join(|| drop(objects), || projects::scan_projects(project_files));
+    let ((), projects) = rayon::join(
+        || drop(objects),
+        || projects::scan_projects_except(files, &generator_files),
+    );
     out.extend(projects);
     out
 }

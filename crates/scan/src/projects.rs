@@ -172,8 +172,15 @@ fn normalize(path: &str) -> String {
 /// text of every file, so `.env`, `env_file` targets and mounted files are
 /// looked up among them.
 pub fn scan_projects(files: &[SourceFile]) -> Scanned {
+    scan_projects_except(files, &BTreeSet::new())
+}
+
+/// [`scan_projects`], with files that are something else's and no app's
+/// config (those a kustomize generator makes into ConfigMaps).
+pub fn scan_projects_except(files: &[SourceFile], not_config: &BTreeSet<String>) -> Scanned {
     let tree = Tree::new(files);
-    let (mut out, claimed) = compose::scan(&tree);
+    let (mut out, mut claimed) = compose::scan(&tree);
+    claimed.extend(not_config.iter().map(|p| normalize(p)));
     out.extend(scan_apps(&tree, &claimed));
     out
 }
