@@ -330,43 +330,63 @@ fn looks_like_path(text: &str) -> bool {
 /// the benchmark is `cargo run --release -p fallout-bench --bin fallout-bench`).
 /// Each phase's wall time, and its CPU time over every thread (Linux; at
 /// the kernel's 10 ms tick), which shows how much of it ran in parallel.
-struct Timings(Option<std::cell::Cell<(std::time::Instant, f64)>>);
+struct Timings(Option<std::cell::Cell<(std::time::Instant, ProcStat)>>);
 
 impl Timings {
     fn start() -> Timings {
         Timings(
             std::env::var_os("FALLOUT_TIMINGS")
-                .map(|_| std::cell::Cell::new((std::time::Instant::now(), cpu_ms()))),
+                .map(|_| std::cell::Cell::new((std::time::Instant::now(), ProcStat::now()))),
         )
     }
 
     fn lap(&self, phase: &str) {
         if let Some(cell) = &self.0 {
-            let (now, cpu) = (std::time::Instant::now(), cpu_ms());
-            let (then, cpu_then) = cell.replace((now, cpu));
+            let (now, stat) = (std::time::Instant::now(), ProcStat::now());
+            let (then, before) = cell.replace((now, stat));
             let ms = now.duration_since(then).as_secs_f64() * 1e3;
             let _ = writeln!(
                 std::io::stderr(),
-                "timing: {phase}: {ms:.1} ms (cpu {:.0} ms)",
-                cpu - cpu_then
+                "timing: {phase}: {ms:.1} ms (cpu {:.0} ms, sys {:.0} ms, {} page faults, rss {} MiB)",
+                stat.user_ms + stat.sys_ms - before.user_ms - before.sys_ms,
+                stat.sys_ms - before.sys_ms,
+                stat.faults - before.faults,
+                stat.rss_mib,
             );
         }
     }
 }
 
-/// User and system time of the process so far, in ms (0 where there is no
-/// `/proc/self/stat`).
-fn cpu_ms() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // After the command name, which may hold spaces: fields 14 and 15.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let ticks: f64 = rest
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|t| t.parse::<f64>().ok())
-        .sum();
-    ticks * 10.0
+/// What `/proc/self/stat` says of the process so far (zeros where there is
+/// none): CPU in user and system mode, minor page faults, resident size.
+/// On a virtual machine a first touch of a page costs microseconds, so the
+/// faults are time (docs/decisions.md, "Fifth round").
+#[derive(Clone, Copy)]
+struct ProcStat {
+    user_ms: f64,
+    sys_ms: f64,
+    faults: u64,
+    rss_mib: u64,
+}
+
+impl ProcStat {
+    fn now() -> ProcStat {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // After the command name, which may hold spaces: field 3 on.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let field = |n: usize| -> f64 {
+            rest.split_whitespace()
+                .nth(n - 3)
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0.0)
+        };
+        ProcStat {
+            user_ms: field(14) * 10.0,
+            sys_ms: field(15) * 10.0,
+            faults: field(10) as u64,
+            rss_mib: (field(24) as u64 * 4096) >> 20,
+        }
+    }
 }
 
 fn show_diagnostic(d: &Diagnostic) -> String {
