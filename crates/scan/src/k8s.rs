@@ -884,6 +884,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 s.facts.push(workload_fact(o, id));
             }
             ctx.references(o, id, servers.contains_key(*id), &mut s);
+            // Room for four facts where most workloads make one or two:
+            // the spare capacity alone was ~18 MB at 20,000 workloads.
+            s.facts.shrink_to_fit();
             s
         })
         .collect();
