@@ -148,8 +148,12 @@ pub fn read_format(format: Format, text: &str) -> Settings {
     match format {
         Format::Yaml => match parse_yaml(text) {
             Ok(docs) => {
-                for doc in &docs {
+                for (n, doc) in docs.iter().enumerate() {
+                    let from = out.settings.len();
                     flatten("", &doc.root, &mut out.settings);
+                    if docs.len() > 1 && is_conditional(&out.settings[from..]) {
+                        apart(n + 1, &mut out.settings[from..]);
+                    }
                 }
             }
             Err(e) => out.errors.push(ParseError {
@@ -393,6 +397,41 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
                 flatten(&join(prefix, key), value, out);
             }
         }
+    }
+}
+
+/// Keys that make a YAML document count only in some runs of the app:
+/// Spring Boot's `spring.config.activate.on-profile` (and
+/// `on-cloud-platform`), its legacy `spring.profiles: local`, and a
+/// document-level `profile:` or `environment:` naming where it applies.
+/// Normalized ([`crate::settings::normalize_key`]).
+const DOCUMENT_CONDITIONS: &[&str] = &[
+    "spring.config.activate.on.profile",
+    "spring.config.activate.on.cloud.platform",
+    "spring.profiles",
+    "profile",
+    "profiles",
+    "environment",
+    "env",
+];
+
+/// Whether a document of a multi-document YAML file holds settings for
+/// some profile or environment only.
+fn is_conditional(settings: &[RawSetting]) -> bool {
+    settings.iter().any(|s| {
+        DOCUMENT_CONDITIONS.contains(&crate::settings::normalize_key(&s.key).as_str())
+            && !s.value.trim().is_empty()
+    })
+}
+
+/// Keys of the `n`th document (1-based) of a YAML file prefixed with
+/// `---n.`: a profile document (`---` then `on-profile: local`) is a run of
+/// the app of its own, so its `port: 6379` must not pair with the default
+/// document's `host` (Spring applies it only when the profile is active).
+/// Settings without a key (a bare URL) stay as they are; lines do not move.
+fn apart(n: usize, settings: &mut [RawSetting]) {
+    for s in settings.iter_mut().filter(|s| !s.key.is_empty()) {
+        s.key = format!("---{n}.{}", s.key);
     }
 }
 
@@ -1574,6 +1613,29 @@ name = f"redis://{host}:6379"
     fn broken_yaml_is_an_error_with_line() {
         let err = settings_from_text("app.yml", "a: 1\nb: [\n").unwrap_err();
         assert!(err.line >= 2);
+    }
+
+    /// A profile document is read apart (its keys under `---n.`), with its
+    /// own lines; a document with no condition still adds to the default.
+    #[test]
+    fn profile_documents_are_read_apart_with_their_lines() {
+        let text = "redis:\n  host: prod\n  port: 6380\n---\n# local runs\nspring:\n  profiles: local\nredis:\n  port: 6379\n---\nredis:\n  db: 2\n---\nenvironment: test\nurl: redis://t:1\n";
+        let read = read_settings("application.yml", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("redis.host", "prod", 2),
+                ("redis.port", "6380", 3),
+                ("---2.spring.profiles", "local", 7),
+                ("---2.redis.port", "6379", 9),
+                ("redis.db", "2", 12),
+                ("---4.environment", "test", 14),
+                ("---4.url", "redis://t:1", 15),
+            ]
+        );
+        // one document: nothing to keep apart
+        let read = read_settings("application.yml", "spring:\n  profiles: local\n");
+        assert_eq!(pairs(&read), [("spring.profiles", "local", 2)]);
     }
 
     #[test]
