@@ -93,6 +93,8 @@ const ROLES: &[(&str, Role)] = &[
     ("uri", Role::Url),
     ("dsn", Role::Url),
     ("connection.string", Role::Url),
+    // Bitnami's `REDIS_MASTER_PORT_NUMBER` beside `REDIS_MASTER_HOST`
+    ("port.number", Role::Port),
     ("port", Role::Port),
     ("password", Role::Password),
     ("passwd", Role::Password),
@@ -732,6 +734,25 @@ mod tests {
             found[0].credential.as_ref().map(|c| c.location.as_str()),
             Some("env REDIS_PASSWORD_FILE")
         );
+    }
+
+    /// Bitnami: `REDIS_MASTER_PORT_NUMBER` is the master's port; the
+    /// replica's own `REDIS_PORT_NUMBER` is not.
+    #[test]
+    fn port_number_pairs_like_port() {
+        let found = find_endpoints(&[
+            kv("REDIS_MASTER_HOST", "primary", 1),
+            kv("REDIS_MASTER_PORT_NUMBER", "6390", 2),
+            kv("REDIS_PORT_NUMBER", "6379", 3),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].endpoint.port, Some(6390));
+        assert_eq!(found[0].port_origin, Some(Origin::file("app.env", 2)));
+        let found = find_endpoints(&[
+            kv("REDIS_MASTER_HOST", "primary", 1),
+            kv("REDIS_PORT_NUMBER", "6380", 2),
+        ]);
+        assert_eq!(found[0].endpoint.port, None);
     }
 
     #[test]

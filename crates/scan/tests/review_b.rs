@@ -1,12 +1,14 @@
 //! Regressions from independent review B: a Spring profile document merged
-//! into the default one.
+//! into the default one, Bitnami's `REDIS_MASTER_PORT_NUMBER` not paired
+//! with `REDIS_MASTER_HOST`.
 
 mod common;
 
 use common::{assert_no_secret, references};
+use fallout_core::{Fact, Origin};
 use fallout_scan::k8s::Options;
 use fallout_scan::projects::scan_projects;
-use fallout_scan::{scan_files, SourceFile};
+use fallout_scan::{scan_files, Scanned, SourceFile};
 
 fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
     list.iter()
@@ -103,4 +105,62 @@ fn legacy_spring_profiles_document_in_a_mounted_file() {
         "{refs:#?}"
     );
     assert_no_secret(&s, &["Leak-b-05-xyz"]);
+}
+
+const BITNAMI_REPLICAS: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: my-redis-replicas
+  namespace: data
+spec:
+  serviceName: my-redis-headless
+  template:
+    spec:
+      containers:
+        - name: redis
+          image: docker.io/bitnami/redis:7.2.4-debian-12-r9
+          env:
+            - name: REDIS_REPLICATION_MODE
+              value: replica
+            - name: REDIS_MASTER_HOST
+              value: my-redis-master-0.my-redis-headless.data.svc.cluster.local
+            - name: REDIS_MASTER_PORT_NUMBER
+              value: \"6390\"
+            - name: REDIS_PORT_NUMBER
+              value: \"6379\"
+";
+
+fn replica_links(s: &Scanned) -> Vec<(String, Option<u16>, Option<Origin>)> {
+    s.facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Reference(r) if r.endpoint.host.starts_with("my-redis-master-0") => Some((
+                r.evidence.detail.clone(),
+                r.endpoint.port,
+                r.port_origin.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// s01: a Bitnami replica's `REDIS_MASTER_PORT_NUMBER` is its master's
+/// port, cited at the line of its value; the replica's own `REDIS_PORT_NUMBER`
+/// is not.
+#[test]
+fn bitnami_master_port_number_pairs_with_master_host() {
+    let s = scan_files(
+        &files(&[("redis.yaml", BITNAMI_REPLICAS)]),
+        Vec::new(),
+        &Options::default(),
+    );
+    assert_eq!(
+        replica_links(&s),
+        [(
+            "env REDIS_MASTER_HOST + REDIS_MASTER_PORT_NUMBER = my-redis-master-0.my-redis-headless.data.svc.cluster.local:6390".to_string(),
+            Some(6390),
+            Some(Origin::file("redis.yaml", 19)),
+        )]
+    );
 }
