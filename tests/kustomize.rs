@@ -281,3 +281,36 @@ fn kustomizations_are_no_app_config() {
         "{doc:#}"
     );
 }
+
+/// An overlay's `behavior: merge` key is evidence in the overlay, at its
+/// own line: the base kustomization names the ConfigMap, but the value the
+/// workload reads is written in the overlay (the base's line 9 would send
+/// the reader, and code scanning, to the wrong file).
+#[test]
+fn merged_generator_keys_are_cited_where_they_are_written() {
+    let worker = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: worker}\nspec:\n  template:\n    spec:\n      containers: [{name: worker, image: acme/worker, envFrom: [{configMapRef: {name: worker-env}}]}]\n";
+    let dir = tree(&[
+        ("base/kustomization.yaml", "resources: [worker.yaml, redis.yaml]\nconfigMapGenerator:\n  - name: worker-env\n    literals:\n      - REDIS_ADDR=redis:6379\n"),
+        ("base/worker.yaml", worker),
+        ("base/redis.yaml", REDIS),
+        ("overlays/prod/kustomization.yaml", "# prod\n# overlay\nnamespace: shop-prod\nresources: [../../base]\nconfigMapGenerator:\n  - name: worker-env\n    behavior: merge\n    literals:\n      - LOG_LEVEL=info\n      - REDIS_ADDR=redis.shop-prod.svc.cluster.local:6379\n"),
+    ]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    let redis = resource(&doc, "shop-prod/redis");
+    let evidence: Vec<(String, u64)> = redis["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().unwrap().clone())
+        .map(|e| {
+            let path = e["path"].as_str().unwrap();
+            let at = path.find("overlays").or_else(|| path.find("base")).unwrap();
+            (path[at..].to_string(), e["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        evidence,
+        [("overlays/prod/kustomization.yaml".to_string(), 10)],
+        "{doc:#}"
+    );
+}

@@ -434,11 +434,20 @@ fn find_pod_template<'a>(
 struct DataEntry<'a> {
     value: Option<String>,
     node: &'a Node<'a>,
+    /// The file it is written in: an overlay's `behavior: merge` key lives
+    /// in the overlay, not in the base its ConfigMap is named after.
+    path: &'a str,
+}
+
+impl DataEntry<'_> {
+    fn origin(&self) -> Origin {
+        Origin::file(self.path, self.node.line)
+    }
 }
 
 type DataMap<'a> = BTreeMap<&'a str, DataEntry<'a>>;
 
-fn config_map_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
+fn config_map_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
     root.get("data")
         .map(|d| {
             d.entries()
@@ -448,6 +457,7 @@ fn config_map_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
                         DataEntry {
                             value: v.as_str().map(str::to_string),
                             node: v,
+                            path,
                         },
                     )
                 })
@@ -456,7 +466,7 @@ fn config_map_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
         .unwrap_or_default()
 }
 
-fn secret_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
+fn secret_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
     let mut out: DataMap<'_> = root
         .get("data")
         .map(|d| {
@@ -474,6 +484,7 @@ fn secret_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
                         DataEntry {
                             value: decoded,
                             node: v,
+                            path,
                         },
                     )
                 })
@@ -487,6 +498,7 @@ fn secret_data<'a>(root: &'a Node<'a>) -> DataMap<'a> {
                 DataEntry {
                     value: v.as_str().map(str::to_string),
                     node: v,
+                    path,
                 },
             );
         }
@@ -527,8 +539,8 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let data: Vec<Option<DataMap<'_>>> = objs
         .par_iter()
         .map(|o| match o.kind {
-            "ConfigMap" => Some(config_map_data(o.root)),
-            "Secret" => Some(secret_data(o.root)),
+            "ConfigMap" => Some(config_map_data(o.path, o.root)),
+            "Secret" => Some(secret_data(o.path, o.root)),
             _ => None,
         })
         .collect();
@@ -1344,7 +1356,7 @@ impl<'a> Ctx<'_, 'a> {
             } else {
                 continue;
             };
-            let Some((src, data)) = data else {
+            let Some((_, data)) = data else {
                 if kind == "secret" && !self.secrets_unreadable(o.ns) {
                     // Not in the repository (sealed, external secrets): its
                     // keys are unknown, so a password may come from it.
@@ -1382,7 +1394,7 @@ impl<'a> Ctx<'_, 'a> {
                 vars.push(EnvVar {
                     name: format!("{prefix}{key}"),
                     value: entry.value.clone(),
-                    origin: src.origin(entry.node),
+                    origin: entry.origin(),
                     strength: Strength::Indirect,
                     via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
                     secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
@@ -1460,11 +1472,11 @@ impl<'a> Ctx<'_, 'a> {
             };
             let via = format!("env {name} <- {kind} {}/{src_name} key {key}", o.ns);
             let secret_key = is_secret.then(|| (src_name.to_string(), key.to_string()));
-            match source.and_then(|(src, data)| data.get(key).map(|entry| (src, entry))) {
-                Some((src, entry)) => vars.push(EnvVar {
+            match source.and_then(|(_, data)| data.get(key)) {
+                Some(entry) => vars.push(EnvVar {
                     name: name.to_string(),
                     value: entry.value.clone(),
-                    origin: src.origin(entry.node),
+                    origin: entry.origin(),
                     strength: Strength::Indirect,
                     via,
                     secret_key,
@@ -1673,7 +1685,7 @@ impl<'a> Ctx<'_, 'a> {
                 } else {
                     self.index.config_maps.get(&(o.ns, name))
                 };
-                let Some((src, data)) = found else { continue };
+                let Some((_, data)) = found else { continue };
                 // key → file path under the mount
                 let mut keys: Vec<(&str, String)> = match items {
                     Some(items) => items
@@ -1700,7 +1712,7 @@ impl<'a> Ctx<'_, 'a> {
                         text: entry.value.clone(),
                         node: entry.node,
                         source: format!("{kind} {}/{name}", o.ns),
-                        src_path: src.path,
+                        src_path: entry.path,
                         secret: kind == "secret",
                     });
                 }
