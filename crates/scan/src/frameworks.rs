@@ -542,16 +542,40 @@ fn sibling_is(norms: &[String], values: &[&str], prefix: &str, sibling: &str, va
 pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     let norms: Vec<String> = settings.iter().map(|s| normalize_key(&s.key)).collect();
     let values: Vec<&str> = settings.iter().map(|s| s.value.as_str()).collect();
+    let bases: Vec<String> = norms
+        .iter()
+        .map(|norm| match reading {
+            Reading::Redis => format!("redis.{norm}").trim_end_matches('.').to_string(),
+            _ => norm.clone(),
+        })
+        .collect();
+    let spellings: Vec<Option<(&Spelling, String)>> = bases
+        .iter()
+        .map(|base| {
+            first_spelling(base, &norms, &values).map(|(sp, prefix)| (sp, prefix.to_string()))
+        })
+        .collect();
+    // Keys a spelling says are Redis's get `redis.` in front; their
+    // password and TLS keys beside them follow, so that they stay one
+    // group (django-redis `CACHES.default.LOCATION` with
+    // `CACHES.default.OPTIONS.PASSWORD`).
+    let renamed: Vec<&str> = bases
+        .iter()
+        .zip(&spellings)
+        .filter(|(base, sp)| {
+            matches!(sp, Some((sp, _)) if matches!(sp.meaning, Meaning::Redis))
+                && !crate::settings::says_redis(base)
+        })
+        .filter_map(|(base, _)| base.rsplit_once('.').map(|(parent, _)| parent))
+        .collect();
     let mut out = Vec::new();
-    for (s, norm) in settings.iter().zip(&norms) {
+    for ((s, norm), (base, spelling)) in
+        settings.iter().zip(&norms).zip(bases.iter().zip(spellings))
+    {
         let last = norm.rsplit('.').next().unwrap_or("");
         if NOT_ADDRESSES.contains(&last) && !s.value.contains("://") {
             continue;
         }
-        let base = match reading {
-            Reading::Redis => format!("redis.{norm}").trim_end_matches('.').to_string(),
-            _ => norm.clone(),
-        };
         let mut read = Read {
             key: base.clone(),
             written: s.key.clone(),
@@ -559,13 +583,23 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             line: s.line,
             default_of: s.default_of.clone(),
         };
-        let spelling =
-            first_spelling(&base, &norms, &values).map(|(sp, prefix)| (sp, prefix.to_string()));
         match spelling {
-            None => out.push(read),
+            None => {
+                let beside_renamed = !renamed.is_empty()
+                    && crate::settings::is_credential_or_tls(base)
+                    && !crate::settings::says_redis(base)
+                    && renamed.iter().any(|parent| {
+                        base.strip_prefix(parent)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                    });
+                if beside_renamed {
+                    read.key = format!("redis.{base}");
+                }
+                out.push(read);
+            }
             Some((sp, prefix)) => match sp.meaning {
                 Meaning::Redis => {
-                    if !crate::settings::says_redis(&base) {
+                    if !crate::settings::says_redis(base) {
                         read.key = format!("redis.{base}");
                     }
                     out.push(read);
@@ -605,7 +639,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                 }
                 Meaning::Options => {
                     let _ = prefix;
-                    let under = join("redis", &base);
+                    let under = join("redis", base);
                     for option in s.value.split(',') {
                         if let Some((k, v)) = option.split_once('=') {
                             out.push(Read {
@@ -840,6 +874,25 @@ mod tests {
                 ]
             )[1],
             kv("caches.default.location", "c:11211")
+        );
+        // its options' password follows the location into `redis.`; other
+        // options and other caches' keys do not
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("CACHES.default.BACKEND", "django_redis.cache.RedisCache"),
+                    ("CACHES.default.LOCATION", "c:6379"),
+                    ("CACHES.default.OPTIONS.PASSWORD", "pw"),
+                    ("CACHES.default.OPTIONS.CLIENT_CLASS", "x.DefaultClient"),
+                    ("CACHES.other.OPTIONS.PASSWORD", "pw2"),
+                ]
+            )[2..],
+            [
+                kv("redis.caches.default.options.password", "pw"),
+                kv("caches.default.options.client.class", "x.DefaultClient"),
+                kv("caches.other.options.password", "pw2"),
+            ]
         );
     }
 

@@ -109,6 +109,16 @@ const ROLES: &[(&str, Role)] = &[
     ("enable", Role::Enabled),
 ];
 
+/// Maps of client options under an endpoint's own keys (normalized), where
+/// its password, user or TLS may be: django-redis `OPTIONS` and
+/// `OPTIONS.CONNECTION_POOL_KWARGS`, ioredis Cluster `redisOptions`.
+const OPTION_MAPS: &[&str] = &[
+    "options",
+    "options.connection.pool.kwargs",
+    "connection.pool.kwargs",
+    "redis.options",
+];
+
 /// Names that say Redis.
 pub fn says_redis(key: &str) -> bool {
     // One pass: a word is compared only where its first letter is.
@@ -176,6 +186,15 @@ fn normalize_chars(key: &str) -> String {
         }
     }
     out.trim_matches('.').to_string()
+}
+
+/// Whether a normalized key holds a credential or a TLS flag of the
+/// endpoint its prefix names (`caches.default.options.password`).
+pub(crate) fn is_credential_or_tls(norm: &str) -> bool {
+    matches!(
+        role_of(norm),
+        Some((_, Role::Password | Role::User | Role::Tls))
+    )
 }
 
 /// Splits a normalized key into (prefix, role).
@@ -276,11 +295,16 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         }
     }
     let has_host_groups = groups.keys().any(|p| *p == "host" || p.ends_with(".host"));
+    let has_option_groups = groups
+        .keys()
+        .any(|p| OPTION_MAPS.iter().any(|o| p.ends_with(o)));
     let group_of = |i: usize| -> Option<&Group> { roles[i].and_then(|(p, _)| groups.get(p)) };
     let setting = |g: &Group, role: Role| g[role as usize].map(|i| &settings[i]);
     // A role for setting `i`: in its own group; else under `<prefix>.host`
     // (Nextcloud `REDIS_HOST` + `REDIS_HOST_PORT` + `REDIS_HOST_PASSWORD`);
-    // else, for credentials and TLS, in a parent group
+    // else, for credentials and TLS, in the options map of its own group
+    // (django-redis `CACHES.default.OPTIONS.PASSWORD` with
+    // `CACHES.default.LOCATION`), then in a parent group
     // (`REDIS_SENTINEL_HOSTS` with `REDIS_PASSWORD`).
     let related = |i: usize, role: Role| -> Option<&KeyValue> {
         let (prefix, _) = roles[i]?;
@@ -302,6 +326,18 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         }
         if !matches!(role, Role::Password | Role::User | Role::Tls) {
             return None;
+        }
+        if has_option_groups {
+            if let Some(s) = OPTION_MAPS.iter().find_map(|o| {
+                let options = if prefix.is_empty() {
+                    o.to_string()
+                } else {
+                    format!("{prefix}.{o}")
+                };
+                groups.get(options.as_str()).and_then(|g| setting(g, role))
+            }) {
+                return Some(s);
+            }
         }
         let mut p = prefix;
         while let Some((parent, _)) = p.rsplit_once('.') {
@@ -753,6 +789,42 @@ mod tests {
             kv("REDIS_PORT_NUMBER", "6380", 2),
         ]);
         assert_eq!(found[0].endpoint.port, None);
+    }
+
+    /// A client's options map beside its address holds its password
+    /// (django-redis `OPTIONS`, `CONNECTION_POOL_KWARGS`), not a sibling's.
+    #[test]
+    fn a_password_in_the_options_map_is_the_endpoints() {
+        let found = find_endpoints(&[
+            kv("redis.caches.a.location", "redis://a:6379/1", 1),
+            kv("redis.caches.a.options.password", "hunter2", 2),
+            kv("redis.caches.b.location", "redis://b:6379/1", 3),
+            kv(
+                "redis.caches.b.options.connection.pool.kwargs.password",
+                "hunter3",
+                4,
+            ),
+            kv("redis.caches.c.location", "redis://c:6379/1", 5),
+            kv("redis.caches.d.options.password", "hunter4", 6),
+        ]);
+        let creds: Vec<_> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.endpoint.host.as_str(),
+                    f.credential.as_ref().map(|c| c.origin.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            creds,
+            [
+                ("a", Some(Origin::file("app.env", 2))),
+                ("b", Some(Origin::file("app.env", 4))),
+                ("c", None),
+            ]
+        );
+        assert!(!format!("{found:?}").contains("hunter"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Regressions from independent review B: a Spring profile document merged
-//! into the default one, Bitnami's `REDIS_MASTER_PORT_NUMBER` not paired
+//! into the default one, a django-redis `OPTIONS.PASSWORD` not seen as the
+//! endpoint's credential, Bitnami's `REDIS_MASTER_PORT_NUMBER` not paired
 //! with `REDIS_MASTER_HOST`.
 
 mod common;
@@ -105,6 +106,62 @@ fn legacy_spring_profiles_document_in_a_mounted_file() {
         "{refs:#?}"
     );
     assert_no_secret(&s, &["Leak-b-05-xyz"]);
+}
+
+/// s08: django-redis takes the password from `OPTIONS.PASSWORD`.
+#[test]
+fn django_redis_options_password_is_the_locations_credential() {
+    let settings = r#"import os
+
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://django-cache.svc.example.com:6379/1",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "PASSWORD": "Leak-b-08-xyz",
+        },
+    },
+    "pooled": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://pooled-cache:6379/2",
+        "OPTIONS": {"CONNECTION_POOL_KWARGS": {"password": "Leak-b-08-pool"}},
+    },
+    "sessions": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://sessions-cache:6379/3",
+    },
+}
+"#;
+    let s = scan_projects(&files(&[
+        ("backend/requirements.txt", "django-redis\n"),
+        ("backend/mysite/settings.py", settings),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:backend -> django-cache.svc.example.com:6379 db=1 tls=no explicit backend/mysite/settings.py:6 | CACHES.default.LOCATION = redis://django-cache.svc.example.com:6379/1 [credential backend/mysite/settings.py:9]",
+            "app:backend -> pooled-cache:6379 db=2 tls=no explicit backend/mysite/settings.py:14 | CACHES.pooled.LOCATION = redis://pooled-cache:6379/2 [credential backend/mysite/settings.py:15]",
+            // another cache's options are not this one's
+            "app:backend -> sessions-cache:6379 db=3 tls=no explicit backend/mysite/settings.py:19 | CACHES.sessions.LOCATION = redis://sessions-cache:6379/3",
+        ]
+    );
+    let located: Vec<&str> = s
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Reference(r) => r.credential.as_ref().map(|c| c.location.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            "CACHES.default.OPTIONS.PASSWORD",
+            "CACHES.pooled.OPTIONS.CONNECTION_POOL_KWARGS.password"
+        ]
+    );
+    assert_no_secret(&s, &["Leak-b-08-xyz", "Leak-b-08-pool"]);
 }
 
 const BITNAMI_REPLICAS: &str = "\
