@@ -70,7 +70,7 @@ pub struct RedisOptions {
 
 impl fmt::Debug for RedisOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let urls: Vec<String> = self.urls.iter().map(|u| redact_url(u)).collect();
+        let urls: Vec<String> = self.urls.iter().map(|u| display_url(u)).collect();
         f.debug_struct("RedisOptions")
             .field("urls", &urls)
             .field("password", &self.password)
@@ -212,19 +212,29 @@ pub(crate) enum Seed {
 }
 
 pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed, LiveError> {
-    let redacted = redact_url(url.trim());
+    let redacted = display_url(url.trim());
     let bad = |reason: &str| LiveError::BadUrl {
         url: redacted.clone(),
         reason: reason.to_string(),
     };
+    if let Some((_, rest)) = url.trim().split_once("://") {
+        // `redis://u:pa?ss@h`: the `?` would cut the password in two and
+        // put its tail in the host.
+        if let Some(at) = rest.rfind('@') {
+            if rest[..at].contains(['?', '#']) {
+                return Err(bad("a `?` or `#` before the last `@`: percent-encode them in a user name or password (`?` is %3F, `#` is %23)"));
+            }
+        }
+    }
     let endpoints = Endpoint::parse_url(url).ok_or_else(|| {
         bad("not a Redis URL; expected redis://, rediss://, redis+sentinel:// or rediss+sentinel://")
     })?;
     let first = &endpoints[0];
-    let password = url_password(url)
-        .map(Password)
-        .or_else(|| fallback.cloned());
-    let user = first.user.as_deref().map(percent_decode);
+    let (user, password) = url_credentials(url);
+    let password = password.map(Password).or_else(|| fallback.cloned());
+    if user.is_some() && password.is_none() {
+        return Err(bad("the URL names a user but no password was given: give it in FALLOUT_REDIS_PASSWORD (or REDISCLI_AUTH), or as redis://USER:PASSWORD@host; a password alone is redis://:PASSWORD@host"));
+    }
     let tls = first.tls == fallout_core::Tls::Yes;
     match first.scheme {
         Scheme::Redis | Scheme::Rediss => {
@@ -278,29 +288,68 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
     }
 }
 
-/// The password in a URL's userinfo (`user:pass@`, or a lone `pass@`) or
-/// its `password=` query parameter, percent-decoded.
-fn url_password(url: &str) -> Option<String> {
-    let (_, rest) = url.trim().split_once("://")?;
+/// A `--redis` value for messages. Everything between `://` and the last
+/// `@` is treated as credentials, whether or not the URL parses: a password
+/// holding an unencoded `?`, `/`, `#` or `@` is still masked. The user name
+/// is kept when it is plainly one (`user:***@host`); a lone userinfo is
+/// masked, since some clients read it as a password. `password=` query
+/// values are masked too.
+pub(crate) fn display_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // Not even a scheme: whatever comes before an `@` may be a password.
+        return match url.rfind('@') {
+            Some(at) => format!("***{}", &url[at..]),
+            None => url.to_string(),
+        };
+    };
+    let Some(at) = rest.rfind('@') else {
+        return redact_url(url);
+    };
+    let info = &rest[..at];
+    let user = match info.split_once(':') {
+        Some((u, _)) if !u.contains(['?', '/', '#', '@', '&', '=']) => format!("{u}:"),
+        _ => String::new(),
+    };
+    // The tail (host, path, query) may still carry `?password=`.
+    let tail = redact_url(&format!("x://{}", &rest[at + 1..]));
+    let tail = tail.strip_prefix("x://").unwrap_or(&tail);
+    format!("{scheme}://{user}***@{tail}")
+}
+
+/// The user and password of a `--redis` URL, percent-decoded. The userinfo
+/// is `USER:PASSWORD@`, `:PASSWORD@` or `USER@` (a user whose password
+/// comes from `?password=` or the environment); `?password=` and
+/// `?username=` (or `user=`) fill what the userinfo leaves out.
+fn url_credentials(url: &str) -> (Option<String>, Option<String>) {
+    let Some((_, rest)) = url.trim().split_once("://") else {
+        return (None, None);
+    };
     let (rest, query) = match rest.split_once('?') {
         Some((r, q)) => (r, Some(q)),
         None => (rest, None),
     };
     let authority = rest.split('/').next().unwrap_or(rest);
-    let from_userinfo = authority.rfind('@').and_then(|at| {
-        let info = &authority[..at];
-        let pass = match info.split_once(':') {
-            Some((_, p)) => p,
-            None => info,
+    let non_empty = |s: &str| (!s.is_empty()).then(|| percent_decode(s));
+    let (mut user, mut password) = match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((u, p)) => (non_empty(u), non_empty(p)),
+            None => (non_empty(&authority[..at]), None),
+        },
+        None => (None, None),
+    };
+    for kv in query.into_iter().flat_map(|q| q.split('&')) {
+        let Some((k, v)) = kv.split_once('=') else {
+            continue;
         };
-        (!pass.is_empty()).then(|| percent_decode(pass))
-    });
-    from_userinfo.or_else(|| {
-        query?.split('&').find_map(|kv| {
-            let (k, v) = kv.split_once('=')?;
-            (k.eq_ignore_ascii_case("password") && !v.is_empty()).then(|| percent_decode(v))
-        })
-    })
+        if k.eq_ignore_ascii_case("password") && password.is_none() {
+            password = non_empty(v);
+        } else if (k.eq_ignore_ascii_case("username") || k.eq_ignore_ascii_case("user"))
+            && user.is_none()
+        {
+            user = non_empty(v);
+        }
+    }
+    (user, password)
 }
 
 fn percent_decode(text: &str) -> String {
@@ -327,21 +376,85 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_from_userinfo_and_query() {
-        assert_eq!(
-            url_password("redis://u:p%40ss@h:1/0").as_deref(),
-            Some("p@ss")
-        );
-        assert_eq!(url_password("rediss://:only@h").as_deref(), Some("only"));
-        assert_eq!(url_password("redis://lone@h").as_deref(), Some("lone"));
-        assert_eq!(
-            url_password("redis://h:1/0?password=q&x=1").as_deref(),
-            Some("q")
-        );
-        assert_eq!(url_password("redis://u@h:1").as_deref(), Some("u"));
-        assert_eq!(url_password("redis://u:@h:1"), None);
-        assert_eq!(url_password("redis://h:1"), None);
+    fn credentials_from_userinfo_and_query() {
+        let c = |u: &str| {
+            let (user, pass) = url_credentials(u);
+            (user.unwrap_or_default(), pass.unwrap_or_default())
+        };
+        let pair = |u: &str, p: &str| (u.to_string(), p.to_string());
+        assert_eq!(c("redis://u:p%40ss@h:1/0"), pair("u", "p@ss"));
+        assert_eq!(c("rediss://:only@h"), pair("", "only"));
+        // A lone userinfo is the user (docs: `redis://scanner@host`, the
+        // password from the environment).
+        assert_eq!(c("redis://scanner@h"), pair("scanner", ""));
+        assert_eq!(c("redis://h:1/0?password=q&x=1"), pair("", "q"));
+        assert_eq!(c("redis://scanner@h:1?password=q"), pair("scanner", "q"));
+        assert_eq!(c("redis://h:1?username=s&password=q"), pair("s", "q"));
+        assert_eq!(c("redis://u:@h:1"), pair("u", ""));
+        assert_eq!(c("redis://h:1"), pair("", ""));
         assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn the_url_user_goes_with_a_password_from_anywhere() {
+        let env = Password::new("from-env");
+        for (url, fallback, pass) in [
+            ("redis://fallout-scanner@h:1", Some(&env), "from-env"),
+            ("redis://fallout-scanner@h:1?password=q", None, "q"),
+            ("redis://fallout-scanner@h:1?password=q", Some(&env), "q"),
+            ("redis://fallout-scanner:url@h:1", Some(&env), "url"),
+        ] {
+            let Seed::Server(t) = parse_seed(url, fallback).unwrap() else {
+                panic!()
+            };
+            assert_eq!(t.user.as_deref(), Some("fallout-scanner"), "{url}");
+            assert_eq!(t.password.as_ref().unwrap().expose(), pass, "{url}");
+        }
+        let Seed::Sentinel { sentinels, .. } =
+            parse_seed("redis+sentinel://scan@s1/m", Some(&env)).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(sentinels[0].user.as_deref(), Some("scan"));
+        // A user and no password anywhere: said, not sent as `default`.
+        let err = parse_seed("redis://fallout-scanner@h:1", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("FALLOUT_REDIS_PASSWORD"), "{err}");
+        assert!(!err.contains("fallout-scanner"), "{err}");
+    }
+
+    #[test]
+    fn malformed_urls_never_show_the_password() {
+        let secret = "Le?k-d-zz1";
+        for url in [
+            "redis://u:Le?k-d-zz1@127.0.0.1:17999",
+            "redis://u:Le?k-d-zz1@127.0.0.1:17999:1",
+            "redis://u:Le?k-d-zz1@127.0.0.1:99999",
+            "redis://Le?k-d-zz1@127.0.0.1:17999",
+            "redis://:Le?k-d-zz1@127.0.0.1:17999",
+            "redis://u:Le?k-d-zz1@h1,h2",
+            "rediss://u:Le?k-d-zz1@h:1/0?db=1",
+            "redis+sentinel://u:Le?k-d-zz1@s1:26379/m",
+            "http://u:Le?k-d-zz1@h",
+            "unix://u:Le?k-d-zz1@/tmp/redis.sock",
+            "redis://u:Le#k?d/zz1@h:1",
+            "redis://u:Le@k?-d-zz1@h:1",
+            "redis:/u:Le?k-d-zz1@h",
+            "u:Le?k-d-zz1@h:1",
+        ] {
+            let err = parse_seed(url, None).unwrap_err();
+            let shown = format!("{err}\n{err:?}");
+            for piece in ["Le?k", "k-d-zz1", "Le#k", "Le@k"] {
+                assert!(!shown.contains(piece), "{url}: {shown}");
+            }
+            assert!(!shown.contains(secret), "{url}: {shown}");
+        }
+        let err = parse_seed("redis://u:Le?k-d-zz1@127.0.0.1:17999", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("redis://u:***@127.0.0.1:17999: "), "{err}");
+        assert!(err.contains("percent-encode"), "{err}");
     }
 
     #[test]

@@ -150,3 +150,46 @@ async fn a_password_for_a_server_without_one_is_harmless() {
     let live = sample(&opts).await.unwrap();
     assert_eq!(live.instances.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_url_user_logs_in_whatever_the_password_source() {
+    // `default` takes any password: a one-argument AUTH would get in.
+    let server = Server::start(Spec {
+        extra: vec!["user default on nopass ~* &* +@all".into()],
+        ..Spec::default()
+    });
+    let port = server.port;
+    let scanner_ran = |live: &fallout_live::LiveRedis| {
+        // Only `scanner` is refused CONFIG GET.
+        live.diagnostics
+            .iter()
+            .any(|d| d.code == "redis-noperm" && d.message.contains("user `scanner`"))
+    };
+
+    // The password from the environment (`FALLOUT_REDIS_PASSWORD`,
+    // `REDISCLI_AUTH`), the user from the URL.
+    let mut opts = RedisOptions::new([format!("redis://scanner@127.0.0.1:{port}")]);
+    opts.password = Some(Password::new("scanpw"));
+    let live = sample(&opts).await.unwrap();
+    assert!(scanner_ran(&live), "{:#?}", live.diagnostics);
+
+    // `?password=`.
+    let opts = RedisOptions::new([format!("redis://scanner@127.0.0.1:{port}?password=scanpw")]);
+    let live = sample(&opts).await.unwrap();
+    assert!(scanner_ran(&live), "{:#?}", live.diagnostics);
+
+    // A wrong password, or a user that does not exist, is WRONGPASS for
+    // that user, not a quiet login as `default`.
+    for (user, pass) in [("scanner", "totally-wrong"), ("ghost", "x")] {
+        let mut opts = RedisOptions::new([format!("redis://{user}@127.0.0.1:{port}")]);
+        opts.password = Some(Password::new(pass));
+        let err = sample(&opts).await.unwrap_err();
+        assert!(matches!(err, LiveError::WrongPass { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains(&format!("authentication failed for user `{user}`")),
+            "{err}"
+        );
+        no_secret(&err, pass);
+    }
+}
