@@ -42,6 +42,8 @@ pub struct Instance {
     /// `host:port` of every endpoint that reached this server, as given
     /// (first: the one sampled), or a dump's alias.
     pub endpoints: Vec<String>,
+    /// The endpoint sampled (the first) was reached with `rediss://`.
+    pub tls: bool,
     /// Plain port (`CONFIG GET port`, else INFO `tcp_port`).
     pub port: Option<u16>,
     /// TLS port (`CONFIG GET tls-port`, else a port reached with `rediss://`).
@@ -62,17 +64,19 @@ pub struct Instance {
 }
 
 impl Instance {
-    /// `redis://10.0.0.5:6379 CLIENT LIST at T` (or `from T1 to T2`): the
-    /// source of every piece of evidence from this instance.
+    /// `redis://10.0.0.5:6379 CLIENT LIST at T` (or `from T1 to T2`;
+    /// `rediss://` when sampled over TLS): the source of every piece of
+    /// evidence from this instance.
     pub fn source(&self) -> String {
         let server = self.endpoints.first().map(String::as_str).unwrap_or("?");
+        let scheme = if self.tls { "rediss" } else { "redis" };
         if self.samples == 0 || self.first_sample.is_empty() {
             format!("{server} CLIENT LIST dump")
         } else if self.first_sample == self.last_sample {
-            format!("redis://{server} CLIENT LIST at {}", self.first_sample)
+            format!("{scheme}://{server} CLIENT LIST at {}", self.first_sample)
         } else {
             format!(
-                "redis://{server} CLIENT LIST, {} samples from {} to {}",
+                "{scheme}://{server} CLIENT LIST, {} samples from {} to {}",
                 self.samples, self.first_sample, self.last_sample
             )
         }
@@ -237,6 +241,9 @@ id=3 addr=10.0.0.8:4000 laddr=10.0.0.5:6380 flags=N db=1 user=default cmd=ping\n
         assert_eq!(t(&on("h:6380"), Some(6379), None, true), Some(false));
         assert_eq!(t(&on("h:6380"), Some(6379), None, false), None);
         assert_eq!(t(&on("h:6380"), Some(6380), Some(6380), true), None);
+        // A TLS-only server (`port 0`): no plain port, every TCP client on the TLS port.
+        assert_eq!(t(&on("h:6380"), None, Some(6380), true), Some(true));
+        assert_eq!(t(&on("h:6380"), None, Some(6380), false), Some(true));
         let mut no_laddr = on("h:1");
         no_laddr.laddr = None;
         assert_eq!(t(&no_laddr, Some(6379), Some(6380), true), None);

@@ -30,6 +30,8 @@ struct Probe {
     /// `CONFIG GET port` / `tls-port`: `None` when not allowed.
     config_port: Option<u16>,
     config_tls_port: Option<u16>,
+    /// `CONFIG GET port` said 0: no plain port (a TLS-only server).
+    config_no_plain: bool,
     config_known: bool,
     role: Option<String>,
     cluster_nodes: Vec<ClusterNode>,
@@ -212,6 +214,7 @@ async fn probe(ctx: &Ctx, target: &Target) -> Result<Probe, LiveError> {
     let mut config_port = None;
     let mut config_tls_port = None;
     let mut config_known = true;
+    let mut config_no_plain = false;
     for (param, slot) in [
         ("port", &mut config_port),
         ("tls-port", &mut config_tls_port),
@@ -221,10 +224,11 @@ async fn probe(ctx: &Ctx, target: &Target) -> Result<Probe, LiveError> {
             .await
         {
             Ok(pair) => {
-                *slot = pair
-                    .get(1)
-                    .and_then(|v| v.parse::<u16>().ok())
-                    .filter(|p| *p != 0)
+                let value = pair.get(1).and_then(|v| v.parse::<u16>().ok());
+                if param == "port" && value == Some(0) {
+                    config_no_plain = true;
+                }
+                *slot = value.filter(|p| *p != 0)
             }
             Err(LiveError::NoPerm { .. }) => {
                 denied.insert("CONFIG GET");
@@ -269,6 +273,7 @@ async fn probe(ctx: &Ctx, target: &Target) -> Result<Probe, LiveError> {
         own_id,
         config_port,
         config_tls_port,
+        config_no_plain,
         config_known,
         role,
         cluster_nodes,
@@ -378,10 +383,23 @@ async fn sample_group(
         .filter_map(|p| p.conn.local.map(|a| a.to_string()))
         .collect();
     let config_known = group.iter().all(|p| p.config_known);
-    let port = group
+    // `port 0` (CONFIG GET) means no plain port. INFO's `tcp_port` then
+    // reports the TLS port, so it is not taken for the plain port when it is
+    // a port fallout reached with rediss://.
+    let no_plain = group.iter().any(|p| p.config_no_plain);
+    let reached_tls: BTreeSet<u16> = group
         .iter()
-        .find_map(|p| p.config_port)
-        .or(first.info.tcp_port.filter(|p| *p != 0));
+        .filter(|p| p.conn.target.tls)
+        .map(|p| p.conn.target.port)
+        .collect();
+    let port = if no_plain {
+        None
+    } else {
+        group.iter().find_map(|p| p.config_port).or(first
+            .info
+            .tcp_port
+            .filter(|p| *p != 0 && !reached_tls.contains(p)))
+    };
     let mut tls_port = group.iter().find_map(|p| p.config_tls_port).or_else(|| {
         group
             .iter()
@@ -421,6 +439,7 @@ async fn sample_group(
     let version = first.info.version.clone();
     let via = group.iter().find_map(|p| p.conn.target.via.clone());
 
+    let sampled_tls = first.conn.target.tls;
     let mut probes = group;
     let conn = &mut probes[0].conn;
     let mut merged: BTreeMap<Key, Merged> = BTreeMap::new();
@@ -497,6 +516,7 @@ async fn sample_group(
 
     let instance = Instance {
         run_id,
+        tls: sampled_tls,
         endpoints,
         port,
         tls_port,

@@ -117,6 +117,8 @@ pub struct Spec {
     /// `tls-auth-clients yes`: a client certificate is required.
     pub mtls: bool,
     pub cluster: bool,
+    /// `port 0`: TLS only (needs `tls`); `Server::port` is then 0.
+    pub no_plain: bool,
     pub bind: &'static str,
     pub extra: Vec<String>,
 }
@@ -149,7 +151,7 @@ impl Server {
 
     fn try_start(spec: &Spec) -> Option<Server> {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = if spec.no_plain { 0 } else { free_port() };
         let tls_port = spec.tls.then(free_port);
         let mut conf = vec![
             format!("port {port}"),
@@ -236,7 +238,7 @@ impl Server {
                 return false; // exited: most likely a port was taken
             }
             let up = |p: u16| TcpStream::connect(("127.0.0.1", p)).is_ok();
-            if up(self.port) && self.tls_port.is_none_or(up) {
+            if (self.port == 0 || up(self.port)) && self.tls_port.is_none_or(up) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(20));

@@ -265,3 +265,58 @@ async fn client_certificates_and_hostname_verification() {
     let err = sample(&opts).await.unwrap_err().to_string();
     assert!(err.contains("not signed by a trusted CA"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_only_server_clients_use_tls() {
+    // `port 0 --tls-port P`: INFO's tcp_port then reports P.
+    let server = Server::start(Spec {
+        tls: true,
+        no_plain: true,
+        ..Spec::default()
+    });
+    let tls_port = server.tls_port.unwrap();
+    let _app = Client::connect(ClientSpec {
+        port: tls_port,
+        source: "127.0.0.1",
+        tls: true,
+        user: Some(("events", "eventspw")),
+        name: Some("tls-only-app"),
+    })
+    .await;
+
+    // The least-privilege user: the TLS port is the one reached with rediss://.
+    let mut opts = RedisOptions::new([format!("rediss://scanner:scanpw@localhost:{tls_port}")]);
+    opts.ca_file = Some(certs().ca());
+    let live = sample(&opts).await.unwrap();
+    let inst = &live.instances[0];
+    assert_eq!(inst.port, None, "no plain port");
+    assert_eq!(inst.tls_port, Some(tls_port));
+    assert_eq!(find(&inst.observations, "tls-only-app").tls, Some(true));
+    assert!(
+        live.diagnostics.iter().any(|d| d.message.contains(&format!(
+            "the TLS port {tls_port} is known from the rediss:// URL"
+        ))),
+        "{:#?}",
+        live.diagnostics
+    );
+    // The evidence names the scheme used.
+    let ev = inst.evidence(find(&inst.observations, "tls-only-app"));
+    assert!(
+        ev.origin
+            .to_string()
+            .starts_with(&format!("rediss://localhost:{tls_port} CLIENT LIST at ")),
+        "{}",
+        ev.origin
+    );
+    assert!(ev.detail.contains("(TLS)"), "{}", ev.detail);
+
+    // A user allowed CONFIG GET: port 0, tls-port P.
+    let mut opts = RedisOptions::new([format!("rediss://admin:adminpw@localhost:{tls_port}")]);
+    opts.ca_file = Some(certs().ca());
+    let live = sample(&opts).await.unwrap();
+    assert!(live.diagnostics.is_empty(), "{:#?}", live.diagnostics);
+    let inst = &live.instances[0];
+    assert_eq!(inst.port, None);
+    assert_eq!(inst.tls_port, Some(tls_port));
+    assert_eq!(find(&inst.observations, "tls-only-app").tls, Some(true));
+}
