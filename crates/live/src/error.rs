@@ -91,6 +91,11 @@ pub enum LiveError {
         source: ClientListError,
     },
 
+    /// A saved `CLIENT LIST` dump with no client in it: a real one always
+    /// lists the connection that captured it, so the capture failed.
+    #[error("client list {alias}: no client in it, yet a CLIENT LIST always lists at least the connection that ran it: the capture failed (did its error go to stderr?); capture it again")]
+    EmptyDump { alias: String },
+
     /// Several servers failed; each error on its own line.
     #[error("{}", join(.0))]
     Several(Vec<LiveError>),
@@ -142,6 +147,7 @@ impl LiveError {
             | LiveError::Server { server: s, .. }
             | LiveError::Sentinel { server: s, .. }
             | LiveError::Dump { alias: s, .. }
+            | LiveError::EmptyDump { alias: s }
             | LiveError::KubeConfig { kubeconfig: s, .. }
             | LiveError::KubeAuth { server: s, .. }
             | LiveError::KubeUnreachable { server: s, .. } => Some(s),

@@ -168,11 +168,40 @@ pub fn sample_blocking(opts: &RedisOptions) -> Result<LiveRedis, LiveError> {
 /// `alias` (`--client-list ALIAS=FILE`). Parsed by the same code as live
 /// replies; TLS per client is unknown (no ports are known), first and last
 /// seen are empty (a dump has no time).
+///
+/// The connection that captured the dump (`redis-cli ... CLIENT LIST`) is
+/// on it, running `client|list` with `idle=0`: it is left out, as the
+/// sampler leaves out its own, and an info diagnostic says which line it
+/// was. An empty dump is an error: a real `CLIENT LIST` is never empty.
 pub fn from_dump(alias: &str, text: &str) -> Result<LiveRedis, LiveError> {
-    let entries = parse_client_list(text).map_err(|source| LiveError::Dump {
+    let mut entries = parse_client_list(text).map_err(|source| LiveError::Dump {
         alias: alias.to_string(),
         source,
     })?;
+    if entries.is_empty() {
+        return Err(LiveError::EmptyDump {
+            alias: alias.to_string(),
+        });
+    }
+    let mut diagnostics = Vec::new();
+    // The capture is the connection running CLIENT LIST right now; if
+    // several ran it within the second, the newest (highest id).
+    let capture = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.cmd.as_deref() == Some("client|list") && e.idle.unwrap_or(0) == 0)
+        .max_by_key(|(_, e)| e.id)
+        .map(|(i, _)| i);
+    if let Some(i) = capture {
+        let e = entries.remove(i);
+        diagnostics.push(Diagnostic::info(
+            "client-list-capture",
+            format!(
+                "client list {alias}: the connection that captured it (id {}, addr {}, cmd=client|list) is left out",
+                e.id, e.addr
+            ),
+        ));
+    }
     let mut merged = BTreeMap::new();
     sampler::merge(&mut merged, entries.iter(), alias, "", 0, |e| {
         e.is_unix_socket().then_some(false)
@@ -184,7 +213,7 @@ pub fn from_dump(alias: &str, text: &str) -> Result<LiveRedis, LiveError> {
             observations: merged.into_values().map(|m| m.obs).collect(),
             ..Instance::default()
         }],
-        diagnostics: Vec::new(),
+        diagnostics,
     })
 }
 
@@ -223,6 +252,35 @@ id=3 addr=10.0.0.8:4000 laddr=10.0.0.5:6380 flags=N db=1 user=default cmd=ping\n
             err.to_string(),
             "client list sessions: line 2: `garbage` is not a key=value field; is this CLIENT LIST output?"
         );
+    }
+
+    #[test]
+    fn a_dump_leaves_out_its_capture_and_is_never_empty() {
+        // `redis-cli CLIENT LIST > file` on a server nobody else uses.
+        let own = "id=7 addr=127.0.0.1:41000 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 cmd=client|list user=default\n";
+        let live = from_dump("cache", own).unwrap();
+        assert!(live.instances[0].observations.is_empty(), "{live:#?}");
+        assert_eq!(live.diagnostics.len(), 1);
+        assert_eq!(live.diagnostics[0].code, "client-list-capture");
+        assert!(live.diagnostics[0].message.contains("127.0.0.1:41000"));
+
+        // A monitor that ran CLIENT LIST a while ago is a client like any other.
+        let text = format!(
+            "id=3 addr=10.0.0.9:5000 laddr=10.0.0.5:6379 age=600 idle=30 flags=N db=0 cmd=client|list user=monitor\n{own}"
+        );
+        let live = from_dump("cache", &text).unwrap();
+        let obs = &live.instances[0].observations;
+        assert_eq!(obs.len(), 1, "{obs:#?}");
+        assert_eq!(obs[0].user.as_deref(), Some("monitor"));
+
+        for empty in ["", "\n\n", "  \r\n"] {
+            let err = from_dump("cache", empty).unwrap_err();
+            assert!(matches!(err, LiveError::EmptyDump { .. }), "{err:?}");
+            assert!(
+                err.to_string().starts_with("client list cache: no client"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
