@@ -40,6 +40,7 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
         off: first_line.saturating_sub(1),
         entries: Vec::new(),
         items: Vec::new(),
+        depth: std::cell::Cell::new(0),
     };
     p.document()
 }
@@ -85,6 +86,10 @@ struct Parser<'a> {
     entries: Vec<(Node<'a>, Node<'a>)>,
     /// Items of the sequences being read, likewise.
     items: Vec<Node<'a>>,
+    /// Collections open around the one being read: beyond
+    /// [`super::MAX_DEPTH`] the fast path gives up, and yaml-rust2's reader
+    /// refuses the text with a message.
+    depth: std::cell::Cell<usize>,
 }
 
 fn is_blank_or_end(c: Option<&u8>) -> bool {
@@ -467,7 +472,18 @@ impl<'a> Parser<'a> {
 
     /// A block mapping whose first plain key starts at byte `p` of the
     /// current line.
-    fn block_map(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
+    fn block_map(&mut self, p: usize, line: u32) -> Option<Node<'a>> {
+        let depth = self.depth.get();
+        if depth >= super::MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let node = self.block_map_in(p, line);
+        self.depth.set(depth);
+        node
+    }
+
+    fn block_map_in(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let indent = p - self.pos;
         let first_line = line;
@@ -513,7 +529,18 @@ impl<'a> Parser<'a> {
     }
 
     /// A block sequence whose first `-` is at byte `p` of the current line.
-    fn block_seq(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
+    fn block_seq(&mut self, p: usize, line: u32) -> Option<Node<'a>> {
+        let depth = self.depth.get();
+        if depth >= super::MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let node = self.block_seq_in(p, line);
+        self.depth.set(depth);
+        node
+    }
+
+    fn block_seq_in(&mut self, mut p: usize, mut line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let indent = p - self.pos;
         let first_line = line;
@@ -745,6 +772,17 @@ impl<'a> Parser<'a> {
     /// A flow collection on one line, its `[` or `{` at `*i`; leaves `*i`
     /// after the closing bracket.
     fn flow(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
+        let depth = self.depth.get();
+        if depth >= super::MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let node = self.flow_in(i, line);
+        self.depth.set(depth);
+        node
+    }
+
+    fn flow_in(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let col = self.col(*i);
         let open = b[*i];

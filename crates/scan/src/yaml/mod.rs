@@ -298,14 +298,50 @@ pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document<'static>
         docs: Vec::new(),
         offset: first_line.saturating_sub(1),
         doc_line: first_line,
+        expanded: 0,
+        refused: None,
     };
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, true).map_err(|e| YamlError {
-        line: e.marker().line() as u32 + builder.offset,
-        col: e.marker().col() as u32 + 1,
-        message: e.info().to_string(),
-    })?;
-    Ok(builder.docs)
+    // Event by event: yaml-rust2's `load` recurses once per nesting level,
+    // and a file nested a few thousand deep overflowed the stack.
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| YamlError {
+            line: e.marker().line() as u32 + builder.offset,
+            col: e.marker().col() as u32 + 1,
+            message: e.info().to_string(),
+        })?;
+        let end = event == Event::StreamEnd;
+        builder.on_event(event, mark);
+        if end || builder.refused.is_some() {
+            break;
+        }
+    }
+    match builder.refused {
+        Some(error) => Err(error),
+        None => Ok(builder.docs),
+    }
+}
+
+/// Collections nested deeper than this are refused: no configuration
+/// nests so deep (a CRD's schema, the deepest seen, ~40), and a tree
+/// thousands deep would overflow the stack of every recursive reader.
+pub const MAX_DEPTH: usize = 256;
+
+/// Nodes that aliases may copy in one parse: a few lines of anchors can
+/// otherwise name billions ("billion laughs"). Compose files that share
+/// blocks through `<<: *defaults` copy hundreds.
+const MAX_ALIASED_NODES: usize = 250_000;
+
+/// The number of nodes in a tree.
+fn count_nodes(node: &Node<'_>) -> usize {
+    1 + match &node.value {
+        Value::Scalar { .. } => 0,
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
+    }
 }
 
 enum Frame {
@@ -315,10 +351,16 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node<'static>>,
+    /// Each anchor's node and its number of nodes.
+    anchors: HashMap<usize, (Node<'static>, usize)>,
     docs: Vec<Document<'static>>,
     offset: u32,
     doc_line: u32,
+    /// Nodes copied by aliases so far.
+    expanded: usize,
+    /// Why the input is refused (too deep, aliases that copy too much):
+    /// every later event is passed over.
+    refused: Option<YamlError>,
 }
 
 impl Builder {
@@ -328,7 +370,8 @@ impl Builder {
 
     fn push_value(&mut self, node: Node<'static>, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let count = count_nodes(&node);
+            self.anchors.insert(anchor, (node.clone(), count));
         }
         match self.stack.last_mut() {
             None => self.docs.push(Document {
@@ -425,7 +468,29 @@ fn merge_into<'s>(entries: &mut Vec<(Node<'s>, Node<'s>)>, source: Node<'s>) {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.refused.is_some() {
+            return;
+        }
         let (line, col) = self.pos(mark);
+        let refuse = |message: String| Some(YamlError { line, col, message });
+        match &ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.refused = refuse(format!(
+                    "collections nested more than {MAX_DEPTH} deep; no configuration nests so deep, so the file is not read"
+                ));
+                return;
+            }
+            Event::Alias(id) => {
+                self.expanded += self.anchors.get(id).map_or(1, |(_, count)| *count);
+                if self.expanded > MAX_ALIASED_NODES {
+                    self.refused = refuse(format!(
+                        "aliases copy more than {MAX_ALIASED_NODES} nodes (a YAML bomb, or anchors nested in anchors); the file is not read"
+                    ));
+                    return;
+                }
+            }
+            _ => {}
+        }
         match ev {
             Event::DocumentStart => self.doc_line = line,
             Event::Scalar(text, style, anchor, _tag) => {
@@ -472,15 +537,19 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().unwrap_or(Node {
-                    line,
-                    col,
-                    value: Value::Scalar {
-                        text: NULL.into(),
-                        quoted: false,
-                    },
-                    block: false,
-                });
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or(Node {
+                        line,
+                        col,
+                        value: Value::Scalar {
+                            text: NULL.into(),
+                            quoted: false,
+                        },
+                        block: false,
+                    });
                 self.push_value(node, 0);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
@@ -523,6 +592,66 @@ mod tests {
             }
         }
         assert!(parse_fast(&block, 1).is_some() && parse_fast(&flow, 1).is_some());
+    }
+
+    /// Nesting beyond [`MAX_DEPTH`] is an error at the collection that goes
+    /// too deep, on both paths and in flow and block style, not a stack
+    /// overflow; [`MAX_DEPTH`] itself still parses.
+    #[test]
+    fn nesting_too_deep_is_refused() {
+        let flow = |n: usize| format!("a: {}1{}\n", "[".repeat(n), "]".repeat(n));
+        let block = |n: usize| {
+            (0..n)
+                .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+                .collect::<String>()
+                + &"  ".repeat(n)
+                + "leaf\n"
+        };
+        for text in [flow(MAX_DEPTH - 1), block(MAX_DEPTH - 1)] {
+            assert!(parse(&text, 1).is_ok(), "{}", &text[..40]);
+        }
+        // yaml-rust2 has a limit of its own for flow collections.
+        for text in [
+            flow(MAX_DEPTH + 1),
+            block(MAX_DEPTH + 1),
+            flow(100_000),
+            block(5_000),
+        ] {
+            let err = parse(&text, 1).unwrap_err();
+            assert!(
+                err.message.contains("nested more than 256")
+                    || err.message.contains("recursion limit exceeded"),
+                "{err:?}"
+            );
+        }
+        // The block case names the line of the collection that went too deep.
+        assert_eq!(
+            parse(&block(300), 1).unwrap_err().line,
+            MAX_DEPTH as u32 + 1
+        );
+    }
+
+    /// Aliases that copy anchors of anchors ("billion laughs") are refused
+    /// once they have copied [`MAX_ALIASED_NODES`] nodes; ordinary sharing
+    /// is read.
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+        {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let err = parse(&bomb, 1).unwrap_err();
+        assert!(err.message.contains("aliases copy more than"), "{err:?}");
+        let shared = "x-env: &env\n  REDIS_URL: redis://cache:6379\nservices:\n  a: {environment: *env}\n  b: {environment: *env}\n";
+        let root = &parse(shared, 1).unwrap()[0].root;
+        assert_eq!(
+            root.str_at(&["services", "b", "environment", "REDIS_URL"]),
+            Some("redis://cache:6379")
+        );
     }
 
     #[test]
