@@ -1075,3 +1075,121 @@ fn a_sidecar_patch_keeps_the_servers_ports() {
         "{r:#}"
     );
 }
+
+const APP_AND_REDIS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: api, image: acme/api, env: [{name: REDIS_URL, value: 'redis://redis:6379'}]}]\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: redis}}\n    spec: {containers: [{name: redis, image: 'redis:7.2'}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: shop}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n";
+
+/// A manifest nested thousands deep and a compose file whose anchors copy
+/// billions of nodes are each a `yaml-parse` error at their file; the
+/// process neither overflows its stack nor runs out of memory, and the
+/// other files are still read.
+#[test]
+fn yaml_nested_too_deep_or_alias_bombs_are_errors_not_crashes() {
+    let mut deep = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: shop}\ndata:\n",
+    );
+    for i in 0..6_000 {
+        deep.push_str(&format!("{}k{i}:\n", "  ".repeat(i + 1)));
+    }
+    let mut bomb = String::from("services:\n  app:\n    image: acme/app\n    x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (i, prev) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
+        let name = ["b", "c", "d", "e", "f", "g", "h", "i"][i];
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("    {name}: &{name} [{refs}]\n"));
+    }
+    let dir = tree(&[
+        ("k8s/apps.yaml", APP_AND_REDIS),
+        ("k8s/deep.yaml", &deep),
+        ("compose/docker-compose.yml", &bomb),
+    ]);
+    let run = fallout(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        consumers(resource(&doc, "shop/redis"), "id").len(),
+        1,
+        "{doc:#}"
+    );
+    let errors: Vec<(String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "yaml-parse")
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            let file = path.rsplit('/').next().unwrap().to_string();
+            (file, d["message"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|(f, m)| f == "deep.yaml" && m.contains("nested more than 256")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(f, m)| f == "docker-compose.yml" && m.contains("aliases copy more than")),
+        "{errors:?}"
+    );
+}
+
+/// A linked folder (a shared base) is read like any other; a link to
+/// nothing is an error at the link, and a link back to a folder being read
+/// is a warning, not a loop.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_followed_and_broken_ones_said() {
+    let dir = tree(&[
+        ("shared/apps.yaml", APP_AND_REDIS),
+        ("deploy/README.md", "deploy\n"),
+    ]);
+    let root = dir.path();
+    std::os::unix::fs::symlink("../shared", root.join("deploy/base")).unwrap();
+    std::os::unix::fs::symlink("../nowhere.yaml", root.join("deploy/gone.yaml")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("deploy/loop")).unwrap();
+    let run = fallout(&[
+        "scan",
+        root.join("deploy").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        consumers(resource(&doc, "shop/redis"), "id").len(),
+        1,
+        "{doc:#}"
+    );
+    let said: Vec<(String, String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "read" || d["code"] == "symlink-loop")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        said.contains(&("read".into(), "error".into(), "gone.yaml".into())),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(c, s, _)| c == "symlink-loop" && s == "warning"),
+        "{said:?}"
+    );
+    // The broken link is lost input: `--strict` fails the run.
+    let strict = fallout(&["scan", root.join("deploy").to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+}

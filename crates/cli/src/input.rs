@@ -42,9 +42,12 @@ pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
             read_one(path, &out);
             continue;
         }
+        // Symbolic links are followed (shared bases and manifests are often
+        // linked in); a loop or a link to nothing is a diagnostic.
         let walker = ignore::WalkBuilder::new(path)
             .hidden(false)
             .require_git(false)
+            .follow_links(true)
             .filter_entry(|e| e.file_name() != ".git")
             .build_parallel();
         walker.run(|| {
@@ -52,10 +55,7 @@ pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
                 match entry {
                     Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => read_one(e.path(), &out),
                     Ok(_) => {}
-                    Err(err) => lock(&out).diagnostics.push(Diagnostic::error(
-                        "read",
-                        format!("cannot walk: {err}; check the permissions"),
-                    )),
+                    Err(err) => lock(&out).diagnostics.push(walk_error(&err)),
                 }
                 ignore::WalkState::Continue
             })
@@ -64,6 +64,45 @@ pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
     let mut input = out.into_inner().unwrap_or_else(|e| e.into_inner());
     input.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(input)
+}
+
+/// A walk error as a diagnostic at the path it names, saying what to do.
+fn walk_error(err: &ignore::Error) -> Diagnostic {
+    fn parts(err: &ignore::Error) -> (Option<&Path>, Option<&Path>, Option<&std::io::Error>) {
+        match err {
+            ignore::Error::WithPath { path, err } => {
+                let (_, ancestor, io) = parts(err);
+                (Some(path.as_path()), ancestor, io)
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                parts(err)
+            }
+            ignore::Error::Loop { ancestor, child } => {
+                (Some(child.as_path()), Some(ancestor.as_path()), None)
+            }
+            ignore::Error::Io(io) => (None, None, Some(io)),
+            _ => (None, None, None),
+        }
+    }
+    let (path, ancestor, io) = parts(err);
+    let d = match (ancestor, io) {
+        (Some(ancestor), _) => Diagnostic::warning(
+            "symlink-loop",
+            format!(
+                "a symbolic link back to {}, which is already being read: not followed again (nothing is lost)",
+                display(ancestor)
+            ),
+        ),
+        (None, Some(io)) if io.kind() == std::io::ErrorKind::NotFound => Diagnostic::error(
+            "read",
+            "a symbolic link to nothing: not read; fix or remove the link",
+        ),
+        _ => Diagnostic::error("read", format!("cannot walk: {err}; check the permissions")),
+    };
+    match path {
+        Some(p) => d.at(&display(p), None, None),
+        None => d,
+    }
 }
 
 fn lock(m: &Mutex<Input>) -> std::sync::MutexGuard<'_, Input> {
