@@ -4,14 +4,12 @@
 
 use crate::error::LiveError;
 use crate::options::Target;
-use crate::tls;
+use crate::tls::{self, TlsSetup};
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, FromRedisValue, RedisConnectionInfo, RedisError};
 use rustls::pki_types::ServerName;
-use rustls::ClientConfig;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -31,6 +29,8 @@ pub(crate) struct Conn {
     /// Our end of the socket: how the server lists this connection.
     pub local: Option<SocketAddr>,
     timeouts: Timeouts,
+    /// `--redis-ca`, for messages.
+    ca_file: Option<String>,
     driver: JoinHandle<()>,
 }
 
@@ -45,10 +45,12 @@ impl Conn {
     /// connect timeout.
     pub async fn open(
         target: &Target,
-        tls: Option<&Arc<ClientConfig>>,
+        tls: Option<&TlsSetup>,
         timeouts: Timeouts,
     ) -> Result<Conn, LiveError> {
         let server = target.server();
+        let ca_file = tls.and_then(|t| t.ca_file.clone());
+        let ca = ca_file.as_deref();
         // Which step the timeout caught, for the message.
         let phase = std::sync::Mutex::new("resolving the host name");
         let set_phase = |p: &'static str| {
@@ -97,7 +99,7 @@ impl Conn {
             let _ = stream.set_nodelay(true);
             let local = stream.local_addr().ok();
             match (target.tls, tls) {
-                (true, Some(config)) => {
+                (true, Some(TlsSetup { config, .. })) => {
                     let name =
                         ServerName::try_from(target.host.clone()).map_err(|_| LiveError::Tls {
                             server: server.clone(),
@@ -108,13 +110,13 @@ impl Conn {
                     let stream = connector
                         .connect(name, stream)
                         .await
-                        .map_err(|e| handshake_error(&server, &target.host, e))?;
+                        .map_err(|e| handshake_error(&server, &target.host, ca, e))?;
                     set_phase("starting the connection");
-                    Conn::start(target, stream, local, timeouts).await
+                    Conn::start(target, stream, local, timeouts, ca).await
                 }
                 _ => {
                     set_phase("starting the connection");
-                    Conn::start(target, stream, local, timeouts).await
+                    Conn::start(target, stream, local, timeouts, ca).await
                 }
             }
         };
@@ -152,6 +154,7 @@ impl Conn {
         stream: S,
         local: Option<SocketAddr>,
         timeouts: Timeouts,
+        ca_file: Option<&str>,
     ) -> Result<Conn, LiveError>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -163,12 +166,13 @@ impl Conn {
         let config = AsyncConnectionConfig::new().set_response_timeout(Some(timeouts.command));
         let (con, driver) = MultiplexedConnection::new_with_config(&info, stream, config)
             .await
-            .map_err(|e| map_error(target, "connecting", e, timeouts.command))?;
+            .map_err(|e| map_error(target, ca_file, "connecting", e, timeouts.command))?;
         Ok(Conn {
             con,
             target: target.clone(),
             local,
             timeouts,
+            ca_file: ca_file.map(str::to_string),
             driver: tokio::spawn(driver),
         })
     }
@@ -208,7 +212,13 @@ impl Conn {
         let limit = self.timeouts.command + Duration::from_millis(500);
         match timeout(limit, cmd.query_async::<T>(&mut self.con)).await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(map_error(&self.target, label, e, self.timeouts.command)),
+            Ok(Err(e)) => Err(map_error(
+                &self.target,
+                self.ca_file.as_deref(),
+                label,
+                e,
+                self.timeouts.command,
+            )),
             Err(_) => Err(LiveError::Timeout {
                 server: self.target.server(),
                 during: format!("waiting for {label}"),
@@ -219,11 +229,11 @@ impl Conn {
     }
 }
 
-fn handshake_error(server: &str, host: &str, e: io::Error) -> LiveError {
+fn handshake_error(server: &str, host: &str, ca_file: Option<&str>, e: io::Error) -> LiveError {
     if let Some(tls_err) = tls::find_rustls_error(&e) {
         return LiveError::Tls {
             server: server.to_string(),
-            reason: tls::explain(tls_err, host),
+            reason: tls::explain(tls_err, host, ca_file),
         };
     }
     let reason = match e.kind() {
@@ -239,7 +249,13 @@ fn handshake_error(server: &str, host: &str, e: io::Error) -> LiveError {
 }
 
 /// A `redis` crate error in the user's terms.
-pub(crate) fn map_error(target: &Target, label: &str, e: RedisError, after: Duration) -> LiveError {
+pub(crate) fn map_error(
+    target: &Target,
+    ca_file: Option<&str>,
+    label: &str,
+    e: RedisError,
+    after: Duration,
+) -> LiveError {
     let server = target.server();
     match e.code() {
         Some("NOPERM") => {
@@ -262,7 +278,7 @@ pub(crate) fn map_error(target: &Target, label: &str, e: RedisError, after: Dura
     if let Some(tls_err) = tls::find_rustls_error(&e) {
         return LiveError::Tls {
             server,
-            reason: tls::explain(tls_err, &target.host),
+            reason: tls::explain(tls_err, &target.host, ca_file),
         };
     }
     if e.is_timeout() {

@@ -10,7 +10,6 @@ use crate::topology::{self, ClusterNode, ServerInfo};
 use crate::{time, Instance, LiveRedis};
 use fallout_core::{ClientObservation, Diagnostic};
 use fallout_scan::client_list::{parse_client_list, ClientEntry};
-use rustls::ClientConfig;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +17,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 struct Ctx {
-    tls: Option<Arc<ClientConfig>>,
+    tls: Option<crate::tls::TlsSetup>,
     timeouts: Timeouts,
 }
 
@@ -57,7 +56,7 @@ pub(crate) async fn sample(opts: &RedisOptions) -> Result<LiveRedis, LiveError> 
     });
     let ctx = Arc::new(Ctx {
         tls: if any_tls {
-            Some(crate::tls::client_config(opts)?)
+            Some(crate::tls::setup(opts)?)
         } else {
             None
         },
@@ -454,8 +453,9 @@ async fn sample_group(
             .await
         {
             Ok(t) => t,
-            Err(e) if samples == 0 => return (Err(e), seed),
+            Err(e) if samples == 0 => return (Err(client_list_unavailable(e)), seed),
             Err(e) => {
+                let e = went_away(e, samples);
                 diagnostics.push(Diagnostic::error(
                     "redis-sampling-stopped",
                     format!("{server}: sampling stopped after {samples} samples at {at}: {e}"),
@@ -529,6 +529,42 @@ async fn sample_group(
         observations: merged.into_values().map(|m| m.obs).collect(),
     };
     (Ok((instance, diagnostics)), seed)
+}
+
+/// The first CLIENT LIST failed with an error reply that is not NOPERM:
+/// `unknown command` when CLIENT is renamed or disabled (`rename-command
+/// CLIENT ""`, some managed services). Says what to do instead.
+fn client_list_unavailable(e: LiveError) -> LiveError {
+    match e {
+        LiveError::Server {
+            server,
+            command,
+            message,
+        } if command == "CLIENT LIST" => LiveError::Server {
+            message: format!(
+                "{message}; CLIENT LIST is renamed or disabled on this server, so it cannot be sampled: run it as a user allowed to (`ACL SETUSER USER +client|list`) where it is only refused, or save its output (under the renamed command, or from the provider's console) and give it with --client-list ALIAS=FILE"
+            ),
+            server,
+            command,
+        },
+        other => other,
+    }
+}
+
+/// A server that answered `samples` samples and then closed the
+/// connection went away (restarted, killed, failed over): no hint about
+/// TLS ports, which the earlier samples rule out.
+fn went_away(e: LiveError, samples: u32) -> LiveError {
+    match e {
+        LiveError::Closed { server, during, .. } => LiveError::Closed {
+            server,
+            during,
+            hint: format!(
+                " after answering {samples} sample(s) (did it restart, stop or fail over?)"
+            ),
+        },
+        other => other,
+    }
 }
 
 /// Connections of one client are merged: same IP, same server address,

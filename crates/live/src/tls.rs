@@ -15,8 +15,22 @@ use rustls::{
 use std::path::Path;
 use std::sync::Arc;
 
+/// What every `rediss://` connection of a run shares: the rustls
+/// configuration, and the `--redis-ca` file it trusts (for messages).
+pub(crate) struct TlsSetup {
+    pub config: Arc<ClientConfig>,
+    pub ca_file: Option<String>,
+}
+
+pub(crate) fn setup(opts: &RedisOptions) -> Result<TlsSetup, LiveError> {
+    Ok(TlsSetup {
+        config: client_config(opts)?,
+        ca_file: opts.ca_file.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
 /// The client configuration every `rediss://` connection of a run shares.
-pub(crate) fn client_config(opts: &RedisOptions) -> Result<Arc<ClientConfig>, LiveError> {
+fn client_config(opts: &RedisOptions) -> Result<Arc<ClientConfig>, LiveError> {
     let provider = Arc::new(ring::default_provider());
     let roots = Arc::new(roots(opts.ca_file.as_deref())?);
     let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
@@ -155,11 +169,15 @@ impl ServerCertVerifier for AnyHostName {
 }
 
 /// Why a handshake failed, for a person: the cause and what to do.
-pub(crate) fn explain(err: &rustls::Error, host: &str) -> String {
+/// `ca_file`: the `--redis-ca` file given, if any.
+pub(crate) fn explain(err: &rustls::Error, host: &str, ca_file: Option<&str>) -> String {
     use rustls::AlertDescription as A;
     match err {
         rustls::Error::InvalidCertificate(cert) => match cert {
-            CertificateError::UnknownIssuer => "the server's certificate is not signed by a trusted CA (give the CA with --redis-ca FILE)".into(),
+            CertificateError::UnknownIssuer => match ca_file {
+                Some(ca) => format!("the server's certificate is not signed by a trusted CA: the CA given with --redis-ca ({ca}) did not sign it; give the CA that signed the server's certificate"),
+                None => "the server's certificate is not signed by a trusted CA (give the CA with --redis-ca FILE)".into(),
+            },
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => format!(
                 "the server's certificate is not valid for `{host}` (connect by a name the certificate lists, or turn hostname verification off with --redis-insecure)"
             ),

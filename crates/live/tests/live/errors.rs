@@ -193,3 +193,28 @@ async fn the_url_user_logs_in_whatever_the_password_source() {
         no_secret(&err, pass);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renamed_client_command_says_what_to_do() {
+    let server = Server::start(Spec {
+        extra: vec!["rename-command CLIENT \"\"".into()],
+        ..Spec::default()
+    });
+    let err = sample(&RedisOptions::new([format!(
+        "redis://admin:adminpw@127.0.0.1:{}",
+        server.port
+    )]))
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "redis://127.0.0.1:{}: CLIENT LIST failed: ",
+            server.port
+        )),
+        "{err}"
+    );
+    assert!(err.contains("renamed or disabled"), "{err}");
+    assert!(err.contains("+client|list"), "{err}");
+    assert!(err.contains("--client-list"), "{err}");
+}

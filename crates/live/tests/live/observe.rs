@@ -97,3 +97,29 @@ async fn observe_catches_a_client_that_comes_and_goes() {
         ev.detail
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_dies_mid_window_keeps_its_samples_without_a_tls_hint() {
+    let server = Server::start(Spec::default());
+    let port = server.port;
+    let mut opts = RedisOptions::new([format!("redis://admin:adminpw@127.0.0.1:{port}")]);
+    opts.observe = Some(Duration::from_secs(4));
+    opts.every = Duration::from_millis(200);
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(900));
+        crate::harness::admin(port, &["SHUTDOWN", "NOSAVE"]);
+    });
+    let live = sample(&opts).await.unwrap();
+    killer.join().unwrap();
+    assert!(live.instances[0].samples >= 2, "{live:#?}");
+    let stopped: Vec<_> = live
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "redis-sampling-stopped")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:#?}", live.diagnostics);
+    let message = &stopped[0].message;
+    assert!(!message.contains("TLS"), "{message}");
+    assert!(!message.contains("rediss://"), "{message}");
+    drop(server);
+}

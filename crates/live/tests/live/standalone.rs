@@ -260,10 +260,19 @@ async fn client_certificates_and_hostname_verification() {
     opts.insecure = true;
     sample(&opts).await.unwrap();
 
-    // Insecure still checks the chain.
+    // Insecure still checks the chain. The CA given is named as the one
+    // that did not sign it, not asked for again.
     opts.ca_file = Some(c.file("other-ca.crt"));
     let err = sample(&opts).await.unwrap_err().to_string();
     assert!(err.contains("not signed by a trusted CA"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the CA given with --redis-ca ({}) did not sign it",
+            c.file("other-ca.crt").display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("give the CA with --redis-ca"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
