@@ -121,7 +121,7 @@ pub struct Common {
     /// Client key (PEM) for mutual TLS.
     #[arg(long, value_name = "FILE")]
     pub redis_key: Option<PathBuf>,
-    /// Do not verify the server certificate's host name and chain.
+    /// Do not check that the server certificate names the host connected to. The chain is still verified against the CA (--redis-ca or the system roots).
     #[arg(long)]
     pub redis_insecure: bool,
     /// Sample client lists over this window, e.g. 30s, 10m (needs --redis).
