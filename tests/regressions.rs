@@ -1193,3 +1193,47 @@ fn symbolic_links_are_followed_and_broken_ones_said() {
     let strict = fallout(&["scan", root.join("deploy").to_str().unwrap(), "--strict"]);
     assert_eq!(strict.code, 2, "{}", strict.stderr);
 }
+
+/// A consumer naming a port its Redis does not serve is at risk under a
+/// port move, with the reason (it was `ok` and said nothing); a `host`
+/// the instance already answers to moves nothing.
+#[test]
+fn a_port_the_server_does_not_serve_and_a_host_it_already_has() {
+    let compose = "services:\n  cache:\n    image: redis:7\n  api:\n    image: acme/api\n    environment:\n      REDIS_URL: redis://cache:6390/0\n  worker:\n    image: acme/worker\n    environment:\n      REDIS_URL: redis://cache:6379/0\n";
+    let dir = tree(&[("docker-compose.yml", compose)]);
+    let path = dir.path().to_str().unwrap();
+    let judged = |setting: &str| -> Vec<(String, String, String)> {
+        let doc = json(&["impact", "cache", path, "--set", setting]);
+        doc["resources"][0]["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let id = c["id"].as_str().unwrap();
+                (
+                    id.rsplit('#').next().unwrap().to_string(),
+                    c["verdict"].as_str().unwrap().to_string(),
+                    c["reasons"][0].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let moved = judged("port=6400");
+    let api = moved.iter().find(|(id, ..)| id == "api").unwrap();
+    assert_eq!(api.1, "at-risk", "{moved:?}");
+    assert!(
+        api.2.starts_with("names port 6390 at ")
+            && api.2.contains("docker-compose.yml:7, which")
+            && api.2.contains("does not serve (it serves 6379)"),
+        "{api:?}"
+    );
+    let worker = moved.iter().find(|(id, ..)| id == "worker").unwrap();
+    assert_eq!(worker.1, "breaks", "{moved:?}");
+    for (id, verdict, reason) in judged("host=cache") {
+        assert_eq!(verdict, "ok", "{id}: {reason}");
+        assert!(
+            reason.contains("`cache` is already a name of"),
+            "{id}: {reason}"
+        );
+    }
+}

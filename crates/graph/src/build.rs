@@ -975,7 +975,7 @@ impl<'a> Builder<'a> {
                 detail.push(format!("name `{name}`"));
             }
             if let Some(user) = &obs.user {
-                detail.push(format!("user `{user}`"));
+                detail.push(user_detail(user));
             }
             if let Some(lib) = &obs.lib_name {
                 match &obs.lib_ver {
@@ -989,6 +989,10 @@ impl<'a> Builder<'a> {
                 None => {}
             }
             detail.push(format!("{} sample(s)", obs.samples));
+            // A pool of twenty is one observation: say how many.
+            if obs.connections > 1 {
+                detail.push(format!("{} connections", obs.connections));
+            }
             let mut detail = format!("{}; {}", detail.join(", "), who.detail);
             if who.ambiguous {
                 detail.push_str(" (attribution ambiguous)");
@@ -1211,4 +1215,10 @@ fn add_links(c: &mut Consumer, items: Vec<(&Reference, Linked)>) {
         c.evidence.push(evidence);
         c.links.push(link);
     }
+}
+
+/// How a live observation's evidence names the ACL user it was seen as:
+/// `impact` finds a consumer's observations as one user by it.
+pub(crate) fn user_detail(user: &str) -> String {
+    format!("user `{user}`")
 }

@@ -120,9 +120,9 @@ fn judge(server: &Resource, c: &Consumer, setting: &Setting) -> Judgement {
     }
     match setting {
         Setting::Tls(mode) => tls(server, c, *mode),
-        Setting::Port(new) => port_move(c, server.port, *new, "port", server.external),
-        Setting::TlsPort(new) => port_move(c, server.tls_port, *new, "tls-port", server.external),
-        Setting::Host(new) => host_move(c, new),
+        Setting::Port(new) => port_move(server, c, server.port, *new, "port"),
+        Setting::TlsPort(new) => port_move(server, c, server.tls_port, *new, "tls-port"),
+        Setting::Host(new) => host_move(server, c, new),
         Setting::AuthRequired => auth_required(server, c),
         Setting::PasswordRotate => password_rotate(c),
         Setting::AclUserRemoved(user) => acl_user_removed(c, user),
@@ -144,6 +144,15 @@ fn observed(c: &Consumer) -> Vec<&Evidence> {
     c.evidence
         .iter()
         .filter(|e| e.strength == Strength::Observed)
+        .collect()
+}
+
+/// Its live observations as ACL user `user`.
+fn observed_as<'c>(c: &'c Consumer, user: &str) -> Vec<&'c Evidence> {
+    let said = crate::build::user_detail(user);
+    observed(c)
+        .into_iter()
+        .filter(|e| e.detail.contains(&said))
         .collect()
 }
 
@@ -379,7 +388,8 @@ fn port_mapping_service(link: &Link) -> Option<&str> {
     }
 }
 
-fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool) -> Judgement {
+fn port_move(server: &Resource, c: &Consumer, old: Option<u16>, new: u16, key: &str) -> Judgement {
+    let external = server.external;
     if c.links.is_empty() {
         return (
             Verdict::AtRisk,
@@ -402,7 +412,33 @@ fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool
             ));
             continue;
         }
-        if old.is_none() || l.server_port != old {
+        if old.is_none() {
+            continue;
+        }
+        if l.server_port != old {
+            let served: Vec<String> = [server.port, server.tls_port]
+                .into_iter()
+                .flatten()
+                .map(|p| p.to_string())
+                .collect();
+            match l.server_port {
+                Some(p) if served.contains(&p.to_string()) => reasons.push(format!(
+                    "uses port {p} at {}, which does not move",
+                    l.evidence.origin
+                )),
+                // A port the instance does not serve: broken today, or
+                // the scan misses where the instance serves it.
+                Some(p) => {
+                    verdict = verdict.min(Verdict::AtRisk);
+                    let at = l.port_origin.as_ref().unwrap_or(&l.evidence.origin);
+                    reasons.push(format!(
+                        "names port {p} at {at}, which {} does not serve (it serves {}); it fails today or the scan misses a setting: check it before the move to {key} {new}",
+                        server.id,
+                        served.join(" and ")
+                    ));
+                }
+                None => {}
+            }
             continue;
         }
         let written_port = l.endpoint.port_or_default();
@@ -427,7 +463,21 @@ fn port_move(c: &Consumer, old: Option<u16>, new: u16, key: &str, external: bool
     (verdict, reasons)
 }
 
-fn host_move(c: &Consumer, new: &str) -> Judgement {
+fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
+    let same = |host: &str| {
+        host.trim_end_matches('.')
+            .eq_ignore_ascii_case(new.trim_end_matches('.'))
+    };
+    // A name the instance already answers to: nothing moves.
+    if same(&server.name) || server.aliases.iter().any(|a| same(a)) {
+        return (
+            Verdict::Ok,
+            vec![format!(
+                "`{new}` is already a name of {}: nothing moves; give the host it moves to",
+                server.id
+            )],
+        );
+    }
     if c.links.is_empty() {
         return (
             Verdict::AtRisk,
@@ -447,6 +497,9 @@ fn host_move(c: &Consumer, new: &str) -> Judgement {
                     "reaches it through ExternalName {name} at {}; repoint ExternalName {name} to {new}",
                     l.evidence.origin
                 ));
+            }
+            _ if same(&l.endpoint.host) => {
+                reasons.push(format!("already uses `{new}` at {}", l.evidence.origin))
             }
             _ => {
                 verdict = Verdict::Breaks;
@@ -607,7 +660,8 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
             .map(|l| l.evidence.origin.to_string())
             .collect();
         if at.is_empty() {
-            at = observed(c).iter().map(|e| e.origin.to_string()).collect();
+            // The connections seen as that user, each by its address.
+            at = observed_as(c, user).iter().map(|e| describe(e)).collect();
         }
         return (
             Verdict::Breaks,
@@ -633,6 +687,18 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
         });
     }
     if user == "default" {
+        // Seen connected as `default`, whatever else it also logs in as.
+        let as_default = observed_as(c, "default");
+        if !as_default.is_empty() {
+            let seen: Vec<String> = as_default.iter().map(|e| describe(e)).collect();
+            return (
+                Verdict::Breaks,
+                vec![format!(
+                    "seen connected as `default` ({}); give it its own ACL user first",
+                    seen.join("; ")
+                )],
+            );
+        }
         if c.links.is_empty() && c.users.is_empty() {
             return (
                 Verdict::Breaks,

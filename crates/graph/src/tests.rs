@@ -1007,9 +1007,14 @@ fn port_moves() {
         why.contains("update the Service targetPort to 7001"),
         "{why}"
     );
+    // On the plain port, which the TLS port's move leaves alone: ok, and
+    // said (a verdict always has a reason).
     assert_eq!(
         verdict(&res, "cache/Deployment/replica-reader"),
-        (Verdict::Ok, String::new())
+        (
+            Verdict::Ok,
+            "uses port 6379 at cache/reader.yaml:8, which does not move".to_string()
+        )
     );
 }
 
@@ -1339,4 +1344,46 @@ fn a_suspected_credential_is_judged_by_its_flag_not_its_wording() {
     // The words alone no longer make a credential uncertain.
     let (v, why) = after(false, "a note that says it may hold it");
     assert_eq!(v, Verdict::Ok, "{why}");
+}
+
+/// One pod seen live as two ACL users (a pool of twenty as `app1`, one
+/// connection as `default`): `acl-user-removed=default` breaks it whatever
+/// else it logs in as, and `app1`'s reason cites only `app1`'s connections.
+#[test]
+fn a_consumer_seen_as_default_and_another_user() {
+    let mut facts = world();
+    let seen_as = |port: u16, user: &str, connections: u32| {
+        let Fact::Client(mut obs) = client(&format!("10.1.2.3:{port}"), false, "N") else {
+            unreachable!()
+        };
+        obs.user = Some(user.into());
+        obs.connections = connections;
+        Fact::Client(obs)
+    };
+    facts.push(seen_as(52000, "app1", 20));
+    facts.push(seen_as(52001, "default", 1));
+    let inv = build(&facts, &Options::default());
+    let judged = |user: &str| {
+        let mut res = resource(&inv, "cache/redis-sessions").clone();
+        let change = Change {
+            target: "redis-sessions.cache".into(),
+            settings: vec![Setting::parse("acl-user-removed", user).unwrap()],
+            ..Change::default()
+        };
+        impact(&mut res, &change);
+        verdict(&res, "api/Deployment/events-api")
+    };
+    let (v, why) = judged("default");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("seen connected as `default` (client 10.1.2.3:52001"),
+        "{why}"
+    );
+    let (v, why) = judged("app1");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("client 10.1.2.3:52000") && why.contains("20 connections"),
+        "{why}"
+    );
+    assert!(!why.contains("52001") && !why.contains("51000"), "{why}");
 }
