@@ -14,5 +14,6 @@ mod kustomize;
 mod live;
 mod regressions;
 mod review;
+mod review_c;
 mod review_cli;
 mod scanners_review;

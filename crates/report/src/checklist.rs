@@ -4,7 +4,7 @@
 //! tick and a line to sign. Work to do comes first in each section.
 
 use crate::common::{self, Counts};
-use crate::{Report, View};
+use crate::{markdown, Report, View};
 use fallout_core::{Consumer, ConsumerKind, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -22,24 +22,25 @@ impl Report for ChecklistReport {
             .and_then(|c| c.title.clone())
             .or_else(|| common::change_summary(view))
             .unwrap_or_else(|| format!("consumers of {}", common::target(view)));
-        let mut out = format!("# Change checklist: {}\n\n", one_line(&title));
+        let mut out = format!("# Change checklist: {}\n\n", text(&title));
 
-        let given = |v: Option<&String>| v.map_or("not given".to_string(), |s| one_line(s));
+        let given = |v: Option<&String>| v.map_or("not given".to_string(), |s| text(s));
         let target = common::target(view);
         match change {
             Some(c) if c.target != target => {
                 let _ = writeln!(
                     out,
-                    "- **Target:** {target} (given as `{}`)",
-                    one_line(&c.target)
+                    "- **Target:** {} (given as {})",
+                    text(&target),
+                    code(&c.target)
                 );
             }
             _ => {
-                let _ = writeln!(out, "- **Target:** {target}");
+                let _ = writeln!(out, "- **Target:** {}", text(&target));
             }
         }
         let settings: Vec<String> = change
-            .map(|c| c.settings.iter().map(|s| format!("`{s}`")).collect())
+            .map(|c| c.settings.iter().map(|s| code(&s.to_string())).collect())
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -66,7 +67,7 @@ impl Report for ChecklistReport {
             Counts::of_view(view).summary(verdicts)
         );
         if let Some(gate) = common::gate_line(view) {
-            let _ = writeln!(out, "- **Gate:** {gate}");
+            let _ = writeln!(out, "- **Gate:** {}", text(&gate));
         }
 
         // Before anyone signs: what could not be read, and approvals that
@@ -76,7 +77,7 @@ impl Report for ChecklistReport {
             .diagnostics
             .iter()
             .filter(|d| d.severity != Severity::Info)
-            .map(|d| format!("- {}", one_line(&common::diagnostic_line(d))))
+            .map(|d| format!("- {}", text(&common::diagnostic_line(d))))
             .collect();
         if !problems.is_empty() {
             let _ = writeln!(
@@ -107,7 +108,7 @@ impl Report for ChecklistReport {
             if *no_owner {
                 let _ = writeln!(out, "\n## {NO_OWNER}\n");
             } else {
-                let _ = writeln!(out, "\n## Owner: {}\n", one_line(owner));
+                let _ = writeln!(out, "\n## Owner: {}\n", text(owner));
             }
             let consumers: Vec<&Consumer> = items.iter().map(|(_, c)| *c).collect();
             for i in common::by_verdict(&consumers) {
@@ -131,16 +132,16 @@ fn item(
     let mut line = format!(
         "- [{}] **{}**",
         if done { "x" } else { " " },
-        one_line(&c.id.to_string())
+        text(&c.id.to_string())
     );
     if let Some(identity) = common::client_identity(c) {
-        let _ = write!(line, " ({})", one_line(&identity));
+        let _ = write!(line, " ({})", text(&identity));
     }
     if !c.documented {
         line.push_str(" (undocumented)");
     }
     if show_resource {
-        let _ = write!(line, " → {resource}");
+        let _ = write!(line, " → {}", text(resource));
     }
     if verdicts {
         if let Some(v) = c.verdict {
@@ -151,11 +152,11 @@ fn item(
         } else {
             c.reasons.join("; ")
         };
-        let _ = write!(line, " — {}", one_line(&todo));
+        let _ = write!(line, " — {}", text(&todo));
     } else {
         let via = common::via(c, resource);
         if !via.is_empty() {
-            let _ = write!(line, " — via {}", via.join(", "));
+            let _ = write!(line, " — via {}", text(&via.join(", ")));
         }
     }
     // A client nobody claims: whoever runs the Redis can see where it
@@ -165,29 +166,42 @@ fn item(
             let _ = write!(
                 line,
                 " — owner unknown: ask the Redis owner ({})",
-                one_line(owner)
+                text(owner)
             );
         }
     }
     for note in &c.notes {
-        let _ = write!(line, " — note: {}", one_line(note));
+        let _ = write!(line, " — note: {}", text(note));
     }
     if let Some(a) = &c.approval {
-        let _ = write!(line, " — approved by {}", one_line(&a.by));
+        let _ = write!(line, " — approved by {}", text(&a.by));
         if let Some(note) = &a.note {
-            let _ = write!(line, " ({})", one_line(note));
+            let _ = write!(line, " ({})", text(note));
         }
     }
     match common::sorted_evidence(c).first() {
         Some(e) => {
-            let _ = write!(line, " — evidence: {}", common::evidence_label(e));
+            let _ = write!(line, " — evidence: {}", text(&common::evidence_label(e)));
         }
         None => line.push_str(" — evidence: none"),
     }
     line
 }
 
-/// Text on one line, so no value can start a heading or a checkbox of its own.
-fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+/// Text on one line, so no value can start a heading or a checkbox of its
+/// own, and Markdown, not HTML: `<TLS port>` in a reason or `<script>` in
+/// a note is shown as written (the `markdown` format's escaping).
+fn text(text: &str) -> String {
+    markdown::cell(text)
+}
+
+/// Inline code on one line; a backtick in the text needs a longer fence.
+/// Nothing in a code span is HTML, so only the line is kept.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }

@@ -254,8 +254,9 @@ fn evidence(out: &mut String, c: &Consumer, verdicts: bool) {
 }
 
 /// Text fit for a table cell or a list item: `|` escaped, `<` and `&` as
-/// entities (so no text becomes HTML), newlines folded.
-fn cell(text: &str) -> String {
+/// entities (so no text becomes HTML), newlines folded. The checklist
+/// escapes its text with it too.
+pub(crate) fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
