@@ -236,6 +236,9 @@ pub struct ClientObservation {
     /// The instance, as `host:port` of the endpoint it was sampled from, or
     /// the alias the user gave it (`--redis ALIAS=URL`).
     pub server: String,
+    /// Sampled over TLS (`rediss://`): the evidence names the scheme used.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sampled_over_tls: bool,
     /// The `host:port` actually sampled, when `server` is an alias for it
     /// (never a password).
     pub queried: Option<String>,

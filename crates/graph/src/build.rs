@@ -1005,9 +1005,14 @@ impl<'a> Builder<'a> {
                         format!("{} saved CLIENT LIST", obs.server)
                     } else {
                         // The server sampled, and the alias it was given.
+                        let scheme = if obs.sampled_over_tls {
+                            "rediss"
+                        } else {
+                            "redis"
+                        };
                         let server = match &obs.queried {
-                            Some(q) => format!("redis://{q} (as {})", obs.server),
-                            None => format!("redis://{}", obs.server),
+                            Some(q) => format!("{scheme}://{q} (as {})", obs.server),
+                            None => format!("{scheme}://{}", obs.server),
                         };
                         if obs.first_seen == obs.last_seen {
                             format!("{server} CLIENT LIST at {}", obs.first_seen)

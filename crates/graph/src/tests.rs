@@ -1387,3 +1387,31 @@ fn a_consumer_seen_as_default_and_another_user() {
     );
     assert!(!why.contains("52001") && !why.contains("51000"), "{why}");
 }
+
+/// A server sampled over TLS is cited with the scheme used.
+#[test]
+fn live_evidence_names_the_scheme_sampled_over() {
+    let mut facts = world();
+    for f in &mut facts {
+        if let Fact::Client(obs) = f {
+            obs.sampled_over_tls = true;
+        }
+    }
+    let inv = build(&facts, &Options::default());
+    let events = consumer(
+        resource(&inv, "cache/redis-sessions"),
+        "api/Deployment/events-api",
+    );
+    let seen = events
+        .evidence
+        .iter()
+        .find(|e| e.strength == Strength::Observed)
+        .expect("observed evidence");
+    assert!(
+        seen.origin
+            .to_string()
+            .starts_with("rediss://redis-sessions.cache:6379 CLIENT LIST"),
+        "{}",
+        seen.origin
+    );
+}

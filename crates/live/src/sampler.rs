@@ -526,7 +526,13 @@ async fn sample_group(
         first_sample,
         last_sample,
         samples,
-        observations: merged.into_values().map(|m| m.obs).collect(),
+        observations: merged
+            .into_values()
+            .map(|m| ClientObservation {
+                sampled_over_tls: sampled_tls,
+                ..m.obs
+            })
+            .collect(),
     };
     (Ok((instance, diagnostics)), seed)
 }
