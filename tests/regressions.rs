@@ -159,6 +159,12 @@ fn a_named_target_port_is_the_container_port_of_that_name() {
     let orders = &resource(&doc, "cache/redis-node")["consumers"][0];
     assert_eq!(orders["links"][0]["server_port"], 26379, "{orders:#}");
     assert_eq!(orders["verdict"], "ok", "sentinel announces the new port");
+    let reason = orders["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.starts_with("asks Sentinel on port 26379 at ")
+            && reason.ends_with("which announces the new port"),
+        "{reason}"
+    );
 }
 
 #[test]

@@ -100,7 +100,7 @@ fn walk_error(err: &ignore::Error) -> Diagnostic {
         _ => Diagnostic::error("read", format!("cannot walk: {err}; check the permissions")),
     };
     match path {
-        Some(p) => d.at(&display(p), None, None),
+        Some(p) => d.at(display(p), None, None),
         None => d,
     }
 }

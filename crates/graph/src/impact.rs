@@ -426,6 +426,10 @@ fn port_move(server: &Resource, c: &Consumer, old: Option<u16>, new: u16, key: &
                     "uses port {p} at {}, which does not move",
                     l.evidence.origin
                 )),
+                Some(p) if l.endpoint.scheme == Scheme::Sentinel => reasons.push(format!(
+                    "asks Sentinel on port {p} at {}, which announces the new {key}",
+                    l.evidence.origin
+                )),
                 // A port the instance does not serve: broken today, or
                 // the scan misses where the instance serves it.
                 Some(p) => {
