@@ -1243,3 +1243,44 @@ fn a_port_the_server_does_not_serve_and_a_host_it_already_has() {
         );
     }
 }
+
+/// A workload whose envFrom ConfigMap is not in the scan and whose other
+/// variables speak of a Redis (a password from a Secret) is not dropped
+/// without a word: a `redis-unattributed` warning at the envFrom line says
+/// the ConfigMap may hold the address. With the address found elsewhere,
+/// nothing is said.
+#[test]
+fn a_missing_env_from_config_map_beside_a_redis_password_is_said() {
+    let app = |extra_env: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: ledger, namespace: payments}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ledger\n          image: acme/ledger\n          envFrom:\n            - configMapRef: {{name: shared-redis}}\n          env:\n            - name: REDIS_PASSWORD\n              valueFrom: {{secretKeyRef: {{name: redis-creds, key: password}}}}\n{extra_env}---\napiVersion: v1\nkind: Secret\nmetadata: {{name: redis-creds, namespace: payments}}\nstringData: {{password: Leak-envfrom-1}}\n")
+    };
+    let said = |text: &str| -> Vec<(u64, String)> {
+        let dir = tree(&[("app.yaml", text)]);
+        let doc = json(&["scan", dir.path().to_str().unwrap()]);
+        assert!(!doc.to_string().contains("Leak-envfrom-1"));
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "redis-unattributed")
+            .map(|d| {
+                (
+                    d["line"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let missing = said(&app(""));
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].0, 11, "{missing:?}");
+    assert!(
+        missing[0].1.contains("payments/Deployment/ledger may use a Redis")
+            && missing[0].1.contains("envFrom configMap payments/shared-redis (not among the scanned objects) may hold it"),
+        "{missing:?}"
+    );
+    let located = said(&app(
+        "            - {name: REDIS_HOST, value: cache.example.net}\n",
+    ));
+    assert!(located.is_empty(), "{located:?}");
+}

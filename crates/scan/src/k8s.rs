@@ -1387,6 +1387,23 @@ impl<'a> Ctx<'_, 'a> {
                         unreadable: true,
                         opaque: None,
                     });
+                } else {
+                    // A ConfigMap not in the scan: any variable may come
+                    // from it (said when the container's other variables
+                    // speak of a Redis that nothing else locates).
+                    vars.push(EnvVar {
+                        name: format!("{prefix}*"),
+                        value: None,
+                        origin: o.origin(from),
+                        strength: Strength::Inferred,
+                        via: format!(
+                            "envFrom configMap {}/{name} (not among the scanned objects)",
+                            o.ns
+                        ),
+                        secret_key: None,
+                        unreadable: false,
+                        opaque: None,
+                    });
                 }
                 continue;
             };
@@ -1747,6 +1764,18 @@ impl<'a> Ctx<'_, 'a> {
                     .is_some_and(crate::is_redis_image)
                 || starts_a_server(container);
             let vars = self.env_of(o, container);
+            // An envFrom source whose keys are unknown, beside a variable
+            // that names Redis: if nothing locates that Redis, the address
+            // is likely in the source (said below, not lost).
+            let unknown_source = vars
+                .iter()
+                .find(|v| v.name.ends_with('*') && v.value.is_none() && !v.unreadable)
+                .map(|v| (v.via.clone(), v.origin.clone()));
+            let redis_named = vars
+                .iter()
+                .find(|v| !v.name.ends_with('*') && settings::says_redis(&v.name))
+                .map(|v| v.name.clone());
+            let container_start = out.facts.len();
             // `$(VAR)` in command and args sees the environment; most have none.
             let uses_vars = ["command", "args"].iter().any(|field| {
                 container
@@ -1886,6 +1915,22 @@ impl<'a> Ctx<'_, 'a> {
             kvs.extend(embedded);
             let before = out.facts.len();
             self.push_found(id, &scope, &kvs, Reading::Settings, out);
+            let located = out.facts[container_start..]
+                .iter()
+                .any(|f| matches!(f, Fact::Reference(_) | Fact::Hint(_)));
+            if let (false, false, Some((via, origin)), Some(named)) =
+                (located, is_server, &unknown_source, &redis_named)
+            {
+                out.facts.push(Fact::Hint(Hint {
+                    consumer: id.clone(),
+                    target: HintTarget::AnyInScope(scope.clone()),
+                    evidence: Evidence::new(
+                        Strength::Inferred,
+                        origin.clone(),
+                        format!("{named} speaks of a Redis whose address is nowhere in sight; {via} may hold it"),
+                    ),
+                }));
+            }
             // A Secret outside the scan feeds this container's env: its
             // references may authenticate from it (said as such, not as fact).
             if let Some((opaque, origin)) = &opaque {
