@@ -103,13 +103,12 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             ),
         }
     }
-    // Most trees have no kustomization that does more than list files.
-    if !docs
-        .iter()
-        .any(|(f, _)| DOES_MORE.iter().any(|w| f.text.contains(w)))
-    {
+    if docs.is_empty() {
         return out;
     }
+    let does_more = docs
+        .iter()
+        .any(|(f, _)| DOES_MORE.iter().any(|w| f.text.contains(w)));
     let kustomizations: Vec<Kustomization<'_>> = docs
         .iter()
         .filter_map(|(f, docs)| {
@@ -154,12 +153,19 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             })
         })
         .collect();
-    let tree = Tree::new(files);
     let by_dir: BTreeMap<&str, usize> = kustomizations
         .iter()
         .enumerate()
         .map(|(i, k)| (dir_of(k.path), i))
         .collect();
+    // Most trees have no kustomization that does more than list files:
+    // nothing to apply, but a listed file that is not there is still said.
+    if !does_more {
+        out.diagnostics
+            .extend(missing_resources(files, &kustomizations, &by_dir));
+        return out;
+    }
+    let tree = Tree::new(files);
     // What each entry names: a file of the scan, or a folder with a
     // kustomization (remote bases and missing paths name nothing here).
     enum Entry {
@@ -173,6 +179,9 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             k.resources
                 .iter()
                 .filter_map(|&(r, line)| {
+                    if is_remote(r) {
+                        return None;
+                    }
                     let joined = join_path(dir_of(k.path), r.trim_end_matches('/'))?;
                     if let Some(f) = tree.get(&joined) {
                         return Some(Entry::File(f.path.clone()));
@@ -258,6 +267,112 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         }
     }
     out
+}
+
+/// The `resources:` (`bases:`, `components:`) entries that name neither a
+/// scanned file nor a folder with a kustomization, for trees where nothing
+/// else is applied: a pass over the paths only, without building a [`Tree`].
+fn missing_resources(
+    files: &[SourceFile],
+    kustomizations: &[Kustomization<'_>],
+    by_dir: &BTreeMap<&str, usize>,
+) -> Vec<Diagnostic> {
+    // Each local entry, resolved: (path, kustomization, entry, line).
+    let listed: Vec<(String, &str, &str, u32)> = kustomizations
+        .iter()
+        .flat_map(|k| {
+            k.resources.iter().filter_map(|&(r, line)| {
+                if is_remote(r) {
+                    return None;
+                }
+                let joined = join_path(dir_of(k.path), r.trim_end_matches('/'))?;
+                (!by_dir.contains_key(joined.as_str())).then_some((joined, k.path, r, line))
+            })
+        })
+        .collect();
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let wanted: BTreeSet<&str> = listed.iter().map(|(p, ..)| p.as_str()).collect();
+    let found: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| {
+            let key = path_key(&f.path);
+            wanted.contains(key.as_ref()).then(|| key.into_owned())
+        })
+        .collect();
+    listed
+        .into_iter()
+        .filter(|(p, ..)| !found.contains(p))
+        .map(|(_, k, r, line)| not_scanned(k, r, line))
+        .collect()
+}
+
+/// A scanned file's path as [`join_path`] writes it (as [`Tree`] keys it).
+fn path_key(path: &str) -> std::borrow::Cow<'_, str> {
+    let inner = path.strip_prefix('/').unwrap_or(path);
+    if !inner.is_empty() && inner.split('/').all(|p| !matches!(p, "" | "." | "..")) {
+        return path.into();
+    }
+    let (dir, rel) = match path.strip_prefix('/') {
+        Some(rest) => ("/", rest),
+        None => ("", path),
+    };
+    join_path(dir, rel).map_or(path.into(), Into::into)
+}
+
+/// Hosts that serve git repositories kustomize fetches bases from.
+const GIT_HOSTS: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "dev.azure.com",
+    "ssh.dev.azure.com",
+    "codeberg.org",
+    "gitea.com",
+    "sourcehut.org",
+    "git.sr.ht",
+];
+
+/// Whether a `resources:` entry is a remote base (a URL, or go-getter's
+/// forms: `github.com/org/repo//path?ref=v1`, `git@github.com:org/repo.git`,
+/// `git::https://…`), which kustomize fetches and the scan cannot hold.
+fn is_remote(entry: &str) -> bool {
+    let entry = entry.trim();
+    if entry.contains("://") || entry.starts_with("git::") {
+        return true;
+    }
+    // A query of go-getter's or kustomize's: `?ref=v1`, `?version=`, ...
+    if let Some((_, query)) = entry.split_once('?') {
+        if query.split('&').any(|p| {
+            matches!(
+                p.split('=').next(),
+                Some("ref" | "version" | "timeout" | "submodules" | "depth")
+            )
+        }) {
+            return true;
+        }
+    }
+    let first = entry.split('/').next().unwrap_or("");
+    // scp-like: `git@github.com:org/repo.git`, `github.com:org/repo`.
+    if first.contains(':') {
+        return true;
+    }
+    // A host as the first part: a known one, or a domain name followed by
+    // go-getter's `//` (repository, then the folder in it) or a `.git`.
+    let host = first.rsplit('@').next().unwrap_or(first);
+    if GIT_HOSTS.contains(&host.to_ascii_lowercase().as_str()) {
+        return true;
+    }
+    let domain = !host.starts_with('.')
+        && host.split('.').count() > 1
+        && host
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        && host.split('.').all(|label| !label.is_empty());
+    let rest = &entry[first.len()..];
+    domain && (rest.contains("//") || rest.contains(".git/") || rest.ends_with(".git"))
 }
 
 /// Whether an entry of `patchesStrategicMerge` is the patch itself, written
