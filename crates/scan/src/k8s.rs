@@ -122,22 +122,20 @@ fn line_starts_with<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = 
 /// not Kubernetes objects are passed over; `kind: List` is flattened; a
 /// document that does not parse is an error diagnostic at `path:line:col`.
 pub fn parse_manifests<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
-    let json = matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['));
-    let docs = if json {
-        vec![(1, text)]
-    } else {
-        yaml::split_documents(text)
-    };
+    if matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) {
+        return parse_json(path, text);
+    }
+    let docs = yaml::split_documents(text);
     // A file of many documents (a rendered chart, a `kubectl get -o yaml`
     // dump, a whole organisation in one file) is parsed in parallel.
     let parts: Vec<(Vec<Object<'t>>, Vec<Diagnostic>)> = if docs.len() > PARALLEL_DOCS {
         use rayon::prelude::*;
         docs.par_iter()
-            .map(|&(first_line, doc)| parse_document(path, first_line, doc, json))
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc, false))
             .collect()
     } else {
         docs.iter()
-            .map(|&(first_line, doc)| parse_document(path, first_line, doc, json))
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc, false))
             .collect()
     };
     let mut objects = Vec::with_capacity(parts.iter().map(|(o, _)| o.len()).sum());
@@ -147,6 +145,100 @@ pub fn parse_manifests<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<D
         diagnostics.extend(diags);
     }
     (objects, diagnostics)
+}
+
+/// A JSON manifest file: one value (the usual case, read by the YAML
+/// parser, which gives lines) or several one after another, as kubectl
+/// reads them (`{...}\n{...}`, one object per line). A top-level array is
+/// read like a `kind: List`. A syntax error is said at its line; the values
+/// before it are still read.
+fn parse_json<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    if let Ok(parsed) = parse_doc(text, 1) {
+        if let Some(at) = template_line(text) {
+            diagnostics.push(helm_template(path, 1 + at));
+        }
+        for d in parsed {
+            push_json_root(path, d.root, &mut objects);
+        }
+        return (objects, diagnostics);
+    }
+    // Not one value: split the stream where serde_json ends each value.
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let (mut start, mut line) = (0, 1u32);
+    let lines_in = |s: &str| memchr::memchr_iter(b'\n', s.as_bytes()).count() as u32;
+    loop {
+        match values.next() {
+            None => break,
+            Some(Ok(_)) => {
+                let end = values.byte_offset();
+                let value = text[start..end].trim_start();
+                line += lines_in(&text[start..end - value.len()]);
+                match parse_doc(value, line) {
+                    Ok(parsed) => {
+                        for d in parsed {
+                            push_json_root(path, d.root, &mut objects);
+                        }
+                    }
+                    // Valid JSON the YAML parser refuses: read without lines
+                    // but its first.
+                    Err(_) => {
+                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(value) {
+                            let mut root = Node::from_json(&v);
+                            shift(&mut root, line);
+                            push_json_root(path, root, &mut objects);
+                        }
+                    }
+                }
+                line += lines_in(value);
+                start = end;
+            }
+            // `{{- if … }}`: a Helm template that starts like JSON.
+            Some(Err(e)) if text.contains("{{") => {
+                diagnostics.push(helm_template(path, e.line() as u32));
+                break;
+            }
+            Some(Err(e)) => {
+                let message = e.to_string();
+                let message = message
+                    .rsplit_once(" at line ")
+                    .map_or(message.as_str(), |(m, _)| m);
+                diagnostics.push(
+                    Diagnostic::error(
+                        "json-parse",
+                        format!(
+                            "{message}; fix the JSON (the values before it were still read, not the rest of the file)"
+                        ),
+                    )
+                    .at(path, Some(e.line() as u32), Some(e.column() as u32)),
+                );
+                break;
+            }
+        }
+    }
+    (objects, diagnostics)
+}
+
+fn helm_template(path: &str, line: u32) -> Diagnostic {
+    Diagnostic::warning(
+        "helm-template",
+        "a Helm or Go template, not a manifest: render it first (`helm template … > rendered.yaml`) and scan the output",
+    )
+    .at(path, Some(line), None)
+}
+
+/// One top-level JSON value: an object, or an array of them read like the
+/// items of a `kind: List`.
+fn push_json_root<'t>(path: &str, root: Node<'t>, out: &mut Vec<Object<'t>>) {
+    match root.value {
+        yaml::Value::Seq(items) => {
+            for item in items {
+                push_object(path, item, None, out);
+            }
+        }
+        _ => push_object(path, root, None, out),
+    }
 }
 
 /// Documents in one file beyond which they are parsed in parallel.

@@ -57,3 +57,94 @@ fn kustomize_missing_local_resource_warns_without_a_namespace() {
     assert_eq!(said.len(), 1, "{said:?}");
     assert_eq!(said[0].0, 5);
 }
+
+fn manifests(path: &str, text: &str) -> (Vec<String>, Vec<(String, u32, String)>) {
+    let (objects, diags) = fallout_scan::k8s::parse_manifests(path, text);
+    let objects = objects
+        .iter()
+        .map(|o| {
+            let name = o.root.at(&["metadata", "name"]).unwrap();
+            format!(
+                "{} {}@{}",
+                o.root.str_at(&["kind"]).unwrap(),
+                name.as_str().unwrap(),
+                name.line
+            )
+        })
+        .collect();
+    let diags = diags
+        .iter()
+        .map(|d| (d.code.to_string(), d.line.unwrap_or(0), d.message.clone()))
+        .collect();
+    (objects, diags)
+}
+
+fn deployment(name: &str) -> String {
+    format!(
+        r#"{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "{name}"}}, "spec": {{}}}}"#
+    )
+}
+
+/// Several JSON objects one after another (one per line, or pretty-printed
+/// back to back), as kubectl reads them: each is an object, at its lines.
+#[test]
+fn json_objects_one_after_another_are_each_read() {
+    let text = format!("{}\n{}\n", deployment("a"), deployment("b"));
+    let (objects, diags) = manifests("ndjson.json", &text);
+    assert_eq!(objects, ["Deployment a@1", "Deployment b@2"]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let pretty = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"one\"}\n}\n\n{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\n    \"name\": \"two\"\n  }\n}{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"three\"}}\n";
+    let (objects, diags) = manifests("pretty.json", pretty);
+    assert_eq!(
+        objects,
+        ["ConfigMap one@4", "ConfigMap two@11", "ConfigMap three@13"]
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+}
+
+/// A syntax error is said as JSON's, at its line; the objects before it
+/// are read.
+#[test]
+fn a_json_syntax_error_says_fix_the_json_and_keeps_what_came_before() {
+    let text = format!(
+        "{}\n{{\"apiVersion\": \"v1\",\n  \"kind\" \"ConfigMap\"}}\n{}\n",
+        deployment("a"),
+        deployment("c")
+    );
+    let (objects, diags) = manifests("bad.json", &text);
+    assert_eq!(objects, ["Deployment a@1"]);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let (code, line, message) = &diags[0];
+    assert_eq!((code.as_str(), *line), ("json-parse", 3), "{diags:?}");
+    assert!(message.contains("fix the JSON"), "{message}");
+    assert!(!message.contains("YAML"), "{message}");
+    assert!(!message.contains(" at line "), "{message}");
+}
+
+/// A top-level JSON array of manifests (`jq` output) is read like a
+/// `kind: List`; entries that are no object are passed over.
+#[test]
+fn a_json_array_of_manifests_is_read_like_a_list() {
+    let text = format!(
+        "[\n{},\n{},\n{{\"x\": 1}}, 3]\n",
+        deployment("a"),
+        deployment("b")
+    );
+    let (objects, diags) = manifests("array.json", &text);
+    assert_eq!(objects, ["Deployment a@2", "Deployment b@3"]);
+    assert!(diags.is_empty(), "{diags:?}");
+    // And a stream of arrays and objects.
+    let text = format!("[{}]\n{}\n", deployment("a"), deployment("b"));
+    let (objects, _) = manifests("mixed.json", &text);
+    assert_eq!(objects, ["Deployment a@1", "Deployment b@2"]);
+}
+
+/// A Helm template that starts with `{{` is still said to be one, not a
+/// JSON error.
+#[test]
+fn a_template_starting_like_json_is_still_a_helm_template() {
+    let text = "{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{{- end }}\n";
+    let (_, diags) = manifests("t.yaml", text);
+    let codes: Vec<&str> = diags.iter().map(|(c, ..)| c.as_str()).collect();
+    assert_eq!(codes, ["helm-template"], "{diags:?}");
+}
