@@ -105,6 +105,13 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
                 };
                 if by_name && doc.root.get("services").is_some() || looks_like_compose(&doc.root) {
                     claimed.insert(path.to_string());
+                    out.diagnostics.extend(crate::yaml::duplicate_keys(
+                        path,
+                        &file.text,
+                        1,
+                        &doc,
+                        "docker compose rejects the file (`mapping key already defined`)",
+                    ));
                     composes.push(ComposeFile {
                         path,
                         root: doc.root,

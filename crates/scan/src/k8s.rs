@@ -160,6 +160,7 @@ fn parse_json<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic
             diagnostics.push(helm_template(path, 1 + at));
         }
         for d in parsed {
+            diagnostics.extend(duplicate_keys(path, text, 1, &d));
             push_json_root(path, d.root, &mut objects);
         }
         return (objects, diagnostics);
@@ -178,6 +179,7 @@ fn parse_json<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic
                 match parse_doc(value, line) {
                     Ok(parsed) => {
                         for d in parsed {
+                            diagnostics.extend(duplicate_keys(path, value, line, &d));
                             push_json_root(path, d.root, &mut objects);
                         }
                     }
@@ -218,6 +220,22 @@ fn parse_json<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<Diagnostic
         }
     }
     (objects, diagnostics)
+}
+
+/// Keys a manifest gives twice in one mapping: errors, as kubectl's.
+fn duplicate_keys(
+    path: &str,
+    text: &str,
+    first_line: u32,
+    doc: &yaml::Document<'_>,
+) -> Vec<Diagnostic> {
+    yaml::duplicate_keys(
+        path,
+        text,
+        first_line,
+        doc,
+        "kubectl rejects the file (`mapping key already defined`, or a duplicate field under strict validation)",
+    )
 }
 
 fn helm_template(path: &str, line: u32) -> Diagnostic {
@@ -298,7 +316,12 @@ fn parse_document<'t>(
                     .at(path, Some(line), None),
                 );
             }
+            // Two objects run together are said above, not key by key.
+            let run_together = diagnostics.iter().any(|d| d.code == "yaml-duplicate-key");
             for d in parsed {
+                if !run_together {
+                    diagnostics.extend(duplicate_keys(path, doc, first_line, &d));
+                }
                 push_object(path, d.root, None, &mut objects);
             }
         }
@@ -364,8 +387,13 @@ fn parse_doc(doc: &str, first_line: u32) -> Result<Vec<yaml::Document<'_>>, yaml
         Ok(docs) => Ok(docs),
         Err(first) => match config::parse_yaml(doc) {
             Ok(mut docs) => {
+                let by = first_line.saturating_sub(1);
                 for d in &mut docs {
-                    shift(&mut d.root, first_line.saturating_sub(1));
+                    shift(&mut d.root, by);
+                    for (later, first) in &mut d.duplicates {
+                        *later += by;
+                        *first += by;
+                    }
                 }
                 Ok(docs)
             }

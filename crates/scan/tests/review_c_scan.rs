@@ -148,3 +148,105 @@ fn a_template_starting_like_json_is_still_a_helm_template() {
     let codes: Vec<&str> = diags.iter().map(|(c, ..)| c.as_str()).collect();
     assert_eq!(codes, ["helm-template"], "{diags:?}");
 }
+
+fn duplicate_errors(diags: &[fallout_core::Diagnostic]) -> Vec<(u32, String)> {
+    diags
+        .iter()
+        .filter(|d| d.code == "yaml-duplicate-key")
+        .map(|d| {
+            assert_eq!(d.severity, fallout_core::Severity::Error, "{d:?}");
+            (d.line.unwrap_or(0), d.message.clone())
+        })
+        .collect()
+}
+
+/// A key given twice in one mapping of a manifest is an error at the
+/// later key's line naming the first's; the later value is the one read.
+#[test]
+fn a_duplicate_key_in_a_manifest_is_an_error_at_the_second_key() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '1'}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dup\n  namespace: api\n  name: dup2\nspec:\n  template:\n    metadata: {labels: {app: a, app: b}}\n    spec: {}\n";
+    let (objects, diags) = fallout_scan::k8s::parse_manifests("d.yaml", text);
+    let names: Vec<&str> = objects
+        .iter()
+        .map(|o| o.root.str_at(&["metadata", "name"]).unwrap())
+        .collect();
+    assert_eq!(names, ["x", "dup2"]);
+    let said = duplicate_errors(&diags);
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(said[0].0, 11);
+    assert!(
+        said[0].1.starts_with("`name` is given a second time") && said[0].1.contains("line 9"),
+        "{said:?}"
+    );
+    // In a flow mapping, on one line: the line is said, the key is not guessed.
+    assert_eq!(said[1].0, 14);
+    assert!(
+        said[1].1.starts_with("a key is given") && said[1].1.contains("first at line 14"),
+        "{said:?}"
+    );
+}
+
+/// Both parsers (the fast one and yaml-rust2's, which anchors send the
+/// text to) find the same duplicates; a key written over one a `<<` merge
+/// brought in is an override, not a duplicate.
+#[test]
+fn duplicates_are_found_on_both_parse_paths_and_merges_are_not_duplicates() {
+    let plain = "a: 1\nb:\n  c: 2\n  c: 3\na: 4\n";
+    let fast = fallout_scan::yaml::parse_fast(plain, 1).unwrap();
+    let slow = fallout_scan::yaml::parse_events(plain, 1).unwrap();
+    assert_eq!(fast[0].duplicates, [(4, 3), (5, 1)]);
+    assert_eq!(fast, slow);
+    let merged = "d: &d {image: redis, port: 1}\ns:\n  <<: *d\n  image: valkey\n  x: 1\n  x: 2\n";
+    let docs = fallout_scan::yaml::parse(merged, 1).unwrap();
+    assert_eq!(docs[0].duplicates, [(6, 5)]);
+    // With a first line, lines are the file's.
+    let docs = fallout_scan::yaml::parse(plain, 10).unwrap();
+    assert_eq!(docs[0].duplicates, [(13, 12), (14, 10)]);
+}
+
+/// Two objects run together stay one error at the second `apiVersion:`,
+/// not one per key they share.
+#[test]
+fn objects_run_together_are_one_error_not_one_per_key() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n";
+    let (_, diags) = fallout_scan::k8s::parse_manifests("r.yaml", text);
+    let said = duplicate_errors(&diags);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0].0, 4);
+    assert!(said[0].1.contains("second `apiVersion:`"), "{said:?}");
+}
+
+/// JSON manifests too (kubectl's strict decoding refuses duplicate fields).
+#[test]
+fn a_duplicate_key_in_a_json_manifest_is_an_error() {
+    let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"a\"},\n  \"kind\": \"ConfigMap\"\n}\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"b\"}, \"metadata\": {\"name\": \"c\"}}\n";
+    let (objects, diags) = fallout_scan::k8s::parse_manifests("d.json", text);
+    assert_eq!(objects.len(), 2);
+    let said = duplicate_errors(&diags);
+    let lines: Vec<u32> = said.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, [5, 8], "{said:?}");
+    assert!(said[0].1.starts_with("`kind` is given"), "{said:?}");
+    assert!(said[0].1.contains("first at line 3"), "{said:?}");
+}
+
+/// A compose file that sets a key twice is refused by `docker compose`:
+/// an error at the second key; the later value is the one read.
+#[test]
+fn a_duplicate_key_in_a_compose_file_is_an_error() {
+    let compose = "services:\n  web:\n    image: app\n    environment:\n      REDIS_URL: redis://cache:6379\n      REDIS_URL: redis://other:6379\n  cache:\n    image: redis\n";
+    let list = files(&[("dupc/compose.yaml", compose)]);
+    let out = fallout_scan::projects::scan_projects(&list);
+    let said = duplicate_errors(&out.diagnostics);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0].0, 6);
+    assert!(
+        said[0].1.starts_with("`REDIS_URL` is given a second time")
+            && said[0].1.contains("first at line 5")
+            && said[0].1.contains("docker compose"),
+        "{said:?}"
+    );
+    // A compose file that overrides a merged key says nothing.
+    let merged = "x-base: &base\n  image: app\n  environment: {A: b}\nservices:\n  web:\n    <<: *base\n    image: app2\n";
+    let out = fallout_scan::projects::scan_projects(&files(&[("m/compose.yaml", merged)]));
+    assert!(duplicate_errors(&out.diagnostics).is_empty());
+}

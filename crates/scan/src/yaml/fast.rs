@@ -41,6 +41,7 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
         entries: Vec::new(),
         items: Vec::new(),
         depth: std::cell::Cell::new(0),
+        duplicates: std::cell::RefCell::new(Vec::new()),
     };
     p.document()
 }
@@ -73,6 +74,8 @@ enum Plain {
 }
 
 struct Parser<'a> {
+    /// Keys given twice in a mapping ([`Document::duplicates`]).
+    duplicates: std::cell::RefCell<Vec<(u32, u32)>>,
     s: &'a str,
     b: &'a [u8],
     /// Start of the current line.
@@ -153,9 +156,12 @@ impl<'a> Parser<'a> {
         if self.peek()?.is_some() {
             return None;
         }
+        let mut duplicates = self.duplicates.take();
+        duplicates.sort_unstable();
         Some(vec![Document {
             root,
             line: doc_line.unwrap_or(l.line) + self.off,
+            duplicates,
         }])
     }
 
@@ -509,7 +515,10 @@ impl<'a> Parser<'a> {
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             // A later duplicate key replaces the earlier entry and moves to
             // the end.
-            insert_entry_at(&mut self.entries, start, key, value, &mut seen);
+            let key_line = key.line;
+            if let Some(first) = insert_entry_at(&mut self.entries, start, key, value, &mut seen) {
+                self.duplicates.borrow_mut().push((key_line, first));
+            }
             match self.peek()? {
                 None => break,
                 Some(l) if l.indent == indent => {
@@ -835,7 +844,10 @@ impl<'a> Parser<'a> {
                     }
                     let key = scalar(key, quoted, line + self.off, key_col);
                     let value = self.flow_item(i, line)?;
-                    insert_entry_at(&mut entries, 0, key, value, &mut seen);
+                    let key_line = key.line;
+                    if let Some(first) = insert_entry_at(&mut entries, 0, key, value, &mut seen) {
+                        self.duplicates.borrow_mut().push((key_line, first));
+                    }
                     if !self.flow_next(i, close)? {
                         break;
                     }

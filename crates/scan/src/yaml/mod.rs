@@ -47,6 +47,10 @@ pub struct Document<'s> {
     pub root: Node<'s>,
     /// Line where the document starts.
     pub line: u32,
+    /// Keys given twice in one mapping, in line order: (line of the later
+    /// key, which wins, line of the earlier one). A key written over one a
+    /// `<<` merge brought in is no duplicate.
+    pub duplicates: Vec<(u32, u32)>,
 }
 
 impl Document<'_> {
@@ -55,6 +59,7 @@ impl Document<'_> {
         Document {
             root: self.root.into_owned(),
             line: self.line,
+            duplicates: self.duplicates,
         }
     }
 }
@@ -268,6 +273,54 @@ pub fn split_documents(text: &str) -> Vec<(u32, &str)> {
     docs
 }
 
+/// A `yaml-duplicate-key` error for each key a document gives twice in one
+/// mapping, at the later key's line (`text` is the document's text, whose
+/// first line is the file's `first_line`); `consequence` says who refuses
+/// the file. The later value is the one read, as the parsers keep it.
+pub fn duplicate_keys(
+    path: &str,
+    text: &str,
+    first_line: u32,
+    doc: &Document<'_>,
+    consequence: &str,
+) -> Vec<fallout_core::Diagnostic> {
+    doc.duplicates
+        .iter()
+        .map(|&(line, first)| {
+            let key = key_on_line(text, first_line, line)
+                .map(|k| format!("`{k}`"))
+                .unwrap_or_else(|| "a key".to_string());
+            fallout_core::Diagnostic::error(
+                "yaml-duplicate-key",
+                format!(
+                    "{key} is given a second time in the same mapping (first at line {first}); only this later value is read, and {consequence}: remove one"
+                ),
+            )
+            .at(path, Some(line), None)
+        })
+        .collect()
+}
+
+/// The plain or quoted key a block mapping writes at `line`, for messages;
+/// `None` where the line holds more than one key.
+fn key_on_line(text: &str, first_line: u32, line: u32) -> Option<&str> {
+    let n = line.checked_sub(first_line)? as usize;
+    let written = text.lines().nth(n)?.trim_start();
+    let written = written.strip_prefix("- ").unwrap_or(written).trim_start();
+    let (key, rest) = written.split_once(':')?;
+    // A flow mapping on the line may hold the key given twice: not guessed.
+    if rest.contains(['{', '[', ',']) {
+        return None;
+    }
+    let key = key.trim();
+    let key = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+        .unwrap_or(key);
+    (!key.is_empty() && !key.contains(['{', '[', ',', '"', '\'', '`', '#'])).then_some(key)
+}
+
 /// Parses one or more documents. `first_line` is added to every position so
 /// that a chunk cut out of a file reports the file's lines.
 pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError> {
@@ -296,6 +349,7 @@ pub fn parse_events(text: &str, first_line: u32) -> Result<Vec<Document<'static>
         stack: Vec::new(),
         anchors: HashMap::new(),
         docs: Vec::new(),
+        duplicates: Vec::new(),
         offset: first_line.saturating_sub(1),
         doc_line: first_line,
         expanded: 0,
@@ -346,7 +400,15 @@ fn count_nodes(node: &Node<'_>) -> usize {
 
 enum Frame {
     Seq(Node<'static>, usize),
-    Map(Node<'static>, usize, Option<Node<'static>>, SeenKeys),
+    /// The map, its anchor, a key waiting for its value, the keys' hashes,
+    /// and keys a `<<` merge brought in that no written key has replaced.
+    Map(
+        Node<'static>,
+        usize,
+        Option<Node<'static>>,
+        SeenKeys,
+        Vec<String>,
+    ),
 }
 
 struct Builder {
@@ -354,6 +416,8 @@ struct Builder {
     /// Each anchor's node and its number of nodes.
     anchors: HashMap<usize, (Node<'static>, usize)>,
     docs: Vec<Document<'static>>,
+    /// The current document's duplicate keys ([`Document::duplicates`]).
+    duplicates: Vec<(u32, u32)>,
     offset: u32,
     doc_line: u32,
     /// Nodes copied by aliases so far.
@@ -374,27 +438,53 @@ impl Builder {
             self.anchors.insert(anchor, (node.clone(), count));
         }
         match self.stack.last_mut() {
-            None => self.docs.push(Document {
-                root: node,
-                line: self.doc_line,
-            }),
+            None => {
+                let mut duplicates = std::mem::take(&mut self.duplicates);
+                duplicates.sort_unstable();
+                self.docs.push(Document {
+                    root: node,
+                    line: self.doc_line,
+                    duplicates,
+                })
+            }
             Some(Frame::Seq(seq, _)) => {
                 if let Value::Seq(items) = &mut seq.value {
                     items.push(node);
                 }
             }
-            Some(Frame::Map(map, _, pending, seen)) => match pending.take() {
+            Some(Frame::Map(map, _, pending, seen, merged)) => match pending.take() {
                 None => *pending = Some(node),
                 Some(key) => {
                     if let Value::Map(entries) = &mut map.value {
                         if key.as_str() == Some("<<")
                             && !matches!(key.value, Value::Scalar { quoted: true, .. })
                         {
+                            let before = entries.len();
                             merge_into(entries, node);
+                            merged.extend(
+                                entries[before..]
+                                    .iter()
+                                    .filter_map(|(k, _)| k.as_str().map(str::to_string)),
+                            );
                             // Merged keys are not in the hashes: rebuilt on need.
                             *seen = None;
                         } else {
-                            insert_entry_at(entries, 0, key, node, seen);
+                            let line = key.line;
+                            // A written key over a merged one overrides it.
+                            let over_merged = if merged.is_empty() {
+                                None
+                            } else {
+                                key.as_str()
+                                    .and_then(|k| merged.iter().position(|m| m == k))
+                            };
+                            if let Some(first) = insert_entry_at(entries, 0, key, node, seen) {
+                                match over_merged {
+                                    Some(at) => {
+                                        merged.swap_remove(at);
+                                    }
+                                    None => self.duplicates.push((line, first)),
+                                }
+                            }
                         }
                     }
                 }
@@ -418,14 +508,15 @@ fn key_hash(key: &str) -> u64 {
 
 /// Adds a map entry to the map whose entries are `entries[start..]`: a
 /// later duplicate key replaces the earlier entry and moves to the end
-/// (null keys are never duplicates).
+/// (null keys are never duplicates). Returns the line of the key replaced.
 pub(super) fn insert_entry_at<'s>(
     entries: &mut Vec<(Node<'s>, Node<'s>)>,
     start: usize,
     key: Node<'s>,
     value: Node<'s>,
     seen: &mut SeenKeys,
-) {
+) -> Option<u32> {
+    let mut replaced = None;
     if let Some(k) = key.as_str() {
         let map = &entries[start..];
         let maybe_there = if map.len() < SMALL_MAP {
@@ -441,11 +532,12 @@ pub(super) fn insert_entry_at<'s>(
         };
         if maybe_there {
             if let Some(at) = map.iter().position(|(e, _)| e.as_str() == Some(k)) {
-                entries.remove(start + at);
+                replaced = Some(entries.remove(start + at).0.line);
             }
         }
     }
     entries.push((key, value));
+    replaced
 }
 
 /// Applies a `<<:` merge: keys already present win.
@@ -528,9 +620,10 @@ impl MarkedEventReceiver for Builder {
                 anchor,
                 None,
                 None,
+                Vec::new(),
             )),
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _, _)) =
+                if let Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, ..)) =
                     self.stack.pop()
                 {
                     self.push_value(node, anchor);
