@@ -261,3 +261,41 @@ fn a_saved_client_list_is_attributed_through_a_pod_dump() {
         run.stderr
     );
 }
+
+/// A server sampled with no client on it is a resource with no consumers,
+/// said in an info diagnostic; decommissioning it is judged (0 consumers,
+/// exit 0), not an unknown target (it was exit 2).
+#[test]
+fn a_server_with_no_clients_is_a_resource_nobody_uses() {
+    let server = start_redis().unwrap();
+    let url = format!("redis://127.0.0.1:{}", server.port);
+    let target = format!("127.0.0.1:{}", server.port);
+    let run = fallout(&["scan", "--redis", &url, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let res = resource(&doc, &target);
+    assert_eq!(res["consumers"].as_array().unwrap().len(), 0, "{res:#}");
+    let said = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "live-no-clients")
+        .unwrap_or_else(|| panic!("no live-no-clients in {doc:#}"));
+    assert!(
+        said["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{target}: no client was connected at ")),
+        "{said}"
+    );
+    let run = fallout(&[
+        "impact",
+        &target,
+        "--redis",
+        &url,
+        "--set",
+        "decommission=true",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("no consumers found"), "{}", run.stdout);
+}

@@ -551,6 +551,21 @@ fn gather(
             }
         }
         facts.extend(live.facts());
+        // A server with no client on it is a resource with no consumers.
+        for instance in live.instances.iter().filter(|i| i.observations.is_empty()) {
+            let sampled = instance.endpoints.first().cloned().unwrap_or_default();
+            let alias = aliases
+                .iter()
+                .find(|(addr, _)| instance.endpoints.contains(addr))
+                .map(|(_, alias)| alias.clone());
+            facts.push(fallout_core::Fact::Sampled(fallout_core::SampledServer {
+                queried: alias.as_ref().map(|_| sampled.clone()),
+                server: alias.unwrap_or(sampled),
+                first_seen: instance.first_sample.clone(),
+                last_seen: instance.last_sample.clone(),
+                samples: instance.samples,
+            }));
+        }
         diagnostics.extend(live.diagnostics);
     }
     for item in &common.client_lists {

@@ -273,4 +273,19 @@ pub enum Fact {
     Hint(Hint),
     Pod(PodAddress),
     Client(ClientObservation),
+    Sampled(SampledServer),
+}
+
+/// A Redis sampled live on which no client was seen: still a resource (the
+/// strongest "nobody uses it" there is), with no consumers. A server with
+/// clients is known from their [`ClientObservation`]s.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SampledServer {
+    /// As [`ClientObservation::server`]: `host:port`, or the alias given.
+    pub server: String,
+    /// The `host:port` sampled, when `server` is an alias.
+    pub queried: Option<String>,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub samples: u32,
 }

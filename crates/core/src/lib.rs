@@ -15,6 +15,6 @@ pub use endpoint::{Endpoint, Scheme, Tls};
 pub use evidence::{Evidence, Origin, Strength};
 pub use fact::{
     ClientObservation, ConsumerId, ConsumerKind, Credential, Fact, Hint, HintTarget, PodAddress,
-    RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Workload,
+    RedisServer, Reference, SampledServer, Scope, Service, ServiceBackends, ServicePort, Workload,
 };
 pub use model::{Approval, Consumer, Inventory, Link, Resource, Verdict};

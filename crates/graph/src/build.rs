@@ -15,8 +15,8 @@ use crate::Options;
 use fallout_core::endpoint::split_host_port;
 use fallout_core::{
     ClientObservation, Consumer, ConsumerId, ConsumerKind, Diagnostic, Evidence, Fact, Hint,
-    HintTarget, Inventory, Link, Origin, PodAddress, Reference, Resource, Scope, Service,
-    ServiceBackends, Strength, Tls, Workload,
+    HintTarget, Inventory, Link, Origin, PodAddress, Reference, Resource, SampledServer, Scope,
+    Service, ServiceBackends, Strength, Tls, Workload,
 };
 use foldhash::{HashMap, HashSet};
 use petgraph::algo::tarjan_scc;
@@ -87,6 +87,7 @@ struct Sorted<'a> {
     hints: Vec<&'a Hint>,
     pods: Vec<&'a PodAddress>,
     clients: Vec<&'a ClientObservation>,
+    sampled: Vec<&'a SampledServer>,
 }
 
 /// What the build knows about a resource besides the `Resource` itself.
@@ -152,6 +153,7 @@ impl<'a> Builder<'a> {
                 Fact::Hint(h) => sorted.hints.push(h),
                 Fact::Pod(p) => sorted.pods.push(p),
                 Fact::Client(c) => sorted.clients.push(c),
+                Fact::Sampled(s) => sorted.sampled.push(s),
             }
         }
         let mut workloads = HashMap::default();
@@ -948,6 +950,34 @@ impl<'a> Builder<'a> {
     }
 
     fn live(&mut self) {
+        // Servers sampled with no client on them: resources all the same.
+        for s in std::mem::take(&mut self.facts.sampled) {
+            let resource = self.live_server(&s.server);
+            let sampled = match &s.queried {
+                Some(q) => format!("{q} (as {})", s.server),
+                None => s.server.clone(),
+            };
+            let when = if s.first_seen == s.last_seen {
+                format!("at {}", s.first_seen)
+            } else {
+                format!("between {} and {}", s.first_seen, s.last_seen)
+            };
+            self.diagnostics.push(Diagnostic::info(
+                "live-no-clients",
+                format!(
+                    "{sampled}: no client was connected {when} ({} sample(s)), so no consumer of {} was seen live",
+                    s.samples, self.resources[resource].id
+                ),
+            ));
+            let window = &mut self.defined[resource].window;
+            *window = Some(match window.take() {
+                None => (s.first_seen.clone(), s.last_seen.clone()),
+                Some((first, last)) => (
+                    first.min(s.first_seen.clone()),
+                    last.max(s.last_seen.clone()),
+                ),
+            });
+        }
         if self.facts.clients.is_empty() {
             return;
         }

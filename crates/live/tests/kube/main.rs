@@ -562,7 +562,7 @@ fn without_origins(facts: Vec<Fact>) -> Vec<String> {
                 }
                 Fact::Hint(h) => h.evidence.origin = blank(),
                 Fact::Pod(p) => p.origin = blank(),
-                Fact::Client(_) => {}
+                Fact::Client(_) | Fact::Sampled(_) => {}
             }
             format!("{fact:?}")
         })
