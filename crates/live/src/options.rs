@@ -222,7 +222,7 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
         // put its tail in the host.
         if let Some(at) = rest.rfind('@') {
             if rest[..at].contains(['?', '#']) {
-                return Err(bad("a `?` or `#` before the last `@`: percent-encode them in a user name or password (`?` is %3F, `#` is %23)"));
+                return Err(bad("a `?` or `#` before the last `@`: percent-encode them in a user name or password (`?` is %3F, `#` is %23), and an `@` in a query value (`?password=a%40b`) as %40"));
             }
         }
     }
@@ -306,6 +306,12 @@ pub(crate) fn display_url(url: &str) -> String {
         return redact_url(url);
     };
     let info = &rest[..at];
+    // `h:1/0?password=Top@Secret9`: the last `@` is inside a query value,
+    // not the end of a userinfo; where the secret ends is unknowable, so
+    // nothing after the scheme is shown.
+    if info.contains('=') {
+        return format!("{scheme}://***");
+    }
     let user = match info.split_once(':') {
         Some((u, _)) if !u.contains(['?', '/', '#', '@', '&', '=']) => format!("{u}:"),
         _ => String::new(),
@@ -442,6 +448,10 @@ mod tests {
             "redis://u:Le@k?-d-zz1@h:1",
             "redis:/u:Le?k-d-zz1@h",
             "u:Le?k-d-zz1@h:1",
+            // The `@` inside a query value (review E).
+            "redis://h:1/0?password=Le?k-d-zz1@k-d-zz1",
+            "redis://127.0.0.1:1?password=Le#k@k-d-zz1",
+            "redis://h:1/0?db=0&password=Le@k-d-zz1",
         ] {
             let err = parse_seed(url, None).unwrap_err();
             let shown = format!("{err}\n{err:?}");
