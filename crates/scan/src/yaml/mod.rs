@@ -284,10 +284,27 @@ pub fn duplicate_keys(
     doc: &Document<'_>,
     consequence: &str,
 ) -> Vec<fallout_core::Diagnostic> {
+    if doc.duplicates.is_empty() {
+        return Vec::new();
+    }
+    // The lines named, found in one pass over the text (a `kubectl get`
+    // dump can repeat a label in each of 20,000 objects).
+    let mut wanted: Vec<u32> = doc.duplicates.iter().map(|&(line, _)| line).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut written = std::collections::HashMap::with_capacity(wanted.len());
+    let mut lines = text.lines().zip(first_line..);
+    for &line in &wanted {
+        if let Some((text, _)) = lines.by_ref().find(|&(_, at)| at == line) {
+            written.insert(line, text);
+        }
+    }
     doc.duplicates
         .iter()
         .map(|&(line, first)| {
-            let key = key_on_line(text, first_line, line)
+            let key = written
+                .get(&line)
+                .and_then(|text| key_on_line(text))
                 .map(|k| format!("`{k}`"))
                 .unwrap_or_else(|| "a key".to_string());
             fallout_core::Diagnostic::error(
@@ -301,11 +318,10 @@ pub fn duplicate_keys(
         .collect()
 }
 
-/// The plain or quoted key a block mapping writes at `line`, for messages;
+/// The plain or quoted key a block mapping writes on a line, for messages;
 /// `None` where the line holds more than one key.
-fn key_on_line(text: &str, first_line: u32, line: u32) -> Option<&str> {
-    let n = line.checked_sub(first_line)? as usize;
-    let written = text.lines().nth(n)?.trim_start();
+fn key_on_line(line: &str) -> Option<&str> {
+    let written = line.trim_start();
     let written = written.strip_prefix("- ").unwrap_or(written).trim_start();
     let (key, rest) = written.split_once(':')?;
     // A flow mapping on the line may hold the key given twice: not guessed.
