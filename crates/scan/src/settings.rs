@@ -311,6 +311,16 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         if let Some(s) = groups.get(prefix).and_then(|g| setting(g, role)) {
             return Some(s);
         }
+        // A profile document (`---N.` keys, read apart by the config
+        // reader) is laid over the default one, as Spring does: what it
+        // leaves out (port, TLS, password) it inherits. Never the reverse.
+        if settings[i].key.starts_with("---") {
+            if let Some((_, inherited)) = prefix.split_once('.') {
+                if let Some(s) = groups.get(inherited).and_then(|g| setting(g, role)) {
+                    return Some(s);
+                }
+            }
+        }
         if has_host_groups {
             let host_group = if prefix.is_empty() {
                 "host".to_string()

@@ -60,7 +60,8 @@ fn spring_profile_document_does_not_merge_into_the_default_one() {
     assert_eq!(
         references(&s),
         [
-            "app:orders-service -> localhost:6379 tls=no explicit orders-service/src/main/resources/application.yml:20 | ---2.spring.data.redis.host + ---2.spring.data.redis.port = localhost:6379",
+            // The profile inherits the default's password, as Spring does.
+            "app:orders-service -> localhost:6379 tls=no explicit orders-service/src/main/resources/application.yml:20 | ---2.spring.data.redis.host + ---2.spring.data.redis.port = localhost:6379 [credential orders-service/src/main/resources/application.yml:8]",
             "app:orders-service -> orders-cache.prod.example.net:6380 tls=yes explicit orders-service/src/main/resources/application.yml:6 | spring.data.redis.host + spring.data.redis.port = orders-cache.prod.example.net:6380 [credential orders-service/src/main/resources/application.yml:8]",
         ]
     );
@@ -220,4 +221,25 @@ fn bitnami_master_port_number_pairs_with_master_host() {
             Some(Origin::file("redis.yaml", 19)),
         )]
     );
+}
+
+/// A profile document that sets only the host is laid over the default
+/// one: it connects with the default's port, TLS and password (review E:
+/// it was judged plaintext 6379 without a password, so `auth=required`
+/// said it breaks). The default never takes the profile's settings.
+#[test]
+fn a_profile_document_inherits_what_it_leaves_out() {
+    let text = "spring:\n  data:\n    redis:\n      host: localhost\n      port: 6380\n      password: Leak-e-1\n      ssl:\n        enabled: true\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n  data:\n    redis:\n      host: redis-prod.example.com\n";
+    let s = scan_projects(&files(&[
+        ("svc/pom.xml", ""),
+        ("svc/src/main/resources/application.yml", text),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:svc -> localhost:6380 tls=yes explicit svc/src/main/resources/application.yml:4 | spring.data.redis.host + spring.data.redis.port = localhost:6380 [credential svc/src/main/resources/application.yml:6]",
+            "app:svc -> redis-prod.example.com:6380 tls=yes explicit svc/src/main/resources/application.yml:16 | ---2.spring.data.redis.host + spring.data.redis.port = redis-prod.example.com:6380 [credential svc/src/main/resources/application.yml:6]",
+        ]
+    );
+    assert_no_secret(&s, &["Leak-e-1"]);
 }
