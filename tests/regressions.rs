@@ -1283,4 +1283,12 @@ fn a_missing_env_from_config_map_beside_a_redis_password_is_said() {
         "            - {name: REDIS_HOST, value: cache.example.net}\n",
     ));
     assert!(located.is_empty(), "{located:?}");
+    // A flag or a key prefix that says Redis is no sign of an address.
+    let flags = app("").replace(
+        "            - name: REDIS_PASSWORD\n              valueFrom: {secretKeyRef: {name: redis-creds, key: password}}\n",
+        "            - {name: REDIS_ENABLED, value: 'false'}\n            - {name: REDIS_KEY_PREFIX, value: ledger}\n",
+    );
+    assert!(flags.contains("REDIS_KEY_PREFIX"), "{flags}");
+    let quiet = said(&flags);
+    assert!(quiet.is_empty(), "{quiet:?}");
 }

@@ -1891,9 +1891,20 @@ impl<'a> Ctx<'_, 'a> {
                 .iter()
                 .find(|v| v.name.ends_with('*') && v.value.is_none() && !v.unreadable)
                 .map(|v| (v.via.clone(), v.origin.clone()));
+            // An address or a credential that says Redis: not a flag or a
+            // prefix (`REDIS_ENABLED: "false"`, `REDIS_KEY_PREFIX`).
             let redis_named = vars
                 .iter()
-                .find(|v| !v.name.ends_with('*') && settings::says_redis(&v.name))
+                .filter(|v| !v.name.ends_with('*') && settings::says_redis(&v.name))
+                .find(|v| {
+                    let norm = settings::normalize_key(&v.name);
+                    let last = norm.rsplit('.').next().unwrap_or("");
+                    is_address_name(&v.name)
+                        || matches!(
+                            last,
+                            "password" | "pass" | "passwd" | "auth" | "user" | "username"
+                        )
+                })
                 .map(|v| v.name.clone());
             let container_start = out.facts.len();
             // `$(VAR)` in command and args sees the environment; most have none.
