@@ -196,3 +196,33 @@ fn a_compose_file_on_stdin_is_read() {
         [("<stdin>#app".to_string(), "<stdin>#app".to_string())]
     );
 }
+
+/// Latin-1 bytes on stdin are read as a file's are (the invalid byte
+/// replaced), not refused with exit 2.
+#[test]
+fn non_utf8_on_stdin_is_read_like_a_file() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fallout"))
+        .args(["scan", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"# caf\xe9\nservices:\n  redis:\n    image: redis:7\n  app:\n    image: x/app\n    environment:\n      REDIS_URL: redis://redis:6379\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(consumers(resource(&doc, "<stdin>#redis"), "id").len(), 1);
+}

@@ -25,14 +25,21 @@ pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
     let out = Mutex::new(Input::default());
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read stdin: {e}"))?;
-            lock(&out).files.push(SourceFile {
-                path: "<stdin>".into(),
-                text,
-            });
+            // As a file's bytes are: invalid UTF-8 replaced, UTF-16 read.
+            match decode(bytes) {
+                Some(text) => lock(&out).files.push(SourceFile {
+                    path: "<stdin>".into(),
+                    text,
+                }),
+                None => lock(&out).diagnostics.push(
+                    Diagnostic::error("read", "binary data, not configuration: not read")
+                        .at("<stdin>", None, None),
+                ),
+            }
             continue;
         }
         if !path.exists() {

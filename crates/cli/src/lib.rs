@@ -550,21 +550,14 @@ fn gather(
                 }
             }
         }
-        facts.extend(live.facts());
-        // A server with no client on it is a resource with no consumers.
-        for instance in live.instances.iter().filter(|i| i.observations.is_empty()) {
-            let sampled = instance.endpoints.first().cloned().unwrap_or_default();
-            let alias = aliases
-                .iter()
-                .find(|(addr, _)| instance.endpoints.contains(addr))
-                .map(|(_, alias)| alias.clone());
-            facts.push(fallout_core::Fact::Sampled(fallout_core::SampledServer {
-                queried: alias.as_ref().map(|_| sampled.clone()),
-                server: alias.unwrap_or(sampled),
-                first_seen: instance.first_sample.clone(),
-                last_seen: instance.last_sample.clone(),
-                samples: instance.samples,
-            }));
+        for mut fact in live.facts() {
+            // A server with no client on it goes by its alias too.
+            if let fallout_core::Fact::Sampled(s) = &mut fact {
+                if let Some((_, alias)) = aliases.iter().find(|(addr, _)| *addr == s.server) {
+                    s.queried = Some(std::mem::replace(&mut s.server, alias.clone()));
+                }
+            }
+            facts.push(fact);
         }
         diagnostics.extend(live.diagnostics);
     }

@@ -957,7 +957,9 @@ impl<'a> Builder<'a> {
                 Some(q) => format!("{q} (as {})", s.server),
                 None => s.server.clone(),
             };
-            let when = if s.first_seen == s.last_seen {
+            let when = if s.first_seen.is_empty() {
+                "in the saved CLIENT LIST".to_string()
+            } else if s.first_seen == s.last_seen {
                 format!("at {}", s.first_seen)
             } else {
                 format!("between {} and {}", s.first_seen, s.last_seen)
@@ -965,8 +967,13 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(Diagnostic::info(
                 "live-no-clients",
                 format!(
-                    "{sampled}: no client was connected {when} ({} sample(s)), so no consumer of {} was seen live",
-                    s.samples, self.resources[resource].id
+                    "{sampled}: no client was connected {when}{}, so no consumer of {} was seen live",
+                    if s.samples > 0 {
+                        format!(" ({} sample(s))", s.samples)
+                    } else {
+                        String::new()
+                    },
+                    self.resources[resource].id
                 ),
             ));
             let window = &mut self.defined[resource].window;

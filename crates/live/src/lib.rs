@@ -20,7 +20,9 @@ mod topology;
 pub use error::LiveError;
 pub use options::{parse_duration, password_from_env, Password, RedisOptions, PASSWORD_ENV};
 
-use fallout_core::{ClientObservation, Diagnostic, Evidence, Fact, Origin, Strength};
+use fallout_core::{
+    ClientObservation, Diagnostic, Evidence, Fact, Origin, SampledServer, Strength,
+};
 use fallout_scan::client_list::parse_client_list;
 use std::collections::BTreeMap;
 
@@ -131,11 +133,23 @@ impl Instance {
 
 impl LiveRedis {
     /// Every observation as a fact, for the graph.
+    /// Its observations as facts; an instance with none on it is a
+    /// [`SampledServer`] (a resource nobody was seen using).
     pub fn facts(&self) -> Vec<Fact> {
-        self.instances
-            .iter()
-            .flat_map(|i| i.observations.iter().cloned().map(Fact::Client))
-            .collect()
+        let mut facts = Vec::new();
+        for i in &self.instances {
+            if i.observations.is_empty() {
+                facts.push(Fact::Sampled(SampledServer {
+                    server: i.endpoints.first().cloned().unwrap_or_default(),
+                    queried: None,
+                    first_seen: i.first_sample.clone(),
+                    last_seen: i.last_sample.clone(),
+                    samples: i.samples,
+                }));
+            }
+            facts.extend(i.observations.iter().cloned().map(Fact::Client));
+        }
+        facts
     }
 
     /// The instance an observation came from (by its `server`).
