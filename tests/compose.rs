@@ -172,24 +172,29 @@ fn absolute_paths_and_mounted_folders_resolve_like_relative_ones() {
     );
 }
 
-#[test]
-fn a_compose_file_on_stdin_is_read() {
+/// `fallout scan - --format json` with `bytes` on stdin: exit code and JSON.
+fn scan_stdin(bytes: &[u8]) -> (Option<i32>, serde_json::Value) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_fallout"))
         .args(["scan", "-", "--format", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"services:\n  redis:\n    image: redis:7\n  app:\n    image: x/app\n    environment:\n      REDIS_URL: redis://redis:6379\n")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
     let out = child.wait_with_output().unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), doc)
+}
+
+const STDIN_COMPOSE: &str = "services:\n  redis:\n    image: redis:7\n  app:\n    image: x/app\n    environment:\n      REDIS_URL: redis://redis:6379\n";
+
+#[test]
+fn a_compose_file_on_stdin_is_read() {
+    let (_, doc) = scan_stdin(STDIN_COMPOSE.as_bytes());
     let redis = resource(&doc, "<stdin>#redis");
     assert_eq!(
         consumers(redis, "id"),
@@ -201,28 +206,9 @@ fn a_compose_file_on_stdin_is_read() {
 /// replaced), not refused with exit 2.
 #[test]
 fn non_utf8_on_stdin_is_read_like_a_file() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fallout"))
-        .args(["scan", "-", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"# caf\xe9\nservices:\n  redis:\n    image: redis:7\n  app:\n    image: x/app\n    environment:\n      REDIS_URL: redis://redis:6379\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut bytes = b"# caf\xe9\n".to_vec();
+    bytes.extend(STDIN_COMPOSE.as_bytes());
+    let (code, doc) = scan_stdin(&bytes);
+    assert_eq!(code, Some(0));
     assert_eq!(consumers(resource(&doc, "<stdin>#redis"), "id").len(), 1);
 }

@@ -1477,54 +1477,32 @@ impl<'a> Ctx<'_, 'a> {
                 continue;
             };
             let Some((_, data)) = data else {
-                if kind == "secret" && !self.secrets_unreadable(o.ns) {
-                    // Not in the repository (sealed, external secrets): its
-                    // keys are unknown, so a password may come from it.
-                    vars.push(EnvVar {
-                        name: format!("{prefix}*"),
-                        value: None,
-                        origin: o.origin(from),
-                        strength: Strength::Inferred,
-                        via: format!(
-                            "envFrom secret {}/{name} (not among the scanned objects)",
-                            o.ns
-                        ),
-                        secret_key: None,
-                        unreadable: false,
-                        opaque: Some(format!(
+                // Its keys are unknown: any variable may come from it.
+                let unreadable = kind == "secret" && self.secrets_unreadable(o.ns);
+                let outside = format!("{}/{name} (not among the scanned objects)", o.ns);
+                vars.push(EnvVar {
+                    name: format!("{prefix}*"),
+                    value: None,
+                    origin: o.origin(from),
+                    strength: Strength::Inferred,
+                    via: if unreadable {
+                        format!("envFrom secret {name} (not readable)")
+                    } else {
+                        format!("envFrom {kind} {outside}")
+                    },
+                    secret_key: None,
+                    unreadable,
+                    // Not in the repository (sealed, external secrets): a
+                    // password may come from it. A ConfigMap's keys are
+                    // said when the container's other variables speak of a
+                    // Redis that nothing else locates.
+                    opaque: (kind == "secret" && !unreadable).then(|| {
+                        format!(
                             "Secret {}/{name} (envFrom, not among the scanned objects)",
                             o.ns
-                        )),
-                    });
-                } else if kind == "secret" {
-                    vars.push(EnvVar {
-                        name: format!("{prefix}*"),
-                        value: None,
-                        origin: o.origin(from),
-                        strength: Strength::Inferred,
-                        via: format!("envFrom secret {name} (not readable)"),
-                        secret_key: None,
-                        unreadable: true,
-                        opaque: None,
-                    });
-                } else {
-                    // A ConfigMap not in the scan: any variable may come
-                    // from it (said when the container's other variables
-                    // speak of a Redis that nothing else locates).
-                    vars.push(EnvVar {
-                        name: format!("{prefix}*"),
-                        value: None,
-                        origin: o.origin(from),
-                        strength: Strength::Inferred,
-                        via: format!(
-                            "envFrom configMap {}/{name} (not among the scanned objects)",
-                            o.ns
-                        ),
-                        secret_key: None,
-                        unreadable: false,
-                        opaque: None,
-                    });
-                }
+                        )
+                    }),
+                });
                 continue;
             };
             for (key, entry) in data {
