@@ -1292,3 +1292,30 @@ fn a_missing_env_from_config_map_beside_a_redis_password_is_said() {
     let quiet = said(&flags);
     assert!(quiet.is_empty(), "{quiet:?}");
 }
+
+/// "The server already requires a password" cites where it is told to
+/// (`--requirepass` on line 4), not the line that names the service.
+#[test]
+fn a_required_password_is_cited_where_it_is_required() {
+    let compose = "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass Leak-auth-1\n  api:\n    image: acme/api\n    environment:\n      REDIS_URL: redis://cache:6379\n";
+    let dir = tree(&[("docker-compose.yml", compose)]);
+    let run = fallout(&[
+        "impact",
+        "cache",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "auth=required",
+        "--format",
+        "json",
+    ]);
+    assert!(!run.stdout.contains("Leak-auth-1") && !run.stderr.contains("Leak-auth-1"));
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let api = &doc["resources"][0]["consumers"][0];
+    assert_eq!(api["verdict"], "at-risk", "{api:#}");
+    let reason = api["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.contains("; the server already requires a password (")
+            && reason.contains("docker-compose.yml:4): "),
+        "{reason}"
+    );
+}

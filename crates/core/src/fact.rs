@@ -113,6 +113,9 @@ pub struct RedisServer {
     pub password_secrets: Vec<(String, String)>,
     /// ACL users the server is configured with, when visible.
     pub requires_auth: bool,
+    /// Where it is told to require a password (`--requirepass`, Bitnami's
+    /// `REDIS_PASSWORD`), when that is a line of the scan.
+    pub auth_origin: Option<Origin>,
 }
 
 /// Something that runs: a Kubernetes workload, a compose service, an app.

@@ -149,6 +149,9 @@ pub struct Resource {
     /// Its server config requires a password (`requirepass`, `aclfile`,
     /// a password variable of the image), as far as the scan sees.
     pub requires_auth: bool,
+    /// Where it is told to require a password, when that is a line of the
+    /// scan (else `defined_by` is cited).
+    pub auth_origin: Option<Origin>,
     /// Service addresses that reach its TLS port, as (`ns/service`,
     /// `service.ns:port`): the address to give a client that goes through
     /// a Service with no port for TLS.

@@ -449,6 +449,7 @@ pub(crate) mod tests {
             port: Some(6379),
             tls_port: None,
             requires_auth: false,
+            auth_origin: None,
             tls_addresses: Vec::new(),
             external,
             consumers: Vec::new(),

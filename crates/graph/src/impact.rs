@@ -553,9 +553,11 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
         });
     }
     let already = if server.requires_auth {
+        // Where it is told to, else where it is defined.
         let at = server
-            .defined_by
+            .auth_origin
             .as_ref()
+            .or(server.defined_by.as_ref())
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
         format!("; the server already requires a password{at}")

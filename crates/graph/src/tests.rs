@@ -43,6 +43,7 @@ fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload 
         tls_port,
         password_secrets: vec![("redis-auth".into(), "password".into())],
         requires_auth: true,
+        auth_origin: None,
     });
     w
 }

@@ -1073,6 +1073,7 @@ pub(crate) fn redis_server(
     });
     let mut tls_port = None;
     let mut requires_auth = false;
+    let mut auth_origin: Option<Origin> = None;
     let mut tls_main = false;
     let env_of = |k: &str| env.iter().find(|e| e.0 == k).and_then(|e| e.1);
     // Bitnami images configure the server from env.
@@ -1094,10 +1095,12 @@ pub(crate) fn redis_server(
         }
         // A password from the shell (value unknown here) is still a password.
         let password = env.iter().find(|e| e.0 == format!("{prefix}_PASSWORD"));
-        if password.is_some_and(|p| p.1 != Some(""))
-            && env_of("ALLOW_EMPTY_PASSWORD").and_then(settings::parse_bool) != Some(true)
-        {
+        if let Some(p) = password.filter(|p| {
+            p.1 != Some("")
+                && env_of("ALLOW_EMPTY_PASSWORD").and_then(settings::parse_bool) != Some(true)
+        }) {
             requires_auth = true;
+            auth_origin.get_or_insert_with(|| p.2.clone());
         }
     }
     for args in ["REDIS_ARGS", "VALKEY_EXTRA_FLAGS", "REDIS_EXTRA_FLAGS"] {
@@ -1125,7 +1128,10 @@ pub(crate) fn redis_server(
         match flag {
             Some("port") => port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
             Some("tls-port") => tls_port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
-            Some("requirepass" | "aclfile") => requires_auth = true,
+            Some("requirepass" | "aclfile") => {
+                requires_auth = true;
+                auth_origin.get_or_insert_with(|| all_words[i].origin.clone());
+            }
             Some("tls") => {
                 tls_main = inline
                     .as_deref()
@@ -1163,6 +1169,7 @@ pub(crate) fn redis_server(
         tls_port,
         password_secrets: Vec::new(),
         requires_auth,
+        auth_origin,
     }
 }
 

@@ -799,6 +799,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                         base.tls_port = base.tls_port.or(server.tls_port);
                     }
                     base.requires_auth |= server.requires_auth;
+                    base.auth_origin = base.auth_origin.take().or(server.auth_origin);
                     base.password_secrets.extend(server.password_secrets);
                 }
                 e => {
@@ -1694,14 +1695,18 @@ impl<'a> Ctx<'_, 'a> {
         for v in &vars {
             let norm = settings::normalize_key(&v.name);
             let named = norm.contains("pass") || norm.ends_with("auth");
-            let in_args = words
-                .iter()
-                .any(|w| w.value.contains(&format!("$({})", v.name)));
+            let reference = format!("$({})", v.name);
+            let in_args = words.iter().find(|w| w.value.contains(&reference));
             if let Some(sk) = &v.secret_key {
-                if named || in_args {
+                if named || in_args.is_some() {
                     server.password_secrets.push(sk.clone());
-                    if in_args || norm.starts_with("redis") || norm.starts_with("valkey") {
+                    if in_args.is_some() || norm.starts_with("redis") || norm.starts_with("valkey")
+                    {
                         server.requires_auth = true;
+                        // The argument that passes it, else the variable.
+                        server.auth_origin.get_or_insert_with(|| {
+                            in_args.map_or(v.origin.clone(), |w| w.origin.clone())
+                        });
                     }
                 }
             }

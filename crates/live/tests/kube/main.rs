@@ -548,7 +548,12 @@ fn without_origins(facts: Vec<Fact>) -> Vec<String> {
         .into_iter()
         .map(|mut fact| {
             match &mut fact {
-                Fact::Workload(w) => w.defined_at = blank(),
+                Fact::Workload(w) => {
+                    w.defined_at = blank();
+                    if let Some(origin) = w.server.as_mut().and_then(|s| s.auth_origin.as_mut()) {
+                        *origin = blank();
+                    }
+                }
                 Fact::Service(s) => s.defined_at = blank(),
                 Fact::ServiceBackends(b) => b.defined_at = blank(),
                 Fact::Reference(r) => {
