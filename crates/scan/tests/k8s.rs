@@ -1,18 +1,13 @@
 //! The Kubernetes manifest scanner, one behaviour per test.
 
+mod common;
+
 use fallout_core::{ConsumerId, Fact, HintTarget, Origin, Reference, Strength, Tls};
 use fallout_scan::k8s::{parse_manifests, scan_objects, Object, Options};
-use fallout_scan::{scan_files, SourceFile};
+use fallout_scan::scan_files;
 
-fn scan(files: &[(&str, &str)]) -> fallout_scan::Scanned {
-    let files: Vec<SourceFile> = files
-        .iter()
-        .map(|(p, t)| SourceFile {
-            path: p.to_string(),
-            text: t.to_string(),
-        })
-        .collect();
-    scan_files(&files, Vec::new(), &Options::default())
+fn scan(list: &[(&str, &str)]) -> fallout_scan::Scanned {
+    scan_files(&common::files(list), Vec::new(), &Options::default())
 }
 
 fn refs(s: &fallout_scan::Scanned) -> Vec<&Reference> {

@@ -5,20 +5,11 @@
 
 mod common;
 
-use common::{assert_no_secret, references};
+use common::{assert_no_secret, files, references};
 use fallout_core::{Fact, Origin};
 use fallout_scan::k8s::Options;
 use fallout_scan::projects::scan_projects;
-use fallout_scan::{scan_files, Scanned, SourceFile};
-
-fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
-    list.iter()
-        .map(|(path, text)| SourceFile {
-            path: path.to_string(),
-            text: text.to_string(),
-        })
-        .collect()
-}
+use fallout_scan::{scan_files, Scanned};
 
 const SPRING_PROFILES: &str = "\
 spring:

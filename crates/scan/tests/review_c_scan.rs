@@ -1,16 +1,10 @@
 //! Review findings B9 (kustomize remote bases and missing local entries),
 //! C M4 (JSON manifest streams and arrays) and C M3 (duplicate keys).
 
-use fallout_scan::{kustomize, SourceFile};
+mod common;
 
-fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
-    list.iter()
-        .map(|(p, t)| SourceFile {
-            path: p.to_string(),
-            text: t.to_string(),
-        })
-        .collect()
-}
+use common::files;
+use fallout_scan::kustomize;
 
 fn missing(list: &[(&str, &str)]) -> Vec<(u32, String)> {
     kustomize::apply(&files(list))

@@ -57,6 +57,16 @@ pub fn load(root: &Path) -> Vec<SourceFile> {
     out
 }
 
+/// Source files from `(path, text)` pairs.
+pub fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
+    list.iter()
+        .map(|(path, text)| SourceFile {
+            path: path.to_string(),
+            text: text.to_string(),
+        })
+        .collect()
+}
+
 fn scope(s: &Scope) -> String {
     match s {
         Scope::Namespace(n) => format!("ns:{n}"),
