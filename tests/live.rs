@@ -288,16 +288,19 @@ fn a_server_with_no_clients_is_a_resource_nobody_uses() {
             .starts_with(&format!("{target}: no client was connected at ")),
         "{said}"
     );
-    let run = fallout(&[
-        "impact",
-        &target,
-        "--redis",
-        &url,
-        "--set",
-        "decommission=true",
-    ]);
+    let run = decommissioned_with_no_consumers(&target, &["--redis", &url]);
+    assert!(run.stdout.contains("[live-no-clients]"), "{}", run.stdout);
+}
+
+/// `impact TARGET SOURCE… --set decommission=true`: exit 0 and no consumers.
+fn decommissioned_with_no_consumers(target: &str, source: &[&str]) -> crate::support::Run {
+    let mut args = vec!["impact", target];
+    args.extend(source);
+    args.extend(["--set", "decommission=true"]);
+    let run = fallout(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("no consumers found"), "{}", run.stdout);
+    run
 }
 
 /// A saved CLIENT LIST holding only the connection that captured it: the
@@ -308,16 +311,7 @@ fn a_saved_list_with_only_its_capture_is_a_resource_nobody_uses() {
     let dump = dir.path().join("cache.txt");
     std::fs::write(&dump, "id=5 addr=127.0.0.1:50000 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=26 qbuf-free=20448 argv-mem=10 obl=0 oll=0 omem=0 tot-mem=22298 events=r cmd=client|list user=default redir=-1 resp=2\n").unwrap();
     let list = format!("cache={}", dump.display());
-    let run = fallout(&[
-        "impact",
-        "cache",
-        "--client-list",
-        &list,
-        "--set",
-        "decommission=true",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("no consumers found"), "{}", run.stdout);
+    let run = decommissioned_with_no_consumers("cache", &["--client-list", &list]);
     assert!(
         run.stdout.contains("cache: no client was connected in the saved CLIENT LIST, so no consumer of cache was seen live [live-no-clients]"),
         "{}",

@@ -12,9 +12,16 @@ const OK_CHANGE: &str = "target: redis-sessions.cache\nset:\n  tls: required\n";
 
 /// `fallout check` of the fixture with a change file written from `change`.
 fn check_change(change: &str) -> (Run, String) {
+    check_change_with(change, &[])
+}
+
+/// [`check_change`] with `extra` arguments (a format).
+fn check_change_with(change: &str, extra: &[&str]) -> (Run, String) {
     let dir = tree(&[("change.yaml", change)]);
     let path = dir.path().join("change.yaml").display().to_string();
-    (fallout(&["check", "--change", &path, FIXTURE]), path)
+    let mut args = vec!["check", "--change", &path, FIXTURE];
+    args.extend(extra);
+    (fallout(&args), path)
 }
 
 /// `fallout check` of the fixture with an approvals file written from `approvals`.
@@ -191,17 +198,10 @@ fn optional_fields_of_the_wrong_type_are_errors_at_their_line() {
 
 #[test]
 fn a_rollback_written_as_text_is_in_the_checklist() {
-    let (run, _) = {
-        let dir = tree(&[(
-            "change.yaml",
-            &format!("{OK_CHANGE}rollback: |\n  set tls back\n"),
-        )]);
-        let path = dir.path().join("change.yaml").display().to_string();
-        (
-            fallout(&["check", "--change", &path, FIXTURE, "-f", "checklist"]),
-            path,
-        )
-    };
+    let (run, _) = check_change_with(
+        &format!("{OK_CHANGE}rollback: |\n  set tls back\n"),
+        &["-f", "checklist"],
+    );
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(
         run.stdout.contains("- **Rollback:** set tls back"),
