@@ -951,6 +951,15 @@ impl<'a> Builder<'a> {
         ));
     }
 
+    /// Widens the time a resource was sampled over to take in `first..last`.
+    fn widen_window(&mut self, resource: usize, first: &str, last: &str) {
+        let window = &mut self.defined[resource].window;
+        *window = Some(match window.take() {
+            None => (first.to_string(), last.to_string()),
+            Some((from, to)) => (from.min(first.to_string()), to.max(last.to_string())),
+        });
+    }
+
     fn live(&mut self) {
         // Servers sampled with no client on them: resources all the same.
         for s in std::mem::take(&mut self.facts.sampled) {
@@ -978,14 +987,7 @@ impl<'a> Builder<'a> {
                     self.resources[resource].id
                 ),
             ));
-            let window = &mut self.defined[resource].window;
-            *window = Some(match window.take() {
-                None => (s.first_seen.clone(), s.last_seen.clone()),
-                Some((first, last)) => (
-                    first.min(s.first_seen.clone()),
-                    last.max(s.last_seen.clone()),
-                ),
-            });
+            self.widen_window(resource, &s.first_seen, &s.last_seen);
         }
         if self.facts.clients.is_empty() {
             return;
@@ -1001,14 +1003,7 @@ impl<'a> Builder<'a> {
             if self.is_self(resource, &who.consumer) && !replication {
                 continue;
             }
-            let window = &mut self.defined[resource].window;
-            *window = Some(match window.take() {
-                None => (obs.first_seen.clone(), obs.last_seen.clone()),
-                Some((first, last)) => (
-                    first.min(obs.first_seen.clone()),
-                    last.max(obs.last_seen.clone()),
-                ),
-            });
+            self.widen_window(resource, &obs.first_seen, &obs.last_seen);
             let mut detail = vec![format!("client {}", obs.addr)];
             if let Some(name) = &obs.name {
                 detail.push(format!("name `{name}`"));
