@@ -64,6 +64,24 @@ fn an_approval_by_nobody_is_rejected_at_its_line() {
     rejected(&run, &path, 2, &["`consumer:` is blank"]);
 }
 
+/// A key given twice in an approval (or anywhere in the file) is refused at
+/// the later key: YAML would keep the last in silence, and the checklist
+/// would name a signer the file also contradicts.
+#[test]
+fn an_approval_with_a_key_given_twice_is_rejected() {
+    let (run, path) = check_approvals(
+        "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n    by: someone-else\n",
+        &["--format", "checklist"],
+    );
+    rejected(&run, &path, 4, &["`by`", "given twice", "first at line 3"]);
+    assert!(!run.stdout.contains("- [x]"), "{}", run.stdout);
+    let (run, path) = check_approvals(
+        "approvals:\n  - consumer: a\n    by: b\napprovals:\n  - consumer: c\n    by: d\n",
+        &[],
+    );
+    rejected(&run, &path, 4, &["`approvals`", "first at line 1"]);
+}
+
 #[test]
 fn an_approval_with_a_name_still_approves() {
     let (run, _) = check_approvals(

@@ -8,7 +8,7 @@ use std::path::Path;
 /// Reads a change or approvals file (`what`: "the change file"): one YAML
 /// document whose root is a mapping, `example` showing the shape. A leading
 /// byte-order mark (Windows editors write one) is not part of the first key.
-fn read(path: &Path, what: &str, example: &str) -> Result<(String, String, Node<'static>), String> {
+fn read(path: &Path, what: &str, example: &str) -> Result<(String, Node<'static>), String> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     let text = match text.strip_prefix('\u{feff}') {
@@ -42,8 +42,20 @@ fn read(path: &Path, what: &str, example: &str) -> Result<(String, String, Node<
             shape(&doc.root)
         ));
     }
+    // A key given twice: YAML keeps the last in silence, which for a change
+    // would run another change, and for an approval name another signer.
+    if let Some(&(line, first)) = doc.duplicates.first() {
+        let key = text
+            .lines()
+            .nth(line as usize - 1)
+            .and_then(yaml::key_on_line)
+            .map_or_else(|| "a key".to_string(), |k| format!("`{k}`"));
+        return Err(format!(
+            "{shown}:{line}: {key} is given twice in one mapping (first at line {first}); give each key once"
+        ));
+    }
     let root = doc.root.into_owned();
-    Ok((shown, text, root))
+    Ok((shown, root))
 }
 
 /// What a node is, for an error saying it is the wrong type.
@@ -123,45 +135,11 @@ pub fn no_conflicts(settings: &[Setting]) -> Result<(), String> {
     Ok(())
 }
 
-/// Keys written twice in a mapping of a small spec file: YAML keeps the
-/// last silently, which for a change would mean running another change.
-fn duplicate_keys(shown: &str, text: &str) -> Result<(), String> {
-    // (indent, parent line) → keys seen
-    let mut seen: std::collections::HashMap<(usize, usize), Vec<String>> = Default::default();
-    let mut parents: Vec<(usize, usize)> = Vec::new(); // (indent, line) of open mappings
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        let Some((key, _)) = trimmed.split_once(':') else {
-            continue;
-        };
-        while parents.last().is_some_and(|(ind, _)| *ind >= indent) {
-            parents.pop();
-        }
-        let parent = parents.last().map_or(0, |(_, l)| *l);
-        let keys = seen.entry((indent, parent)).or_default();
-        let key = key.trim().trim_matches(['"', '\'']).to_string();
-        if keys.contains(&key) {
-            return Err(format!(
-                "{shown}:{}: `{key}` is given twice; give each key once",
-                i + 1
-            ));
-        }
-        keys.push(key);
-        parents.push((indent, i + 1));
-    }
-    Ok(())
-}
-
 const CHANGE_EXAMPLE: &str = "target: redis-sessions.cache\nset:\n  tls: required";
 
 /// A change file.
 pub fn read_change(path: &Path) -> Result<Change, String> {
-    let (shown, text, root) = read(path, "the change file", CHANGE_EXAMPLE)?;
-    duplicate_keys(&shown, &text)?;
+    let (shown, root) = read(path, "the change file", CHANGE_EXAMPLE)?;
     unknown_keys(
         &shown,
         &root,
@@ -551,7 +529,7 @@ fn is_duration(text: &str) -> bool {
 /// the line of its entry), so a warning about it (it names no consumer, or
 /// the same consumer as another) points there.
 pub fn read_approvals(path: &Path) -> Result<Vec<(Approval, Origin)>, String> {
-    let (shown, _, root) = read(path, "the approvals file", APPROVALS_EXAMPLE)?;
+    let (shown, root) = read(path, "the approvals file", APPROVALS_EXAMPLE)?;
     unknown_keys(&shown, &root, &["approvals"], "the approvals file")?;
     let list = root
         .as_map()

@@ -1747,6 +1747,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 );
             }
         }
+        if self.reported.insert(format!("{path}:duplicate-keys")) {
+            self.out
+                .diagnostics
+                .extend(read.duplicate_key_warnings(path));
+        }
         let reading = if format == Format::Text {
             Reading::UrlsOnly
         } else {

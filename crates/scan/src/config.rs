@@ -6,6 +6,7 @@
 //! `env_file`s and config files on disk.
 
 use crate::yaml::{self, Node, Value};
+use fallout_core::Diagnostic;
 
 /// One setting of a config file, with its 1-based line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +63,44 @@ pub struct ParseError {
 pub struct Settings {
     pub settings: Vec<RawSetting>,
     pub errors: Vec<ParseError>,
+    /// Keys a YAML or JSON file gives twice in one mapping, at the later
+    /// key (whose value is the one read), naming the first's line.
+    pub duplicate_keys: Vec<ParseError>,
+}
+
+impl Settings {
+    /// A `yaml-duplicate-key` warning for each key given twice: the later
+    /// value is read, as most readers do, but some apps refuse the file.
+    pub fn duplicate_key_warnings<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = Diagnostic> + 'a {
+        self.duplicate_keys.iter().map(move |d| {
+            Diagnostic::warning("yaml-duplicate-key", d.message.clone()).at(
+                path,
+                Some(d.line),
+                None,
+            )
+        })
+    }
+}
+
+/// The `duplicate_keys` of a parsed YAML document (`text` its whole file).
+fn note_duplicates(text: &str, doc: &yaml::Document<'_>, out: &mut Vec<ParseError>) {
+    for &(line, first) in &doc.duplicates {
+        let key = text
+            .lines()
+            .nth(line as usize - 1)
+            .and_then(yaml::key_on_line)
+            .map_or_else(|| "a key".to_string(), |k| format!("`{k}`"));
+        out.push(ParseError {
+            line,
+            col: 0,
+            message: format!(
+                "{key} is given a second time in the same mapping (first at line {first}); the later value is read, as Ruby's Psych and Python's PyYAML read it, but Spring (SnakeYAML), js-yaml and Go's yaml.v3 refuse such a file: remove one"
+            ),
+        });
+    }
 }
 
 /// The format of a config file, from its name.
@@ -149,6 +188,7 @@ pub fn read_format(format: Format, text: &str) -> Settings {
         Format::Yaml => match parse_yaml(text) {
             Ok(docs) => {
                 for (n, doc) in docs.iter().enumerate() {
+                    note_duplicates(text, doc, &mut out.duplicate_keys);
                     let from = out.settings.len();
                     flatten("", &doc.root, &mut out.settings);
                     if docs.len() > 1 && is_conditional(&out.settings[from..]) {
@@ -440,6 +480,7 @@ fn apart(n: usize, settings: &mut [RawSetting]) {
 fn read_json(text: &str, out: &mut Settings) {
     if let Ok(docs) = parse_yaml(text) {
         for doc in &docs {
+            note_duplicates(text, doc, &mut out.duplicate_keys);
             flatten("", &doc.root, &mut out.settings);
         }
         return;

@@ -370,6 +370,7 @@ fn scan_app_file(
             .at(path, Some(e.line), Some(e.col)),
         );
     }
+    out.diagnostics.extend(read.duplicate_key_warnings(path));
     // No environment is known here: a variable's fallback is only what
     // the app uses when the variable is unset, said as such.
     let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)

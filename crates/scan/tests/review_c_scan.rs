@@ -244,3 +244,34 @@ fn a_duplicate_key_in_a_compose_file_is_an_error() {
     let out = fallout_scan::projects::scan_projects(&files(&[("m/compose.yaml", merged)]));
     assert!(duplicate_errors(&out.diagnostics).is_empty());
 }
+
+/// An app's YAML config with a key given twice: the later value is read (as
+/// Psych and PyYAML do) and a warning at the later key says that Spring,
+/// js-yaml and yaml.v3 would refuse the file. It used to be silent.
+#[test]
+fn a_duplicate_key_in_app_config_is_a_warning_and_the_later_value_is_read() {
+    let files = common::files(&[(
+        "billing/src/main/resources/application.yml",
+        "spring:\n  redis:\n    host: redis-a\n  redis:\n    host: redis-b\n",
+    )]);
+    let scanned = fallout_scan::scan_files(&files, Vec::new(), &Default::default());
+    let refs = common::references(&scanned);
+    assert!(refs.iter().any(|r| r.contains("redis-b")), "{refs:?}");
+    assert!(!refs.iter().any(|r| r.contains("redis-a")), "{refs:?}");
+    let warned: Vec<_> = scanned
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "yaml-duplicate-key")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", scanned.diagnostics);
+    let d = warned[0];
+    assert_eq!(d.severity, fallout_core::Severity::Warning);
+    assert_eq!(d.line, Some(4));
+    assert!(
+        d.message.starts_with("`redis` is given a second time")
+            && d.message.contains("first at line 2")
+            && d.message.contains("Spring"),
+        "{}",
+        d.message
+    );
+}

@@ -320,7 +320,7 @@ pub fn duplicate_keys(
 
 /// The plain or quoted key a block mapping writes on a line, for messages;
 /// `None` where the line holds more than one key.
-fn key_on_line(line: &str) -> Option<&str> {
+pub fn key_on_line(line: &str) -> Option<&str> {
     let written = line.trim_start();
     let written = written.strip_prefix("- ").unwrap_or(written).trim_start();
     let (key, rest) = written.split_once(':')?;
