@@ -10,10 +10,10 @@
 use crate::config::{self, Format};
 use crate::frameworks::{self, Reading};
 use crate::interpolate::{interpolate, Interpolated, Var, Vars, UNSET};
-use crate::projects::{dir_of, join_path, Tree};
+use crate::projects::{dir_of, join_path, Kind, Tree};
 use crate::settings::{self, find_endpoints, Found, KeyValue};
 use crate::yaml::{Node, Value};
-use crate::{is_redis_image, Scanned};
+use crate::{is_redis_image, Scanned, SourceFile};
 use fallout_core::{
     ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, RedisServer, Reference,
     Scope, Strength, Workload,
@@ -65,6 +65,26 @@ pub fn looks_like_compose(root: &Node) -> bool {
     services
         .entries()
         .any(|(_, s)| s.get("image").is_some() || s.get("build").is_some())
+}
+
+/// A file of a mounted folder that is no service's config: a compose file
+/// (by name, or by its `services:`), a Kubernetes manifest or a Helm
+/// template (`{{`), or one of the files that are never config
+/// (kustomizations, lock files...).
+fn is_not_a_services_config(file: &SourceFile) -> bool {
+    if frameworks::is_not_config(&file.path) || is_compose_name(&file.path) {
+        return true;
+    }
+    if !matches!(config::format_of(&file.path), Format::Yaml | Format::Json) {
+        return false;
+    }
+    crate::k8s::looks_like_manifest(&file.text)
+        || file.text.contains("{{")
+        || file.text.contains("services:")
+            && config::parse_yaml(&file.text)
+                .ok()
+                .and_then(|docs| docs.into_iter().next())
+                .is_some_and(|doc| looks_like_compose(&doc.root))
 }
 
 /// A parsed compose file.
@@ -1697,23 +1717,36 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         let mut out = Vec::new();
         for file in self.tree.files() {
             if let Some(rest) = file.path.strip_prefix(&prefix) {
-                if frameworks::is_not_config(&file.path) {
+                // A folder mounted whole (`.:/app`, the usual dev layout)
+                // holds the project's compose files, manifests and charts
+                // too: they describe other services, not this one's config.
+                if is_not_a_services_config(file) {
                     continue;
                 }
                 let inside = format!("{}/{rest}", m.target.trim_end_matches('/'));
-                if let Some(cf) =
-                    frameworks::config_file(&inside).or_else(|| frameworks::config_file(&file.path))
-                {
+                let reading = match frameworks::config_file(&inside) {
+                    Some(cf) => Some(cf.reading),
+                    // Any other config file in the folder that mentions
+                    // Redis (`conf/settings.yaml` with `redis: {host:
+                    // cache}`), and source code naming a Redis URL, are this
+                    // service's, not an app's of its own.
+                    None => match crate::projects::kind_of(&file.path, &file.text) {
+                        Some(Kind::Named(reading)) => Some(reading),
+                        Some(Kind::Generic) => Some(Reading::Settings),
+                        Some(Kind::Source) => Some(Reading::UrlsOnly),
+                        // `.ini`, `.properties`, `.conf` files no framework
+                        // names: read when they mention Redis.
+                        None => (!matches!(
+                            config::format_of(&file.path),
+                            Format::Text | Format::Yaml | Format::Json | Format::Toml
+                        ) && !crate::projects::in_skipped_folder(&file.path)
+                            && crate::projects::has_redis_text(&file.text))
+                        .then_some(Reading::Settings),
+                    },
+                };
+                if let Some(reading) = reading {
                     self.claimed.insert(file.path.clone());
-                    out.push((file.path.clone(), cf.reading));
-                } else if config::format_of(&file.path) != Format::Text
-                    && crate::projects::has_redis_text(&file.text)
-                {
-                    // Any other config file in the folder that mentions Redis
-                    // (`conf/settings.yaml` with `redis: {host: cache}`) is
-                    // this service's, not an app's of its own.
-                    self.claimed.insert(file.path.clone());
-                    out.push((file.path.clone(), Reading::Settings));
+                    out.push((file.path.clone(), reading));
                 }
             }
         }
@@ -1759,7 +1792,12 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let written = match path.strip_prefix(&m.source) {
             Some("") => m.written.clone(),
-            Some(rest) => format!("{}{rest}", m.written.trim_end_matches('/')),
+            // `.:/app` mounts the tree's root (`source` is empty).
+            Some(rest) => format!(
+                "{}/{}",
+                m.written.trim_end_matches('/'),
+                rest.trim_start_matches('/')
+            ),
             None => path.to_string(),
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)

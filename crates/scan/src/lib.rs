@@ -148,7 +148,36 @@ const REDIS_IMAGES: &[&str] = &[
     "redisbloom",
     "redismod",
     "valkey-bundle",
+    // Harbor's own Redis.
+    "redis-photon",
+    "falkordb",
+    // The Kubernetes and GKE guestbook samples.
+    "gb-redis-leader",
+    "gb-redis-follower",
+    "gb-redisslave",
+    "redis-slave",
 ];
+
+/// Red Hat and Software Collections images name their version in the
+/// repository: `rhel9/redis-7`, `sclorg/redis-7-c9s`, `centos/redis-5-centos7`,
+/// `rhscl/redis-6-rhel7`, `sclorg/valkey-8-c10s`.
+fn is_versioned_redis_repo(repo: &str) -> bool {
+    let Some(rest) = repo
+        .strip_prefix("redis-")
+        .or_else(|| repo.strip_prefix("valkey-"))
+    else {
+        return false;
+    };
+    let (version, platform) = rest.split_once('-').unwrap_or((rest, ""));
+    let platform_ok = platform.is_empty()
+        || ["c", "el", "rhel", "centos", "ubi"].iter().any(|p| {
+            platform.strip_prefix(p).is_some_and(|n| {
+                let n = n.strip_suffix('s').unwrap_or(n);
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
+        });
+    !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && platform_ok
+}
 
 /// Whether an image runs a Redis-compatible server: `redis:7`,
 /// `bitnami/redis:7.2`, `docker.io/valkey/valkey:8`,
@@ -162,7 +191,7 @@ pub fn is_redis_image(image: &str) -> bool {
         None => last,
     };
     let repo = repo.to_ascii_lowercase();
-    REDIS_IMAGES.contains(&repo.as_str())
+    REDIS_IMAGES.contains(&repo.as_str()) || is_versioned_redis_repo(&repo)
 }
 
 #[cfg(test)]
@@ -183,6 +212,14 @@ mod tests {
             "redislabs/rejson:2.6",
             "redislabs/redisearch:2.8",
             "valkey/valkey-bundle:8",
+            "goharbor/redis-photon:v2.10.0",
+            "registry.redhat.io/rhel9/redis-7",
+            "quay.io/sclorg/redis-7-c9s:latest",
+            "centos/redis-5-centos7",
+            "registry.access.redhat.com/rhscl/redis-6-rhel7",
+            "quay.io/sclorg/valkey-8-c10s",
+            "falkordb/falkordb:latest",
+            "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2",
         ] {
             assert!(is_redis_image(image), "{image}");
         }
@@ -192,6 +229,9 @@ mod tests {
             "redislabs/redisinsight",
             "postgres:15",
             "myorg/redis-sessions-api:1",
+            "myorg/redis-7-migrator:1",
+            "redis-backup",
+            "bitnami/redis-exporter",
         ] {
             assert!(!is_redis_image(image), "{image}");
         }

@@ -187,7 +187,7 @@ pub fn scan_projects_except(files: &[SourceFile], not_config: &BTreeSet<String>)
 
 /// How a file is read, if at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     /// A config file by its name.
     Named(Reading),
     /// YAML/JSON/TOML with no known name: kept only for Redis-named keys
@@ -205,7 +205,7 @@ pub(crate) fn has_redis_text(text: &str) -> bool {
     WORDS.is_match(text)
 }
 
-fn kind_of(path: &str, text: &str) -> Option<Kind> {
+pub(crate) fn kind_of(path: &str, text: &str) -> Option<Kind> {
     // fallout's own reports, saved in the tree, are not configuration.
     if text.contains("\"schema\": \"fallout/v1\"")
         || text.contains("sarif-2.1.0") && text.contains("\"name\": \"fallout\"")

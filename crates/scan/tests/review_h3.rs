@@ -1,0 +1,88 @@
+//! Review H3: realistic repositories the scanner had not seen. Each test
+//! is one finding, written to fail on the code before its fix.
+
+mod common;
+
+use common::{files, references, workloads};
+use fallout_scan::projects::scan_projects;
+
+/// A folder mounted whole (`.:/app`, the usual Rails, Django, Laravel and
+/// Node dev layout) holds the project's own compose file: it is not the
+/// service's config. Read as such, every service mounting the root used
+/// every other service's Redis (`worker` broke with `cache`).
+#[test]
+fn a_root_mount_does_not_read_the_compose_file_as_the_services_config() {
+    let compose = "services:\n  web:\n    build: .\n    volumes: [\".:/app\"]\n    environment:\n      REDIS_CACHE_URL: redis://cache:6379/1\n  worker:\n    build: .\n    volumes: [\".:/app\"]\n    environment:\n      REDIS_URL: redis://queue:6379/0\n  queue:\n    image: redis:7\n  cache:\n    image: redis:7\n";
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web\n          env:\n            - {name: REDIS_URL, value: \"redis://prod-redis:6379\"}\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("deploy/web.yaml", manifest),
+        (
+            "config/cache.yml",
+            "production:\n  url: redis://cache:6379/2\n",
+        ),
+    ]));
+    let refs: Vec<String> = references(&s)
+        .into_iter()
+        .map(|r| r.split(" | ").next().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        references(&s)
+            .iter()
+            .any(|r| r
+                .ends_with("| mounted ./config/cache.yml: production.url = redis://cache:6379/2")),
+        "{:#?}",
+        references(&s)
+    );
+    assert_eq!(
+        refs,
+        [
+            "docker-compose.yml#web -> cache:6379 db=1 tls=no explicit docker-compose.yml:6",
+            // config/cache.yml is in the mounted folder: both services read it
+            "docker-compose.yml#web -> cache:6379 db=2 tls=no indirect config/cache.yml:2",
+            "docker-compose.yml#worker -> cache:6379 db=2 tls=no indirect config/cache.yml:2",
+            "docker-compose.yml#worker -> queue:6379 db=0 tls=no explicit docker-compose.yml:11",
+        ],
+        "{:#?}",
+        references(&s)
+    );
+    // The manifest is the Kubernetes scanner's, not a service's config.
+    assert!(
+        !references(&s).iter().any(|r| r.contains("prod-redis")),
+        "{:#?}",
+        references(&s)
+    );
+    assert!(
+        !workloads(&s).iter().any(|w| w.starts_with("app:")),
+        "{:#?}",
+        workloads(&s)
+    );
+}
+
+/// Source code in a mounted folder is the service's code: a Redis URL it
+/// names is the service's (weak where it is a fallback), not a phantom app
+/// of its own.
+#[test]
+fn source_code_in_a_mounted_folder_is_the_services() {
+    let compose = "services:\n  web:\n    build: .\n    volumes: [\".:/rails\"]\n    environment:\n      REDIS_URL: redis://redis:6379/0\n  redis:\n    image: redis:7\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\n"),
+        (
+            "config/initializers/sidekiq.rb",
+            "Sidekiq.configure_server do |c|\n  c.redis = { url: \"redis://jobs-redis:6379/3\" }\nend\n",
+        ),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.starts_with(
+            "docker-compose.yml#web -> jobs-redis:6379 db=3 tls=no indirect config/initializers/sidekiq.rb:2 | mounted ./config/initializers/sidekiq.rb = "
+        )),
+        "{refs:#?}"
+    );
+    assert!(
+        !workloads(&s).iter().any(|w| w.starts_with("app:")),
+        "{:#?}",
+        workloads(&s)
+    );
+}
