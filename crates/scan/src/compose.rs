@@ -1106,9 +1106,10 @@ pub(crate) fn redis_server(
                 .or_else(|| env_of(&format!("{prefix}_TLS_PORT")))
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(6379);
-            if port == Some(tls)
-                || port == Some(6379) && env_of(&format!("{prefix}_PORT_NUMBER")).is_none()
-            {
+            // Bitnami's libredis.sh turns the plain port off only when both
+            // are 6379 (the defaults); `REDIS_TLS_PORT_NUMBER=6380` keeps
+            // 6379 plain beside it. One port given to both is TLS.
+            if port == Some(tls) {
                 port = None;
             }
             tls_port = Some(tls);

@@ -86,3 +86,58 @@ fn source_code_in_a_mounted_folder_is_the_services() {
         workloads(&s)
     );
 }
+
+fn bitnami(name: &str, env: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: {name}, namespace: data}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/bitnami/redis:7.2.5\n          env:\n{env}"
+    )
+}
+
+/// Bitnami's libredis.sh turns the plain port off only when the plain and
+/// the TLS port are both 6379: `REDIS_TLS_PORT=6380` (an alias of
+/// `REDIS_TLS_PORT_NUMBER`) leaves 6379 plain beside it. It was shown as
+/// TLS only, so a port move judged every consumer ok with no reason.
+#[test]
+fn bitnami_tls_on_another_port_keeps_the_plain_port() {
+    let both = bitnami(
+        "both",
+        "            - {name: REDIS_TLS_ENABLED, value: \"yes\"}\n            - {name: REDIS_TLS_PORT, value: \"6380\"}\n",
+    );
+    let tls_only = bitnami(
+        "tls-only",
+        "            - {name: REDIS_TLS_ENABLED, value: \"yes\"}\n",
+    );
+    let moved = bitnami(
+        "moved",
+        "            - {name: REDIS_TLS_ENABLED, value: \"yes\"}\n            - {name: REDIS_PORT_NUMBER, value: \"7000\"}\n",
+    );
+    let s = fallout_scan::scan_files(
+        &files(&[
+            ("both.yaml", &both),
+            ("tls-only.yaml", &tls_only),
+            ("moved.yaml", &moved),
+        ]),
+        Vec::new(),
+        &Default::default(),
+    );
+    let servers = common::servers(&s);
+    assert_eq!(servers.len(), 3, "{servers:#?}");
+    assert!(
+        servers
+            .iter()
+            .any(|x| x.starts_with("data/StatefulSet/both port=6379 tls-port=6380 ")),
+        "{servers:#?}"
+    );
+    assert!(
+        servers
+            .iter()
+            .any(|x| x.starts_with("data/StatefulSet/tls-only port=- tls-port=6379 ")),
+        "{servers:#?}"
+    );
+    assert!(
+        servers
+            .iter()
+            .any(|x| x.starts_with("data/StatefulSet/moved port=7000 tls-port=6379 ")),
+        "{servers:#?}"
+    );
+}
