@@ -1613,7 +1613,38 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     })
                 })
                 .collect();
-            found.extend(frameworks::find_endpoints(Reading::Settings, &kvs));
+            let env_found = frameworks::find_endpoints(Reading::Settings, &kvs);
+            let is_redis = |f: &Found| {
+                f.says_redis || redis_names.contains(&f.endpoint.host.to_ascii_lowercase())
+            };
+            match spec
+                .image
+                .as_deref()
+                .filter(|i| crate::is_other_datastore_image(i))
+            {
+                // Superset's `db: {image: postgres, env_file: docker/.env}`
+                // shares the apps' env file: Postgres reads no REDIS_HOST.
+                Some(image) => {
+                    if let Some(first) = env_found.iter().find(|f| is_redis(f)) {
+                        let first = &first.evidence;
+                        self.out.diagnostics.push(
+                            Diagnostic::info(
+                                "not-a-consumer",
+                                format!(
+                                    "service {name} runs {image}, a server that reads no Redis settings: the Redis address in its environment ({}) is not read as a use of Redis",
+                                    first.detail
+                                ),
+                            )
+                            .at(
+                                first.origin.path().unwrap_or_default(),
+                                first.origin.line(),
+                                None,
+                            ),
+                        );
+                    }
+                }
+                None => found.extend(env_found),
+            }
             // command and entrypoint
             for (what, part) in [("entrypoint", &spec.entrypoint), ("command", &spec.command)] {
                 if let Some(part) = part {

@@ -158,6 +158,47 @@ const REDIS_IMAGES: &[&str] = &[
     "redis-slave",
 ];
 
+/// Images of other datastores' servers (matched like [`is_redis_image`]):
+/// they read no Redis settings, so a Redis address in their environment
+/// (a project-wide env file they share with the apps) is no use of Redis.
+const OTHER_DATASTORE_IMAGES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "postgis",
+    "timescaledb",
+    "mysql",
+    "mariadb",
+    "percona-server",
+    "mongo",
+    "mongodb",
+    "memcached",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "clickhouse-server",
+    "cassandra",
+    "etcd",
+    "zookeeper",
+    "minio",
+];
+
+/// Whether an image runs another datastore's server ([`OTHER_DATASTORE_IMAGES`]).
+pub fn is_other_datastore_image(image: &str) -> bool {
+    OTHER_DATASTORE_IMAGES.contains(&image_repo(image).as_str())
+}
+
+/// An image's repository name, lower-cased, without registry, path, tag or
+/// digest: `docker.io/bitnami/redis:7.2@sha256:…` → `redis`.
+fn image_repo(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let repo = match last.split_once(':') {
+        Some((repo, _tag)) => repo,
+        None => last,
+    };
+    repo.to_ascii_lowercase()
+}
+
 /// Red Hat and Software Collections images name their version in the
 /// repository: `rhel9/redis-7`, `sclorg/redis-7-c9s`, `centos/redis-5-centos7`,
 /// `rhscl/redis-6-rhel7`, `sclorg/valkey-8-c10s`.
@@ -184,13 +225,7 @@ fn is_versioned_redis_repo(repo: &str) -> bool {
 /// `docker.dragonflydb.io/dragonflydb/dragonfly`. Not `redis-exporter`,
 /// `redis-commander` or `redisinsight`, which are clients.
 pub fn is_redis_image(image: &str) -> bool {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let repo = match last.split_once(':') {
-        Some((repo, _tag)) => repo,
-        None => last,
-    };
-    let repo = repo.to_ascii_lowercase();
+    let repo = image_repo(image);
     REDIS_IMAGES.contains(&repo.as_str()) || is_versioned_redis_repo(&repo)
 }
 

@@ -141,3 +141,41 @@ fn bitnami_tls_on_another_port_keeps_the_plain_port() {
         "{servers:#?}"
     );
 }
+
+/// Superset's compose gives its Postgres the apps' env file, which holds
+/// `REDIS_HOST`: Postgres reads no Redis settings, so `db` is no consumer
+/// (it broke under every change); an info note says why it is left out.
+#[test]
+fn a_database_sharing_the_apps_env_file_is_not_a_consumer() {
+    let compose = "services:\n  redis:\n    image: redis:7\n  db:\n    image: postgres:15\n    env_file: docker/.env\n  superset:\n    image: apache/superset:4\n    env_file: docker/.env\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        (
+            "docker/.env",
+            "DATABASE_HOST=db\nREDIS_HOST=redis\nREDIS_PORT=6379\n",
+        ),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("docker-compose.yml#superset -> redis:6379")),
+        "{refs:#?}"
+    );
+    assert!(
+        !refs.iter().any(|r| r.starts_with("docker-compose.yml#db ")),
+        "{refs:#?}"
+    );
+    let notes: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "not-a-consumer")
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(notes[0].path.as_deref(), Some("docker/.env"));
+    assert_eq!(notes[0].line, Some(2));
+    assert!(
+        notes[0].message.contains("service db runs postgres:15"),
+        "{}",
+        notes[0].message
+    );
+}
