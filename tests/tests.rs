@@ -16,4 +16,5 @@ mod regressions;
 mod review;
 mod review_c;
 mod review_cli;
+mod review_h3;
 mod scanners_review;

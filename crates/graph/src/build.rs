@@ -131,6 +131,10 @@ struct Builder<'a> {
     referencing: HashSet<ConsumerId>,
     /// Short names already reported as unresolved.
     unresolved: HashSet<String>,
+    /// DNS names of Services whose selector picks no Redis workload → what
+    /// to say of them when a consumer names one (`Service harbor/harbor-redis,
+    /// which selects harbor/StatefulSet/harbor-redis`).
+    plain_services: HashMap<String, String>,
     /// (ns, label key, label value) → Kubernetes resources whose pods carry it.
     label_index: HashMap<(String, String, String), Vec<usize>>,
     /// Namespace → its Kubernetes resources; compose file → its resources.
@@ -173,6 +177,7 @@ impl<'a> Builder<'a> {
             draft_list: Vec::new(),
             referencing: HashSet::default(),
             unresolved: HashSet::default(),
+            plain_services: HashMap::default(),
             label_index: HashMap::default(),
             by_namespace: HashMap::default(),
             by_compose: HashMap::default(),
@@ -333,6 +338,7 @@ impl<'a> Builder<'a> {
             };
             let selected = self.selected(&svc.namespace, selector);
             let Some(&first) = selected.first() else {
+                self.note_plain_service(svc, selector, &domain);
                 continue;
             };
             if selected.len() > 1 {
@@ -628,6 +634,47 @@ impl<'a> Builder<'a> {
         &mut self.draft_list[i].1
     }
 
+    /// Remembers a Service that selects no Redis workload, with the
+    /// workloads it does select, for the message of a consumer naming it.
+    fn note_plain_service(
+        &mut self,
+        svc: &Service,
+        selector: &BTreeMap<String, String>,
+        domain: &str,
+    ) {
+        let mut picked: Vec<String> = self
+            .facts
+            .workloads
+            .iter()
+            .filter(|w| {
+                w.id.namespace.as_deref() == Some(svc.namespace.as_str())
+                    && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
+            })
+            .map(|w| w.id.to_string())
+            .collect();
+        picked.sort();
+        picked.dedup();
+        let what = match picked.as_slice() {
+            [] => format!(
+                "the Service {}/{}, whose selector matches no workload of the scan",
+                svc.namespace, svc.name
+            ),
+            [one] => format!(
+                "the Service {}/{}, which selects {one}: its image and command are not ones fallout knows as a Redis server",
+                svc.namespace, svc.name
+            ),
+            many => format!(
+                "the Service {}/{}, which selects {}: their images and commands are not ones fallout knows as a Redis server",
+                svc.namespace,
+                svc.name,
+                many.join(", ")
+            ),
+        };
+        for name in service_names(&svc.namespace, &svc.name, domain) {
+            self.plain_services.insert(name, what.clone());
+        }
+    }
+
     /// The resource a reference to `host` (normalized), named by `route`,
     /// lands on; `None` for a server's reference to itself. Creates external
     /// resources and says which short names resolve to nothing.
@@ -640,7 +687,17 @@ impl<'a> Builder<'a> {
             }
             None => {
                 let qualified = qualify(&r.scope, host);
-                if is_short(host) && self.unresolved.insert(qualified.clone()) {
+                if let Some(what) = self.plain_services.get(&qualified) {
+                    if self.unresolved.insert(qualified.clone()) {
+                        let message = format!(
+                            "`{host}` is {what}; it is kept as the external resource {qualified}, reached directly (verdicts do not follow the Service's port mapping)"
+                        );
+                        self.diagnostics.push(at(
+                            Diagnostic::info("name-unresolved", message),
+                            &r.evidence.origin,
+                        ));
+                    }
+                } else if is_short(host) && self.unresolved.insert(qualified.clone()) {
                     let place = match &r.scope {
                         Scope::Namespace(ns) => format!("namespace {ns}"),
                         Scope::Compose(file) => format!("compose file {file}"),
