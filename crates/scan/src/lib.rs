@@ -60,6 +60,21 @@ pub fn scan_files<'a>(
     // Files a generator makes into ConfigMaps are read as such, not also as
     // the app config of their folder.
     let generator_files = std::mem::take(&mut kustomized.generator_files);
+    // Name prefixes and suffixes rename what the kustomizations make: they
+    // need the names of the objects of the files they list.
+    let mut renames = std::mem::take(&mut kustomized.renames);
+    renames.resolve(parsed.iter().flat_map(|(objs, _)| objs));
+    // A copy of `o` where a kustomization places it.
+    let place = |o: &k8s::Object<'a>, at: &kustomize::Placement| {
+        let mut copy = k8s::Object {
+            namespace: at.namespace.clone(),
+            ..o.clone()
+        };
+        if !at.levels.is_empty() {
+            renames.rename(&mut copy, &at.levels);
+        }
+        copy
+    };
     // Patches come after what they patch: the object's first copy speaks
     // for it (its labels, where it is defined).
     let mut patches = Vec::new();
@@ -67,28 +82,25 @@ pub fn scan_files<'a>(
         for mut o in objs {
             if let Some(list) = kustomized.patches.get(&o.path) {
                 o.patch = true;
-                if list.is_empty() {
+                if list.iter().all(kustomize::Placement::as_written) {
                     patches.push(o);
                 } else {
-                    patches.extend(list.iter().map(|ns| k8s::Object {
-                        namespace: Some(ns.clone()),
-                        ..o.clone()
-                    }));
+                    patches.extend(list.iter().map(|at| place(&o, at)));
                 }
                 continue;
             }
-            match kustomized.namespaces.get(&o.path) {
-                // One copy per namespace the file's kustomizations give it.
-                Some(list) => objects.extend(list.iter().map(|ns| k8s::Object {
-                    namespace: ns.clone(),
-                    ..o.clone()
-                })),
+            match kustomized.placements.get(&o.path) {
+                // One copy per placement the file's kustomizations give it.
+                Some(list) => objects.extend(list.iter().map(|at| place(&o, at))),
                 None => objects.push(o),
             }
         }
         diagnostics.extend(diags);
     }
-    for o in kustomized.generated {
+    for (mut o, levels) in kustomized.generated {
+        if !levels.is_empty() {
+            renames.rename(&mut o, &levels);
+        }
         if o.patch {
             patches.push(o);
         } else {
