@@ -785,18 +785,23 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         service_env: HashMap::default(),
         overrides: container_patches(&objs, &patched),
         objs: &objs,
-        renamed_services: objs
-            .iter()
-            .filter(|o| o.kind == "Service" && !o.patch)
-            .filter_map(|o| {
-                let renamed = o.renamed?;
-                let kept = index
-                    .present
-                    .contains_key(&(o.ns, "Service", renamed.from.as_str()));
-                (!kept).then(|| (qualified(&renamed.from, o.ns), (o.name, renamed)))
-            })
-            .collect(),
+        renamed_services: HashMap::default(),
     };
+    for o in objs.iter().filter(|o| o.kind == "Service" && !o.patch) {
+        let Some(renamed) = o.renamed else { continue };
+        if !index
+            .present
+            .contains_key(&(o.ns, "Service", renamed.from.as_str()))
+        {
+            let new = ctx
+                .renamed_services
+                .entry(qualified(&renamed.from, o.ns))
+                .or_default();
+            if !new.iter().any(|(name, _)| *name == o.name) {
+                new.push((o.name, renamed));
+            }
+        }
+    }
     // First pass: Redis servers (their password Secrets make hints).
     let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
     let found: Vec<Option<RedisServer>> = workloads
@@ -1355,8 +1360,9 @@ struct Ctx<'i, 'a> {
     objs: &'i [Obj<'a>],
     /// Services a kustomization renamed, by the name they are written with
     /// (`name.namespace`, when no Service keeps that name there) → their
-    /// new name and who renamed them.
-    renamed_services: HashMap<String, (&'a str, &'a Renamed)>,
+    /// new names (one per overlay that renames the base there) and who
+    /// renamed them.
+    renamed_services: HashMap<String, Vec<(&'a str, &'a Renamed)>>,
 }
 
 /// What a strategic-merge patch writes in one container.
@@ -2245,16 +2251,23 @@ impl<'a> Ctx<'_, 'a> {
             }
             // kustomize renames the Service, not the host names written in
             // values: as deployed, the name is the old one.
-            if let Some((new, renamed)) = service_named(&host, ns)
+            if let Some(renames) = service_named(&host, ns)
                 .filter(|_| !self.renamed_services.is_empty() && !self.known_host(&host, ns))
                 .and_then(|q| self.renamed_services.get(&q))
             {
+                let new: Vec<String> = renames.iter().map(|(n, _)| format!("`{n}`")).collect();
+                let by: BTreeSet<&str> = renames.iter().map(|(_, r)| r.by.as_str()).collect();
+                let (from, new, by) = (
+                    &renames[0].1.from,
+                    new.join(", "),
+                    by.into_iter().collect::<Vec<_>>().join(", "),
+                );
                 out.diagnostics.push(
                     Diagnostic::warning(
                         "kustomize-renamed",
                         format!(
-                            "{} names `{host}`, but the Service written as `{}` is deployed as `{new}` in namespace {ns} (namePrefix/nameSuffix of {}): kustomize does not rewrite host names in values, so `{host}` does not reach it; write `{new}`",
-                            f.evidence.detail, renamed.from, renamed.by,
+                            "{}: the Service written `{from}` is deployed as {new} in namespace {ns} (namePrefix/nameSuffix of {by}), and kustomize does not rewrite host names in values: as deployed, `{host}` names no Service there; write {new} (or set the host in the overlay)",
+                            f.evidence.detail,
                         ),
                     )
                     .at(
