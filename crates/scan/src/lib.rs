@@ -15,6 +15,7 @@ pub mod settings;
 pub mod yaml;
 
 use fallout_core::{Diagnostic, Fact};
+use std::collections::BTreeSet;
 
 /// A file handed to the scanners: its display path (relative to what the
 /// user named) and its text.
@@ -64,16 +65,25 @@ pub fn scan_files<'a>(
     // need the names of the objects of the files they list.
     let mut renames = std::mem::take(&mut kustomized.renames);
     renames.resolve(parsed.iter().flat_map(|(objs, _)| objs));
-    // A copy of `o` where a kustomization places it.
-    let place = |o: &k8s::Object<'a>, at: &kustomize::Placement| {
-        let mut copy = k8s::Object {
-            namespace: at.namespace.clone(),
-            ..o.clone()
-        };
-        if !at.levels.is_empty() {
-            renames.rename(&mut copy, &at.levels);
+    // The copies of `o` where the kustomizations place it; two that come
+    // out the same (a chain of kustomizations that renames nothing of
+    // this file) are one object, not a duplicate.
+    let place = |o: &k8s::Object<'a>, list: &BTreeSet<kustomize::Placement>| {
+        let mut copies: Vec<k8s::Object<'a>> = Vec::with_capacity(list.len());
+        for at in list {
+            let mut copy = k8s::Object {
+                namespace: at.namespace.clone(),
+                ..o.clone()
+            };
+            if !at.levels.is_empty() {
+                renames.rename(&mut copy, &at.levels);
+            }
+            let same = |c: &k8s::Object<'_>| c.namespace == copy.namespace && c.root == copy.root;
+            if !copies.iter().any(same) {
+                copies.push(copy);
+            }
         }
-        copy
+        copies
     };
     // Patches come after what they patch: the object's first copy speaks
     // for it (its labels, where it is defined).
@@ -85,13 +95,13 @@ pub fn scan_files<'a>(
                 if list.iter().all(kustomize::Placement::as_written) {
                     patches.push(o);
                 } else {
-                    patches.extend(list.iter().map(|at| place(&o, at)));
+                    patches.extend(place(&o, list));
                 }
                 continue;
             }
             match kustomized.placements.get(&o.path) {
                 // One copy per placement the file's kustomizations give it.
-                Some(list) => objects.extend(list.iter().map(|at| place(&o, at))),
+                Some(list) => objects.extend(place(&o, list)),
                 None => objects.push(o),
             }
         }

@@ -147,3 +147,29 @@ fn a_base_under_two_renaming_overlays_is_two_sets_of_objects() {
         );
     }
 }
+
+/// Two roots deploy `app.yaml` into the same namespace, one of them over
+/// a base with a prefix (so its chain renames, though nothing of
+/// `app.yaml`): one object, as with two roots without prefixes, not a
+/// duplicate; the prefixed base's objects are renamed.
+#[test]
+fn a_file_placed_twice_the_same_way_is_one_object() {
+    let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: acme/app, env: [{name: REDIS_HOST, value: cache}]}]\n";
+    let s = scan_files(
+        &common::files(&[
+            ("lib/kustomization.yaml", "namePrefix: lib-\nresources: [job.yaml]\n"),
+            ("lib/job.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: warm}\nspec:\n  template:\n    spec:\n      containers: [{name: w, image: acme/w}]\n"),
+            ("one/kustomization.yaml", "namespace: shop\nresources: [../lib, ../app.yaml]\n"),
+            ("two/kustomization.yaml", "namespace: shop\nresources: [../app.yaml]\n"),
+            ("app.yaml", app),
+        ]),
+        Vec::new(),
+        &Options::default(),
+    );
+    assert_eq!(workloads(&s), ["shop/Deployment/app", "shop/Job/lib-warm"]);
+    let said = diagnostics(&s);
+    assert!(
+        !said.iter().any(|d| d.contains("duplicate-object")),
+        "{said:?}"
+    );
+}
