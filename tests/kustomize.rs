@@ -2,7 +2,7 @@
 //! and inline patches, each in an overlay's namespace as `kubectl kustomize`
 //! would render it.
 
-use crate::support::{consumers, ids, json, resource, tree};
+use crate::support::{consumers, fallout, ids, json, resource, tree};
 
 /// Every consumer id of a resource.
 fn consumer_ids(doc: &serde_json::Value, id: &str) -> Vec<String> {
@@ -311,6 +311,92 @@ fn merged_generator_keys_are_cited_where_they_are_written() {
     assert_eq!(
         evidence,
         [("overlays/prod/kustomization.yaml".to_string(), 10)],
+        "{doc:#}"
+    );
+}
+
+/// `fixtures/kustomize-prefix`: prod's `namePrefix: prod-` deploys the
+/// base's Redis as `shop-prod/prod-redis`. `worker` follows it (its
+/// ConfigMap is renamed with it and prod merges `REDIS_HOST=prod-redis`);
+/// `api`'s literal `REDIS_HOST: redis` is not rewritten, so in prod it is a
+/// consumer of an external `redis.shop-prod`, said at its line with the
+/// Service's real name. Staging, without a prefix, keeps the names.
+#[test]
+fn name_prefix_is_what_is_deployed_and_a_literal_host_is_said() {
+    let doc = json(&["scan", "fixtures/kustomize-prefix"]);
+    assert_eq!(
+        ids(&doc),
+        [
+            "redis.shop-prod",
+            "shop-prod/prod-redis",
+            "shop-staging/redis"
+        ],
+        "{doc:#}"
+    );
+    assert_eq!(
+        consumer_ids(&doc, "shop-prod/prod-redis"),
+        ["shop-prod/Deployment/prod-worker"]
+    );
+    assert_eq!(
+        consumer_ids(&doc, "redis.shop-prod"),
+        ["shop-prod/Deployment/prod-api"]
+    );
+    assert_eq!(
+        consumer_ids(&doc, "shop-staging/redis"),
+        [
+            "shop-staging/Deployment/api",
+            "shop-staging/Deployment/worker"
+        ]
+    );
+    let said: Vec<(String, String, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] != "kustomize")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = "fixtures/kustomize-prefix/base/api.yaml".to_string();
+    assert_eq!(
+        said,
+        [
+            ("kustomize-renamed".to_string(), at.clone(), 17),
+            ("name-unresolved".to_string(), at, 17),
+        ]
+    );
+    // In the human report, after the tables.
+    let run = fallout(&["scan", "fixtures/kustomize-prefix"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("warning: fixtures/kustomize-prefix/base/api.yaml:17: env REDIS_HOST + REDIS_PORT = redis:6379: the Service written `redis` is deployed as `prod-redis` in namespace shop-prod (namePrefix/nameSuffix of fixtures/kustomize-prefix/overlays/prod/kustomization.yaml), and kustomize does not rewrite host names in values: as deployed, `redis` names no Service there; write `prod-redis` (or set the host in the overlay) [kustomize-renamed]"),
+        "{all}"
+    );
+}
+
+/// A change to the renamed Redis judges the consumers that reach it under
+/// its deployed name: `prod-worker` breaks; `prod-api`, which names
+/// `redis`, is not among them.
+#[test]
+fn impact_on_a_renamed_redis() {
+    let doc = json(&[
+        "impact",
+        "shop-prod/prod-redis",
+        "fixtures/kustomize-prefix",
+        "--set",
+        "tls=required",
+    ]);
+    let redis = resource(&doc, "shop-prod/prod-redis");
+    assert_eq!(
+        consumers(redis, "verdict"),
+        [(
+            "shop-prod/Deployment/prod-worker".to_string(),
+            "breaks".to_string()
+        )],
         "{doc:#}"
     );
 }

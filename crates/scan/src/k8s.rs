@@ -34,6 +34,18 @@ pub struct Object<'s> {
     /// A kustomization's patch: part of an object defined elsewhere, not a
     /// copy of it.
     pub patch: bool,
+    /// The name its file writes, when a kustomization's `namePrefix` or
+    /// `nameSuffix` changed it (`metadata.name` holds the new one).
+    pub renamed: Option<Box<Renamed>>,
+}
+
+/// A name a kustomization changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    /// The name as written.
+    pub from: String,
+    /// The (outermost) kustomization whose prefix or suffix changed it.
+    pub by: String,
 }
 
 /// Scanner settings.
@@ -277,7 +289,7 @@ fn parse_document<'t>(
                 diagnostics.push(
                     Diagnostic::info(
                         "kustomize",
-                        "a kustomization: its namespace, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; name prefixes and suffixes, JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
+                        "a kustomization: its namespace, name prefix and suffix, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
                     )
                     .at(path, Some(first_line), None),
                 );
@@ -448,6 +460,7 @@ fn push_object<'t>(path: &str, root: Node<'t>, item_kind: Option<&str>, out: &mu
         root,
         namespace: None,
         patch: false,
+        renamed: None,
     });
 }
 
@@ -469,6 +482,7 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object<'static
         root: Node::from_json(value),
         namespace: None,
         patch: false,
+        renamed: None,
     }
 }
 
@@ -485,6 +499,8 @@ struct Obj<'a> {
     pod: Option<(&'a Node<'a>, Option<&'a Node<'a>>)>,
     /// The line of `metadata.name` (or of the object): where it is defined.
     name_line: u32,
+    /// The name as written, when a kustomization changed it.
+    renamed: Option<&'a Renamed>,
 }
 
 impl<'a> Obj<'a> {
@@ -509,6 +525,7 @@ impl<'a> Obj<'a> {
                 .or_else(|| field("namespace").and_then(Node::as_str))
                 .unwrap_or(default_ns),
             patch: o.patch,
+            renamed: o.renamed.as_deref(),
         })
     }
 
@@ -768,7 +785,23 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         service_env: HashMap::default(),
         overrides: container_patches(&objs, &patched),
         objs: &objs,
+        renamed_services: HashMap::default(),
     };
+    for o in objs.iter().filter(|o| o.kind == "Service" && !o.patch) {
+        let Some(renamed) = o.renamed else { continue };
+        if !index
+            .present
+            .contains_key(&(o.ns, "Service", renamed.from.as_str()))
+        {
+            let new = ctx
+                .renamed_services
+                .entry(qualified(&renamed.from, o.ns))
+                .or_default();
+            if !new.iter().any(|(name, _)| *name == o.name) {
+                new.push((o.name, renamed));
+            }
+        }
+    }
     // First pass: Redis servers (their password Secrets make hints).
     let mut servers: HashMap<ConsumerId, RedisServer> = HashMap::default();
     let found: Vec<Option<RedisServer>> = workloads
@@ -1325,6 +1358,11 @@ struct Ctx<'i, 'a> {
     overrides: HashMap<(&'a str, &'a str, &'a str), Vec<ContainerPatch<'a>>>,
     /// Every object (`index.present` says where the first of a name is).
     objs: &'i [Obj<'a>],
+    /// Services a kustomization renamed, by the name they are written with
+    /// (`name.namespace`, when no Service keeps that name there) → their
+    /// new names (one per overlay that renames the base there) and who
+    /// renamed them.
+    renamed_services: HashMap<String, Vec<(&'a str, &'a Renamed)>>,
 }
 
 /// What a strategic-merge patch writes in one container.
@@ -2210,6 +2248,34 @@ impl<'a> Ctx<'_, 'a> {
                     ),
                 );
                 continue;
+            }
+            // kustomize renames the Service, not the host names written in
+            // values: as deployed, the name is the old one.
+            if let Some(renames) = service_named(&host, ns)
+                .filter(|_| !self.renamed_services.is_empty() && !self.known_host(&host, ns))
+                .and_then(|q| self.renamed_services.get(&q))
+            {
+                let new: Vec<String> = renames.iter().map(|(n, _)| format!("`{n}`")).collect();
+                let by: BTreeSet<&str> = renames.iter().map(|(_, r)| r.by.as_str()).collect();
+                let (from, new, by) = (
+                    &renames[0].1.from,
+                    new.join(", "),
+                    by.into_iter().collect::<Vec<_>>().join(", "),
+                );
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "kustomize-renamed",
+                        format!(
+                            "{}: the Service written `{from}` is deployed as {new} in namespace {ns} (namePrefix/nameSuffix of {by}), and kustomize does not rewrite host names in values: as deployed, `{host}` names no Service there; write {new} (or set the host in the overlay)",
+                            f.evidence.detail,
+                        ),
+                    )
+                    .at(
+                        f.evidence.origin.path().unwrap_or_default(),
+                        f.evidence.origin.line(),
+                        None,
+                    ),
+                );
             }
             out.facts.push(Fact::Reference(Reference {
                 consumer: id.clone(),

@@ -3,27 +3,44 @@
 //! - `namespace:` applies to the files listed under `resources:`; an
 //!   overlay's namespace wins over its bases', and a base listed by two
 //!   overlays is two sets of objects, one per namespace;
+//! - `namePrefix:` and `nameSuffix:` rename every object a kustomization
+//!   makes (its files, its bases' objects, its generators' ConfigMaps and
+//!   Secrets), except Namespaces, CustomResourceDefinitions and
+//!   APIServices, as kustomize's prefix transformer does; an overlay's
+//!   prefix goes in front of its base's (`a-b-name`), its suffix after
+//!   (`name-b-a`). A base reached with two prefixes is two sets of objects,
+//!   as with namespaces ([`Placement`]). References by name inside the
+//!   renamed objects (kustomize's `nameReference` fields: `envFrom`,
+//!   `configMapKeyRef`, `secretKeyRef`, configMap, secret and projected
+//!   volumes, `imagePullSecrets`, `serviceAccountName`, a StatefulSet's
+//!   `serviceName`, a PVC's `claimName`) follow the object they name when
+//!   the kustomization, or one of its bases, makes it; other references,
+//!   and host names written in values, stay as written ([`Renames`]);
 //! - `components:` (folders whose kustomization is `kind: Component`) are
 //!   read like bases: their resources, patches and generators join the
 //!   including kustomization, in its namespace;
 //! - strategic-merge patches (`patches:`, `patchesStrategicMerge:`), files
 //!   or written inline, are read in the namespace of the kustomization that
-//!   applies them, so their settings join the object they patch;
+//!   applies them, so their settings join the object they patch; a patch
+//!   names its object as written before any prefix (or with its bases'
+//!   prefixes), and is renamed with it;
 //! - `configMapGenerator` and `secretGenerator` (`literals`, `envs`,
-//!   `files`) make ConfigMaps and Secrets under the name written
-//!   (kustomize's hash suffix is rewritten into references, so the written
-//!   name is what they use).
+//!   `files`) make ConfigMaps and Secrets under the name written, with the
+//!   kustomization's prefix and suffix (kustomize's hash suffix is
+//!   rewritten into references, so it is left out).
 //!
-//! Name prefixes and suffixes, JSON 6902 patches and replacements are not
-//! applied (the scanner says so where it meets a kustomization), nor is a
-//! patch's `target:` (a patch joins the object it names itself).
+//! JSON 6902 patches and replacements are not applied (the scanner says so
+//! where it meets a kustomization), nor is a patch's `target:` (a patch
+//! joins the object it names itself). A Component's own prefix renames
+//! what the component brings, not everything the including kustomization
+//! has gathered before it.
 
-use crate::k8s::Object;
+use crate::k8s::{Object, Renamed};
 use crate::projects::{dir_of, join_path, Tree};
 use crate::yaml::{self, Node, Value};
 use crate::{config, SourceFile};
 use fallout_core::Diagnostic;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// File names kustomize reads in a folder.
 const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -32,6 +49,9 @@ struct Kustomization<'a> {
     path: &'a str,
     text: &'a str,
     namespace: Option<&'a str>,
+    /// `namePrefix` and `nameSuffix` (empty when not set).
+    prefix: &'a str,
+    suffix: &'a str,
     /// `kind: Component`: applied only where a kustomization lists it.
     component: bool,
     /// `resources` (and the older `bases`) and `components`, as written,
@@ -45,23 +65,44 @@ struct Kustomization<'a> {
     root: &'a Node<'a>,
 }
 
+/// Where a kustomization puts the objects of a file it lists: one copy of
+/// them per placement.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Placement {
+    /// The namespace they get (`None`: their own).
+    pub namespace: Option<String>,
+    /// The kustomizations that rename them ([`Renames::rename`]), innermost
+    /// first: each one that sets `namePrefix` or `nameSuffix`, or lists a
+    /// base that does, from the one listing the file up to the root.
+    pub levels: Vec<usize>,
+}
+
+impl Placement {
+    /// The objects as written: their own namespace and names.
+    pub fn as_written(&self) -> bool {
+        self.namespace.is_none() && self.levels.is_empty()
+    }
+}
+
 /// What the kustomizations of a tree do to it.
 #[derive(Debug, Default)]
 pub struct Kustomized {
-    /// For each manifest file a kustomization with a namespace reaches: the
-    /// namespaces its objects get (several when overlays share a base).
-    /// Files no such kustomization reaches are not in the map.
-    /// `None`: a copy in the object's own namespace, for a file also applied
-    /// by a kustomization without one.
-    pub namespaces: BTreeMap<String, BTreeSet<Option<String>>>,
-    /// Patch files, with the namespaces they are applied in (empty: the
-    /// patch's own, or the default).
-    pub patches: BTreeMap<String, BTreeSet<String>>,
+    /// For each manifest file a kustomization with a namespace or a name
+    /// prefix or suffix reaches: where its objects go (several copies when
+    /// overlays share a base). Files no such kustomization reaches are not
+    /// in the map; a placement [`Placement::as_written`] among others is a
+    /// copy as written, for a file also applied by a kustomization that
+    /// changes nothing.
+    pub placements: BTreeMap<String, BTreeSet<Placement>>,
+    /// Patch files, with where they are applied.
+    pub patches: BTreeMap<String, BTreeSet<Placement>>,
     /// Objects the kustomizations hold themselves, at their lines, one per
-    /// namespace the kustomization is applied in: the ConfigMaps and Secrets
-    /// the generators make, and inline patches (`patch` set, as is a
-    /// generator's `behavior: merge`).
-    pub generated: Vec<Object<'static>>,
+    /// placement of the kustomization (with its levels, to be renamed): the
+    /// ConfigMaps and Secrets the generators make, and inline patches
+    /// (`patch` set, as is a generator's `behavior: merge`).
+    pub generated: Vec<(Object<'static>, Vec<usize>)>,
+    /// What the name prefixes and suffixes do; empty when none is set.
+    pub renames: Renames,
     /// Files a generator's `files:` reads: their text is a ConfigMap's or
     /// Secret's value, read where that is mounted, not the config of an app
     /// in their folder.
@@ -74,6 +115,8 @@ pub struct Kustomized {
 /// Words that, in a kustomization, mean it does more than list files.
 const DOES_MORE: &[&str] = &[
     "namespace:",
+    "namePrefix:",
+    "nameSuffix:",
     "patches:",
     "patchesStrategicMerge:",
     "configMapGenerator:",
@@ -145,6 +188,8 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 path: &f.path,
                 text: &f.text,
                 namespace: root.str_at(&["namespace"]),
+                prefix: root.str_at(&["namePrefix"]).unwrap_or(""),
+                suffix: root.str_at(&["nameSuffix"]).unwrap_or(""),
                 component: kind == Some("Component"),
                 resources,
                 patches,
@@ -206,24 +251,90 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             Entry::File(_) => None,
         })
         .collect();
-    // The namespaces each kustomization is applied in (`None`: its objects
-    // keep their own).
-    let mut applied: BTreeMap<usize, BTreeSet<Option<&str>>> = BTreeMap::new();
-    // From each kustomization no other lists (what `kubectl apply -k` is
-    // pointed at), down through its bases; the outermost namespace wins.
-    let mut stack: Vec<(usize, Option<&str>, usize)> = (0..kustomizations.len())
-        .filter(|&i| !listed.contains(&i) && !kustomizations[i].component)
-        .map(|i| (i, kustomizations[i].namespace, 0))
+    // Which kustomizations rename what they make: those that set a prefix
+    // or a suffix, and those over a base that does (their references and
+    // patches may name a base's object by the name it had).
+    let mut renames: Vec<bool> = kustomizations
+        .iter()
+        .map(|k| !k.prefix.is_empty() || !k.suffix.is_empty())
         .collect();
-    // Each kustomization is walked once per namespace it is reached with:
+    if renames.contains(&true) {
+        loop {
+            let mut changed = false;
+            for (i, list) in entries.iter().enumerate() {
+                let below = list
+                    .iter()
+                    .any(|e| matches!(e, Entry::Kustomization(j) if renames[*j]));
+                if below && !renames[i] {
+                    renames[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        out.renames = Renames {
+            levels: kustomizations
+                .iter()
+                .zip(&entries)
+                .zip(&renames)
+                .map(|((k, list), &renames)| Level {
+                    path: k.path.to_string(),
+                    prefix: k.prefix.to_string(),
+                    suffix: k.suffix.to_string(),
+                    renames,
+                    files: list
+                        .iter()
+                        .filter_map(|e| match e {
+                            Entry::File(path) => Some(path.clone()),
+                            Entry::Kustomization(_) => None,
+                        })
+                        .collect(),
+                    bases: list
+                        .iter()
+                        .filter_map(|e| match e {
+                            Entry::Kustomization(j) => Some(*j),
+                            Entry::File(_) => None,
+                        })
+                        .collect(),
+                    generated: generated_names(k),
+                    names: HashMap::new(),
+                })
+                .collect(),
+        };
+    }
+    // Where each kustomization is applied: the namespace (`None`: its
+    // objects keep their own) and the kustomizations that rename.
+    let mut applied: BTreeMap<usize, BTreeSet<Placement>> = BTreeMap::new();
+    // From each kustomization no other lists (what `kubectl apply -k` is
+    // pointed at), down through its bases; the outermost namespace wins,
+    // and each prefix goes in front of those below it.
+    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, usize)> = (0..kustomizations.len())
+        .filter(|&i| !listed.contains(&i) && !kustomizations[i].component)
+        .map(|i| (i, kustomizations[i].namespace, Vec::new(), 0))
+        .collect();
+    // Each kustomization is walked once per placement it is reached with:
     // diamonds of bases (and a base listed twice) stay linear.
-    let mut walked: BTreeSet<(usize, Option<&str>)> = BTreeSet::new();
-    while let Some((i, ns, depth)) = stack.pop() {
+    let mut walked: BTreeSet<(usize, Option<&str>, Vec<usize>)> = BTreeSet::new();
+    while let Some((i, ns, above, depth)) = stack.pop() {
         // A cycle of bases is kustomize's error; here it ends the walk.
-        if depth > 32 || !walked.insert((i, ns)) {
+        if depth > 32 {
             continue;
         }
-        applied.entry(i).or_default().insert(ns);
+        let levels = if renames[i] {
+            std::iter::once(i).chain(above).collect()
+        } else {
+            above
+        };
+        if !walked.insert((i, ns, levels.clone())) {
+            continue;
+        }
+        let placement = Placement {
+            namespace: ns.map(str::to_string),
+            levels: levels.clone(),
+        };
+        applied.entry(i).or_default().insert(placement.clone());
         let k = &kustomizations[i];
         for &(patch, line) in &k.patches {
             let Some(joined) = join_path(dir_of(k.path), patch) else {
@@ -234,39 +345,420 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 say_once(&mut out.diagnostics, not_scanned(k.path, patch, line));
                 continue;
             };
-            let namespaces = out.patches.entry(f.path.clone()).or_default();
-            namespaces.extend(ns.map(str::to_string));
+            out.patches
+                .entry(f.path.clone())
+                .or_default()
+                .insert(placement.clone());
         }
         for entry in &entries[i] {
             match entry {
                 Entry::File(path) => {
-                    out.namespaces
+                    out.placements
                         .entry(path.clone())
                         .or_default()
-                        .insert(ns.map(str::to_string));
+                        .insert(placement.clone());
                 }
                 Entry::Kustomization(j) => {
-                    stack.push((*j, ns.or(kustomizations[*j].namespace), depth + 1));
+                    stack.push((
+                        *j,
+                        ns.or(kustomizations[*j].namespace),
+                        levels.clone(),
+                        depth + 1,
+                    ));
                 }
             }
         }
     }
-    // Files no namespace reaches are read as they are.
-    out.namespaces
-        .retain(|_, list| list.iter().any(Option::is_some));
-    for (i, namespaces) in applied {
+    // Files nothing changes are read as they are.
+    out.placements
+        .retain(|_, list| list.iter().any(|p| !p.as_written()));
+    for (i, placements) in applied {
         let k = &kustomizations[i];
         let patches = inline_patches(k, &mut out.diagnostics);
-        for ns in namespaces {
+        for Placement { namespace, levels } in placements {
+            let ns = namespace.as_deref();
             let made = generated(k, ns, &tree, &mut out);
-            out.generated.extend(made);
-            out.generated.extend(patches.iter().map(|o| Object {
-                namespace: ns.map(str::to_string),
-                ..o.clone()
+            out.generated
+                .extend(made.into_iter().map(|o| (o, levels.clone())));
+            out.generated.extend(patches.iter().map(|o| {
+                let o = Object {
+                    namespace: ns.map(str::to_string),
+                    ..o.clone()
+                };
+                (o, levels.clone())
             }));
         }
     }
     out
+}
+
+/// What `namePrefix` and `nameSuffix` do, kustomization by kustomization
+/// (indexed as [`Placement::levels`] name them).
+#[derive(Debug, Default)]
+pub struct Renames {
+    levels: Vec<Level>,
+}
+
+#[derive(Debug, Default)]
+struct Level {
+    /// The kustomization, for messages.
+    path: String,
+    prefix: String,
+    suffix: String,
+    /// It, or a base of it, sets a prefix or a suffix.
+    renames: bool,
+    /// The files it lists itself.
+    files: Vec<String>,
+    /// The kustomizations it lists (bases and components).
+    bases: Vec<usize>,
+    /// (kind, name) of the ConfigMaps and Secrets its generators make.
+    generated: Vec<(&'static str, String)>,
+    /// (kind, a name an object it makes has, or had below it) → the
+    /// object's name once it is through this kustomization; filled by
+    /// [`Renames::resolve`], for the kustomizations that rename.
+    names: HashMap<(String, String), String>,
+}
+
+/// Kinds kustomize's prefix and suffix transformers leave alone.
+const KEEP_NAMES: &[&str] = &["Namespace", "CustomResourceDefinition", "APIService"];
+
+impl Renames {
+    /// Whether any kustomization renames.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+
+    /// Learns the names of the objects the files hold (objects of files no
+    /// kustomization lists, and patches, are passed over), and so what each
+    /// kustomization makes and calls it.
+    pub fn resolve<'o, 's: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'s>>) {
+        if self.is_empty() {
+            return;
+        }
+        let listed: HashSet<&str> = self
+            .levels
+            .iter()
+            .flat_map(|l| l.files.iter().map(String::as_str))
+            .collect();
+        let mut by_file: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for o in objects {
+            if o.patch || !listed.contains(o.path.as_str()) {
+                continue;
+            }
+            let (Some(kind), Some(name)) = (
+                o.root.str_at(&["kind"]),
+                o.root.str_at(&["metadata", "name"]),
+            ) else {
+                continue;
+            };
+            by_file
+                .entry(o.path.clone())
+                .or_default()
+                .push((kind.to_string(), name.to_string()));
+        }
+        let mut made: Vec<Option<Vec<Made>>> = vec![None; self.levels.len()];
+        let mut walking = vec![false; self.levels.len()];
+        for i in 0..self.levels.len() {
+            if self.levels[i].renames {
+                self.made_by(i, &by_file, &mut made, &mut walking);
+            }
+        }
+    }
+
+    /// The objects kustomization `i` makes, each with the names it had on
+    /// the way (its bases' first), filling in `names` where it renames.
+    fn made_by(
+        &mut self,
+        i: usize,
+        by_file: &HashMap<String, Vec<(String, String)>>,
+        made: &mut Vec<Option<Vec<Made>>>,
+        walking: &mut Vec<bool>,
+    ) -> Vec<Made> {
+        if let Some(done) = &made[i] {
+            return done.clone();
+        }
+        // A cycle of bases (kustomize's error) makes nothing more.
+        if walking[i] {
+            return Vec::new();
+        }
+        walking[i] = true;
+        let level = &self.levels[i];
+        let mut objects: Vec<Made> = level
+            .files
+            .iter()
+            .flat_map(|f| by_file.get(f).map(Vec::as_slice).unwrap_or_default())
+            .map(|(kind, name)| (kind.clone(), vec![name.clone()]))
+            .chain(
+                level
+                    .generated
+                    .iter()
+                    .map(|(kind, name)| (kind.to_string(), vec![name.clone()])),
+            )
+            .collect();
+        for base in level.bases.clone() {
+            objects.extend(self.made_by(base, by_file, made, walking));
+        }
+        let level = &mut self.levels[i];
+        if level.renames {
+            // An object's name as it comes in wins over a name another had
+            // further down (kustomize matches the current name first).
+            let mut names = HashMap::new();
+            for (kind, had) in &objects {
+                let now = had.last().cloned().unwrap_or_default();
+                let new = with_affixes(kind, &now, &level.prefix, &level.suffix);
+                names.entry((kind.clone(), now)).or_insert(new);
+            }
+            for (kind, had) in &objects {
+                let now = &had[had.len() - 1];
+                let new = names[&(kind.clone(), now.clone())].clone();
+                for old in &had[..had.len() - 1] {
+                    names
+                        .entry((kind.clone(), old.clone()))
+                        .or_insert(new.clone());
+                }
+            }
+            for (kind, had) in &mut objects {
+                let new = &names[&(kind.clone(), had[had.len() - 1].clone())];
+                if had.last() != Some(new) {
+                    had.push(new.clone());
+                }
+            }
+            level.names = names;
+        }
+        walking[i] = false;
+        made[i] = Some(objects.clone());
+        objects
+    }
+
+    /// Renames `object` as the kustomizations `levels` (innermost first)
+    /// do: its own name (a patch takes the name of the object it patches)
+    /// and the references in it to objects they make. Lines stay where the
+    /// names are written.
+    pub fn rename(&self, object: &mut Object<'_>, levels: &[usize]) {
+        let kind = object.root.str_at(&["kind"]).unwrap_or("").to_string();
+        let written = object
+            .root
+            .str_at(&["metadata", "name"])
+            .map(str::to_string);
+        for (target, node) in name_refs(&mut object.root, &kind) {
+            let Some(mut name) = node.as_str().map(str::to_string) else {
+                continue;
+            };
+            let mut changed = false;
+            for &l in levels {
+                if let Some(new) = self.levels[l]
+                    .names
+                    .get(&(target.to_string(), name.clone()))
+                {
+                    changed |= *new != name;
+                    name.clone_from(new);
+                }
+            }
+            if changed {
+                set_text(node, name);
+            }
+        }
+        let Some(written) = written else { return };
+        let mut name = written.clone();
+        let mut by = None;
+        for &l in levels {
+            let level = &self.levels[l];
+            let new = level
+                .names
+                .get(&(kind.clone(), name.clone()))
+                .cloned()
+                .unwrap_or_else(|| with_affixes(&kind, &name, &level.prefix, &level.suffix));
+            if new != name {
+                by = Some(level.path.clone());
+                name = new;
+            }
+        }
+        let Some(by) = by else { return };
+        if let Some(node) = node_mut(&mut object.root, &["metadata", "name"]) {
+            set_text(node, name);
+        }
+        object.renamed = Some(Box::new(Renamed { from: written, by }));
+    }
+}
+
+/// An object a kustomization makes: its kind and the names it had, the
+/// last its current one.
+type Made = (String, Vec<String>);
+
+/// `name` with a kustomization's prefix and suffix, unless `kind` keeps it.
+fn with_affixes(kind: &str, name: &str, prefix: &str, suffix: &str) -> String {
+    if KEEP_NAMES.contains(&kind) {
+        name.to_string()
+    } else {
+        format!("{prefix}{name}{suffix}")
+    }
+}
+
+/// Where a pod spec is in each kind kustomize's name references know.
+fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "Pod" => &["spec"],
+        "PodTemplate" => &["template", "spec"],
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        _ => return None,
+    })
+}
+
+/// The fields of a pod spec that name another object (kustomize's
+/// `nameReference` configuration), with the kind they name. A list on the
+/// way is walked item by item.
+const POD_SPEC_REFS: &[(&[&str], &str)] = &[
+    (
+        &["containers", "env", "valueFrom", "configMapKeyRef", "name"],
+        "ConfigMap",
+    ),
+    (
+        &[
+            "initContainers",
+            "env",
+            "valueFrom",
+            "configMapKeyRef",
+            "name",
+        ],
+        "ConfigMap",
+    ),
+    (
+        &["containers", "envFrom", "configMapRef", "name"],
+        "ConfigMap",
+    ),
+    (
+        &["initContainers", "envFrom", "configMapRef", "name"],
+        "ConfigMap",
+    ),
+    (&["volumes", "configMap", "name"], "ConfigMap"),
+    (
+        &["volumes", "projected", "sources", "configMap", "name"],
+        "ConfigMap",
+    ),
+    (
+        &["containers", "env", "valueFrom", "secretKeyRef", "name"],
+        "Secret",
+    ),
+    (
+        &["initContainers", "env", "valueFrom", "secretKeyRef", "name"],
+        "Secret",
+    ),
+    (&["containers", "envFrom", "secretRef", "name"], "Secret"),
+    (
+        &["initContainers", "envFrom", "secretRef", "name"],
+        "Secret",
+    ),
+    (&["volumes", "secret", "secretName"], "Secret"),
+    (
+        &["volumes", "projected", "sources", "secret", "name"],
+        "Secret",
+    ),
+    (&["imagePullSecrets", "name"], "Secret"),
+    (&["serviceAccountName"], "ServiceAccount"),
+    (
+        &["volumes", "persistentVolumeClaim", "claimName"],
+        "PersistentVolumeClaim",
+    ),
+];
+
+/// The nodes of an object of `kind` that name another object by name, with
+/// the kind each names.
+fn name_refs<'n, 's>(root: &'n mut Node<'s>, kind: &str) -> Vec<(&'static str, &'n mut Node<'s>)> {
+    let mut patterns: Vec<(Vec<&'static str>, &'static str)> = Vec::new();
+    if let Some(spec) = pod_spec_path(kind) {
+        patterns.extend(
+            POD_SPEC_REFS
+                .iter()
+                .map(|(path, target)| ([spec, *path].concat(), *target)),
+        );
+    }
+    if kind == "StatefulSet" {
+        patterns.push((vec!["spec", "serviceName"], "Service"));
+    }
+    let mut out = Vec::new();
+    if !patterns.is_empty() {
+        let patterns: Vec<(&[&str], &'static str)> =
+            patterns.iter().map(|(p, k)| (p.as_slice(), *k)).collect();
+        collect_refs(root, &patterns, &mut out);
+    }
+    out
+}
+
+fn collect_refs<'n, 's>(
+    node: &'n mut Node<'s>,
+    patterns: &[(&[&str], &'static str)],
+    out: &mut Vec<(&'static str, &'n mut Node<'s>)>,
+) {
+    if let Some(&(_, kind)) = patterns.iter().find(|(path, _)| path.is_empty()) {
+        out.push((kind, node));
+        return;
+    }
+    match &mut node.value {
+        Value::Seq(items) => {
+            for item in items {
+                collect_refs(item, patterns, out);
+            }
+        }
+        Value::Map(entries) => {
+            for (key, value) in entries.iter_mut() {
+                let Some(key) = key.as_str() else { continue };
+                let below: Vec<(&[&str], &'static str)> = patterns
+                    .iter()
+                    .filter(|(path, _)| path.first() == Some(&key))
+                    .map(|(path, kind)| (&path[1..], *kind))
+                    .collect();
+                if !below.is_empty() {
+                    collect_refs(value, &below, out);
+                }
+            }
+        }
+        Value::Scalar { .. } => {}
+    }
+}
+
+/// The node at `path` (map keys), to change.
+fn node_mut<'n, 's>(node: &'n mut Node<'s>, path: &[&str]) -> Option<&'n mut Node<'s>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Some(node);
+    };
+    let Value::Map(entries) = &mut node.value else {
+        return None;
+    };
+    let (_, value) = entries.iter_mut().find(|(key, _)| key.is_key(first))?;
+    node_mut(value, rest)
+}
+
+/// Puts `text` in a scalar, in place (its line and column stay).
+fn set_text(node: &mut Node<'_>, text: String) {
+    if let Value::Scalar { text: old, .. } = &mut node.value {
+        *old = text.into();
+    }
+}
+
+/// (kind, name) of the ConfigMaps and Secrets a kustomization's generators
+/// make (a `behavior: merge` or `replace` one changes a base's instead).
+fn generated_names(k: &Kustomization<'_>) -> Vec<(&'static str, String)> {
+    [
+        ("configMapGenerator", "ConfigMap"),
+        ("secretGenerator", "Secret"),
+    ]
+    .into_iter()
+    .flat_map(|(field, kind)| {
+        k.root
+            .get(field)
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter(|g| !matches!(g.str_at(&["behavior"]), Some("merge" | "replace")))
+            .filter_map(move |g| Some((kind, g.str_at(&["name"])?.to_string())))
+    })
+    .collect()
 }
 
 /// The `resources:` (`bases:`, `components:`) entries that name neither a
@@ -414,6 +906,7 @@ fn inline_patches(
                 root,
                 namespace: None,
                 patch: true,
+                renamed: None,
             });
         }
     }
@@ -538,6 +1031,7 @@ fn generated(
                 root,
                 namespace: ns.map(str::to_string),
                 patch,
+                renamed: None,
             });
         }
     }
@@ -615,18 +1109,27 @@ mod tests {
             .collect()
     }
 
-    fn show_ns(map: &BTreeMap<String, BTreeSet<Option<String>>>) -> Vec<String> {
+    /// Each file with the namespaces it is placed in (`(own)`: none given).
+    fn show_ns(map: &BTreeMap<String, BTreeSet<Placement>>) -> Vec<String> {
         map.iter()
-            .map(|(p, ns)| {
-                let ns: Vec<&str> = ns.iter().map(|n| n.as_deref().unwrap_or("(own)")).collect();
-                format!("{p}: {}", ns.join(","))
+            .map(|(p, at)| {
+                let ns: BTreeSet<&str> = at
+                    .iter()
+                    .map(|at| at.namespace.as_deref().unwrap_or("(own)"))
+                    .collect();
+                format!("{p}: {}", ns.into_iter().collect::<Vec<_>>().join(","))
             })
             .collect()
     }
 
-    fn show(map: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    /// Each patch file with the namespaces given to it.
+    fn show(map: &BTreeMap<String, BTreeSet<Placement>>) -> Vec<String> {
         map.iter()
-            .map(|(p, ns)| format!("{p}: {}", ns.iter().cloned().collect::<Vec<_>>().join(",")))
+            .map(|(p, at)| {
+                let ns: BTreeSet<&str> =
+                    at.iter().filter_map(|at| at.namespace.as_deref()).collect();
+                format!("{p}: {}", ns.into_iter().collect::<Vec<_>>().join(","))
+            })
             .collect()
     }
 
@@ -647,7 +1150,7 @@ mod tests {
             ("plain/a.yaml", "kind: Deployment"),
         ]);
         assert_eq!(
-            show_ns(&apply(&f).namespaces),
+            show_ns(&apply(&f).placements),
             [
                 "base/deploy.yaml: base-ns,dev,prod",
                 "base/svc.yaml: base-ns,dev,prod",
@@ -678,7 +1181,7 @@ mod tests {
         let made: Vec<String> = k
             .generated
             .iter()
-            .map(|o| {
+            .map(|(o, _)| {
                 let data = o
                     .root
                     .get("data")
@@ -707,7 +1210,7 @@ mod tests {
                 "prod/kustomization.yaml ConfigMap Some(\"prod\") api-env: REDIS_PORT=6391@8",
             ]
         );
-        let merges: Vec<bool> = k.generated.iter().map(|o| o.patch).collect();
+        let merges: Vec<bool> = k.generated.iter().map(|(o, _)| o.patch).collect();
         assert_eq!(merges, [false, false, true]);
     }
 
@@ -727,7 +1230,7 @@ mod tests {
         let data: Vec<Vec<String>> = k
             .generated
             .iter()
-            .map(|o| {
+            .map(|(o, _)| {
                 o.root
                     .get("data")
                     .unwrap()
@@ -768,12 +1271,12 @@ mod tests {
             ("lone/x.yaml", "kind: Deployment"),
         ]);
         let k = apply(&f);
-        assert_eq!(show_ns(&k.namespaces), ["comp/w.yaml: prod"]);
+        assert_eq!(show_ns(&k.placements), ["comp/w.yaml: prod"]);
         assert_eq!(show(&k.patches), ["comp/p.yaml: prod"]);
         let made: Vec<(&str, Option<&str>)> = k
             .generated
             .iter()
-            .map(|o| (o.path.as_str(), o.namespace.as_deref()))
+            .map(|(o, _)| (o.path.as_str(), o.namespace.as_deref()))
             .collect();
         assert_eq!(made, [("comp/kustomization.yaml", Some("prod"))]);
     }
@@ -793,7 +1296,7 @@ mod tests {
         let made: Vec<(&str, u32, u32, Option<&str>, bool)> = k
             .generated
             .iter()
-            .map(|o| {
+            .map(|(o, _)| {
                 let name = o.root.at(&["metadata", "name"]).unwrap();
                 (
                     o.root.str_at(&["kind"]).unwrap(),
@@ -824,7 +1327,7 @@ mod tests {
             ("plain/kustomization.yaml", "resources: [../app/a.yaml]\n"),
             ("app/a.yaml", "kind: Deployment"),
         ]);
-        assert_eq!(show_ns(&apply(&f).namespaces), ["app/a.yaml: (own),x"]);
+        assert_eq!(show_ns(&apply(&f).placements), ["app/a.yaml: (own),x"]);
     }
 
     #[test]
@@ -833,7 +1336,7 @@ mod tests {
             ("k/kustomization.yaml", "resources: [a.yaml]\n"),
             ("k/a.yaml", "x: 1"),
         ]);
-        assert!(apply(&f).namespaces.is_empty());
+        assert!(apply(&f).placements.is_empty());
         let f = files(&[
             (
                 "a/kustomization.yaml",
@@ -843,6 +1346,218 @@ mod tests {
             ("a/x.yaml", "kind: Deployment"),
         ]);
         // Neither is a root (each lists the other): nothing is applied.
-        assert!(apply(&f).namespaces.is_empty());
+        assert!(apply(&f).placements.is_empty());
+    }
+
+    /// What `kubectl kustomize` would deploy, as the scan reads it: each
+    /// object as `ns/Kind/name@line`, a patch marked, with the names it
+    /// references (and their lines).
+    fn rendered(f: &[SourceFile]) -> Vec<String> {
+        let mut k = apply(f);
+        let parsed: Vec<Object<'_>> = f
+            .iter()
+            .flat_map(|f| crate::k8s::parse_manifests(&f.path, &f.text).0)
+            .collect();
+        k.renames.resolve(&parsed);
+        let show = |o: &Object<'_>| {
+            let kind = o.root.str_at(&["kind"]).unwrap().to_string();
+            let name = o.root.at(&["metadata", "name"]).unwrap();
+            let ns = o
+                .namespace
+                .as_deref()
+                .or_else(|| o.root.str_at(&["metadata", "namespace"]))
+                .unwrap_or("-");
+            let mut root = o.root.clone();
+            let refs: Vec<String> = name_refs(&mut root, &kind)
+                .iter()
+                .map(|(target, n)| format!(" {target}:{}@{}", n.as_str().unwrap(), n.line))
+                .collect();
+            let from = o
+                .renamed
+                .as_ref()
+                .map(|r| format!(" (was {} by {})", r.from, r.by))
+                .unwrap_or_default();
+            format!(
+                "{}{ns}/{kind}/{}@{}{from}{}",
+                if o.patch { "patch " } else { "" },
+                name.as_str().unwrap(),
+                name.line,
+                refs.concat()
+            )
+        };
+        let mut out = Vec::new();
+        for o in &parsed {
+            let at = k.placements.get(&o.path).or_else(|| k.patches.get(&o.path));
+            let patch = k.patches.contains_key(&o.path);
+            match at {
+                Some(list) => {
+                    for at in list {
+                        let mut copy = Object {
+                            namespace: at.namespace.clone(),
+                            patch,
+                            ..o.clone()
+                        };
+                        k.renames.rename(&mut copy, &at.levels);
+                        out.push(show(&copy));
+                    }
+                }
+                None => out.push(show(o)),
+            }
+        }
+        for (mut o, levels) in k.generated {
+            k.renames.rename(&mut o, &levels);
+            out.push(show(&o));
+        }
+        out.sort();
+        out
+    }
+
+    const API: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      serviceAccountName: api
+      imagePullSecrets: [{name: pull}]
+      containers:
+        - name: api
+          envFrom: [{configMapRef: {name: api-env}}, {secretRef: {name: vault}}]
+          env:
+            - {name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: api-secret, key: p}}}
+            - {name: REDIS_HOST, value: redis}
+      volumes:
+        - {name: a, configMap: {name: api-files}}
+        - {name: b, projected: {sources: [{configMap: {name: api-env}}, {secret: {name: api-secret}}]}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: api-files}
+data: {a: b}
+";
+
+    /// An overlay's prefix goes in front of its base's, its suffix after;
+    /// every object the base makes is renamed (files and generators, a
+    /// generator of the overlay too), and references to them follow, at
+    /// the lines they are written; references to what the kustomizations
+    /// do not make (`vault`, `pull`, the ServiceAccount) stay. A second
+    /// overlay without a prefix is a second set of objects, in its
+    /// namespace, named as the base names them.
+    #[test]
+    fn prefixes_and_suffixes_accumulate_and_references_follow() {
+        let f = files(&[
+            ("base/kustomization.yaml", "namePrefix: b-\nnameSuffix: -b\nresources: [api.yaml]\nconfigMapGenerator:\n  - {name: api-env, literals: [A=1]}\n"),
+            ("base/api.yaml", API),
+            ("a/kustomization.yaml", "namespace: a\nnamePrefix: a-\nnameSuffix: -a\nresources: [../base]\nsecretGenerator:\n  - {name: api-secret, literals: [p=x]}\n"),
+            ("plain/kustomization.yaml", "namespace: plain\nresources: [../base]\n"),
+        ]);
+        let refs = |env: &str, secret: &str, files: &str| {
+            format!(" ServiceAccount:api@7 Secret:pull@8 ConfigMap:{env}@11 Secret:vault@11 Secret:{secret}@13 ConfigMap:{files}@16 ConfigMap:{env}@17 Secret:{secret}@17")
+        };
+        assert_eq!(
+            rendered(&f),
+            [
+                "a/ConfigMap/a-b-api-env-b-a@5 (was api-env by a/kustomization.yaml)".to_string(),
+                "a/ConfigMap/a-b-api-files-b-a@21 (was api-files by a/kustomization.yaml)"
+                    .to_string(),
+                format!(
+                    "a/Deployment/a-b-api-b-a@3 (was api by a/kustomization.yaml){}",
+                    refs("a-b-api-env-b-a", "a-api-secret-a", "a-b-api-files-b-a")
+                ),
+                "a/Secret/a-api-secret-a@6 (was api-secret by a/kustomization.yaml)".to_string(),
+                "plain/ConfigMap/b-api-env-b@5 (was api-env by base/kustomization.yaml)"
+                    .to_string(),
+                "plain/ConfigMap/b-api-files-b@21 (was api-files by base/kustomization.yaml)"
+                    .to_string(),
+                format!(
+                    "plain/Deployment/b-api-b@3 (was api by base/kustomization.yaml){}",
+                    refs("b-api-env-b", "api-secret", "b-api-files-b")
+                ),
+            ]
+        );
+    }
+
+    /// A patch names its object as written in the base (or with the base's
+    /// prefix) and is renamed with it; an overlay's `behavior: merge`
+    /// generator joins the base's renamed ConfigMap. References in the
+    /// overlay's own files to the base's objects follow them too.
+    #[test]
+    fn patches_and_merges_follow_the_renamed_object() {
+        let f = files(&[
+            ("base/kustomization.yaml", "namePrefix: b-\nresources: [api.yaml, redis.yaml]\nconfigMapGenerator:\n  - {name: api-env, literals: [A=1]}\n"),
+            ("base/api.yaml", API),
+            ("base/redis.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis}\nspec:\n  serviceName: redis\n  template:\n    spec:\n      containers: [{name: redis, image: redis}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis}\n"),
+            ("prod/kustomization.yaml", "namespace: prod\nnamePrefix: prod-\nresources: [../base, job.yaml]\npatches: [{path: api-patch.yaml}, {path: redis-patch.yaml}]\nconfigMapGenerator:\n  - {name: api-env, behavior: merge, literals: [B=2]}\n"),
+            ("prod/api-patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers: [{name: api, envFrom: [{configMapRef: {name: api-env}}]}]\n"),
+            ("prod/redis-patch.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: b-redis}\n"),
+            ("prod/job.yaml", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: flush}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: f, envFrom: [{configMapRef: {name: b-api-env}}, {configMapRef: {name: api-files}}]}]\n"),
+        ]);
+        let all = rendered(&f);
+        let picked: Vec<&str> = all
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.contains("/Deployment/") || l.starts_with("patch"))
+            .collect();
+        assert_eq!(
+            picked,
+            [
+                "patch prod/ConfigMap/prod-b-api-env@6 (was api-env by prod/kustomization.yaml)",
+                "patch prod/Deployment/prod-b-api@3 (was api by prod/kustomization.yaml) ConfigMap:prod-b-api-env@7",
+                "patch prod/StatefulSet/prod-b-redis@3 (was b-redis by prod/kustomization.yaml)",
+                "prod/ConfigMap/prod-b-api-env@4 (was api-env by prod/kustomization.yaml)",
+                "prod/ConfigMap/prod-b-api-files@21 (was api-files by prod/kustomization.yaml)",
+                "prod/CronJob/prod-flush@3 (was flush by prod/kustomization.yaml) ConfigMap:prod-b-api-env@9 ConfigMap:prod-b-api-files@9",
+                "prod/Service/prod-b-redis@12 (was redis by prod/kustomization.yaml)",
+                "prod/StatefulSet/prod-b-redis@3 (was redis by prod/kustomization.yaml) Service:prod-b-redis@5",
+            ]
+        );
+    }
+
+    /// Namespaces, CRDs and APIServices keep their names, as kustomize's
+    /// prefix transformer leaves them; a file no kustomization that changes
+    /// anything reaches is read as written.
+    #[test]
+    fn some_kinds_keep_their_names() {
+        assert_eq!(with_affixes("Namespace", "shop", "p-", "-s"), "shop");
+        assert_eq!(
+            with_affixes("CustomResourceDefinition", "x.acme.io", "p-", ""),
+            "x.acme.io"
+        );
+        assert_eq!(
+            with_affixes("APIService", "v1.acme.io", "p-", ""),
+            "v1.acme.io"
+        );
+        assert_eq!(with_affixes("Service", "redis", "p-", "-s"), "p-redis-s");
+        let f = files(&[
+            (
+                "k/kustomization.yaml",
+                "namePrefix: p-\nresources: [ns.yaml]\n",
+            ),
+            (
+                "k/ns.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+            ),
+            ("other/kustomization.yaml", "resources: [cm.yaml]\n"),
+            (
+                "other/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+            ),
+        ]);
+        let mut k = apply(&f);
+        assert_eq!(show_ns(&k.placements), ["k/ns.yaml: (own)"]);
+        let text = &f[1].text;
+        let doc = &yaml::parse(text, 1).unwrap()[0];
+        let mut ns = Object {
+            path: "k/ns.yaml".into(),
+            root: doc.root.clone(),
+            namespace: None,
+            patch: false,
+            renamed: None,
+        };
+        k.renames.resolve([&ns]);
+        let levels = &k.placements["k/ns.yaml"].first().unwrap().levels;
+        k.renames.rename(&mut ns, levels);
+        assert_eq!(ns.root.str_at(&["metadata", "name"]), Some("shop"));
+        assert!(ns.renamed.is_none());
     }
 }

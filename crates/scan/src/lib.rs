@@ -15,6 +15,7 @@ pub mod settings;
 pub mod yaml;
 
 use fallout_core::{Diagnostic, Fact};
+use std::collections::BTreeSet;
 
 /// A file handed to the scanners: its display path (relative to what the
 /// user named) and its text.
@@ -60,6 +61,30 @@ pub fn scan_files<'a>(
     // Files a generator makes into ConfigMaps are read as such, not also as
     // the app config of their folder.
     let generator_files = std::mem::take(&mut kustomized.generator_files);
+    // Name prefixes and suffixes rename what the kustomizations make: they
+    // need the names of the objects of the files they list.
+    let mut renames = std::mem::take(&mut kustomized.renames);
+    renames.resolve(parsed.iter().flat_map(|(objs, _)| objs));
+    // The copies of `o` where the kustomizations place it; two that come
+    // out the same (a chain of kustomizations that renames nothing of
+    // this file) are one object, not a duplicate.
+    let place = |o: &k8s::Object<'a>, list: &BTreeSet<kustomize::Placement>| {
+        let mut copies: Vec<k8s::Object<'a>> = Vec::with_capacity(list.len());
+        for at in list {
+            let mut copy = k8s::Object {
+                namespace: at.namespace.clone(),
+                ..o.clone()
+            };
+            if !at.levels.is_empty() {
+                renames.rename(&mut copy, &at.levels);
+            }
+            let same = |c: &k8s::Object<'_>| c.namespace == copy.namespace && c.root == copy.root;
+            if !copies.iter().any(same) {
+                copies.push(copy);
+            }
+        }
+        copies
+    };
     // Patches come after what they patch: the object's first copy speaks
     // for it (its labels, where it is defined).
     let mut patches = Vec::new();
@@ -67,28 +92,25 @@ pub fn scan_files<'a>(
         for mut o in objs {
             if let Some(list) = kustomized.patches.get(&o.path) {
                 o.patch = true;
-                if list.is_empty() {
+                if list.iter().all(kustomize::Placement::as_written) {
                     patches.push(o);
                 } else {
-                    patches.extend(list.iter().map(|ns| k8s::Object {
-                        namespace: Some(ns.clone()),
-                        ..o.clone()
-                    }));
+                    patches.extend(place(&o, list));
                 }
                 continue;
             }
-            match kustomized.namespaces.get(&o.path) {
-                // One copy per namespace the file's kustomizations give it.
-                Some(list) => objects.extend(list.iter().map(|ns| k8s::Object {
-                    namespace: ns.clone(),
-                    ..o.clone()
-                })),
+            match kustomized.placements.get(&o.path) {
+                // One copy per placement the file's kustomizations give it.
+                Some(list) => objects.extend(place(&o, list)),
                 None => objects.push(o),
             }
         }
         diagnostics.extend(diags);
     }
-    for o in kustomized.generated {
+    for (mut o, levels) in kustomized.generated {
+        if !levels.is_empty() {
+            renames.rename(&mut o, &levels);
+        }
         if o.patch {
             patches.push(o);
         } else {
