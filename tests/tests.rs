@@ -17,3 +17,4 @@ mod review;
 mod review_c;
 mod review_cli;
 mod scanners_review;
+mod sidecar;
