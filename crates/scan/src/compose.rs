@@ -1663,6 +1663,15 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         }
                         None
                     }
+                    // An exporter in the Redis's network is part of it.
+                    Loopback::Service { .. }
+                        if spec
+                            .image
+                            .as_deref()
+                            .is_some_and(crate::k8s::is_exporter_image) =>
+                    {
+                        continue
+                    }
                     Loopback::Service {
                         service,
                         ports,

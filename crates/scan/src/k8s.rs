@@ -1391,11 +1391,12 @@ impl<'a> Ctx<'_, 'a> {
             .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
     }
 
-    /// Whether a container of `o` runs a Redis server itself (the pod's
-    /// server, or a Sentinel or another server beside it), as opposed to a
-    /// Redis image running only a client (`redis-cli … ping`). Its loopback
-    /// addresses are its own business, not a consumer's.
-    fn runs_a_server(&self, o: &Obj<'a>, container: &Node, words: &[At<String>]) -> bool {
+    /// Whether a container of `o` is part of the Redis its pod runs: the
+    /// server, a Sentinel or another server beside it, or a metrics
+    /// exporter watching it (a Redis image running only a client, `redis-cli
+    /// … ping`, is not). Its loopback addresses are the Redis's own
+    /// business, not a consumer's.
+    fn part_of_the_redis(&self, o: &Obj<'a>, container: &Node, words: &[At<String>]) -> bool {
         if self
             .server_container(o)
             .is_some_and(|(c, _)| std::ptr::eq(c, container))
@@ -1419,8 +1420,11 @@ impl<'a> Ctx<'_, 'a> {
             })
         };
         // (a client program alone makes it a client)
-        image.is_some_and(crate::is_redis_image)
-            && (runs(crate::SERVER_PROGRAMS) || !runs(crate::CLIENT_PROGRAMS))
+        image.is_some_and(|i| {
+            is_exporter_image(i)
+                || crate::is_redis_image(i)
+                    && (runs(crate::SERVER_PROGRAMS) || !runs(crate::CLIENT_PROGRAMS))
+        })
     }
 
     /// Whether a patch object writes `command` or `args` in the container
@@ -1954,8 +1958,8 @@ impl<'a> Ctx<'_, 'a> {
             drop(known);
             // What `localhost` is to this container: the pod's network, so
             // the Redis a container beside it runs, if one does.
-            let loopback = if self.runs_a_server(o, container, &words) {
-                Loopback::Server
+            let loopback = if self.part_of_the_redis(o, container, &words) {
+                Loopback::PartOfTheRedis
             } else {
                 match server {
                     Some(server) => Loopback::Pod {
@@ -2293,8 +2297,9 @@ enum Loopback<'c> {
         /// The Redis's plain and TLS ports.
         ports: [Option<u16>; 2],
     },
-    /// It runs a Redis server itself: its loopback addresses are its own.
-    Server,
+    /// It is part of the Redis: the server, a Sentinel beside it, a
+    /// metrics exporter watching it.
+    PartOfTheRedis,
     /// No container of the pod runs a Redis: something the scan does not
     /// see answers there (a Redis inside the same container, a proxy
     /// sidecar, the node with `hostNetwork`), said and not linked.
@@ -2306,7 +2311,7 @@ impl Loopback<'_> {
     /// the pod's own Redis, or a note.
     fn found(&self, id: &ConsumerId, scope: &Scope, mut f: settings::Found, out: &mut Scanned) {
         match self {
-            Loopback::Server => {}
+            Loopback::PartOfTheRedis => {}
             Loopback::Pod {
                 workload,
                 container,
@@ -2363,6 +2368,16 @@ struct MountedFile<'a> {
     source: String,
     src_path: &'a str,
     secret: bool,
+}
+
+/// A Prometheus exporter's image (`oliver006/redis_exporter`,
+/// `bitnami/redis-exporter`): beside a Redis, it is part of that Redis's
+/// deployment (its metrics), not a consumer of it. On its own, reaching a
+/// Redis over the network, it is one.
+pub(crate) fn is_exporter_image(image: &str) -> bool {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let name = name.split(['@', ':']).next().unwrap_or(name);
+    name.to_ascii_lowercase().contains("exporter")
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

@@ -106,7 +106,7 @@ fn host_network_is_a_lead_to_the_service_that_publishes_the_port() {
 fn compose_container_joins_and_chains() {
     let s = scan(&[(
         "compose.yaml",
-        "services:\n  cache:\n    image: valkey/valkey:8\n    container_name: notes-cache\n  proxy:\n    image: envoyproxy/envoy:v1\n    network_mode: container:notes-cache\n  app:\n    image: a\n    network_mode: service:proxy\n    environment:\n      REDIS_ADDR: 127.0.0.1:6379\n  metrics:\n    image: m\n    network_mode: service:web\n    environment:\n      REDIS_URL: redis://localhost:6379\n  web:\n    image: nginx\n",
+        "services:\n  cache:\n    image: valkey/valkey:8\n    container_name: notes-cache\n  proxy:\n    image: envoyproxy/envoy:v1\n    network_mode: container:notes-cache\n  app:\n    image: a\n    network_mode: service:proxy\n    environment:\n      REDIS_ADDR: 127.0.0.1:6379\n  metrics:\n    image: m\n    network_mode: service:web\n    environment:\n      REDIS_URL: redis://localhost:6379\n  web:\n    image: nginx\n  exporter:\n    image: oliver006/redis_exporter:v1.62.0\n    network_mode: service:cache\n    environment:\n      REDIS_ADDR: redis://localhost:6379\n",
     )]);
     assert_eq!(
         references(&s),
@@ -118,11 +118,12 @@ fn compose_container_joins_and_chains() {
     );
 }
 
-/// The server's own container and a Sentinel beside it are the Redis, not
-/// its consumers; an exporter beside it, and a Redis image that only runs
-/// `redis-cli`, are consumers of their pod's Redis (the workload itself).
+/// The server's own container, a Sentinel and a metrics exporter beside it
+/// are the Redis, not its consumers; a Redis image that only runs
+/// `redis-cli` (an init container waiting for it) is a consumer of its pod's
+/// Redis: the workload itself.
 #[test]
-fn servers_in_the_pod_are_not_consumers_but_their_companions_are() {
+fn the_redis_and_its_companions_are_no_consumers_but_a_client_beside_it_is() {
     let s = scan(&[(
         "redis.yaml",
         "apiVersion: apps/v1
@@ -145,6 +146,9 @@ spec:
         - name: exporter
           image: oliver006/redis_exporter:v1.62.0
           env: [{name: REDIS_ADDR, value: 'redis://[::1]:6379'}]
+        - name: app
+          image: acme/app:1
+          env: [{name: REDIS_URL, value: 'redis://[::1]:6379/2'}]
 ",
     )]);
     let found = references(&s);
@@ -152,7 +156,8 @@ spec:
         found,
         [
             "c/StatefulSet/redis -> 127.0.0.1:6379 tls=unknown explicit redis.yaml:10 | args -h + redis.cli.port = 127.0.0.1:6379 (container ping, to the Redis in its own pod) [network of c/StatefulSet/redis]",
-            "c/StatefulSet/redis -> ::1:6379 tls=no explicit redis.yaml:20 | env REDIS_ADDR = redis://[::1]:6379 (container exporter, to the Redis in its own pod) [network of c/StatefulSet/redis]",
+            // IPv6 loopback, bracketed in a URL
+            "c/StatefulSet/redis -> ::1:6379 db=2 tls=no explicit redis.yaml:23 | env REDIS_URL = redis://[::1]:6379/2 (container app, to the Redis in its own pod) [network of c/StatefulSet/redis]",
         ],
         "{found:#?}"
     );
