@@ -18,3 +18,4 @@ mod review_c;
 mod review_cli;
 mod review_h3;
 mod scanners_review;
+mod sidecar;

@@ -277,6 +277,22 @@ pub fn is_host(host: &str) -> bool {
         && !host.starts_with('.')
 }
 
+/// Whether a host is the loopback interface as a client writes it:
+/// `localhost`, `127.0.0.0/8`, `::1` (bracketed or not). `0.0.0.0` is a
+/// bind address, not one.
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.');
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host.eq_ignore_ascii_case("ip6-localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Replaces the password of a URL (userinfo or `password=` query) with `***`.
 pub fn redact_url(text: &str) -> String {
     let Some((scheme, rest)) = text.split_once("://") else {

@@ -194,6 +194,14 @@ pub struct Reference {
     /// Where the port is written, when that is not where the evidence
     /// points (`REDIS_PORT` two lines below `REDIS_HOST`).
     pub port_origin: Option<Origin>,
+    /// For an address on the loopback interface (`localhost`, `127.0.0.1`,
+    /// `::1`): the workload whose network the consumer shares and that runs
+    /// the Redis it reaches there, when the scanner knows it: its own pod (a
+    /// Redis container beside it, the consumer itself) or the compose
+    /// service it joins with `network_mode: service:…`. That workload's
+    /// Redis is what the address names, and no other. `None` for any other
+    /// address.
+    pub same_network_as: Option<ConsumerId>,
 }
 
 /// What an inferred link points at.

@@ -679,6 +679,26 @@ impl<'a> Builder<'a> {
     /// lands on; `None` for a server's reference to itself. Creates external
     /// resources and says which short names resolve to nothing.
     fn resolve(&mut self, r: &Reference, host: &str, route: Option<&Route>) -> Option<usize> {
+        // `localhost` in a network the consumer shares with a Redis: that
+        // Redis, even when it runs in the consumer's own pod (a container
+        // beside it), and never another one of the same address.
+        if let Some(on) = &r.same_network_as {
+            let Some(&resource) = self.by_workload.get(on) else {
+                self.diagnostics.push(at(
+                    Diagnostic::info(
+                        "loopback-unlinked",
+                        format!(
+                            "{} names {host} in the network of {on}, which runs no Redis of the scanned sources: linked to none",
+                            r.consumer
+                        ),
+                    ),
+                    &r.evidence.origin,
+                ));
+                return None;
+            };
+            self.referencing.insert(r.consumer.clone());
+            return Some(resource);
+        }
         let resource = match route.map(|r| &r.target) {
             Some(Target::Resource(i)) => *i,
             Some(Target::External(h)) => {

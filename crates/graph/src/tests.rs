@@ -99,6 +99,7 @@ fn reference(consumer: ConsumerId, scope: Scope, text: &str, path: &str, line: u
         ),
         credential: None,
         port_origin: None,
+        same_network_as: None,
     })
 }
 
@@ -1414,5 +1415,123 @@ fn live_evidence_names_the_scheme_sampled_over() {
             .starts_with("rediss://redis-sessions.cache:6379 CLIENT LIST"),
         "{}",
         seen.origin
+    );
+}
+
+// ---- localhost: the consumer's own network ----
+
+/// `localhost:6379` from a container of `pod`, in the network of `on`.
+fn loopback(pod: ConsumerId, on: ConsumerId, text: &str, line: u32) -> Fact {
+    let mut f = reference(pod, ns("shop"), text, "shop/pods.yaml", line);
+    if let Fact::Reference(r) = &mut f {
+        r.same_network_as = Some(on);
+    }
+    f
+}
+
+fn sidecars() -> Vec<Fact> {
+    let cart = kube("shop", "Deployment", "cart");
+    let checkout = kube("shop", "Deployment", "checkout");
+    let ledger = kube("shop", "Deployment", "ledger");
+    let mut open_checkout = redis(
+        workload(checkout.clone(), &[("app", "checkout")], None),
+        Some(6379),
+        Some(6380),
+    );
+    if let Some(server) = &mut open_checkout.server {
+        server.requires_auth = false;
+    }
+    vec![
+        Fact::Workload(redis(
+            workload(cart.clone(), &[("app", "cart")], Some("carts")),
+            Some(6379),
+            None,
+        )),
+        Fact::Workload(open_checkout),
+        Fact::Workload(workload(ledger.clone(), &[("app", "ledger")], None)),
+        loopback(cart.clone(), cart.clone(), "redis://localhost:6379/0", 30),
+        loopback(cart.clone(), cart, "127.0.0.1:7000", 24),
+        loopback(checkout.clone(), checkout, "redis://localhost:6379/1", 50),
+        // (a scanner says no such thing; the graph still does not guess)
+        loopback(ledger.clone(), ledger, "redis://localhost:6379", 70),
+    ]
+}
+
+fn sidecar_after(id: &str, settings: &[(&str, &str)]) -> Resource {
+    let inv = build(&sidecars(), &Options::default());
+    let mut res = resource(&inv, id).clone();
+    let change = Change {
+        target: id.into(),
+        settings: settings
+            .iter()
+            .map(|(k, v)| Setting::parse(k, v).unwrap())
+            .collect(),
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    res
+}
+
+#[test]
+fn localhost_is_the_redis_of_the_consumers_own_pod_and_no_other() {
+    let inv = build(&sidecars(), &Options::default());
+    // No `localhost` resource shared by the pods: each its own Redis.
+    assert_eq!(ids(&inv), ["shop/cart", "shop/checkout"]);
+    let cart = resource(&inv, "shop/cart");
+    let ids_of =
+        |r: &Resource| -> Vec<String> { r.consumers.iter().map(|c| c.id.to_string()).collect() };
+    assert_eq!(ids_of(cart), ["shop/Deployment/cart"]);
+    assert_eq!(
+        ids_of(resource(&inv, "shop/checkout")),
+        ["shop/Deployment/checkout"]
+    );
+    let c = consumer(cart, "shop/Deployment/cart");
+    assert_eq!(c.strength, Strength::Explicit);
+    assert_eq!(c.owner.as_deref(), Some("carts"));
+    let mut via = c.via.clone();
+    via.sort();
+    assert_eq!(via, ["127.0.0.1:7000", "localhost:6379"]);
+    let mut at: Vec<String> = c.evidence.iter().map(|e| e.origin.to_string()).collect();
+    at.sort();
+    assert_eq!(at, ["shop/pods.yaml:24", "shop/pods.yaml:30"]);
+    // A network with no Redis in it: said, linked to nothing.
+    let said: Vec<(&str, Option<u32>)> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "loopback-unlinked")
+        .map(|d| (d.path.as_deref().unwrap_or_default(), d.line))
+        .collect();
+    assert_eq!(said, [("shop/pods.yaml", Some(70))]);
+    assert!(inv
+        .resources
+        .iter()
+        .all(|r| !has_consumer(r, "shop/Deployment/ledger")));
+}
+
+#[test]
+fn a_sidecars_consumers_are_judged_like_any_other() {
+    let res = sidecar_after("shop/checkout", &[("tls", "required")]);
+    let (v, why) = verdict(&res, "shop/Deployment/checkout");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert_eq!(
+        why,
+        "uses redis:// at shop/pods.yaml:50; switch to rediss://localhost:6380 and configure the CA"
+    );
+    let res = sidecar_after("shop/checkout", &[("auth", "required")]);
+    let (v, why) = verdict(&res, "shop/Deployment/checkout");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(why.contains("shop/pods.yaml:50"), "{why}");
+    // A port the sidecar does not serve: at risk, as anywhere; the one it
+    // serves moves.
+    let res = sidecar_after("shop/cart", &[("port", "6390")]);
+    let (v, why) = verdict(&res, "shop/Deployment/cart");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("names port 6379 at shop/pods.yaml:30; change to 6390"),
+        "{why}"
+    );
+    assert!(
+        why.contains("names port 7000 at shop/pods.yaml:24, which shop/cart does not serve"),
+        "{why}"
     );
 }

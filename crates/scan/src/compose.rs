@@ -14,6 +14,7 @@ use crate::projects::{dir_of, join_path, Kind, Tree};
 use crate::settings::{self, find_endpoints, Found, KeyValue};
 use crate::yaml::{Node, Value};
 use crate::{is_redis_image, Scanned, SourceFile};
+use fallout_core::endpoint::is_loopback;
 use fallout_core::{
     ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, RedisServer, Reference,
     Scope, Strength, Workload,
@@ -329,6 +330,11 @@ struct Spec {
     environment: Vec<EnvDecl>,
     command: Option<Vec<At<String>>>,
     entrypoint: Option<Vec<At<String>>>,
+    /// `network_mode` (`service:redis`, `container:name`, `host`): whose
+    /// network, and so whose `localhost`, the service runs in.
+    network_mode: Option<At<String>>,
+    /// Host ports it publishes (`ports: ["6379:6379"]`).
+    published: Vec<u16>,
     mounts: Vec<Mount>,
     extends: Option<(String, Option<String>, Origin)>,
     /// The file that declared `extends`, for a relative `file:`.
@@ -350,6 +356,7 @@ impl Spec {
             hostname,
             command,
             entrypoint,
+            network_mode,
             extends
         );
         if over.extends_from.is_some() {
@@ -387,6 +394,11 @@ impl Spec {
         for m in over.mounts {
             self.mounts.retain(|x| x.target != m.target);
             self.mounts.push(m);
+        }
+        for p in over.published {
+            if !self.published.contains(&p) {
+                self.published.push(p);
+            }
         }
     }
 }
@@ -820,8 +832,29 @@ impl SpecReader<'_, '_> {
             hostname: node.get("hostname").and_then(|n| self.text(n)),
             command: self.command(node.get("command")),
             entrypoint: self.command(node.get("entrypoint")),
+            network_mode: node.get("network_mode").and_then(|n| {
+                Some(At {
+                    value: self.text(n)?,
+                    origin: self.origin(n),
+                })
+            }),
             ..Spec::default()
         };
+        for p in node.get("ports").map(Node::as_seq).unwrap_or_default() {
+            let published = match &p.value {
+                Value::Map(_) => p.get("published").and_then(|n| self.text(n)),
+                // `[ip:]host:container[/proto]`; a bare container port
+                // publishes on a port the engine picks.
+                _ => self.text(p).and_then(|t| {
+                    let t = t.split('/').next().unwrap_or(&t).to_string();
+                    let parts: Vec<&str> = t.rsplitn(3, ':').collect();
+                    (parts.len() >= 2).then(|| parts[1].to_string())
+                }),
+            };
+            if let Some(port) = published.and_then(|p| p.trim().parse::<u16>().ok()) {
+                spec.published.push(port);
+            }
+        }
         if let Some(networks) = node.get("networks") {
             for (_, net) in networks.entries() {
                 for alias in self.list(net.get("aliases")) {
@@ -1571,6 +1604,14 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .iter()
             .flat_map(|r| aliases[r].iter().map(|a| a.to_ascii_lowercase()))
             .collect();
+        let servers: BTreeMap<&str, RedisServer> = redis
+            .iter()
+            .filter_map(|&name| {
+                let spec = &specs[name];
+                let image = spec.image.as_deref()?;
+                Some((name, server_of(image, spec, &envs[name], self.tree)))
+            })
+            .collect();
 
         for name in order {
             let spec = &specs[name];
@@ -1580,11 +1621,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 .defined_at
                 .clone()
                 .unwrap_or_else(|| Origin::file(&base, 0));
-            let server = spec
-                .image
-                .as_deref()
-                .filter(|_| redis.contains(name.as_str()))
-                .map(|image| server_of(image, spec, env, self.tree));
+            let server = servers.get(name.as_str()).cloned();
+            let loopback = loopback_of(name, specs, &servers);
             let mut list = aliases[name.as_str()].clone();
             list.dedup();
             self.out.facts.push(Fact::Workload(Workload {
@@ -1662,11 +1700,94 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 }
             }
             let mut seen = BTreeSet::new();
-            for f in found {
+            for mut f in found {
                 let host = f.endpoint.host.to_ascii_lowercase();
-                if !(f.says_redis || redis_names.contains(&host)) {
-                    continue;
-                }
+                let loopback = if is_loopback(&host) {
+                    &loopback
+                } else {
+                    &Loopback::Own
+                };
+                let redis_port = matches!(f.endpoint.port, Some(6379 | 6380 | 26379));
+                let same_network_as = match loopback {
+                    Loopback::Own => {
+                        if !(f.says_redis || redis_names.contains(&host)) {
+                            continue;
+                        }
+                        None
+                    }
+                    // An exporter in the Redis's network is part of it.
+                    Loopback::Service { .. }
+                        if spec
+                            .image
+                            .as_deref()
+                            .is_some_and(crate::k8s::is_exporter_image) =>
+                    {
+                        continue
+                    }
+                    Loopback::Service {
+                        service,
+                        ports,
+                        how,
+                    } => {
+                        let serves = f.endpoint.port.is_some_and(|p| ports.contains(&Some(p)));
+                        if !(f.says_redis || serves || redis_port) {
+                            continue;
+                        }
+                        f.evidence.detail = format!("{} ({how})", f.evidence.detail);
+                        Some(ConsumerId::compose(&base, service))
+                    }
+                    Loopback::Unknown { why, published } => {
+                        if !(f.says_redis || redis_port) {
+                            continue;
+                        }
+                        let port = f.endpoint.port_or_default();
+                        // The host's port, published by a Redis service of
+                        // the project: a lead, not a fact.
+                        let publisher = published
+                            .iter()
+                            .find(|(p, _)| *p == port)
+                            .map(|(_, s)| s.clone());
+                        if let Some(publisher) = &publisher {
+                            self.out.facts.push(Fact::Hint(Hint {
+                                consumer: id.clone(),
+                                target: HintTarget::Name {
+                                    scope: self.scope.clone(),
+                                    host: publisher.clone(),
+                                },
+                                evidence: Evidence::new(
+                                    Strength::Inferred,
+                                    f.evidence.origin.clone(),
+                                    format!(
+                                        "{} ({why}; service {publisher} publishes port {port} there)",
+                                        f.evidence.detail
+                                    ),
+                                ),
+                            }));
+                        }
+                        self.out.diagnostics.push(
+                            Diagnostic::info(
+                                "loopback-unlinked",
+                                format!(
+                                    "{} names {}, and `{name}` {why}: {}",
+                                    f.evidence.detail,
+                                    f.endpoint.address(),
+                                    match publisher {
+                                        Some(p) => format!(
+                                            "linked to {p}, which publishes port {port} on the host, as inferred only"
+                                        ),
+                                        None => "linked to no Redis".to_string(),
+                                    }
+                                ),
+                            )
+                            .at(
+                                f.evidence.origin.path().unwrap_or_default(),
+                                f.evidence.origin.line(),
+                                None,
+                            ),
+                        );
+                        continue;
+                    }
+                };
                 if !seen.insert((f.endpoint.clone(), f.evidence.origin.clone())) {
                     continue;
                 }
@@ -1677,6 +1798,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     evidence: f.evidence,
                     credential: f.credential,
                     port_origin: f.port_origin,
+                    same_network_as,
                 }));
             }
             // A Redis-named address whose value comes from the shell.
@@ -1873,6 +1995,100 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             })
             .collect();
         find_endpoints(&kvs)
+    }
+}
+
+/// What `localhost` (`127.0.0.1`, `::1`) is to a compose service.
+enum Loopback {
+    /// Its own container's (no `network_mode`, `bridge`, `none`, a custom
+    /// network): read as any other host.
+    Own,
+    /// The network of `service`, a Redis of the project, that it joins
+    /// (`network_mode: service:redis` or `container:<its container_name>`).
+    Service {
+        service: String,
+        /// The Redis's plain and TLS ports.
+        ports: [Option<u16>; 2],
+        /// How it joins, for the evidence.
+        how: String,
+    },
+    /// Not a Redis of the project as fact: why (said, not linked), and
+    /// the host ports Redis services publish, for `network_mode: host`.
+    Unknown {
+        why: String,
+        published: Vec<(u16, String)>,
+    },
+}
+
+/// Whose `localhost` service `name` sees: its `network_mode` followed
+/// through services that join others (`service:a` where `a` has
+/// `network_mode: service:b`).
+fn loopback_of(
+    name: &str,
+    specs: &BTreeMap<String, Spec>,
+    servers: &BTreeMap<&str, RedisServer>,
+) -> Loopback {
+    let mut current = name;
+    let mut how: Vec<String> = Vec::new();
+    for _ in 0..8 {
+        let Some(mode) = specs.get(current).and_then(|s| s.network_mode.as_ref()) else {
+            break;
+        };
+        let at = &mode.origin;
+        let value = mode.value.trim();
+        let joined = if let Some(service) = value.strip_prefix("service:") {
+            specs
+                .contains_key(service)
+                .then_some(service)
+                .ok_or_else(|| format!("joins the network of service {service} (network_mode at {at}), which is not in the project"))
+        } else if let Some(container) = value.strip_prefix("container:") {
+            specs
+                .iter()
+                .find(|(_, s)| s.container_name.as_deref() == Some(container))
+                .map(|(n, _)| n.as_str())
+                .ok_or_else(|| format!("joins the network of container {container} (network_mode at {at}), which no service of the project is named"))
+        } else if value == "host" {
+            let published = specs
+                .iter()
+                .filter(|(n, _)| servers.contains_key(n.as_str()))
+                .flat_map(|(n, s)| s.published.iter().map(move |p| (*p, n.clone())))
+                .collect();
+            return Loopback::Unknown {
+                why: format!("runs with network_mode: host ({at}), where localhost is the host's and any process on it may answer"),
+                published,
+            };
+        } else {
+            break;
+        };
+        match joined {
+            Ok(service) => {
+                how.push(format!("network_mode: {value} at {at}"));
+                current = service;
+            }
+            Err(why) => {
+                return Loopback::Unknown {
+                    why,
+                    published: Vec::new(),
+                }
+            }
+        }
+    }
+    if current == name {
+        return Loopback::Own;
+    }
+    match servers.get(current) {
+        Some(server) => Loopback::Service {
+            service: current.to_string(),
+            ports: [server.port, server.tls_port],
+            how: format!("{}: its localhost is {current}'s", how.join(", ")),
+        },
+        None => Loopback::Unknown {
+            why: format!(
+                "shares the network of service {current} ({}), which runs no Redis",
+                how.join(", ")
+            ),
+            published: Vec::new(),
+        },
     }
 }
 

@@ -14,6 +14,7 @@ use crate::settings::{self, KeyValue};
 use crate::yaml::{self, Node};
 use crate::{config, Scanned};
 use base64::Engine;
+use fallout_core::endpoint::is_loopback;
 use fallout_core::{
     ConsumerId, Credential, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress,
     RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
@@ -1049,7 +1050,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             if *first {
                 s.facts.push(workload_fact(o, id));
             }
-            ctx.references(o, id, servers.contains_key(*id), &mut s);
+            ctx.references(o, id, servers.get(*id), &mut s);
             // Room for four facts where most workloads make one or two:
             // the spare capacity alone was ~18 MB at 20,000 workloads.
             s.facts.shrink_to_fit();
@@ -1412,11 +1413,56 @@ impl<'a> Ctx<'_, 'a> {
                     .flatten()
             })
         };
+        // A native sidecar (an init container with `restartPolicy: Always`)
+        // runs beside the others as long as the pod does.
+        let sidecars = spec
+            .get("initContainers")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| c.str_at(&["restartPolicy"]) == Some("Always"));
         spec.get("containers")?
             .as_seq()
             .iter()
+            .chain(sidecars)
             .filter_map(|c| Some((c, image_of(c)?)))
             .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
+    }
+
+    /// Whether a container of `o` is part of the Redis its pod runs: the
+    /// server, a Sentinel or another server beside it, or a metrics
+    /// exporter watching it (a Redis image running only a client, `redis-cli
+    /// … ping`, is not). Its loopback addresses are the Redis's own
+    /// business, not a consumer's.
+    fn part_of_the_redis(&self, o: &Obj<'a>, container: &Node, words: &[At<String>]) -> bool {
+        if self
+            .server_container(o)
+            .is_some_and(|(c, _)| std::ptr::eq(c, container))
+            || starts_a_server(container)
+        {
+            return true;
+        }
+        let image = container.str_at(&["image"]).or_else(|| {
+            o.patch
+                .then(|| {
+                    container
+                        .str_at(&["name"])
+                        .and_then(|n| self.patched_image(o, n))
+                })
+                .flatten()
+        });
+        let runs = |names: &[&str]| {
+            words.iter().any(|w| {
+                let base = w.value.rsplit('/').next().unwrap_or(&w.value);
+                names.contains(&base)
+            })
+        };
+        // (a client program alone makes it a client)
+        image.is_some_and(|i| {
+            is_exporter_image(i)
+                || crate::is_redis_image(i)
+                    && (runs(crate::SERVER_PROGRAMS) || !runs(crate::CLIENT_PROGRAMS))
+        })
     }
 
     /// Whether a patch object writes `command` or `args` in the container
@@ -1879,17 +1925,19 @@ impl<'a> Ctx<'_, 'a> {
         files
     }
 
-    /// References and hints of every container of a workload.
+    /// References and hints of every container of a workload; `server` is
+    /// the Redis one of its containers runs, if any.
     fn references(
         &self,
         o: &Obj<'a>,
         id: &ConsumerId,
-        workload_is_server: bool,
+        server: Option<&RedisServer>,
         out: &mut Scanned,
     ) {
         let Some((spec, _)) = pod_template(o) else {
             return;
         };
+        let workload_is_server = server.is_some();
         let scope = Scope::Namespace(o.ns.to_string());
         let containers = spec
             .get("initContainers")
@@ -1946,6 +1994,20 @@ impl<'a> Ctx<'_, 'a> {
             };
             let words = self.command_words(o, container, &known);
             drop(known);
+            // What `localhost` is to this container: the pod's network, so
+            // the Redis a container beside it runs, if one does.
+            let loopback = if self.part_of_the_redis(o, container, &words) {
+                Loopback::PartOfTheRedis
+            } else {
+                match server {
+                    Some(server) => Loopback::Pod {
+                        workload: id,
+                        container: container.str_at(&["name"]).unwrap_or("?"),
+                        ports: [server.port, server.tls_port],
+                    },
+                    None => Loopback::Nothing { label: o.label() },
+                }
+            };
             // A flag takes the strength of the variables whose values it
             // holds: `--url=redis://$(HOST):6379` with HOST from a ConfigMap
             // is indirect; a `--log-level=$(LEVEL)` beside it changes
@@ -2066,7 +2128,7 @@ impl<'a> Ctx<'_, 'a> {
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
             let before = out.facts.len();
-            self.push_found(id, &scope, &kvs, Reading::Settings, out);
+            self.push_found(id, &scope, &kvs, Reading::Settings, &loopback, out);
             let located = out.facts[container_start..]
                 .iter()
                 .any(|f| matches!(f, Fact::Reference(_) | Fact::Hint(_)));
@@ -2193,7 +2255,7 @@ impl<'a> Ctx<'_, 'a> {
                 let reading = frameworks::config_file(&file.mount_path)
                     .map(|c| c.reading)
                     .unwrap_or(Reading::Settings);
-                self.push_found(id, &scope, &file_kvs, reading, out);
+                self.push_found(id, &scope, &file_kvs, reading, &loopback, out);
             }
         }
     }
@@ -2204,15 +2266,16 @@ impl<'a> Ctx<'_, 'a> {
         scope: &Scope,
         kvs: &[KeyValue],
         reading: Reading,
+        loopback: &Loopback<'_>,
         out: &mut Scanned,
     ) {
         for f in frameworks::find_endpoints(reading, kvs) {
             let host = f.endpoint.host.to_ascii_lowercase();
-            if matches!(
-                host.as_str(),
-                "localhost" | "127.0.0.1" | "::1" | "0.0.0.0" | ""
-            ) || settings::is_unexpanded(&host)
-            {
+            if is_loopback(&host) {
+                loopback.found(id, scope, f, out);
+                continue;
+            }
+            if matches!(host.as_str(), "0.0.0.0" | "") || settings::is_unexpanded(&host) {
                 continue;
             }
             let Scope::Namespace(ns) = scope else {
@@ -2284,7 +2347,80 @@ impl<'a> Ctx<'_, 'a> {
                 evidence: f.evidence,
                 credential: f.credential,
                 port_origin: f.port_origin,
+                same_network_as: None,
             }));
+        }
+    }
+}
+
+/// What `localhost` (`127.0.0.1`, `::1`) is to one container: its pod's
+/// network, shared by every container of the pod and by no other pod.
+enum Loopback<'c> {
+    /// A container beside it runs a Redis: that one, the pod's own.
+    Pod {
+        workload: &'c ConsumerId,
+        container: &'c str,
+        /// The Redis's plain and TLS ports.
+        ports: [Option<u16>; 2],
+    },
+    /// It is part of the Redis: the server, a Sentinel beside it, a
+    /// metrics exporter watching it.
+    PartOfTheRedis,
+    /// No container of the pod runs a Redis: something the scan does not
+    /// see answers there (a Redis inside the same container, a proxy
+    /// sidecar, the node with `hostNetwork`), said and not linked.
+    Nothing { label: String },
+}
+
+impl Loopback<'_> {
+    /// A loopback address found in a container's settings: a reference to
+    /// the pod's own Redis, or a note.
+    fn found(&self, id: &ConsumerId, scope: &Scope, mut f: settings::Found, out: &mut Scanned) {
+        match self {
+            Loopback::PartOfTheRedis => {}
+            Loopback::Pod {
+                workload,
+                container,
+                ports,
+            } => {
+                let serves = f.endpoint.port.is_some_and(|p| ports.contains(&Some(p)));
+                if !(f.says_redis || serves || matches!(f.endpoint.port, Some(6379 | 6380))) {
+                    return;
+                }
+                f.evidence.detail = format!(
+                    "{} (container {container}, to the Redis in its own pod)",
+                    f.evidence.detail
+                );
+                out.facts.push(Fact::Reference(Reference {
+                    consumer: id.clone(),
+                    scope: scope.clone(),
+                    endpoint: f.endpoint,
+                    evidence: f.evidence,
+                    credential: f.credential,
+                    port_origin: f.port_origin,
+                    same_network_as: Some((*workload).clone()),
+                }));
+            }
+            Loopback::Nothing { label } => {
+                if !(f.says_redis || matches!(f.endpoint.port, Some(6379 | 6380 | 26379))) {
+                    return;
+                }
+                out.diagnostics.push(
+                    Diagnostic::info(
+                        "loopback-unlinked",
+                        format!(
+                            "{} names {}, the pod's own network, and no container of {label} runs a Redis: linked to none (a Redis inside the same container, a proxy sidecar or, with hostNetwork, the node may answer there)",
+                            f.evidence.detail,
+                            f.endpoint.address()
+                        ),
+                    )
+                    .at(
+                        f.evidence.origin.path().unwrap_or_default(),
+                        f.evidence.origin.line(),
+                        None,
+                    ),
+                );
+            }
         }
     }
 }
@@ -2298,6 +2434,16 @@ struct MountedFile<'a> {
     source: String,
     src_path: &'a str,
     secret: bool,
+}
+
+/// A Prometheus exporter's image (`oliver006/redis_exporter`,
+/// `bitnami/redis-exporter`): beside a Redis, it is part of that Redis's
+/// deployment (its metrics), not a consumer of it. On its own, reaching a
+/// Redis over the network, it is one.
+pub(crate) fn is_exporter_image(image: &str) -> bool {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let name = name.split(['@', ':']).next().unwrap_or(name);
+    name.to_ascii_lowercase().contains("exporter")
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

@@ -412,6 +412,7 @@ fn scan_app_file(
             evidence: f.evidence,
             credential: f.credential,
             port_origin: f.port_origin,
+            same_network_as: None,
         }));
     }
     (!out.facts.is_empty()).then_some((dir, name))

@@ -137,6 +137,9 @@ pub fn references(s: &Scanned) -> Vec<String> {
                 if let Some(c) = &r.credential {
                     line.push_str(&format!(" [credential {}]", c.origin));
                 }
+                if let Some(on) = &r.same_network_as {
+                    line.push_str(&format!(" [network of {on}]"));
+                }
                 Some(line)
             }
             _ => None,
