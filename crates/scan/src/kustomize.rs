@@ -972,6 +972,8 @@ fn generated(
                 for s in config::read_format(config::Format::Dotenv, &file.text).settings {
                     data.push(pair(&s.key, &s.value, env.line));
                 }
+                // The env file is the ConfigMap's data, not an app's config.
+                kustomized.generator_files.insert(file.path.clone());
             }
             // `- application.yml` is key `application.yml`; `- key=path`
             // names the key.

@@ -179,3 +179,38 @@ fn a_database_sharing_the_apps_env_file_is_not_a_consumer() {
         notes[0].message
     );
 }
+
+/// A `configMapGenerator`'s `envs:` file is the ConfigMap's data, like a
+/// `files:` entry: it was also read as the config of an app named after its
+/// folder (`app:base`), a phantom consumer that broke under every change.
+#[test]
+fn a_generators_env_file_is_no_app_config() {
+    let f = files(&[
+        (
+            "base/kustomization.yaml",
+            "resources: [deployment.yaml]\nconfigMapGenerator:\n  - name: checkout-env\n    envs: [checkout.env]\n",
+        ),
+        (
+            "base/checkout.env",
+            "REDIS_HOST=redis.cache-staging.svc.cluster.local\nREDIS_PORT=6379\n",
+        ),
+        (
+            "base/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: checkout:1\n          envFrom:\n            - configMapRef: {name: checkout-env}\n",
+        ),
+    ]);
+    let s = fallout_scan::scan_files(&f, Vec::new(), &Default::default());
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.starts_with(
+            "default/Deployment/checkout -> redis.cache-staging.svc.cluster.local:6379"
+        )),
+        "{refs:#?}"
+    );
+    assert!(!refs.iter().any(|r| r.starts_with("app:")), "{refs:#?}");
+    assert!(
+        !workloads(&s).iter().any(|w| w.starts_with("app:")),
+        "{:#?}",
+        workloads(&s)
+    );
+}
