@@ -48,15 +48,21 @@ pub fn scan_files<'a>(
     opts: &k8s::Options,
 ) -> Scanned {
     use rayon::prelude::*;
-    let parsed: Vec<(Vec<k8s::Object<'a>>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .filter(|f| k8s::looks_like_manifest(&f.text))
-        .map(|f| k8s::parse_manifests(&f.path, &f.text))
-        .collect();
+    // Kustomizations are read on one core while the other parses manifests
+    // (a tree with hundreds of them spends ~30 ms there).
+    let (parsed, mut kustomized): (Vec<(Vec<k8s::Object<'a>>, Vec<Diagnostic>)>, _) = rayon::join(
+        || {
+            files
+                .par_iter()
+                .filter(|f| k8s::looks_like_manifest(&f.text))
+                .map(|f| k8s::parse_manifests(&f.path, &f.text))
+                .collect()
+        },
+        || kustomize::apply(files),
+    );
     let mut objects = cluster_objects;
     objects.reserve(parsed.iter().map(|(objs, _)| objs.len()).sum::<usize>());
     let mut diagnostics = Vec::new();
-    let mut kustomized = kustomize::apply(files);
     diagnostics.extend(std::mem::take(&mut kustomized.diagnostics));
     // Files a generator makes into ConfigMaps are read as such, not also as
     // the app config of their folder.
