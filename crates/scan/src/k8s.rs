@@ -1423,7 +1423,7 @@ impl<'a> ContainerPatch<'a> {
     }
 }
 
-impl<'a> Ctx<'_, 'a> {
+impl<'i, 'a> Ctx<'i, 'a> {
     /// Whether `host`, said in namespace `ns`, names a Redis Service (short
     /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
     fn known_host(&self, host: &str, ns: &str) -> bool {
@@ -1476,16 +1476,19 @@ impl<'a> Ctx<'_, 'a> {
         self.patched_container(o, name)?.str_at(&["image"])
     }
 
-    /// The container named `name` in the object a patch patches.
-    fn patched_container(&self, o: &Obj<'a>, name: &str) -> Option<&'a Node<'a>> {
+    /// The object a patch patches.
+    fn patched_object(&self, o: &Obj<'a>) -> Option<&'i Obj<'a>> {
         // Patches come after what they patch: the first of the name is it.
-        let base = self
-            .index
+        self.index
             .present
             .get(&(o.ns, o.kind, o.name))
             .map(|&i| &self.objs[i])
-            .filter(|b| !b.patch)?;
-        let (spec, _) = base.pod?;
+            .filter(|b| !b.patch)
+    }
+
+    /// The container named `name` in the object a patch patches.
+    fn patched_container(&self, o: &Obj<'a>, name: &str) -> Option<&'a Node<'a>> {
+        let (spec, _) = self.patched_object(o)?.pod?;
         ["initContainers", "containers"]
             .iter()
             .flat_map(|f| spec.get(f).map(Node::as_seq).unwrap_or_default())
@@ -1812,6 +1815,19 @@ impl<'a> Ctx<'_, 'a> {
         container: &Node,
         known: &HashMap<&str, &str>,
     ) -> Vec<At<String>> {
+        // A patch's copy of a container its object has reads no variables
+        // of its own ([`Ctx::env_of`]): its `$(VAR)` are the merged ones.
+        let merged = self.patched_env(o, container);
+        let merged_known: HashMap<&str, &str>;
+        let known = if merged.is_empty() {
+            known
+        } else {
+            merged_known = merged
+                .iter()
+                .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
+                .collect();
+            &merged_known
+        };
         let mut items = Vec::new();
         let patches = self.patches_of(o, container);
         for field in ["command", "args"] {
@@ -1832,6 +1848,31 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         compose::words(&items)
+    }
+
+    /// For a patch's copy of a container its object has, whose `command` or
+    /// `args` say `$(VAR)`: the merged container's environment.
+    fn patched_env(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
+        let says_var = || {
+            ["command", "args"].iter().any(|field| {
+                container
+                    .get(field)
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
+            })
+        };
+        if !o.patch || !says_var() {
+            return Vec::new();
+        }
+        let base = container
+            .str_at(&["name"])
+            .and_then(|name| Some((self.patched_object(o)?, self.patched_container(o, name)?)));
+        match base {
+            Some((base, base_container)) => self.env_of(base, base_container),
+            None => Vec::new(),
+        }
     }
 
     /// Files of configMap, secret and projected volumes a container mounts.

@@ -315,3 +315,30 @@ fn a_patch_env_from_yields_to_the_base_env() {
         ["app/Deployment/api -> new-redis:6379 tls=unknown explicit api.yaml:10 | env REDIS_HOST + REDIS_PORT = new-redis:6379"]
     );
 }
+
+/// A patch that writes `args` with `$(VAR)` and sets the variable: the
+/// args expand against the merged container's environment (the patch's
+/// `REDIS_HOST` over the base ConfigMap's), as `kubectl apply -k` renders.
+#[test]
+fn a_patch_args_expand_against_the_merged_environment() {
+    let s = patched(
+        "          envFrom: [{configMapRef: {name: legacy-env}}]\n",
+        "          args: ['--cache=$(REDIS_HOST):$(REDIS_PORT)']
+          env: [{name: REDIS_HOST, value: new-redis}]
+",
+    );
+    // (The flag's strength is not weighed against the merged variables,
+    // which the patch's own reading does not see: the address and line are
+    // what this pins.)
+    let refs: Vec<String> = common::references(&s)
+        .iter()
+        .map(|r| r.replace(" explicit ", " ").replace(" indirect ", " "))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "app/Deployment/api -> new-redis:6379 tls=unknown patch.yaml:10 | env REDIS_HOST + REDIS_PORT = new-redis:6379",
+            "app/Deployment/api -> new-redis:6379 tls=unknown patch.yaml:9 | args --cache = new-redis:6379",
+        ]
+    );
+}
