@@ -9,6 +9,7 @@ mod corpus;
 mod exit_codes;
 mod incident;
 mod independent;
+mod k8s_env;
 mod kube;
 mod kustomize;
 mod live;

@@ -1095,7 +1095,7 @@ fn container_patches<'a>(
         let Some((spec, _)) = o.pod else { continue };
         for field in ["initContainers", "containers"] {
             for c in spec.get(field).map(Node::as_seq).unwrap_or_default() {
-                if let Some(cp) = ContainerPatch::of(c) {
+                if let Some(cp) = ContainerPatch::of(o.path, c) {
                     out.entry(key).or_default().push(cp);
                 }
             }
@@ -1333,6 +1333,74 @@ struct EnvVar {
     opaque: Option<String>,
 }
 
+/// The variables of one container as they stand: a later definition of a
+/// name takes the place of an earlier one, which is dropped.
+#[derive(Default)]
+struct Environment {
+    /// In the order defined; `None` where a later definition replaced one.
+    vars: Vec<Option<EnvVar>>,
+    /// Where each name's definition stands in `vars`.
+    at: HashMap<String, usize>,
+}
+
+impl Environment {
+    fn set(&mut self, var: EnvVar) {
+        // A source whose keys are unknown (`prefix*`) replaces nothing.
+        if !var.name.ends_with('*') {
+            self.unset(&var.name);
+            self.at.insert(var.name.clone(), self.vars.len());
+        }
+        self.vars.push(Some(var));
+    }
+
+    fn unset(&mut self, name: &str) {
+        if let Some(i) = self.at.remove(name) {
+            self.vars[i] = None;
+        }
+    }
+
+    /// The values known so far, for `$(VAR)`.
+    fn known(&self) -> HashMap<&str, &str> {
+        self.vars
+            .iter()
+            .flatten()
+            .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
+            .collect()
+    }
+
+    fn into_vars(self) -> Vec<EnvVar> {
+        self.vars.into_iter().flatten().collect()
+    }
+}
+
+/// A container's `env` entries with its patches' merged in, each with the
+/// file it is written in: a patch's entry takes the place of the entries of
+/// its name (a strategic merge by `name`), a new name comes after the rest.
+fn merged_env<'n>(
+    path: &'n str,
+    container: &'n Node<'n>,
+    patches: &[&ContainerPatch<'n>],
+) -> Vec<(&'n str, &'n Node<'n>)> {
+    let entries = |c: &'n Node<'n>| c.get("env").map(Node::as_seq).unwrap_or_default();
+    let mut env: Vec<(&str, &Node)> = entries(container).iter().map(|e| (path, e)).collect();
+    for p in patches {
+        for e in entries(p.container) {
+            let name = e.str_at(&["name"]);
+            let same = |(_, x): &(&str, &Node)| name.is_some() && x.str_at(&["name"]) == name;
+            match env.iter().position(same) {
+                Some(i) => {
+                    env[i] = (p.path, e);
+                    // A base that writes the name twice: both are replaced.
+                    let rest = env.split_off(i + 1);
+                    env.extend(rest.into_iter().filter(|x| !same(x)));
+                }
+                None => env.push((p.path, e)),
+            }
+        }
+    }
+    env
+}
+
 struct Ctx<'i, 'a> {
     index: &'i Index<'a>,
     opts: &'i Options,
@@ -1353,9 +1421,10 @@ struct Ctx<'i, 'a> {
     /// `$(VAR)` may name: namespace → (variable, value). The host is the
     /// Service's name (its ClusterIP, as names go).
     service_env: HashMap<String, HashMap<String, String>>,
-    /// What kustomize patches replace in each patched object's containers
+    /// What kustomize patches write in each patched object's containers
     /// (a strategic merge: `env` by name, `args`, `command` and `envFrom`
-    /// whole): the patched object's own copy of those is not read.
+    /// whole): the patched object's own copy of what they replace is not
+    /// read, and its environment is the merged one ([`Ctx::env_of`]).
     overrides: HashMap<(&'a str, &'a str, &'a str), Vec<ContainerPatch<'a>>>,
     /// Every object (`index.present` says where the first of a name is).
     objs: &'i [Obj<'a>],
@@ -1369,24 +1438,23 @@ struct Ctx<'i, 'a> {
 /// What a strategic-merge patch writes in one container.
 struct ContainerPatch<'a> {
     name: &'a str,
-    env: HashSet<&'a str>,
     env_from: bool,
     args: bool,
     command: bool,
+    /// The patch's file (its lines are the evidence of what it writes).
+    path: &'a str,
+    /// The patch's container, whose `env` and `envFrom` join the patched
+    /// object's environment ([`Ctx::env_of`]).
+    container: &'a Node<'a>,
 }
 
 impl<'a> ContainerPatch<'a> {
-    fn of(container: &'a Node<'a>) -> Option<ContainerPatch<'a>> {
+    fn of(path: &'a str, container: &'a Node<'a>) -> Option<ContainerPatch<'a>> {
         let has = |field: &str| container.get(field).is_some();
         Some(ContainerPatch {
+            path,
+            container,
             name: container.str_at(&["name"])?,
-            env: container
-                .get("env")
-                .map(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|e| e.str_at(&["name"]))
-                .collect(),
             env_from: has("envFrom"),
             args: has("args"),
             command: has("command"),
@@ -1394,7 +1462,7 @@ impl<'a> ContainerPatch<'a> {
     }
 }
 
-impl<'a> Ctx<'_, 'a> {
+impl<'i, 'a> Ctx<'i, 'a> {
     /// Whether `host`, said in namespace `ns`, names a Redis Service (short
     /// name, `svc.ns`, `svc.ns.svc[.domain]`, a headless pod name, a ClusterIP).
     fn known_host(&self, host: &str, ns: &str) -> bool {
@@ -1489,19 +1557,26 @@ impl<'a> Ctx<'_, 'a> {
     /// The image of the container named `name` in the object a patch
     /// patches (a patch seldom repeats it).
     fn patched_image(&self, o: &Obj<'a>, name: &str) -> Option<&'a str> {
+        self.patched_container(o, name)?.str_at(&["image"])
+    }
+
+    /// The object a patch patches.
+    fn patched_object(&self, o: &Obj<'a>) -> Option<&'i Obj<'a>> {
         // Patches come after what they patch: the first of the name is it.
-        let base = self
-            .index
+        self.index
             .present
             .get(&(o.ns, o.kind, o.name))
             .map(|&i| &self.objs[i])
-            .filter(|b| !b.patch)?;
-        let (spec, _) = base.pod?;
+            .filter(|b| !b.patch)
+    }
+
+    /// The container named `name` in the object a patch patches.
+    fn patched_container(&self, o: &Obj<'a>, name: &str) -> Option<&'a Node<'a>> {
+        let (spec, _) = self.patched_object(o)?.pod?;
         ["initContainers", "containers"]
             .iter()
             .flat_map(|f| spec.get(f).map(Node::as_seq).unwrap_or_default())
-            .find(|c| c.str_at(&["name"]) == Some(name))?
-            .str_at(&["image"])
+            .find(|c| c.str_at(&["name"]) == Some(name))
     }
 
     /// Whether `host` names a Service of the scan that selects workloads of
@@ -1539,20 +1614,33 @@ impl<'a> Ctx<'_, 'a> {
             .any(|n| n == "*" || n == ns)
     }
 
-    /// A container's environment: `envFrom` first, then `env` in order, with
-    /// `$(VAR)` expanded against what came before (Kubernetes' rules).
+    /// A container's environment as Kubernetes builds it: every `envFrom`
+    /// source in order, then every `env` entry in order. A later definition
+    /// of a name replaces an earlier one (`env` over `envFrom`, a later
+    /// source or entry over an earlier), and `$(VAR)` sees only what was
+    /// defined before it. Only the value a name ends with is returned: an
+    /// overridden value is read nowhere.
+    ///
+    /// Kustomize patches of the container join it first, as a strategic
+    /// merge does (`env` by name, in the base's place; `envFrom` whole), so
+    /// the patched object reads the merged container and a patch's copy of
+    /// a container its object has reads nothing of its own.
     fn env_of(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
-        let mut vars: Vec<EnvVar> = Vec::new();
+        if o.patch
+            && container
+                .str_at(&["name"])
+                .is_some_and(|name| self.patched_container(o, name).is_some())
+        {
+            return Vec::new();
+        }
+        let mut vars = Environment::default();
         let patches = self.patches_of(o, container);
-        let env_from = if patches.iter().any(|p| p.env_from) {
-            &[][..]
-        } else {
-            container
-                .get("envFrom")
-                .map(Node::as_seq)
-                .unwrap_or_default()
+        // A patch's `envFrom` replaces the whole list (the last patch's).
+        let (from_path, env_from) = match patches.iter().rev().find(|p| p.env_from) {
+            Some(p) => (p.path, p.container.get("envFrom")),
+            None => (o.path, container.get("envFrom")),
         };
-        for from in env_from {
+        for from in env_from.map(Node::as_seq).unwrap_or_default() {
             let prefix = from.str_at(&["prefix"]).unwrap_or("");
             let (kind, name, data) = if let Some(name) = from.str_at(&["configMapRef", "name"]) {
                 ("configMap", name, self.index.config_maps.get(&(o.ns, name)))
@@ -1562,13 +1650,15 @@ impl<'a> Ctx<'_, 'a> {
                 continue;
             };
             let Some((_, data)) = data else {
-                // Its keys are unknown: any variable may come from it.
+                // Its keys are unknown: any variable may come from it. (It
+                // is not taken to replace the known keys before it: such a
+                // source, a Secret made elsewhere, mostly holds passwords.)
                 let unreadable = kind == "secret" && self.secrets_unreadable(o.ns);
                 let outside = format!("{}/{name} (not among the scanned objects)", o.ns);
-                vars.push(EnvVar {
+                vars.set(EnvVar {
                     name: format!("{prefix}*"),
                     value: None,
-                    origin: o.origin(from),
+                    origin: Origin::file(from_path, from.line),
                     strength: Strength::Inferred,
                     via: if unreadable {
                         format!("envFrom secret {name} (not readable)")
@@ -1591,7 +1681,7 @@ impl<'a> Ctx<'_, 'a> {
                 continue;
             };
             for (key, entry) in data {
-                vars.push(EnvVar {
+                vars.set(EnvVar {
                     name: format!("{prefix}{key}"),
                     value: entry.value.clone(),
                     origin: entry.origin(),
@@ -1603,30 +1693,23 @@ impl<'a> Ctx<'_, 'a> {
                 });
             }
         }
-        for e in container.get("env").map(Node::as_seq).unwrap_or_default() {
+        for (path, e) in merged_env(o.path, container, &patches) {
             let Some(name) = e.str_at(&["name"]) else {
                 continue;
             };
-            // A patch's variable of this name replaces this one.
-            if patches.iter().any(|p| p.env.contains(name)) {
-                continue;
-            }
+            let at = |node: &Node| Origin::file(path, node.line);
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
                 // `$(VAR)` sees the variables before it; most values have none.
                 let value = if raw.contains("$(") {
-                    let known: HashMap<&str, &str> = vars
-                        .iter()
-                        .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                        .collect();
-                    expand(raw, &known, self.service_env.get(o.ns))
+                    expand(raw, &vars.known(), self.service_env.get(o.ns))
                 } else {
                     raw.to_string()
                 };
-                vars.push(EnvVar {
+                vars.set(EnvVar {
                     name: name.to_string(),
                     value: Some(value),
-                    origin: o.origin(value_node),
+                    origin: at(value_node),
                     strength: Strength::Explicit,
                     via: format!("env {name}"),
                     secret_key: None,
@@ -1635,22 +1718,28 @@ impl<'a> Ctx<'_, 'a> {
                 });
                 continue;
             }
+            // Set to what only the running pod knows (`status.hostIP`, a
+            // resource limit), or to nothing (no `value`: empty): what came
+            // before is gone, and nothing is read in its place.
             let Some(from) = e.get("valueFrom") else {
+                vars.unset(name);
                 continue;
             };
             if let Some(path) = from.str_at(&["fieldRef", "fieldPath"]) {
                 // The namespace is known statically; other fields are not.
                 if path == "metadata.namespace" {
-                    vars.push(EnvVar {
+                    vars.set(EnvVar {
                         name: name.to_string(),
                         value: Some(o.ns.to_string()),
-                        origin: o.origin(e),
+                        origin: at(e),
                         strength: Strength::Explicit,
                         via: format!("env {name} <- fieldRef metadata.namespace"),
                         secret_key: None,
                         unreadable: false,
                         opaque: None,
                     });
+                } else {
+                    vars.unset(name);
                 }
                 continue;
             }
@@ -1659,9 +1748,11 @@ impl<'a> Ctx<'_, 'a> {
             } else if let Some(r) = from.get("secretKeyRef") {
                 ("secretKeyRef", r)
             } else {
+                vars.unset(name);
                 continue;
             };
             let (Some(src_name), Some(key)) = (r.str_at(&["name"]), r.str_at(&["key"])) else {
+                vars.unset(name);
                 continue;
             };
             let is_secret = kind == "secretKeyRef";
@@ -1673,7 +1764,7 @@ impl<'a> Ctx<'_, 'a> {
             let via = format!("env {name} <- {kind} {}/{src_name} key {key}", o.ns);
             let secret_key = is_secret.then(|| (src_name.to_string(), key.to_string()));
             match source.and_then(|(_, data)| data.get(key)) {
-                Some(entry) => vars.push(EnvVar {
+                Some(entry) => vars.set(EnvVar {
                     name: name.to_string(),
                     value: entry.value.clone(),
                     origin: entry.origin(),
@@ -1684,8 +1775,11 @@ impl<'a> Ctx<'_, 'a> {
                     opaque: None,
                 }),
                 // An `optional` key its ConfigMap or Secret (in the scan)
-                // lacks: the variable is unset, and says nothing.
+                // lacks: the variable is not set by this entry (the kubelet
+                // skips it; an earlier definition stands), and says nothing.
                 None if source.is_some() && r.str_at(&["optional"]) == Some("true") => {}
+                // Set from what the scan cannot read: it replaces what came
+                // before (whose value is not read) with a value unknown.
                 None => {
                     let unreadable = is_secret && source.is_none() && self.secrets_unreadable(o.ns);
                     // A Secret that the scan holds only as what makes it:
@@ -1706,10 +1800,10 @@ impl<'a> Ctx<'_, 'a> {
                         }
                         (false, false, None) => "not among the scanned objects",
                     };
-                    vars.push(EnvVar {
+                    vars.set(EnvVar {
                         name: name.to_string(),
                         value: None,
-                        origin: o.origin(e),
+                        origin: at(e),
                         strength: Strength::Inferred,
                         via: format!("{via} ({why})"),
                         secret_key,
@@ -1719,7 +1813,7 @@ impl<'a> Ctx<'_, 'a> {
                 }
             }
         }
-        vars
+        vars.into_vars()
     }
 
     /// The Redis server a workload runs, if any.
@@ -1805,6 +1899,19 @@ impl<'a> Ctx<'_, 'a> {
         container: &Node,
         known: &HashMap<&str, &str>,
     ) -> Vec<At<String>> {
+        // A patch's copy of a container its object has reads no variables
+        // of its own ([`Ctx::env_of`]): its `$(VAR)` are the merged ones.
+        let merged = self.patched_env(o, container);
+        let merged_known: HashMap<&str, &str>;
+        let known = if merged.is_empty() {
+            known
+        } else {
+            merged_known = merged
+                .iter()
+                .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
+                .collect();
+            &merged_known
+        };
         let mut items = Vec::new();
         let patches = self.patches_of(o, container);
         for field in ["command", "args"] {
@@ -1825,6 +1932,31 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         compose::words(&items)
+    }
+
+    /// For a patch's copy of a container its object has, whose `command` or
+    /// `args` say `$(VAR)`: the merged container's environment.
+    fn patched_env(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
+        let says_var = || {
+            ["command", "args"].iter().any(|field| {
+                container
+                    .get(field)
+                    .map(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
+            })
+        };
+        if !o.patch || !says_var() {
+            return Vec::new();
+        }
+        let base = container
+            .str_at(&["name"])
+            .and_then(|name| Some((self.patched_object(o)?, self.patched_container(o, name)?)));
+        match base {
+            Some((base, base_container)) => self.env_of(base, base_container),
+            None => Vec::new(),
+        }
     }
 
     /// Files of configMap, secret and projected volumes a container mounts.
