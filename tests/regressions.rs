@@ -1319,3 +1319,26 @@ fn a_required_password_is_cited_where_it_is_required() {
         "{reason}"
     );
 }
+
+/// Predis writes TLS as `tls://`: the advice under tls=required names that
+/// scheme, not `rediss://` nor a "TLS option" it has none of (review H5).
+#[test]
+fn tls_advice_for_a_predis_tcp_address_says_tls_scheme() {
+    let dir = tree(&[(
+        "docker-compose.yml",
+        "services:\n  redis:\n    image: redis:7\n  php:\n    image: x/php\n    environment:\n      REDIS_DSN: tcp://redis:6379?database=2\n",
+    )]);
+    let path = dir.path().to_str().unwrap();
+    let doc = json(&["impact", "redis", path, "--set", "tls=required"]);
+    let php = &doc["resources"][0]["consumers"][0];
+    assert_eq!(php["verdict"], "breaks", "{php:#}");
+    let why = php["reasons"][0].as_str().unwrap();
+    assert!(why.contains("uses `tcp://redis:6379?database=2`"), "{why}");
+    assert!(why.contains("switch to tls://redis:<TLS port>"), "{why}");
+    assert!(
+        !why.contains("rediss://") && !why.contains("TLS option"),
+        "{why}"
+    );
+    let doc = json(&["impact", "redis", path, "--set", "tls=disabled"]);
+    assert_eq!(doc["resources"][0]["consumers"][0]["verdict"], "ok");
+}

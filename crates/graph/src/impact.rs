@@ -65,6 +65,23 @@ fn tls_address(server: &Resource, link: &Link) -> Option<String> {
 fn plain_tls_advice(server: &Resource, l: &Link) -> String {
     let (written, at) = (written_plain(l), &l.evidence.origin);
     let port_at = |p: &Origin| format!("the port is written at {p}");
+    match client_spelling(l) {
+        // Predis / phpredis: TLS is the `tls://` scheme.
+        Spelling::Stream => {
+            let to = match tls_address(server, l) {
+                Some(address) => format!("tls://{address}"),
+                None => tls_url(l, server.tls_port),
+            };
+            return format!("uses {written} at {at}; switch to {to} and configure the CA");
+        }
+        // Outline's base64 JSON: TLS is an option in it, for sentinels too.
+        Spelling::IoredisOptions if l.endpoint.scheme == Scheme::Sentinel => {
+            return format!(
+                "uses {written} at {at}; set `tls` and `enableTLSForSentinelMode` in its ioredis options (the base64 JSON), with the sentinels' TLS ports, and configure the CA"
+            );
+        }
+        Spelling::IoredisOptions | Spelling::Url => {}
+    }
     match (l.endpoint.scheme, tls_address(server, l)) {
         // A host and port, not a URL: nothing to switch to `rediss://`;
         // its client's TLS option and the port.
@@ -167,6 +184,12 @@ fn first_observed(c: &Consumer) -> String {
 /// `rediss+sentinel://` to the same sentinel (sentinels have TLS ports of
 /// their own, which the server's does not say).
 fn tls_url(link: &Link, tls_port: Option<u16>) -> String {
+    if client_spelling(link) == Spelling::Stream {
+        return match tls_port {
+            Some(p) => format!("tls://{}:{p}", link.endpoint.host),
+            None => format!("tls://{}:<TLS port>", link.endpoint.host),
+        };
+    }
     if link.endpoint.scheme == Scheme::Sentinel {
         return format!(
             "rediss+sentinel://{}:<sentinel TLS port> (TLS to the sentinels and to the server they name)",
@@ -176,6 +199,32 @@ fn tls_url(link: &Link, tls_port: Option<u16>) -> String {
     match tls_port {
         Some(p) => format!("rediss://{}:{p}", link.endpoint.host),
         None => format!("rediss://{}:<TLS port>", link.endpoint.host),
+    }
+}
+
+/// How a client writes its address when not as a Redis URL: its TLS
+/// advice is in the same words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spelling {
+    /// A Redis URL, or a host and port.
+    Url,
+    /// Predis / phpredis `tcp://` (plaintext) and `tls://` (TLS).
+    Stream,
+    /// ioredis options as base64 JSON (Outline's `ioredis://`).
+    IoredisOptions,
+}
+
+fn client_spelling(link: &Link) -> Spelling {
+    let raw = link.endpoint.raw.as_bytes();
+    let starts = |p: &[u8]| raw.len() >= p.len() && raw[..p.len()].eq_ignore_ascii_case(p);
+    if link.endpoint.scheme != Scheme::Plain && link.endpoint.scheme != Scheme::Sentinel {
+        Spelling::Url
+    } else if starts(b"tcp://") || starts(b"tls://") {
+        Spelling::Stream
+    } else if starts(b"ioredis://") {
+        Spelling::IoredisOptions
+    } else {
+        Spelling::Url
     }
 }
 
@@ -327,9 +376,15 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
             (Verdict::Ok, reasons)
         }
         TlsMode::Disabled => {
-            let plain = |l: &Link| match server.port {
-                Some(p) => format!("redis://{}:{p}", l.endpoint.host),
-                None => format!("redis://{}", l.endpoint.host),
+            let plain = |l: &Link| {
+                let scheme = match client_spelling(l) {
+                    Spelling::Stream => "tcp",
+                    Spelling::Url | Spelling::IoredisOptions => "redis",
+                };
+                match server.port {
+                    Some(p) => format!("{scheme}://{}:{p}", l.endpoint.host),
+                    None => format!("{scheme}://{}", l.endpoint.host),
+                }
             };
             match c.tls {
                 Tls::No => (Verdict::Ok, Vec::new()),

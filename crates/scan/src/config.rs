@@ -1155,12 +1155,41 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                         }
                     }
                 }
+                // `("cache", 6379)`: one address, as channels_redis and
+                // redis-py's sentinel lists write it.
+                Py::Punct('(') if self.host_port_tuple().is_some() => {
+                    if let Some((address, end)) = self.host_port_tuple() {
+                        push(&mut self.out, key, address, line);
+                        self.i = end;
+                    }
+                }
                 Py::Punct(open @ ('[' | '(')) => {
                     self.i += 1;
                     self.items(if open == '[' { ']' } else { ')' }, key, false, depth);
                 }
                 _ => self.i += 1,
             }
+        }
+        /// At a `(`: a tuple of a host and a port number, as `host:port`,
+        /// with the index after its `)`.
+        fn host_port_tuple(&self) -> Option<(String, usize)> {
+            let (Some(Py::Lit(Some(host))), Some(Py::Lit(Some(port)))) =
+                (self.peek(1), self.peek(3))
+            else {
+                return None;
+            };
+            if !self.is(2, ',') || host.parse::<f64>().is_ok() || host.contains(':') {
+                return None;
+            }
+            let port: u16 = port.parse().ok()?;
+            let end = if self.is(4, ')') {
+                5
+            } else if self.is(4, ',') && self.is(5, ')') {
+                6
+            } else {
+                return None;
+            };
+            Some((format!("{host}:{port}"), self.i + end))
         }
         /// At the `(` of a call: `os.environ.get("X", "d")`,
         /// `os.getenv("X")`, django-environ `env("X", default="d")`
@@ -1624,6 +1653,36 @@ name = f"redis://{host}:6379"
             !got.iter()
                 .any(|(_, v, _)| v.contains("old") || v.contains("{host}")),
             "{got:?}"
+        );
+    }
+
+    /// `("host", 6379)` is one address (channels_redis `hosts`), in a list
+    /// or an `address` map; other tuples are items as before.
+    #[test]
+    fn python_host_port_tuples_are_addresses() {
+        let read = read_format(
+            Format::Python,
+            "CHANNEL_LAYERS = {\n    \"default\": {\n        \"CONFIG\": {\"hosts\": [(\"channels.prod.internal\", 6379)]},\n    },\n    \"b\": {\"CONFIG\": {\"hosts\": [{\"address\": (\"b.internal\", 6380,), \"db\": 2}]}},\n}\nPAIR = (1, 2)\nNAMES = (\"a\", \"b\")\n",
+        );
+        assert_eq!(
+            pairs(&read),
+            [
+                (
+                    "CHANNEL_LAYERS.default.CONFIG.hosts",
+                    "channels.prod.internal:6379",
+                    3
+                ),
+                (
+                    "CHANNEL_LAYERS.b.CONFIG.hosts.0.address",
+                    "b.internal:6380",
+                    5
+                ),
+                ("CHANNEL_LAYERS.b.CONFIG.hosts.0.db", "2", 5),
+                ("PAIR", "1", 7),
+                ("PAIR", "2", 7),
+                ("NAMES", "a", 8),
+                ("NAMES", "b", 8),
+            ]
         );
     }
 

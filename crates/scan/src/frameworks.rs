@@ -152,8 +152,9 @@ pub enum Meaning {
     /// A scheme setting: TLS when the value is one of these (Laravel
     /// `REDIS_SCHEME=tls`).
     TlsWhen(&'static [&'static str]),
-    /// `k=v,k=v` options (Grafana `connstr`): each becomes a setting under
-    /// the key's prefix, as a Redis setting.
+    /// `k=v,k=v` or `k=v k=v` options (Grafana `connstr`, Gitea's macaron
+    /// `PROVIDER_CONFIG`, `CONN_STR`): each becomes a setting under the
+    /// key, as a Redis setting. A URL there is read as [`Meaning::Redis`].
     Options,
     /// `host port` among the value's words, after `skip` words: redis.conf
     /// `replicaof host port`, sentinel.conf `sentinel monitor name host port q`.
@@ -236,6 +237,11 @@ pub const KEYS: &[Spelling] = &[
     key("redis.conf", "tls.replication", Meaning::Key(REPLICATION_TLS)),
     key_when("Grafana", "**.remote.cache.connstr", Meaning::Options, "remote.cache.type", "redis"),
     key_when("Grafana Live", "**.live.ha.engine.address", Meaning::Redis, "live.ha.engine", "redis"),
+    key_when("Gitea", "**.session.provider.config", Meaning::Options, "session.provider", "redis"),
+    key_when("Gitea", "**.queue.conn.str", Meaning::Options, "queue.type", "redis"),
+    key_when("Gitea", "**.cache.host", Meaning::Options, "cache.adapter", "redis"),
+    // channels_redis: no other channel layer has `CONFIG.hosts`.
+    key("Django Channels", "**.channel.layers.*.config.hosts.**", Meaning::Redis),
 ];
 
 /// Whether a path's end matches a glob of [`FILES`] / [`NOT_CONFIG`].
@@ -303,8 +309,16 @@ enum Tail<'p> {
 impl<'p> Tail<'p> {
     fn of(pattern: &'p str) -> Tail<'p> {
         match pattern.rsplit('.').next().unwrap_or("") {
+            // The literal parts after the last inner wildcard:
+            // `config.hosts` of `**.channel.layers.*.config.hosts.**`.
             "**" => Tail::Within(Box::new(memchr::memmem::Finder::new(
-                pattern.trim_start_matches("**.").trim_end_matches(".**"),
+                pattern
+                    .trim_end_matches(".**")
+                    .rsplit(".*")
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("**.")
+                    .trim_matches('.'),
             ))),
             "*" => Tail::Any,
             last => Tail::Last(last),
@@ -496,6 +510,9 @@ pub fn leaves_alone(reading: Reading, settings: &[KeyValue], norms: &[String]) -
         if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
             return false;
         }
+        if settings::address_options(value).is_some() && settings::says_redis(norm) {
+            return false;
+        }
         match first_spelling(norm, norms, &values) {
             None => true,
             // Sidekiq's `redis.url`: already says Redis, nothing to add.
@@ -584,6 +601,14 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
             default_of: s.default_of.clone(),
         };
         match spelling {
+            // `REDIS_CONFIG=network=tcp,addr=cache:6379,db=1`: options
+            // under a key that says Redis, as a spelling's would be.
+            None if crate::settings::says_redis(base) => {
+                match crate::settings::address_options(&s.value) {
+                    Some(options) => out.extend(option_settings(s, base, &options)),
+                    None => out.push(read),
+                }
+            }
             None => {
                 let beside_renamed = !renamed.is_empty()
                     && crate::settings::is_credential_or_tls(base)
@@ -639,23 +664,41 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                 }
                 Meaning::Options => {
                     let _ = prefix;
-                    let under = join("redis", base);
-                    for option in s.value.split(',') {
-                        if let Some((k, v)) = option.split_once('=') {
-                            out.push(Read {
-                                key: join(&under, &normalize_key(k)),
-                                written: format!("{} {}", s.key, k.trim()),
-                                value: v.trim().to_string(),
-                                line: s.line,
-                                default_of: s.default_of.clone(),
-                            });
+                    let options = crate::settings::options(&s.value);
+                    if s.value.contains("://") || options.is_empty() {
+                        // A URL (Gitea's `redis://…`) or a bare address.
+                        if !crate::settings::says_redis(base) {
+                            read.key = format!("redis.{base}");
                         }
+                        out.push(read);
+                    } else {
+                        out.extend(option_settings(s, base, &options));
                     }
                 }
             },
         }
     }
     out
+}
+
+/// `k=v` options of a setting as Redis settings under its key:
+/// `remote_cache.connstr addr` for `connstr = addr=h:p`.
+fn option_settings(s: &RawSetting, base: &str, options: &[(&str, &str)]) -> Vec<Read> {
+    let under = if crate::settings::says_redis(base) {
+        base.to_string()
+    } else {
+        join("redis", base)
+    };
+    options
+        .iter()
+        .map(|(k, v)| Read {
+            key: join(&under, &normalize_key(k)),
+            written: format!("{} {}", s.key, k.trim()),
+            value: v.trim().to_string(),
+            line: s.line,
+            default_of: s.default_of.clone(),
+        })
+        .collect()
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -923,6 +966,121 @@ mod tests {
         assert_eq!(read[1], kv("remote.cache.connstr", "m:11211"));
     }
 
+    /// Gitea's macaron option strings, only where its sibling says redis;
+    /// a URL under the same key stays a URL.
+    #[test]
+    fn gitea_option_strings_only_for_redis() {
+        let read = keys(
+            Reading::Settings,
+            &[
+                ("GITEA__session__PROVIDER", "redis"),
+                (
+                    "GITEA__session__PROVIDER_CONFIG",
+                    "network=tcp,addr=redis:6379,db=1,pool_size=100",
+                ),
+                ("GITEA__queue__TYPE", "redis"),
+                ("GITEA__queue__CONN_STR", "addr=redis:6379 db=2"),
+                ("GITEA__cache__ADAPTER", "redis"),
+                ("GITEA__cache__HOST", "redis://redis:6379/0?pool_size=100"),
+            ],
+        );
+        for want in [
+            kv("redis.gitea.session.provider.config.addr", "redis:6379"),
+            kv("redis.gitea.session.provider.config.db", "1"),
+            kv("redis.gitea.queue.conn.str.addr", "redis:6379"),
+            kv("redis.gitea.queue.conn.str.db", "2"),
+            kv(
+                "redis.gitea.cache.host",
+                "redis://redis:6379/0?pool_size=100",
+            ),
+        ] {
+            assert!(read.contains(&want), "{want:?} in {read:?}");
+        }
+        // Another provider, another queue: not Redis, `addr=` or not.
+        let read = keys(
+            Reading::Settings,
+            &[
+                ("GITEA__session__PROVIDER", "file"),
+                ("GITEA__session__PROVIDER_CONFIG", "data/sessions"),
+                ("GITEA__queue__TYPE", "level"),
+                ("GITEA__queue__CONN_STR", "addr=queue:6379"),
+                ("LISTEN", "addr=0.0.0.0:8080,proto=tcp"),
+            ],
+        );
+        assert!(
+            read.iter().all(|(k, _)| !k.starts_with("redis")),
+            "{read:?}"
+        );
+    }
+
+    /// `addr=` options under a key that says Redis are read as a
+    /// spelling's would be; leaves_alone knows.
+    #[test]
+    fn address_options_under_a_redis_key() {
+        let settings = [("REDIS_CONN", "network=tcp,addr=cache:6379,db=3")];
+        assert_eq!(
+            keys(Reading::Settings, &settings),
+            [
+                kv("redis.conn.network", "tcp"),
+                kv("redis.conn.addr", "cache:6379"),
+                kv("redis.conn.db", "3")
+            ]
+        );
+        let kvs: Vec<KeyValue> = settings
+            .iter()
+            .map(|(k, v)| KeyValue {
+                key: k.to_string(),
+                value: v.to_string(),
+                origin: fallout_core::Origin::file("f", 1),
+                strength: fallout_core::Strength::Explicit,
+                via: format!("env {k}"),
+            })
+            .collect();
+        let found = find_endpoints(Reading::Settings, &kvs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let e = &found[0].endpoint;
+        assert_eq!(
+            (e.host.as_str(), e.port, e.db),
+            ("cache", Some(6379), Some(3))
+        );
+        assert!(found[0].says_redis);
+        assert_eq!(
+            found[0].evidence.detail,
+            "env REDIS_CONN (REDIS_CONN addr) = cache:6379"
+        );
+    }
+
+    /// channels_redis `CONFIG.hosts`: tuples, URLs and `address` maps.
+    #[test]
+    fn django_channels_hosts_are_redis() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    (
+                        "CHANNEL_LAYERS.default.CONFIG.hosts",
+                        "channels.internal:6390"
+                    ),
+                    ("CHANNEL_LAYERS.b.CONFIG.hosts.0.address", "b.internal:6390"),
+                    ("CHANNEL_LAYERS.b.CONFIG.hosts.0.password", "pw"),
+                    ("CHANNEL_LAYERS.c.CONFIG.capacity", "100"),
+                ]
+            ),
+            [
+                kv(
+                    "redis.channel.layers.default.config.hosts",
+                    "channels.internal:6390"
+                ),
+                kv(
+                    "redis.channel.layers.b.config.hosts.0.address",
+                    "b.internal:6390"
+                ),
+                kv("redis.channel.layers.b.config.hosts.0.password", "pw"),
+                kv("channel.layers.c.config.capacity", "100"),
+            ]
+        );
+    }
+
     #[test]
     fn sentry_clusters_and_relay() {
         assert_eq!(
@@ -1013,5 +1171,8 @@ mod tests {
             Some("caches.default")
         );
         assert_eq!(match_key("caches.location", "**.caches.*.location"), None);
+        let channels = "**.channel.layers.*.config.hosts.**";
+        assert!(match_key("channel.layers.default.config.hosts.0.address", channels).is_some());
+        assert!(match_key("channel.layers.config.hosts", channels).is_none());
     }
 }

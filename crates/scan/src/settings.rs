@@ -294,6 +294,33 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             groups.entry(prefix).or_default()[*role as usize] = Some(i);
         }
     }
+    // redis-rb (GitLab `resque.yml`, `config/redis.*.yml`): a URL beside
+    // `sentinels:` names the master group, not a host; its sentinels are
+    // the way to that Redis. (master endpoint, its URL setting, the
+    // sentinels' key prefix)
+    let masters: Vec<(Endpoint, usize, String)> = if norms.iter().any(|n| n.contains("sentinels."))
+    {
+        groups
+            .iter()
+            .filter_map(|(p, g)| {
+                let url = g[Role::Url as usize]?;
+                let under = if p.is_empty() {
+                    "sentinels.".to_string()
+                } else {
+                    format!("{p}.sentinels.")
+                };
+                if !norms.iter().any(|n| n.starts_with(&under)) {
+                    return None;
+                }
+                let (_, text) = find_urls(&settings[url].value).into_iter().next()?;
+                let master = Endpoint::parse_url(text)?.into_iter().next()?;
+                matches!(master.scheme, Scheme::Redis | Scheme::Rediss)
+                    .then_some((master, url, under))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let has_host_groups = groups.keys().any(|p| *p == "host" || p.ends_with(".host"));
     let has_option_groups = groups
         .keys()
@@ -398,6 +425,10 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             }
         };
         let key_says_redis = says_redis(&kv.key);
+        if masters.iter().any(|(_, url, _)| *url == i) {
+            // A master group's name: its sentinels below are the endpoints.
+            continue;
+        }
 
         // URLs anywhere in the value, whatever the key.
         let urls = find_urls(&kv.value);
@@ -411,6 +442,21 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     ep.has_password |= credential.is_some();
                     out.push(found(kv, ep, true, credential, None));
                 }
+            }
+            continue;
+        }
+        // Schemes other clients write: Predis / phpredis `tcp://` and
+        // `tls://`, Outline's `ioredis://<base64 JSON>`.
+        if let Some(other) = other_scheme(&kv.value) {
+            let (endpoints, says) = match other {
+                OtherScheme::Stream => (stream_endpoints(&kv.value), key_says_redis),
+                // Never anything but Redis, whatever the key.
+                OtherScheme::Ioredis => (ioredis_endpoints(&kv.value).unwrap_or_default(), true),
+            };
+            for mut ep in endpoints {
+                let credential = credential(&ep);
+                ep.has_password |= credential.is_some();
+                out.push(found(kv, ep, says, credential, None));
             }
             continue;
         }
@@ -535,12 +581,261 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 })
             });
             ep.has_password = credential.is_some();
+            let mut credential = credential;
+            if ep.scheme == Scheme::Sentinel {
+                if let Some((master, url, _)) = masters
+                    .iter()
+                    .find(|(_, _, under)| norms[i].starts_with(under.as_str()))
+                {
+                    ep.sentinel_master = Some(master.host.clone());
+                    ep.db = ep.db.or(master.db);
+                    if ep.tls == Tls::Unknown {
+                        ep.tls = master.tls;
+                    }
+                    if credential.is_none() && master.has_password {
+                        credential = Some(Credential {
+                            location: settings[*url].via.clone(),
+                            origin: settings[*url].origin.clone(),
+                            suspected: false,
+                        });
+                        ep.has_password = true;
+                    }
+                    ep.raw = format!("{} (sentinel of master {})", ep.raw, master.host);
+                }
+            }
             let says = key_says_redis || port_setting.is_some_and(|p| says_redis(&p.key));
             let paired = port_setting.filter(|_| !item.contains(':'));
             out.push(found(kv, ep, says, credential, paired));
         }
     }
     out
+}
+
+/// `k=v` options, separated by commas (`addr=h:p,db=1`, Grafana, macaron)
+/// or, when more than one whitespace-separated word holds a `=`, by
+/// whitespace (Gitea's `addr=h:p db=2`, where `addrs=a:1,b:2` is one).
+/// Words without `=` are passed over.
+pub fn options(value: &str) -> Vec<(&str, &str)> {
+    let spaced = value
+        .split_whitespace()
+        .filter(|w| w.contains('='))
+        .nth(1)
+        .is_some();
+    let words: Vec<&str> = if spaced {
+        value
+            .split_whitespace()
+            .map(|w| w.trim_matches(','))
+            .collect()
+    } else {
+        value.split(',').collect()
+    };
+    words
+        .into_iter()
+        .filter_map(|w| w.split_once('='))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
+}
+
+/// The options of a go-redis / macaron option string, which names its
+/// address with `addr=` or `addrs=` (`network=tcp,addr=redis:6379,db=1`);
+/// `None` for any other value. A memchr test before any allocation.
+pub fn address_options(value: &str) -> Option<Vec<(&str, &str)>> {
+    static ADDR: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("addr"));
+    if ADDR.find(value.as_bytes()).is_none() || value.contains("://") {
+        return None;
+    }
+    let options = options(value);
+    options
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("addr") || k.eq_ignore_ascii_case("addrs"))
+        .then_some(options)
+}
+
+/// A value in a scheme [`find_urls`] does not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OtherScheme {
+    /// Predis / phpredis `tcp://host:port` and `tls://host:port`.
+    Stream,
+    /// ioredis options as base64 JSON (Outline's `REDIS_URL`).
+    Ioredis,
+}
+
+/// Which [`OtherScheme`] a value starts with: a byte test first, as every
+/// value of every workload passes here.
+fn other_scheme(value: &str) -> Option<OtherScheme> {
+    let b = value.trim_start().as_bytes();
+    let starts =
+        |prefix: &[u8]| b.len() > prefix.len() && b[..prefix.len()].eq_ignore_ascii_case(prefix);
+    match b.first()? {
+        b't' | b'T' if starts(b"tcp://") || starts(b"tls://") => Some(OtherScheme::Stream),
+        b'i' | b'I' if starts(b"ioredis://") => Some(OtherScheme::Ioredis),
+        _ => None,
+    }
+}
+
+/// Predis / phpredis addresses: `tcp://redis:6379?database=2` (plaintext),
+/// `tls://redis:6380` (TLS), one or a list. Read as plain addresses whose
+/// TLS the scheme says; `raw` keeps the scheme (the TLS advice does too).
+fn stream_endpoints(value: &str) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    for item in value.split([',', ' ', ';']).filter(|i| i.len() > 6) {
+        let (scheme, rest) = item.split_at(6);
+        let tls = if scheme.eq_ignore_ascii_case("tls://") {
+            Tls::Yes
+        } else if scheme.eq_ignore_ascii_case("tcp://") {
+            Tls::No
+        } else {
+            continue;
+        };
+        // Predis names the database `database`, as a query parameter.
+        let database = rest.split_once('?').and_then(|(_, q)| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("database="))
+                .and_then(|d| d.parse().ok())
+        });
+        for mut ep in Endpoint::parse_url(&format!("redis://{rest}")).unwrap_or_default() {
+            ep.scheme = Scheme::Plain;
+            ep.tls = tls;
+            ep.db = ep.db.or(database);
+            ep.raw = fallout_core::endpoint::redact_url(item);
+            out.push(ep);
+        }
+    }
+    out
+}
+
+/// Why an `ioredis://` value names no Redis; `None` for other values.
+/// Outline (`REDIS_URL=ioredis://eyJ...`) decodes the rest as ioredis
+/// options; when the scan cannot, the setting must not pass in silence.
+pub fn unreadable_value(value: &str) -> Option<&'static str> {
+    match other_scheme(value)? {
+        OtherScheme::Ioredis => ioredis_endpoints(value).err(),
+        OtherScheme::Stream => None,
+    }
+}
+
+/// A `redis-unattributed` warning for each setting whose value names a
+/// Redis in a form the scan cannot read ([`unreadable_value`]), at its line.
+/// The password never shows: the message names the key, not the value.
+pub fn unreadable_warnings(settings: &[KeyValue]) -> Vec<fallout_core::Diagnostic> {
+    settings
+        .iter()
+        .filter_map(|kv| {
+            let why = unreadable_value(&kv.value)?;
+            Some(
+                fallout_core::Diagnostic::warning(
+                    "redis-unattributed",
+                    format!(
+                        "{} holds an `ioredis://` value whose options {why}; which Redis it names is unknown: write it as base64 of ioredis options in JSON (`host`, `port` or `sentinels`), or as a redis:// URL",
+                        kv.via
+                    ),
+                )
+                .at(
+                    kv.origin.path().unwrap_or_default(),
+                    kv.origin.line(),
+                    None,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Endpoints of Outline's `ioredis://<base64 of ioredis options in JSON>`:
+/// `host`, `port`, `db`, `username`, `password`, `tls`; with `sentinels:
+/// [{host, port}]`, the sentinels of the master group `name`, as
+/// `redis+sentinel://` is read. `raw` is the URL those options amount to,
+/// password redacted: the base64 text holds it in the clear.
+fn ioredis_endpoints(value: &str) -> Result<Vec<Endpoint>, &'static str> {
+    use base64::engine::{general_purpose, DecodePaddingMode, GeneralPurpose};
+    use base64::Engine;
+    use serde_json::Value;
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        general_purpose::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let encoded = value.trim()["ioredis://".len()..].trim_end_matches('/');
+    if is_unexpanded(encoded) {
+        return Err("are a placeholder the scan cannot expand");
+    }
+    // Node's `Buffer.from(s, "base64")` reads the URL-safe alphabet too.
+    let encoded = encoded.replace('-', "+").replace('_', "/");
+    let json = LENIENT
+        .decode(encoded.as_bytes())
+        .map_err(|_| "are not base64")?;
+    let options: Value = serde_json::from_slice(&json).map_err(|_| "are not base64 of JSON")?;
+    let Value::Object(options) = options else {
+        return Err("are not base64 of a JSON object");
+    };
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    let number = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let port = |v: Option<&Value>| number(v).and_then(|p| u16::try_from(p).ok());
+    let db = number(options.get("db")).and_then(|d| u32::try_from(d).ok());
+    let user = text(options.get("username"));
+    let has_password = text(options.get("password")).is_some();
+    let tls = match options.get("tls") {
+        None | Some(Value::Null | Value::Bool(false)) => Tls::No,
+        Some(_) => Tls::Yes,
+    };
+    let userinfo = match (&user, has_password) {
+        (Some(u), true) => format!("{u}:***@"),
+        (Some(u), false) => format!("{u}@"),
+        (None, true) => ":***@".to_string(),
+        (None, false) => String::new(),
+    };
+    let db_path = db.map(|d| format!("/{d}")).unwrap_or_default();
+    let sentinels: Vec<(String, u16)> = match options.get("sentinels") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|s| {
+                let host = text(s.get("host"))?;
+                Some((host, port(s.get("port")).unwrap_or(26379)))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let endpoint = |scheme, host: &str, port, master: Option<String>, raw: &str| Endpoint {
+        scheme,
+        host: host.trim_end_matches('.').to_ascii_lowercase(),
+        port: Some(port),
+        db,
+        user: user.clone(),
+        has_password,
+        tls,
+        sentinel_master: master,
+        raw: raw.to_string(),
+    };
+    if !sentinels.is_empty() {
+        let master = text(options.get("name"));
+        let hosts: Vec<String> = sentinels.iter().map(|(h, p)| format!("{h}:{p}")).collect();
+        let raw = format!(
+            "ioredis://… (base64 JSON: redis+sentinel://{userinfo}{}/{}{db_path})",
+            hosts.join(","),
+            master.as_deref().unwrap_or("mymaster")
+        );
+        return Ok(sentinels
+            .iter()
+            .map(|(h, p)| endpoint(Scheme::Sentinel, h, *p, master.clone(), &raw))
+            .collect());
+    }
+    let Some(host) = text(options.get("host")) else {
+        return Err("name neither a `host` nor `sentinels`");
+    };
+    let port = port(options.get("port")).unwrap_or(6379);
+    let scheme = if tls == Tls::Yes { "rediss" } else { "redis" };
+    let raw = format!("ioredis://… (base64 JSON: {scheme}://{userinfo}{host}:{port}{db_path})");
+    // Plain: its TLS is the `tls` option, not a scheme to switch.
+    Ok(vec![endpoint(Scheme::Plain, &host, port, None, &raw)])
 }
 
 /// A value that is exactly `host:port` (a DNS name or address and a port
@@ -932,6 +1227,225 @@ mod tests {
             assert!(!found[0].endpoint.has_password, "{none:?} is no password");
             assert!(found[0].credential.is_none(), "{none:?} is no password");
         }
+    }
+
+    /// Predis / phpredis schemes: `tcp://` is plaintext, `tls://` TLS;
+    /// under a key that does not say Redis they are candidates only.
+    #[test]
+    fn tcp_and_tls_schemes_are_redis_addresses_under_redis_keys() {
+        let found = find_endpoints(&[
+            kv(
+                "REDIS_DSN",
+                "tcp://redis:6379?database=2&password=hunter2",
+                1,
+            ),
+            kv("REDIS_URL", "tls://redis:6380", 2),
+        ]);
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| {
+                let e = &f.endpoint;
+                (e.host.as_str(), e.port, e.db, e.tls, e.scheme, f.says_redis)
+            })
+            .collect();
+        assert_eq!(
+            eps,
+            [
+                ("redis", Some(6379), Some(2), Tls::No, Scheme::Plain, true),
+                ("redis", Some(6380), None, Tls::Yes, Scheme::Plain, true),
+            ]
+        );
+        assert_eq!(
+            found[0].evidence.detail,
+            "env REDIS_DSN = tcp://redis:6379?database=2&password=***"
+        );
+        assert!(found[0].credential.is_some());
+        assert!(!format!("{found:?}").contains("hunter2"));
+        for (key, value) in [
+            ("DATABASE_URL", "tcp://postgres:5432"),
+            ("AMQP", "tcp://rabbit:5672"),
+            ("NATS_URL", "tls://nats:4222"),
+        ] {
+            let found = find_endpoints(&[kv(key, value, 1)]);
+            assert!(found.iter().all(|f| !f.says_redis), "{key}: {found:?}");
+        }
+    }
+
+    const OUTLINE: &str = "ioredis://eyJkYiI6MCwic2VudGluZWxzIjpbeyJob3N0Ijoic2VudGluZWwtMC5jYWNoZS5pbnRlcm5hbCIsInBvcnQiOjI2Mzc5fSx7Imhvc3QiOiJzZW50aW5lbC0xLmNhY2hlLmludGVybmFsIiwicG9ydCI6MjYzNzl9XSwibmFtZSI6Im91dGxpbmUtbWFzdGVyIn0=";
+
+    /// Outline's `REDIS_URL=ioredis://<base64 JSON>`: sentinels of a master
+    /// group, or a host; the password in it never shows.
+    #[test]
+    fn ioredis_base64_options_are_read_like_sentinel_urls() {
+        use base64::Engine;
+        let found = find_endpoints(&[kv("REDIS_URL", OUTLINE, 5)]);
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| {
+                let e = &f.endpoint;
+                (
+                    e.host.as_str(),
+                    e.port,
+                    e.scheme,
+                    e.sentinel_master.as_deref(),
+                    e.db,
+                )
+            })
+            .collect();
+        assert_eq!(
+            eps,
+            [
+                (
+                    "sentinel-0.cache.internal",
+                    Some(26379),
+                    Scheme::Sentinel,
+                    Some("outline-master"),
+                    Some(0)
+                ),
+                (
+                    "sentinel-1.cache.internal",
+                    Some(26379),
+                    Scheme::Sentinel,
+                    Some("outline-master"),
+                    Some(0)
+                ),
+            ]
+        );
+        assert!(found.iter().all(|f| f.says_redis));
+        assert_eq!(
+            found[0].evidence.detail,
+            "env REDIS_URL = ioredis://… (base64 JSON: redis+sentinel://sentinel-0.cache.internal:26379,sentinel-1.cache.internal:26379/outline-master/0)"
+        );
+        // A host with a password and TLS, under any key, URL-safe base64
+        // without padding.
+        let json = r#"{"host":"Cache.Internal","port":"6380","password":"s3cr?t>>","tls":{}}"#;
+        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let found = find_endpoints(&[kv("STORE", &format!("ioredis://{encoded}"), 1)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let e = &found[0].endpoint;
+        assert_eq!(
+            (e.host.as_str(), e.port, e.tls, e.has_password),
+            ("cache.internal", Some(6380), Tls::Yes, true)
+        );
+        assert!(found[0].credential.is_some());
+        assert!(!format!("{found:?}").contains("s3cr"), "{found:?}");
+        assert!(!format!("{found:?}").contains(&encoded), "{found:?}");
+        assert!(unreadable_warnings(&[kv("REDIS_URL", OUTLINE, 5)]).is_empty());
+    }
+
+    /// An `ioredis://` value that does not decode names no Redis, and says so.
+    #[test]
+    fn an_unreadable_ioredis_value_is_a_warning_without_the_value() {
+        for (value, why) in [
+            ("ioredis://not*base64!", "are not base64"),
+            ("ioredis://aHVudGVyMiBwbGFpbg==", "are not base64 of JSON"),
+            (
+                "ioredis://eyJkYiI6MH0=",
+                "name neither a `host` nor `sentinels`",
+            ),
+        ] {
+            assert!(
+                find_endpoints(&[kv("REDIS_URL", value, 5)]).is_empty(),
+                "{value}"
+            );
+            assert_eq!(unreadable_value(value), Some(why), "{value}");
+            let warnings = unreadable_warnings(&[kv("REDIS_URL", value, 5)]);
+            assert_eq!(warnings.len(), 1, "{value}");
+            let w = &warnings[0];
+            assert_eq!(
+                (w.code, w.path.as_deref(), w.line),
+                ("redis-unattributed", Some("app.env"), Some(5))
+            );
+            assert!(w
+                .message
+                .starts_with("env REDIS_URL holds an `ioredis://` value"));
+            assert!(!w.message.contains(&value[10..]), "{}", w.message);
+        }
+        assert_eq!(unreadable_value("tcp://redis:6379"), None);
+        assert_eq!(unreadable_value("redis://x"), None);
+    }
+
+    /// redis-rb (GitLab `resque.yml`): the URL beside `sentinels:` names
+    /// the master group; the sentinels are the endpoints, with its password.
+    #[test]
+    fn a_url_beside_sentinels_names_their_master_group() {
+        let found = find_endpoints(&[
+            kv(
+                "redis.production.url",
+                "redis://:pw@gitlab-redis-persistent",
+                20,
+            ),
+            kv("redis.production.sentinels.0.host", "s-1.internal", 23),
+            kv("redis.production.sentinels.0.port", "26379", 24),
+            kv("redis.production.sentinels.1.host", "s-2.internal", 26),
+            kv("redis.cache.url", "redis://cache.internal:6379", 30),
+        ]);
+        let eps: Vec<_> = found
+            .iter()
+            .map(|f| {
+                let e = &f.endpoint;
+                (
+                    e.host.as_str(),
+                    e.port_or_default(),
+                    e.scheme,
+                    e.sentinel_master.as_deref(),
+                    e.has_password,
+                )
+            })
+            .collect();
+        assert_eq!(
+            eps,
+            [
+                (
+                    "s-1.internal",
+                    26379,
+                    Scheme::Sentinel,
+                    Some("gitlab-redis-persistent"),
+                    true
+                ),
+                (
+                    "s-2.internal",
+                    26379,
+                    Scheme::Sentinel,
+                    Some("gitlab-redis-persistent"),
+                    true
+                ),
+                ("cache.internal", 6379, Scheme::Redis, None, false),
+            ]
+        );
+        assert_eq!(
+            found[0].credential.as_ref().map(|c| c.origin.clone()),
+            Some(Origin::file("app.env", 20))
+        );
+        assert_eq!(
+            found[0].evidence.detail,
+            "env redis.production.sentinels.0.host + redis.production.sentinels.0.port = s-1.internal:26379 (sentinel of master gitlab-redis-persistent)"
+        );
+    }
+
+    #[test]
+    fn options_split_at_commas_or_at_whitespace() {
+        assert_eq!(
+            options("network=tcp,addr=redis:6379,db=1,pool_size=100"),
+            [
+                ("network", "tcp"),
+                ("addr", "redis:6379"),
+                ("db", "1"),
+                ("pool_size", "100")
+            ]
+        );
+        assert_eq!(
+            options("addrs=a:6379,b:6379 db=2"),
+            [("addrs", "a:6379,b:6379"), ("db", "2")]
+        );
+        assert_eq!(
+            options("network=tcp, addr=r:6379"),
+            [("network", "tcp"), ("addr", "r:6379")]
+        );
+        assert!(address_options("addr=r:6379 db=2").is_some());
+        assert!(address_options("host=r,port=6379").is_none());
+        assert!(address_options("redis://r:6379/0?addr=x").is_none());
+        assert!(address_options("email_address=a@b").is_none());
     }
 
     #[test]
