@@ -1652,6 +1652,16 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 })
                 .collect();
             let env_found = frameworks::find_endpoints(Reading::Settings, &kvs);
+            // A value naming a Redis in a form the scan cannot read, said
+            // once per line (an env_file is shared by several services).
+            for d in settings::unreadable_warnings(&kvs) {
+                if self
+                    .reported
+                    .insert(format!("{:?}:{:?}:unreadable", d.path, d.line))
+                {
+                    self.out.diagnostics.push(d);
+                }
+            }
             let is_redis = |f: &Found| {
                 f.says_redis || redis_names.contains(&f.endpoint.host.to_ascii_lowercase())
             };

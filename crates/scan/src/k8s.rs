@@ -2401,6 +2401,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         loopback: &Loopback<'_>,
         out: &mut Scanned,
     ) {
+        out.diagnostics.extend(settings::unreadable_warnings(kvs));
         for f in frameworks::find_endpoints(reading, kvs) {
             let host = f.endpoint.host.to_ascii_lowercase();
             if is_loopback(&host) {

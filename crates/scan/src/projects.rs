@@ -399,6 +399,8 @@ fn scan_app_file(
         .collect();
     let (dir, name) = owner_of(path, app_dirs);
     let id = ConsumerId::app(&dir, &name);
+    out.diagnostics
+        .extend(crate::settings::unreadable_warnings(&kvs));
     for f in find_endpoints(&kvs) {
         let keep =
             f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f.endpoint));

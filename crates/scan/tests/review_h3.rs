@@ -214,3 +214,55 @@ fn a_generators_env_file_is_no_app_config() {
         workloads(&s)
     );
 }
+
+/// An `ioredis://` value the scan cannot decode names a Redis nobody can
+/// tell: a `redis-unattributed` warning at its line (once, though two
+/// services share the env file), never the value (it may hold a password).
+#[test]
+fn an_undecodable_ioredis_value_is_a_warning_at_its_line() {
+    let compose = "services:\n  outline:\n    image: outlinewiki/outline:0.78\n    env_file: docker.env\n  worker:\n    image: outlinewiki/outline:0.78\n    env_file: docker.env\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        (
+            "docker.env",
+            "SECRET_KEY=x\nREDIS_URL=ioredis://not-base64-s3cr3t!!\n",
+        ),
+    ]));
+    let warned: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "redis-unattributed")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(warned[0].path.as_deref(), Some("docker.env"));
+    assert_eq!(warned[0].line, Some(2));
+    assert!(
+        warned[0].message.contains("ioredis://"),
+        "{}",
+        warned[0].message
+    );
+    assert!(
+        !warned[0].message.contains("s3cr3t"),
+        "{}",
+        warned[0].message
+    );
+    // The same in a Kubernetes container's env.
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: outline, namespace: wiki}\nspec:\n  template:\n    spec:\n      containers:\n        - name: outline\n          image: outlinewiki/outline:0.78\n          env:\n            - {name: REDIS_URL, value: \"ioredis://not-base64-s3cr3t!!\"}\n";
+    let s = fallout_scan::scan_files(
+        &files(&[("outline.yaml", deployment)]),
+        Vec::new(),
+        &Default::default(),
+    );
+    let warned: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "redis-unattributed")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(warned[0].line, Some(11));
+    assert!(
+        !warned[0].message.contains("s3cr3t"),
+        "{}",
+        warned[0].message
+    );
+}
