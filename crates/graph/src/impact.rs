@@ -113,6 +113,19 @@ fn plain_tls_advice(server: &Resource, l: &Link) -> String {
 type Judgement = (Verdict, Vec<String>);
 
 fn judge(server: &Resource, c: &Consumer, setting: &Setting) -> Judgement {
+    // A consumer known only from inferred evidence (`depends_on`, a value
+    // the scan cannot read) may not use it at all: at risk, whatever the
+    // change, decommissioning included; breaking would state a guess.
+    if !c.evidence.is_empty() && c.evidence.iter().all(|e| e.strength.is_weak()) {
+        let seen: Vec<String> = c.evidence.iter().map(describe).collect();
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "only inferred evidence ({}); confirm how it connects",
+                seen.join("; ")
+            )],
+        );
+    }
     if let Setting::Decommission = setting {
         let cite = c
             .primary_evidence()
@@ -122,16 +135,6 @@ fn judge(server: &Resource, c: &Consumer, setting: &Setting) -> Judgement {
             Verdict::Breaks,
             vec![format!(
                 "uses it{cite}; move it to another instance or remove the dependency before decommissioning"
-            )],
-        );
-    }
-    if !c.evidence.is_empty() && c.evidence.iter().all(|e| e.strength.is_weak()) {
-        let seen: Vec<String> = c.evidence.iter().map(describe).collect();
-        return (
-            Verdict::AtRisk,
-            vec![format!(
-                "only inferred evidence ({}); confirm how it connects",
-                seen.join("; ")
             )],
         );
     }
