@@ -23,3 +23,46 @@ fn a_service_over_an_unknown_image_is_named_in_the_note() {
     );
     assert!(!run.stdout.contains("names no Redis"), "{}", run.stdout);
 }
+
+/// `auth=required` judged a consumer ok when any one of its connections
+/// sent a password: the queue connection below sends none and fails once
+/// the server requires one. Both connections are said, the bare one at
+/// risk with the line to fix.
+#[test]
+fn auth_required_looks_at_each_connection() {
+    let compose = "services:\n  redis:\n    image: redis:7\n  app:\n    image: app:1\n    environment:\n      CACHE_REDIS_URL: redis://:Pl4nted-pw@redis:6379/1\n      QUEUE_REDIS_URL: redis://redis:6379/2\n  worker:\n    image: app:1\n    environment:\n      QUEUE_REDIS_URL: redis://:Pl4nted-pw@redis:6379/2\n";
+    let dir = tree(&[("docker-compose.yml", compose)]);
+    let root = dir.path().to_str().unwrap();
+    let run = fallout(&[
+        "impact",
+        "redis",
+        root,
+        "--set",
+        "auth=required",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("Pl4nted"), "{}", run.stdout);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let consumers = json["resources"][0]["consumers"].as_array().unwrap();
+    let verdict = |name: &str| {
+        let c = consumers
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {consumers:#?}"));
+        (
+            c["verdict"].as_str().unwrap().to_string(),
+            c["reasons"].to_string(),
+        )
+    };
+    let (v, why) = verdict("app");
+    assert_eq!(v, "at-risk", "{why}");
+    assert!(
+        why.contains("docker-compose.yml:8, though it sends one at")
+            && why.contains("docker-compose.yml:7"),
+        "{why}"
+    );
+    let (v, why) = verdict("worker");
+    assert_eq!(v, "ok", "{why}");
+}

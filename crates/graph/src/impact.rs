@@ -576,11 +576,13 @@ fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
 }
 
 fn authenticates(c: &Consumer) -> bool {
-    !c.credentials.is_empty()
-        || !c.users.is_empty()
-        || c.links
-            .iter()
-            .any(|l| l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some())
+    !c.credentials.is_empty() || !c.users.is_empty() || c.links.iter().any(link_authenticates)
+}
+
+/// Whether one link sends a password or a user: in its URL, or from a
+/// credential paired with it.
+fn link_authenticates(l: &Link) -> bool {
+    l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some()
 }
 
 /// Authenticates only through credentials the scanner could only suspect
@@ -629,6 +631,25 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
             .map(|cred| format!("with the password in {cred}"))
             .or_else(|| c.users.first().map(|u| format!("as user `{u}`")))
             .unwrap_or_else(|| "with a password".to_string());
+        // One connection with a password says nothing of another without
+        // (`CACHE_REDIS_URL=redis://:pw@redis`, `QUEUE_REDIS_URL=redis://redis`):
+        // unless both spell one connection, the second fails.
+        let bare: Vec<&Link> = c.links.iter().filter(|l| !link_authenticates(l)).collect();
+        if let (false, Some(with)) = (
+            bare.is_empty(),
+            c.links.iter().find(|l| link_authenticates(l)),
+        ) {
+            let reasons = bare
+                .iter()
+                .map(|l| {
+                    format!(
+                        "connects without a password at {}, though it sends one at {}: unless both name one connection, give this one a password (from a Secret) before auth is required",
+                        l.evidence.origin, with.evidence.origin
+                    )
+                })
+                .collect();
+            return (Verdict::AtRisk, reasons);
+        }
         return (
             Verdict::Ok,
             vec![format!("already authenticates {how}{already}")],
