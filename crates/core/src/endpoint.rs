@@ -142,7 +142,7 @@ impl Endpoint {
         let query_password = query
             .map(|q| {
                 q.split('&')
-                    .any(|kv| kv.to_ascii_lowercase().starts_with("password="))
+                    .any(|kv| kv.split_once('=').is_some_and(|(k, _)| is_password_key(k)))
             })
             .unwrap_or(false);
         let query_user = query.and_then(|q| {
@@ -293,7 +293,18 @@ pub fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Replaces the password of a URL (userinfo or `password=` query) with `***`.
+/// A query parameter that carries a password: `password=` (redis-py,
+/// Lettuce), phpredis's `auth=` and `auth[]=` (also percent-encoded),
+/// `pass=`.
+fn is_password_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    matches!(key.as_str(), "password" | "pass" | "auth")
+        || key.starts_with("auth[")
+        || key.starts_with("auth%5b")
+}
+
+/// Replaces the password of a URL (userinfo, or a `password=`, `auth=`,
+/// `auth[]=` or `pass=` query parameter) with `***`.
 pub fn redact_url(text: &str) -> String {
     let Some((scheme, rest)) = text.split_once("://") else {
         return text.to_string();
@@ -323,7 +334,7 @@ pub fn redact_url(text: &str) -> String {
         let parts: Vec<String> = q
             .split('&')
             .map(|kv| match kv.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}={REDACTED}"),
+                Some((k, _)) if is_password_key(k) => format!("{k}={REDACTED}"),
                 _ => kv.to_string(),
             })
             .collect();

@@ -131,10 +131,9 @@ struct Builder<'a> {
     referencing: HashSet<ConsumerId>,
     /// Short names already reported as unresolved.
     unresolved: HashSet<String>,
-    /// DNS names of Services whose selector picks no Redis workload → what
-    /// to say of them when a consumer names one (`Service harbor/harbor-redis,
-    /// which selects harbor/StatefulSet/harbor-redis`).
-    plain_services: HashMap<String, String>,
+    /// DNS names of Services whose selector picks no Redis workload, for
+    /// the message of a consumer naming one ([`Builder::plain_service`]).
+    plain_services: HashMap<String, &'a Service>,
     /// (ns, label key, label value) → Kubernetes resources whose pods carry it.
     label_index: HashMap<(String, String, String), Vec<usize>>,
     /// Namespace → its Kubernetes resources; compose file → its resources.
@@ -338,7 +337,9 @@ impl<'a> Builder<'a> {
             };
             let selected = self.selected(&svc.namespace, selector);
             let Some(&first) = selected.first() else {
-                self.note_plain_service(svc, selector, &domain);
+                for name in service_names(&svc.namespace, &svc.name, &domain) {
+                    self.plain_services.insert(name, svc);
+                }
                 continue;
             };
             if selected.len() > 1 {
@@ -634,27 +635,25 @@ impl<'a> Builder<'a> {
         &mut self.draft_list[i].1
     }
 
-    /// Remembers a Service that selects no Redis workload, with the
-    /// workloads it does select, for the message of a consumer naming it.
-    fn note_plain_service(
-        &mut self,
-        svc: &Service,
-        selector: &BTreeMap<String, String>,
-        domain: &str,
-    ) {
+    /// What to say of a Service that selects no Redis workload, with the
+    /// workloads it does select: worked out only when a consumer names one
+    /// (most Services of a cluster select no Redis).
+    fn plain_service(&self, svc: &Service) -> String {
+        let selector = svc.selector.as_ref().filter(|s| !s.is_empty());
         let mut picked: Vec<String> = self
             .facts
             .workloads
             .iter()
             .filter(|w| {
                 w.id.namespace.as_deref() == Some(svc.namespace.as_str())
-                    && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
+                    && selector
+                        .is_some_and(|sel| sel.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v)))
             })
             .map(|w| w.id.to_string())
             .collect();
         picked.sort();
         picked.dedup();
-        let what = match picked.as_slice() {
+        match picked.as_slice() {
             [] => format!(
                 "the Service {}/{}, whose selector matches no workload of the scan",
                 svc.namespace, svc.name
@@ -669,9 +668,6 @@ impl<'a> Builder<'a> {
                 svc.name,
                 many.join(", ")
             ),
-        };
-        for name in service_names(&svc.namespace, &svc.name, domain) {
-            self.plain_services.insert(name, what.clone());
         }
     }
 
@@ -707,8 +703,9 @@ impl<'a> Builder<'a> {
             }
             None => {
                 let qualified = qualify(&r.scope, host);
-                if let Some(what) = self.plain_services.get(&qualified) {
+                if let Some(svc) = self.plain_services.get(&qualified).copied() {
                     if self.unresolved.insert(qualified.clone()) {
+                        let what = self.plain_service(svc);
                         let message = format!(
                             "`{host}` is {what}; it is kept as the external resource {qualified}, reached directly (verdicts do not follow the Service's port mapping)"
                         );

@@ -80,7 +80,7 @@ fn is_not_a_services_config(file: &SourceFile) -> bool {
         return false;
     }
     crate::k8s::looks_like_manifest(&file.text)
-        || file.text.contains("{{")
+        || crate::k8s::template_line(&file.text).is_some()
         || file.text.contains("services:")
             && config::parse_yaml(&file.text)
                 .ok()

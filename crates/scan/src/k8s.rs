@@ -361,7 +361,7 @@ fn parse_document<'t>(
 /// `name: {{ .Release.Name }}`), outside block scalars. A `{{` inside a
 /// quoted string or a `|` block (Prometheus rules, Alertmanager and
 /// Grafana templates kept in a ConfigMap) is data, not a template.
-fn template_line(doc: &str) -> Option<u32> {
+pub(crate) fn template_line(doc: &str) -> Option<u32> {
     if !doc.contains("{{") {
         return None;
     }

@@ -237,7 +237,7 @@ pub(crate) fn kind_of(path: &str, text: &str) -> Option<Kind> {
 
 /// A Kubernetes object (the manifest scanner's), or a Helm template.
 fn is_manifest_or_template(text: &str) -> bool {
-    crate::k8s::looks_like_manifest(text) || text.contains("{{")
+    crate::k8s::looks_like_manifest(text) || crate::k8s::template_line(text).is_some()
 }
 
 /// The folder that owns a config file, and the consumer's name.
@@ -335,9 +335,13 @@ fn scan_app_file(
     let path = file.path.as_str();
     let mut format = config::format_of(path);
     // Manifests are the Kubernetes scanner's: the cheapest test first.
+    // A Helm template is not one until its `{{` stand where YAML is (a
+    // rendered chart keeps Alertmanager's `{{ define }}` inside a block
+    // scalar and is a manifest like any other).
+    let template = || crate::k8s::template_line(&file.text).is_some();
     if matches!(format, Format::Yaml | Format::Json)
         && crate::k8s::looks_like_manifest(&file.text)
-        && !file.text.contains("{{")
+        && !template()
     {
         return None;
     }
@@ -346,7 +350,7 @@ fn scan_app_file(
     }
     let kind = kind_of(path, &file.text)?;
     if matches!(format, Format::Yaml | Format::Json) && is_manifest_or_template(&file.text) {
-        if file.text.contains("{{") && !settings::find_urls(&file.text).is_empty() {
+        if template() && !settings::find_urls(&file.text).is_empty() {
             format = Format::Text;
         } else {
             return None;

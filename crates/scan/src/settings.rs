@@ -680,8 +680,14 @@ fn other_scheme(value: &str) -> Option<OtherScheme> {
 /// TLS the scheme says; `raw` keeps the scheme (the TLS advice does too).
 fn stream_endpoints(value: &str) -> Vec<Endpoint> {
     let mut out = Vec::new();
-    for item in value.split([',', ' ', ';']).filter(|i| i.len() > 6) {
-        let (scheme, rest) = item.split_at(6);
+    for item in value.split([',', ' ', '\t', '\n', ';']).map(str::trim) {
+        // `tcp://` is six bytes; text past a non-ASCII byte is no scheme.
+        let (Some(scheme), Some(rest)) = (item.get(..6), item.get(6..)) else {
+            continue;
+        };
+        if rest.is_empty() {
+            continue;
+        }
         let tls = if scheme.eq_ignore_ascii_case("tls://") {
             Tls::Yes
         } else if scheme.eq_ignore_ascii_case("tcp://") {

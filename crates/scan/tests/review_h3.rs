@@ -266,3 +266,88 @@ fn an_undecodable_ioredis_value_is_a_warning_at_its_line() {
         warned[0].message
     );
 }
+
+/// Committed `helm template` output keeps Alertmanager's `{{ define }}`
+/// inside a block scalar: it is a manifest, not a template, and was also
+/// read as app config, a phantom consumer `.` of an external `redis`.
+#[test]
+fn rendered_helm_output_with_go_templates_in_data_is_a_manifest_only() {
+    let rendered = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alertmanager-templates, namespace: mon}\ndata:\n  slack.tmpl: |\n    {{ define \"slack.title\" }}redis://redis:6379 is down{{ end }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: mon}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - {name: REDIS_URL, value: \"redis://cache:6379\"}\n";
+    let s = fallout_scan::scan_files(
+        &files(&[("rendered/all.yaml", rendered)]),
+        Vec::new(),
+        &Default::default(),
+    );
+    assert!(
+        !workloads(&s).iter().any(|w| w.starts_with("app:")),
+        "{:#?}",
+        workloads(&s)
+    );
+    let refs = references(&s);
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("mon/Deployment/api -> cache:6379")),
+        "{refs:#?}"
+    );
+    assert!(!refs.iter().any(|r| r.starts_with("app:")), "{refs:#?}");
+}
+
+/// A mounted config file with a Go template in a value (`"{{.Time}}"`) is
+/// still the service's config: only files whose `{{` stand where YAML is
+/// (Helm chart templates) are left out (found by the code review).
+#[test]
+fn a_mounted_config_with_a_template_string_is_still_the_services() {
+    let compose = "services:\n  app:\n    image: app:1\n    volumes: [\".:/app\"]\n  redis:\n    image: redis:7\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        (
+            "config/app.yaml",
+            "log:\n  format: \"{{.Time}} {{.Msg}}\"\ncache:\n  url: redis://redis:6379/0\n",
+        ),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.starts_with(
+            "docker-compose.yml#app -> redis:6379 db=0 tls=no indirect config/app.yaml:4"
+        )),
+        "{refs:#?}"
+    );
+    assert!(!refs.iter().any(|r| r.starts_with("app:")), "{refs:#?}");
+}
+
+/// Found by the code review: a non-ASCII byte inside the first six bytes
+/// of a list item panicked the whole scan (`split_at(6)`), and phpredis's
+/// `?auth=` password was printed in the evidence and not counted as one.
+#[test]
+fn predis_lists_with_non_ascii_and_auth_query_passwords() {
+    let compose = "services:\n  redis:\n    image: redis:7\n  php:\n    image: php:8\n    environment:\n      REDIS_DSN: \"tcp://redis:6379,aéééé\"\n      REDIS_SESSION_DSN: \"tcp://redis:6379?auth=Hunter2-planted&database=3\"\n      REDIS_CACHE_DSN: \"tcp://redis:6379?auth[]=Hunter3-planted\"\n";
+    let s = scan_projects(&files(&[("docker-compose.yml", compose)]));
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.starts_with(
+            "docker-compose.yml#php -> redis:6379 tls=no explicit docker-compose.yml:7"
+        )),
+        "{refs:#?}"
+    );
+    assert!(
+        refs.iter().any(|r| r.starts_with(
+            "docker-compose.yml#php -> redis:6379 db=3 tls=no explicit docker-compose.yml:8"
+        )),
+        "{refs:#?}"
+    );
+    let text = format!("{refs:?}{:?}", s.diagnostics);
+    assert!(!text.contains("Hunter"), "{text}");
+    let with_password: Vec<bool> = s
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            fallout_core::Fact::Reference(r)
+                if r.evidence.origin.line() == Some(8) || r.evidence.origin.line() == Some(9) =>
+            {
+                Some(r.endpoint.has_password)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(with_password, [true, true], "{refs:#?}");
+}
