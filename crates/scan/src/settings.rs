@@ -271,9 +271,14 @@ pub fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// A value that is a template or reference the scanner could not expand.
+/// A value that is a template or reference the scanner could not expand:
+/// `${VAR}`, `{{ x }}`, `$(VAR)`, `%(name)s`, ERB `<%= ENV[...] %>`.
 pub fn is_unexpanded(value: &str) -> bool {
-    value.contains("${") || value.contains("{{") || value.contains("$(") || value.contains("%(")
+    value.contains("${")
+        || value.contains("{{")
+        || value.contains("$(")
+        || value.contains("%(")
+        || value.contains("<%")
 }
 
 /// Finds endpoints in a set of settings that belong to one consumer and one
@@ -309,7 +314,15 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 } else {
                     format!("{p}.sentinels.")
                 };
-                if !norms.iter().any(|n| n.starts_with(&under)) {
+                // Only sentinels the scan can read stand for the URL: with
+                // none (`host: <%= ENV['S1'] %>`), the URL is read as one.
+                let readable = norms.iter().zip(settings).any(|(n, kv)| {
+                    n.starts_with(&under)
+                        && !is_unexpanded(kv.value.trim())
+                        && kv.value.chars().any(|c| c.is_ascii_alphanumeric())
+                        && matches!(role_of(n), Some((_, Role::Host)))
+                });
+                if !readable {
                     return None;
                 }
                 let (_, text) = find_urls(&settings[url].value).into_iter().next()?;
@@ -1426,6 +1439,27 @@ mod tests {
         assert_eq!(
             found[0].evidence.detail,
             "env redis.production.sentinels.0.host + redis.production.sentinels.0.port = s-1.internal:26379 (sentinel of master gitlab-redis-persistent)"
+        );
+    }
+
+    /// Sentinels the scan cannot read (ERB placeholders) do not stand for
+    /// the URL beside them: it is read as an address, not dropped (found by
+    /// the code review: the consumer vanished).
+    #[test]
+    fn a_url_beside_unreadable_sentinels_is_read_itself() {
+        let found = find_endpoints(&[
+            kv("production.url", "redis://:pw@redis-main.internal:6379", 2),
+            kv("production.sentinels.0.host", "<%= ENV['SENTINEL_1'] %>", 4),
+            kv("production.sentinels.0.port", "26379", 5),
+        ]);
+        let hosts: Vec<(&str, Scheme)> = found
+            .iter()
+            .map(|f| (f.endpoint.host.as_str(), f.endpoint.scheme))
+            .collect();
+        assert_eq!(
+            hosts,
+            [("redis-main.internal", Scheme::Redis)],
+            "{found:#?}"
         );
     }
 
