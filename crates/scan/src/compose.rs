@@ -1964,6 +1964,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             ),
             None => path.to_string(),
         };
+        let code_in_folder = format == Format::Text
+            && !matches!(path.strip_prefix(&m.source), Some(""))
+            && crate::projects::kind_of(path, &file.text)
+                .is_some_and(|k| matches!(k, Kind::Source));
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
             .map(|r| {
@@ -1993,6 +1997,16 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             "{via} (default of {}, which the service does not set)",
                             d.var
                         ),
+                    },
+                    // Source code in a folder mounted whole (`.:/app`): the
+                    // folder may hold other services' code too, so which
+                    // of it this service runs is not known.
+                    (None, _) if code_in_folder => KeyValue {
+                        key: r.setting_key(),
+                        value: r.value,
+                        origin: Origin::file(path, r.line),
+                        strength: Strength::Inferred,
+                        via: format!("{via} (code in a mounted folder: whether this service runs it is not known)"),
                     },
                     (None, _) => KeyValue {
                         key: r.setting_key(),

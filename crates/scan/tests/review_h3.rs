@@ -60,8 +60,8 @@ fn a_root_mount_does_not_read_the_compose_file_as_the_services_config() {
 }
 
 /// Source code in a mounted folder is the service's code: a Redis URL it
-/// names is the service's (weak where it is a fallback), not a phantom app
-/// of its own.
+/// names is the service's, not a phantom app of its own; inferred, since a
+/// folder mounted whole may hold other services' code too.
 #[test]
 fn source_code_in_a_mounted_folder_is_the_services() {
     let compose = "services:\n  web:\n    build: .\n    volumes: [\".:/rails\"]\n    environment:\n      REDIS_URL: redis://redis:6379/0\n  redis:\n    image: redis:7\n";
@@ -76,7 +76,7 @@ fn source_code_in_a_mounted_folder_is_the_services() {
     let refs = references(&s);
     assert!(
         refs.iter().any(|r| r.starts_with(
-            "docker-compose.yml#web -> jobs-redis:6379 db=3 tls=no indirect config/initializers/sidekiq.rb:2 | mounted ./config/initializers/sidekiq.rb = "
+            "docker-compose.yml#web -> jobs-redis:6379 db=3 tls=no inferred config/initializers/sidekiq.rb:2 | mounted ./config/initializers/sidekiq.rb (code in a mounted folder: whether this service runs it is not known) = "
         )),
         "{refs:#?}"
     );
