@@ -44,12 +44,7 @@ fn read(path: &Path, what: &str, example: &str) -> Result<(String, Node<'static>
     }
     // A key given twice: YAML keeps the last in silence, which for a change
     // would run another change, and for an approval name another signer.
-    if let Some(&(line, first)) = doc.duplicates.first() {
-        let key = text
-            .lines()
-            .nth(line as usize - 1)
-            .and_then(yaml::key_on_line)
-            .map_or_else(|| "a key".to_string(), |k| format!("`{k}`"));
+    if let Some((line, first, key)) = yaml::duplicate_key_names(&text, 1, &doc).into_iter().next() {
         return Err(format!(
             "{shown}:{line}: {key} is given twice in one mapping (first at line {first}); give each key once"
         ));

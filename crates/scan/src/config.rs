@@ -87,12 +87,7 @@ impl Settings {
 
 /// The `duplicate_keys` of a parsed YAML document (`text` its whole file).
 fn note_duplicates(text: &str, doc: &yaml::Document<'_>, out: &mut Vec<ParseError>) {
-    for &(line, first) in &doc.duplicates {
-        let key = text
-            .lines()
-            .nth(line as usize - 1)
-            .and_then(yaml::key_on_line)
-            .map_or_else(|| "a key".to_string(), |k| format!("`{k}`"));
+    for (line, first, key) in yaml::duplicate_key_names(text, 1, doc) {
         out.push(ParseError {
             line,
             col: 0,

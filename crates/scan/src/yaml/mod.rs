@@ -284,11 +284,33 @@ pub fn duplicate_keys(
     doc: &Document<'_>,
     consequence: &str,
 ) -> Vec<fallout_core::Diagnostic> {
+    duplicate_key_names(text, first_line, doc)
+        .into_iter()
+        .map(|(line, first, key)| {
+            fallout_core::Diagnostic::error(
+                "yaml-duplicate-key",
+                format!(
+                    "{key} is given a second time in the same mapping (first at line {first}); only this later value is read, and {consequence}: remove one"
+                ),
+            )
+            .at(path, Some(line), None)
+        })
+        .collect()
+}
+
+/// The keys a document gives twice, for messages: (line of the later key,
+/// line of the first, the key as `` `name` `` or "a key" where the line
+/// holds more than one). `text` is the document's text, whose first line is
+/// the file's `first_line`. The lines are found in one pass over the text
+/// (a `kubectl get` dump can repeat a label in each of 20,000 objects).
+pub fn duplicate_key_names(
+    text: &str,
+    first_line: u32,
+    doc: &Document<'_>,
+) -> Vec<(u32, u32, String)> {
     if doc.duplicates.is_empty() {
         return Vec::new();
     }
-    // The lines named, found in one pass over the text (a `kubectl get`
-    // dump can repeat a label in each of 20,000 objects).
     let mut wanted: Vec<u32> = doc.duplicates.iter().map(|&(line, _)| line).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -307,20 +329,14 @@ pub fn duplicate_keys(
                 .and_then(|text| key_on_line(text))
                 .map(|k| format!("`{k}`"))
                 .unwrap_or_else(|| "a key".to_string());
-            fallout_core::Diagnostic::error(
-                "yaml-duplicate-key",
-                format!(
-                    "{key} is given a second time in the same mapping (first at line {first}); only this later value is read, and {consequence}: remove one"
-                ),
-            )
-            .at(path, Some(line), None)
+            (line, first, key)
         })
         .collect()
 }
 
 /// The plain or quoted key a block mapping writes on a line, for messages;
 /// `None` where the line holds more than one key.
-pub fn key_on_line(line: &str) -> Option<&str> {
+fn key_on_line(line: &str) -> Option<&str> {
     let written = line.trim_start();
     let written = written.strip_prefix("- ").unwrap_or(written).trim_start();
     let (key, rest) = written.split_once(':')?;
