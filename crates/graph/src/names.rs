@@ -70,8 +70,11 @@ pub(crate) fn normalize(host: &str) -> String {
     host.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// Whether a host names no server of its own to resolve.
 pub(crate) fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0") || host.starts_with("127.")
+    // The scanner's rule (`localhost`, 127/8, `::1`, bracketed or not), and
+    // `0.0.0.0`, a listen address that names no server either.
+    fallout_core::endpoint::is_loopback(host) || host == "0.0.0.0"
 }
 
 fn is_ip(host: &str) -> bool {
