@@ -510,7 +510,7 @@ pub fn leaves_alone(reading: Reading, settings: &[KeyValue], norms: &[String]) -
         if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
             return false;
         }
-        if settings::address_options(value).is_some() && settings::says_redis(norm) {
+        if settings::says_redis(norm) && settings::address_options(value).is_some() {
             return false;
         }
         match first_spelling(norm, norms, &values) {
