@@ -66,3 +66,36 @@ fn auth_required_looks_at_each_connection() {
     let (v, why) = verdict("worker");
     assert_eq!(v, "ok", "{why}");
 }
+
+/// Under `tls=required` a consumer with a plain link was told about that
+/// link only; its other link to the same server, whose TLS nothing shows
+/// (`REDIS_HOST` + `REDIS_PORT` beside `CELERY_BROKER_URL`), went unnamed,
+/// and the team fixed half the app (review H6 #7).
+#[test]
+fn tls_required_names_every_link_not_on_tls() {
+    let compose = "services:\n  app:\n    image: app:1\n    environment:\n      CELERY_BROKER_URL: redis://cache.example.com:6379/1\n      REDIS_HOST: cache.example.com\n      REDIS_PORT: \"6379\"\n";
+    let dir = tree(&[("docker-compose.yml", compose)]);
+    let run = fallout(&[
+        "impact",
+        "cache.example.com",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("1 break"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("uses redis:// at ")
+            && run
+                .stdout
+                .contains("docker-compose.yml:5; switch to rediss://"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("TLS not configured anywhere visible: `cache.example.com:6379` at "),
+        "{}",
+        run.stdout
+    );
+}

@@ -263,6 +263,16 @@ fn per_link(
     }
 }
 
+/// What a link whose TLS nothing shows should check under `tls=required`.
+fn unknown_tls_advice(server: &Resource, l: &Link) -> String {
+    format!(
+        "TLS not configured anywhere visible: {} at {}; use {} or the client's TLS option, and configure the CA",
+        written(l),
+        l.evidence.origin,
+        tls_url(l, server.tls_port)
+    )
+}
+
 fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     let (verdict, mut reasons) = tls_by_mode(server, c, mode);
     if mode == TlsMode::Disabled {
@@ -326,10 +336,20 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
             }
             Tls::No => {
                 let replication = c.notes.iter().any(|n| n == "replication link");
+                // Every link not on TLS: the plain ones, and the ones whose
+                // TLS nothing shows (`REDIS_SENTINELS=h:26379` beside
+                // `CELERY_BROKER_URL=sentinel://h:26379`), or the team fixes
+                // half the app.
                 let reasons = per_link(
                     c,
-                    |l| l.tls == Tls::No,
-                    |l| plain_tls_advice(server, l),
+                    |l| l.tls != Tls::Yes,
+                    |l| {
+                        if l.tls == Tls::No {
+                            plain_tls_advice(server, l)
+                        } else {
+                            unknown_tls_advice(server, l)
+                        }
+                    },
                     |seen| {
                         if replication {
                             format!("replication link without TLS ({seen}); set tls-replication yes on the replicas")
@@ -344,14 +364,7 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
                 let reasons = per_link(
                     c,
                     |l| l.tls != Tls::Yes,
-                    |l| {
-                        format!(
-                            "TLS not configured anywhere visible: {} at {}; use {} or the client's TLS option, and configure the CA",
-                            written(l),
-                            l.evidence.origin,
-                            tls_url(l, server.tls_port)
-                        )
-                    },
+                    |l| unknown_tls_advice(server, l),
                     |seen| {
                         format!("TLS not configured anywhere visible: seen connected ({seen}) but whether it uses TLS is unknown; confirm it connects with rediss://")
                     },
