@@ -536,7 +536,11 @@ class App:
 
     def free_key(self, candidates):
         rng = self.ctx.rng
-        cands = [c for c in candidates if c not in self.used_keys]
+        # A key under a prefix another route uses (`REDIS_` of an envFrom
+        # Secret's `REDIS_URL`) would be the same variable twice: Kubernetes
+        # keeps the `env` one, so the truth would hold a link that is not.
+        cands = [c for c in candidates
+                 if c not in self.used_keys and not any(c.startswith(p) for p in self.used_prefix)]
         if not cands:
             return None
         k = rng.choice(cands)
