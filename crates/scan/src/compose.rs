@@ -16,8 +16,8 @@ use crate::yaml::{Node, Value};
 use crate::{is_redis_image, Scanned, SourceFile};
 use fallout_core::endpoint::is_loopback;
 use fallout_core::{
-    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, RedisServer, Reference,
-    Scope, Strength, Workload,
+    ConsumerId, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, RedisServer, Scope, Strength,
+    Workload,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1801,15 +1801,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 if !seen.insert((f.endpoint.clone(), f.evidence.origin.clone())) {
                     continue;
                 }
-                self.out.facts.push(Fact::Reference(Reference {
-                    consumer: id.clone(),
-                    scope: self.scope.clone(),
-                    endpoint: f.endpoint,
-                    evidence: f.evidence,
-                    credential: f.credential,
-                    port_origin: f.port_origin,
+                self.out.facts.push(Fact::Reference(f.into_reference(
+                    &id,
+                    &self.scope,
                     same_network_as,
-                }));
+                )));
             }
             // A Redis-named address whose value comes from the shell.
             for e in env.iter().filter(|e| e.value.is_none()) {

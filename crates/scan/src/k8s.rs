@@ -17,7 +17,7 @@ use base64::Engine;
 use fallout_core::endpoint::is_loopback;
 use fallout_core::{
     ConsumerId, Credential, Diagnostic, Evidence, Fact, Hint, HintTarget, Origin, PodAddress,
-    RedisServer, Reference, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
+    RedisServer, Scope, Service, ServiceBackends, ServicePort, Strength, Workload,
 };
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -2473,15 +2473,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     ),
                 );
             }
-            out.facts.push(Fact::Reference(Reference {
-                consumer: id.clone(),
-                scope: scope.clone(),
-                endpoint: f.endpoint,
-                evidence: f.evidence,
-                credential: f.credential,
-                port_origin: f.port_origin,
-                same_network_as: None,
-            }));
+            out.facts
+                .push(Fact::Reference(f.into_reference(id, scope, None)));
         }
     }
 }
@@ -2524,15 +2517,11 @@ impl Loopback<'_> {
                     "{} (container {container}, to the Redis in its own pod)",
                     f.evidence.detail
                 );
-                out.facts.push(Fact::Reference(Reference {
-                    consumer: id.clone(),
-                    scope: scope.clone(),
-                    endpoint: f.endpoint,
-                    evidence: f.evidence,
-                    credential: f.credential,
-                    port_origin: f.port_origin,
-                    same_network_as: Some((*workload).clone()),
-                }));
+                out.facts.push(Fact::Reference(f.into_reference(
+                    id,
+                    scope,
+                    Some((*workload).clone()),
+                )));
             }
             Loopback::Nothing { label } => {
                 if !(f.says_redis || matches!(f.endpoint.port, Some(6379 | 6380 | 26379))) {

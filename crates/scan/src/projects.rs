@@ -8,7 +8,7 @@ use crate::config::{self, Format};
 use crate::frameworks::{self, Reading};
 use crate::settings::{self, find_endpoints, KeyValue};
 use crate::{compose, Scanned, SourceFile};
-use fallout_core::{ConsumerId, Diagnostic, Fact, Origin, Reference, Scope, Strength, Workload};
+use fallout_core::{ConsumerId, Diagnostic, Fact, Origin, Scope, Strength, Workload};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -411,15 +411,8 @@ fn scan_app_file(
         if !keep {
             continue;
         }
-        out.facts.push(Fact::Reference(Reference {
-            consumer: id.clone(),
-            scope: Scope::None,
-            endpoint: f.endpoint,
-            evidence: f.evidence,
-            credential: f.credential,
-            port_origin: f.port_origin,
-            same_network_as: None,
-        }));
+        out.facts
+            .push(Fact::Reference(f.into_reference(&id, &Scope::None, None)));
     }
     (!out.facts.is_empty()).then_some((dir, name))
 }

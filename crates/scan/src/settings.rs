@@ -39,6 +39,28 @@ pub struct Found {
     pub port_origin: Option<Origin>,
 }
 
+impl Found {
+    /// The reference `consumer` makes to this endpoint, its short names
+    /// resolved in `scope`; `same_network_as` when the endpoint is the
+    /// loopback of that workload's network.
+    pub fn into_reference(
+        self,
+        consumer: &fallout_core::ConsumerId,
+        scope: &fallout_core::Scope,
+        same_network_as: Option<fallout_core::ConsumerId>,
+    ) -> fallout_core::Reference {
+        fallout_core::Reference {
+            consumer: consumer.clone(),
+            scope: scope.clone(),
+            endpoint: self.endpoint,
+            evidence: self.evidence,
+            credential: self.credential,
+            port_origin: self.port_origin,
+            same_network_as,
+        }
+    }
+}
+
 /// The settings of one prefix, by role: the index of the last one of each.
 type Group = [Option<usize>; 8];
 
