@@ -53,6 +53,15 @@ impl Diagnostic {
         Diagnostic::new(Severity::Info, code, message)
     }
 
+    /// At a file origin's path and line; a live origin (a server, an API
+    /// object) leaves it unplaced, the message naming it.
+    pub fn at_origin(self, origin: &crate::Origin) -> Diagnostic {
+        match origin {
+            crate::Origin::File { path, line } => self.at(path.clone(), Some(*line), None),
+            crate::Origin::Live { .. } => self,
+        }
+    }
+
     pub fn at(
         mut self,
         path: impl Into<String>,

@@ -1286,10 +1286,7 @@ fn link_tls(written: Tls, server_port: Option<u16>, res: &Resource) -> Tls {
 }
 
 fn at(d: Diagnostic, origin: &Origin) -> Diagnostic {
-    match origin {
-        Origin::File { path, line } => d.at(path.clone(), Some(*line), None),
-        Origin::Live { .. } => d,
-    }
+    d.at_origin(origin)
 }
 
 /// A consumer with nothing linked yet: its owner and profiles from its

@@ -155,10 +155,7 @@ pub fn apply(inv: &mut Inventory, catalog: &Catalog) {
 }
 
 fn at(d: Diagnostic, origin: &Origin) -> Diagnostic {
-    match origin.path() {
-        Some(path) => d.at(path, origin.line(), None),
-        None => d,
-    }
+    d.at_origin(origin)
 }
 
 fn unknown_resource(inv: &Inventory, declared: &DeclaredResource) -> Diagnostic {

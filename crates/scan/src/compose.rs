@@ -1448,7 +1448,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         "compose-extends-missing",
                         format!("`{name}` extends {detail}, which was not found; its inherited settings were not read"),
                     )
-                    .at(origin.path().unwrap_or_default(), origin.line(), None),
+                    .at_origin(&origin),
                 );
                 spec
             }
@@ -1489,7 +1489,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             "compose-env-file-outside",
                             format!("env_file `{}` is outside the scanned tree; its settings were not read", f.written),
                         )
-                        .at(f.origin.path().unwrap_or_default(), f.origin.line(), None),
+                        .at_origin(&f.origin),
                     );
                 }
                 None if f.required => {
@@ -1502,7 +1502,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                                 f.written
                             ),
                         )
-                        .at(f.origin.path().unwrap_or_default(), f.origin.line(), None),
+                        .at_origin(&f.origin),
                     );
                 }
                 None => {}
@@ -1683,11 +1683,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                                     first.detail
                                 ),
                             )
-                            .at(
-                                first.origin.path().unwrap_or_default(),
-                                first.origin.line(),
-                                None,
-                            ),
+                            .at_origin(&first.origin),
                         );
                     }
                 }
@@ -1789,11 +1785,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                                     }
                                 ),
                             )
-                            .at(
-                                f.evidence.origin.path().unwrap_or_default(),
-                                f.evidence.origin.line(),
-                                None,
-                            ),
+                            .at_origin(&f.evidence.origin),
                         );
                         continue;
                     }

@@ -2437,11 +2437,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                                 .map_or_else(|| "(none written)".to_string(), |p| p.to_string())
                         ),
                     )
-                    .at(
-                        f.evidence.origin.path().unwrap_or_default(),
-                        f.evidence.origin.line(),
-                        None,
-                    ),
+                    .at_origin(&f.evidence.origin),
                 );
                 continue;
             }
@@ -2466,11 +2462,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                             f.evidence.detail,
                         ),
                     )
-                    .at(
-                        f.evidence.origin.path().unwrap_or_default(),
-                        f.evidence.origin.line(),
-                        None,
-                    ),
+                    .at_origin(&f.evidence.origin),
                 );
             }
             out.facts
@@ -2536,11 +2528,7 @@ impl Loopback<'_> {
                             f.endpoint.address()
                         ),
                     )
-                    .at(
-                        f.evidence.origin.path().unwrap_or_default(),
-                        f.evidence.origin.line(),
-                        None,
-                    ),
+                    .at_origin(&f.evidence.origin),
                 );
             }
         }

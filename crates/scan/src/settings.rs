@@ -773,11 +773,7 @@ pub fn unreadable_warnings(settings: &[KeyValue]) -> Vec<fallout_core::Diagnosti
                         kv.via
                     ),
                 )
-                .at(
-                    kv.origin.path().unwrap_or_default(),
-                    kv.origin.line(),
-                    None,
-                ),
+                .at_origin(&kv.origin),
             )
         })
         .collect()
