@@ -2443,8 +2443,10 @@ impl<'i, 'a> Ctx<'i, 'a> {
             }
             // kustomize renames the Service, not the host names written in
             // values: as deployed, the name is the old one.
-            if let Some(renames) = service_named(&host, ns)
-                .filter(|_| !self.renamed_services.is_empty() && !self.known_host(&host, ns))
+            if let Some(renames) = (!self.renamed_services.is_empty())
+                .then(|| service_named(&host, ns))
+                .flatten()
+                .filter(|_| !self.known_host(&host, ns))
                 .and_then(|q| self.renamed_services.get(&q))
             {
                 let new: Vec<String> = renames.iter().map(|(n, _)| format!("`{n}`")).collect();
