@@ -47,8 +47,10 @@
 //! overlay extends (`overlays/prod` under `overlays/prod-eu`). A base that
 //! overlays list (no namespace, or files only, or under `base/`) is read
 //! only through them, so nothing lands in `default` that is not deployed.
-//! This is a guess: each listed kustomization with a `namespace:` is a
-//! `kustomize-deployed` info note saying which way it was read.
+//! This is a guess: each listed kustomization with a `namespace:` that a
+//! kustomization listing it changes (another namespace, or a prefix or
+//! suffix) is a `kustomize-deployed` info note saying which way it was
+//! read.
 //!
 //! JSON 6902 patches (`patchesJson6902`, or a `patches:` entry whose text
 //! is a list of operations) and replacements are not applied: a JSON 6902
@@ -409,8 +411,18 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 return false;
             }
             let alone = builds_on_base(i) && !named_as_base(k.path);
-            out.diagnostics
-                .push(deployed_note(k, alone, by, &kustomizations));
+            // Said where the guess changes what is read: a kustomization
+            // that lists it puts its objects elsewhere or renames them.
+            let moved = by.iter().any(|&j| {
+                let l = &kustomizations[j];
+                l.namespace.is_some_and(|n| Some(n) != k.namespace)
+                    || !l.prefix.is_empty()
+                    || !l.suffix.is_empty()
+            });
+            if moved {
+                out.diagnostics
+                    .push(deployed_note(k, alone, by, &kustomizations));
+            }
             alone
         })
         .collect();
@@ -1572,6 +1584,88 @@ mod tests {
         // `a` sets its own namespace and builds on `b`: an overlay, read
         // as deployed though `b` lists it; the cycle ends the walk.
         assert_eq!(show_ns(&apply(&f).placements), ["a/x.yaml: a"]);
+    }
+
+    /// Finding h6-1: which kustomizations are deployed on their own. An
+    /// overlay with its own namespace over a base is, though an overlay
+    /// lists it; a base is not, with or without a namespace, whether named
+    /// `base/` or listing files only; a component never is.
+    #[test]
+    fn an_overlay_listed_by_another_is_deployed_and_a_base_is_not() {
+        let f = files(&[
+            ("base/kustomization.yaml", "namespace: app\nresources: [d.yaml, ../parts]\n"),
+            ("base/d.yaml", "kind: Deployment"),
+            ("parts/kustomization.yaml", "namespace: parts\nresources: [p.yaml]\n"),
+            ("parts/p.yaml", "kind: Deployment"),
+            ("comp/kustomization.yaml", "kind: Component\nnamespace: comp\nresources: [../base, c.yaml]\n"),
+            ("comp/c.yaml", "kind: Deployment"),
+            ("overlays/prod/kustomization.yaml", "namespace: shop\nnamePrefix: prod-\nresources: [../../base]\ncomponents: [../../comp]\n"),
+            ("overlays/prod-eu/kustomization.yaml", "namespace: shop-eu\nnamePrefix: eu-\nresources: [../prod]\n"),
+        ]);
+        let k = apply(&f);
+        assert_eq!(
+            show_ns(&k.placements),
+            [
+                "base/d.yaml: shop,shop-eu",
+                "comp/c.yaml: shop,shop-eu",
+                "parts/p.yaml: shop,shop-eu",
+            ]
+        );
+        let mut notes: Vec<(&str, Option<u32>, bool)> = k
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "kustomize-deployed")
+            .map(|d| {
+                (
+                    d.path.as_deref().unwrap_or(""),
+                    d.line,
+                    d.message.contains("also read as deployed"),
+                )
+            })
+            .collect();
+        notes.sort();
+        assert_eq!(
+            notes,
+            [
+                ("base/kustomization.yaml", Some(1), false),
+                ("overlays/prod/kustomization.yaml", Some(1), true),
+                ("parts/kustomization.yaml", Some(1), false),
+            ]
+        );
+    }
+
+    /// Finding h6-2: every kustomization is ranked after those it lists,
+    /// whatever the order of the paths; a cycle ends.
+    #[test]
+    fn nesting_order_puts_bases_first() {
+        // 0 lists 2, 2 lists 1, 3 lists 0 and 1; 4 and 5 list each other.
+        let lists = [vec![2], vec![], vec![1], vec![0, 1], vec![5], vec![4]];
+        let rank = nesting_order(lists.len(), |i| lists[i].clone());
+        assert!(
+            rank[1] < rank[2] && rank[2] < rank[0] && rank[0] < rank[3],
+            "{rank:?}"
+        );
+        assert!(rank.iter().all(|&r| r != u32::MAX), "{rank:?}");
+    }
+
+    #[test]
+    fn label_selectors() {
+        let labels = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let backend = labels(&[("tier", "backend"), ("env", "prod")]);
+        let holds =
+            |sel: &str, l: &[(String, String)]| selector(sel).unwrap().iter().all(|r| r.holds(l));
+        assert!(holds("tier=backend", &backend));
+        assert!(holds("tier==backend,env!=dev", &backend));
+        assert!(holds("tier in (web, backend),!canary", &backend));
+        assert!(holds("env", &backend));
+        assert!(!holds("tier notin (backend)", &backend));
+        assert!(!holds("canary", &backend));
+        assert!(!holds("tier=web", &backend));
+        assert!(selector("tier in backend").is_err());
     }
 
     /// What `kubectl kustomize` would deploy, as the scan reads it: each
