@@ -23,17 +23,42 @@
 //!   or written inline, are read in the namespace of the kustomization that
 //!   applies them, so their settings join the object they patch; a patch
 //!   names its object as written before any prefix (or with its bases'
-//!   prefixes), and is renamed with it;
+//!   prefixes), and is renamed with it. A patch with a `target:` patches
+//!   each object the target selects among those its kustomization gathers
+//!   (kind, name as a regular expression, namespace, label and annotation
+//!   selectors, against the labels as written plus those bases add), under
+//!   that object's kind and name, as kustomize does. Patches of one object
+//!   stack in nesting order ([`PatchOrder`]): an inner kustomization's (a
+//!   base's, a component's) first, then the outer ones', the last value
+//!   winning, whatever the file paths; a `behavior: merge` generator comes
+//!   before its kustomization's patches;
 //! - `configMapGenerator` and `secretGenerator` (`literals`, `envs`,
 //!   `files`) make ConfigMaps and Secrets under the name written, with the
 //!   kustomization's prefix and suffix (kustomize's hash suffix is
 //!   rewritten into references, so it is left out).
 //!
-//! JSON 6902 patches and replacements are not applied (the scanner says so
-//! where it meets a kustomization), nor is a patch's `target:` (a patch
-//! joins the object it names itself). A Component's own prefix renames
-//! what the component brings, not everything the including kustomization
-//! has gathered before it.
+//!
+//! Which kustomizations are applied on their own (what `kubectl apply -k`
+//! is pointed at) is written nowhere; the walk starts from each one that is
+//! no Component and that either no other kustomization lists, or that sets
+//! its own `namespace:`, builds on another kustomization (a local base
+//! that is no Component, or a remote one) and whose folder is not named as
+//! a base (`base`, `bases`, `*-base`, `base-*`): an overlay that another
+//! overlay extends (`overlays/prod` under `overlays/prod-eu`). A base that
+//! overlays list (no namespace, or files only, or under `base/`) is read
+//! only through them, so nothing lands in `default` that is not deployed.
+//! This is a guess: each listed kustomization with a `namespace:` that a
+//! kustomization listing it changes (another namespace, or a prefix or
+//! suffix) is a `kustomize-deployed` info note saying which way it was
+//! read.
+//!
+//! JSON 6902 patches (`patchesJson6902`, or a `patches:` entry whose text
+//! is a list of operations) and replacements are not applied: a JSON 6902
+//! patch is a `kustomize-patch-unapplied` warning at the line that lists
+//! it, as is a `target:` that cannot be read; a `target:` that selects none
+//! of the scanned objects is a `kustomize-patch-unmatched` warning. A
+//! Component's own prefix renames what the component brings, not
+//! everything the including kustomization has gathered before it.
 
 use crate::k8s::{Object, Renamed};
 use crate::projects::{dir_of, join_path, Tree};
@@ -41,6 +66,7 @@ use crate::yaml::{self, Node, Value};
 use crate::{config, SourceFile};
 use fallout_core::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// File names kustomize reads in a folder.
 const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -57,12 +83,25 @@ struct Kustomization<'a> {
     /// `resources` (and the older `bases`) and `components`, as written,
     /// with their lines.
     resources: Vec<(&'a str, u32)>,
-    /// Strategic-merge patch files, as written, with their lines.
-    patches: Vec<(&'a str, u32)>,
-    /// Patches written inline (`patch: |`, or YAML text as an entry of
-    /// `patchesStrategicMerge`): the scalars that hold them.
-    inline_patches: Vec<&'a Node<'a>>,
+    /// Its patches, in the order kustomize applies them
+    /// (`patchesStrategicMerge`, then `patches`, then `patchesJson6902`).
+    patches: Vec<PatchEntry<'a>>,
     root: &'a Node<'a>,
+}
+
+/// One patch a kustomization lists.
+struct PatchEntry<'a> {
+    /// The file holding it, as written; `None` when it is written inline.
+    file: Option<&'a str>,
+    /// The scalar holding it when written inline (`patch: |`, or YAML text
+    /// as an entry of `patchesStrategicMerge`).
+    inline: Option<&'a Node<'a>>,
+    /// The line that lists it.
+    line: u32,
+    /// Its `target:`, which selects the objects it patches.
+    target: Option<&'a Node<'a>>,
+    /// Listed under `patchesJson6902`: operations, never an object.
+    json6902: bool,
 }
 
 /// Where a kustomization puts the objects of a file it lists: one copy of
@@ -94,22 +133,54 @@ pub struct Kustomized {
     /// copy as written, for a file also applied by a kustomization that
     /// changes nothing.
     pub placements: BTreeMap<String, BTreeSet<Placement>>,
-    /// Patch files, with where they are applied.
-    pub patches: BTreeMap<String, BTreeSet<Placement>>,
+    /// Patch files, with where and how they are applied (once per
+    /// kustomization and placement that applies them).
+    pub patches: BTreeMap<String, Vec<PatchUse>>,
     /// Objects the kustomizations hold themselves, at their lines, one per
-    /// placement of the kustomization (with its levels, to be renamed): the
-    /// ConfigMaps and Secrets the generators make, and inline patches
-    /// (`patch` set, as is a generator's `behavior: merge`).
-    pub generated: Vec<(Object<'static>, Vec<usize>)>,
+    /// placement of the kustomization: the ConfigMaps and Secrets the
+    /// generators make, and inline patches (`patch` set, as is a
+    /// generator's `behavior: merge`).
+    pub generated: Vec<Generated>,
     /// What the name prefixes and suffixes do; empty when none is set.
     pub renames: Renames,
     /// Files a generator's `files:` reads: their text is a ConfigMap's or
     /// Secret's value, read where that is mounted, not the config of an app
-    /// in their folder.
+    /// in their folder. Patch files (a JSON 6902 one is no manifest) are
+    /// here too, for the same reason.
     pub generator_files: BTreeSet<String>,
     /// A kustomization that does not parse (an error: what it does is not
     /// applied), and files it lists that are not among the scanned ones.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a patch comes among those kustomize applies to one object: the
+/// kustomization's place in the nesting (a base's and a component's before
+/// the kustomizations that list them) and the patch's among its
+/// kustomization's (0 for its generators' `behavior: merge`, which come
+/// before its patches). Patches of an object apply in this order, the last
+/// one's value winning.
+pub type PatchOrder = (u32, u32);
+
+/// A patch file applied by one kustomization at one placement.
+#[derive(Clone, Debug)]
+pub struct PatchUse {
+    pub placement: Placement,
+    pub order: PatchOrder,
+    /// Its `target:`: it patches the objects that selects, whatever the
+    /// kind and name it writes.
+    pub target: Option<Arc<Target>>,
+}
+
+/// An object a kustomization holds itself, at one placement.
+#[derive(Debug)]
+pub struct Generated {
+    pub object: Object<'static>,
+    /// The kustomizations that rename it ([`Placement::levels`]).
+    pub levels: Vec<usize>,
+    /// For a patch (an inline one, a generator's `behavior: merge`).
+    pub order: PatchOrder,
+    /// An inline patch's `target:` ([`PatchUse::target`]).
+    pub target: Option<Arc<Target>>,
 }
 
 /// Words that, in a kustomization, mean it does more than list files.
@@ -169,20 +240,34 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 .into_iter()
                 .filter_map(|item| Some((item.as_str()?, item.line)))
                 .collect();
+            // Kustomize's patch transformers run strategic-merge patches
+            // first, then `patches`, then JSON 6902 ones.
             let mut patches = Vec::new();
-            let mut inline_patches = Vec::new();
-            for item in items(&["patches", "patchesStrategicMerge"]) {
+            for (field, item) in ["patchesStrategicMerge", "patches", "patchesJson6902"]
+                .into_iter()
+                .flat_map(|f| items(&[f]).into_iter().map(move |item| (f, item)))
+            {
+                let mut entry = PatchEntry {
+                    file: None,
+                    inline: None,
+                    line: item.line,
+                    target: item.get("target"),
+                    json6902: field == "patchesJson6902",
+                };
                 match item.as_str() {
-                    Some(text) if is_inline(text) => inline_patches.push(item),
-                    Some(path) => patches.push((path, item.line)),
+                    Some(text) if is_inline(text) => entry.inline = Some(item),
+                    Some(path) => entry.file = Some(path),
                     None => {
                         if let Some(path) = item.str_at(&["path"]) {
-                            patches.push((path, item.line));
+                            entry.file = Some(path);
                         } else if let Some(patch) = item.get("patch") {
-                            inline_patches.push(patch);
+                            entry.inline = Some(patch);
+                        } else {
+                            continue;
                         }
                     }
                 }
+                patches.push(entry);
             }
             Some(Kustomization {
                 path: &f.path,
@@ -193,7 +278,6 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 component: kind == Some("Component"),
                 resources,
                 patches,
-                inline_patches,
                 root,
             })
         })
@@ -243,14 +327,15 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         })
         .collect();
     out.diagnostics.extend(missing);
-    let listed: BTreeSet<usize> = entries
-        .iter()
-        .flatten()
-        .filter_map(|e| match e {
-            Entry::Kustomization(i) => Some(*i),
-            Entry::File(_) => None,
-        })
-        .collect();
+    // Who lists each kustomization.
+    let mut listed_by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, list) in entries.iter().enumerate() {
+        for e in list {
+            if let Entry::Kustomization(j) = e {
+                listed_by.entry(*j).or_default().push(i);
+            }
+        }
+    }
     // Which kustomizations rename what they make: those that set a prefix
     // or a suffix, and those over a base that does (their references and
     // patches may name a base's object by the name it had).
@@ -304,14 +389,95 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 .collect(),
         };
     }
+    // Which kustomizations are applied on their own (what `kubectl apply
+    // -k` is pointed at): those no other lists, and overlays that others
+    // build on ([`deployed_alone`]). Components never are.
+    let builds_on_base = |i: usize| {
+        kustomizations[i]
+            .resources
+            .iter()
+            .any(|&(r, _)| is_remote(r))
+            || entries[i]
+                .iter()
+                .any(|e| matches!(e, Entry::Kustomization(j) if !kustomizations[*j].component))
+    };
+    let roots: Vec<usize> = (0..kustomizations.len())
+        .filter(|&i| {
+            let k = &kustomizations[i];
+            let Some(by) = listed_by.get(&i) else {
+                return !k.component;
+            };
+            if k.component || k.namespace.is_none() {
+                return false;
+            }
+            let alone = builds_on_base(i) && !named_as_base(k.path);
+            // Said where the guess changes what is read: a kustomization
+            // that lists it puts its objects elsewhere or renames them.
+            let moved = by.iter().any(|&j| {
+                let l = &kustomizations[j];
+                l.namespace.is_some_and(|n| Some(n) != k.namespace)
+                    || !l.prefix.is_empty()
+                    || !l.suffix.is_empty()
+            });
+            if moved {
+                out.diagnostics
+                    .push(deployed_note(k, alone, by, &kustomizations));
+            }
+            alone
+        })
+        .collect();
+    // Patches of one object stack as kustomize applies them: an inner
+    // kustomization's (a base's, a component's) before the outer one's,
+    // whatever the paths.
+    let rank = nesting_order(kustomizations.len(), |i| {
+        entries[i]
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Kustomization(j) => Some(*j),
+                Entry::File(_) => None,
+            })
+            .collect()
+    });
+    // What each kustomization with a `target:` patch gathers, once.
+    let mut gathered: HashMap<usize, Arc<Vec<Gathered>>> = HashMap::new();
+    let mut targets: HashMap<(usize, usize), Option<Arc<Target>>> = HashMap::new();
+    let mut target_of =
+        |i: usize, at: usize, out: &mut Kustomized| -> Option<Option<Arc<Target>>> {
+            let entry = &kustomizations[i].patches[at];
+            let node = entry.target?;
+            let made = targets.entry((i, at)).or_insert_with(|| {
+                let under = gathered
+                    .entry(i)
+                    .or_insert_with(|| {
+                        Arc::new(gather(i, &kustomizations, &renames, |j| {
+                            entries[j]
+                                .iter()
+                                .map(|e| match e {
+                                    Entry::File(path) => Ok(path.as_str()),
+                                    Entry::Kustomization(j) => Err(*j),
+                                })
+                                .collect()
+                        }))
+                    })
+                    .clone();
+                match Target::read(node, kustomizations[i].path, entry.line, under) {
+                    Ok(target) => Some(Arc::new(target)),
+                    Err(why) => {
+                        out.diagnostics
+                            .push(unapplied(kustomizations[i].path, entry.line, &why));
+                        None
+                    }
+                }
+            });
+            Some(made.clone())
+        };
     // Where each kustomization is applied: the namespace (`None`: its
     // objects keep their own) and the kustomizations that rename.
     let mut applied: BTreeMap<usize, BTreeSet<Placement>> = BTreeMap::new();
-    // From each kustomization no other lists (what `kubectl apply -k` is
-    // pointed at), down through its bases; the outermost namespace wins,
+    // From each root down through its bases; the outermost namespace wins,
     // and each prefix goes in front of those below it.
-    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, usize)> = (0..kustomizations.len())
-        .filter(|&i| !listed.contains(&i) && !kustomizations[i].component)
+    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, usize)> = roots
+        .into_iter()
         .map(|i| (i, kustomizations[i].namespace, Vec::new(), 0))
         .collect();
     // Each kustomization is walked once per placement it is reached with:
@@ -336,19 +502,36 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         };
         applied.entry(i).or_default().insert(placement.clone());
         let k = &kustomizations[i];
-        for &(patch, line) in &k.patches {
+        for (at, entry) in k.patches.iter().enumerate() {
+            let Some(patch) = entry.file else { continue };
             let Some(joined) = join_path(dir_of(k.path), patch) else {
                 continue;
             };
             let Some(f) = tree.get(&joined) else {
                 // Said once, not once per namespace the walk reaches it in.
-                say_once(&mut out.diagnostics, not_scanned(k.path, patch, line));
+                say_once(&mut out.diagnostics, not_scanned(k.path, patch, entry.line));
                 continue;
+            };
+            // A patch is part of an object, not an app's config file.
+            out.generator_files.insert(f.path.clone());
+            if entry.json6902 || is_json_patch(&f.text) {
+                say_once(&mut out.diagnostics, json_unapplied(k, entry));
+                continue;
+            }
+            let target = match target_of(i, at, &mut out) {
+                // A `target:` that cannot be read: said, not applied.
+                Some(None) => continue,
+                Some(target) => target,
+                None => None,
             };
             out.patches
                 .entry(f.path.clone())
                 .or_default()
-                .insert(placement.clone());
+                .push(PatchUse {
+                    placement: placement.clone(),
+                    order: (rank[i], at as u32 + 1),
+                    target,
+                });
         }
         for entry in &entries[i] {
             match entry {
@@ -375,18 +558,39 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     for (i, placements) in applied {
         let k = &kustomizations[i];
         let patches = inline_patches(k, &mut out.diagnostics);
+        let patches: Vec<(Object<'static>, PatchOrder, Option<Arc<Target>>)> = patches
+            .into_iter()
+            .filter_map(|(o, at)| {
+                let target = match target_of(i, at, &mut out) {
+                    Some(None) => return None,
+                    Some(target) => target,
+                    None => None,
+                };
+                Some((o, (rank[i], at as u32 + 1), target))
+            })
+            .collect();
         for Placement { namespace, levels } in placements {
             let ns = namespace.as_deref();
             let made = generated(k, ns, &tree, &mut out);
+            // A generator's `behavior: merge` comes before the
+            // kustomization's patches.
             out.generated
-                .extend(made.into_iter().map(|o| (o, levels.clone())));
-            out.generated.extend(patches.iter().map(|o| {
-                let o = Object {
-                    namespace: ns.map(str::to_string),
-                    ..o.clone()
-                };
-                (o, levels.clone())
-            }));
+                .extend(made.into_iter().map(|object| Generated {
+                    object,
+                    levels: levels.clone(),
+                    order: (rank[i], 0),
+                    target: None,
+                }));
+            out.generated
+                .extend(patches.iter().map(|(o, order, target)| Generated {
+                    object: Object {
+                        namespace: ns.map(str::to_string),
+                        ..o.clone()
+                    },
+                    levels: levels.clone(),
+                    order: *order,
+                    target: target.clone(),
+                }));
         }
     }
     out
@@ -559,25 +763,42 @@ impl Renames {
             }
         }
         let Some(written) = written else { return };
-        let mut name = written.clone();
-        let mut by = None;
-        for &l in levels {
-            let level = &self.levels[l];
-            let new = level
-                .names
-                .get(&(kind.clone(), name.clone()))
-                .cloned()
-                .unwrap_or_else(|| with_affixes(&kind, &name, &level.prefix, &level.suffix));
-            if new != name {
-                by = Some(level.path.clone());
-                name = new;
-            }
-        }
+        let (name, by) = self.renamed(&kind, &written, levels);
         let Some(by) = by else { return };
         if let Some(node) = node_mut(&mut object.root, &["metadata", "name"]) {
             set_text(node, name);
         }
         object.renamed = Some(Box::new(Renamed { from: written, by }));
+    }
+}
+
+impl Renames {
+    /// The name an object of `kind` written `written` has through the
+    /// kustomizations `levels` (innermost first).
+    pub fn name(&self, kind: &str, written: &str, levels: &[usize]) -> String {
+        if self.is_empty() {
+            return written.to_string();
+        }
+        self.renamed(kind, written, levels).0
+    }
+
+    /// [`Renames::name`], and the outermost kustomization that changed it.
+    fn renamed(&self, kind: &str, written: &str, levels: &[usize]) -> (String, Option<String>) {
+        let mut name = written.to_string();
+        let mut by = None;
+        for &l in levels {
+            let level = &self.levels[l];
+            let new = level
+                .names
+                .get(&(kind.to_string(), name.clone()))
+                .cloned()
+                .unwrap_or_else(|| with_affixes(kind, &name, &level.prefix, &level.suffix));
+            if new != name {
+                by = Some(level.path.clone());
+                name = new;
+            }
+        }
+        (name, by)
     }
 }
 
@@ -874,15 +1095,22 @@ fn is_inline(entry: &str) -> bool {
 }
 
 /// The objects of a kustomization's inline patches, as patches, at the
-/// kustomization's lines. A patch that does not parse is an error there;
-/// JSON 6902 patches (a list of operations) are no object and not read.
+/// kustomization's lines, each with its place among the kustomization's
+/// patches. A patch that does not parse is an error there; a JSON 6902
+/// patch (a list of operations) is no object: a warning says it is not
+/// applied.
 fn inline_patches(
     k: &Kustomization<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Object<'static>> {
+) -> Vec<(Object<'static>, usize)> {
     let mut out = Vec::new();
-    for node in &k.inline_patches {
+    for (at, entry) in k.patches.iter().enumerate() {
+        let Some(node) = entry.inline else { continue };
         let Some(text) = node.as_str() else { continue };
+        if entry.json6902 || is_json_patch(text) {
+            say_once(diagnostics, json_unapplied(k, entry));
+            continue;
+        }
         // A block scalar (`patch: |`) starts on the line below its `|`, and
         // each of its lines is indented as that first one is.
         let lines = node.line.saturating_sub(1);
@@ -901,13 +1129,16 @@ fn inline_patches(
         for o in objects {
             let mut root = o.root.into_owned();
             shift(&mut root, lines, cols);
-            out.push(Object {
-                path: k.path.to_string(),
-                root,
-                namespace: None,
-                patch: true,
-                renamed: None,
-            });
+            out.push((
+                Object {
+                    path: k.path.to_string(),
+                    root,
+                    namespace: None,
+                    patch: true,
+                    renamed: None,
+                },
+                at,
+            ));
         }
     }
     out
@@ -1125,9 +1356,10 @@ mod tests {
     }
 
     /// Each patch file with the namespaces given to it.
-    fn show(map: &BTreeMap<String, BTreeSet<Placement>>) -> Vec<String> {
+    fn show(map: &BTreeMap<String, Vec<PatchUse>>) -> Vec<String> {
         map.iter()
-            .map(|(p, at)| {
+            .map(|(p, uses)| {
+                let at: Vec<&Placement> = uses.iter().map(|u| &u.placement).collect();
                 let ns: BTreeSet<&str> =
                     at.iter().filter_map(|at| at.namespace.as_deref()).collect();
                 format!("{p}: {}", ns.into_iter().collect::<Vec<_>>().join(","))
@@ -1183,7 +1415,7 @@ mod tests {
         let made: Vec<String> = k
             .generated
             .iter()
-            .map(|(o, _)| {
+            .map(|Generated { object: o, .. }| {
                 let data = o
                     .root
                     .get("data")
@@ -1212,7 +1444,7 @@ mod tests {
                 "prod/kustomization.yaml ConfigMap Some(\"prod\") api-env: REDIS_PORT=6391@8",
             ]
         );
-        let merges: Vec<bool> = k.generated.iter().map(|(o, _)| o.patch).collect();
+        let merges: Vec<bool> = k.generated.iter().map(|g| g.object.patch).collect();
         assert_eq!(merges, [false, false, true]);
     }
 
@@ -1232,7 +1464,7 @@ mod tests {
         let data: Vec<Vec<String>> = k
             .generated
             .iter()
-            .map(|(o, _)| {
+            .map(|Generated { object: o, .. }| {
                 o.root
                     .get("data")
                     .unwrap()
@@ -1278,7 +1510,7 @@ mod tests {
         let made: Vec<(&str, Option<&str>)> = k
             .generated
             .iter()
-            .map(|(o, _)| (o.path.as_str(), o.namespace.as_deref()))
+            .map(|g| (g.object.path.as_str(), g.object.namespace.as_deref()))
             .collect();
         assert_eq!(made, [("comp/kustomization.yaml", Some("prod"))]);
     }
@@ -1298,7 +1530,7 @@ mod tests {
         let made: Vec<(&str, u32, u32, Option<&str>, bool)> = k
             .generated
             .iter()
-            .map(|(o, _)| {
+            .map(|Generated { object: o, .. }| {
                 let name = o.root.at(&["metadata", "name"]).unwrap();
                 (
                     o.root.str_at(&["kind"]).unwrap(),
@@ -1312,9 +1544,11 @@ mod tests {
         assert_eq!(made, [("Deployment", 6, 24, Some("prod"), true)]);
         let said: Vec<(&str, Option<u32>)> =
             k.diagnostics.iter().map(|d| (d.code, d.line)).collect();
-        assert_eq!(said.len(), 1, "{said:?}");
+        assert_eq!(said.len(), 2, "{said:?}");
         assert_eq!(said[0].0, "yaml-parse");
         assert!(said[0].1.is_some_and(|l| l >= 13), "{said:?}");
+        // The JSON 6902 patch is not applied, and says so at its line.
+        assert_eq!(said[1], ("kustomize-patch-unapplied", Some(7)));
     }
 
     /// A file applied with a namespace and also without one: a copy of
@@ -1347,8 +1581,91 @@ mod tests {
             ("b/kustomization.yaml", "resources: [../a]\n"),
             ("a/x.yaml", "kind: Deployment"),
         ]);
-        // Neither is a root (each lists the other): nothing is applied.
-        assert!(apply(&f).placements.is_empty());
+        // `a` sets its own namespace and builds on `b`: an overlay, read
+        // as deployed though `b` lists it; the cycle ends the walk.
+        assert_eq!(show_ns(&apply(&f).placements), ["a/x.yaml: a"]);
+    }
+
+    /// Finding h6-1: which kustomizations are deployed on their own. An
+    /// overlay with its own namespace over a base is, though an overlay
+    /// lists it; a base is not, with or without a namespace, whether named
+    /// `base/` or listing files only; a component never is.
+    #[test]
+    fn an_overlay_listed_by_another_is_deployed_and_a_base_is_not() {
+        let f = files(&[
+            ("base/kustomization.yaml", "namespace: app\nresources: [d.yaml, ../parts]\n"),
+            ("base/d.yaml", "kind: Deployment"),
+            ("parts/kustomization.yaml", "namespace: parts\nresources: [p.yaml]\n"),
+            ("parts/p.yaml", "kind: Deployment"),
+            ("comp/kustomization.yaml", "kind: Component\nnamespace: comp\nresources: [../base, c.yaml]\n"),
+            ("comp/c.yaml", "kind: Deployment"),
+            ("overlays/prod/kustomization.yaml", "namespace: shop\nnamePrefix: prod-\nresources: [../../base]\ncomponents: [../../comp]\n"),
+            ("overlays/prod-eu/kustomization.yaml", "namespace: shop-eu\nnamePrefix: eu-\nresources: [../prod]\n"),
+        ]);
+        let k = apply(&f);
+        assert_eq!(
+            show_ns(&k.placements),
+            [
+                "base/d.yaml: shop,shop-eu",
+                "comp/c.yaml: shop,shop-eu",
+                "parts/p.yaml: shop,shop-eu",
+            ]
+        );
+        let mut notes: Vec<(&str, Option<u32>, bool)> = k
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "kustomize-deployed")
+            .map(|d| {
+                (
+                    d.path.as_deref().unwrap_or(""),
+                    d.line,
+                    d.message.contains("also read as deployed"),
+                )
+            })
+            .collect();
+        notes.sort();
+        assert_eq!(
+            notes,
+            [
+                ("base/kustomization.yaml", Some(1), false),
+                ("overlays/prod/kustomization.yaml", Some(1), true),
+                ("parts/kustomization.yaml", Some(1), false),
+            ]
+        );
+    }
+
+    /// Finding h6-2: every kustomization is ranked after those it lists,
+    /// whatever the order of the paths; a cycle ends.
+    #[test]
+    fn nesting_order_puts_bases_first() {
+        // 0 lists 2, 2 lists 1, 3 lists 0 and 1; 4 and 5 list each other.
+        let lists = [vec![2], vec![], vec![1], vec![0, 1], vec![5], vec![4]];
+        let rank = nesting_order(lists.len(), |i| lists[i].clone());
+        assert!(
+            rank[1] < rank[2] && rank[2] < rank[0] && rank[0] < rank[3],
+            "{rank:?}"
+        );
+        assert!(rank.iter().all(|&r| r != u32::MAX), "{rank:?}");
+    }
+
+    #[test]
+    fn label_selectors() {
+        let labels = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let backend = labels(&[("tier", "backend"), ("env", "prod")]);
+        let holds =
+            |sel: &str, l: &[(String, String)]| selector(sel).unwrap().iter().all(|r| r.holds(l));
+        assert!(holds("tier=backend", &backend));
+        assert!(holds("tier==backend,env!=dev", &backend));
+        assert!(holds("tier in (web, backend),!canary", &backend));
+        assert!(holds("env", &backend));
+        assert!(!holds("tier notin (backend)", &backend));
+        assert!(!holds("canary", &backend));
+        assert!(!holds("tier=web", &backend));
+        assert!(selector("tier in backend").is_err());
     }
 
     /// What `kubectl kustomize` would deploy, as the scan reads it: each
@@ -1389,7 +1706,11 @@ mod tests {
         };
         let mut out = Vec::new();
         for o in &parsed {
-            let at = k.placements.get(&o.path).or_else(|| k.patches.get(&o.path));
+            let uses: Option<BTreeSet<Placement>> = k
+                .patches
+                .get(&o.path)
+                .map(|uses| uses.iter().map(|u| u.placement.clone()).collect());
+            let at = k.placements.get(&o.path).or(uses.as_ref());
             let patch = k.patches.contains_key(&o.path);
             match at {
                 Some(list) => {
@@ -1406,7 +1727,12 @@ mod tests {
                 None => out.push(show(o)),
             }
         }
-        for (mut o, levels) in k.generated {
+        for Generated {
+            object: mut o,
+            levels,
+            ..
+        } in k.generated
+        {
             k.renames.rename(&mut o, &levels);
             out.push(show(&o));
         }
@@ -1562,4 +1888,512 @@ data: {a: b}
         assert_eq!(ns.root.str_at(&["metadata", "name"]), Some("shop"));
         assert!(ns.renamed.is_none());
     }
+}
+
+/// A patch's `target:`: which of the objects its kustomization gathers it
+/// patches (kustomize's selector: kind, name as an anchored regular
+/// expression, namespace, label and annotation selectors; group and
+/// version are not compared).
+#[derive(Debug)]
+pub struct Target {
+    /// The kustomization and the line that lists the patch.
+    pub path: String,
+    pub line: u32,
+    kind: Option<String>,
+    name: Option<regex::Regex>,
+    namespace: Option<String>,
+    labels: Vec<Requirement>,
+    annotations: Vec<Requirement>,
+    /// The files whose objects the kustomization gathers.
+    under: Arc<Vec<Gathered>>,
+}
+
+/// A file whose objects a kustomization gathers, with what its bases did
+/// to them before its patches run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Gathered {
+    file: String,
+    /// The namespace a base gave them (`None`: their own).
+    namespace: Option<String>,
+    /// The bases that renamed them, innermost first.
+    levels: Vec<usize>,
+    /// The labels bases added (`commonLabels`, `labels`).
+    labels: Vec<(String, String)>,
+}
+
+/// An object a [`Target`] selects: its kind, its name as its file writes
+/// it, and its namespace as the patch sees it (`None`: none set).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+/// One requirement of a label (or annotation) selector.
+#[derive(Debug)]
+enum Requirement {
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    Absent(String),
+}
+
+impl Requirement {
+    fn holds(&self, labels: &[(String, String)]) -> bool {
+        let value = |key: &str| labels.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
+        match self {
+            Requirement::In(key, values) => value(key).is_some_and(|v| values.contains(v)),
+            Requirement::NotIn(key, values) => !value(key).is_some_and(|v| values.contains(v)),
+            Requirement::Exists(key) => value(key).is_some(),
+            Requirement::Absent(key) => value(key).is_none(),
+        }
+    }
+}
+
+/// A Kubernetes label selector (`tier=backend,env!=dev`, `tier in (a,b)`,
+/// `!canary`), or why it cannot be read.
+fn selector(text: &str) -> Result<Vec<Requirement>, String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    let list = |values: &str| -> Option<Vec<String>> {
+        let inner = values.trim().strip_prefix('(')?.strip_suffix(')')?;
+        Some(inner.split(',').map(|v| v.trim().to_string()).collect())
+    };
+    let mut out = Vec::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let bad = || format!("`{part}` is no label selector requirement");
+        let words: Vec<&str> = part.splitn(2, char::is_whitespace).collect();
+        let requirement = if let Some((key, value)) = part.split_once("!=") {
+            Requirement::NotIn(key.trim().into(), vec![value.trim().into()])
+        } else if let Some((key, value)) = part.split_once("==").or_else(|| part.split_once('=')) {
+            Requirement::In(key.trim().into(), vec![value.trim().into()])
+        } else if let [key, rest] = words[..] {
+            let rest = rest.trim_start();
+            if let Some(values) = rest.strip_prefix("notin") {
+                Requirement::NotIn(key.into(), list(values).ok_or_else(bad)?)
+            } else if let Some(values) = rest.strip_prefix("in") {
+                Requirement::In(key.into(), list(values).ok_or_else(bad)?)
+            } else {
+                return Err(bad());
+            }
+        } else if let Some(key) = part.strip_prefix('!') {
+            Requirement::Absent(key.trim().into())
+        } else {
+            Requirement::Exists(part.into())
+        };
+        out.push(requirement);
+    }
+    Ok(out)
+}
+
+impl Target {
+    /// Reads a `target:`; `Err` says why it cannot be applied.
+    fn read(
+        node: &Node<'_>,
+        path: &str,
+        line: u32,
+        under: Arc<Vec<Gathered>>,
+    ) -> Result<Target, String> {
+        let field = |key: &str| node.str_at(&[key]).map(str::to_string);
+        if node.as_seq().is_empty() && !matches!(node.value, Value::Map(_)) {
+            return Err("it is no map of kind, name and selectors".into());
+        }
+        let name = match field("name") {
+            Some(name) => Some(
+                regex::Regex::new(&format!("^(?:{name})$"))
+                    .map_err(|_| format!("its name `{name}` is no regular expression"))?,
+            ),
+            None => None,
+        };
+        Ok(Target {
+            path: path.to_string(),
+            line,
+            kind: field("kind"),
+            name,
+            namespace: field("namespace"),
+            labels: field("labelSelector")
+                .map(|s| selector(&s))
+                .transpose()?
+                .unwrap_or_default(),
+            annotations: field("annotationSelector")
+                .map(|s| selector(&s))
+                .transpose()?
+                .unwrap_or_default(),
+            under,
+        })
+    }
+
+    /// The objects it selects among those its kustomization gathers
+    /// (`objects_of` gives a file's), named as their files write them.
+    pub fn select<'o, 's: 'o>(
+        &self,
+        objects_of: impl Fn(&str) -> &'o [Object<'s>],
+        renames: &Renames,
+    ) -> Vec<Selected> {
+        let mut out: Vec<Selected> = Vec::new();
+        for g in self.under.iter() {
+            for o in objects_of(&g.file).iter().filter(|o| !o.patch) {
+                let (Some(kind), Some(written)) = (
+                    o.root.str_at(&["kind"]),
+                    o.root.str_at(&["metadata", "name"]),
+                ) else {
+                    continue;
+                };
+                if self.kind.as_deref().is_some_and(|k| k != kind) {
+                    continue;
+                }
+                let namespace = g.namespace.clone().or_else(|| {
+                    o.root
+                        .str_at(&["metadata", "namespace"])
+                        .map(str::to_string)
+                });
+                if let Some(want) = &self.namespace {
+                    if namespace.as_deref().unwrap_or("default") != want {
+                        continue;
+                    }
+                }
+                if let Some(name) = &self.name {
+                    if !name.is_match(&renames.name(kind, written, &g.levels)) {
+                        continue;
+                    }
+                }
+                let pairs = |field: &str| -> Vec<(String, String)> {
+                    match o.root.get("metadata").and_then(|m| m.get(field)) {
+                        Some(Node {
+                            value: Value::Map(entries),
+                            ..
+                        }) => entries
+                            .iter()
+                            .filter_map(|(k, v)| {
+                                Some((k.as_str()?.to_string(), v.as_str()?.to_string()))
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                };
+                if !self.labels.is_empty() {
+                    let mut labels = pairs("labels");
+                    labels.extend(g.labels.iter().cloned());
+                    if !self.labels.iter().all(|r| r.holds(&labels)) {
+                        continue;
+                    }
+                }
+                if !self.annotations.is_empty() {
+                    let annotations = pairs("annotations");
+                    if !self.annotations.iter().all(|r| r.holds(&annotations)) {
+                        continue;
+                    }
+                }
+                let selected = Selected {
+                    kind: kind.to_string(),
+                    name: written.to_string(),
+                    namespace,
+                };
+                if !out.contains(&selected) {
+                    out.push(selected);
+                }
+            }
+        }
+        out
+    }
+
+    /// A copy of `patch` aimed at `at`, as kustomize aims a patch with a
+    /// target: the object's kind and name (and namespace, when no
+    /// kustomization sets one) stand instead of the patch's own.
+    pub fn aim<'s>(patch: &Object<'s>, at: &Selected, namespace: Option<&str>) -> Object<'s> {
+        let mut copy = Object {
+            namespace: namespace
+                .map(str::to_string)
+                .or_else(|| at.namespace.clone()),
+            ..patch.clone()
+        };
+        set_or_insert(&mut copy.root, "kind", &at.kind);
+        if let Some(metadata) = node_mut(&mut copy.root, &["metadata"]) {
+            set_or_insert(metadata, "name", &at.name);
+        }
+        copy
+    }
+
+    /// What it names, for messages: `Deployment tier=backend`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        parts.extend(self.kind.clone());
+        if let Some(name) = &self.name {
+            let name = name.as_str();
+            parts.push(format!("name {}", &name[4..name.len() - 2]));
+        }
+        if !self.labels.is_empty() {
+            parts.push("labelSelector".into());
+        }
+        if !self.annotations.is_empty() {
+            parts.push("annotationSelector".into());
+        }
+        if let Some(ns) = &self.namespace {
+            parts.push(format!("namespace {ns}"));
+        }
+        if parts.is_empty() {
+            "every object".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Sets `key` of a map to `text`, adding it when missing.
+fn set_or_insert(node: &mut Node<'_>, key: &str, text: &str) {
+    let line = node.line;
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    match entries.iter_mut().find(|(k, _)| k.is_key(key)) {
+        Some((_, value)) => {
+            value.value = Value::Scalar {
+                text: text.to_string().into(),
+                quoted: true,
+            }
+        }
+        None => entries.push((
+            Node::scalar(key.to_string(), line, 1),
+            Node::scalar(text.to_string(), line, 1),
+        )),
+    }
+}
+
+/// The files whose objects kustomization `i` gathers before its own
+/// patches run, with what its bases did to them: each base's namespace
+/// (the outermost one), renames and labels. `list` gives a kustomization's
+/// entries: files (`Ok`) and kustomizations (`Err`).
+fn gather<'k>(
+    i: usize,
+    kustomizations: &[Kustomization<'_>],
+    renames: &[bool],
+    list: impl Fn(usize) -> Vec<Result<&'k str, usize>>,
+) -> Vec<Gathered> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<Gathered> = HashSet::new();
+    // A kustomization on the way down, with what those above it (below
+    // `i`) did; the namespace, renames and labels of `i` itself come after
+    // its patches.
+    struct Below<'n> {
+        at: usize,
+        namespace: Option<&'n str>,
+        levels: Vec<usize>,
+        labels: Labels,
+        depth: usize,
+    }
+    let mut stack = vec![Below {
+        at: i,
+        namespace: None,
+        levels: Vec::new(),
+        labels: Vec::new(),
+        depth: 0,
+    }];
+    while let Some(b) = stack.pop() {
+        if b.depth > 32 {
+            continue;
+        }
+        for entry in list(b.at) {
+            match entry {
+                Ok(file) => {
+                    let g = Gathered {
+                        file: file.to_string(),
+                        namespace: b.namespace.map(str::to_string),
+                        levels: b.levels.clone(),
+                        labels: b.labels.clone(),
+                    };
+                    if seen.insert(g.clone()) {
+                        out.push(g);
+                    }
+                }
+                Err(base) => {
+                    let k = &kustomizations[base];
+                    let levels = if renames[base] {
+                        std::iter::once(base)
+                            .chain(b.levels.iter().copied())
+                            .collect()
+                    } else {
+                        b.levels.clone()
+                    };
+                    // An outer base's labels win over an inner one's.
+                    let mut labels = common_labels(k);
+                    labels.extend(b.labels.iter().cloned());
+                    stack.push(Below {
+                        at: base,
+                        namespace: b.namespace.or(k.namespace),
+                        levels,
+                        labels,
+                        depth: b.depth + 1,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Labels, as (key, value).
+type Labels = Vec<(String, String)>;
+
+/// The labels a kustomization adds to what it makes (`commonLabels`, and
+/// `labels:` entries' `pairs`).
+fn common_labels(k: &Kustomization<'_>) -> Vec<(String, String)> {
+    let pairs = |node: Option<&Node<'_>>| -> Vec<(String, String)> {
+        match node {
+            Some(Node {
+                value: Value::Map(entries),
+                ..
+            }) => entries
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut out = pairs(k.root.get("commonLabels"));
+    for entry in k.root.get("labels").map(Node::as_seq).unwrap_or_default() {
+        out.extend(pairs(entry.get("pairs")));
+    }
+    out
+}
+
+/// Each kustomization's place in the nesting: every kustomization comes
+/// after those it lists (a post-order walk, bases in the order listed).
+fn nesting_order(n: usize, children: impl Fn(usize) -> Vec<usize>) -> Vec<u32> {
+    let mut rank = vec![u32::MAX; n];
+    let mut next = 0;
+    // 0: not met, 1: on the way (a cycle ends there), 2: ranked.
+    let mut state = vec![0u8; n];
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, children(start))];
+        state[start] = 1;
+        while let Some((at, pending)) = stack.last_mut() {
+            if pending.is_empty() {
+                rank[*at] = next;
+                next += 1;
+                state[*at] = 2;
+                stack.pop();
+                continue;
+            }
+            let child = pending.remove(0);
+            if state[child] == 0 {
+                state[child] = 1;
+                stack.push((child, children(child)));
+            }
+        }
+    }
+    rank
+}
+
+/// Whether a kustomization's folder is named as a base (`base/`, `bases/`,
+/// `app-base/`, `base-web/`): it is there to be built on.
+fn named_as_base(path: &str) -> bool {
+    dir_of(path).split('/').any(|part| {
+        let part = part.to_ascii_lowercase();
+        matches!(part.as_str(), "base" | "bases" | "_base")
+            || ["-base", "_base", "-bases"]
+                .iter()
+                .any(|s| part.ends_with(s))
+            || ["base-", "base_"].iter().any(|s| part.starts_with(s))
+    })
+}
+
+/// Says how a kustomization that sets a namespace and that others list is
+/// read: deployed on its own too, or only as their base. Which
+/// kustomizations are applied is not written anywhere: this is a guess.
+fn deployed_note(
+    k: &Kustomization<'_>,
+    alone: bool,
+    by: &[usize],
+    kustomizations: &[Kustomization<'_>],
+) -> Diagnostic {
+    let mut by: Vec<&str> = by.iter().map(|&i| dir_of(kustomizations[i].path)).collect();
+    by.sort_unstable();
+    by.dedup();
+    let by = by
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ns = k.namespace.unwrap_or_default();
+    let message = if alone {
+        format!(
+            "listed by {by}, and also read as deployed on its own, in namespace {ns}: it sets its own namespace and builds on a base, as an overlay that another overlay extends does (a guess: which kustomizations are applied is not written in them); if it is only ever applied through {by}, its objects in {ns} are not deployed: scan the output of `kubectl kustomize` of the overlays you apply"
+        )
+    } else {
+        let why = if named_as_base(k.path) {
+            "its folder is named as a base"
+        } else {
+            "it builds on no other kustomization"
+        };
+        format!(
+            "read only as a base of {by}, not as deployed on its own in namespace {ns}: {why} (a guess: which kustomizations are applied is not written in them); if it is applied on its own too, scan the output of `kubectl kustomize {}` as well",
+            dir_of(k.path)
+        )
+    };
+    let line = k.root.get("namespace").map_or(1, |n| n.line);
+    Diagnostic::info("kustomize-deployed", message).at(k.path, Some(line), None)
+}
+
+/// Whether a patch's text is a JSON 6902 patch (a list of operations)
+/// rather than an object.
+fn is_json_patch(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
+        .is_some_and(|l| l.starts_with('-') || l.starts_with('['))
+}
+
+/// A patch whose `target:` cannot be read: it is not applied.
+fn unapplied(path: &str, line: u32, why: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "kustomize-patch-unapplied",
+        format!(
+            "this patch's `target:` is not applied ({why}), so what it changes is not read; scan the output of `kubectl kustomize {}`",
+            dir_of(path)
+        ),
+    )
+    .at(path, Some(line), None)
+}
+
+/// A JSON 6902 patch: not applied.
+fn json_unapplied(k: &Kustomization<'_>, entry: &PatchEntry<'_>) -> Diagnostic {
+    let target = entry
+        .target
+        .map(|t| {
+            let part = |key: &str| t.str_at(&[key]);
+            let named: Vec<&str> = ["kind", "name", "labelSelector"]
+                .iter()
+                .filter_map(|k| part(k))
+                .collect();
+            if named.is_empty() {
+                String::new()
+            } else {
+                format!(" (target {})", named.join(" "))
+            }
+        })
+        .unwrap_or_default();
+    Diagnostic::warning(
+        "kustomize-patch-unapplied",
+        format!(
+            "a JSON 6902 patch{target} is not applied, so what it changes (a Redis host, port or TLS setting) is not read; scan the output of `kubectl kustomize {}`",
+            dir_of(k.path)
+        ),
+    )
+    .at(k.path, Some(entry.line), None)
 }

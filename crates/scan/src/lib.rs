@@ -15,7 +15,8 @@ pub mod settings;
 pub mod yaml;
 
 use fallout_core::{Diagnostic, Fact};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A file handed to the scanners: its display path (relative to what the
 /// user named) and its text.
@@ -71,19 +72,24 @@ pub fn scan_files<'a>(
     // need the names of the objects of the files they list.
     let mut renames = std::mem::take(&mut kustomized.renames);
     renames.resolve(parsed.iter().flat_map(|(objs, _)| objs));
+    // `o` as the kustomizations `at` place it.
+    let place_at = |o: &k8s::Object<'a>, at: &kustomize::Placement| {
+        let mut copy = k8s::Object {
+            namespace: at.namespace.clone(),
+            ..o.clone()
+        };
+        if !at.levels.is_empty() {
+            renames.rename(&mut copy, &at.levels);
+        }
+        copy
+    };
     // The copies of `o` where the kustomizations place it; two that come
     // out the same (a chain of kustomizations that renames nothing of
     // this file) are one object, not a duplicate.
     let place = |o: &k8s::Object<'a>, list: &BTreeSet<kustomize::Placement>| {
         let mut copies: Vec<k8s::Object<'a>> = Vec::with_capacity(list.len());
         for at in list {
-            let mut copy = k8s::Object {
-                namespace: at.namespace.clone(),
-                ..o.clone()
-            };
-            if !at.levels.is_empty() {
-                renames.rename(&mut copy, &at.levels);
-            }
+            let copy = place_at(o, at);
             let same = |c: &k8s::Object<'_>| c.namespace == copy.namespace && c.root == copy.root;
             if !copies.iter().any(same) {
                 copies.push(copy);
@@ -91,18 +97,85 @@ pub fn scan_files<'a>(
         }
         copies
     };
-    // Patches come after what they patch: the object's first copy speaks
-    // for it (its labels, where it is defined).
-    let mut patches = Vec::new();
+    // Patches come after what they patch (the object's first copy speaks
+    // for it: its labels, where it is defined), in the order kustomize
+    // applies them: an inner kustomization's before an outer one's.
+    let mut patches: Vec<(kustomize::PatchOrder, k8s::Object<'a>)> = Vec::new();
+    // A patch with a `target:` patches each object it selects among those
+    // its kustomization gathers, under that object's kind and name.
+    let targeted = kustomized
+        .patches
+        .values()
+        .flatten()
+        .any(|u| u.target.is_some())
+        || kustomized.generated.iter().any(|g| g.target.is_some());
+    let mut aimed: Vec<(Arc<kustomize::Target>, bool)> = Vec::new();
+    if targeted {
+        let by_file: HashMap<&str, &[k8s::Object<'a>]> = parsed
+            .iter()
+            .filter_map(|(objs, _)| Some((objs.first()?.path.as_str(), objs.as_slice())))
+            .collect();
+        let objects_of = |file: &str| by_file.get(file).copied().unwrap_or_default();
+        let mut aim = |patch: &k8s::Object<'a>,
+                       target: &Arc<kustomize::Target>,
+                       namespace: Option<&str>,
+                       levels: &[usize],
+                       order: kustomize::PatchOrder| {
+            let selected = target.select(objects_of, &renames);
+            match aimed.iter_mut().find(|(t, _)| Arc::ptr_eq(t, target)) {
+                Some((_, any)) => *any |= !selected.is_empty(),
+                None => aimed.push((target.clone(), !selected.is_empty())),
+            }
+            for at in selected {
+                let mut copy = kustomize::Target::aim(patch, &at, namespace);
+                copy.patch = true;
+                if !levels.is_empty() {
+                    renames.rename(&mut copy, levels);
+                }
+                patches.push((order, copy));
+            }
+        };
+        for (objs, _) in &parsed {
+            for o in objs {
+                for u in kustomized.patches.get(&o.path).into_iter().flatten() {
+                    if let Some(target) = &u.target {
+                        let ns = u.placement.namespace.as_deref();
+                        aim(o, target, ns, &u.placement.levels, u.order);
+                    }
+                }
+            }
+        }
+        for g in &kustomized.generated {
+            if let Some(target) = &g.target {
+                aim(
+                    &g.object,
+                    target,
+                    g.object.namespace.as_deref(),
+                    &g.levels,
+                    g.order,
+                );
+            }
+        }
+    }
     for (objs, diags) in parsed {
         for mut o in objs {
-            if let Some(list) = kustomized.patches.get(&o.path) {
+            if let Some(uses) = kustomized.patches.get(&o.path) {
                 o.patch = true;
-                if list.iter().all(kustomize::Placement::as_written) {
-                    patches.push(o);
-                } else {
-                    patches.extend(place(&o, list));
+                let mut copies: Vec<(kustomize::PatchOrder, k8s::Object<'a>)> = Vec::new();
+                for u in uses.iter().filter(|u| u.target.is_none()) {
+                    let copy = if u.placement.as_written() {
+                        o.clone()
+                    } else {
+                        place_at(&o, &u.placement)
+                    };
+                    let same = |(_, c): &(_, k8s::Object<'_>)| {
+                        c.namespace == copy.namespace && c.root == copy.root
+                    };
+                    if !copies.iter().any(same) {
+                        copies.push((u.order, copy));
+                    }
                 }
+                patches.extend(copies);
                 continue;
             }
             match kustomized.placements.get(&o.path) {
@@ -113,17 +186,39 @@ pub fn scan_files<'a>(
         }
         diagnostics.extend(diags);
     }
-    for (mut o, levels) in kustomized.generated {
-        if !levels.is_empty() {
-            renames.rename(&mut o, &levels);
+    for g in kustomized.generated {
+        if g.target.is_some() {
+            continue;
+        }
+        let mut o: k8s::Object<'a> = g.object;
+        if !g.levels.is_empty() {
+            renames.rename(&mut o, &g.levels);
         }
         if o.patch {
-            patches.push(o);
+            patches.push((g.order, o));
         } else {
             objects.push(o);
         }
     }
-    objects.extend(patches);
+    // A `target:` that selects nothing among the scanned objects: its patch
+    // changes nothing here, which may not be what kustomize renders.
+    for (target, any) in aimed {
+        if !any {
+            diagnostics.push(
+                fallout_core::Diagnostic::warning(
+                    "kustomize-patch-unmatched",
+                    format!(
+                        "this patch's `target:` ({}) selects none of the objects its kustomization gathers among the scanned files, so it is applied to nothing; scan the overlay together with its bases, or the output of `kubectl kustomize`",
+                        target.describe()
+                    ),
+                )
+                .at(&target.path, Some(target.line), None),
+            );
+        }
+    }
+    patches.sort_by_key(|(order, _)| *order);
+    objects.extend(patches.into_iter().map(|(_, o)| o));
+
     let mut out = k8s::scan_objects(&objects, opts);
     out.diagnostics.extend(diagnostics);
     // Freeing tens of thousands of node trees is work of its own: done

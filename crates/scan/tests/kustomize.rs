@@ -173,3 +173,166 @@ fn a_file_placed_twice_the_same_way_is_one_object() {
         "{said:?}"
     );
 }
+
+/// `consumer -> host:port [db] tls` of every reference, without where it is
+/// written (the source and `kubectl kustomize`'s output write it apart).
+fn links(s: &Scanned) -> Vec<String> {
+    let mut out: Vec<String> = references(s)
+        .iter()
+        .map(|r| {
+            r.split(' ')
+                .take_while(|w| !w.starts_with("tls="))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// What `kubectl kustomize` (v5.5.0) renders for the overlays of a fixture,
+/// stored beside these tests, scanned as one tree.
+fn rendered(name: &str) -> Scanned {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/rendered")
+        .join(name);
+    scan_files(&load(&dir), Vec::new(), &Options::default())
+}
+
+/// Finding h6-1: `overlays/prod` (namespace `shop`, `prod-`) is deployed,
+/// and `overlays/prod-eu` builds on it. Both are read, as `kubectl
+/// kustomize` renders each: `shop/prod-redis` and its consumers are there,
+/// and the eu worker's `prod-redis.shop.svc.cluster.local` is it.
+#[test]
+fn an_overlay_another_overlay_builds_on_is_still_deployed() {
+    let s = scan("kustomize-nested-overlays");
+    let r = rendered("kustomize-nested-overlays");
+    assert_eq!(workloads(&s), workloads(&r));
+    assert!(
+        workloads(&s).contains(&"shop/Deployment/prod-worker".to_string()),
+        "{:?}",
+        workloads(&s)
+    );
+    assert_eq!(links(&s), links(&r));
+    // The base (no namespace, under `base/`) is not deployed on its own:
+    // nothing lands in `default`.
+    assert!(
+        !workloads(&s).iter().any(|w| w.starts_with("default/")),
+        "{:?}",
+        workloads(&s)
+    );
+    // The guess is said where the user reads it.
+    let note = s
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "kustomize-deployed")
+        .expect("a kustomize-deployed note");
+    assert_eq!(
+        note.path.as_deref(),
+        Some("overlays/prod/kustomization.yaml")
+    );
+    assert_eq!(note.line, Some(3));
+    assert!(
+        note.message.contains(
+            "listed by `overlays/prod-eu`, and also read as deployed on its own, in namespace shop"
+        ),
+        "{}",
+        note.message
+    );
+}
+
+/// Finding h6-2: prod patches `worker`'s `REDIS_HOST`, prod-eu patches it
+/// again; the outer (eu) patch wins, as in kustomize, though `prod-eu`
+/// sorts before `prod/`.
+#[test]
+fn an_outer_overlays_patch_wins_over_an_inner_ones() {
+    // Whatever order the files come in: by path as text (the CLI's, where
+    // `prod-eu/` comes before `prod/`), and the reverse.
+    let mut files = load(&fixture("kustomize-nested-overlays"));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for _ in 0..2 {
+        let s = scan_files(&files, Vec::new(), &Options::default());
+        let eu: Vec<String> = references(&s)
+            .into_iter()
+            .filter(|r| r.starts_with("shop-eu/Deployment/eu-prod-worker"))
+            .collect();
+        assert_eq!(
+            eu,
+            ["shop-eu/Deployment/eu-prod-worker -> eu-prod-redis:6379 tls=unknown explicit overlays/prod-eu/eu-worker-patch.yaml:12 | env REDIS_HOST + REDIS_PORT = eu-prod-redis:6379"]
+        );
+        files.reverse();
+    }
+}
+
+/// Finding h6-2, generators: prod and prod-eu both `behavior: merge`
+/// `app-env`; the outer merge's `REDIS_HOST` wins, and prod-eu's
+/// `behavior: replace` of `app-files` stands instead of the base's.
+#[test]
+fn an_outer_overlays_generator_merge_wins_over_an_inner_ones() {
+    let r = rendered("kustomize-nested-generators");
+    let mut files = load(&fixture("kustomize-nested-generators"));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for _ in 0..2 {
+        let s = scan_files(&files, Vec::new(), &Options::default());
+        assert_eq!(links(&s), links(&r));
+        assert!(
+            links(&s).contains(&"eu/Deployment/eu-prod-app -> eu-prod-redis:6379".to_string()),
+            "{:?}",
+            links(&s)
+        );
+        files.reverse();
+    }
+}
+
+/// Finding h6-4: a patch with `target:` patches what the target selects (a
+/// label selector here), whatever name it writes, as `kubectl kustomize`
+/// renders it; a JSON 6902 patch is not applied and a target that selects
+/// nothing is said, each at the line that lists the patch.
+#[test]
+fn a_patch_with_a_target_patches_what_it_selects() {
+    let s = scan("kustomize-patch-targets");
+    let r = rendered("kustomize-patch-targets");
+    let tls = |s: &Scanned| -> Vec<String> {
+        references(s)
+            .iter()
+            .map(|r| r.split(" explicit").next().unwrap_or(r).to_string())
+            .collect()
+    };
+    assert_eq!(
+        tls(&s),
+        [
+            "x/Deployment/api -> redis-tls:6380 tls=yes",
+            "x/Deployment/cron -> redis:6379 tls=no",
+            "x/Deployment/worker -> redis-tls:6380 tls=yes",
+        ]
+    );
+    // As rendered, but for `cron`, whose JSON 6902 patch is not applied.
+    let not_cron = |l: &Vec<String>| -> Vec<String> {
+        l.iter()
+            .filter(|r| !r.contains("/cron "))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(not_cron(&tls(&s)), not_cron(&tls(&r)));
+    let said: Vec<String> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("kustomize-patch"))
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d.code,
+                d.path.as_deref().unwrap_or(""),
+                d.line.unwrap_or(0),
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "kustomize-patch-unapplied ov/kustomization.yaml:17 a JSON 6902 patch (target Deployment cron) is not applied, so what it changes (a Redis host, port or TLS setting) is not read; scan the output of `kubectl kustomize ov`",
+            "kustomize-patch-unmatched ov/kustomization.yaml:20 this patch's `target:` (StatefulSet) selects none of the objects its kustomization gathers among the scanned files, so it is applied to nothing; scan the overlay together with its bases, or the output of `kubectl kustomize`",
+        ]
+    );
+}
