@@ -476,16 +476,41 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     let mut applied: BTreeMap<usize, BTreeSet<Placement>> = BTreeMap::new();
     // From each root down through its bases; the outermost namespace wins,
     // and each prefix goes in front of those below it.
-    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, usize)> = roots
+    // (kustomization, namespace, renaming levels above, the kustomizations
+    // on the way from the root)
+    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, Vec<usize>)> = roots
         .into_iter()
-        .map(|i| (i, kustomizations[i].namespace, Vec::new(), 0))
+        .map(|i| (i, kustomizations[i].namespace, Vec::new(), Vec::new()))
         .collect();
     // Each kustomization is walked once per placement it is reached with:
-    // diamonds of bases (and a base listed twice) stay linear.
+    // a base listed twice is walked once.
     let mut walked: BTreeSet<(usize, Option<&str>, Vec<usize>)> = BTreeSet::new();
-    while let Some((i, ns, above, depth)) = stack.pop() {
-        // A cycle of bases is kustomize's error; here it ends the walk.
-        if depth > 32 {
+    while let Some((i, ns, above, way)) = stack.pop() {
+        // A cycle of bases is kustomize's error: said at the kustomization
+        // that closes it, and the walk ends there (renaming bases would
+        // otherwise make a new placement at each turn).
+        if way.contains(&i) {
+            let names: Vec<&str> = way
+                .iter()
+                .skip_while(|&&w| w != i)
+                .chain(std::iter::once(&i))
+                .map(|&w| kustomizations[w].path)
+                .collect();
+            let last = way.last().map_or(i, |&w| w);
+            say_once(
+                &mut out.diagnostics,
+                Diagnostic::warning(
+                    "kustomize-cycle",
+                    format!(
+                        "kustomizations list each other in a cycle ({}); kustomize refuses it, and each is read once along it: remove the entry that closes it",
+                        names.join(" → ")
+                    ),
+                )
+                .at(kustomizations[last].path, None, None),
+            );
+            continue;
+        }
+        if way.len() > 32 {
             continue;
         }
         let levels = if renames[i] {
@@ -542,12 +567,9 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                         .insert(placement.clone());
                 }
                 Entry::Kustomization(j) => {
-                    stack.push((
-                        *j,
-                        ns.or(kustomizations[*j].namespace),
-                        levels.clone(),
-                        depth + 1,
-                    ));
+                    let mut way = way.clone();
+                    way.push(i);
+                    stack.push((*j, ns.or(kustomizations[*j].namespace), levels.clone(), way));
                 }
             }
         }

@@ -351,3 +351,47 @@ fn predis_lists_with_non_ascii_and_auth_query_passwords() {
         .collect();
     assert_eq!(with_password, [true, true], "{refs:#?}");
 }
+
+/// Found by the code review: kustomizations that list each other in a
+/// cycle, with name prefixes, made a new placement at each turn (16
+/// phantom workloads, `r-a-b-a-api`…) and said nothing. The cycle is a
+/// `kustomize-cycle` warning and each is read once along it.
+#[test]
+fn a_cycle_of_renaming_kustomizations_is_said_and_read_once() {
+    let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - {name: REDIS_HOST, value: redis}\n";
+    let f = files(&[
+        (
+            "root/kustomization.yaml",
+            "namePrefix: r-\nresources: [../a]\n",
+        ),
+        (
+            "a/kustomization.yaml",
+            "namePrefix: a-\nresources: [../b, app.yaml]\n",
+        ),
+        ("a/app.yaml", app),
+        (
+            "b/kustomization.yaml",
+            "namePrefix: b-\nresources: [../a]\n",
+        ),
+    ]);
+    let s = fallout_scan::scan_files(&f, Vec::new(), &Default::default());
+    let names = workloads(&s);
+    assert!(names.len() <= 2, "{names:#?}");
+    assert!(
+        names.iter().any(|w| w == "default/Deployment/r-a-api"),
+        "{names:#?}"
+    );
+    let cycles: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "kustomize-cycle")
+        .collect();
+    assert_eq!(cycles.len(), 1, "{:#?}", s.diagnostics);
+    assert!(
+        cycles[0]
+            .message
+            .contains("a/kustomization.yaml → b/kustomization.yaml → a/kustomization.yaml"),
+        "{}",
+        cycles[0].message
+    );
+}
