@@ -476,9 +476,7 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     let mut applied: BTreeMap<usize, BTreeSet<Placement>> = BTreeMap::new();
     // From each root down through its bases; the outermost namespace wins,
     // and each prefix goes in front of those below it.
-    // (kustomization, namespace, renaming levels above, the kustomizations
-    // on the way from the root)
-    let mut stack: Vec<(usize, Option<&str>, Vec<usize>, Vec<usize>)> = roots
+    let mut stack: Vec<Visit<'_>> = roots
         .into_iter()
         .map(|i| (i, kustomizations[i].namespace, Vec::new(), Vec::new()))
         .collect();
@@ -1331,6 +1329,11 @@ fn say_once(diagnostics: &mut Vec<Diagnostic>, said: Diagnostic) {
         diagnostics.push(said);
     }
 }
+
+/// A kustomization reached in the walk from a root: (its index, the
+/// namespace it is applied in, the renaming kustomizations above it, the
+/// kustomizations on the way from the root).
+type Visit<'k> = (usize, Option<&'k str>, Vec<usize>, Vec<usize>);
 
 /// A file a kustomization lists that is not among the scanned ones.
 fn not_scanned(kustomization: &str, entry: &str, line: u32) -> Diagnostic {
