@@ -1937,17 +1937,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
     /// For a patch's copy of a container its object has, whose `command` or
     /// `args` say `$(VAR)`: the merged container's environment.
     fn patched_env(&self, o: &Obj<'a>, container: &Node) -> Vec<EnvVar> {
-        let says_var = || {
-            ["command", "args"].iter().any(|field| {
-                container
-                    .get(field)
-                    .map(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
-            })
-        };
-        if !o.patch || !says_var() {
+        if !o.patch || !expands_vars(container) {
             return Vec::new();
         }
         let base = container
@@ -2109,14 +2099,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 .map(|v| v.name.clone());
             let container_start = out.facts.len();
             // `$(VAR)` in command and args sees the environment; most have none.
-            let uses_vars = ["command", "args"].iter().any(|field| {
-                container
-                    .get(field)
-                    .map(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
-            });
+            let uses_vars = expands_vars(container);
             let known: HashMap<&str, &str> = if uses_vars {
                 vars.iter()
                     .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
@@ -2535,6 +2518,18 @@ impl Loopback<'_> {
             }
         }
     }
+}
+
+/// Whether a container's `command` or `args` say `$(VAR)` (most say none).
+fn expands_vars(container: &Node) -> bool {
+    ["command", "args"].iter().any(|field| {
+        container
+            .get(field)
+            .map(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .any(|item| item.as_str().is_some_and(|t| t.contains("$(")))
+    })
 }
 
 struct MountedFile<'a> {
