@@ -679,7 +679,7 @@ impl<'a> Builder<'a> {
         // Redis, even when it runs in the consumer's own pod (a container
         // beside it), and never another one of the same address.
         if let Some(on) = &r.same_network_as {
-            let Some(&resource) = self.by_workload.get(on) else {
+            let Some(&resource) = self.by_workload.get(&**on) else {
                 self.diagnostics.push(at(
                     Diagnostic::info(
                         "loopback-unlinked",

@@ -1444,7 +1444,7 @@ fn live_evidence_names_the_scheme_sampled_over() {
 fn loopback(pod: ConsumerId, on: ConsumerId, text: &str, line: u32) -> Fact {
     let mut f = reference(pod, ns("shop"), text, "shop/pods.yaml", line);
     if let Fact::Reference(r) = &mut f {
-        r.same_network_as = Some(on);
+        r.same_network_as = Some(Box::new(on));
     }
     f
 }

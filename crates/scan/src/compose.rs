@@ -1796,7 +1796,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 self.out.facts.push(Fact::Reference(f.into_reference(
                     &id,
                     &self.scope,
-                    same_network_as,
+                    same_network_as.map(Box::new),
                 )));
             }
             // A Redis-named address whose value comes from the shell.

@@ -2497,7 +2497,7 @@ impl Loopback<'_> {
                 out.facts.push(Fact::Reference(f.into_reference(
                     id,
                     scope,
-                    Some((*workload).clone()),
+                    Some(Box::new((*workload).clone())),
                 )));
             }
             Loopback::Nothing { label } => {

@@ -47,7 +47,7 @@ impl Found {
         self,
         consumer: &fallout_core::ConsumerId,
         scope: &fallout_core::Scope,
-        same_network_as: Option<fallout_core::ConsumerId>,
+        same_network_as: Option<Box<fallout_core::ConsumerId>>,
     ) -> fallout_core::Reference {
         fallout_core::Reference {
             consumer: consumer.clone(),
