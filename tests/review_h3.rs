@@ -99,3 +99,27 @@ fn tls_required_names_every_link_not_on_tls() {
         run.stdout
     );
 }
+
+/// A Predis `tls://` address to a Redis whose config names no TLS port was
+/// "already uses TLS" under `tls=required`: it fails today, or TLS is set
+/// where the scan cannot see, so it is at risk and says so (review H6 #9).
+#[test]
+fn tls_to_a_server_with_no_tls_port_is_at_risk() {
+    let compose = "services:\n  redis:\n    image: redis:7\n  php:\n    image: php:8\n    environment:\n      CACHE_DSN: tls://redis:6380\n";
+    let dir = tree(&[("docker-compose.yml", compose)]);
+    let run = fallout(&[
+        "impact",
+        "redis",
+        dir.path().to_str().unwrap(),
+        "--set",
+        "tls=required",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("1 at risk"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("serves no TLS port the scan can see"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("already uses TLS"), "{}", run.stdout);
+}

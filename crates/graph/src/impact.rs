@@ -279,7 +279,8 @@ fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
         // its fix is the one tls=disabled asks for anyway: plain redis://
         return (verdict, reasons);
     }
-    let wrong = tls_to_plain_port(server, c);
+    let mut wrong = tls_to_plain_port(server, c);
+    wrong.extend(tls_to_no_tls_server(server, c));
     if wrong.is_empty() {
         return (verdict, reasons);
     }
@@ -312,6 +313,27 @@ fn tls_to_plain_port(server: &Resource, c: &Consumer) -> Vec<String> {
                 written(l),
                 l.evidence.origin,
                 tls_url(l, Some(tls_port))
+            )
+        })
+        .collect()
+}
+
+/// Links that speak TLS to a server whose config names no TLS port at all
+/// (`tls://redis:6380` to a plain `redis:7`): failing today, or TLS is set
+/// where the scan cannot see. Not for servers outside the scan.
+fn tls_to_no_tls_server(server: &Resource, c: &Consumer) -> Vec<String> {
+    if server.external || server.tls_port.is_some() || server.port.is_none() {
+        return Vec::new();
+    }
+    c.links
+        .iter()
+        .filter(|l| l.tls == Tls::Yes)
+        .map(|l| {
+            format!(
+                "uses TLS ({}) at {}, but {} serves no TLS port the scan can see: it fails today, or TLS is set where the scan cannot see; confirm it before tls=required",
+                written(l),
+                l.evidence.origin,
+                server.id
             )
         })
         .collect()
