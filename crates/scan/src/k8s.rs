@@ -11,7 +11,7 @@
 use crate::compose::{self, At};
 use crate::frameworks::{self, Reading};
 use crate::settings::{self, KeyValue};
-use crate::yaml::{self, Node};
+use crate::yaml::{self, Node, Value};
 use crate::{config, Scanned};
 use base64::Engine;
 use fallout_core::endpoint::is_loopback;
@@ -1065,6 +1065,16 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         out.extend(s);
     }
 
+    // Charts a GitOps object renders with values naming a Redis: not
+    // rendered here, so said rather than passed over.
+    for o in objs
+        .iter()
+        .filter(|o| matches!(o.kind, "Application" | "ApplicationSet" | "HelmRelease"))
+    {
+        if let Some(d) = unrendered_chart(o) {
+            out.diagnostics.push(d);
+        }
+    }
     // NetworkPolicies admitting workloads to pods (the graph keeps those
     // that select a Redis).
     let policies: Vec<&Obj<'_>> = objs.iter().filter(|o| o.kind == "NetworkPolicy").collect();
@@ -1078,6 +1088,63 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
     }
     out
+}
+
+/// An Argo CD `Application`/`ApplicationSet` or a Flux `HelmRelease` whose
+/// Helm values (inline `values`, `valuesObject`, `parameters`) name a
+/// Redis: an info note at the first such line, saying the chart is not
+/// rendered and how to scan what it makes.
+fn unrendered_chart(o: &Obj<'_>) -> Option<Diagnostic> {
+    let spec = o.root.get("spec")?;
+    let spec = match o.kind {
+        "ApplicationSet" => spec.at(&["template", "spec"])?,
+        _ => spec,
+    };
+    let mut places: Vec<&Node<'_>> = Vec::new();
+    if o.kind == "HelmRelease" {
+        places.extend(spec.get("values"));
+    } else {
+        let sources = spec
+            .get("source")
+            .into_iter()
+            .chain(spec.get("sources").map(Node::as_seq).unwrap_or_default());
+        for helm in sources.filter_map(|s| s.get("helm")) {
+            places.extend(
+                ["values", "valuesObject", "parameters"]
+                    .iter()
+                    .filter_map(|k| helm.get(k)),
+            );
+        }
+    }
+    let line = places.iter().find_map(|n| redis_line(n))?;
+    Some(
+        Diagnostic::info(
+            "chart-not-rendered",
+            format!(
+                "{} {}/{} renders a Helm chart whose values name a Redis; fallout does not render charts: scan the output of `helm template` (or `argocd app manifests`) to see its consumers",
+                o.kind, o.ns, o.name
+            ),
+        )
+        .at(o.path, Some(line), None),
+    )
+}
+
+/// The line of the first key or scalar under `node` that says Redis (an
+/// inline `values: |` block is one scalar: its own line).
+fn redis_line(node: &Node<'_>) -> Option<u32> {
+    match &node.value {
+        Value::Scalar { .. } => node
+            .as_str()
+            .filter(|t| crate::projects::has_redis_text(t))
+            .map(|_| node.line),
+        Value::Seq(items) => items.iter().find_map(redis_line),
+        Value::Map(entries) => entries.iter().find_map(|(k, v)| {
+            k.as_str()
+                .filter(|t| crate::projects::has_redis_text(t))
+                .map(|_| k.line)
+                .or_else(|| redis_line(v))
+        }),
+    }
 }
 
 /// For each object that a kustomize patch among `objs` patches, what the

@@ -389,3 +389,46 @@ fn a_cycle_of_renaming_kustomizations_is_said_and_read_once() {
         cycles[0].message
     );
 }
+
+/// An Argo CD Application whose inline Helm values name a Redis was passed
+/// over without a word: the chart is not rendered, so an info note at the
+/// line says so and what to scan instead (review H6 #12). The password in
+/// the values never shows.
+#[test]
+fn an_argo_application_with_helm_values_naming_a_redis_is_said() {
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: dify, namespace: argocd}\nspec:\n  source:\n    repoURL: https://charts.example.com\n    chart: dify\n    helm:\n      valuesObject:\n        api:\n          replicas: 2\n        externalRedis:\n          host: redis.dify.svc.cluster.local\n          password: Arg0-planted\n";
+    let s = fallout_scan::scan_files(
+        &files(&[("argocd/dify.yaml", app)]),
+        Vec::new(),
+        &Default::default(),
+    );
+    let notes: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "chart-not-rendered")
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(notes[0].line, Some(12));
+    assert!(
+        notes[0]
+            .message
+            .starts_with("Application argocd/dify renders a Helm chart"),
+        "{}",
+        notes[0].message
+    );
+    assert!(!format!("{:?}", s.diagnostics).contains("Arg0"));
+    // Values that name no Redis say nothing.
+    let plain = app
+        .replace("externalRedis", "externalPostgres")
+        .replace("redis.dify", "pg.dify");
+    let s = fallout_scan::scan_files(
+        &files(&[("argocd/dify.yaml", &plain)]),
+        Vec::new(),
+        &Default::default(),
+    );
+    assert!(
+        !s.diagnostics.iter().any(|d| d.code == "chart-not-rendered"),
+        "{:#?}",
+        s.diagnostics
+    );
+}
