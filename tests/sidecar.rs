@@ -128,3 +128,25 @@ fn a_compose_redis_judges_the_service_in_its_network_and_the_host_network_lead()
         ]
     );
 }
+
+/// Moving a sidecar Redis to another host: the app reaches it over
+/// `localhost`, which keeps resolving, to nothing; the reason says the
+/// Redis leaves the pod, not that an alias stops resolving (review H6 #11).
+#[test]
+fn host_move_of_a_sidecar_says_the_redis_leaves_the_pod() {
+    let doc = json(&[
+        "impact",
+        "shop/checkout",
+        FIXTURE,
+        "--set",
+        "host=cache.example.com",
+    ]);
+    let checkout = resource(&doc, "shop/checkout");
+    let reasons = consumers(checkout, "reasons");
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].1.contains("reaches it in its own pod over `localhost` at fixtures/sidecar-redis/k8s/shop.yaml:50; the Redis leaves the pod with the move to cache.example.com"),
+        "{reasons:?}"
+    );
+    assert!(!reasons[0].1.contains("stops resolving"), "{reasons:?}");
+}

@@ -598,6 +598,15 @@ fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
             _ if same(&l.endpoint.host) => {
                 reasons.push(format!("already uses `{new}` at {}", l.evidence.origin))
             }
+            // A sidecar in its own pod, over `localhost`: the name keeps
+            // resolving, to nothing, once the Redis moves away.
+            _ if fallout_core::endpoint::is_loopback(&l.endpoint.host) => {
+                verdict = Verdict::Breaks;
+                reasons.push(format!(
+                    "reaches it in its own pod over `{}` at {}; the Redis leaves the pod with the move to {new}: point it at {new}",
+                    l.endpoint.host, l.evidence.origin
+                ));
+            }
             _ => {
                 verdict = Verdict::Breaks;
                 reasons.push(format!(
