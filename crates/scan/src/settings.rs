@@ -820,8 +820,15 @@ fn ioredis_endpoints(value: &str) -> Result<Vec<Endpoint>, &'static str> {
     let db = number(options.get("db")).and_then(|d| u32::try_from(d).ok());
     let user = text(options.get("username"));
     let has_password = text(options.get("password")).is_some();
+    // ioredis turns TLS on for any `tls` object; a string is read as a
+    // flag (`"false"` is no TLS).
     let tls = match options.get("tls") {
         None | Some(Value::Null | Value::Bool(false)) => Tls::No,
+        Some(Value::String(flag)) => match parse_bool(flag) {
+            Some(false) => Tls::No,
+            Some(true) => Tls::Yes,
+            None => Tls::Unknown,
+        },
         Some(_) => Tls::Yes,
     };
     let userinfo = match (&user, has_password) {
@@ -1368,6 +1375,17 @@ mod tests {
         assert!(!format!("{found:?}").contains("s3cr"), "{found:?}");
         assert!(!format!("{found:?}").contains(&encoded), "{found:?}");
         assert!(unreadable_warnings(&[kv("REDIS_URL", OUTLINE, 5)]).is_empty());
+        // `"tls": "false"` is a flag, not a TLS options object.
+        for (flag, want) in [
+            ("\"false\"", Tls::No),
+            ("\"true\"", Tls::Yes),
+            ("false", Tls::No),
+        ] {
+            let json = format!(r#"{{"host":"cache","tls":{flag}}}"#);
+            let encoded = base64::engine::general_purpose::STANDARD.encode(json);
+            let found = find_endpoints(&[kv("REDIS_URL", &format!("ioredis://{encoded}"), 1)]);
+            assert_eq!(found[0].endpoint.tls, want, "{flag}");
+        }
     }
 
     /// An `ioredis://` value that does not decode names no Redis, and says so.
