@@ -656,19 +656,36 @@ pub fn options(value: &str) -> Vec<(&str, &str)> {
         .filter(|w| w.contains('='))
         .nth(1)
         .is_some();
-    let words: Vec<&str> = if spaced {
-        value
+    if spaced {
+        return value
             .split_whitespace()
             .map(|w| w.trim_matches(','))
-            .collect()
-    } else {
-        value.split(',').collect()
-    };
-    words
-        .into_iter()
-        .filter_map(|w| w.split_once('='))
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .filter(|(k, _)| !k.is_empty())
+            .filter_map(|w| w.split_once('='))
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+    }
+    // At commas; a part with no `=` continues the value before it
+    // (`addrs=a:6379,b:6379,db=2`: `addrs` is both addresses).
+    let mut out: Vec<(&str, (usize, usize))> = Vec::new();
+    let mut start = 0;
+    for part in value.split(',') {
+        let end = start + part.len();
+        match part.split_once('=') {
+            Some((k, _)) if !k.trim().is_empty() => {
+                out.push((k.trim(), (start + k.len() + 1, end)));
+            }
+            Some(_) => {}
+            None => {
+                if let Some((_, span)) = out.last_mut() {
+                    span.1 = end;
+                }
+            }
+        }
+        start = end + 1;
+    }
+    out.into_iter()
+        .map(|(k, (from, to))| (k, value[from..to].trim()))
         .collect()
 }
 
@@ -1501,6 +1518,11 @@ mod tests {
 
     #[test]
     fn options_split_at_commas_or_at_whitespace() {
+        // A part with no `=` continues the value before it.
+        assert_eq!(
+            options("addrs=a:6379,b:6379,db=2"),
+            [("addrs", "a:6379,b:6379"), ("db", "2")]
+        );
         assert_eq!(
             options("network=tcp,addr=redis:6379,db=1,pool_size=100"),
             [
