@@ -693,9 +693,13 @@ pub fn options(value: &str) -> Vec<(&str, &str)> {
 /// address with `addr=` or `addrs=` (`network=tcp,addr=redis:6379,db=1`);
 /// `None` for any other value. A memchr test before any allocation.
 pub fn address_options(value: &str) -> Option<Vec<(&str, &str)>> {
-    static ADDR: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new("addr"));
-    if ADDR.find(value.as_bytes()).is_none() || value.contains("://") {
+    static ADDR: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::new(|| {
+        [
+            memchr::memmem::Finder::new("addr"),
+            memchr::memmem::Finder::new("ADDR"),
+        ]
+    });
+    if ADDR.iter().all(|f| f.find(value.as_bytes()).is_none()) || value.contains("://") {
         return None;
     }
     let options = options(value);
@@ -1519,6 +1523,8 @@ mod tests {
     #[test]
     fn options_split_at_commas_or_at_whitespace() {
         // A part with no `=` continues the value before it.
+        assert!(address_options("ADDR=redis:6379,DB=1").is_some());
+        assert!(address_options("TYPE=level").is_none());
         assert_eq!(
             options("addrs=a:6379,b:6379,db=2"),
             [("addrs", "a:6379,b:6379"), ("db", "2")]
