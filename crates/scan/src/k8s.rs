@@ -47,6 +47,9 @@ pub struct Renamed {
     pub from: String,
     /// The (outermost) kustomization whose prefix or suffix changed it.
     pub by: String,
+    /// The names it had between, under inner overlays (`prod-redis` on the
+    /// way to `eu-prod-redis`): hosts written there name it no more either.
+    pub between: Vec<String>,
 }
 
 /// Scanner settings.
@@ -790,13 +793,13 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     };
     for o in objs.iter().filter(|o| o.kind == "Service" && !o.patch) {
         let Some(renamed) = o.renamed else { continue };
-        if !index
-            .present
-            .contains_key(&(o.ns, "Service", renamed.from.as_str()))
-        {
+        for old in std::iter::once(&renamed.from).chain(&renamed.between) {
+            if index.present.contains_key(&(o.ns, "Service", old.as_str())) {
+                continue;
+            }
             let new = ctx
                 .renamed_services
-                .entry(qualified(&renamed.from, o.ns))
+                .entry(qualified(old, o.ns))
                 .or_default();
             if !new.iter().any(|(name, _)| *name == o.name) {
                 new.push((o.name, renamed));

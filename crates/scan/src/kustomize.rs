@@ -783,12 +783,16 @@ impl Renames {
             }
         }
         let Some(written) = written else { return };
-        let (name, by) = self.renamed(&kind, &written, levels);
+        let (name, by, between) = self.renamed(&kind, &written, levels);
         let Some(by) = by else { return };
         if let Some(node) = node_mut(&mut object.root, &["metadata", "name"]) {
             set_text(node, name);
         }
-        object.renamed = Some(Box::new(Renamed { from: written, by }));
+        object.renamed = Some(Box::new(Renamed {
+            from: written,
+            by,
+            between,
+        }));
     }
 }
 
@@ -803,9 +807,18 @@ impl Renames {
     }
 
     /// [`Renames::name`], and the outermost kustomization that changed it.
-    fn renamed(&self, kind: &str, written: &str, levels: &[usize]) -> (String, Option<String>) {
+    /// [`Renames::name`], with the outermost kustomization that changed it
+    /// and the names it had between (an inner overlay's `prod-redis` on the
+    /// way to `eu-prod-redis`).
+    fn renamed(
+        &self,
+        kind: &str,
+        written: &str,
+        levels: &[usize],
+    ) -> (String, Option<String>, Vec<String>) {
         let mut name = written.to_string();
         let mut by = None;
+        let mut between = Vec::new();
         for &l in levels {
             let level = &self.levels[l];
             let new = level
@@ -815,10 +828,14 @@ impl Renames {
                 .unwrap_or_else(|| with_affixes(kind, &name, &level.prefix, &level.suffix));
             if new != name {
                 by = Some(level.path.clone());
-                name = new;
+                if name != written {
+                    between.push(std::mem::replace(&mut name, new));
+                } else {
+                    name = new;
+                }
             }
         }
-        (name, by)
+        (name, by, between)
     }
 }
 

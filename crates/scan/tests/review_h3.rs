@@ -432,3 +432,43 @@ fn an_argo_application_with_helm_values_naming_a_redis_is_said() {
         s.diagnostics
     );
 }
+
+/// A host written under an inner overlay's prefix (`prod-redis`, written in
+/// `prod`) names nothing once an outer overlay renames again
+/// (`eu-prod-redis` under `prod-eu`): the `kustomize-renamed` warning says
+/// so there too (review H6 #6; it fired only for the base's own name).
+#[test]
+fn a_host_with_an_inner_overlays_prefix_is_said_under_the_outer_one() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis}\nspec:\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: 'redis:7'}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {selector: {app: redis}, ports: [{port: 6379}]}\n";
+    let api = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - {name: REDIS_HOST, value: redis}\n";
+    let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - {name: REDIS_HOST, value: prod-redis}\n";
+    let f = files(&[
+        ("base/kustomization.yaml", "resources: [redis.yaml, api.yaml]\n"),
+        ("base/redis.yaml", redis),
+        ("base/api.yaml", api),
+        (
+            "overlays/prod/kustomization.yaml",
+            "namespace: shop\nnamePrefix: prod-\nresources: [../../base]\npatches:\n  - path: api.yaml\n",
+        ),
+        ("overlays/prod/api.yaml", patch),
+        (
+            "overlays/prod-eu/kustomization.yaml",
+            "namespace: shop-eu\nnamePrefix: eu-\nresources: [../prod]\n",
+        ),
+    ]);
+    let s = fallout_scan::scan_files(&f, Vec::new(), &Default::default());
+    let warned: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "kustomize-renamed")
+        .collect();
+    assert!(
+        warned
+            .iter()
+            .any(|d| d.path.as_deref() == Some("overlays/prod/api.yaml")
+                && d.message.contains("`eu-prod-redis`")
+                && d.message.contains("`prod-redis` names no Service there")),
+        "{:#?}",
+        s.diagnostics
+    );
+}
