@@ -461,6 +461,10 @@ pub const NOT_ADDRESSES: &[&str] = &[
 /// get them; `via` names the spelling's key where one was rewritten. Most
 /// settings meet no spelling: those are read as they are, uncopied.
 pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
+    if kvs.iter().any(|kv| kv.key == OMNIBUS) {
+        let expanded = omnibus_settings(kvs);
+        return find_endpoints(reading, &expanded);
+    }
     let norms: Vec<String> = kvs.iter().map(|kv| normalize_key(&kv.key)).collect();
     if leaves_alone(reading, kvs, &norms) {
         return settings::find_endpoints_normalized(kvs, &norms);
@@ -493,6 +497,43 @@ pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
         })
         .collect();
     settings::find_endpoints(&rewritten)
+}
+
+/// GitLab's Omnibus image reads its settings from this variable: Ruby
+/// lines such as `gitlab_rails['redis_host'] = 'redis'`.
+const OMNIBUS: &str = "GITLAB_OMNIBUS_CONFIG";
+
+/// `kvs` with `GITLAB_OMNIBUS_CONFIG` replaced by its `name['key'] = value`
+/// lines, one setting each (`gitlab_rails.redis_host`), at the variable's
+/// origin: so `redis_host`, `redis_port`, `redis_password` and `redis_ssl`
+/// pair as any other settings do.
+fn omnibus_settings(kvs: &[KeyValue]) -> Vec<KeyValue> {
+    static LINE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r##"^\s*([A-Za-z_]+)\['([A-Za-z0-9_]+)'\]\s*=\s*['"]?([^'"#]*?)['"]?\s*(?:#.*)?$"##,
+        )
+        .expect("valid regex")
+    });
+    let mut out = Vec::with_capacity(kvs.len() + 8);
+    for kv in kvs {
+        if kv.key != OMNIBUS {
+            out.push(kv.clone());
+            continue;
+        }
+        for line in kv.value.lines().flat_map(|l| l.split(';')) {
+            let Some(c) = LINE.captures(line) else {
+                continue;
+            };
+            out.push(KeyValue {
+                key: format!("{}.{}", &c[1], &c[2]),
+                value: c[3].trim().to_string(),
+                origin: kv.origin.clone(),
+                strength: kv.strength,
+                via: format!("{} {}['{}']", kv.via, &c[1], &c[2]),
+            });
+        }
+    }
+    out
 }
 
 /// Whether [`apply`] leaves these settings exactly as they are (no

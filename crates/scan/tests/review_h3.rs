@@ -472,3 +472,22 @@ fn a_host_with_an_inner_overlays_prefix_is_said_under_the_outer_one() {
         s.diagnostics
     );
 }
+
+/// GitLab's Omnibus image reads its settings from `GITLAB_OMNIBUS_CONFIG`,
+/// Ruby lines in one variable: its `gitlab_rails['redis_host']`,
+/// `['redis_port']` and `['redis_password']` are read like any split host,
+/// port and password (review H3 #11). The password never shows.
+#[test]
+fn gitlab_omnibus_config_is_read() {
+    let compose = "services:\n  redis:\n    image: redis:7\n  gitlab:\n    image: gitlab/gitlab-ce:17.0.0-ce.0\n    environment:\n      GITLAB_OMNIBUS_CONFIG: |\n        external_url 'https://gitlab.example.com'\n        redis['enable'] = false\n        gitlab_rails['redis_host'] = 'redis'\n        gitlab_rails['redis_port'] = 6380\n        gitlab_rails['redis_password'] = 'Om-planted-pw'\n        gitlab_rails['db_host'] = 'postgres'\n";
+    let s = scan_projects(&files(&[("docker-compose.yml", compose)]));
+    let refs = references(&s);
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert!(
+        refs[0].starts_with(
+            "docker-compose.yml#gitlab -> redis:6380 tls=unknown explicit docker-compose.yml:8"
+        ) && refs[0].contains("[credential docker-compose.yml:8]"),
+        "{refs:#?}"
+    );
+    assert!(!format!("{refs:?}{:?}", s.diagnostics).contains("Om-planted"));
+}
