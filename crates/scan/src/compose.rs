@@ -69,23 +69,19 @@ pub fn looks_like_compose(root: &Node) -> bool {
 }
 
 /// A file of a mounted folder that is no service's config: a compose file
-/// (by name, or by its `services:`), a Kubernetes manifest or a Helm
-/// template (`{{`), or one of the files that are never config
-/// (kustomizations, lock files...).
-fn is_not_a_services_config(file: &SourceFile) -> bool {
-    if frameworks::is_not_config(&file.path) || is_compose_name(&file.path) {
+/// (by name, or one [`scan`] read as such: `compose_files`), a Kubernetes
+/// manifest or a Helm template (`{{`), or one of the files that are never
+/// config (kustomizations, lock files...).
+fn is_not_a_services_config(file: &SourceFile, compose_files: &BTreeSet<String>) -> bool {
+    if frameworks::is_not_config(&file.path)
+        || is_compose_name(&file.path)
+        || compose_files.contains(&file.path)
+    {
         return true;
     }
-    if !matches!(config::format_of(&file.path), Format::Yaml | Format::Json) {
-        return false;
-    }
-    crate::k8s::looks_like_manifest(&file.text)
-        || crate::k8s::template_line(&file.text).is_some()
-        || file.text.contains("services:")
-            && config::parse_yaml(&file.text)
-                .ok()
-                .and_then(|docs| docs.into_iter().next())
-                .is_some_and(|doc| looks_like_compose(&doc.root))
+    matches!(config::format_of(&file.path), Format::Yaml | Format::Json)
+        && (crate::k8s::looks_like_manifest(&file.text)
+            || crate::k8s::template_line(&file.text).is_some())
 }
 
 /// A parsed compose file.
@@ -171,9 +167,12 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
                 })
         })
         .collect();
+    // Every compose file, extended-only ones too: none is a service's config
+    // when a folder holding it is mounted.
+    let compose_files: BTreeSet<String> = composes.iter().map(|c| c.path.to_string()).collect();
     composes.retain(|c| is_compose_name(c.path) || !extended.contains(c.path));
     for project in group_projects(&composes) {
-        let mut scanner = ProjectScan::new(tree, &project, &mut out, &mut claimed);
+        let mut scanner = ProjectScan::new(tree, &project, &compose_files, &mut out, &mut claimed);
         scanner.run();
     }
     (out, claimed)
@@ -1231,6 +1230,8 @@ pub(crate) fn redis_server(
 struct ProjectScan<'s, 't, 'f, 'a> {
     tree: &'s Tree<'t>,
     project: &'s Project<'f, 'a>,
+    /// Every compose file of the tree ([`is_not_a_services_config`]).
+    compose_files: &'s BTreeSet<String>,
     out: &'s mut Scanned,
     claimed: &'s mut BTreeSet<String>,
     scope: Scope,
@@ -1244,6 +1245,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
     fn new(
         tree: &'s Tree<'t>,
         project: &'s Project<'f, 'a>,
+        compose_files: &'s BTreeSet<String>,
         out: &'s mut Scanned,
         claimed: &'s mut BTreeSet<String>,
     ) -> Self {
@@ -1251,6 +1253,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         ProjectScan {
             tree,
             project,
+            compose_files,
             out,
             claimed,
             scope: Scope::Compose(project.base().to_string()),
@@ -1872,7 +1875,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 // A folder mounted whole (`.:/app`, the usual dev layout)
                 // holds the project's compose files, manifests and charts
                 // too: they describe other services, not this one's config.
-                if is_not_a_services_config(file) {
+                if is_not_a_services_config(file, self.compose_files) {
                     continue;
                 }
                 let inside = format!("{}/{rest}", m.target.trim_end_matches('/'));
@@ -1937,6 +1940,9 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 .diagnostics
                 .extend(read.duplicate_key_warnings(path));
         }
+        // [`Self::mounted_files`] gives source code in a folder `UrlsOnly`
+        // (no framework's config file is read that way).
+        let code_in_folder = reading == Reading::UrlsOnly;
         let reading = if format == Format::Text {
             Reading::UrlsOnly
         } else {
@@ -1952,10 +1958,6 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             ),
             None => path.to_string(),
         };
-        let code_in_folder = format == Format::Text
-            && !matches!(path.strip_prefix(&m.source), Some(""))
-            && crate::projects::kind_of(path, &file.text)
-                .is_some_and(|k| matches!(k, Kind::Source));
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
             .map(|r| {
