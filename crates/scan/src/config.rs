@@ -1152,15 +1152,17 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                 }
                 // `("cache", 6379)`: one address, as channels_redis and
                 // redis-py's sentinel lists write it.
-                Py::Punct('(') if self.host_port_tuple().is_some() => {
-                    if let Some((address, end)) = self.host_port_tuple() {
-                        push(&mut self.out, key, address, line);
-                        self.i = end;
-                    }
-                }
                 Py::Punct(open @ ('[' | '(')) => {
-                    self.i += 1;
-                    self.items(if open == '[' { ']' } else { ')' }, key, false, depth);
+                    match (open == '(').then(|| self.host_port_tuple()).flatten() {
+                        Some((address, end)) => {
+                            push(&mut self.out, key, address, line);
+                            self.i = end;
+                        }
+                        None => {
+                            self.i += 1;
+                            self.items(if open == '[' { ']' } else { ')' }, key, false, depth);
+                        }
+                    }
                 }
                 _ => self.i += 1,
             }

@@ -147,11 +147,11 @@ pub fn parse_manifests<'t>(path: &str, text: &'t str) -> (Vec<Object<'t>>, Vec<D
     let parts: Vec<(Vec<Object<'t>>, Vec<Diagnostic>)> = if docs.len() > PARALLEL_DOCS {
         use rayon::prelude::*;
         docs.par_iter()
-            .map(|&(first_line, doc)| parse_document(path, first_line, doc, false))
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc))
             .collect()
     } else {
         docs.iter()
-            .map(|&(first_line, doc)| parse_document(path, first_line, doc, false))
+            .map(|&(first_line, doc)| parse_document(path, first_line, doc))
             .collect()
     };
     let mut objects = Vec::with_capacity(parts.iter().map(|(o, _)| o.len()).sum());
@@ -283,40 +283,36 @@ fn parse_document<'t>(
     path: &str,
     first_line: u32,
     doc: &'t str,
-    json: bool,
 ) -> (Vec<Object<'t>>, Vec<Diagnostic>) {
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
-    if !json {
-        match top_level_kind(doc) {
-            Some("Kustomization") => {
-                diagnostics.push(
-                    Diagnostic::info(
-                        "kustomize",
-                        "a kustomization: its namespace, name prefix and suffix, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
-                    )
-                    .at(path, Some(first_line), None),
-                );
-                return (objects, diagnostics);
-            }
-            None => return (objects, diagnostics),
-            Some(kind) if IGNORED_KINDS.contains(&kind) => return (objects, diagnostics),
-            Some(_) => {}
-        }
-        // Two objects run together without `---`: YAML keeps only the later
-        // keys, so the first object would vanish without a word.
-        let mut starts = line_starts_with(doc, "apiVersion:");
-        if let (Some(_), Some(at)) = (starts.next(), starts.next()) {
-            let second =
-                first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
+    match top_level_kind(doc) {
+        Some("Kustomization") => {
             diagnostics.push(
-                Diagnostic::error(
-                    "yaml-duplicate-key",
-                    "a second `apiVersion:` in the same document: two objects run together and only the later one's keys survive (kubectl rejects this); put `---` between them",
+                Diagnostic::info(
+                    "kustomize",
+                    "a kustomization: its namespace, name prefix and suffix, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
                 )
-                .at(path, Some(second), Some(1)),
+                .at(path, Some(first_line), None),
             );
+            return (objects, diagnostics);
         }
+        None => return (objects, diagnostics),
+        Some(kind) if IGNORED_KINDS.contains(&kind) => return (objects, diagnostics),
+        Some(_) => {}
+    }
+    // Two objects run together without `---`: YAML keeps only the later
+    // keys, so the first object would vanish without a word.
+    let mut starts = line_starts_with(doc, "apiVersion:");
+    if let (Some(_), Some(at)) = (starts.next(), starts.next()) {
+        let second = first_line + memchr::memchr_iter(b'\n', &doc.as_bytes()[..at]).count() as u32;
+        diagnostics.push(
+            Diagnostic::error(
+                "yaml-duplicate-key",
+                "a second `apiVersion:` in the same document: two objects run together and only the later one's keys survive (kubectl rejects this); put `---` between them",
+            )
+            .at(path, Some(second), Some(1)),
+        );
     }
     match parse_doc(doc, first_line) {
         Ok(parsed) => {
@@ -1431,11 +1427,7 @@ impl Environment {
 
     /// The values known so far, for `$(VAR)`.
     fn known(&self) -> HashMap<&str, &str> {
-        self.vars
-            .iter()
-            .flatten()
-            .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
-            .collect()
+        known_values(self.vars.iter().flatten())
     }
 
     fn into_vars(self) -> Vec<EnvVar> {
@@ -1895,10 +1887,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
             .iter()
             .map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin))
             .collect();
-        let known: HashMap<&str, &str> = vars
-            .iter()
-            .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-            .collect();
+        let known = known_values(&vars);
         let words = self.command_words(o, container, &known);
         // A Redis image running a client (`redis-cli … PING`, a benchmark)
         // is a consumer, not a server.
@@ -1976,10 +1965,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let known = if merged.is_empty() {
             known
         } else {
-            merged_known = merged
-                .iter()
-                .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
-                .collect();
+            merged_known = known_values(&merged);
             &merged_known
         };
         let mut items = Vec::new();
@@ -2170,10 +2156,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let container_start = out.facts.len();
             // `$(VAR)` in command and args sees the environment; most have none.
             let uses_vars = expands_vars(container);
-            let known: HashMap<&str, &str> = if uses_vars {
-                vars.iter()
-                    .filter_map(|v| v.value.as_deref().map(|val| (v.name.as_str(), val)))
-                    .collect()
+            let known = if uses_vars {
+                known_values(&vars)
             } else {
                 HashMap::default()
             };
@@ -2588,6 +2572,13 @@ impl Loopback<'_> {
             }
         }
     }
+}
+
+/// The variables with a known value, for `$(VAR)`.
+fn known_values<'v>(vars: impl IntoIterator<Item = &'v EnvVar>) -> HashMap<&'v str, &'v str> {
+    vars.into_iter()
+        .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
+        .collect()
 }
 
 /// Whether a container's `command` or `args` say `$(VAR)` (most say none).

@@ -480,9 +480,6 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .into_iter()
         .map(|i| (i, kustomizations[i].namespace, Vec::new(), Vec::new()))
         .collect();
-    // Each kustomization is walked once per placement it is reached with:
-    // a base listed twice is walked once.
-    let mut walked: BTreeSet<(usize, Option<&str>, Vec<usize>)> = BTreeSet::new();
     while let Some((i, ns, above, way)) = stack.pop() {
         // A cycle of bases is kustomize's error: said at the kustomization
         // that closes it, and the walk ends there (renaming bases would
@@ -516,14 +513,15 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         } else {
             above
         };
-        if !walked.insert((i, ns, levels.clone())) {
-            continue;
-        }
         let placement = Placement {
             namespace: ns.map(str::to_string),
             levels: levels.clone(),
         };
-        applied.entry(i).or_default().insert(placement.clone());
+        // Each kustomization is walked once per placement it is reached
+        // with: a base listed twice is walked once.
+        if !applied.entry(i).or_default().insert(placement.clone()) {
+            continue;
+        }
         let k = &kustomizations[i];
         for (at, entry) in k.patches.iter().enumerate() {
             let Some(patch) = entry.file else { continue };
@@ -1047,7 +1045,7 @@ fn missing_resources(
     let found: BTreeSet<String> = files
         .iter()
         .filter_map(|f| {
-            let key = path_key(&f.path);
+            let key = crate::projects::normalized(&f.path);
             wanted.contains(key.as_ref()).then(|| key.into_owned())
         })
         .collect();
@@ -1056,19 +1054,6 @@ fn missing_resources(
         .filter(|(p, ..)| !found.contains(p))
         .map(|(_, k, r, line)| not_scanned(k, r, line))
         .collect()
-}
-
-/// A scanned file's path as [`join_path`] writes it (as [`Tree`] keys it).
-fn path_key(path: &str) -> std::borrow::Cow<'_, str> {
-    let inner = path.strip_prefix('/').unwrap_or(path);
-    if !inner.is_empty() && inner.split('/').all(|p| !matches!(p, "" | "." | "..")) {
-        return path.into();
-    }
-    let (dir, rel) = match path.strip_prefix('/') {
-        Some(rest) => ("/", rest),
-        None => ("", path),
-    };
-    join_path(dir, rel).map_or(path.into(), Into::into)
 }
 
 /// Hosts that serve git repositories kustomize fetches bases from.

@@ -154,17 +154,22 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// The key of a path in a [`Tree`]: relative and absolute paths normalized alike.
-fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
+    normalized(path).into_owned()
+}
+
+/// [`normalize`], borrowing a path that is already normal.
+pub(crate) fn normalized(path: &str) -> std::borrow::Cow<'_, str> {
     // Most paths are already normal: no empty, `.` or `..` parts.
     let inner = path.strip_prefix('/').unwrap_or(path);
     if !inner.is_empty() && inner.split('/').all(|p| !matches!(p, "" | "." | "..")) {
-        return path.to_string();
+        return path.into();
     }
     let (dir, rel) = match path.strip_prefix('/') {
         Some(rest) => ("/", rest),
         None => ("", path),
     };
-    join_path(dir, rel).unwrap_or_else(|| path.to_string())
+    join_path(dir, rel).map_or(path.into(), Into::into)
 }
 
 /// Scans every file that is not a Kubernetes manifest: compose projects,
