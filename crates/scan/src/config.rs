@@ -91,8 +91,10 @@ fn note_duplicates(text: &str, doc: &yaml::Document<'_>, out: &mut Vec<ParseErro
         out.push(ParseError {
             line,
             col: 0,
-            message: format!(
-                "{key} is given a second time in the same mapping (first at line {first}); the later value is read, as Ruby's Psych and Python's PyYAML read it, but Spring (SnakeYAML), js-yaml and Go's yaml.v3 refuse such a file: remove one"
+            message: yaml::duplicate_key_message(
+                &key,
+                first,
+                "the later value is read, as Ruby's Psych and Python's PyYAML read it, but Spring (SnakeYAML), js-yaml and Go's yaml.v3 refuse such a file",
             ),
         });
     }

@@ -289,13 +289,23 @@ pub fn duplicate_keys(
         .map(|(line, first, key)| {
             fallout_core::Diagnostic::error(
                 "yaml-duplicate-key",
-                format!(
-                    "{key} is given a second time in the same mapping (first at line {first}); only this later value is read, and {consequence}: remove one"
+                duplicate_key_message(
+                    &key,
+                    first,
+                    &format!("only this later value is read, and {consequence}"),
                 ),
             )
             .at(path, Some(line), None)
         })
         .collect()
+}
+
+/// What a `yaml-duplicate-key` diagnostic says: the key, the line of its
+/// first, what happens (which value is read, who refuses the file).
+pub fn duplicate_key_message(key: &str, first: u32, what_happens: &str) -> String {
+    format!(
+        "{key} is given a second time in the same mapping (first at line {first}); {what_happens}: remove one"
+    )
 }
 
 /// The keys a document gives twice, for messages: (line of the later key,
