@@ -1356,6 +1356,15 @@ fn pair(key: &str, value: &str, line: u32) -> (Node<'static>, Node<'static>) {
     )
 }
 
+/// A map's string entries, in order (later ones win where a key repeats);
+/// empty for anything else.
+fn string_pairs(node: Option<&Node<'_>>) -> Vec<(String, String)> {
+    node.into_iter()
+        .flat_map(Node::entries)
+        .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2097,20 +2106,8 @@ impl Target {
                         continue;
                     }
                 }
-                let pairs = |field: &str| -> Vec<(String, String)> {
-                    match o.root.get("metadata").and_then(|m| m.get(field)) {
-                        Some(Node {
-                            value: Value::Map(entries),
-                            ..
-                        }) => entries
-                            .iter()
-                            .filter_map(|(k, v)| {
-                                Some((k.as_str()?.to_string(), v.as_str()?.to_string()))
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    }
-                };
+                let pairs =
+                    |field: &str| string_pairs(o.root.get("metadata").and_then(|m| m.get(field)));
                 if !self.labels.is_empty() {
                     let mut labels = pairs("labels");
                     labels.extend(g.labels.iter().cloned());
@@ -2277,21 +2274,9 @@ type Labels = Vec<(String, String)>;
 /// The labels a kustomization adds to what it makes (`commonLabels`, and
 /// `labels:` entries' `pairs`).
 fn common_labels(k: &Kustomization<'_>) -> Vec<(String, String)> {
-    let pairs = |node: Option<&Node<'_>>| -> Vec<(String, String)> {
-        match node {
-            Some(Node {
-                value: Value::Map(entries),
-                ..
-            }) => entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let mut out = pairs(k.root.get("commonLabels"));
+    let mut out = string_pairs(k.root.get("commonLabels"));
     for entry in k.root.get("labels").map(Node::as_seq).unwrap_or_default() {
-        out.extend(pairs(entry.get("pairs")));
+        out.extend(string_pairs(entry.get("pairs")));
     }
     out
 }
