@@ -109,7 +109,9 @@ pub fn scan_files<'a>(
         .flatten()
         .any(|u| u.target.is_some())
         || kustomized.generated.iter().any(|g| g.target.is_some());
-    let mut aimed: Vec<(Arc<kustomize::Target>, bool)> = Vec::new();
+    // Each target with what it selects, worked out once: a patch file's
+    // every object and placement meets the same target.
+    let mut aimed: Vec<(Arc<kustomize::Target>, Vec<kustomize::Selected>)> = Vec::new();
     if targeted {
         let by_file: HashMap<&str, &[k8s::Object<'a>]> = parsed
             .iter()
@@ -121,13 +123,15 @@ pub fn scan_files<'a>(
                        namespace: Option<&str>,
                        levels: &[usize],
                        order: kustomize::PatchOrder| {
-            let selected = target.select(objects_of, &renames);
-            match aimed.iter_mut().find(|(t, _)| Arc::ptr_eq(t, target)) {
-                Some((_, any)) => *any |= !selected.is_empty(),
-                None => aimed.push((target.clone(), !selected.is_empty())),
-            }
-            for at in selected {
-                let mut copy = kustomize::Target::aim(patch, &at, namespace);
+            let at = match aimed.iter().position(|(t, _)| Arc::ptr_eq(t, target)) {
+                Some(at) => at,
+                None => {
+                    aimed.push((target.clone(), target.select(objects_of, &renames)));
+                    aimed.len() - 1
+                }
+            };
+            for selected in &aimed[at].1 {
+                let mut copy = kustomize::Target::aim(patch, selected, namespace);
                 copy.patch = true;
                 if !levels.is_empty() {
                     renames.rename(&mut copy, levels);
@@ -202,8 +206,8 @@ pub fn scan_files<'a>(
     }
     // A `target:` that selects nothing among the scanned objects: its patch
     // changes nothing here, which may not be what kustomize renders.
-    for (target, any) in aimed {
-        if !any {
+    for (target, selected) in aimed {
+        if selected.is_empty() {
             diagnostics.push(
                 fallout_core::Diagnostic::warning(
                     "kustomize-patch-unmatched",
