@@ -53,9 +53,12 @@
 //! read.
 //!
 //! JSON 6902 patches (`patchesJson6902`, or a `patches:` entry whose text
-//! is a list of operations) and replacements are not applied: a JSON 6902
-//! patch is a `kustomize-patch-unapplied` warning at the line that lists
-//! it, as is a `target:` that cannot be read; a `target:` that selects none
+//! is a list of operations) are applied to what their `target:` selects,
+//! each operation read as the strategic-merge patch that does the same
+//! ([`crate::json_patch`]); one a merge cannot say (`remove`) is a
+//! `kustomize-patch-unapplied` warning at its line. Replacements are not
+//! applied. A `target:` that cannot be read is that warning at the line
+//! that lists the patch; a `target:` that selects none
 //! of the scanned objects is a `kustomize-patch-unmatched` warning. A
 //! Component's own prefix renames what the component brings, not
 //! everything the including kustomization has gathered before it.
@@ -63,7 +66,7 @@
 use crate::k8s::{Object, Renamed};
 use crate::projects::{dir_of, join_path, Tree};
 use crate::yaml::{self, Node, Value};
-use crate::{config, SourceFile};
+use crate::{config, json_patch, SourceFile};
 use fallout_core::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -136,6 +139,9 @@ pub struct Kustomized {
     /// Patch files, with where and how they are applied (once per
     /// kustomization and placement that applies them).
     pub patches: BTreeMap<String, Vec<PatchUse>>,
+    /// JSON 6902 patches, files or written inline, once per kustomization
+    /// and placement that applies them.
+    pub json_patches: Vec<JsonPatch>,
     /// Objects the kustomizations hold themselves, at their lines, one per
     /// placement of the kustomization: the ConfigMaps and Secrets the
     /// generators make, and inline patches (`patch` set, as is a
@@ -169,6 +175,19 @@ pub struct PatchUse {
     /// Its `target:`: it patches the objects that selects, whatever the
     /// kind and name it writes.
     pub target: Option<Arc<Target>>,
+}
+
+/// A JSON 6902 patch applied by one kustomization at one placement: its
+/// operations, read as merge patches of each object its `target:` selects
+/// ([`crate::json_patch`]).
+#[derive(Clone, Debug)]
+pub struct JsonPatch {
+    /// The file that writes the operations (the kustomization, inline).
+    pub path: String,
+    pub ops: Arc<Vec<json_patch::Op>>,
+    pub placement: Placement,
+    pub order: PatchOrder,
+    pub target: Arc<Target>,
 }
 
 /// An object a kustomization holds itself, at one placement.
@@ -471,6 +490,8 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             });
             Some(made.clone())
         };
+    // The operations of each JSON 6902 patch file, read once.
+    let mut ops_of: HashMap<&str, ReadOps> = HashMap::new();
     // Where each kustomization is applied: the namespace (`None`: its
     // objects keep their own) and the kustomizations that rename.
     let mut applied: BTreeMap<usize, BTreeSet<Placement>> = BTreeMap::new();
@@ -536,7 +557,19 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             // A patch is part of an object, not an app's config file.
             out.generator_files.insert(f.path.clone());
             if entry.json6902 || is_json_patch(&f.text) {
-                say_once(&mut out.diagnostics, json_unapplied(k, entry));
+                let ops = ops_of
+                    .entry(f.path.as_str())
+                    .or_insert_with(|| json_patch::read_ops(&f.text, 1).map(Arc::new))
+                    .clone();
+                let target = target_of(i, at, &mut out);
+                json_use(
+                    &mut out,
+                    target,
+                    (&f.path, ops),
+                    (k, entry),
+                    &placement,
+                    (rank[i], at as u32 + 1),
+                );
                 continue;
             }
             let target = match target_of(i, at, &mut out) {
@@ -575,7 +608,11 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .retain(|_, list| list.iter().any(|p| !p.as_written()));
     for (i, placements) in applied {
         let k = &kustomizations[i];
-        let patches = inline_patches(k, &mut out.diagnostics);
+        let (patches, json) = inline_patches(k, &mut out.diagnostics);
+        let json: Vec<_> = json
+            .into_iter()
+            .map(|(ops, at)| (ops, at, target_of(i, at, &mut out)))
+            .collect();
         let patches: Vec<(Object<'static>, PatchOrder, Option<Arc<Target>>)> = patches
             .into_iter()
             .filter_map(|(o, at)| {
@@ -609,9 +646,58 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                     order: *order,
                     target: target.clone(),
                 }));
+            let placement = Placement { namespace, levels };
+            for (ops, at, target) in &json {
+                json_use(
+                    &mut out,
+                    target.clone(),
+                    (k.path, ops.clone()),
+                    (k, &k.patches[*at]),
+                    &placement,
+                    (rank[i], *at as u32 + 1),
+                );
+            }
         }
     }
     out
+}
+
+/// Records a JSON 6902 patch's use at one placement; one whose target
+/// cannot be read was said already, one with none or whose operations
+/// cannot be read is said here.
+fn json_use(
+    out: &mut Kustomized,
+    target: Option<Option<Arc<Target>>>,
+    (path, ops): (&str, ReadOps),
+    (k, entry): (&Kustomization<'_>, &PatchEntry<'_>),
+    placement: &Placement,
+    order: PatchOrder,
+) {
+    let target = match target {
+        Some(Some(target)) => target,
+        Some(None) => return,
+        None => return say_once(&mut out.diagnostics, json_unapplied(k, entry)),
+    };
+    match ops {
+        Ok(ops) => out.json_patches.push(JsonPatch {
+            path: path.to_string(),
+            ops,
+            placement: placement.clone(),
+            order,
+            target,
+        }),
+        Err((line, why)) => say_once(
+            &mut out.diagnostics,
+            Diagnostic::warning(
+                "kustomize-patch-unapplied",
+                format!(
+                    "this JSON 6902 patch cannot be read ({why}), so it is not applied; fix it, or scan the output of `kubectl kustomize {}`",
+                    dir_of(k.path)
+                ),
+            )
+            .at(path, Some(line), None),
+        ),
+    }
 }
 
 /// What `namePrefix` and `nameSuffix` do, kustomization by kustomization
@@ -1121,16 +1207,24 @@ fn is_inline(entry: &str) -> bool {
 /// patches. A patch that does not parse is an error there; a JSON 6902
 /// patch (a list of operations) is no object: a warning says it is not
 /// applied.
+/// A JSON 6902 patch's operations, or where and why they cannot be read.
+type ReadOps = Result<Arc<Vec<json_patch::Op>>, (u32, String)>;
+
+/// An inline JSON 6902 patch and its place among its kustomization's.
+type InlineJson = (ReadOps, usize);
+
 fn inline_patches(
     k: &Kustomization<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(Object<'static>, usize)> {
+) -> (Vec<(Object<'static>, usize)>, Vec<InlineJson>) {
     let mut out = Vec::new();
+    let mut json = Vec::new();
     for (at, entry) in k.patches.iter().enumerate() {
         let Some(node) = entry.inline else { continue };
         let Some(text) = node.as_str() else { continue };
         if entry.json6902 || is_json_patch(text) {
-            say_once(diagnostics, json_unapplied(k, entry));
+            // A block scalar's text starts on the line below its `|`.
+            json.push((json_patch::read_ops(text, node.line).map(Arc::new), at));
             continue;
         }
         // A block scalar (`patch: |`) starts on the line below its `|`, and
@@ -1163,7 +1257,7 @@ fn inline_patches(
             ));
         }
     }
-    out
+    (out, json)
 }
 
 /// Moves a node parsed on its own to where its text is in the file.
@@ -1964,6 +2058,10 @@ pub struct Selected {
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,
+    /// Where it is: its file and its place among the file's objects (the
+    /// first, when a file writes the same object twice).
+    pub file: String,
+    pub index: usize,
 }
 
 /// One requirement of a label (or annotation) selector.
@@ -2081,7 +2179,10 @@ impl Target {
     ) -> Vec<Selected> {
         let mut out: Vec<Selected> = Vec::new();
         for g in self.under.iter() {
-            for o in objects_of(&g.file).iter().filter(|o| !o.patch) {
+            for (index, o) in objects_of(&g.file).iter().enumerate() {
+                if o.patch {
+                    continue;
+                }
                 let (Some(kind), Some(written)) = (
                     o.root.str_at(&["kind"]),
                     o.root.str_at(&["metadata", "name"]),
@@ -2121,13 +2222,16 @@ impl Target {
                         continue;
                     }
                 }
-                let selected = Selected {
-                    kind: kind.to_string(),
-                    name: written.to_string(),
-                    namespace,
-                };
-                if !out.contains(&selected) {
-                    out.push(selected);
+                let same =
+                    |s: &Selected| s.kind == kind && s.name == written && s.namespace == namespace;
+                if !out.iter().any(same) {
+                    out.push(Selected {
+                        kind: kind.to_string(),
+                        name: written.to_string(),
+                        namespace,
+                        file: g.file.clone(),
+                        index,
+                    });
                 }
             }
         }
@@ -2383,29 +2487,12 @@ fn unapplied(path: &str, line: u32, why: &str) -> Diagnostic {
     .at(path, Some(line), None)
 }
 
-/// A JSON 6902 patch: not applied.
+/// A JSON 6902 patch without a `target:`: kustomize cannot tell what it
+/// patches, and neither can the scan.
 fn json_unapplied(k: &Kustomization<'_>, entry: &PatchEntry<'_>) -> Diagnostic {
-    let target = entry
-        .target
-        .map(|t| {
-            let part = |key: &str| t.str_at(&[key]);
-            let named: Vec<&str> = ["kind", "name", "labelSelector"]
-                .iter()
-                .filter_map(|k| part(k))
-                .collect();
-            if named.is_empty() {
-                String::new()
-            } else {
-                format!(" (target {})", named.join(" "))
-            }
-        })
-        .unwrap_or_default();
     Diagnostic::warning(
         "kustomize-patch-unapplied",
-        format!(
-            "a JSON 6902 patch{target} is not applied, so what it changes (a Redis host, port or TLS setting) is not read; scan the output of `kubectl kustomize {}`",
-            dir_of(k.path)
-        ),
+        "this JSON 6902 patch has no `target:`, so what it changes (a Redis host, port or TLS setting) is not read; kustomize refuses it too: add the `target:` (kind and name) it patches",
     )
     .at(k.path, Some(entry.line), None)
 }

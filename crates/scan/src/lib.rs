@@ -8,6 +8,7 @@ pub mod compose;
 pub mod config;
 pub mod frameworks;
 pub mod interpolate;
+pub mod json_patch;
 pub mod k8s;
 pub mod kustomize;
 pub mod projects;
@@ -108,7 +109,8 @@ pub fn scan_files<'a>(
         .values()
         .flatten()
         .any(|u| u.target.is_some())
-        || kustomized.generated.iter().any(|g| g.target.is_some());
+        || kustomized.generated.iter().any(|g| g.target.is_some())
+        || !kustomized.json_patches.is_empty();
     // Each target with what it selects, worked out once: a patch file's
     // every object and placement meets the same target.
     let mut aimed: Vec<(Arc<kustomize::Target>, Vec<kustomize::Selected>)> = Vec::new();
@@ -118,7 +120,9 @@ pub fn scan_files<'a>(
             .filter_map(|(objs, _)| Some((objs.first()?.path.as_str(), objs.as_slice())))
             .collect();
         let objects_of = |file: &str| by_file.get(file).copied().unwrap_or_default();
-        let mut aim = |patch: &k8s::Object<'a>,
+        // The patch `make` writes for each object `target` selects, aimed
+        // at it and renamed as the kustomizations rename it.
+        let mut aim = |make: &mut dyn FnMut(&kustomize::Selected) -> Option<k8s::Object<'a>>,
                        target: &Arc<kustomize::Target>,
                        namespace: Option<&str>,
                        levels: &[usize],
@@ -131,7 +135,10 @@ pub fn scan_files<'a>(
                 }
             };
             for selected in &aimed[at].1 {
-                let mut copy = kustomize::Target::aim(patch, selected, namespace);
+                let Some(patch) = make(selected) else {
+                    continue;
+                };
+                let mut copy = kustomize::Target::aim(&patch, selected, namespace);
                 copy.patch = true;
                 if !levels.is_empty() {
                     renames.rename(&mut copy, levels);
@@ -144,7 +151,13 @@ pub fn scan_files<'a>(
                 for u in kustomized.patches.get(&o.path).into_iter().flatten() {
                     if let Some(target) = &u.target {
                         let ns = u.placement.namespace.as_deref();
-                        aim(o, target, ns, &u.placement.levels, u.order);
+                        aim(
+                            &mut |_| Some(o.clone()),
+                            target,
+                            ns,
+                            &u.placement.levels,
+                            u.order,
+                        );
                     }
                 }
             }
@@ -152,7 +165,7 @@ pub fn scan_files<'a>(
         for g in &kustomized.generated {
             if let Some(target) = &g.target {
                 aim(
-                    &g.object,
+                    &mut |_| Some(g.object.clone()),
                     target,
                     g.object.namespace.as_deref(),
                     &g.levels,
@@ -160,6 +173,43 @@ pub fn scan_files<'a>(
                 );
             }
         }
+        // A JSON 6902 patch: each operation, read as the merge patch that
+        // does the same to the object selected ([`json_patch`]); one a
+        // merge cannot say is said at its line, once.
+        let mut refused: Vec<Diagnostic> = Vec::new();
+        for jp in &kustomized.json_patches {
+            for op in jp.ops.iter() {
+                let mut make = |at: &kustomize::Selected| {
+                    let base = by_file.get(at.file.as_str())?.get(at.index)?;
+                    match json_patch::as_merge_patch(op, &base.root) {
+                        Ok(root) => Some(k8s::Object {
+                            path: jp.path.clone(),
+                            root: with_metadata(root?),
+                            namespace: None,
+                            patch: true,
+                            renamed: None,
+                        }),
+                        Err(why) => {
+                            let said = Diagnostic::warning(
+                                "kustomize-patch-unapplied",
+                                format!(
+                                    "{why}; this operation is not applied to {} {}: scan the output of `kubectl kustomize` for what it changes",
+                                    at.kind, at.name
+                                ),
+                            )
+                            .at(&jp.path, Some(op.line), None);
+                            if !refused.contains(&said) {
+                                refused.push(said);
+                            }
+                            None
+                        }
+                    }
+                };
+                let ns = jp.placement.namespace.as_deref();
+                aim(&mut make, &jp.target, ns, &jp.placement.levels, jp.order);
+            }
+        }
+        diagnostics.extend(refused);
     }
     for (objs, diags) in parsed {
         for mut o in objs {
@@ -233,6 +283,26 @@ pub fn scan_files<'a>(
     );
     out.extend(projects);
     out
+}
+
+/// A patch's root with a `metadata` map, for [`kustomize::Target::aim`] to
+/// put the name of the object it patches in.
+fn with_metadata(mut root: yaml::Node<'static>) -> yaml::Node<'static> {
+    if let yaml::Value::Map(entries) = &mut root.value {
+        if !entries.iter().any(|(k, _)| k.as_str() == Some("metadata")) {
+            let (line, col) = (root.line, root.col);
+            entries.push((
+                yaml::Node::scalar("metadata", line, col),
+                yaml::Node {
+                    line,
+                    col,
+                    value: yaml::Value::Map(Vec::new()),
+                    block: false,
+                },
+            ));
+        }
+    }
+    root
 }
 
 /// Programs in a Redis image that are clients (a container or service that
