@@ -1677,17 +1677,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 // shares the apps' env file: Postgres reads no REDIS_HOST.
                 Some(image) => {
                     if let Some(first) = env_found.iter().find(|f| is_redis(f)) {
-                        let first = &first.evidence;
-                        self.out.diagnostics.push(
-                            Diagnostic::info(
-                                "not-a-consumer",
-                                format!(
-                                    "service {name} runs {image}, a server that reads no Redis settings: the Redis address in its environment ({}) is not read as a use of Redis",
-                                    first.detail
-                                ),
-                            )
-                            .at_origin(&first.origin),
-                        );
+                        self.out.diagnostics.push(crate::not_a_consumer(
+                            &format!("service {name}"),
+                            image,
+                            &first.evidence,
+                        ));
                     }
                 }
                 None => found.extend(env_found),

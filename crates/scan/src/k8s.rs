@@ -1572,15 +1572,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         {
             return true;
         }
-        let image = container.str_at(&["image"]).or_else(|| {
-            o.patch
-                .then(|| {
-                    container
-                        .str_at(&["name"])
-                        .and_then(|n| self.patched_image(o, n))
-                })
-                .flatten()
-        });
+        let image = self.container_image(o, container);
         let runs = |names: &[&str]| {
             words.iter().any(|w| {
                 let base = w.value.rsplit('/').next().unwrap_or(&w.value);
@@ -1592,6 +1584,23 @@ impl<'i, 'a> Ctx<'i, 'a> {
             is_exporter_image(i)
                 || crate::is_redis_image(i)
                     && (runs(crate::SERVER_PROGRAMS) || !runs(crate::CLIENT_PROGRAMS))
+        })
+    }
+
+    /// A container's image (a patch's container names its image only when
+    /// it changes it: the patched object's is taken).
+    fn container_image<'c>(&self, o: &Obj<'a>, container: &'c Node<'a>) -> Option<&'c str>
+    where
+        'a: 'c,
+    {
+        container.str_at(&["image"]).or_else(|| {
+            o.patch
+                .then(|| {
+                    container
+                        .str_at(&["name"])
+                        .and_then(|n| self.patched_image(o, n))
+                })
+                .flatten()
         })
     }
 
@@ -2154,6 +2163,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 })
                 .map(|v| v.name.clone());
             let container_start = out.facts.len();
+            let diagnostics_start = out.diagnostics.len();
             // `$(VAR)` in command and args sees the environment; most have none.
             let uses_vars = expands_vars(container);
             let known = if uses_vars {
@@ -2293,10 +2303,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         kv
                     }),
             );
+            let flags_end = kvs.len();
             // Settings inside a setting: `JAVA_OPTS` flags, JSON.
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
-            let before = out.facts.len();
+            let mut before = out.facts.len();
             self.push_found(id, &scope, &kvs, Reading::Settings, &loopback, out);
             let located = out.facts[container_start..]
                 .iter()
@@ -2313,6 +2324,60 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         format!("{named} speaks of a Redis whose address is nowhere in sight; {via} may hold it"),
                     ),
                 }));
+            }
+            // A container running another datastore's server (a Postgres
+            // given the namespace's shared ConfigMap by `envFrom`) reads no
+            // Redis settings: its environment is no use of Redis, as for a
+            // compose service. Its args and mounted files are written for it
+            // alone and stay evidence. The image is looked at only when
+            // something was found: most containers find nothing.
+            // (All this container's settings gave so far are references
+            // and hints.)
+            let found = out.facts.len() > container_start;
+            if let Some(image) = found
+                .then(|| self.container_image(o, container))
+                .flatten()
+                .filter(|i| crate::is_other_datastore_image(i))
+            {
+                before = container_start;
+                let taken: Vec<Fact> = out.facts.drain(container_start..).collect();
+                out.diagnostics.truncate(diagnostics_start);
+                let with_embedded = |part: &[KeyValue]| -> Vec<KeyValue> {
+                    let embedded = part.iter().flat_map(compose::embedded_settings);
+                    part.iter().cloned().chain(embedded).collect()
+                };
+                // What the environment alone gave: the note's place is the
+                // first reference it made, else the first hint.
+                let env_kvs = with_embedded(&kvs[..env_count]);
+                let mut env = Scanned::default();
+                self.push_found(id, &scope, &env_kvs, Reading::Settings, &loopback, &mut env);
+                let first = env
+                    .facts
+                    .iter()
+                    .find_map(|f| match f {
+                        Fact::Reference(r) => Some(&r.evidence),
+                        _ => None,
+                    })
+                    .or_else(|| {
+                        taken.iter().find_map(|f| match f {
+                            Fact::Hint(h) => Some(&h.evidence),
+                            _ => None,
+                        })
+                    });
+                // A value the scan cannot decode is said whoever holds it.
+                out.diagnostics
+                    .extend(settings::unreadable_warnings(&env_kvs));
+                if let Some(first) = first {
+                    let who = format!(
+                        "container {} of {}",
+                        container.str_at(&["name"]).unwrap_or("?"),
+                        o.label()
+                    );
+                    out.diagnostics
+                        .push(crate::not_a_consumer(&who, image, first));
+                }
+                let args = with_embedded(&kvs[env_count..flags_end]);
+                self.push_found(id, &scope, &args, Reading::Settings, &loopback, out);
             }
             // A Secret outside the scan feeds this container's env: its
             // references may authenticate from it (said as such, not as fact).

@@ -15,7 +15,7 @@ pub mod projects;
 pub mod settings;
 pub mod yaml;
 
-use fallout_core::{Diagnostic, Fact};
+use fallout_core::{Diagnostic, Evidence, Fact};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -382,6 +382,26 @@ const OTHER_DATASTORE_IMAGES: &[&str] = &[
 /// Whether an image runs another datastore's server ([`OTHER_DATASTORE_IMAGES`]).
 pub fn is_other_datastore_image(image: &str) -> bool {
     OTHER_DATASTORE_IMAGES.contains(&image_repo(image).as_str())
+}
+
+/// The note said, instead of a consumer, for a compose service or a
+/// Kubernetes container whose image runs another datastore's server
+/// ([`is_other_datastore_image`]) and whose environment holds a Redis
+/// setting (an env file or ConfigMap it shares with the apps): that server
+/// reads none, so its environment is no use of Redis. Its command line and
+/// mounted files are written for it alone and stay evidence. `who` names it
+/// (`service db`, `container db of data/StatefulSet/postgres`); `first` is
+/// the evidence of the first setting it would have been linked by, and
+/// where the note is placed.
+pub(crate) fn not_a_consumer(who: &str, image: &str, first: &Evidence) -> Diagnostic {
+    Diagnostic::info(
+        "not-a-consumer",
+        format!(
+            "{who} runs {image}, a server that reads no Redis settings: the Redis setting in its environment ({}) is not read as a use of Redis",
+            first.detail
+        ),
+    )
+    .at_origin(&first.origin)
 }
 
 /// An image's repository name, lower-cased, without registry, path, tag or

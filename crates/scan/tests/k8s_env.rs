@@ -342,3 +342,200 @@ fn a_patch_args_expand_against_the_merged_environment() {
         ]
     );
 }
+
+/// The namespace's shared ConfigMap (line 5: `REDIS_URL`), given by
+/// `envFrom` to the apps and, as often, to the database too.
+const SHARED_ENV: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: shared-env, namespace: app}
+data:
+  REDIS_URL: redis://new-redis:6379/0
+  DATABASE_HOST: postgres
+";
+
+/// A StatefulSet `postgres` in `app` whose one container runs `image`, fed
+/// `shared-env` by `envFrom`, its fields going on with `more`.
+fn postgres(image: &str, more: &str) -> String {
+    format!(
+        "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: postgres, namespace: app}}
+spec:
+  template:
+    spec:
+      containers:
+        - name: db
+          image: {image}
+          envFrom: [{{configMapRef: {{name: shared-env}}}}]
+{more}"
+    )
+}
+
+fn notes(s: &Scanned) -> Vec<&fallout_core::Diagnostic> {
+    s.diagnostics
+        .iter()
+        .filter(|d| d.code == "not-a-consumer")
+        .collect()
+}
+
+/// A Postgres StatefulSet given the apps' ConfigMap, which holds
+/// `REDIS_URL`: Postgres reads no Redis settings, so it is no consumer (it
+/// broke under every change), and a note at the ConfigMap's line says why it
+/// is left out. The app given the same ConfigMap still is one. (As compose's
+/// `a_database_sharing_the_apps_env_file_is_not_a_consumer`.)
+#[test]
+fn a_database_given_the_apps_config_map_is_not_a_consumer() {
+    let db = postgres("postgres:16", "");
+    let api = api("          envFrom: [{configMapRef: {name: shared-env}}]\n");
+    let s = scan(&[
+        ("redis.yaml", REDISES),
+        ("shared.yaml", SHARED_ENV),
+        ("postgres.yaml", &db),
+        ("api.yaml", &api),
+    ]);
+    assert_eq!(
+        common::references(&s),
+        ["app/Deployment/api -> new-redis:6379 db=0 tls=no indirect shared.yaml:5 | env REDIS_URL <- envFrom configMap app/shared-env = redis://new-redis:6379/0"]
+    );
+    assert!(common::workloads(&s).contains(&"app/StatefulSet/postgres".to_string()));
+    let notes = notes(&s);
+    assert_eq!(notes.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(
+        (notes[0].path.as_deref(), notes[0].line),
+        (Some("shared.yaml"), Some(5))
+    );
+    assert!(
+        notes[0]
+            .message
+            .starts_with("container db of app/StatefulSet/postgres runs postgres:16, a server that reads no Redis settings"),
+        "{}",
+        notes[0].message
+    );
+}
+
+/// Bitnami's and MySQL's images are read like the official Postgres one,
+/// with a registry and a digest.
+#[test]
+fn other_database_images_are_not_consumers_either() {
+    for image in [
+        "docker.io/bitnami/postgresql:16.2.0",
+        "mysql:8@sha256:abc",
+        "registry.example.com/mirror/mariadb:11",
+    ] {
+        let db = postgres(image, "");
+        let s = scan(&[("shared.yaml", SHARED_ENV), ("postgres.yaml", &db)]);
+        assert_eq!(common::references(&s), Vec::<String>::new(), "{image}");
+        assert_eq!(notes(&s).len(), 1, "{image}: {:#?}", s.diagnostics);
+    }
+}
+
+/// An app container beside a Postgres container in one pod, both given the
+/// ConfigMap: the app's `REDIS_URL` is a use of Redis (the workload is a
+/// consumer), the database's is not (no second reference, a note naming
+/// the container).
+#[test]
+fn an_app_beside_a_database_in_one_pod_is_still_a_consumer() {
+    let pod = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: app}
+spec:
+  template:
+    spec:
+      containers:
+        - name: db
+          image: bitnami/postgresql:16
+          envFrom: [{configMapRef: {name: shared-env}}]
+        - name: api
+          image: acme/api:1
+          envFrom: [{configMapRef: {name: shared-env}}]
+";
+    let s = scan(&[
+        ("redis.yaml", REDISES),
+        ("shared.yaml", SHARED_ENV),
+        ("api.yaml", pod),
+    ]);
+    assert_eq!(
+        common::references(&s),
+        ["app/Deployment/api -> new-redis:6379 db=0 tls=no indirect shared.yaml:5 | env REDIS_URL <- envFrom configMap app/shared-env = redis://new-redis:6379/0"]
+    );
+    let notes = notes(&s);
+    assert_eq!(notes.len(), 1, "{:#?}", s.diagnostics);
+    assert!(
+        notes[0]
+            .message
+            .starts_with("container db of app/Deployment/api runs bitnami/postgresql:16"),
+        "{}",
+        notes[0].message
+    );
+}
+
+/// The database's own args and mounted files are written for it alone, as
+/// a compose service's command is: a Redis address there stays evidence
+/// (Postgres's `redis_fdw` does reach a Redis); only the shared environment
+/// is not read.
+#[test]
+fn a_databases_own_args_still_name_its_redis() {
+    let db = postgres(
+        "postgres:16",
+        "          args: ['--fdw-redis=redis://old-redis:6379']\n",
+    );
+    let s = scan(&[
+        ("redis.yaml", REDISES),
+        ("shared.yaml", SHARED_ENV),
+        ("postgres.yaml", &db),
+    ]);
+    assert_eq!(
+        common::references(&s),
+        ["app/StatefulSet/postgres -> old-redis:6379 tls=no explicit postgres.yaml:11 | args --fdw-redis = redis://old-redis:6379"]
+    );
+    assert_eq!(notes(&s).len(), 1, "{:#?}", s.diagnostics);
+}
+
+/// A Redis container given the shared ConfigMap is a server, not another
+/// datastore: the rule leaves it as it was, its `REDIS_URL` to another
+/// Redis read (a replica's primary), and no note.
+#[test]
+fn a_redis_given_the_apps_config_map_is_no_other_datastore() {
+    let redis = postgres("redis:7", "").replace("name: postgres", "name: cache");
+    let s = scan(&[
+        ("redis.yaml", REDISES),
+        ("shared.yaml", SHARED_ENV),
+        ("cache.yaml", &redis),
+    ]);
+    assert!(notes(&s).is_empty(), "{:#?}", s.diagnostics);
+    assert_eq!(
+        common::references(&s),
+        ["app/StatefulSet/cache -> new-redis:6379 db=0 tls=no indirect shared.yaml:5 | env REDIS_URL <- envFrom configMap app/shared-env = redis://new-redis:6379/0"]
+    );
+    assert!(
+        common::servers(&s)
+            .iter()
+            .any(|x| x.starts_with("app/StatefulSet/cache ")),
+        "{:#?}",
+        common::servers(&s)
+    );
+}
+
+/// A database whose environment only speaks of a Redis (`REDIS_PASSWORD`
+/// beside an `envFrom` ConfigMap outside the scan) was an inferred consumer
+/// of any Redis in its namespace: that hint is its environment's too, and
+/// goes, the note placed at it.
+#[test]
+fn a_database_whose_environment_only_hints_at_a_redis_is_not_a_consumer() {
+    let db = postgres(
+        "postgres:16",
+        "          env: [{name: REDIS_PASSWORD, valueFrom: {secretKeyRef: {name: elsewhere, key: password}}}]\n",
+    )
+    .replace("name: shared-env", "name: not-scanned");
+    let s = scan(&[("redis.yaml", REDISES), ("postgres.yaml", &db)]);
+    assert_eq!(common::hints(&s), Vec::<String>::new());
+    let notes = notes(&s);
+    assert_eq!(notes.len(), 1, "{:#?}", s.diagnostics);
+    assert_eq!(
+        (notes[0].path.as_deref(), notes[0].line),
+        (Some("postgres.yaml"), Some(10))
+    );
+}
