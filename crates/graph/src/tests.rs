@@ -41,6 +41,7 @@ fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload 
         image: "redis:7".into(),
         port,
         tls_port,
+        unixsocket: None,
         password_secrets: vec![("redis-auth".into(), "password".into())],
         requires_auth: true,
         auth_origin: None,

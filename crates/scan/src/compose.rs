@@ -1124,6 +1124,8 @@ pub(crate) fn redis_server(
         6379
     });
     let mut tls_port = None;
+    // `--unixsocket /run/redis/redis.sock`: a path, not a port
+    let mut unixsocket: Option<String> = None;
     let mut requires_auth = false;
     let mut auth_origin: Option<Origin> = None;
     let mut tls_main = false;
@@ -1181,6 +1183,7 @@ pub(crate) fn redis_server(
         match flag {
             Some("port") => port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
             Some("tls-port") => tls_port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
+            Some("unixsocket") => unixsocket = value.filter(|v| v.starts_with('/')),
             Some("requirepass" | "aclfile") => {
                 requires_auth = true;
                 auth_origin.get_or_insert_with(|| all_words[i].origin.clone());
@@ -1205,6 +1208,9 @@ pub(crate) fn redis_server(
             match s.key.as_str() {
                 "port" => port = s.value.parse().ok().filter(|p| *p != 0),
                 "tls-port" => tls_port = s.value.parse().ok().filter(|p| *p != 0),
+                "unixsocket" if s.value.trim_matches(['"', '\'']).starts_with('/') => {
+                    unixsocket = Some(s.value.trim_matches(['"', '\'']).to_string())
+                }
                 "requirepass" | "aclfile" => requires_auth = true,
                 "user" if !s.value.contains("nopass") && s.value.contains(" on") => {
                     requires_auth = true
@@ -1220,6 +1226,7 @@ pub(crate) fn redis_server(
         image: image.to_string(),
         port,
         tls_port,
+        unixsocket: unixsocket.map(Into::into),
         password_secrets: Vec::new(),
         requires_auth,
         auth_origin,
