@@ -2120,7 +2120,7 @@ fn shared_file<'s>(
         .filter_map(|d| {
             let dir = d.target.trim_end_matches('/');
             let rest = path.strip_prefix(dir)?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| (dir.len(), d, rest))
+            (rest.is_empty() || rest.starts_with('/')).then_some((dir.len(), d, rest))
         })
         .max_by_key(|(len, _, _)| *len)
         .map(|(_, d, rest)| (format!("{}{rest}", d.source), d))

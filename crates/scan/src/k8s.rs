@@ -2175,13 +2175,6 @@ impl<'i, 'a> Ctx<'i, 'a> {
             drop(known);
             // What `localhost` is to this container: the pod's network, so
             // the Redis a container beside it runs, if one does.
-            let sockets = SocketView {
-                part_of_the_redis: false,
-                workload: id,
-                label: o.label(),
-                container,
-                server: server_socket.as_ref(),
-            };
             let loopback = if self.part_of_the_redis(o, container, &words) {
                 Loopback::PartOfTheRedis
             } else {
@@ -2314,19 +2307,18 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
             let before = out.facts.len();
-            let sockets = SocketView {
-                part_of_the_redis: matches!(loopback, Loopback::PartOfTheRedis),
-                ..sockets
+            // What a Unix socket path is to it: a file of its pod.
+            let local = Local {
+                sockets: SocketView {
+                    part_of_the_redis: matches!(loopback, Loopback::PartOfTheRedis),
+                    workload: id,
+                    label: o.label(),
+                    container,
+                    server: server_socket.as_ref(),
+                },
+                loopback,
             };
-            self.push_found(
-                id,
-                &scope,
-                &kvs,
-                Reading::Settings,
-                &loopback,
-                &sockets,
-                out,
-            );
+            self.push_found(id, &scope, &kvs, Reading::Settings, &local, out);
             let located = out.facts[container_start..]
                 .iter()
                 .any(|f| matches!(f, Fact::Reference(_) | Fact::Hint(_)));
@@ -2453,7 +2445,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 let reading = frameworks::config_file(&file.mount_path)
                     .map(|c| c.reading)
                     .unwrap_or(Reading::Settings);
-                self.push_found(id, &scope, &file_kvs, reading, &loopback, &sockets, out);
+                self.push_found(id, &scope, &file_kvs, reading, &local, out);
             }
         }
     }
@@ -2464,10 +2456,10 @@ impl<'i, 'a> Ctx<'i, 'a> {
         scope: &Scope,
         kvs: &[KeyValue],
         reading: Reading,
-        loopback: &Loopback<'_>,
-        sockets: &SocketView<'_, '_>,
+        local: &Local<'_, '_>,
         out: &mut Scanned,
     ) {
+        let Local { loopback, sockets } = local;
         out.diagnostics.extend(settings::unreadable_warnings(kvs));
         for f in frameworks::find_endpoints(reading, kvs) {
             if f.endpoint.is_socket() {
@@ -2634,6 +2626,16 @@ fn volume_file(container: &Node, path: &str) -> Option<(String, String)> {
         .map(|(_, key, name)| (key, name.to_string()))
 }
 
+/// What the container's own addresses name: `localhost` and Unix sockets.
+struct Local<'c, 'n> {
+    loopback: Loopback<'c>,
+    sockets: SocketView<'c, 'n>,
+}
+
+/// The pod's Redis as a socket's server: its `unixsocket`, and the file
+/// that is in a volume of the pod ([`volume_file`]).
+type ServerSocket<'c> = (Option<&'c str>, Option<(String, String)>);
+
 /// What a Unix socket path is to one container: a file, shared with the
 /// Redis of its pod only through a volume both containers mount there. A
 /// socket never leaves the pod (or the node, for a hostPath: not read as
@@ -2646,7 +2648,7 @@ struct SocketView<'c, 'n> {
     container: &'c Node<'n>,
     /// The pod's Redis, when it runs one: its socket path and the file
     /// that is in a volume ([`volume_file`]).
-    server: Option<&'c (Option<&'c str>, Option<(String, String)>)>,
+    server: Option<&'c ServerSocket<'c>>,
 }
 
 impl SocketView<'_, '_> {
