@@ -20,3 +20,4 @@ mod review_cli;
 mod review_h3;
 mod scanners_review;
 mod sidecar;
+mod unix_socket;

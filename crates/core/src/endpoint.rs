@@ -14,7 +14,10 @@ pub enum Scheme {
     Rediss,
     /// `redis+sentinel://` / `redis-sentinel://`: the host is a sentinel.
     Sentinel,
-    /// `unix://` or `redis+unix://`: a socket on the same host.
+    /// A Unix socket, a file on the same host or shared volume:
+    /// `unix:///path`, `unix:/path`, `redis+unix://`, `redis+socket://`,
+    /// `redis-socket://`, `socket://`, or a bare `/path` under a Redis key.
+    /// The endpoint's `host` is the socket path, its `port` is `None`.
     Unix,
     /// A bare `host:port` or host: no scheme says how.
     Plain,
@@ -99,7 +102,27 @@ impl Endpoint {
         })
     }
 
-    /// `host:port` as written (port defaulted when absent).
+    /// A Unix socket at `path` (as written: paths are case-sensitive).
+    pub fn socket(path: &str, raw: &str) -> Endpoint {
+        Endpoint {
+            scheme: Scheme::Unix,
+            host: path.to_string(),
+            port: None,
+            db: None,
+            user: None,
+            has_password: false,
+            tls: Tls::No,
+            sentinel_master: None,
+            raw: raw.to_string(),
+        }
+    }
+
+    /// Reached over a Unix socket: `host` is the socket's path.
+    pub fn is_socket(&self) -> bool {
+        self.scheme == Scheme::Unix
+    }
+
+    /// `host:port` as written (port defaulted when absent); the path of a socket.
     pub fn address(&self) -> String {
         match self.scheme {
             Scheme::Unix => self.host.clone(),
@@ -112,13 +135,15 @@ impl Endpoint {
     /// Returns `None` when `text` is not a Redis URL.
     pub fn parse_url(text: &str) -> Option<Vec<Endpoint>> {
         let text = text.trim();
-        let (scheme_text, rest) = text.split_once("://")?;
+        let (scheme_text, rest) = split_scheme(text)?;
         let scheme = match scheme_text.to_ascii_lowercase().as_str() {
             "redis" | "valkey" => Scheme::Redis,
             "rediss" | "valkeys" => Scheme::Rediss,
             "redis+sentinel" | "redis-sentinel" | "sentinel" | "rediss+sentinel"
             | "valkey+sentinel" => Scheme::Sentinel,
-            "unix" | "redis+unix" | "redis-socket" | "valkey+unix" => Scheme::Unix,
+            "unix" | "redis+unix" | "redis+socket" | "redis-socket" | "valkey+unix" | "socket" => {
+                Scheme::Unix
+            }
             _ => return None,
         };
         let sentinel_tls = scheme_text.eq_ignore_ascii_case("rediss+sentinel");
@@ -153,9 +178,14 @@ impl Endpoint {
                 })
                 .and_then(non_empty)
         });
+        // `db=` (redis-py), Predis's `database=`, Kombu's `virtual_host=`.
         let query_db = query.and_then(|q| {
             q.split('&')
-                .find_map(|kv| kv.strip_prefix("db="))
+                .find_map(|kv| {
+                    kv.strip_prefix("db=")
+                        .or_else(|| kv.strip_prefix("database="))
+                        .or_else(|| kv.strip_prefix("virtual_host="))
+                })
                 .and_then(|d| d.parse().ok())
         });
         let user = user.or(query_user);
@@ -163,8 +193,9 @@ impl Endpoint {
         let raw = redact_url(text);
 
         if scheme == Scheme::Unix {
+            // An absolute path only: `unix://redis:6379` is no socket.
             let path = authority_and_path;
-            if path.is_empty() {
+            if !path.starts_with('/') || path.len() < 2 || path.contains(char::is_whitespace) {
                 return None;
             }
             return Some(vec![Endpoint {
@@ -238,6 +269,21 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// A URL's scheme and the rest: `scheme://rest`, or `unix:/path` (Predis,
+/// redis-rb), which has no `//`.
+fn split_scheme(text: &str) -> Option<(&str, &str)> {
+    match text.split_once("://") {
+        Some(split) => Some(split),
+        None => {
+            let rest = text
+                .get(..5)
+                .filter(|s| s.eq_ignore_ascii_case("unix:"))
+                .map(|_| &text[5..])?;
+            rest.starts_with('/').then_some((&text[..4], rest))
+        }
+    }
+}
+
 /// Splits `host:port`, `[v6]:port`, `host`. Rejects hosts that cannot be
 /// host names (spaces, template syntax), so prose is not taken for an address.
 pub fn split_host_port(text: &str) -> Option<(String, Option<u16>)> {
@@ -306,14 +352,19 @@ fn is_password_key(key: &str) -> bool {
 /// Replaces the password of a URL (userinfo, or a `password=`, `auth=`,
 /// `auth[]=` or `pass=` query parameter) with `***`.
 pub fn redact_url(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
+    let Some((scheme, rest)) = split_scheme(text) else {
         return text.to_string();
+    };
+    let separator = if text[scheme.len()..].starts_with("://") {
+        "://"
+    } else {
+        ":"
     };
     let (rest, query) = match rest.split_once('?') {
         Some((r, q)) => (r, Some(q)),
         None => (rest, None),
     };
-    let mut out = format!("{scheme}://");
+    let mut out = format!("{scheme}{separator}");
     match rest.rfind('@') {
         Some(at) => {
             let info = &rest[..at];
@@ -404,6 +455,59 @@ mod tests {
         assert_eq!(ep.scheme, Scheme::Unix);
         assert_eq!(ep.host, "/run/redis.sock");
         assert_eq!(ep.db, Some(3));
+    }
+
+    /// Every spelling of a socket address: the path is the host, there is
+    /// no port, TLS is off (Redis TLS is for TCP), and a password in the
+    /// userinfo or the query never reaches `raw`.
+    #[test]
+    fn socket_addresses_in_every_spelling() {
+        for (text, path, db) in [
+            (
+                "unix:///run/redis/redis.sock?db=2",
+                "/run/redis/redis.sock",
+                Some(2),
+            ),
+            ("unix:/var/run/redis.sock", "/var/run/redis.sock", None),
+            (
+                "UNIX:/var/run/redis.sock?database=4",
+                "/var/run/redis.sock",
+                Some(4),
+            ),
+            (
+                "redis+socket:///tmp/redis.sock?virtual_host=1",
+                "/tmp/redis.sock",
+                Some(1),
+            ),
+            ("redis-socket:///tmp/redis.sock", "/tmp/redis.sock", None),
+            ("socket:///tmp/redis.sock", "/tmp/redis.sock", None),
+            ("valkey+unix:///run/valkey.sock", "/run/valkey.sock", None),
+        ] {
+            let eps = Endpoint::parse_url(text).unwrap_or_else(|| panic!("{text}"));
+            let ep = &eps[0];
+            assert!(ep.is_socket(), "{text}");
+            assert_eq!(
+                (ep.host.as_str(), ep.port, ep.db),
+                (path, None, db),
+                "{text}"
+            );
+            assert_eq!(ep.tls, Tls::No);
+            assert_eq!(ep.address(), path);
+            assert_eq!(ep.raw, text);
+        }
+        let ep = &Endpoint::parse_url("unix://app:hunter2@/run/redis.sock?db=1").unwrap()[0];
+        assert_eq!(ep.host, "/run/redis.sock");
+        assert_eq!(ep.user.as_deref(), Some("app"));
+        assert!(ep.has_password);
+        assert_eq!(ep.raw, "unix://app:***@/run/redis.sock?db=1");
+        let ep = &Endpoint::parse_url("unix:/run/redis.sock?auth=hunter2&persistent=1").unwrap()[0];
+        assert!(ep.has_password);
+        assert_eq!(ep.raw, "unix:/run/redis.sock?auth=***&persistent=1");
+        assert!(!format!("{ep:?}").contains("hunter2"));
+        // Not sockets: no path, a relative one, a host.
+        assert!(Endpoint::parse_url("unix://").is_none());
+        assert!(Endpoint::parse_url("unix:redis.sock").is_none());
+        assert!(Endpoint::parse_url("unix://redis:6379").is_none());
     }
 
     #[test]

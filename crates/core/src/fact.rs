@@ -109,6 +109,9 @@ pub struct RedisServer {
     /// Plain (non-TLS) port; `None` when disabled with `--port 0`.
     pub port: Option<u16>,
     pub tls_port: Option<u16>,
+    /// The Unix socket it also listens on (`--unixsocket`, `unixsocket` in
+    /// redis.conf), as a path inside its container. Boxed: rarely there.
+    pub unixsocket: Option<Box<str>>,
     /// Secret keys the server reads its password from: (secret, key).
     pub password_secrets: Vec<(String, String)>,
     /// ACL users the server is configured with, when visible.
@@ -198,9 +201,11 @@ pub struct Reference {
     /// `::1`): the workload whose network the consumer shares and that runs
     /// the Redis it reaches there, when the scanner knows it: its own pod (a
     /// Redis container beside it, the consumer itself) or the compose
-    /// service it joins with `network_mode: service:…`. That workload's
-    /// Redis is what the address names, and no other. `None` for any other
-    /// address.
+    /// service it joins with `network_mode: service:…`. For a Unix socket:
+    /// the workload whose Redis serves that very file (a volume both mount
+    /// there, in one pod or one compose project). That workload's Redis is
+    /// what the address names, and no other. `None` for any other address
+    /// (a socket with `None` is linked to nothing: a path names no Redis).
     pub same_network_as: Option<Box<ConsumerId>>,
 }
 

@@ -146,6 +146,9 @@ pub struct Resource {
     pub owner: Option<String>,
     pub port: Option<u16>,
     pub tls_port: Option<u16>,
+    /// The Unix socket path it listens on, inside its container, when its
+    /// config names one.
+    pub unixsocket: Option<String>,
     /// Its server config requires a password (`requirepass`, `aclfile`,
     /// a password variable of the image), as far as the scan sees.
     pub requires_auth: bool,

@@ -247,6 +247,7 @@ impl<'a> Builder<'a> {
             owner: self.opts.owner(&w.labels),
             port: server.port,
             tls_port: server.tls_port,
+            unixsocket: server.unixsocket.as_deref().map(str::to_string),
             requires_auth: server.requires_auth,
             auth_origin: server.auth_origin.clone(),
             tls_addresses: Vec::new(),
@@ -601,6 +602,7 @@ impl<'a> Builder<'a> {
             owner: None,
             port: None,
             tls_port: None,
+            unixsocket: None,
             requires_auth: false,
             auth_origin: None,
             tls_addresses: Vec::new(),
@@ -680,6 +682,19 @@ impl<'a> Builder<'a> {
         // beside it), and never another one of the same address.
         if let Some(on) = &r.same_network_as {
             let Some(&resource) = self.by_workload.get(&**on) else {
+                if r.endpoint.is_socket() {
+                    self.diagnostics.push(at(
+                        Diagnostic::warning(
+                            "socket-unlinked",
+                            format!(
+                                "{} names the Unix socket {}, shared with {on}, which runs no Redis of the scanned sources: linked to none; scan the files that define {on}'s Redis",
+                                r.consumer, r.endpoint.host
+                            ),
+                        ),
+                        &r.evidence.origin,
+                    ));
+                    return None;
+                }
                 self.diagnostics.push(at(
                     Diagnostic::info(
                         "loopback-unlinked",
@@ -694,6 +709,21 @@ impl<'a> Builder<'a> {
             };
             self.referencing.insert(r.consumer.clone());
             return Some(resource);
+        }
+        // A socket is a file: no name leads to it, only a volume shared with
+        // the Redis that serves it, which the scanner found or did not.
+        if r.endpoint.is_socket() {
+            self.diagnostics.push(at(
+                Diagnostic::warning(
+                    "socket-unlinked",
+                    format!(
+                        "{} names the Unix socket {}, and no Redis of the scanned sources is shown to serve that file (a Redis with `unixsocket` there, sharing the folder with it through a volume); linked to none: scan the Redis that serves it, or name it by host and port",
+                        r.consumer, r.endpoint.host
+                    ),
+                ),
+                &r.evidence.origin,
+            ));
+            return None;
         }
         let resource = match route.map(|r| &r.target) {
             Some(Target::Resource(i)) => *i,
@@ -744,7 +774,11 @@ impl<'a> Builder<'a> {
     fn link(&self, r: &Reference, host: &str, route: Option<Route>, resource: usize) -> Linked {
         let port = r.endpoint.port_or_default();
         let res = &self.resources[resource];
-        let server_port = server_port(route.as_ref(), port, res.port, res.tls_port);
+        // A socket reaches no port: a port change or a TLS port is not its.
+        let server_port = match r.endpoint.is_socket() {
+            true => None,
+            false => server_port(route.as_ref(), port, res.port, res.tls_port),
+        };
         let tls = link_tls(r.endpoint.tls, server_port, res);
         let link = Link {
             endpoint: r.endpoint.clone(),
@@ -764,6 +798,8 @@ impl<'a> Builder<'a> {
         };
         let via = match r.endpoint.port {
             Some(p) => format!("{host}:{p}"),
+            // A path is case-sensitive: as written.
+            None if r.endpoint.is_socket() => r.endpoint.host.clone(),
             None => host.to_string(),
         };
         (link, via, r.evidence.clone())

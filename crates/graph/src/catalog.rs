@@ -445,6 +445,7 @@ pub(crate) mod tests {
             owner: None,
             port: Some(6379),
             tls_port: None,
+            unixsocket: None,
             requires_auth: false,
             auth_origin: None,
             tls_addresses: Vec::new(),

@@ -273,7 +273,43 @@ fn unknown_tls_advice(server: &Resource, l: &Link) -> String {
     )
 }
 
+/// What TLS does to a link over a Unix socket: nothing. Redis serves TLS
+/// on TCP ports only (`tls-port`); a socket stays plain and keeps working.
+fn socket_tls_reason(l: &Link, mode: TlsMode) -> String {
+    format!(
+        "connects over the Unix socket {} at {}; Redis TLS covers TCP ports only, so tls={} leaves the socket as it is (unless the change also removes `unixsocket`)",
+        l.endpoint.host,
+        l.evidence.origin,
+        match mode {
+            TlsMode::Required => "required",
+            TlsMode::Preferred => "preferred",
+            TlsMode::Disabled => "disabled",
+        }
+    )
+}
+
 fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
+    // Socket links are judged apart: TLS does not apply to them, and the
+    // consumer's other links decide.
+    if c.links.iter().any(|l| l.endpoint.is_socket()) {
+        let (sockets, tcp): (Vec<&Link>, Vec<&Link>) =
+            c.links.iter().partition(|l| l.endpoint.is_socket());
+        let socket_reasons = sockets.iter().map(|l| socket_tls_reason(l, mode));
+        if tcp.is_empty() {
+            return (Verdict::Ok, socket_reasons.collect());
+        }
+        let mut rest = c.clone();
+        rest.links = tcp.into_iter().cloned().collect();
+        rest.tls = rest
+            .links
+            .iter()
+            .map(|l| l.tls)
+            .reduce(Tls::merge)
+            .unwrap_or(Tls::Unknown);
+        let (verdict, mut reasons) = tls(server, &rest, mode);
+        reasons.extend(socket_reasons);
+        return (verdict, reasons);
+    }
     let (verdict, mut reasons) = tls_by_mode(server, c, mode);
     if mode == TlsMode::Disabled {
         // its fix is the one tls=disabled asks for anyway: plain redis://
@@ -495,6 +531,13 @@ fn port_move(server: &Resource, c: &Consumer, old: Option<u16>, new: u16, key: &
     let mut verdict = Verdict::Ok;
     let mut reasons = Vec::new();
     for l in &c.links {
+        if l.endpoint.is_socket() {
+            reasons.push(format!(
+                "connects over the Unix socket {} at {}, which the move to {key} {new} does not touch",
+                l.endpoint.host, l.evidence.origin
+            ));
+            continue;
+        }
         if l.server_port.is_none() && !external {
             verdict = verdict.min(Verdict::AtRisk);
             reasons.push(format!(
@@ -597,6 +640,15 @@ fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
             }
             _ if same(&l.endpoint.host) => {
                 reasons.push(format!("already uses `{new}` at {}", l.evidence.origin))
+            }
+            // A socket is a file beside the Redis (a volume of its pod or
+            // project): it does not follow the Redis to another host.
+            _ if l.endpoint.is_socket() => {
+                verdict = Verdict::Breaks;
+                reasons.push(format!(
+                    "reaches it over the Unix socket {} at {}, a file shared with the Redis on its own host or pod; the socket does not move to {new}: point it at {new} over TCP (`redis://{new}:6379`, or rediss:// to its TLS port)",
+                    l.endpoint.host, l.evidence.origin
+                ));
             }
             // A sidecar in its own pod, over `localhost`: the name keeps
             // resolving, to nothing, once the Redis moves away.

@@ -41,6 +41,7 @@ fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload 
         image: "redis:7".into(),
         port,
         tls_port,
+        unixsocket: None,
         password_secrets: vec![("redis-auth".into(), "password".into())],
         requires_auth: true,
         auth_origin: None,
@@ -1554,4 +1555,138 @@ fn a_sidecars_consumers_are_judged_like_any_other() {
         why.contains("names port 7000 at shop/pods.yaml:24, which shop/cart does not serve"),
         "{why}"
     );
+}
+
+// ---- Unix sockets: a file shared with one Redis ----
+
+/// A compose project whose Redis serves `/run/redis/redis.sock` (and port
+/// 6379): `web` reaches it over the socket only, `api` over the socket and
+/// TCP with a password, and `cron` names a socket no scanner attributed.
+fn socket_project() -> Vec<Fact> {
+    const FILE: &str = "app/compose.yaml";
+    let redis_id = ConsumerId::compose(FILE, "redis");
+    let mut server = redis(workload(redis_id.clone(), &[], None), Some(6379), None);
+    if let Some(s) = &mut server.server {
+        s.unixsocket = Some("/run/redis/redis.sock".into());
+        s.requires_auth = false;
+        s.password_secrets.clear();
+    }
+    server.aliases = vec!["redis".into()];
+    let scope = Scope::Compose(FILE.into());
+    let socket = |service: &str, text: &str, line: u32, shared: bool| {
+        let mut f = reference(
+            ConsumerId::compose(FILE, service),
+            scope.clone(),
+            text,
+            FILE,
+            line,
+        );
+        if let Fact::Reference(r) = &mut f {
+            r.same_network_as = shared.then(|| Box::new(redis_id.clone()));
+        }
+        f
+    };
+    vec![
+        Fact::Workload(server),
+        socket("web", "unix:///run/redis/redis.sock?db=2", 9, true),
+        socket("api", "unix://:pw@/var/run/redis/redis.sock", 14, true),
+        reference(
+            ConsumerId::compose(FILE, "api"),
+            scope.clone(),
+            "redis://:pw@redis:6379/1",
+            FILE,
+            15,
+        ),
+        socket("cron", "unix:///run/redis/redis.sock", 20, false),
+    ]
+}
+
+fn socket_after(settings: &[(&str, &str)]) -> Resource {
+    let inv = build(&socket_project(), &Options::default());
+    let mut res = resource(&inv, "app/compose.yaml#redis").clone();
+    let change = Change {
+        target: res.id.clone(),
+        settings: settings
+            .iter()
+            .map(|(k, v)| Setting::parse(k, v).unwrap())
+            .collect(),
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    res
+}
+
+#[test]
+fn a_socket_links_to_the_redis_it_is_shared_with_and_reaches_no_port() {
+    let inv = build(&socket_project(), &Options::default());
+    // No resource named by a path: the unattributed socket is said, not kept.
+    assert_eq!(ids(&inv), ["app/compose.yaml#redis"]);
+    let res = resource(&inv, "app/compose.yaml#redis");
+    assert_eq!(res.unixsocket.as_deref(), Some("/run/redis/redis.sock"));
+    let web = consumer(res, "app/compose.yaml#web");
+    assert_eq!(web.via, ["/run/redis/redis.sock"]);
+    assert_eq!(web.links[0].server_port, None);
+    assert_eq!(web.tls, Tls::No);
+    assert!(!has_consumer(res, "app/compose.yaml#cron"));
+    let said: Vec<(&str, Severity, Option<u32>)> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "socket-unlinked")
+        .map(|d| (d.path.as_deref().unwrap_or_default(), d.severity, d.line))
+        .collect();
+    assert_eq!(said, [("app/compose.yaml", Severity::Warning, Some(20))]);
+}
+
+#[test]
+fn tls_and_port_changes_leave_socket_clients_alone() {
+    let res = socket_after(&[("tls", "required")]);
+    let (v, why) = verdict(&res, "app/compose.yaml#web");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    assert_eq!(
+        why,
+        "connects over the Unix socket /run/redis/redis.sock at app/compose.yaml:9; Redis TLS covers TCP ports only, so tls=required leaves the socket as it is (unless the change also removes `unixsocket`)"
+    );
+    // Its TCP link still breaks; the socket is said alongside.
+    let (v, why) = verdict(&res, "app/compose.yaml#api");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("at app/compose.yaml:15; switch to rediss://"),
+        "{why}"
+    );
+    assert!(
+        why.contains("Unix socket /var/run/redis/redis.sock at app/compose.yaml:14"),
+        "{why}"
+    );
+
+    let res = socket_after(&[("port", "6390")]);
+    let (v, why) = verdict(&res, "app/compose.yaml#web");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    assert_eq!(
+        why,
+        "connects over the Unix socket /run/redis/redis.sock at app/compose.yaml:9, which the move to port 6390 does not touch"
+    );
+    let (v, why) = verdict(&res, "app/compose.yaml#api");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+}
+
+#[test]
+fn moving_the_host_breaks_socket_clients_and_auth_breaks_those_without_a_password() {
+    let res = socket_after(&[("host", "redis.prod.example")]);
+    let (v, why) = verdict(&res, "app/compose.yaml#web");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert_eq!(
+        why,
+        "reaches it over the Unix socket /run/redis/redis.sock at app/compose.yaml:9, a file shared with the Redis on its own host or pod; the socket does not move to redis.prod.example: point it at redis.prod.example over TCP (`redis://redis.prod.example:6379`, or rediss:// to its TLS port)"
+    );
+    let res = socket_after(&[("auth", "required")]);
+    let (v, why) = verdict(&res, "app/compose.yaml#web");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert_eq!(
+        why,
+        "connects without a password at app/compose.yaml:9; give it one (from a Secret) before auth is required"
+    );
+    let (v, why) = verdict(&res, "app/compose.yaml#api");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    let res = socket_after(&[("decommission", "true")]);
+    assert_eq!(verdict(&res, "app/compose.yaml#web").0, Verdict::Breaks);
 }

@@ -220,6 +220,10 @@ struct JsonResource<'a> {
     consumers: Vec<JsonConsumer<'a>>,
     port: Option<u16>,
     tls_port: Option<u16>,
+    /// The Unix socket it serves; absent when none is known (older
+    /// readers see the same document as before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unixsocket: Option<&'a str>,
     external: bool,
     owner: Option<&'a str>,
 }
@@ -240,6 +244,7 @@ impl<'a> JsonResource<'a> {
                 .collect(),
             port: r.port,
             tls_port: r.tls_port,
+            unixsocket: r.unixsocket.as_deref(),
             external: r.external,
             owner: r.owner.as_deref(),
         }

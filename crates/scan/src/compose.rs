@@ -306,6 +306,17 @@ struct Mount {
     target: String,
 }
 
+/// A folder a service shares with others through a volume: where a Unix
+/// socket in it is the same file for each. (Bind mounts of config files
+/// are [`Mount`]s too; this is only for finding sockets.)
+#[derive(Clone, Debug)]
+struct SharedDir {
+    /// `volume <name>` for a named volume, `host <path>` for a bind mount.
+    source: String,
+    /// The folder in the container.
+    target: String,
+}
+
 #[derive(Clone, Debug)]
 struct Link {
     service: String,
@@ -335,6 +346,10 @@ struct Spec {
     /// Host ports it publishes (`ports: ["6379:6379"]`).
     published: Vec<u16>,
     mounts: Vec<Mount>,
+    /// Named volumes and bind mounts, for Unix sockets.
+    shared: Vec<SharedDir>,
+    /// `volumes_from`: the services whose volumes it mounts too.
+    volumes_from: Vec<String>,
     extends: Option<(String, Option<String>, Origin)>,
     /// The file that declared `extends`, for a relative `file:`.
     extends_from: Option<String>,
@@ -393,6 +408,15 @@ impl Spec {
         for m in over.mounts {
             self.mounts.retain(|x| x.target != m.target);
             self.mounts.push(m);
+        }
+        for m in over.shared {
+            self.shared.retain(|x| x.target != m.target);
+            self.shared.push(m);
+        }
+        for v in over.volumes_from {
+            if !self.volumes_from.contains(&v) {
+                self.volumes_from.push(v);
+            }
         }
         for p in over.published {
             if !self.published.contains(&p) {
@@ -837,6 +861,16 @@ impl SpecReader<'_, '_> {
                     origin: self.origin(n),
                 })
             }),
+            volumes_from: node
+                .get("volumes_from")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|n| self.text(n))
+                // `service[:ro]`; `container:name` names no service
+                .filter(|v| !v.starts_with("container:"))
+                .map(|v| v.split(':').next().unwrap_or_default().to_string())
+                .collect(),
             ..Spec::default()
         };
         for p in node.get("ports").map(Node::as_seq).unwrap_or_default() {
@@ -967,7 +1001,19 @@ impl SpecReader<'_, '_> {
         for volume in node.get("volumes").map(Node::as_seq).unwrap_or_default() {
             let (source, target) = match &volume.value {
                 Value::Map(_) => {
-                    if volume.str_at(&["type"]).is_some_and(|t| t != "bind") {
+                    let kind = volume.str_at(&["type"]);
+                    if kind == Some("volume") {
+                        if let (Some(source), Some(target)) = (
+                            volume.get("source").and_then(|n| self.text(n)),
+                            volume.get("target").and_then(|n| self.text(n)),
+                        ) {
+                            spec.shared.push(SharedDir {
+                                source: format!("volume {source}"),
+                                target,
+                            });
+                        }
+                    }
+                    if kind.is_some_and(|t| t != "bind") {
                         continue;
                     }
                     (
@@ -991,8 +1037,19 @@ impl SpecReader<'_, '_> {
             };
             // Named volumes have no `.`, `/` or `~` in front.
             if !(source.starts_with('.') || source.starts_with('/') || source.starts_with('~')) {
+                spec.shared.push(SharedDir {
+                    source: format!("volume {source}"),
+                    target,
+                });
                 continue;
             }
+            spec.shared.push(SharedDir {
+                source: format!(
+                    "host {}",
+                    join_path(self.dir, &source).unwrap_or_else(|| source.clone())
+                ),
+                target: target.clone(),
+            });
             if let Some(path) = join_path(self.dir, &source) {
                 spec.mounts.push(Mount {
                     source: path,
@@ -1124,6 +1181,8 @@ pub(crate) fn redis_server(
         6379
     });
     let mut tls_port = None;
+    // `--unixsocket /run/redis/redis.sock`: a path, not a port
+    let mut unixsocket: Option<String> = None;
     let mut requires_auth = false;
     let mut auth_origin: Option<Origin> = None;
     let mut tls_main = false;
@@ -1181,6 +1240,7 @@ pub(crate) fn redis_server(
         match flag {
             Some("port") => port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
             Some("tls-port") => tls_port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
+            Some("unixsocket") => unixsocket = value.filter(|v| v.starts_with('/')),
             Some("requirepass" | "aclfile") => {
                 requires_auth = true;
                 auth_origin.get_or_insert_with(|| all_words[i].origin.clone());
@@ -1205,6 +1265,9 @@ pub(crate) fn redis_server(
             match s.key.as_str() {
                 "port" => port = s.value.parse().ok().filter(|p| *p != 0),
                 "tls-port" => tls_port = s.value.parse().ok().filter(|p| *p != 0),
+                "unixsocket" if s.value.trim_matches(['"', '\'']).starts_with('/') => {
+                    unixsocket = Some(s.value.trim_matches(['"', '\'']).to_string())
+                }
                 "requirepass" | "aclfile" => requires_auth = true,
                 "user" if !s.value.contains("nopass") && s.value.contains(" on") => {
                     requires_auth = true
@@ -1220,6 +1283,7 @@ pub(crate) fn redis_server(
         image: image.to_string(),
         port,
         tls_port,
+        unixsocket: unixsocket.map(Into::into),
         password_secrets: Vec::new(),
         requires_auth,
         auth_origin,
@@ -1704,6 +1768,35 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             }
             let mut seen = BTreeSet::new();
             for mut f in found {
+                // A Unix socket is a file: the Redis that serves that file
+                // through a volume both mount, or none.
+                if f.endpoint.is_socket() {
+                    match socket_server(name, &f.endpoint.host, specs, &servers) {
+                        Ok((service, how)) => {
+                            f.evidence.detail = format!("{} ({how})", f.evidence.detail);
+                            if seen.insert((f.endpoint.clone(), f.evidence.origin.clone())) {
+                                let server = ConsumerId::compose(&base, &service);
+                                self.out.facts.push(Fact::Reference(f.into_reference(
+                                    &id,
+                                    &self.scope,
+                                    Some(Box::new(server)),
+                                )));
+                            }
+                        }
+                        Err(None) => {}
+                        Err(Some(why)) => self.out.diagnostics.push(
+                            Diagnostic::warning(
+                                "socket-unlinked",
+                                format!(
+                                    "{} names the Unix socket {}, and {why}: linked to no Redis; share the socket's folder with the Redis service through a volume both mount (and set its `unixsocket` there), or name the Redis by host and port",
+                                    f.evidence.detail, f.endpoint.host
+                                ),
+                            )
+                            .at_origin(&f.evidence.origin),
+                        ),
+                    }
+                    continue;
+                }
                 let host = f.endpoint.host.to_ascii_lowercase();
                 let loopback = if is_loopback(&host) {
                     &loopback
@@ -2003,6 +2096,87 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             })
             .collect();
         find_endpoints(&kvs)
+    }
+}
+
+/// The file a path inside a service's container is, when a volume or a
+/// bind mount holds it (`volume sock/redis.sock`), and how it is shared.
+fn shared_file<'s>(
+    name: &str,
+    path: &str,
+    specs: &'s BTreeMap<String, Spec>,
+) -> Option<(String, &'s SharedDir)> {
+    let own = specs.get(name)?;
+    let from = own.volumes_from.iter().filter_map(|v| specs.get(v));
+    std::iter::once(own)
+        .chain(from)
+        .flat_map(|s| &s.shared)
+        .filter_map(|d| {
+            let dir = d.target.trim_end_matches('/');
+            let rest = path.strip_prefix(dir)?;
+            (rest.is_empty() || rest.starts_with('/')).then_some((dir.len(), d, rest))
+        })
+        .max_by_key(|(len, _, _)| *len)
+        .map(|(_, d, rest)| (format!("{}{rest}", d.source), d))
+}
+
+/// The Redis service of the project that serves the Unix socket `path`
+/// that service `name` names, and how the two share it: one whose
+/// `unixsocket` is the same file, through a named volume or a host folder
+/// both mount (with `volumes_from` too). `Err(None)` for a Redis's own
+/// socket; `Err(Some(why))` when none or several do.
+fn socket_server(
+    name: &str,
+    path: &str,
+    specs: &BTreeMap<String, Spec>,
+    servers: &BTreeMap<&str, RedisServer>,
+) -> Result<(String, String), Option<String>> {
+    if servers.contains_key(name) {
+        return Err(None);
+    }
+    let folder = path.rsplit_once('/').map_or("/", |(d, _)| d);
+    let Some((file, dir)) = shared_file(name, path, specs) else {
+        return Err(Some(format!(
+            "service {name} mounts no volume at {folder}: the socket is a file of its own container, which no Redis service of the project can serve (a Redis inside that container may)"
+        )));
+    };
+    let mut serving: Vec<&str> = Vec::new();
+    let mut sharing: Vec<String> = Vec::new();
+    for (server, redis) in servers {
+        let source_shared = specs.get(*server).is_some_and(|s| {
+            s.shared.iter().any(|d| d.source == dir.source)
+                || s.volumes_from
+                    .iter()
+                    .filter_map(|v| specs.get(v))
+                    .any(|v| v.shared.iter().any(|d| d.source == dir.source))
+        });
+        let socket = redis.unixsocket.as_deref();
+        match socket.and_then(|u| shared_file(server, u, specs)) {
+            Some((theirs, _)) if theirs == file => serving.push(server),
+            _ if source_shared => sharing.push(match socket {
+                Some(u) => format!("service {server} mounts {} too, but its socket is {u}, another file", dir.source),
+                None => format!("service {server} mounts {} too, but serves no socket the scan sees (no `--unixsocket` or `unixsocket` in a redis.conf it mounts)", dir.source),
+            }),
+            _ => {}
+        }
+    }
+    match serving.as_slice() {
+        [one] => Ok((
+            one.to_string(),
+            format!(
+                "the socket in {}, served there by service {one}",
+                dir.source
+            ),
+        )),
+        [] if !sharing.is_empty() => Err(Some(sharing.join("; "))),
+        [] => Err(Some(format!(
+            "no Redis service of the project mounts {}, where it is",
+            dir.source
+        ))),
+        many => Err(Some(format!(
+            "services {} all serve a socket at that file: which one answers is not known",
+            many.join(", ")
+        ))),
     }
 }
 

@@ -2126,6 +2126,16 @@ impl<'i, 'a> Ctx<'i, 'a> {
         };
         let workload_is_server = server.is_some();
         let scope = Scope::Namespace(o.ns.to_string());
+        // The file the pod's Redis serves its Unix socket at, in a volume
+        // of the pod, worked out once.
+        let server_socket = server.map(|srv| {
+            let path = srv.unixsocket.as_deref();
+            let file = path.and_then(|u| {
+                let (c, _) = self.server_container(o)?;
+                volume_file(c, u)
+            });
+            (path, file)
+        });
         let containers = spec
             .get("initContainers")
             .map(Node::as_seq)
@@ -2308,7 +2318,18 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
             kvs.extend(embedded);
             let mut before = out.facts.len();
-            self.push_found(id, &scope, &kvs, Reading::Settings, &loopback, out);
+            // What a Unix socket path is to it: a file of its pod.
+            let local = Local {
+                sockets: SocketView {
+                    part_of_the_redis: matches!(loopback, Loopback::PartOfTheRedis),
+                    workload: id,
+                    label: o.label(),
+                    container,
+                    server: server_socket.as_ref(),
+                },
+                loopback,
+            };
+            self.push_found(id, &scope, &kvs, Reading::Settings, &local, out);
             let located = out.facts[container_start..]
                 .iter()
                 .any(|f| matches!(f, Fact::Reference(_) | Fact::Hint(_)));
@@ -2350,7 +2371,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 // first reference it made, else the first hint.
                 let env_kvs = with_embedded(&kvs[..env_count]);
                 let mut env = Scanned::default();
-                self.push_found(id, &scope, &env_kvs, Reading::Settings, &loopback, &mut env);
+                self.push_found(id, &scope, &env_kvs, Reading::Settings, &local, &mut env);
                 let first = env
                     .facts
                     .iter()
@@ -2377,7 +2398,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         .push(crate::not_a_consumer(&who, image, first));
                 }
                 let args = with_embedded(&kvs[env_count..flags_end]);
-                self.push_found(id, &scope, &args, Reading::Settings, &loopback, out);
+                self.push_found(id, &scope, &args, Reading::Settings, &local, out);
             }
             // A Secret outside the scan feeds this container's env: its
             // references may authenticate from it (said as such, not as fact).
@@ -2489,7 +2510,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 let reading = frameworks::config_file(&file.mount_path)
                     .map(|c| c.reading)
                     .unwrap_or(Reading::Settings);
-                self.push_found(id, &scope, &file_kvs, reading, &loopback, out);
+                self.push_found(id, &scope, &file_kvs, reading, &local, out);
             }
         }
     }
@@ -2500,11 +2521,16 @@ impl<'i, 'a> Ctx<'i, 'a> {
         scope: &Scope,
         kvs: &[KeyValue],
         reading: Reading,
-        loopback: &Loopback<'_>,
+        local: &Local<'_, '_>,
         out: &mut Scanned,
     ) {
+        let Local { loopback, sockets } = local;
         out.diagnostics.extend(settings::unreadable_warnings(kvs));
         for f in frameworks::find_endpoints(reading, kvs) {
+            if f.endpoint.is_socket() {
+                sockets.found(scope, f, out);
+                continue;
+            }
             let host = f.endpoint.host.to_ascii_lowercase();
             if is_loopback(&host) {
                 loopback.found(id, scope, f, out);
@@ -2636,6 +2662,110 @@ impl Loopback<'_> {
                 );
             }
         }
+    }
+}
+
+/// The file a path inside a container is, when a volume of its pod holds
+/// it: (`<volume>/<subPath>/<rest>`, the volume's name).
+fn volume_file(container: &Node, path: &str) -> Option<(String, String)> {
+    container
+        .get("volumeMounts")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            let name = m.str_at(&["name"])?;
+            let dir = m.str_at(&["mountPath"])?.trim_end_matches('/');
+            let rest = path.strip_prefix(dir)?;
+            if !(rest.is_empty() || rest.starts_with('/')) {
+                return None;
+            }
+            let sub = m.str_at(&["subPath"]).unwrap_or("").trim_matches('/');
+            let key = match sub {
+                "" => format!("{name}{rest}"),
+                sub => format!("{name}/{sub}{rest}"),
+            };
+            Some((dir.len(), key, name))
+        })
+        .max_by_key(|(len, _, _)| *len)
+        .map(|(_, key, name)| (key, name.to_string()))
+}
+
+/// What the container's own addresses name: `localhost` and Unix sockets.
+struct Local<'c, 'n> {
+    loopback: Loopback<'c>,
+    sockets: SocketView<'c, 'n>,
+}
+
+/// The pod's Redis as a socket's server: its `unixsocket`, and the file
+/// that is in a volume of the pod ([`volume_file`]).
+type ServerSocket<'c> = (Option<&'c str>, Option<(String, String)>);
+
+/// What a Unix socket path is to one container: a file, shared with the
+/// Redis of its pod only through a volume both containers mount there. A
+/// socket never leaves the pod (or the node, for a hostPath: not read as
+/// one Redis).
+struct SocketView<'c, 'n> {
+    /// The container is part of the Redis: its socket is the Redis's own.
+    part_of_the_redis: bool,
+    workload: &'c ConsumerId,
+    label: String,
+    container: &'c Node<'n>,
+    /// The pod's Redis, when it runs one: its socket path and the file
+    /// that is in a volume ([`volume_file`]).
+    server: Option<&'c ServerSocket<'c>>,
+}
+
+impl SocketView<'_, '_> {
+    /// A socket found in the container's settings: a reference to the
+    /// pod's Redis when it serves that very file, else a warning.
+    fn found(&self, scope: &Scope, mut f: settings::Found, out: &mut Scanned) {
+        if self.part_of_the_redis {
+            return;
+        }
+        let path = f.endpoint.host.clone();
+        let folder = path.rsplit_once('/').map_or("/", |(d, _)| d);
+        let container = self.container.str_at(&["name"]).unwrap_or("?");
+        let why = match (volume_file(self.container, &path), self.server) {
+            (None, _) => format!(
+                "container {container} mounts no volume at {folder}: the socket is a file of its own container, where no Redis of {} runs (a Redis inside that container may)",
+                self.label
+            ),
+            (Some(_), None) => format!(
+                "no container of {} runs a Redis (a socket is a file no other pod can reach)",
+                self.label
+            ),
+            (Some((_, volume)), Some((None, _))) => format!(
+                "the Redis of {} serves no socket the scan sees (no `--unixsocket` or `unixsocket` in a redis.conf it mounts) in volume {volume}",
+                self.label
+            ),
+            (Some((file, volume)), Some((Some(_), Some((theirs, _))))) if *theirs == file => {
+                f.evidence.detail = format!(
+                    "{} (container {container}, the socket in volume {volume}, served there by the Redis in its own pod)",
+                    f.evidence.detail
+                );
+                out.facts.push(Fact::Reference(f.into_reference(
+                    self.workload,
+                    scope,
+                    Some(Box::new(self.workload.clone())),
+                )));
+                return;
+            }
+            (Some(_), Some((Some(theirs), _))) => format!(
+                "the Redis of {} serves its socket at {theirs}, another file (not in a volume container {container} mounts there)",
+                self.label
+            ),
+        };
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "socket-unlinked",
+                format!(
+                    "{} names the Unix socket {path}, and {why}: linked to no Redis; mount the socket's folder from a volume the Redis container mounts too (an emptyDir) and set its `unixsocket` there, or name the Redis by host and port",
+                    f.evidence.detail
+                ),
+            )
+            .at_origin(&f.evidence.origin),
+        );
     }
 }
 

@@ -480,6 +480,25 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             }
             continue;
         }
+        // A Unix socket: `unix:///run/redis.sock`, `redis+socket://…`, or a
+        // bare path under a Redis key (phpredis and Nextcloud `host`).
+        if let Some(socket) = socket_in(&kv.value, role, key_says_redis) {
+            if let Some(mut ep) = socket {
+                if let Some(user) = group.and_then(|_| related(i, Role::User)) {
+                    ep.user = ep
+                        .user
+                        .or_else(|| Some(user.value.trim().to_string()))
+                        .filter(|u| !u.is_empty() && !is_unexpanded(u));
+                }
+                if let Some(db) = group.and_then(|g| setting(g, Role::Db)) {
+                    ep.db = ep.db.or_else(|| db.value.trim().parse().ok());
+                }
+                let credential = credential(&ep);
+                ep.has_password |= credential.is_some();
+                out.push(found(kv, ep, true, credential, None));
+            }
+            continue;
+        }
         // Schemes other clients write: Predis / phpredis `tcp://` and
         // `tls://`, Outline's `ioredis://<base64 JSON>`.
         if let Some(other) = other_scheme(&kv.value) {
@@ -644,6 +663,58 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         }
     }
     out
+}
+
+/// The Unix socket a value names: `Some(Some(endpoint))` for a Redis
+/// socket; `Some(None)` for a socket address that is no Redis's (Docker's
+/// `DOCKER_HOST=unix:///var/run/docker.sock`), which is nothing else
+/// either; `None` for any other value. Every value of every workload
+/// passes here: byte tests first, no allocation until one looks like a
+/// socket.
+///
+/// A socket says Redis by its scheme (`redis+unix://`, `redis+socket://`,
+/// `redis-socket://`, `valkey+unix://`), or, for `unix:` and `socket://`
+/// (redis-py, node-redis, Predis, Sidekiq), by its key or its path
+/// (`/run/redis/redis.sock`). A bare path counts under a host or URL key
+/// that says Redis or whose path does (phpredis, Nextcloud `'host' =>
+/// '/run/redis/redis-server.sock'`), or as a `.sock`/`.socket` file under
+/// any Redis-named key (`REDIS_SOCKET`, GitLab's `redis_socket`).
+fn socket_in(value: &str, role: Option<Role>, key_says_redis: bool) -> Option<Option<Endpoint>> {
+    let v = value.trim().trim_matches(['"', '\'']);
+    let b = v.as_bytes();
+    match b.first()? {
+        b'/' => {
+            if v.len() < 2 || v.contains(char::is_whitespace) || is_unexpanded(v) {
+                return None;
+            }
+            let socket_file = v.ends_with(".sock") || v.ends_with(".socket");
+            let names_redis = match role {
+                Some(Role::Host | Role::Url) => key_says_redis || says_redis(v),
+                None => key_says_redis && socket_file,
+                Some(_) => false,
+            };
+            names_redis.then(|| Some(Endpoint::socket(v, v)))
+        }
+        b'u' | b'U' | b's' | b'S' | b'r' | b'R' | b'v' | b'V' => {
+            let mut head = [0u8; 16];
+            let n = b.len().min(head.len());
+            head[..n].copy_from_slice(&b[..n]);
+            head.make_ascii_lowercase();
+            let head = &head[..n];
+            let has = |w: &[u8]| head.windows(w.len()).any(|x| x == w);
+            if !(has(b"unix:") || has(b"socket:")) {
+                return None;
+            }
+            let ep = Endpoint::parse_url(v)?.into_iter().next()?;
+            if !ep.is_socket() {
+                return None;
+            }
+            let scheme = v.split(':').next().unwrap_or("").to_ascii_lowercase();
+            let redis_scheme = scheme.starts_with("redis") || scheme.starts_with("valkey");
+            Some((redis_scheme || key_says_redis || says_redis(&ep.host)).then_some(ep))
+        }
+        _ => None,
+    }
 }
 
 /// `k=v` options, separated by commas (`addr=h:p,db=1`, Grafana, macaron)
@@ -1227,6 +1298,115 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].endpoint.has_password);
         assert!(!format!("{:?}", found[0]).contains("hunter2"));
+    }
+
+    /// One setting each, as the clients write a socket: the path is the
+    /// host, the detail keeps the form written, a password never shows.
+    #[test]
+    fn socket_addresses_under_redis_keys() {
+        let one = |key: &str, value: &str| -> Vec<(String, Option<u32>, String)> {
+            find_endpoints(&[kv(key, value, 1)])
+                .into_iter()
+                .inspect(|f| assert!(f.endpoint.is_socket() && f.says_redis, "{f:?}"))
+                .map(|f| (f.endpoint.host, f.endpoint.db, f.evidence.detail))
+                .collect()
+        };
+        let path =
+            |p: &str, db: Option<u32>, detail: &str| vec![(p.to_string(), db, detail.to_string())];
+        // redis-py, node-redis, Sidekiq
+        assert_eq!(
+            one("REDIS_URL", "unix:///run/redis/redis.sock?db=2"),
+            path(
+                "/run/redis/redis.sock",
+                Some(2),
+                "env REDIS_URL = unix:///run/redis/redis.sock?db=2"
+            )
+        );
+        // Predis
+        assert_eq!(
+            one("REDIS_DSN", "unix:/var/run/redis.sock"),
+            path(
+                "/var/run/redis.sock",
+                None,
+                "env REDIS_DSN = unix:/var/run/redis.sock"
+            )
+        );
+        // Django / Celery (Kombu)
+        assert_eq!(
+            one(
+                "CELERY_BROKER_URL",
+                "redis+socket:///tmp/redis.sock?virtual_host=1"
+            ),
+            path(
+                "/tmp/redis.sock",
+                Some(1),
+                "env CELERY_BROKER_URL = redis+socket:///tmp/redis.sock?virtual_host=1"
+            )
+        );
+        assert_eq!(one("BROKER", "redis-socket:///tmp/r.sock").len(), 1);
+        assert_eq!(one("REDIS_LOCATION", "socket:///tmp/r.sock").len(), 1);
+        // a bare path under a key that holds the Redis host or socket
+        assert_eq!(
+            one("REDIS_SOCKET", "/run/redis/redis.sock"),
+            path(
+                "/run/redis/redis.sock",
+                None,
+                "env REDIS_SOCKET = /run/redis/redis.sock"
+            )
+        );
+        assert_eq!(one("REDIS_PATH", "/var/run/redis.sock").len(), 1);
+        assert_eq!(one("redis.host", "/run/redis/redis-server.sock").len(), 1);
+        assert_eq!(one("cache.host", "/var/run/redis/redis.sock").len(), 1);
+        assert_eq!(
+            one(
+                "gitlab_rails.redis_socket",
+                "/var/opt/gitlab/redis/redis.socket"
+            )
+            .len(),
+            1
+        );
+        // Not Redis sockets: Docker's, a data folder, a host key that says
+        // nothing of Redis.
+        assert!(find_endpoints(&[kv("DOCKER_HOST", "unix:///var/run/docker.sock", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_DATA_DIR", "/data", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("DB_HOST", "/var/run/postgresql", 1)]).is_empty());
+        assert!(find_endpoints(&[kv("REDIS_PORT", "/run/redis.sock", 1)]).is_empty());
+    }
+
+    /// A socket's password, in the URL or beside it, is a credential whose
+    /// value never reaches the endpoint, the detail or the debug text.
+    #[test]
+    fn socket_passwords_are_redacted() {
+        let found = find_endpoints(&[kv("REDIS_URL", "unix://:hunter2@/run/redis.sock?db=1", 1)]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].endpoint.has_password);
+        assert_eq!(
+            found[0].evidence.detail,
+            "env REDIS_URL = unix://:***@/run/redis.sock?db=1"
+        );
+        assert!(!format!("{found:?}").contains("hunter2"));
+        let found = find_endpoints(&[kv(
+            "SESSION_SAVE_PATH",
+            "unix:/run/redis/redis.sock?auth=hunter2",
+            1,
+        )]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].endpoint.has_password);
+        assert!(!format!("{found:?}").contains("hunter2"));
+        // Nextcloud: host, port 0, password beside it
+        let found = find_endpoints(&[
+            kv("redis.host", "/run/redis/redis-server.sock", 1),
+            kv("redis.port", "0", 2),
+            kv("redis.password", "hunter2", 3),
+            kv("redis.dbindex", "0", 4),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].endpoint.host, "/run/redis/redis-server.sock");
+        assert_eq!(
+            found[0].credential.as_ref().map(|c| c.origin.clone()),
+            Some(Origin::file("app.env", 3))
+        );
+        assert!(!format!("{found:?}").contains("hunter2"));
     }
 
     #[test]
