@@ -271,6 +271,7 @@ pub fn scan_files<'a>(
         }
     }
     patches.sort_by_key(|(order, _)| *order);
+    delete_patched(&mut objects, &mut patches, &mut diagnostics);
     objects.extend(patches.into_iter().map(|(_, o)| o));
 
     let mut out = k8s::scan_objects(&objects, opts);
@@ -283,6 +284,53 @@ pub fn scan_files<'a>(
     );
     out.extend(projects);
     out
+}
+
+/// A patch that is `$patch: delete` removes the object it names where it is
+/// applied (its namespace there), with the patches of it, as `kubectl
+/// kustomize` renders it; an info note says so at the patch.
+fn delete_patched<'a>(
+    objects: &mut Vec<k8s::Object<'a>>,
+    patches: &mut Vec<(kustomize::PatchOrder, k8s::Object<'a>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    fn identity<'o>(o: &'o k8s::Object<'_>) -> (Option<&'o str>, Option<&'o str>, Option<&'o str>) {
+        (
+            o.root.str_at(&["kind"]),
+            o.root.str_at(&["metadata", "name"]),
+            o.namespace
+                .as_deref()
+                .or_else(|| o.root.str_at(&["metadata", "namespace"])),
+        )
+    }
+    let deletes = |o: &k8s::Object<'_>| o.root.str_at(&["$patch"]) == Some("delete");
+    if !patches.iter().any(|(_, o)| deletes(o)) {
+        return;
+    }
+    let gone: Vec<(String, String, Option<String>)> = patches
+        .iter()
+        .filter(|(_, o)| deletes(o))
+        .filter_map(|(_, o)| {
+            let (kind, name, ns) = identity(o);
+            let said = format!(
+                "`$patch: delete` removes {} {}{}, as `kubectl kustomize` renders it: what it held is not read there",
+                kind?,
+                name?,
+                ns.map(|ns| format!(" from namespace {ns}")).unwrap_or_default()
+            );
+            let line = o.root.at(&["$patch"]).map(|n| n.line);
+            diagnostics.push(Diagnostic::info("kustomize-deleted", said).at(&o.path, line, None));
+            Some((kind?.to_string(), name?.to_string(), ns.map(str::to_string)))
+        })
+        .collect();
+    let kept = |o: &k8s::Object<'_>| {
+        let (kind, name, ns) = identity(o);
+        !gone.iter().any(|(k, n, s)| {
+            Some(k.as_str()) == kind && Some(n.as_str()) == name && s.as_deref() == ns
+        })
+    };
+    objects.retain(|o| kept(o));
+    patches.retain(|(_, o)| kept(o));
 }
 
 /// A patch's root with a `metadata` map, for [`kustomize::Target::aim`] to

@@ -375,3 +375,55 @@ fn json_6902_patches_are_applied_as_kustomize_renders_them() {
         ["prod/kustomization.yaml:22 a `remove` of /spec/template/spec/containers/0/env/0 is not applied: only `add` and `replace` are read; this operation is not applied to Deployment reports: scan the output of `kubectl kustomize` for what it changes"]
     );
 }
+
+/// `$patch: delete` removes the in-cluster Redis of `prod`, and a patch
+/// turns its Service into an ExternalName, as `kubectl kustomize` renders
+/// each overlay: the same workloads and Services (one `redis` per
+/// namespace, not a second one from the patch), and a note at the delete.
+#[test]
+fn deleted_objects_and_patched_services_are_as_rendered() {
+    let s = scan("kustomize-delete-external");
+    let r = rendered("kustomize-delete-external");
+    let services = |s: &Scanned| -> Vec<String> {
+        let mut out: Vec<String> = s
+            .facts
+            .iter()
+            .filter_map(|f| match f {
+                Fact::Service(svc) => Some(format!(
+                    "{}/{} external={:?} selector={:?} ports={:?}",
+                    svc.namespace,
+                    svc.name,
+                    svc.external_name,
+                    svc.selector,
+                    svc.ports.iter().map(|p| p.port).collect::<Vec<_>>()
+                )),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(
+        services(&s),
+        [
+            "api-prod/redis external=Some(\"sessions.redis.cache.example.com\") selector=None ports=[6379]",
+            "api-staging/redis external=None selector=Some({\"app\": \"redis\"}) ports=[6379]",
+        ]
+    );
+    assert_eq!(services(&s), services(&r));
+    assert_eq!(
+        workloads(&s),
+        [
+            "api-prod/Deployment/api",
+            "api-staging/Deployment/api",
+            "api-staging/Deployment/redis"
+        ]
+    );
+    assert_eq!(workloads(&s), workloads(&r));
+    assert!(
+        diagnostics(&s)
+            .contains(&"info kustomize-deleted overlays/prod/delete-redis.yaml:1".to_string()),
+        "{:?}",
+        diagnostics(&s)
+    );
+}
