@@ -254,3 +254,40 @@ fn snapshot_compose_include_table() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("compose_include_table", run.stdout);
 }
+
+/// fixtures/compose-shell-commands: a `redis-cli` job on the Redis image
+/// whose `command` is a string (`sh -c '…'`, a folded block) is a consumer,
+/// as the list form is, not a Redis server with no consumers.
+#[test]
+fn string_commands_running_redis_cli_are_consumers() {
+    let doc = json(&[
+        "impact",
+        "redis",
+        "fixtures/compose-shell-commands",
+        "--set",
+        "decommission=true",
+    ]);
+    let file = "fixtures/compose-shell-commands/compose.yaml";
+    let redis = resource(&doc, &format!("{file}#redis"));
+    assert_eq!(
+        consumers(redis, "verdict"),
+        [
+            (format!("{file}#m1"), "breaks".to_string()),
+            (format!("{file}#m2"), "breaks".to_string()),
+            (format!("{file}#m3"), "breaks".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn snapshot_compose_shell_commands_table() {
+    let run = fallout(&[
+        "impact",
+        "redis",
+        "fixtures/compose-shell-commands",
+        "--set",
+        "decommission=true",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("compose_shell_commands_table", run.stdout);
+}

@@ -504,60 +504,15 @@ impl Spec {
     }
 }
 
-/// Splits a command string as a POSIX shell would split words.
+/// Splits a command string into words as a POSIX shell would (quotes,
+/// backslashes, `#` comments), as compose splits a string `command`; the
+/// `shlex` crate does the splitting. Text a shell rejects (an unclosed
+/// quote) is read as if the quote were closed at its end.
 pub fn shell_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                    word.push(c);
-                }
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                word.push(n);
-                            }
-                        }
-                        c => word.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(n) = chars.next() {
-                    word.push(n);
-                }
-            }
-            '#' if !in_word => break,
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
+    shlex::split(text)
+        .or_else(|| shlex::split(&format!("{text}'")))
+        .or_else(|| shlex::split(&format!("{text}\"")))
+        .unwrap_or_else(|| text.split_whitespace().map(str::to_string).collect())
 }
 
 /// Words of a command: each list item, split again on whitespace so that
@@ -915,11 +870,18 @@ impl SpecReader<'_, '_> {
         let node = node?;
         match &node.value {
             Value::Seq(_) => Some(self.list(Some(node))),
+            // Compose splits a string (shell form) into its arguments with
+            // shell quoting; [`words`] then reads each argument as a list
+            // item, so `sh -c '<script>'` shows the words of its script.
             Value::Scalar { .. } => self.text(node).map(|value| {
-                vec![At {
-                    value,
-                    origin: self.origin(node),
-                }]
+                let origin = self.origin(node);
+                shell_words(&value)
+                    .into_iter()
+                    .map(|value| At {
+                        value,
+                        origin: origin.clone(),
+                    })
+                    .collect()
             }),
             Value::Map(_) => None,
         }
@@ -2491,6 +2453,12 @@ mod tests {
             ["sh", "-c", "redis-server --port 6380"]
         );
         assert_eq!(shell_words(r#"a "b c" d\ e"#), ["a", "b c", "d e"]);
+        // an unclosed quote runs to the end, as if closed there
+        assert_eq!(
+            shell_words("sh -c 'redis-cli -h redis ping"),
+            ["sh", "-c", "redis-cli -h redis ping"]
+        );
+        assert_eq!(shell_words(r#"sh -c "a b"#), ["sh", "-c", "a b"]);
     }
 
     #[test]
