@@ -212,3 +212,82 @@ fn non_utf8_on_stdin_is_read_like_a_file() {
     assert_eq!(code, Some(0));
     assert_eq!(consumers(resource(&doc, "<stdin>#redis"), "id").len(), 1);
 }
+
+/// fixtures/compose-include: a Redis in a file the project `include:`s is
+/// one of the project's; named by the file that defines it, it is found,
+/// and decommissioning it breaks the service that uses it.
+#[test]
+fn an_included_redis_is_the_including_projects_and_named_by_its_file() {
+    let dir = "fixtures/compose-include";
+    let run = fallout(&[
+        "impact",
+        "fixtures/compose-include/infra/redis.compose.yaml#valkey",
+        dir,
+        "--set",
+        "decommission=true",
+        "--fail-on",
+        "breaks",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let valkey = resource(&doc, "fixtures/compose-include/compose.yaml#valkey");
+    assert_eq!(
+        consumers(valkey, "verdict"),
+        [(
+            "fixtures/compose-include/compose.yaml#api".to_string(),
+            "breaks".to_string()
+        )]
+    );
+}
+
+#[test]
+fn snapshot_compose_include_table() {
+    let run = fallout(&[
+        "impact",
+        "fixtures/compose-include/infra/redis.compose.yaml#valkey",
+        "fixtures/compose-include",
+        "--set",
+        "decommission=true",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("compose_include_table", run.stdout);
+}
+
+/// fixtures/compose-shell-commands: a `redis-cli` job on the Redis image
+/// whose `command` is a string (`sh -c '…'`, a folded block) is a consumer,
+/// as the list form is, not a Redis server with no consumers.
+#[test]
+fn string_commands_running_redis_cli_are_consumers() {
+    let doc = json(&[
+        "impact",
+        "redis",
+        "fixtures/compose-shell-commands",
+        "--set",
+        "decommission=true",
+    ]);
+    let file = "fixtures/compose-shell-commands/compose.yaml";
+    let redis = resource(&doc, &format!("{file}#redis"));
+    assert_eq!(
+        consumers(redis, "verdict"),
+        [
+            (format!("{file}#m1"), "breaks".to_string()),
+            (format!("{file}#m2"), "breaks".to_string()),
+            (format!("{file}#m3"), "breaks".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn snapshot_compose_shell_commands_table() {
+    let run = fallout(&[
+        "impact",
+        "redis",
+        "fixtures/compose-shell-commands",
+        "--set",
+        "decommission=true",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("compose_shell_commands_table", run.stdout);
+}

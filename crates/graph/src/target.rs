@@ -4,7 +4,7 @@
 use crate::names::{normalize, service_names};
 use crate::Options;
 use fallout_core::endpoint::split_host_port;
-use fallout_core::{Inventory, Resource};
+use fallout_core::{Inventory, Origin, Resource};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -74,6 +74,22 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
         if let Some((host, Some(port))) = split_host_port(&wanted) {
             for (i, res) in inv.resources.iter().enumerate() {
                 if names(res, &host, opts) && serves_port(res, port) {
+                    exact.insert(i);
+                }
+            }
+        }
+    }
+    if exact.is_empty() {
+        // `file#service` naming the file that defines the service: a service
+        // of an included compose file is one of the including project's
+        // (`compose.yaml#valkey`), but it is read in its own file.
+        if let Some((file, service)) = wanted.split_once('#') {
+            for (i, res) in inv.resources.iter().enumerate() {
+                let defined_in = match &res.defined_by {
+                    Some(Origin::File { path, .. }) => path.eq_ignore_ascii_case(file),
+                    _ => false,
+                };
+                if defined_in && res.id.contains('#') && res.name.eq_ignore_ascii_case(service) {
                     exact.insert(i);
                 }
             }

@@ -5,7 +5,8 @@
 //! files) becomes references with the line where the value really is.
 //!
 //! One compose project is one scope: its base file, the overlays and the
-//! override file merged into it. Service names resolve within it only.
+//! override file merged into it, and the files it `include:`s. Service
+//! names resolve within it only.
 
 use crate::config::{self, Format};
 use crate::frameworks::{self, Reading};
@@ -90,6 +91,71 @@ struct ComposeFile<'a> {
     root: Node<'a>,
 }
 
+/// One entry of a compose file's top-level `include:` (Compose v2.20+):
+/// the files it names, merged as `-f a -f b` and joining the including
+/// project, the folder their relative paths resolve against and the env
+/// files their interpolation reads.
+struct Include {
+    /// Each file as written, with its tree path when it is a path inside
+    /// the tree (not a remote `oci://`/`git` source, not absolute).
+    files: Vec<(String, Option<String>)>,
+    /// `project_directory`: where the included files' relative paths
+    /// (env_file, volumes) point. By default the included file's folder.
+    project_directory: Option<String>,
+    /// `env_file`: the interpolation environment of the included files. By
+    /// default the `.env` of their project directory.
+    env_files: Vec<String>,
+    origin: Origin,
+}
+
+/// The `include:` entries of the compose file at `path`, in both forms
+/// (`- other.yaml`, `- path: other.yaml | [a, b]`), paths interpolated
+/// with `vars` and resolved against the file's folder.
+fn includes(path: &str, root: &Node, vars: &Vars) -> Vec<Include> {
+    let Some(list) = root.get("include") else {
+        return Vec::new();
+    };
+    let dir = dir_of(path);
+    let text = |n: &Node| {
+        n.as_str()
+            .map(|t| interpolate(t, vars).value.unwrap_or_else(|| t.to_string()))
+    };
+    let texts = |n: Option<&Node>| -> Vec<String> {
+        match n {
+            Some(n) if matches!(n.value, Value::Seq(_)) => {
+                n.as_seq().iter().filter_map(text).collect()
+            }
+            Some(n) => text(n).into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    list.as_seq()
+        .iter()
+        .map(|entry| {
+            let (files, project_directory, env_files) = match &entry.value {
+                Value::Map(_) => (
+                    texts(entry.get("path")),
+                    entry.get("project_directory").and_then(text),
+                    texts(entry.get("env_file")),
+                ),
+                _ => (texts(Some(entry)), None, Vec::new()),
+            };
+            Include {
+                files: files
+                    .into_iter()
+                    .map(|f| {
+                        let at = join_path(dir, &f).filter(|_| !f.starts_with("git@"));
+                        (f, at)
+                    })
+                    .collect(),
+                project_directory: project_directory.and_then(|p| join_path(dir, &p)),
+                env_files: env_files.iter().filter_map(|f| join_path(dir, f)).collect(),
+                origin: Origin::file(path, entry.line),
+            }
+        })
+        .collect()
+}
+
 /// Scans every compose project among `files`. Returns what it found and the
 /// paths of the files it read (compose files, `.env`, `env_file`s, mounted
 /// files), which are not scanned again as application config.
@@ -167,15 +233,51 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
                 })
         })
         .collect();
+    // A file that compose files only `include` is part of their projects,
+    // not one of its own, unless its name is one `docker compose` picks up
+    // by itself in its folder (`infra/compose.yaml`, also run alone).
+    let included: BTreeSet<String> = composes
+        .iter()
+        .filter(|c| c.root.get("include").is_some())
+        .flat_map(|c| includes(c.path, &c.root, &Vars::new()))
+        .flat_map(|i| i.files.into_iter().filter_map(|(_, at)| at))
+        .collect();
     // Every compose file, extended-only ones too: none is a service's config
     // when a folder holding it is mounted.
     let compose_files: BTreeSet<String> = composes.iter().map(|c| c.path.to_string()).collect();
-    composes.retain(|c| is_compose_name(c.path) || !extended.contains(c.path));
+    let (composes, included_only): (Vec<ComposeFile<'_>>, Vec<ComposeFile<'_>>) =
+        composes.into_iter().partition(|c| {
+            if included.contains(c.path) {
+                BASE_NAMES
+                    .iter()
+                    .any(|n| base_name(c.path).eq_ignore_ascii_case(n))
+            } else {
+                is_compose_name(c.path) || !extended.contains(c.path)
+            }
+        });
+    let roots: BTreeMap<&str, &Node<'_>> = composes
+        .iter()
+        .chain(&included_only)
+        .filter(|c| included.contains(c.path))
+        .map(|c| (c.path, &c.root))
+        .collect();
+    let files = ProjectFiles {
+        compose_files: &compose_files,
+        included: &roots,
+    };
     for project in group_projects(&composes) {
-        let mut scanner = ProjectScan::new(tree, &project, &compose_files, &mut out, &mut claimed);
+        let mut scanner = ProjectScan::new(tree, &project, &files, &mut out, &mut claimed);
         scanner.run();
     }
     (out, claimed)
+}
+
+/// What every project scan may look up among the tree's compose files.
+struct ProjectFiles<'s, 'a> {
+    /// Every compose file of the tree ([`is_not_a_services_config`]).
+    compose_files: &'s BTreeSet<String>,
+    /// The parsed files some compose file includes, by path.
+    included: &'s BTreeMap<&'s str, &'s Node<'a>>,
 }
 
 /// A compose project: the base file first, then files merged into it.
@@ -426,60 +528,15 @@ impl Spec {
     }
 }
 
-/// Splits a command string as a POSIX shell would split words.
+/// Splits a command string into words as a POSIX shell would (quotes,
+/// backslashes, `#` comments), as compose splits a string `command`; the
+/// `shlex` crate does the splitting. Text a shell rejects (an unclosed
+/// quote) is read as if the quote were closed at its end.
 pub fn shell_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                    word.push(c);
-                }
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                word.push(n);
-                            }
-                        }
-                        c => word.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(n) = chars.next() {
-                    word.push(n);
-                }
-            }
-            '#' if !in_word => break,
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
+    shlex::split(text)
+        .or_else(|| shlex::split(&format!("{text}'")))
+        .or_else(|| shlex::split(&format!("{text}\"")))
+        .unwrap_or_else(|| text.split_whitespace().map(str::to_string).collect())
 }
 
 /// Words of a command: each list item, split again on whitespace so that
@@ -837,11 +894,18 @@ impl SpecReader<'_, '_> {
         let node = node?;
         match &node.value {
             Value::Seq(_) => Some(self.list(Some(node))),
+            // Compose splits a string (shell form) into its arguments with
+            // shell quoting; [`words`] then reads each argument as a list
+            // item, so `sh -c '<script>'` shows the words of its script.
             Value::Scalar { .. } => self.text(node).map(|value| {
-                vec![At {
-                    value,
-                    origin: self.origin(node),
-                }]
+                let origin = self.origin(node);
+                shell_words(&value)
+                    .into_iter()
+                    .map(|value| At {
+                        value,
+                        origin: origin.clone(),
+                    })
+                    .collect()
             }),
             Value::Map(_) => None,
         }
@@ -1296,6 +1360,8 @@ struct ProjectScan<'s, 't, 'f, 'a> {
     project: &'s Project<'f, 'a>,
     /// Every compose file of the tree ([`is_not_a_services_config`]).
     compose_files: &'s BTreeSet<String>,
+    /// The parsed files some compose file includes, by path.
+    included: &'s BTreeMap<&'s str, &'s Node<'a>>,
     out: &'s mut Scanned,
     claimed: &'s mut BTreeSet<String>,
     scope: Scope,
@@ -1309,7 +1375,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
     fn new(
         tree: &'s Tree<'t>,
         project: &'s Project<'f, 'a>,
-        compose_files: &'s BTreeSet<String>,
+        files: &ProjectFiles<'s, 'a>,
         out: &'s mut Scanned,
         claimed: &'s mut BTreeSet<String>,
     ) -> Self {
@@ -1317,7 +1383,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         ProjectScan {
             tree,
             project,
-            compose_files,
+            compose_files: files.compose_files,
+            included: files.included,
             out,
             claimed,
             scope: Scope::Compose(project.base().to_string()),
@@ -1378,7 +1445,16 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         // Per-file specs, merged in file order.
         let mut specs: BTreeMap<String, Spec> = BTreeMap::new();
         let mut order: Vec<String> = Vec::new();
+        let mut read: BTreeSet<String> = BTreeSet::new();
         for file in &self.project.files {
+            // Included files first, as compose loads them.
+            if file.root.get("include").is_some() {
+                let mut stack = vec![file.path.to_string()];
+                read.insert(file.path.to_string());
+                self.read_includes(
+                    file.path, &file.root, &mut stack, &mut read, &mut specs, &mut order,
+                );
+            }
             for (name, spec) in self.read_file(file.path, &file.root) {
                 if !order.contains(&name) {
                     order.push(name.clone());
@@ -1395,8 +1471,138 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         self.emit(&specs, &order);
     }
 
+    /// The services of the files `path` includes (and those they include),
+    /// merged into the project: they join its network, so its services
+    /// reach them by name. `stack` holds the files being included, to stop
+    /// at a cycle; `read` the files read already (a diamond reads once).
+    fn read_includes(
+        &mut self,
+        path: &str,
+        root: &Node,
+        stack: &mut Vec<String>,
+        read: &mut BTreeSet<String>,
+        specs: &mut BTreeMap<String, Spec>,
+        order: &mut Vec<String>,
+    ) {
+        for include in includes(path, root, &self.vars) {
+            let project_directory = include.project_directory.clone().or_else(|| {
+                include
+                    .files
+                    .first()
+                    .and_then(|(_, at)| at.as_deref())
+                    .map(|p| dir_of(p).to_string())
+            });
+            for (written, at) in &include.files {
+                let parsed;
+                let root = match at {
+                    Some(p) => match self.included.get(p.as_str()) {
+                        Some(root) => Some(*root),
+                        // A file with no service compose would recognise
+                        // (only `networks:`, services without `image`).
+                        None => {
+                            parsed = self
+                                .tree
+                                .get(p)
+                                .and_then(|f| config::parse_yaml(&f.text).ok())
+                                .and_then(|docs| docs.into_iter().next());
+                            parsed.as_ref().map(|d| &d.root)
+                        }
+                    },
+                    None => None,
+                };
+                let (Some(p), Some(root)) = (at, root) else {
+                    let why = if at.is_none()
+                        && (written.contains("://") || written.starts_with("git@"))
+                    {
+                        "a remote project, which fallout does not fetch: check it out and scan it with this project"
+                    } else if at.is_none() {
+                        "outside the scanned tree: scan the folder that holds it too"
+                    } else {
+                        "not among the scanned files: scan the folder that holds it too"
+                    };
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "compose-include-missing",
+                            format!("`include` names `{written}`, {why}; its services were not read, so what this project's services say about them is not linked"),
+                        )
+                        .at_origin(&include.origin),
+                    );
+                    continue;
+                };
+                if stack.iter().any(|s| s == p) {
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "compose-include-cycle",
+                            format!("`include` names `{written}`, which includes this file again (through {}); docker compose refuses the project: break the cycle", stack.join(" → ")),
+                        )
+                        .at_origin(&include.origin),
+                    );
+                    continue;
+                }
+                if !read.insert(p.clone()) {
+                    continue;
+                }
+                self.claimed.insert(p.clone());
+                if self.compose_files.contains(p)
+                    && BASE_NAMES
+                        .iter()
+                        .any(|n| base_name(p).eq_ignore_ascii_case(n))
+                {
+                    self.out.diagnostics.push(
+                        Diagnostic::info(
+                            "compose-include-also-project",
+                            format!("`{written}` is included here and is also a project of its own (`docker compose up` in its folder runs it alone): its services are two sets of containers, `{}#<service>` here and `{p}#<service>` alone; a change names one of them", self.project.base()),
+                        )
+                        .at_origin(&include.origin),
+                    );
+                }
+                // The included files' own env files, under the including
+                // project's variables (those win, as in compose).
+                let outer = self.vars.clone();
+                let env_files = if include.env_files.is_empty() {
+                    project_directory
+                        .as_deref()
+                        .and_then(|d| join_path(d, ".env"))
+                        .into_iter()
+                        .collect()
+                } else {
+                    include.env_files.clone()
+                };
+                let mut vars = Vars::new();
+                for env in &env_files {
+                    for (key, value, origin) in self.read_env_file(env, &vars).unwrap_or_default() {
+                        if let Some(v) = value.value {
+                            vars.insert(key, Var { value: v, origin });
+                        }
+                    }
+                }
+                vars.extend(outer.clone());
+                self.vars = vars;
+                stack.push(p.clone());
+                self.read_includes(p, root, stack, read, specs, order);
+                stack.pop();
+                let dir = project_directory
+                    .clone()
+                    .unwrap_or_else(|| dir_of(p).to_string());
+                for (name, spec) in self.read_file_in(p, &dir, root) {
+                    if !order.contains(&name) {
+                        order.push(name.clone());
+                    }
+                    specs.entry(name).or_default().merge(spec, true);
+                }
+                self.vars = outer;
+            }
+        }
+    }
+
     fn read_file(&mut self, path: &str, root: &Node) -> Vec<(String, Spec)> {
-        let dir = dir_of(path).to_string();
+        self.read_file_in(path, dir_of(path), root)
+    }
+
+    /// The services of the compose file at `path`, its relative paths
+    /// resolved against `dir` (an include's `project_directory`).
+    fn read_file_in(&mut self, path: &str, dir: &str, root: &Node) -> Vec<(String, Spec)> {
+        let dir = dir.to_string();
         let mut configs = BTreeMap::new();
         for (name, config) in root
             .get("configs")
@@ -2415,6 +2621,12 @@ mod tests {
             ["sh", "-c", "redis-server --port 6380"]
         );
         assert_eq!(shell_words(r#"a "b c" d\ e"#), ["a", "b c", "d e"]);
+        // an unclosed quote runs to the end, as if closed there
+        assert_eq!(
+            shell_words("sh -c 'redis-cli -h redis ping"),
+            ["sh", "-c", "redis-cli -h redis ping"]
+        );
+        assert_eq!(shell_words(r#"sh -c "a b"#), ["sh", "-c", "a b"]);
     }
 
     #[test]
