@@ -1923,7 +1923,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             return Vec::new();
         };
         let format = config::format_of(path);
-        let read = config::read_format(format, &file.text);
+        let read = config::read_file(format, path, &file.text);
         for e in &read.errors {
             if self.reported.insert(format!("{path}:{}", e.line)) {
                 self.out.diagnostics.push(
@@ -1960,6 +1960,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
+            // node-config: a variable the service does not set sets no key.
+            .filter(|r| match &r.default_of {
+                Some(d) if d.only_when_set => env.iter().any(|e| e.key == d.var),
+                _ => true,
+            })
             .map(|r| {
                 let via = if r.written.is_empty() {
                     format!("mounted {written}")

@@ -31,6 +31,11 @@ pub struct EnvDefault {
     pub fallback: String,
     /// Where the fallback starts in the setting's value.
     at: usize,
+    /// The setting is there only when the variable is set: node-config's
+    /// `custom-environment-variables` leaves a key whose variable is unset
+    /// to the other config files. Such a setting without its variable is
+    /// no setting at all (not even a password's place).
+    pub only_when_set: bool,
 }
 
 impl EnvDefault {
@@ -174,7 +179,62 @@ pub fn format_of(file_name: &str) -> Format {
 
 /// Reads the settings of a config file, in the format its name says.
 pub fn read_settings(file_name: &str, text: &str) -> Settings {
-    read_format(format_of(file_name), text)
+    read_file(format_of(file_name), file_name, text)
+}
+
+/// Reads the settings of the config file at `path` in `format` (which may
+/// be other than its name says: a template read as text), with what its
+/// name adds: a node-config `custom-environment-variables` file names the
+/// variable each key takes its value from ([`names_env_vars`]).
+pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
+    let mut out = read_format(format, text);
+    if names_env_vars(path) {
+        as_env_reads(&mut out.settings);
+    }
+    out
+}
+
+/// node-config's `config/custom-environment-variables.{json,yml,yaml}`
+/// (lorenwest/node-config): its values are the names of the environment
+/// variables that set each key (`"host": "QUEUE_REDIS_HOST"`), not values.
+pub fn names_env_vars(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_prefix("custom-environment-variables.")
+        .is_some_and(|ext| matches!(ext, "json" | "yml" | "yaml" | "json5"))
+}
+
+/// The settings of a [`names_env_vars`] file as reads of the variables they
+/// name: `queue.connection.host = QUEUE_REDIS_HOST` becomes a read of
+/// `QUEUE_REDIS_HOST` with no fallback (`${QUEUE_REDIS_HOST}`), which a
+/// container or service that sets the variable fills in and which names
+/// no host otherwise (node-config leaves the key to the other files when
+/// the variable is unset). `{"__name": "VAR", "__format": "json"}` names
+/// `VAR` for the key that holds it.
+fn as_env_reads(settings: &mut Vec<RawSetting>) {
+    settings.retain_mut(|s| {
+        let key = s.key.strip_suffix(".__name").unwrap_or(&s.key).to_string();
+        let var = s.value.trim();
+        // `__format` says how to parse the variable; the `true` that a
+        // `tls: {…}` object adds is no variable's name.
+        let is_name = !var.is_empty()
+            && var
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            && !(is_tls_object_key(&key) && var == "true");
+        if key.ends_with(".__format") || key == "__format" || !is_name {
+            return false;
+        }
+        let fallback = format!("${{{var}}}");
+        s.default_of = Some(EnvDefault {
+            var: var.to_string(),
+            fallback: fallback.clone(),
+            at: 0,
+            only_when_set: true,
+        });
+        s.key = key;
+        s.value = fallback;
+        true
+    });
 }
 
 /// Reads the settings of a config file in a known format.
@@ -308,6 +368,7 @@ fn placeholder(value: &str) -> Option<EnvDefault> {
         var: var.to_string(),
         fallback: value[at..at + 2 + end + 1].to_string(),
         at,
+        only_when_set: false,
     })
 }
 
@@ -328,6 +389,7 @@ fn push_default(
             var: var.to_string(),
             fallback,
             at: 0,
+            only_when_set: false,
         }),
     });
 }
@@ -373,6 +435,7 @@ fn env_read(text: &str) -> Option<(EnvDefault, String)> {
             var,
             fallback,
             at: start,
+            only_when_set: false,
         },
         value,
     ))
@@ -1576,6 +1639,65 @@ mod tests {
         );
         assert_eq!(js.settings[0].value, "const url = redis://localhost:6379;");
         assert_eq!(js.settings[0].default_of.as_ref().unwrap().var, "REDIS_URL");
+    }
+
+    /// node-config's `custom-environment-variables` file names variables:
+    /// each key is a read of one, with no fallback, never a value.
+    #[test]
+    fn node_config_custom_environment_variables_are_reads_of_variables() {
+        let reads = |read: &Settings| -> Vec<(String, String, Option<String>, u32)> {
+            read.settings
+                .iter()
+                .map(|s| {
+                    let var = s.default_of.as_ref().map(|d| d.var.clone());
+                    (s.key.clone(), s.value.clone(), var, s.line)
+                })
+                .collect()
+        };
+        let json = "{\"queue\":{\"connection\":{\"host\":\"QUEUE_REDIS_HOST\",\n  \"password\":\"QUEUE_REDIS_PASSWORD\",\n  \"port\":{\"__name\":\"QUEUE_REDIS_PORT\",\"__format\":\"json\"},\n  \"tls\":{\"ca\":\"QUEUE_REDIS_CA\"}}}}\n";
+        let want = |host_line: u32| {
+            vec![
+                (
+                    "queue.connection.host".to_string(),
+                    "${QUEUE_REDIS_HOST}".to_string(),
+                    Some("QUEUE_REDIS_HOST".to_string()),
+                    host_line,
+                ),
+                (
+                    "queue.connection.password".into(),
+                    "${QUEUE_REDIS_PASSWORD}".into(),
+                    Some("QUEUE_REDIS_PASSWORD".into()),
+                    2,
+                ),
+                (
+                    "queue.connection.port".into(),
+                    "${QUEUE_REDIS_PORT}".into(),
+                    Some("QUEUE_REDIS_PORT".into()),
+                    3,
+                ),
+                (
+                    "queue.connection.tls.ca".into(),
+                    "${QUEUE_REDIS_CA}".into(),
+                    Some("QUEUE_REDIS_CA".into()),
+                    4,
+                ),
+            ]
+        };
+        let read = read_settings("config/custom-environment-variables.json", json);
+        assert_eq!(reads(&read), want(1));
+        let yml = "queue:\n  connection:\n    host: QUEUE_REDIS_HOST\n";
+        let read = read_settings("app/config/custom-environment-variables.yml", yml);
+        assert_eq!(reads(&read)[..], want(3)[..1]);
+        // The same text under another name holds values.
+        let read = read_settings("config/default.json", json);
+        assert!(
+            pairs(&read).contains(&("queue.connection.host", "QUEUE_REDIS_HOST", 1)),
+            "{:?}",
+            pairs(&read)
+        );
+        assert!(names_env_vars("custom-environment-variables.yaml"));
+        assert!(names_env_vars("config/custom-environment-variables.json5"));
+        assert!(!names_env_vars("config/custom-environment-variables.toml"));
     }
 
     /// `server <name> <address> [params]`: the name is a label, not a host.

@@ -2410,6 +2410,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
                             )),
                             // Set from what could not be read: not the fallback.
                             None if unread.contains(&d.var) => None,
+                            // node-config: an unset variable sets no key.
+                            None if d.only_when_set => None,
                             None => Some(plain(
                                 s.value.clone(),
                                 Strength::Inferred,

@@ -369,7 +369,7 @@ fn scan_app_file(
     if reading == Reading::UrlsOnly {
         format = Format::Text;
     }
-    let read = config::read_format(format, &file.text);
+    let read = config::read_file(format, path, &file.text);
     for e in &read.errors {
         out.diagnostics.push(
             Diagnostic::error(
@@ -384,6 +384,9 @@ fn scan_app_file(
     // the app uses when the variable is unset, said as such.
     let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
         .into_iter()
+        // node-config's `custom-environment-variables`: with no
+        // environment, none of its keys is set.
+        .filter(|r| !r.default_of.as_ref().is_some_and(|d| d.only_when_set))
         .map(|r| {
             let written = if r.written.is_empty() {
                 "URL".to_string()

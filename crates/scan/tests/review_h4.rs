@@ -1,0 +1,97 @@
+//! Review H4: wrong answers in app-config reading. Each test is one
+//! finding, written to fail on the code before its fix.
+
+mod common;
+
+use common::{files, references};
+use fallout_scan::k8s::Options;
+use fallout_scan::projects::scan_projects;
+use fallout_scan::{scan_files, Scanned};
+
+fn scan_all(list: &[(&str, &str)]) -> Scanned {
+    scan_files(&files(list), Vec::new(), &Options::default())
+}
+
+/// Every reference's text joined, to show that no password appears in it.
+fn all_text(s: &Scanned) -> String {
+    format!("{:?}", s.facts) + &format!("{:?}", s.diagnostics)
+}
+
+const NODE_ENV_NAMES: &str = r#"{"queue": {"connection": {
+  "host": "JOBS_BROKER",
+  "password": "JOBS_SECRET",
+  "port": {"__name": "JOBS_BROKER_PORTNUM", "__format": "json"}
+}}}
+"#;
+
+/// node-config's `config/custom-environment-variables.json` names the
+/// variables that set each key. Read as values, `"host": "QUEUE_REDIS_HOST"`
+/// was an external Redis `queue_redis_host:6379` the app used explicitly.
+#[test]
+fn node_config_environment_variable_names_are_not_hosts() {
+    let s = scan_projects(&files(&[
+        ("worker/package.json", "{\"name\": \"worker\"}\n"),
+        (
+            "worker/config/custom-environment-variables.json",
+            "{\"queue\":{\"connection\":{\"host\":\"QUEUE_REDIS_HOST\",\"password\":\"QUEUE_REDIS_PASSWORD\"}}}\n",
+        ),
+        (
+            "worker/config/default.json",
+            "{\"queue\": {\"connection\": {\"host\": \"redis\", \"port\": 6379}}}\n",
+        ),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["app:worker -> redis:6379 tls=unknown explicit worker/config/default.json:1 | queue.connection.host + queue.connection.port = redis:6379"],
+    );
+}
+
+/// Where a compose service mounts the config folder, the variable the file
+/// names takes the service's value: `queue.connection.host` is `queue`.
+#[test]
+fn node_config_environment_variable_names_take_the_services_values() {
+    let compose = "services:\n  worker:\n    build: ./worker\n    volumes:\n      - ./worker/config:/app/config\n    environment:\n      JOBS_BROKER: queue\n      JOBS_BROKER_PORTNUM: \"6380\"\n      JOBS_SECRET: Queue_Pw_4242\n  queue:\n    image: redis:7\n    command: redis-server --port 6380 --requirepass Queue_Pw_4242\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("worker/package.json", "{\"name\": \"worker\"}\n"),
+        (
+            "worker/config/custom-environment-variables.json",
+            NODE_ENV_NAMES,
+        ),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["docker-compose.yml#worker -> queue:6380 tls=unknown indirect docker-compose.yml:7 | mounted ./worker/config/custom-environment-variables.json: queue.connection.host from env JOBS_BROKER + queue.connection.port = queue:6380 [credential docker-compose.yml:9]"],
+    );
+    assert!(!all_text(&s).contains("Queue_Pw_4242"));
+}
+
+/// The same file in a ConfigMap a container mounts: the container's env.
+#[test]
+fn node_config_environment_variable_names_take_the_containers_values() {
+    let manifest = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: worker-config, namespace: jobs}}\ndata:\n  custom-environment-variables.json: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: worker, namespace: jobs}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: worker:1\n          env:\n            - {{name: JOBS_BROKER, value: queue.cache}}\n          volumeMounts:\n            - {{name: config, mountPath: /app/config}}\n      volumes:\n        - name: config\n          configMap: {{name: worker-config}}\n",
+        NODE_ENV_NAMES
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    );
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: queue, namespace: cache}\nspec:\n  selector: {matchLabels: {app: queue}}\n  template:\n    metadata: {labels: {app: queue}}\n    spec:\n      containers: [{name: redis, image: 'redis:7'}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: queue, namespace: cache}\nspec: {selector: {app: queue}, ports: [{port: 6379}]}\n";
+    let s = scan_all(&[
+        ("deploy/worker.yaml", &manifest),
+        ("deploy/queue.yaml", redis),
+    ]);
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.starts_with("jobs/Deployment/worker -> queue.cache")
+            && r.contains(" indirect deploy/worker.yaml:")
+            && r.ends_with("key queue.connection.host <- configMap jobs/worker-config key custom-environment-variables.json from env JOBS_BROKER = queue.cache")),
+        "{refs:#?}"
+    );
+    assert!(
+        !refs
+            .iter()
+            .any(|r| r.to_ascii_lowercase().contains("-> jobs_") || r.contains("[credential")),
+        "{refs:#?}"
+    );
+}
