@@ -470,6 +470,14 @@ fn is_tls_object_key(key: &str) -> bool {
     crate::frameworks::TLS_OPTION_OBJECTS.contains(&last.as_str())
 }
 
+/// A Python key whose dict value is TLS options: its last word, once
+/// normalized, is `tls` or `ssl` (`broker_use_ssl`, `"ssl"`).
+fn is_tls_options_key(key: &str) -> bool {
+    let norm = crate::settings::normalize_key(key);
+    let last = norm.rsplit('.').next().unwrap_or("");
+    crate::frameworks::TLS_OPTION_OBJECTS.contains(&last)
+}
+
 fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
     match &node.value {
         Value::Scalar { .. } => {
@@ -1192,6 +1200,12 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                 }
                 Py::Punct('{') => {
                     self.i += 1;
+                    // A dict of TLS options turns TLS on (Celery
+                    // `broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}`),
+                    // whatever its values are; an empty one is false.
+                    if !self.is(0, '}') && is_tls_options_key(key) {
+                        push(&mut self.out, key, "true", line);
+                    }
                     while let Some(t) = self.peek(0).cloned() {
                         if t == Py::Punct('}') {
                             self.i += 1;
@@ -1779,6 +1793,22 @@ name = f"redis://{host}:6379"
 
     /// `("host", 6379)` is one address (channels_redis `hosts`), in a list
     /// or an `address` map; other tuples are items as before.
+    /// A dict of TLS options is TLS on, whatever its values (names such
+    /// as `ssl.CERT_REQUIRED` are not read); an empty dict is not.
+    #[test]
+    fn python_tls_option_dicts_are_tls_on() {
+        let text = "import ssl\nbroker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED, \"ssl_ca_certs\": \"/etc/ssl/certs/ca.pem\"}\nredis_backend_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}\nCELERY_BROKER_USE_SSL = {}\nCACHE_OPTIONS = {\"x\": ssl.CERT_NONE}\n";
+        let read = read_settings("celeryconfig.py", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("broker_use_ssl", "true", 2),
+                ("broker_use_ssl.ssl_ca_certs", "/etc/ssl/certs/ca.pem", 2),
+                ("redis_backend_use_ssl", "true", 3),
+            ]
+        );
+    }
+
     #[test]
     fn python_host_port_tuples_are_addresses() {
         let read = read_format(

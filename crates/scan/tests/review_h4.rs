@@ -95,3 +95,47 @@ fn node_config_environment_variable_names_take_the_containers_values() {
         "{refs:#?}"
     );
 }
+
+/// Celery's `broker_use_ssl` / `redis_backend_use_ssl` (a dict or `True`)
+/// turn TLS on for a `redis://` broker and result backend: kombu connects
+/// with TLS. Read as written, both were TLS `no` and `tls=required` said
+/// they break.
+#[test]
+fn celery_use_ssl_means_tls_for_a_redis_url() {
+    let config = r#"import ssl
+broker_url = "redis://:CeleryPw_3333@queue.internal.example.com:6380/0"
+result_backend = "redis://:CeleryPw_3333@queue.internal.example.com:6380/1"
+broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": "/etc/ssl/certs/ca.pem"}
+redis_backend_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
+"#;
+    let s = scan_projects(&files(&[
+        ("tasks/requirements.txt", "celery[redis]\n"),
+        ("tasks/celeryconfig.py", config),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:tasks -> queue.internal.example.com:6380 db=0 tls=yes explicit tasks/celeryconfig.py:2 | broker_url with broker_use_ssl on = rediss://:***@queue.internal.example.com:6380/0 [credential tasks/celeryconfig.py:2]",
+            "app:tasks -> queue.internal.example.com:6380 db=1 tls=yes explicit tasks/celeryconfig.py:3 | result_backend with redis_backend_use_ssl on = rediss://:***@queue.internal.example.com:6380/1 [credential tasks/celeryconfig.py:3]",
+        ]
+    );
+    assert!(!all_text(&s).contains("CeleryPw_3333"));
+
+    // Django settings, TLS for the broker only.
+    let settings = "CELERY_BROKER_URL = \"redis://queue:6379/0\"\nCELERY_RESULT_BACKEND = \"redis://queue:6379/1\"\nCELERY_BROKER_USE_SSL = True\n";
+    let s = scan_projects(&files(&[
+        ("web/requirements.txt", "django\n"),
+        ("web/settings.py", settings),
+    ]));
+    let tls: Vec<String> = references(&s)
+        .iter()
+        .map(|r| r.split(" explicit").next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        tls,
+        [
+            "app:web -> queue:6379 db=0 tls=yes",
+            "app:web -> queue:6379 db=1 tls=no",
+        ]
+    );
+}
