@@ -174,6 +174,10 @@ pub enum Meaning {
     /// to a `redis://` `broker_url` with TLS, so that URL is read as
     /// `rediss://`.
     UrlTls { url: &'static str },
+    /// The key wraps another's name after this first part: docker-zulip's
+    /// `SETTING_REDIS_HOST` is the Django setting `REDIS_HOST`,
+    /// `SECRETS_redis_password` the secret `redis_password`.
+    Wraps(&'static str),
 }
 
 /// One framework spelling of a key.
@@ -221,6 +225,8 @@ const fn key_when(
 /// too, so this table is the reference of what is known.
 #[rustfmt::skip]
 pub const KEYS: &[Spelling] = &[
+    key("docker-zulip", "setting.**", Meaning::Wraps("setting")),
+    key("docker-zulip", "secrets.**", Meaning::Wraps("secrets")),
     key("Spring Boot 2", "**.spring.redis.**", Meaning::Redis),
     key("Spring Boot 3", "**.spring.data.redis.**", Meaning::Redis),
     key_when("Rails Action Cable", "**.url", Meaning::Redis, "adapter", "redis"),
@@ -713,6 +719,12 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                 }
                 // Read for the URL it turns TLS on for ([`urls_with_tls`]).
                 Meaning::UrlTls { .. } => out.push(read),
+                Meaning::Wraps(first) => {
+                    if let Some(rest) = base.strip_prefix(first).and_then(|r| r.strip_prefix('.')) {
+                        read.key = rest.to_string();
+                    }
+                    out.push(read);
+                }
                 Meaning::Options => {
                     let _ = prefix;
                     let options = crate::settings::options(&s.value);
@@ -1067,6 +1079,32 @@ mod tests {
             [
                 kv("broker.url", url),
                 kv("result.backend", "rediss://:pw@q.example.com:6380/0"),
+            ]
+        );
+    }
+
+    /// docker-zulip: `SETTING_<Django setting>`, `SECRETS_<secret name>`.
+    #[test]
+    fn docker_zulip_settings_and_secrets_are_the_names_they_wrap() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("SETTING_REDIS_HOST", "redis"),
+                    ("SETTING_REDIS_PORT", "6379"),
+                    ("SECRETS_redis_password", "pw"),
+                    ("SETTING_EXTERNAL_HOST", "chat.example.com"),
+                    ("SECRETS", "x"),
+                    ("APP_SETTING_REDIS_HOST", "r"),
+                ]
+            ),
+            [
+                kv("redis.host", "redis"),
+                kv("redis.port", "6379"),
+                kv("redis.password", "pw"),
+                kv("external.host", "chat.example.com"),
+                kv("secrets", "x"),
+                kv("app.setting.redis.host", "r"),
             ]
         );
     }

@@ -139,3 +139,18 @@ redis_backend_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
         ]
     );
 }
+
+/// docker-zulip reads `SETTING_<name>` as the Django setting `<name>` and
+/// `SECRETS_<name>` as the secret `<name>`: `SECRETS_redis_password` is the
+/// password of `SETTING_REDIS_HOST`'s Redis. Unpaired, `auth=required`
+/// said zulip connected without one.
+#[test]
+fn docker_zulip_secrets_redis_password_is_the_redis_password() {
+    let compose = "services:\n  zulip:\n    image: zulip/docker-zulip:9.0-0\n    environment:\n      SETTING_REDIS_HOST: redis\n      SETTING_REDIS_PORT: \"6379\"\n      SECRETS_redis_password: \"Zulip_Redis_Pw_1\"\n  redis:\n    image: redis:alpine\n    command: redis-server --requirepass Zulip_Redis_Pw_1\n";
+    let s = scan_projects(&files(&[("docker-compose.yml", compose)]));
+    assert_eq!(
+        references(&s),
+        ["docker-compose.yml#zulip -> redis:6379 tls=unknown explicit docker-compose.yml:5 | env SETTING_REDIS_HOST + redis.port = redis:6379 [credential docker-compose.yml:7]"]
+    );
+    assert!(!all_text(&s).contains("Zulip_Redis_Pw_1"));
+}
