@@ -543,6 +543,170 @@ fn apart(n: usize, settings: &mut [RawSetting]) {
     }
 }
 
+/// A document of a YAML file read apart ([`apart`]): its key prefix
+/// (`---2.`) and what it holds for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionalDocument {
+    pub prefix: String,
+    /// The Spring profile expression (`prod`, `prod & eu`, `!dev`) when the
+    /// condition is a Spring profile.
+    pub spring_profile: Option<String>,
+    /// The condition, for the evidence: `profile prod`, `environment test`.
+    pub condition: String,
+}
+
+impl ConditionalDocument {
+    /// The document of `docs` that `key` (a setting's key as read) is in.
+    pub fn of<'d>(docs: &'d [ConditionalDocument], key: &str) -> Option<&'d ConditionalDocument> {
+        if !key.starts_with("---") {
+            return None;
+        }
+        docs.iter().find(|d| key.starts_with(&d.prefix))
+    }
+
+    /// An evidence detail (`via`) of a setting in this document, without
+    /// its `---N.` prefix, saying that it holds only under the condition.
+    pub fn only(&self, via: &str) -> String {
+        format!(
+            "{} (in the document for {}: whether it is active is not known)",
+            via.replacen(&self.prefix, "", 1),
+            self.condition
+        )
+    }
+}
+
+/// The documents of a YAML file read apart, from their condition keys.
+fn conditional_documents(settings: &[RawSetting]) -> Vec<ConditionalDocument> {
+    let mut out: Vec<ConditionalDocument> = Vec::new();
+    for s in settings {
+        let Some((n, key)) = s
+            .key
+            .strip_prefix("---")
+            .and_then(|rest| rest.split_once('.'))
+        else {
+            continue;
+        };
+        let prefix = format!("---{n}.");
+        let norm = crate::settings::normalize_key(key);
+        let value = s.value.trim();
+        if value.is_empty() || !DOCUMENT_CONDITIONS.contains(&norm.as_str()) {
+            continue;
+        }
+        let spring = matches!(
+            norm.as_str(),
+            "spring.config.activate.on.profile" | "spring.profiles"
+        );
+        let condition = match norm.as_str() {
+            _ if spring => format!("profile {value}"),
+            "spring.config.activate.on.cloud.platform" => format!("cloud platform {value}"),
+            _ => format!("{norm} {value}"),
+        };
+        match out.iter_mut().find(|d| d.prefix == prefix) {
+            // A list (`on-profile: [prod, eu]`) is one setting per item.
+            Some(d) if spring => {
+                let expr = d.spring_profile.get_or_insert_with(String::new);
+                if !expr.is_empty() {
+                    expr.push(',');
+                }
+                expr.push_str(value);
+                d.condition = format!("profile {expr}");
+            }
+            Some(_) => {}
+            None => out.push(ConditionalDocument {
+                prefix,
+                spring_profile: spring.then(|| value.to_string()),
+                condition,
+            }),
+        }
+    }
+    out
+}
+
+/// Whether a Spring profile expression holds for the `active` profiles:
+/// `prod`, `prod,eu` or `prod | eu` (either), `prod & eu` (both), `!dev`.
+fn profile_holds(expr: &str, active: &[&str]) -> bool {
+    expr.split([',', '|']).any(|either| {
+        either.split('&').all(|term| {
+            let term = term.trim().trim_matches(['(', ')']).trim();
+            match term.strip_prefix('!') {
+                Some(name) => !active.contains(&name.trim()),
+                None => active.contains(&term),
+            }
+        })
+    })
+}
+
+/// A YAML file's settings for a run of the app with the Spring profiles
+/// `active` (`SPRING_PROFILES_ACTIVE` of the container or service that
+/// reads it), else the file's own `spring.profiles.active`. With them
+/// known, each profile document that holds for them is laid over the
+/// default document, as Spring does (its keys replace the same keys
+/// before it, which are then no setting of this run) and the others are
+/// dropped. Returns the documents still read apart, whose activation is
+/// not known (or that are not Spring profiles): a caller says their
+/// settings hold only under their condition.
+pub fn with_profiles(
+    settings: &mut Vec<RawSetting>,
+    active: Option<&str>,
+) -> Vec<ConditionalDocument> {
+    // Most files have one document: nothing to do.
+    if !settings.iter().any(|s| s.key.starts_with("---")) {
+        return Vec::new();
+    }
+    let docs = conditional_documents(settings);
+    let own = || {
+        settings
+            .iter()
+            .filter(|s| crate::settings::normalize_key(&s.key) == "spring.profiles.active")
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let active = active.map_or_else(own, str::to_string);
+    let active: Vec<&str> = active
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if active.is_empty() || active.iter().any(|p| crate::settings::is_unexpanded(p)) {
+        return docs;
+    }
+    let holds = |d: &ConditionalDocument| {
+        d.spring_profile
+            .as_deref()
+            .map(|expr| profile_holds(expr, &active))
+    };
+    // Documents by prefix: laid over (Some(true)), dropped (Some(false)),
+    // or left apart (None: not a Spring profile).
+    let doc_of = |key: &str| docs.iter().find(|d| key.starts_with(&d.prefix));
+    settings.retain(|s| doc_of(&s.key).and_then(holds) != Some(false));
+    // The key each setting has in this run, and its document's order.
+    let mut keyed: Vec<(String, usize)> = Vec::with_capacity(settings.len());
+    for s in settings.iter_mut() {
+        let doc = doc_of(&s.key);
+        if let Some(d) = doc.filter(|d| holds(d) == Some(true)) {
+            let order = d.prefix[3..d.prefix.len() - 1].parse().unwrap_or(0);
+            s.key = s.key[d.prefix.len()..].to_string();
+            keyed.push((crate::settings::normalize_key(&s.key), order));
+        } else {
+            keyed.push((crate::settings::normalize_key(&s.key), 0));
+        }
+    }
+    // A key a later document sets replaces the earlier ones (a list whole).
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (key, order) in &keyed {
+        let at = last.entry(key.as_str()).or_insert(*order);
+        *at = (*at).max(*order);
+    }
+    let keep: Vec<bool> = keyed
+        .iter()
+        .map(|(key, order)| last.get(key.as_str()) == Some(order))
+        .collect();
+    let mut keep = keep.into_iter();
+    settings.retain(|_| keep.next().unwrap_or(true));
+    docs.into_iter().filter(|d| holds(d).is_none()).collect()
+}
+
 /// JSON is read as YAML (for positions); JSON that YAML rejects (`\/`
 /// escapes, tabs) is read with serde_json and lines are found by key.
 fn read_json(text: &str, out: &mut Settings) {
@@ -1887,6 +2051,80 @@ name = f"redis://{host}:6379"
         // one document: nothing to keep apart
         let read = read_settings("application.yml", "spring:\n  profiles: local\n");
         assert_eq!(pairs(&read), [("spring.profiles", "local", 2)]);
+    }
+
+    /// With the active Spring profiles known, the documents for them are
+    /// laid over the default one and the others dropped; unknown, the
+    /// profile documents stay apart and are returned.
+    #[test]
+    fn spring_profiles_lay_their_documents_over_the_default() {
+        let text = "spring:\n  data:\n    redis:\n      host: redis-dev\n      port: 6379\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n  data:\n    redis:\n      host: redis-prod\n      ssl:\n        enabled: true\n---\nspring:\n  config:\n    activate:\n      on-profile: \"!prod & !staging\"\n  data:\n    redis:\n      host: redis-local\n---\nenvironment: test\nredis:\n  host: t\n";
+        let settings = read_settings("application.yml", text).settings;
+        let read = |active: Option<&str>| {
+            let mut s = settings.clone();
+            let apart = with_profiles(&mut s, active);
+            let kept: Vec<(String, String, u32)> = s
+                .into_iter()
+                .filter(|s| !s.key.contains("activate"))
+                .map(|s| (s.key, s.value, s.line))
+                .collect();
+            let conditions: Vec<String> = apart.into_iter().map(|d| d.condition).collect();
+            (kept, conditions)
+        };
+        let owned = |pairs: &[(&str, &str, u32)]| -> Vec<(String, String, u32)> {
+            pairs
+                .iter()
+                .map(|(k, v, l)| (k.to_string(), v.to_string(), *l))
+                .collect()
+        };
+        assert_eq!(
+            read(Some("prod, eu")),
+            (
+                owned(&[
+                    ("spring.data.redis.port", "6379", 5),
+                    ("spring.data.redis.host", "redis-prod", 13),
+                    ("spring.data.redis.ssl", "true", 15),
+                    ("spring.data.redis.ssl.enabled", "true", 15),
+                    ("---4.environment", "test", 25),
+                    ("---4.redis.host", "t", 27),
+                ]),
+                vec!["environment test".to_string()]
+            )
+        );
+        assert_eq!(
+            read(Some("dev")).0[..3],
+            owned(&[
+                ("spring.data.redis.port", "6379", 5),
+                ("spring.data.redis.host", "redis-local", 23),
+                ("---4.environment", "test", 25),
+            ])[..]
+        );
+        // Not known: as read, the profile documents named.
+        let (kept, conditions) = read(None);
+        assert_eq!(kept.len(), 8, "{kept:?}");
+        assert_eq!(
+            conditions,
+            [
+                "profile prod",
+                "profile !prod & !staging",
+                "environment test"
+            ]
+        );
+        // The file's own `spring.profiles.active`.
+        let mut own = read_settings(
+            "application.yml",
+            &format!("spring.profiles.active: prod\n{text}"),
+        )
+        .settings;
+        with_profiles(&mut own, None);
+        assert!(own
+            .iter()
+            .any(|s| s.key == "spring.data.redis.host" && s.value == "redis-prod"));
+        assert!(!own.iter().any(|s| s.value == "redis-dev"));
+        // A placeholder is not a profile.
+        let mut placeholder = settings.clone();
+        assert_eq!(with_profiles(&mut placeholder, Some("${PROFILE}")).len(), 3);
+        assert_eq!(placeholder, settings);
     }
 
     #[test]

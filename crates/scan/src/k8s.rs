@@ -2332,7 +2332,13 @@ impl<'i, 'a> Ctx<'i, 'a> {
 
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
-                let read = config::read_settings(&file.mount_path, text);
+                let mut read = config::read_settings(&file.mount_path, text);
+                let profiles = kvs[..env_count]
+                    .iter()
+                    .rev()
+                    .find(|v| v.key == "SPRING_PROFILES_ACTIVE");
+                let apart =
+                    config::with_profiles(&mut read.settings, profiles.map(|v| v.value.as_str()));
                 for err in &read.errors {
                     out.diagnostics.push(
                         Diagnostic::warning(
@@ -2421,6 +2427,15 @@ impl<'i, 'a> Ctx<'i, 'a> {
                                 ),
                             )),
                         }
+                    })
+                    // A Spring profile document whose activation is not
+                    // known: only under its profile.
+                    .map(|mut kv| {
+                        if let Some(doc) = config::ConditionalDocument::of(&apart, &kv.key) {
+                            kv.strength = Strength::Inferred;
+                            kv.via = doc.only(&kv.via);
+                        }
+                        kv
                     })
                     .collect();
                 let reading = frameworks::config_file(&file.mount_path)

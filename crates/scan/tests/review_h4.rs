@@ -154,3 +154,84 @@ fn docker_zulip_secrets_redis_password_is_the_redis_password() {
     );
     assert!(!all_text(&s).contains("Zulip_Redis_Pw_1"));
 }
+
+const SPRING_PROFILES: &str = "spring:
+  data:
+    redis:
+      host: redis-dev
+      port: 6379
+---
+spring:
+  config:
+    activate:
+      on-profile: prod
+  data:
+    redis:
+      host: redis-prod
+      ssl:
+        enabled: true
+";
+
+/// A service run with `SPRING_PROFILES_ACTIVE=prod` reads the `prod`
+/// document laid over the default one: it uses redis-prod with TLS, and
+/// the default document's redis-dev is no consumer link (it was reported
+/// as a consumer that breaks when redis-dev is decommissioned).
+#[test]
+fn spring_active_profile_of_the_service_wins_over_the_default_document() {
+    let compose = "services:\n  api:\n    image: example/api\n    volumes:\n      - ./api/application.yml:/app/config/application.yml\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n  redis-dev:\n    image: redis:7\n  redis-prod:\n    image: redis:7\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("api/application.yml", SPRING_PROFILES),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["docker-compose.yml#api -> redis-prod:6379 tls=yes indirect api/application.yml:13 | mounted ./api/application.yml: spring.data.redis.host + spring.data.redis.port = redis-prod:6379"]
+    );
+
+    // The same in a ConfigMap a container mounts.
+    let manifest = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: api-config, namespace: web}}\ndata:\n  application.yml: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api, namespace: web}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          env:\n            - {{name: SPRING_PROFILES_ACTIVE, value: prod}}\n          volumeMounts:\n            - {{name: config, mountPath: /app/config}}\n      volumes:\n        - name: config\n          configMap: {{name: api-config}}\n",
+        SPRING_PROFILES
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    );
+    let s = scan_all(&[("deploy/api.yaml", &manifest)]);
+    let refs = references(&s);
+    assert!(refs.iter().all(|r| !r.contains("redis-dev")), "{refs:#?}");
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("web/Deployment/api -> redis-prod")
+                && r.contains("tls=yes indirect deploy/api.yaml:18")),
+        "{refs:#?}"
+    );
+}
+
+/// With no profile known, the default document's link stays as written and
+/// a profile document's is inferred, its profile named (it was explicit).
+#[test]
+fn spring_profile_documents_of_unknown_activation_are_inferred() {
+    let s = scan_projects(&files(&[
+        ("api/pom.xml", "<project/>\n"),
+        ("api/src/main/resources/application.yml", SPRING_PROFILES),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:api -> redis-dev:6379 tls=unknown explicit api/src/main/resources/application.yml:4 | spring.data.redis.host + spring.data.redis.port = redis-dev:6379",
+            "app:api -> redis-prod:6379 tls=yes inferred api/src/main/resources/application.yml:13 | spring.data.redis.host (in the document for profile prod: whether it is active is not known) + spring.data.redis.port = redis-prod:6379",
+        ]
+    );
+    // The file's own `spring.profiles.active` is known.
+    let s = scan_projects(&files(&[
+        ("api/pom.xml", "<project/>\n"),
+        (
+            "api/src/main/resources/application.yml",
+            &format!("spring.profiles.active: prod\n{SPRING_PROFILES}"),
+        ),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["app:api -> redis-prod:6379 tls=yes explicit api/src/main/resources/application.yml:14 | spring.data.redis.host + spring.data.redis.port = redis-prod:6379"]
+    );
+}
