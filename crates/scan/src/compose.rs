@@ -8,7 +8,7 @@
 //! override file merged into it, and the files it `include:`s. Service
 //! names resolve within it only.
 
-use crate::config::{self, Format};
+use crate::config::{self, ConditionalDocument, Format};
 use crate::frameworks::{self, Reading};
 use crate::interpolate::{interpolate, Interpolated, Var, Vars, UNSET};
 use crate::projects::{dir_of, join_path, Kind, Tree};
@@ -2216,7 +2216,12 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             return Vec::new();
         };
         let format = config::format_of(path);
-        let read = config::read_format(format, &file.text);
+        let mut read = config::read_file(format, path, &file.text);
+        let profiles = env.iter().rev().find(|e| e.key == "SPRING_PROFILES_ACTIVE");
+        let apart = config::with_profiles(
+            &mut read.settings,
+            profiles.and_then(|e| e.value.as_deref()),
+        );
         for e in &read.errors {
             if self.reported.insert(format!("{path}:{}", e.line)) {
                 self.out.diagnostics.push(
@@ -2253,6 +2258,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
+            // node-config: a variable the service does not set sets no key.
+            .filter(|r| match &r.default_of {
+                Some(d) if d.only_when_set => env.iter().any(|e| e.key == d.var),
+                _ => true,
+            })
             .map(|r| {
                 let via = if r.written.is_empty() {
                     format!("mounted {written}")
@@ -2263,7 +2273,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     let e = env.iter().rev().find(|e| e.key == d.var)?;
                     Some((d, e, e.value.as_deref()?))
                 });
-                match (&r.default_of, set) {
+                let doc = ConditionalDocument::of(&apart, &r.written);
+                let mut kv = match (&r.default_of, set) {
                     (_, Some((d, e, value))) => KeyValue {
                         key: r.setting_key(),
                         value: d.with_value(&r.value, value),
@@ -2298,7 +2309,13 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         strength: Strength::Indirect,
                         via,
                     },
+                };
+                // A Spring profile document whose activation is not known.
+                if let Some(doc) = doc {
+                    kv.strength = Strength::Inferred;
+                    kv.via = doc.only(&kv.via);
                 }
+                kv
             })
             .collect();
         find_endpoints(&kvs)

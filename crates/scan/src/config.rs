@@ -31,6 +31,11 @@ pub struct EnvDefault {
     pub fallback: String,
     /// Where the fallback starts in the setting's value.
     at: usize,
+    /// The setting is there only when the variable is set: node-config's
+    /// `custom-environment-variables` leaves a key whose variable is unset
+    /// to the other config files. Such a setting without its variable is
+    /// no setting at all (not even a password's place).
+    pub only_when_set: bool,
 }
 
 impl EnvDefault {
@@ -174,7 +179,62 @@ pub fn format_of(file_name: &str) -> Format {
 
 /// Reads the settings of a config file, in the format its name says.
 pub fn read_settings(file_name: &str, text: &str) -> Settings {
-    read_format(format_of(file_name), text)
+    read_file(format_of(file_name), file_name, text)
+}
+
+/// Reads the settings of the config file at `path` in `format` (which may
+/// be other than its name says: a template read as text), with what its
+/// name adds: a node-config `custom-environment-variables` file names the
+/// variable each key takes its value from ([`names_env_vars`]).
+pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
+    let mut out = read_format(format, text);
+    if names_env_vars(path) {
+        as_env_reads(&mut out.settings);
+    }
+    out
+}
+
+/// node-config's `config/custom-environment-variables.{json,yml,yaml}`
+/// (lorenwest/node-config): its values are the names of the environment
+/// variables that set each key (`"host": "QUEUE_REDIS_HOST"`), not values.
+pub fn names_env_vars(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_prefix("custom-environment-variables.")
+        .is_some_and(|ext| matches!(ext, "json" | "yml" | "yaml" | "json5"))
+}
+
+/// The settings of a [`names_env_vars`] file as reads of the variables they
+/// name: `queue.connection.host = QUEUE_REDIS_HOST` becomes a read of
+/// `QUEUE_REDIS_HOST` with no fallback (`${QUEUE_REDIS_HOST}`), which a
+/// container or service that sets the variable fills in and which names
+/// no host otherwise (node-config leaves the key to the other files when
+/// the variable is unset). `{"__name": "VAR", "__format": "json"}` names
+/// `VAR` for the key that holds it.
+fn as_env_reads(settings: &mut Vec<RawSetting>) {
+    settings.retain_mut(|s| {
+        let key = s.key.strip_suffix(".__name").unwrap_or(&s.key).to_string();
+        let var = s.value.trim();
+        // `__format` says how to parse the variable; the `true` that a
+        // `tls: {…}` object adds is no variable's name.
+        let is_name = !var.is_empty()
+            && var
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            && !(is_tls_object_key(&key) && var == "true");
+        if key.ends_with(".__format") || key == "__format" || !is_name {
+            return false;
+        }
+        let fallback = format!("${{{var}}}");
+        s.default_of = Some(EnvDefault {
+            var: var.to_string(),
+            fallback: fallback.clone(),
+            at: 0,
+            only_when_set: true,
+        });
+        s.key = key;
+        s.value = fallback;
+        true
+    });
 }
 
 /// Reads the settings of a config file in a known format.
@@ -308,6 +368,7 @@ fn placeholder(value: &str) -> Option<EnvDefault> {
         var: var.to_string(),
         fallback: value[at..at + 2 + end + 1].to_string(),
         at,
+        only_when_set: false,
     })
 }
 
@@ -328,6 +389,7 @@ fn push_default(
             var: var.to_string(),
             fallback,
             at: 0,
+            only_when_set: false,
         }),
     });
 }
@@ -373,6 +435,7 @@ fn env_read(text: &str) -> Option<(EnvDefault, String)> {
             var,
             fallback,
             at: start,
+            only_when_set: false,
         },
         value,
     ))
@@ -405,6 +468,14 @@ fn join(prefix: &str, key: &str) -> String {
 fn is_tls_object_key(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
     crate::frameworks::TLS_OPTION_OBJECTS.contains(&last.as_str())
+}
+
+/// A Python key whose dict value is TLS options: its last word, once
+/// normalized, is `tls` or `ssl` (`broker_use_ssl`, `"ssl"`).
+fn is_tls_options_key(key: &str) -> bool {
+    let norm = crate::settings::normalize_key(key);
+    let last = norm.rsplit('.').next().unwrap_or("");
+    crate::frameworks::TLS_OPTION_OBJECTS.contains(&last)
 }
 
 fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
@@ -470,6 +541,170 @@ fn apart(n: usize, settings: &mut [RawSetting]) {
     for s in settings.iter_mut().filter(|s| !s.key.is_empty()) {
         s.key = format!("---{n}.{}", s.key);
     }
+}
+
+/// A document of a YAML file read apart ([`apart`]): its key prefix
+/// (`---2.`) and what it holds for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionalDocument {
+    pub prefix: String,
+    /// The Spring profile expression (`prod`, `prod & eu`, `!dev`) when the
+    /// condition is a Spring profile.
+    pub spring_profile: Option<String>,
+    /// The condition, for the evidence: `profile prod`, `environment test`.
+    pub condition: String,
+}
+
+impl ConditionalDocument {
+    /// The document of `docs` that `key` (a setting's key as read) is in.
+    pub fn of<'d>(docs: &'d [ConditionalDocument], key: &str) -> Option<&'d ConditionalDocument> {
+        if !key.starts_with("---") {
+            return None;
+        }
+        docs.iter().find(|d| key.starts_with(&d.prefix))
+    }
+
+    /// An evidence detail (`via`) of a setting in this document, without
+    /// its `---N.` prefix, saying that it holds only under the condition.
+    pub fn only(&self, via: &str) -> String {
+        format!(
+            "{} (in the document for {}: whether it is active is not known)",
+            via.replacen(&self.prefix, "", 1),
+            self.condition
+        )
+    }
+}
+
+/// The documents of a YAML file read apart, from their condition keys.
+fn conditional_documents(settings: &[RawSetting]) -> Vec<ConditionalDocument> {
+    let mut out: Vec<ConditionalDocument> = Vec::new();
+    for s in settings {
+        let Some((n, key)) = s
+            .key
+            .strip_prefix("---")
+            .and_then(|rest| rest.split_once('.'))
+        else {
+            continue;
+        };
+        let prefix = format!("---{n}.");
+        let norm = crate::settings::normalize_key(key);
+        let value = s.value.trim();
+        if value.is_empty() || !DOCUMENT_CONDITIONS.contains(&norm.as_str()) {
+            continue;
+        }
+        let spring = matches!(
+            norm.as_str(),
+            "spring.config.activate.on.profile" | "spring.profiles"
+        );
+        let condition = match norm.as_str() {
+            _ if spring => format!("profile {value}"),
+            "spring.config.activate.on.cloud.platform" => format!("cloud platform {value}"),
+            _ => format!("{norm} {value}"),
+        };
+        match out.iter_mut().find(|d| d.prefix == prefix) {
+            // A list (`on-profile: [prod, eu]`) is one setting per item.
+            Some(d) if spring => {
+                let expr = d.spring_profile.get_or_insert_with(String::new);
+                if !expr.is_empty() {
+                    expr.push(',');
+                }
+                expr.push_str(value);
+                d.condition = format!("profile {expr}");
+            }
+            Some(_) => {}
+            None => out.push(ConditionalDocument {
+                prefix,
+                spring_profile: spring.then(|| value.to_string()),
+                condition,
+            }),
+        }
+    }
+    out
+}
+
+/// Whether a Spring profile expression holds for the `active` profiles:
+/// `prod`, `prod,eu` or `prod | eu` (either), `prod & eu` (both), `!dev`.
+fn profile_holds(expr: &str, active: &[&str]) -> bool {
+    expr.split([',', '|']).any(|either| {
+        either.split('&').all(|term| {
+            let term = term.trim().trim_matches(['(', ')']).trim();
+            match term.strip_prefix('!') {
+                Some(name) => !active.contains(&name.trim()),
+                None => active.contains(&term),
+            }
+        })
+    })
+}
+
+/// A YAML file's settings for a run of the app with the Spring profiles
+/// `active` (`SPRING_PROFILES_ACTIVE` of the container or service that
+/// reads it), else the file's own `spring.profiles.active`. With them
+/// known, each profile document that holds for them is laid over the
+/// default document, as Spring does (its keys replace the same keys
+/// before it, which are then no setting of this run) and the others are
+/// dropped. Returns the documents still read apart, whose activation is
+/// not known (or that are not Spring profiles): a caller says their
+/// settings hold only under their condition.
+pub fn with_profiles(
+    settings: &mut Vec<RawSetting>,
+    active: Option<&str>,
+) -> Vec<ConditionalDocument> {
+    // Most files have one document: nothing to do.
+    if !settings.iter().any(|s| s.key.starts_with("---")) {
+        return Vec::new();
+    }
+    let docs = conditional_documents(settings);
+    let own = || {
+        settings
+            .iter()
+            .filter(|s| crate::settings::normalize_key(&s.key) == "spring.profiles.active")
+            .map(|s| s.value.clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let active = active.map_or_else(own, str::to_string);
+    let active: Vec<&str> = active
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if active.is_empty() || active.iter().any(|p| crate::settings::is_unexpanded(p)) {
+        return docs;
+    }
+    let holds = |d: &ConditionalDocument| {
+        d.spring_profile
+            .as_deref()
+            .map(|expr| profile_holds(expr, &active))
+    };
+    // Documents by prefix: laid over (Some(true)), dropped (Some(false)),
+    // or left apart (None: not a Spring profile).
+    let doc_of = |key: &str| docs.iter().find(|d| key.starts_with(&d.prefix));
+    settings.retain(|s| doc_of(&s.key).and_then(holds) != Some(false));
+    // The key each setting has in this run, and its document's order.
+    let mut keyed: Vec<(String, usize)> = Vec::with_capacity(settings.len());
+    for s in settings.iter_mut() {
+        let doc = doc_of(&s.key);
+        if let Some(d) = doc.filter(|d| holds(d) == Some(true)) {
+            let order = d.prefix[3..d.prefix.len() - 1].parse().unwrap_or(0);
+            s.key = s.key[d.prefix.len()..].to_string();
+            keyed.push((crate::settings::normalize_key(&s.key), order));
+        } else {
+            keyed.push((crate::settings::normalize_key(&s.key), 0));
+        }
+    }
+    // A key a later document sets replaces the earlier ones (a list whole).
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (key, order) in &keyed {
+        let at = last.entry(key.as_str()).or_insert(*order);
+        *at = (*at).max(*order);
+    }
+    let keep: Vec<bool> = keyed
+        .iter()
+        .map(|(key, order)| last.get(key.as_str()) == Some(order))
+        .collect();
+    let mut keep = keep.into_iter();
+    settings.retain(|_| keep.next().unwrap_or(true));
+    docs.into_iter().filter(|d| holds(d).is_none()).collect()
 }
 
 /// JSON is read as YAML (for positions); JSON that YAML rejects (`\/`
@@ -1129,6 +1364,12 @@ fn python_settings(text: &str) -> Vec<RawSetting> {
                 }
                 Py::Punct('{') => {
                     self.i += 1;
+                    // A dict of TLS options turns TLS on (Celery
+                    // `broker_use_ssl = {"ssl_cert_reqs": ssl.CERT_REQUIRED}`),
+                    // whatever its values are; an empty one is false.
+                    if !self.is(0, '}') && is_tls_options_key(key) {
+                        push(&mut self.out, key, "true", line);
+                    }
                     while let Some(t) = self.peek(0).cloned() {
                         if t == Py::Punct('}') {
                             self.i += 1;
@@ -1578,6 +1819,65 @@ mod tests {
         assert_eq!(js.settings[0].default_of.as_ref().unwrap().var, "REDIS_URL");
     }
 
+    /// node-config's `custom-environment-variables` file names variables:
+    /// each key is a read of one, with no fallback, never a value.
+    #[test]
+    fn node_config_custom_environment_variables_are_reads_of_variables() {
+        let reads = |read: &Settings| -> Vec<(String, String, Option<String>, u32)> {
+            read.settings
+                .iter()
+                .map(|s| {
+                    let var = s.default_of.as_ref().map(|d| d.var.clone());
+                    (s.key.clone(), s.value.clone(), var, s.line)
+                })
+                .collect()
+        };
+        let json = "{\"queue\":{\"connection\":{\"host\":\"QUEUE_REDIS_HOST\",\n  \"password\":\"QUEUE_REDIS_PASSWORD\",\n  \"port\":{\"__name\":\"QUEUE_REDIS_PORT\",\"__format\":\"json\"},\n  \"tls\":{\"ca\":\"QUEUE_REDIS_CA\"}}}}\n";
+        let want = |host_line: u32| {
+            vec![
+                (
+                    "queue.connection.host".to_string(),
+                    "${QUEUE_REDIS_HOST}".to_string(),
+                    Some("QUEUE_REDIS_HOST".to_string()),
+                    host_line,
+                ),
+                (
+                    "queue.connection.password".into(),
+                    "${QUEUE_REDIS_PASSWORD}".into(),
+                    Some("QUEUE_REDIS_PASSWORD".into()),
+                    2,
+                ),
+                (
+                    "queue.connection.port".into(),
+                    "${QUEUE_REDIS_PORT}".into(),
+                    Some("QUEUE_REDIS_PORT".into()),
+                    3,
+                ),
+                (
+                    "queue.connection.tls.ca".into(),
+                    "${QUEUE_REDIS_CA}".into(),
+                    Some("QUEUE_REDIS_CA".into()),
+                    4,
+                ),
+            ]
+        };
+        let read = read_settings("config/custom-environment-variables.json", json);
+        assert_eq!(reads(&read), want(1));
+        let yml = "queue:\n  connection:\n    host: QUEUE_REDIS_HOST\n";
+        let read = read_settings("app/config/custom-environment-variables.yml", yml);
+        assert_eq!(reads(&read)[..], want(3)[..1]);
+        // The same text under another name holds values.
+        let read = read_settings("config/default.json", json);
+        assert!(
+            pairs(&read).contains(&("queue.connection.host", "QUEUE_REDIS_HOST", 1)),
+            "{:?}",
+            pairs(&read)
+        );
+        assert!(names_env_vars("custom-environment-variables.yaml"));
+        assert!(names_env_vars("config/custom-environment-variables.json5"));
+        assert!(!names_env_vars("config/custom-environment-variables.toml"));
+    }
+
     /// `server <name> <address> [params]`: the name is a label, not a host.
     #[test]
     fn haproxy_server_lines_give_only_their_address() {
@@ -1657,6 +1957,22 @@ name = f"redis://{host}:6379"
 
     /// `("host", 6379)` is one address (channels_redis `hosts`), in a list
     /// or an `address` map; other tuples are items as before.
+    /// A dict of TLS options is TLS on, whatever its values (names such
+    /// as `ssl.CERT_REQUIRED` are not read); an empty dict is not.
+    #[test]
+    fn python_tls_option_dicts_are_tls_on() {
+        let text = "import ssl\nbroker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED, \"ssl_ca_certs\": \"/etc/ssl/certs/ca.pem\"}\nredis_backend_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}\nCELERY_BROKER_USE_SSL = {}\nCACHE_OPTIONS = {\"x\": ssl.CERT_NONE}\n";
+        let read = read_settings("celeryconfig.py", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("broker_use_ssl", "true", 2),
+                ("broker_use_ssl.ssl_ca_certs", "/etc/ssl/certs/ca.pem", 2),
+                ("redis_backend_use_ssl", "true", 3),
+            ]
+        );
+    }
+
     #[test]
     fn python_host_port_tuples_are_addresses() {
         let read = read_format(
@@ -1735,6 +2051,80 @@ name = f"redis://{host}:6379"
         // one document: nothing to keep apart
         let read = read_settings("application.yml", "spring:\n  profiles: local\n");
         assert_eq!(pairs(&read), [("spring.profiles", "local", 2)]);
+    }
+
+    /// With the active Spring profiles known, the documents for them are
+    /// laid over the default one and the others dropped; unknown, the
+    /// profile documents stay apart and are returned.
+    #[test]
+    fn spring_profiles_lay_their_documents_over_the_default() {
+        let text = "spring:\n  data:\n    redis:\n      host: redis-dev\n      port: 6379\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n  data:\n    redis:\n      host: redis-prod\n      ssl:\n        enabled: true\n---\nspring:\n  config:\n    activate:\n      on-profile: \"!prod & !staging\"\n  data:\n    redis:\n      host: redis-local\n---\nenvironment: test\nredis:\n  host: t\n";
+        let settings = read_settings("application.yml", text).settings;
+        let read = |active: Option<&str>| {
+            let mut s = settings.clone();
+            let apart = with_profiles(&mut s, active);
+            let kept: Vec<(String, String, u32)> = s
+                .into_iter()
+                .filter(|s| !s.key.contains("activate"))
+                .map(|s| (s.key, s.value, s.line))
+                .collect();
+            let conditions: Vec<String> = apart.into_iter().map(|d| d.condition).collect();
+            (kept, conditions)
+        };
+        let owned = |pairs: &[(&str, &str, u32)]| -> Vec<(String, String, u32)> {
+            pairs
+                .iter()
+                .map(|(k, v, l)| (k.to_string(), v.to_string(), *l))
+                .collect()
+        };
+        assert_eq!(
+            read(Some("prod, eu")),
+            (
+                owned(&[
+                    ("spring.data.redis.port", "6379", 5),
+                    ("spring.data.redis.host", "redis-prod", 13),
+                    ("spring.data.redis.ssl", "true", 15),
+                    ("spring.data.redis.ssl.enabled", "true", 15),
+                    ("---4.environment", "test", 25),
+                    ("---4.redis.host", "t", 27),
+                ]),
+                vec!["environment test".to_string()]
+            )
+        );
+        assert_eq!(
+            read(Some("dev")).0[..3],
+            owned(&[
+                ("spring.data.redis.port", "6379", 5),
+                ("spring.data.redis.host", "redis-local", 23),
+                ("---4.environment", "test", 25),
+            ])[..]
+        );
+        // Not known: as read, the profile documents named.
+        let (kept, conditions) = read(None);
+        assert_eq!(kept.len(), 8, "{kept:?}");
+        assert_eq!(
+            conditions,
+            [
+                "profile prod",
+                "profile !prod & !staging",
+                "environment test"
+            ]
+        );
+        // The file's own `spring.profiles.active`.
+        let mut own = read_settings(
+            "application.yml",
+            &format!("spring.profiles.active: prod\n{text}"),
+        )
+        .settings;
+        with_profiles(&mut own, None);
+        assert!(own
+            .iter()
+            .any(|s| s.key == "spring.data.redis.host" && s.value == "redis-prod"));
+        assert!(!own.iter().any(|s| s.value == "redis-dev"));
+        // A placeholder is not a profile.
+        let mut placeholder = settings.clone();
+        assert_eq!(with_profiles(&mut placeholder, Some("${PROFILE}")).len(), 3);
+        assert_eq!(placeholder, settings);
     }
 
     #[test]

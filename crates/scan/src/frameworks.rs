@@ -169,6 +169,15 @@ pub enum Meaning {
         from: &'static str,
         to: &'static str,
     },
+    /// TLS for the URL at `<prefix>.<url>` when the key is on (`True`) or
+    /// a map of TLS options: Celery's `broker_use_ssl` makes kombu connect
+    /// to a `redis://` `broker_url` with TLS, so that URL is read as
+    /// `rediss://`.
+    UrlTls { url: &'static str },
+    /// The key wraps another's name after this first part: docker-zulip's
+    /// `SETTING_REDIS_HOST` is the Django setting `REDIS_HOST`,
+    /// `SECRETS_redis_password` the secret `redis_password`.
+    Wraps(&'static str),
 }
 
 /// One framework spelling of a key.
@@ -216,12 +225,16 @@ const fn key_when(
 /// too, so this table is the reference of what is known.
 #[rustfmt::skip]
 pub const KEYS: &[Spelling] = &[
+    key("docker-zulip", "setting.**", Meaning::Wraps("setting")),
+    key("docker-zulip", "secrets.**", Meaning::Wraps("secrets")),
     key("Spring Boot 2", "**.spring.redis.**", Meaning::Redis),
     key("Spring Boot 3", "**.spring.data.redis.**", Meaning::Redis),
     key_when("Rails Action Cable", "**.url", Meaning::Redis, "adapter", "redis"),
     key("Sidekiq", "**.redis.url", Meaning::Redis),
     key("Celery", "**.broker.url", Meaning::Scheme { from: "sentinel", to: "redis+sentinel" }),
     key("Celery", "**.result.backend", Meaning::Scheme { from: "sentinel", to: "redis+sentinel" }),
+    key("Celery", "**.broker.use.ssl", Meaning::UrlTls { url: "broker.url" }),
+    key("Celery", "**.redis.backend.use.ssl", Meaning::UrlTls { url: "result.backend" }),
     key("django-environ", "**.cache.url", Meaning::Scheme { from: "rediscache", to: "redis" }),
     key_when("django-redis", "**.caches.*.location", Meaning::Redis, "backend", "redis"),
     key("Laravel", "**.redis.scheme", Meaning::TlsWhen(&["tls", "rediss"])),
@@ -626,6 +639,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
         })
         .filter_map(|(base, _)| base.rsplit_once('.').map(|(parent, _)| parent))
         .collect();
+    let tls_urls = urls_with_tls(settings, &bases, &norms, &values);
     let mut out = Vec::new();
     for ((s, norm), (base, spelling)) in
         settings.iter().zip(&norms).zip(bases.iter().zip(spellings))
@@ -703,6 +717,14 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                     read.key = key.to_string();
                     out.push(read);
                 }
+                // Read for the URL it turns TLS on for ([`urls_with_tls`]).
+                Meaning::UrlTls { .. } => out.push(read),
+                Meaning::Wraps(first) => {
+                    if let Some(rest) = base.strip_prefix(first).and_then(|r| r.strip_prefix('.')) {
+                        read.key = rest.to_string();
+                    }
+                    out.push(read);
+                }
                 Meaning::Options => {
                     let _ = prefix;
                     let options = crate::settings::options(&s.value);
@@ -717,6 +739,72 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                     }
                 }
             },
+        }
+    }
+    for read in out.iter_mut().filter(|_| !tls_urls.is_empty()) {
+        if let Some((_, tls_key)) = tls_urls.iter().find(|(url, _)| *url == read.key) {
+            if read.value.to_ascii_lowercase().contains("redis://") {
+                read.value = replace_ignore_case(&read.value, "redis://", "rediss://");
+                read.written = format!("{} with {tls_key} on", read.written);
+            }
+        }
+    }
+    out
+}
+
+/// Celery's `broker_use_ssl` (and `redis_backend_use_ssl`) on: `True`, or a
+/// map of TLS options (keys under it; the Python reader's `true` for a
+/// dict of names such as `ssl.CERT_REQUIRED`). The normalized key of each
+/// URL it turns TLS on for, and the key as written, for the evidence.
+fn urls_with_tls(
+    settings: &[RawSetting],
+    bases: &[String],
+    norms: &[String],
+    values: &[&str],
+) -> Vec<(String, String)> {
+    /// The literal tails of the [`Meaning::UrlTls`] spellings.
+    static TLS_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        KEYS.iter()
+            .filter(|sp| matches!(sp.meaning, Meaning::UrlTls { .. }))
+            .map(|sp| sp.key.trim_start_matches("**."))
+            .collect()
+    });
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (s, base) in settings.iter().zip(bases) {
+        // Most settings say nothing of SSL: one cheap test first.
+        if !base.contains("ssl") {
+            continue;
+        }
+        for tail in TLS_KEYS.iter() {
+            let Some(at) = base.find(tail) else { continue };
+            let end = at + tail.len();
+            let nested = base.len() > end;
+            if (at > 0 && base.as_bytes()[at - 1] != b'.')
+                || nested && base.as_bytes()[end] != b'.'
+                || !nested && settings::parse_bool(&s.value) != Some(true)
+            {
+                continue;
+            }
+            let on = &base[..end];
+            let Some((sp, prefix)) = first_spelling(on, norms, values) else {
+                continue;
+            };
+            let Meaning::UrlTls { url } = sp.meaning else {
+                continue;
+            };
+            // The written key down to the TLS key (`broker_use_ssl` of
+            // `broker_use_ssl.ssl_ca_certs`).
+            let mut written = String::new();
+            for part in s.key.split('.') {
+                written = join(&written, part);
+                if normalize_key(&written).len() >= on.len() {
+                    break;
+                }
+            }
+            let url = join(prefix, url);
+            if !out.iter().any(|(u, _)| *u == url) {
+                out.push((url, written));
+            }
         }
     }
     out
@@ -931,6 +1019,93 @@ mod tests {
         assert_eq!(
             keys(Reading::Settings, &[("CACHE_URL", "rediscache://c:6379/1")]),
             [kv("cache.url", "redis://c:6379/1")]
+        );
+    }
+
+    /// Celery's `broker_use_ssl` / `redis_backend_use_ssl` (`True` or a
+    /// dict of options) make kombu use TLS with a `redis://` URL.
+    #[test]
+    fn celery_use_ssl_turns_tls_on_for_its_url() {
+        let url = "redis://:pw@q.example.com:6380/0";
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("broker_url", url),
+                    ("result_backend", url),
+                    ("broker_use_ssl", "true"),
+                    ("redis_backend_use_ssl", "true"),
+                ]
+            )[..2],
+            [
+                kv("broker.url", "rediss://:pw@q.example.com:6380/0"),
+                kv("result.backend", "rediss://:pw@q.example.com:6380/0"),
+            ]
+        );
+        // Django-style names, a dict of options (its keys under the name),
+        // and the old `BROKER_USE_SSL`.
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("CELERY_BROKER_URL", url),
+                    ("CELERY_RESULT_BACKEND", url),
+                    ("CELERY_BROKER_USE_SSL.ssl_ca_certs", "/etc/ssl/ca.pem"),
+                    ("CELERY_REDIS_BACKEND_USE_SSL", "True"),
+                ]
+            )[..2],
+            [
+                kv("celery.broker.url", "rediss://:pw@q.example.com:6380/0"),
+                kv("celery.result.backend", "rediss://:pw@q.example.com:6380/0"),
+            ]
+        );
+        let read = apply(
+            Reading::Settings,
+            &raw(&[("BROKER_URL", url), ("BROKER_USE_SSL", "1")]),
+        );
+        assert_eq!(read[0].value, "rediss://:pw@q.example.com:6380/0");
+        assert_eq!(read[0].written, "BROKER_URL with BROKER_USE_SSL on");
+        // Off, or for the other URL only: as written.
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("broker_url", url),
+                    ("result_backend", url),
+                    ("broker_use_ssl", "False"),
+                    ("redis_backend_use_ssl", "true"),
+                ]
+            )[..2],
+            [
+                kv("broker.url", url),
+                kv("result.backend", "rediss://:pw@q.example.com:6380/0"),
+            ]
+        );
+    }
+
+    /// docker-zulip: `SETTING_<Django setting>`, `SECRETS_<secret name>`.
+    #[test]
+    fn docker_zulip_settings_and_secrets_are_the_names_they_wrap() {
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("SETTING_REDIS_HOST", "redis"),
+                    ("SETTING_REDIS_PORT", "6379"),
+                    ("SECRETS_redis_password", "pw"),
+                    ("SETTING_EXTERNAL_HOST", "chat.example.com"),
+                    ("SECRETS", "x"),
+                    ("APP_SETTING_REDIS_HOST", "r"),
+                ]
+            ),
+            [
+                kv("redis.host", "redis"),
+                kv("redis.port", "6379"),
+                kv("redis.password", "pw"),
+                kv("external.host", "chat.example.com"),
+                kv("secrets", "x"),
+                kv("app.setting.redis.host", "r"),
+            ]
         );
     }
 

@@ -2486,7 +2486,13 @@ impl<'i, 'a> Ctx<'i, 'a> {
 
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
-                let read = config::read_settings(&file.mount_path, text);
+                let mut read = config::read_settings(&file.mount_path, text);
+                let profiles = kvs[..env_count]
+                    .iter()
+                    .rev()
+                    .find(|v| v.key == "SPRING_PROFILES_ACTIVE");
+                let apart =
+                    config::with_profiles(&mut read.settings, profiles.map(|v| v.value.as_str()));
                 for err in &read.errors {
                     out.diagnostics.push(
                         Diagnostic::warning(
@@ -2564,6 +2570,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
                             )),
                             // Set from what could not be read: not the fallback.
                             None if unread.contains(&d.var) => None,
+                            // node-config: an unset variable sets no key.
+                            None if d.only_when_set => None,
                             None => Some(plain(
                                 s.value.clone(),
                                 Strength::Inferred,
@@ -2573,6 +2581,15 @@ impl<'i, 'a> Ctx<'i, 'a> {
                                 ),
                             )),
                         }
+                    })
+                    // A Spring profile document whose activation is not
+                    // known: only under its profile.
+                    .map(|mut kv| {
+                        if let Some(doc) = config::ConditionalDocument::of(&apart, &kv.key) {
+                            kv.strength = Strength::Inferred;
+                            kv.via = doc.only(&kv.via);
+                        }
+                        kv
                     })
                     .collect();
                 let reading = frameworks::config_file(&file.mount_path)

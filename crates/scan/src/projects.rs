@@ -4,7 +4,7 @@
 //! otherwise to the nearest folder that looks like a service (a Dockerfile,
 //! Cargo.toml, package.json… in it), which becomes a consumer of kind `app`.
 
-use crate::config::{self, Format};
+use crate::config::{self, ConditionalDocument, Format};
 use crate::frameworks::{self, Reading};
 use crate::settings::{self, find_endpoints, KeyValue};
 use crate::{compose, Scanned, SourceFile};
@@ -369,7 +369,9 @@ fn scan_app_file(
     if reading == Reading::UrlsOnly {
         format = Format::Text;
     }
-    let read = config::read_format(format, &file.text);
+    let mut read = config::read_file(format, path, &file.text);
+    // No environment is known: only the file's own `spring.profiles.active`.
+    let apart = config::with_profiles(&mut read.settings, None);
     for e in &read.errors {
         out.diagnostics.push(
             Diagnostic::error(
@@ -384,6 +386,9 @@ fn scan_app_file(
     // the app uses when the variable is unset, said as such.
     let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
         .into_iter()
+        // node-config's `custom-environment-variables`: with no
+        // environment, none of its keys is set.
+        .filter(|r| !r.default_of.as_ref().is_some_and(|d| d.only_when_set))
         .map(|r| {
             let written = if r.written.is_empty() {
                 "URL".to_string()
@@ -396,6 +401,10 @@ fn scan_app_file(
                     format!("{written} (default of {})", d.var),
                 ),
                 None => (Strength::Explicit, written),
+            };
+            let (strength, via) = match ConditionalDocument::of(&apart, &r.written) {
+                Some(doc) => (Strength::Inferred, doc.only(&via)),
+                None => (strength, via),
             };
             KeyValue {
                 key: r.setting_key(),

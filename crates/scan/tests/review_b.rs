@@ -52,7 +52,8 @@ fn spring_profile_document_does_not_merge_into_the_default_one() {
         references(&s),
         [
             // The profile inherits the default's password, as Spring does.
-            "app:orders-service -> localhost:6379 tls=no explicit orders-service/src/main/resources/application.yml:20 | ---2.spring.data.redis.host + ---2.spring.data.redis.port = localhost:6379 [credential orders-service/src/main/resources/application.yml:8]",
+            // Inferred: whether `local` is active is not known (review H4).
+            "app:orders-service -> localhost:6379 tls=no inferred orders-service/src/main/resources/application.yml:20 | spring.data.redis.host (in the document for profile local: whether it is active is not known) + ---2.spring.data.redis.port = localhost:6379 [credential orders-service/src/main/resources/application.yml:8]",
             "app:orders-service -> orders-cache.prod.example.net:6380 tls=yes explicit orders-service/src/main/resources/application.yml:6 | spring.data.redis.host + spring.data.redis.port = orders-cache.prod.example.net:6380 [credential orders-service/src/main/resources/application.yml:8]",
         ]
     );
@@ -229,7 +230,7 @@ fn a_profile_document_inherits_what_it_leaves_out() {
         references(&s),
         [
             "app:svc -> localhost:6380 tls=yes explicit svc/src/main/resources/application.yml:4 | spring.data.redis.host + spring.data.redis.port = localhost:6380 [credential svc/src/main/resources/application.yml:6]",
-            "app:svc -> redis-prod.example.com:6380 tls=yes explicit svc/src/main/resources/application.yml:16 | ---2.spring.data.redis.host + spring.data.redis.port = redis-prod.example.com:6380 [credential svc/src/main/resources/application.yml:6]",
+            "app:svc -> redis-prod.example.com:6380 tls=yes inferred svc/src/main/resources/application.yml:16 | spring.data.redis.host (in the document for profile prod: whether it is active is not known) + spring.data.redis.port = redis-prod.example.com:6380 [credential svc/src/main/resources/application.yml:6]",
         ]
     );
     assert_no_secret(&s, &["Leak-e-1"]);
