@@ -263,6 +263,15 @@ fn per_link(
     }
 }
 
+/// A server of the scan whose config serves plaintext only (a port, no TLS
+/// port): what connects to it today does so without TLS.
+fn serves_no_tls(server: &Resource) -> bool {
+    !server.external
+        && server.port.is_some()
+        && server.tls_port.is_none()
+        && server.defined_by.is_some()
+}
+
 /// What a link whose TLS nothing shows should check under `tls=required`.
 fn unknown_tls_advice(server: &Resource, l: &Link) -> String {
     format!(
@@ -414,6 +423,31 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
                         } else {
                             format!("seen connected without TLS ({seen}); switch it to rediss:// and configure the CA")
                         }
+                    },
+                );
+                (Verdict::Breaks, reasons)
+            }
+            // Nothing shows TLS on the client, and the server serves none:
+            // the client connects in plaintext today, so it breaks.
+            Tls::Unknown if serves_no_tls(server) => {
+                let reasons = per_link(
+                    c,
+                    |l| l.tls != Tls::Yes,
+                    |l| {
+                        format!(
+                            "{} at {} sets no TLS, and {} serves no TLS port the scan can see (defined at {}): it connects in plaintext today; use {} or the client's TLS option, and configure the CA",
+                            written(l),
+                            l.evidence.origin,
+                            server.id,
+                            server
+                                .defined_by
+                                .as_ref()
+                                .map_or_else(|| "?".to_string(), ToString::to_string),
+                            tls_url(l, server.tls_port)
+                        )
+                    },
+                    |seen| {
+                        format!("seen connected ({seen}) to a server that serves no TLS port: it connects in plaintext today; switch it to rediss:// and configure the CA")
                     },
                 );
                 (Verdict::Breaks, reasons)

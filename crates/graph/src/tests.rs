@@ -931,6 +931,42 @@ fn tls_required() {
     assert_eq!(res.consumers[0].verdict, Some(Verdict::Breaks));
 }
 
+/// A link whose TLS nothing shows, to a server of the scan that serves no
+/// TLS port: it connects in plaintext today, so `tls=required` breaks it,
+/// citing where the server is defined. Outside the scan (or with a TLS
+/// port the client may use) it stays at risk.
+#[test]
+fn unknown_tls_to_a_plaintext_only_server_breaks() {
+    let judge = |external: bool, tls_port: Option<u16>| {
+        let inv = inventory();
+        let mut res = resource(&inv, "cache/redis-sessions").clone();
+        res.external = external;
+        res.tls_port = tls_port;
+        for c in &mut res.consumers {
+            for l in &mut c.links {
+                l.tls = Tls::Unknown;
+            }
+            c.tls = Tls::Unknown;
+        }
+        let change = Change {
+            target: "redis-sessions.cache".into(),
+            settings: vec![Setting::parse("tls", "required").unwrap()],
+            ..Change::default()
+        };
+        impact(&mut res, &change);
+        verdict(&res, "web/Deployment/frontend")
+    };
+    let (v, why) = judge(false, None);
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("sets no TLS, and cache/redis-sessions serves no TLS port the scan can see (defined at "),
+        "{why}"
+    );
+    assert!(why.contains("it connects in plaintext today"), "{why}");
+    assert_eq!(judge(false, Some(6380)).0, Verdict::AtRisk);
+    assert_eq!(judge(true, None).0, Verdict::AtRisk);
+}
+
 #[test]
 fn tls_preferred_and_disabled() {
     let res = sessions_after(&[("tls", "preferred")]);
