@@ -582,7 +582,21 @@ fn port_move(server: &Resource, c: &Consumer, old: Option<u16>, new: u16, key: &
             ));
             continue;
         }
+        // The server serves no such port today (`--port 0`): the change
+        // opens one, and the port this link uses stays where it is.
         if old.is_none() {
+            let (what, other) = if key == "port" {
+                ("plaintext port", "tls-port")
+            } else {
+                ("TLS port", "port")
+            };
+            let uses = l
+                .server_port
+                .unwrap_or_else(|| l.endpoint.port_or_default());
+            reasons.push(format!(
+                "uses port {uses} at {}, which does not move: {} serves no {what} today, so {key} {new} opens one; to move the port it uses, set {other}=",
+                l.evidence.origin, server.id
+            ));
             continue;
         }
         if l.server_port != old {

@@ -967,6 +967,40 @@ fn unknown_tls_to_a_plaintext_only_server_breaks() {
     assert_eq!(judge(true, None).0, Verdict::AtRisk);
 }
 
+/// `port=` on a server that serves no plaintext port (`--port 0`) opens
+/// one: nobody moves, and each reason says so and which key moves the port
+/// the consumer uses (it said nothing at all before).
+#[test]
+fn a_port_the_server_does_not_serve_yet_is_opened() {
+    let judge = |key: &str| {
+        let inv = inventory();
+        let mut res = resource(&inv, "cache/redis-sessions").clone();
+        match key {
+            "port" => res.port = None,
+            _ => res.tls_port = None,
+        }
+        let change = Change {
+            target: "redis-sessions.cache".into(),
+            settings: vec![Setting::parse(key, "6390").unwrap()],
+            ..Change::default()
+        };
+        impact(&mut res, &change);
+        verdict(&res, "cache/Deployment/warmer")
+    };
+    let (v, why) = judge("port");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    assert!(
+        why.contains("which does not move: cache/redis-sessions serves no plaintext port today, so port 6390 opens one; to move the port it uses, set tls-port="),
+        "{why}"
+    );
+    let (v, why) = judge("tls-port");
+    assert_eq!(v, Verdict::Ok, "{why}");
+    assert!(
+        why.contains("serves no TLS port today, so tls-port 6390 opens one"),
+        "{why}"
+    );
+}
+
 #[test]
 fn tls_preferred_and_disabled() {
     let res = sessions_after(&[("tls", "preferred")]);
