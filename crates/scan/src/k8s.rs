@@ -643,6 +643,39 @@ fn secret_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
     out
 }
 
+/// A Secret's `data:` value that is not base64 (a URL written there for
+/// `stringData:`): the API server refuses the Secret, and the scan cannot
+/// read the value. Said at the value's line, never quoting it.
+fn undecodable_secret_data(o: &Obj<'_>, data: &DataMap<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(written) = o.root.get("data") else {
+        return;
+    };
+    for (key, node) in written.entries() {
+        let Some(text) = node.as_str() else { continue };
+        if data.get(key).is_some_and(|e| e.value.is_some()) {
+            continue;
+        }
+        // Binary data (a keystore) is base64 too, only not text: fine.
+        let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if base64::engine::general_purpose::STANDARD
+            .decode(clean)
+            .is_ok()
+        {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                "secret-data-invalid",
+                format!(
+                    "{} key {key}: a `data:` value must be base64 and this one is not, so Kubernetes refuses the Secret and the scan cannot read it; write it under `stringData:`, or base64-encode it",
+                    o.label()
+                ),
+            )
+            .at(o.path, Some(node.line), Some(node.col)),
+        );
+    }
+}
+
 /// Everything the objects hold, indexed for lookups.
 struct Index<'a> {
     config_maps: HashMap<(&'a str, &'a str), (Obj<'a>, DataMap<'a>)>,
@@ -718,6 +751,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
         match (o.kind, data) {
             (kind @ ("ConfigMap" | "Secret"), Some(data)) => {
+                if kind == "Secret" && data.values().any(|e| e.value.is_none()) {
+                    undecodable_secret_data(o, &data, &mut out.diagnostics);
+                }
                 let map = if kind == "ConfigMap" {
                     &mut index.config_maps
                 } else {

@@ -760,3 +760,41 @@ fn two_objects_without_a_separator_are_an_error_not_a_silent_loss() {
         ("yaml-duplicate-key", Some(4))
     );
 }
+
+/// A URL written under a Secret's `data:` (meant for `stringData:`) is no
+/// base64: Kubernetes refuses the Secret, and the scan says so at the
+/// value, naming the key and never the value. Binary data (valid base64 of
+/// bytes that are no text) is no error.
+#[test]
+fn secret_data_that_is_not_base64_is_an_error_at_its_line() {
+    let s = scan(&[(
+        "all.yaml",
+        "apiVersion: v1
+kind: Secret
+metadata: {name: api-env, namespace: app}
+data:
+  REDIS_BACKUP_URL: redis://:PlainInDataPw_888@redis.app:6379/1
+  KEYSTORE: /////w==
+  OK_URL: cmVkaXM6Ly9yZWRpcy5hcHA6NjM3OS8w
+",
+    )]);
+    let errors: Vec<String> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "secret-data-invalid")
+        .map(|d| {
+            format!(
+                "{:?} {}:{} {}",
+                d.severity,
+                d.path.as_deref().unwrap_or(""),
+                d.line.unwrap_or(0),
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        ["Error all.yaml:5 app/Secret/api-env key REDIS_BACKUP_URL: a `data:` value must be base64 and this one is not, so Kubernetes refuses the Secret and the scan cannot read it; write it under `stringData:`, or base64-encode it"]
+    );
+    assert!(!format!("{:?}", s.diagnostics).contains("PlainInDataPw_888"));
+}
