@@ -278,6 +278,14 @@ fn owner_of(path: &str, app_dirs: &BTreeSet<&str>) -> (String, String) {
     }
 }
 
+/// A `values*.yaml` of a Helm chart (a `Chart.yaml` in its folder).
+fn is_chart_values(path: &str, chart_dirs: &BTreeSet<&str>) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with("values")
+        && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && chart_dirs.contains(dir_of(path))
+}
+
 /// Whether an endpoint that no key calls Redis still looks like one: a
 /// host that says Redis, or a Redis port.
 fn looks_like_redis(endpoint: &fallout_core::Endpoint) -> bool {
@@ -304,9 +312,27 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
         .collect();
     // owner dir -> (name, references, first file)
     let mut apps: BTreeMap<String, (String, Vec<Fact>, Origin)> = BTreeMap::new();
-    for ((scanned, owner), file) in per_file.into_iter().zip(&files) {
-        out.diagnostics.extend(scanned.diagnostics);
+    // A Helm chart's values files: what its templates pass to a container
+    // is not read (the chart is not rendered), so what they hold is
+    // inferred, not a setting the app is shown to use.
+    let chart_dirs: BTreeSet<&str> = tree
+        .files()
+        .filter(|f| f.path.rsplit('/').next() == Some("Chart.yaml"))
+        .map(|f| dir_of(&f.path))
+        .collect();
+    for ((mut scanned, owner), file) in per_file.into_iter().zip(&files) {
+        out.diagnostics.append(&mut scanned.diagnostics);
         let Some((dir, name)) = owner else { continue };
+        if !chart_dirs.is_empty() && is_chart_values(&file.path, &chart_dirs) {
+            for f in &mut scanned.facts {
+                if let Fact::Reference(r) = f {
+                    r.evidence.strength = Strength::Inferred;
+                    r.evidence.detail.push_str(
+                        " (a Helm chart's values: whether its templates pass it to a container is not read; render the chart to know)",
+                    );
+                }
+            }
+        }
         let entry = apps
             .entry(dir)
             .or_insert_with(|| (name, Vec::new(), Origin::file(&file.path, 0)));

@@ -106,3 +106,30 @@ fn docs_list_every_spelling() {
         );
     }
 }
+
+/// A Helm chart's `values.yaml` is input to templates the scan does not
+/// render: what it holds is inferred, said as such, not a setting the app
+/// is shown to use. The same file outside a chart stays explicit.
+#[test]
+fn chart_values_are_inferred() {
+    let file = |path: &str, text: &str| fallout_scan::SourceFile {
+        path: path.into(),
+        text: text.into(),
+    };
+    let values = "externalRedis:\n  host: queue.prod.internal\n  port: 6380\n  tls: true\n";
+    let s = scan_projects(&[
+        file(
+            "charts/worker/Chart.yaml",
+            "apiVersion: v2\nname: worker\nversion: 1.0.0\n",
+        ),
+        file("charts/worker/values.yaml", values),
+        file("tools/values.yaml", values),
+    ]);
+    assert_eq!(
+        references(&s),
+        [
+            "app:charts/worker -> queue.prod.internal:6380 tls=yes inferred charts/worker/values.yaml:2 | externalRedis.host + externalRedis.port = queue.prod.internal:6380 (a Helm chart's values: whether its templates pass it to a container is not read; render the chart to know)",
+            "app:tools -> queue.prod.internal:6380 tls=yes explicit tools/values.yaml:2 | externalRedis.host + externalRedis.port = queue.prod.internal:6380",
+        ]
+    );
+}
