@@ -106,6 +106,23 @@ impl<'a> Tree<'a> {
     pub fn files(&self) -> impl Iterator<Item = &'a SourceFile> {
         self.files.iter()
     }
+
+    /// The files under the normalized folder `dir` (`""`: every file), each
+    /// with its path below `dir`; a range of the index, not a walk of
+    /// every file.
+    pub fn under<'s>(&'s self, dir: &str) -> impl Iterator<Item = (&'s str, &'a SourceFile)> + 's {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let files = self.files;
+        let skip = prefix.len();
+        self.by_path
+            .range(prefix.clone()..)
+            .take_while(move |(p, _)| p.starts_with(&prefix))
+            .map(move |(p, i)| (&p[skip..], &files[*i]))
+    }
 }
 
 /// Whether a path is inside a folder never scanned as config.
