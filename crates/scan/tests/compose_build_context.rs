@@ -217,16 +217,28 @@ fn a_remote_context_is_not_a_folder_of_the_tree() {
       context: git@github.com:example/svc.git
   c:
     build: /opt/src/svc
+  local:
+    build: ./local
 ";
     let s = scan_projects(&files(&[
         ("compose.yaml", compose),
         ("svc/settings.json", SETTINGS),
         ("svc/Dockerfile", "FROM x\nCOPY . .\n"),
+        ("local/settings.json", SETTINGS),
+        ("local/Dockerfile", "FROM x\nCOPY . .\n"),
     ]));
-    // no service reads svc/: it stays an app of its own, as before
-    assert!(!references(&s)
-        .iter()
-        .any(|r| r.starts_with("compose.yaml#")));
+    // only the local context is read; no service reads svc/, which stays
+    // an app of its own, as before
+    assert_eq!(
+        references(&s)
+            .iter()
+            .map(|r| r.split(" | ").next().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        [
+            "app:svc -> cache:6379 tls=unknown explicit svc/settings.json:1",
+            "compose.yaml#local -> cache:6379 tls=unknown indirect local/settings.json:1",
+        ]
+    );
     assert!(workloads(&s).contains(&"app:svc".to_string()));
 }
 
@@ -238,15 +250,21 @@ fn a_context_that_is_also_mounted_is_read_as_mounted() {
     build: ./web
     volumes:
       - ./web:/srv/web
+  jobs:
+    build: ./web
 ";
     let s = scan_projects(&files(&[
         ("compose.yaml", compose),
         ("web/Dockerfile", "FROM x\nCOPY . .\n"),
         ("web/settings.json", SETTINGS),
     ]));
+    // once each: `web` sees the mount, `jobs` (not mounting it) the image
     assert_eq!(
         references(&s),
-        ["compose.yaml#web -> cache:6379 tls=unknown indirect web/settings.json:1 | mounted ./web/settings.json: redis.addr = cache:6379"]
+        [
+            "compose.yaml#jobs -> cache:6379 tls=unknown indirect web/settings.json:1 | in build context ./web/settings.json (copied into the image by web/Dockerfile:2): redis.addr = cache:6379",
+            "compose.yaml#web -> cache:6379 tls=unknown indirect web/settings.json:1 | mounted ./web/settings.json: redis.addr = cache:6379",
+        ]
     );
     assert!(!workloads(&s).iter().any(|w| w.starts_with("app:")));
 }
