@@ -2,7 +2,8 @@
 //! every service becomes a workload, services running a Redis-compatible
 //! image become Redis servers, and what each service is told about Redis
 //! (`environment`, `env_file`, the project `.env`, `command`, mounted config
-//! files) becomes references with the line where the value really is.
+//! files, the config files of its `build:` context) becomes references with
+//! the line where the value really is.
 //!
 //! One compose project is one scope: its base file, the overlays and the
 //! override file merged into it, and the files it `include:`s. Service
@@ -422,7 +423,7 @@ struct SharedDir {
 /// A service's `build:` (short form `build: ./dir`, long form `{context,
 /// dockerfile, target}`): the folder its image is built from, whose config
 /// files are the service's (baked in by the Dockerfile, or maybe).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Build {
     /// `context` as written; `None` in a long form without one (`.`).
     context: Option<String>,
@@ -2240,26 +2241,17 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         order: &'n [String],
     ) -> BTreeMap<&'n str, Vec<BuiltFile>> {
         // Services built from one folder share its listing.
-        let mut listed: BTreeMap<
-            (Option<String>, String, Option<String>, Option<String>),
-            Vec<BuiltFile>,
-        > = BTreeMap::new();
+        let mut listed: BTreeMap<&Build, Vec<BuiltFile>> = BTreeMap::new();
         let mut built: BTreeMap<&str, Vec<BuiltFile>> = BTreeMap::new();
         for name in order {
             let Some(build) = &specs[name].build else {
                 continue;
             };
-            let key = (
-                build.context.clone(),
-                build.dir.clone(),
-                build.dockerfile.clone(),
-                build.target.clone(),
-            );
-            let files = match listed.get(&key) {
+            let files = match listed.get(build) {
                 Some(files) => files.clone(),
                 None => {
                     let files = self.built_files(build);
-                    listed.insert(key, files.clone());
+                    listed.insert(build, files.clone());
                     files
                 }
             };

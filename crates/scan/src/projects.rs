@@ -1,7 +1,7 @@
 //! Everything in a tree that is not a Kubernetes manifest: docker-compose
 //! projects (`compose.rs`) and application config files. A config file
-//! belongs to the compose service that mounts it or names it in `env_file`;
-//! otherwise to the nearest folder that looks like a service (a Dockerfile,
+//! belongs to the compose service that mounts it, names it in `env_file` or
+//! is built from its folder (`build:`); otherwise to the nearest folder that looks like a service (a Dockerfile,
 //! Cargo.toml, package.json… in it), which becomes a consumer of kind `app`.
 
 use crate::config::{self, ConditionalDocument, Format};
