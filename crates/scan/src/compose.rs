@@ -2346,7 +2346,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         out
     }
 
-    /// The settings of a mounted config file. One that reads an environment
+    /// The settings of a config file the service has, mounted or in its
+    /// build context (`delivery`, which sets the detail and the strength:
+    /// indirect, or inferred for a built file no copy into the image is
+    /// known for). One that reads an environment
     /// variable (`<%= ENV.fetch("REDIS_URL") { … } %>`) has the service's
     /// value of it, where the value is; its fallback counts only when the
     /// service does not set it, and then as inferred.
