@@ -291,3 +291,51 @@ fn snapshot_compose_shell_commands_table() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("compose_shell_commands_table", run.stdout);
 }
+
+/// fixtures/compose-build-context: a config file in the folder a service is
+/// built from is that service's (every service built from it), read in its
+/// project: `cache` is one resource, the compose Redis, not also an
+/// external `cache` of an `app`, so `impact cache` names it.
+#[test]
+fn config_in_a_build_context_is_the_services_and_cache_is_one_resource() {
+    let run = fallout(&[
+        "impact",
+        "cache",
+        "fixtures/compose-build-context",
+        "--set",
+        "decommission=true",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("matches several resources"),
+        "{}",
+        run.stderr
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let file = "fixtures/compose-build-context/docker-compose.yml";
+    let cache = resource(&doc, &format!("{file}#cache"));
+    assert_eq!(
+        consumers(cache, "verdict"),
+        [
+            (format!("{file}#feed"), "breaks".to_string()),
+            (format!("{file}#web"), "at-risk".to_string()),
+            (format!("{file}#worker"), "breaks".to_string()),
+        ]
+    );
+    assert_eq!(doc["resources"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn snapshot_compose_build_context_table() {
+    let run = fallout(&[
+        "impact",
+        "cache",
+        "fixtures/compose-build-context",
+        "--set",
+        "decommission=true",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("compose_build_context_table", run.stdout);
+}

@@ -2,7 +2,8 @@
 //! every service becomes a workload, services running a Redis-compatible
 //! image become Redis servers, and what each service is told about Redis
 //! (`environment`, `env_file`, the project `.env`, `command`, mounted config
-//! files) becomes references with the line where the value really is.
+//! files, the config files of its `build:` context) becomes references with
+//! the line where the value really is.
 //!
 //! One compose project is one scope: its base file, the overlays and the
 //! override file merged into it, and the files it `include:`s. Service
@@ -419,6 +420,51 @@ struct SharedDir {
     target: String,
 }
 
+/// A service's `build:` (short form `build: ./dir`, long form `{context,
+/// dockerfile, target}`): the folder its image is built from, whose config
+/// files are the service's (baked in by the Dockerfile, or maybe).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Build {
+    /// `context` as written; `None` in a long form without one (`.`).
+    context: Option<String>,
+    /// The folder of the compose file that declared the context: a relative
+    /// one resolves against it.
+    dir: String,
+    /// `dockerfile`, relative to the context (default `Dockerfile`).
+    dockerfile: Option<String>,
+    /// `target`: the Dockerfile stage the image is (default the last).
+    target: Option<String>,
+}
+
+impl Build {
+    /// Compose merges `build` key by key: an override that sets only
+    /// `args` or `target` keeps the base's context.
+    fn merge(&mut self, over: Build) {
+        if over.context.is_some() {
+            self.context = over.context;
+            self.dir = over.dir;
+        }
+        if over.dockerfile.is_some() {
+            self.dockerfile = over.dockerfile;
+        }
+        if over.target.is_some() {
+            self.target = over.target;
+        }
+    }
+
+    /// The context's tree folder and how it is written (`./svc/feed`), or
+    /// `None` for one that is not a local folder of the tree: a git or
+    /// HTTP URL (`https://github.com/o/r.git#main:dir`, `git@…`), an
+    /// absolute or `~` path.
+    fn context(&self) -> Option<(String, String)> {
+        let written = self.context.clone().unwrap_or_else(|| ".".to_string());
+        if written.starts_with("git@") || written.starts_with("github.com/") {
+            return None;
+        }
+        Some((join_path(&self.dir, &written)?, written))
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Link {
     service: String,
@@ -448,6 +494,7 @@ struct Spec {
     /// Host ports it publishes (`ports: ["6379:6379"]`).
     published: Vec<u16>,
     mounts: Vec<Mount>,
+    build: Option<Build>,
     /// Named volumes and bind mounts, for Unix sockets.
     shared: Vec<SharedDir>,
     /// `volumes_from`: the services whose volumes it mounts too.
@@ -510,6 +557,11 @@ impl Spec {
         for m in over.mounts {
             self.mounts.retain(|x| x.target != m.target);
             self.mounts.push(m);
+        }
+        match (&mut self.build, over.build) {
+            (Some(build), Some(over)) => build.merge(over),
+            (build @ None, over) => *build = over,
+            (Some(_), None) => {}
         }
         for m in over.shared {
             self.shared.retain(|x| x.target != m.target);
@@ -1121,6 +1173,22 @@ impl SpecReader<'_, '_> {
                     target,
                 });
             }
+        }
+        if let Some(build) = node.get("build") {
+            let (context, dockerfile, target) = match &build.value {
+                Value::Map(_) => (
+                    build.get("context").and_then(|n| self.text(n)),
+                    build.get("dockerfile").and_then(|n| self.text(n)),
+                    build.get("target").and_then(|n| self.text(n)),
+                ),
+                _ => (self.text(build), None, None),
+            };
+            spec.build = Some(Build {
+                context,
+                dir: self.dir.to_string(),
+                dockerfile,
+                target,
+            });
         }
         for config in node.get("configs").map(Node::as_seq).unwrap_or_default() {
             let (name, target) = match &config.value {
@@ -1886,6 +1954,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             })
             .collect();
 
+        let built = self.built_by_service(specs, order);
+
         for name in order {
             let spec = &specs[name];
             let env = &envs[name.as_str()];
@@ -1967,9 +2037,23 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 }
             }
             // mounted config files
+            let mut mounted = BTreeSet::new();
             for m in &spec.mounts {
                 for (path, reading) in self.mounted_files(m) {
-                    found.extend(self.mounted_settings(&path, m, reading, env));
+                    found.extend(self.mounted_settings(&path, &Delivery::Mounted(m), reading, env));
+                    mounted.insert(path);
+                }
+            }
+            // config files of the build context (a folder also mounted is
+            // read as mounted: the mount is what the container sees)
+            for b in built.get(name.as_str()).into_iter().flatten() {
+                if !mounted.contains(&b.path) {
+                    found.extend(self.mounted_settings(
+                        &b.path,
+                        &Delivery::Built(b),
+                        b.reading,
+                        env,
+                    ));
                 }
             }
             let mut seen = BTreeSet::new();
@@ -2146,6 +2230,48 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         }
     }
 
+    /// The config files of each service's build context, only for services
+    /// with `build:`. A file one service's Dockerfile copies into its image
+    /// is that service's, not maybe every other's built from a folder
+    /// holding it (a monorepo's services built from `.`, each copying its
+    /// own folder). Every file kept is claimed: it is no app of its own.
+    fn built_by_service<'n>(
+        &mut self,
+        specs: &BTreeMap<String, Spec>,
+        order: &'n [String],
+    ) -> BTreeMap<&'n str, Vec<BuiltFile>> {
+        // Services built from one folder share its listing.
+        let mut listed: BTreeMap<&Build, Vec<BuiltFile>> = BTreeMap::new();
+        let mut built: BTreeMap<&str, Vec<BuiltFile>> = BTreeMap::new();
+        for name in order {
+            let Some(build) = &specs[name].build else {
+                continue;
+            };
+            let files = match listed.get(build) {
+                Some(files) => files.clone(),
+                None => {
+                    let files = self.built_files(build);
+                    listed.insert(build, files.clone());
+                    files
+                }
+            };
+            built.insert(name, files);
+        }
+        let copied: BTreeSet<String> = built
+            .values()
+            .flatten()
+            .filter(|f| f.copied_by.is_some())
+            .map(|f| f.path.clone())
+            .collect();
+        for files in built.values_mut() {
+            files.retain(|f| f.copied_by.is_some() || !copied.contains(&f.path));
+            for f in files.iter() {
+                self.claimed.insert(crate::projects::normalize(&f.path));
+            }
+        }
+        built
+    }
+
     /// The config files a bind mount brings into the container: the file
     /// itself, or the config files under a mounted folder.
     fn mounted_files(&mut self, m: &Mount) -> Vec<(String, Reading)> {
@@ -2165,34 +2291,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         let mut out = Vec::new();
         for file in self.tree.files() {
             if let Some(rest) = file.path.strip_prefix(&prefix) {
-                // A folder mounted whole (`.:/app`, the usual dev layout)
-                // holds the project's compose files, manifests and charts
-                // too: they describe other services, not this one's config.
-                if is_not_a_services_config(file, self.compose_files) {
-                    continue;
-                }
                 let inside = format!("{}/{rest}", m.target.trim_end_matches('/'));
-                let reading = match frameworks::config_file(&inside) {
-                    Some(cf) => Some(cf.reading),
-                    // Any other config file in the folder that mentions
-                    // Redis (`conf/settings.yaml` with `redis: {host:
-                    // cache}`), and source code naming a Redis URL, are this
-                    // service's, not an app's of its own.
-                    None => match crate::projects::kind_of(&file.path, &file.text) {
-                        Some(Kind::Named(reading)) => Some(reading),
-                        Some(Kind::Generic) => Some(Reading::Settings),
-                        Some(Kind::Source) => Some(Reading::UrlsOnly),
-                        // `.ini`, `.properties`, `.conf` files no framework
-                        // names: read when they mention Redis.
-                        None => (!matches!(
-                            config::format_of(&file.path),
-                            Format::Text | Format::Yaml | Format::Json | Format::Toml
-                        ) && !crate::projects::in_skipped_folder(&file.path)
-                            && crate::projects::has_redis_text(&file.text))
-                        .then_some(Reading::Settings),
-                    },
-                };
-                if let Some(reading) = reading {
+                if let Some(reading) = folder_file_reading(file, &inside, self.compose_files) {
                     self.claimed.insert(file.path.clone());
                     out.push((file.path.clone(), reading));
                 }
@@ -2201,14 +2301,62 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         out
     }
 
-    /// The settings of a mounted config file. One that reads an environment
+    /// The config files of a service's build context (`build: ./svc/feed`):
+    /// the same files a folder mounted whole gives (the folder's compose
+    /// files, manifests and charts are not among them), each with the
+    /// Dockerfile line that copies it into the image when one does. Files
+    /// under the context are the service's rather than an app's of their
+    /// own, but they are not claimed here: [`Self::emit`] decides which
+    /// service of the project each one is.
+    fn built_files(&self, build: &Build) -> Vec<BuiltFile> {
+        let Some((dir, written)) = build.context() else {
+            return Vec::new();
+        };
+        let dockerfile = match &build.dockerfile {
+            Some(d) => join_path(&dir, d).and_then(|p| self.tree.get(&p)),
+            None => ["Dockerfile", "Containerfile"]
+                .iter()
+                .find_map(|d| self.tree.get(&join_path(&dir, d)?)),
+        };
+        let copies = dockerfile
+            .map(|f| crate::dockerfile::image_copies(&f.text, build.target.as_deref()))
+            .unwrap_or_default();
+        let shown = written.trim_end_matches('/');
+        let mut out = Vec::new();
+        for (rest, file) in self.tree.under(&dir) {
+            if let Some(reading) = folder_file_reading(file, rest, self.compose_files) {
+                let copied_by = copies.iter().find(|c| c.covers(rest)).and_then(|c| {
+                    let dockerfile = dockerfile?;
+                    Some(Origin::file(&dockerfile.path, c.line))
+                });
+                let why_maybe = match dockerfile {
+                    _ if copied_by.is_some() => String::new(),
+                    Some(d) => format!("not copied by {}", d.path),
+                    None => "no Dockerfile scanned".to_string(),
+                };
+                out.push(BuiltFile {
+                    path: file.path.clone(),
+                    reading,
+                    written: format!("{shown}/{rest}"),
+                    copied_by,
+                    why_maybe,
+                });
+            }
+        }
+        out
+    }
+
+    /// The settings of a config file the service has, mounted or in its
+    /// build context (`delivery`, which sets the detail and the strength:
+    /// indirect, or inferred for a built file no copy into the image is
+    /// known for). One that reads an environment
     /// variable (`<%= ENV.fetch("REDIS_URL") { … } %>`) has the service's
     /// value of it, where the value is; its fallback counts only when the
     /// service does not set it, and then as inferred.
     fn mounted_settings(
         &mut self,
         path: &str,
-        m: &Mount,
+        delivery: &Delivery<'_>,
         reading: Reading,
         env: &[EnvValue],
     ) -> Vec<Found> {
@@ -2246,15 +2394,45 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         } else {
             reading
         };
-        let written = match path.strip_prefix(&m.source) {
-            Some("") => m.written.clone(),
-            // `.:/app` mounts the tree's root (`source` is empty).
-            Some(rest) => format!(
-                "{}/{}",
-                m.written.trim_end_matches('/'),
-                rest.trim_start_matches('/')
+        // How the file is named in the detail, how strong a setting of it
+        // is, and what to say of source code in the folder.
+        let (written, strength, code) = match delivery {
+            Delivery::Mounted(m) => (
+                match path.strip_prefix(&m.source) {
+                    Some("") => m.written.clone(),
+                    // `.:/app` mounts the tree's root (`source` is empty).
+                    Some(rest) => format!(
+                        "{}/{}",
+                        m.written.trim_end_matches('/'),
+                        rest.trim_start_matches('/')
+                    ),
+                    None => path.to_string(),
+                },
+                Strength::Indirect,
+                "code in a mounted folder",
             ),
-            None => path.to_string(),
+            // A file the Dockerfile copies into the image is as much the
+            // service's as a mounted one; one it does not copy (or with no
+            // Dockerfile to tell) is only maybe in the image.
+            Delivery::Built(b) => (
+                b.written.clone(),
+                if b.copied_by.is_some() {
+                    Strength::Indirect
+                } else {
+                    Strength::Inferred
+                },
+                "code in the build context",
+            ),
+        };
+        let written = match delivery {
+            Delivery::Mounted(_) => format!("mounted {written}"),
+            Delivery::Built(b) => match &b.copied_by {
+                Some(at) => format!("in build context {written} (copied into the image by {at})"),
+                None => format!(
+                    "in build context {written} ({}: whether the image holds it is not known)",
+                    b.why_maybe
+                ),
+            },
         };
         let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
             .into_iter()
@@ -2265,9 +2443,9 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             })
             .map(|r| {
                 let via = if r.written.is_empty() {
-                    format!("mounted {written}")
+                    written.clone()
                 } else {
-                    format!("mounted {written}: {}", r.written)
+                    format!("{written}: {}", r.written)
                 };
                 let set = r.default_of.as_ref().and_then(|d| {
                     let e = env.iter().rev().find(|e| e.key == d.var)?;
@@ -2279,7 +2457,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         key: r.setting_key(),
                         value: d.with_value(&r.value, value),
                         origin: e.origin.clone(),
-                        strength: e.strength.max(Strength::Indirect),
+                        strength: e.strength.max(strength),
                         via: format!("{via} from {}", e.via),
                     },
                     (Some(d), None) => KeyValue {
@@ -2292,21 +2470,21 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             d.var
                         ),
                     },
-                    // Source code in a folder mounted whole (`.:/app`): the
-                    // folder may hold other services' code too, so which
-                    // of it this service runs is not known.
+                    // Source code in a folder mounted whole (`.:/app`) or
+                    // built from: the folder may hold other services' code
+                    // too, so which of it this service runs is not known.
                     (None, _) if code_in_folder => KeyValue {
                         key: r.setting_key(),
                         value: r.value,
                         origin: Origin::file(path, r.line),
                         strength: Strength::Inferred,
-                        via: format!("{via} (code in a mounted folder: whether this service runs it is not known)"),
+                        via: format!("{via} ({code}: whether this service runs it is not known)"),
                     },
                     (None, _) => KeyValue {
                         key: r.setting_key(),
                         value: r.value,
                         origin: Origin::file(path, r.line),
-                        strength: Strength::Indirect,
+                        strength,
                         via,
                     },
                 };
@@ -2320,6 +2498,66 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .collect();
         find_endpoints(&kvs)
     }
+}
+
+/// How a file of a folder a service has (mounted whole, or its build
+/// context) is read as the service's config, `inside` being its path in
+/// the container (or under the context); `None` when it is not the
+/// service's config. A folder mounted whole (`.:/app`, the usual dev
+/// layout) holds the project's compose files, manifests and charts too:
+/// they describe other services, not this one's config.
+fn folder_file_reading(
+    file: &SourceFile,
+    inside: &str,
+    compose_files: &BTreeSet<String>,
+) -> Option<Reading> {
+    if is_not_a_services_config(file, compose_files) {
+        return None;
+    }
+    match frameworks::config_file(inside) {
+        Some(cf) => Some(cf.reading),
+        // Any other config file in the folder that mentions Redis
+        // (`conf/settings.yaml` with `redis: {host: cache}`), and source
+        // code naming a Redis URL, are this service's, not an app's of its
+        // own.
+        None => match crate::projects::kind_of(&file.path, &file.text) {
+            Some(Kind::Named(reading)) => Some(reading),
+            Some(Kind::Generic) => Some(Reading::Settings),
+            Some(Kind::Source) => Some(Reading::UrlsOnly),
+            // `.ini`, `.properties`, `.conf` files no framework names: read
+            // when they mention Redis.
+            None => (!matches!(
+                config::format_of(&file.path),
+                Format::Text | Format::Yaml | Format::Json | Format::Toml
+            ) && !crate::projects::in_skipped_folder(&file.path)
+                && crate::projects::has_redis_text(&file.text))
+            .then_some(Reading::Settings),
+        },
+    }
+}
+
+/// A config file of a service's build context.
+#[derive(Clone, Debug)]
+struct BuiltFile {
+    /// Its tree path.
+    path: String,
+    reading: Reading,
+    /// As the service would write it: the context as written, then the
+    /// file's path under it (`./svc/feed/settings.json`).
+    written: String,
+    /// The Dockerfile `COPY`/`ADD` that puts it into the image.
+    copied_by: Option<Origin>,
+    /// Why it is only maybe in the image, when no copy is known.
+    why_maybe: String,
+}
+
+/// How a file of the tree reaches a service's container, for the
+/// evidence and its strength.
+enum Delivery<'d> {
+    /// Bind-mounted, or a file-based `configs:` entry.
+    Mounted(&'d Mount),
+    /// In the build context the image is built from.
+    Built(&'d BuiltFile),
 }
 
 /// The file a path inside a service's container is, when a volume or a

@@ -267,7 +267,7 @@ pub fn path_matches(path: &str, glob: &str) -> bool {
 }
 
 /// `*` matches any run of characters within one name.
-fn wildcard(text: &str, pattern: &str) -> bool {
+pub(crate) fn wildcard(text: &str, pattern: &str) -> bool {
     let Some((first, rest)) = pattern.split_once('*') else {
         return text == pattern;
     };

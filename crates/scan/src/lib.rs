@@ -6,6 +6,7 @@ pub mod client_list;
 pub mod codeowners;
 pub mod compose;
 pub mod config;
+pub mod dockerfile;
 pub mod frameworks;
 pub mod interpolate;
 pub mod json_patch;

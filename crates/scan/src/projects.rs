@@ -1,7 +1,7 @@
 //! Everything in a tree that is not a Kubernetes manifest: docker-compose
 //! projects (`compose.rs`) and application config files. A config file
-//! belongs to the compose service that mounts it or names it in `env_file`;
-//! otherwise to the nearest folder that looks like a service (a Dockerfile,
+//! belongs to the compose service that mounts it, names it in `env_file` or
+//! is built from its folder (`build:`); otherwise to the nearest folder that looks like a service (a Dockerfile,
 //! Cargo.toml, package.json… in it), which becomes a consumer of kind `app`.
 
 use crate::config::{self, ConditionalDocument, Format};
@@ -105,6 +105,23 @@ impl<'a> Tree<'a> {
 
     pub fn files(&self) -> impl Iterator<Item = &'a SourceFile> {
         self.files.iter()
+    }
+
+    /// The files under the normalized folder `dir` (`""`: every file), each
+    /// with its path below `dir`; a range of the index, not a walk of
+    /// every file.
+    pub fn under<'s>(&'s self, dir: &str) -> impl Iterator<Item = (&'s str, &'a SourceFile)> + 's {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let files = self.files;
+        let skip = prefix.len();
+        self.by_path
+            .range(prefix.clone()..)
+            .take_while(move |(p, _)| p.starts_with(&prefix))
+            .map(move |(p, i)| (&p[skip..], &files[*i]))
     }
 }
 
