@@ -34,11 +34,14 @@ enum Tok {
     Op,
 }
 
+/// Tokens with their lines.
+type Tokens = Vec<(Tok, u32)>;
+
 /// Tokens of the PHP parts of `text` (between `<?php` and `?>`), with
 /// their lines; `None` when the file has no `<?php` tag. Comments are
 /// dropped; a string or comment left open is an error, with the tokens
 /// before it.
-fn tokens(text: &str) -> Option<(Vec<(Tok, u32)>, Option<ParseError>)> {
+fn tokens(text: &str) -> Option<(Tokens, Option<ParseError>)> {
     let open = text.find("<?php")?;
     let chars: Vec<char> = text.chars().collect();
     let mut i = text[..open].chars().count() + 5;
@@ -364,9 +367,14 @@ impl Parser<'_> {
     }
 
     fn fail(&mut self, message: &str) {
+        let line = self.line();
+        self.fail_at(line, message);
+    }
+
+    fn fail_at(&mut self, line: u32, message: &str) {
         if self.error.is_none() {
             self.error = Some(ParseError {
-                line: self.line(),
+                line,
                 col: 0,
                 message: message.to_string(),
             });
@@ -518,18 +526,16 @@ impl Parser<'_> {
                 }
             }
             Tok::Name(n) if self.is(1, '(') && is_env_function(&n) => self.env_call(&n, line),
+            // Laravel's `Env::get('X', 'd')`.
             Tok::Name(n)
-                if n.trim_start_matches('\\').eq_ignore_ascii_case("Env")
-                    || n.ends_with("\\Env") =>
+                if (n.trim_start_matches('\\').eq_ignore_ascii_case("Env")
+                    || n.ends_with("\\Env"))
+                    && self.peek(1) == Some(&Tok::Scope)
+                    && self.name_is(2, "get")
+                    && self.is(3, '(') =>
             {
-                // Laravel's `Env::get('X', 'd')`.
-                if self.peek(1) == Some(&Tok::Scope) && self.name_is(2, "get") && self.is(3, '(') {
-                    self.i += 2;
-                    self.env_call("env", line)
-                } else {
-                    self.skip_one();
-                    Value::Unreadable
-                }
+                self.i += 2;
+                self.env_call("env", line)
             }
             // `$_ENV['X']`, `$_SERVER['X']`
             Tok::Var(v)
@@ -597,10 +603,11 @@ impl Parser<'_> {
     /// Items of `array(…)` or `[…]` up to `close`.
     fn array(&mut self, close: char, depth: u32) -> Value {
         let mut items = Vec::new();
+        let open = self.toks[self.i.saturating_sub(1)].1;
         loop {
             match self.peek(0) {
                 None => {
-                    self.fail("an array is never closed");
+                    self.fail_at(open, "an array is never closed");
                     return Value::Unreadable;
                 }
                 Some(Tok::Punct(c)) if *c == close => {
