@@ -103,6 +103,13 @@ fn the_php_password_is_never_shown() {
                 !run.stdout.contains(PASSWORD) && !run.stderr.contains(PASSWORD),
                 "{args:?} shows the password"
             );
+            // The password was read (its place is shown), not missed.
+            if format == "json" {
+                assert!(
+                    run.stdout.contains("CONFIG.redis.password at fixtures/nextcloud-php-config/config/config.php:11"),
+                    "{args:?}: the password's place is not shown"
+                );
+            }
         }
     }
 }
