@@ -13,6 +13,7 @@ mod k8s_env;
 mod kube;
 mod kustomize;
 mod live;
+mod php_config;
 mod regressions;
 mod review;
 mod review_c;

@@ -2528,7 +2528,7 @@ fn folder_file_reading(
             // when they mention Redis.
             None => (!matches!(
                 config::format_of(&file.path),
-                Format::Text | Format::Yaml | Format::Json | Format::Toml
+                Format::Text | Format::Php | Format::Yaml | Format::Json | Format::Toml
             ) && !crate::projects::in_skipped_folder(&file.path)
                 && crate::projects::has_redis_text(&file.text))
             .then_some(Reading::Settings),

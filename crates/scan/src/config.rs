@@ -5,6 +5,10 @@
 //! never become settings. Used for files mounted from ConfigMaps, compose
 //! `env_file`s and config files on disk.
 
+mod php;
+
+pub use php::is_config as is_php_config;
+
 use crate::yaml::{self, Node, Value};
 use fallout_core::Diagnostic;
 
@@ -122,6 +126,10 @@ pub enum Format {
     /// Python settings modules (`settings.py`, `sentry.conf.py`): literal
     /// assignments, dicts and keyword arguments, plus URLs anywhere.
     Python,
+    /// PHP config files (Nextcloud `config.php`, Laravel `config/*.php`,
+    /// `wp-config.php`): literal arrays, assignments and `define`s, when
+    /// the file is such a config ([`is_php_config`]); Redis URLs otherwise.
+    Php,
     /// Anything else: Redis URLs on uncommented lines only.
     Text,
 }
@@ -135,6 +143,7 @@ impl Format {
             Format::Toml => "toml-parse",
             Format::Dotenv => "env-parse",
             Format::Ini => "ini-parse",
+            Format::Php => "php-parse",
             Format::Properties | Format::Conf | Format::Python | Format::Text => "config-parse",
         }
     }
@@ -149,6 +158,9 @@ impl Format {
                 "write the line as KEY=value (quote values with spaces); this line was not read"
             }
             Format::Ini => "close the section header with `]`; this line was not read",
+            Format::Php => {
+                "fix the PHP syntax; only Redis URLs in this file were read, not its settings"
+            }
             Format::Properties | Format::Conf | Format::Python | Format::Text => {
                 "fix the line; it was not read"
             }
@@ -172,6 +184,7 @@ pub fn format_of(file_name: &str) -> Format {
         "ini" => Format::Ini,
         "conf" | "cfg" | "cnf" => Format::Conf,
         "py" => Format::Python,
+        "php" => Format::Php,
         _ if name == ".env" || name.starts_with(".env.") => Format::Dotenv,
         _ => Format::Text,
     }
@@ -266,6 +279,11 @@ pub fn read_format(format: Format, text: &str) -> Settings {
         Format::Ini => read_ini(text, &mut out),
         Format::Conf => out.settings = conf_lines(text),
         Format::Python => out.settings = python_settings(text),
+        Format::Php => {
+            let read = php::read(text);
+            out.settings = read.settings;
+            out.errors.extend(read.error);
+        }
         Format::Text => out.settings = url_lines(text),
     }
     out.settings.sort_by_key(|s| s.line);
@@ -1999,6 +2017,211 @@ name = f"redis://{host}:6379"
                 ("NAMES", "b", 8),
             ]
         );
+    }
+
+    /// (key, value, line, variable read) of each setting.
+    fn reads(read: &Settings) -> Vec<(&str, &str, u32, Option<&str>)> {
+        read.settings
+            .iter()
+            .map(|s| {
+                let var = s.default_of.as_ref().map(|d| d.var.as_str());
+                (s.key.as_str(), s.value.as_str(), s.line, var)
+            })
+            .collect()
+    }
+
+    const NEXTCLOUD: &str = "<?php\n$CONFIG = array (\n  'memcache.locking' => '\\OC\\Memcache\\Redis',\n  'redis' => array(\n    'host' => 'redis',\n    'port' => 6380,\n    'password' => 'NextcloudRedisPw_6380',\n    'dbindex' => 0,\n  ),\n  'trusted_domains' => \n  array (\n    0 => 'localhost',\n    1 => 'cloud.example.com',\n  ),\n  'maintenance' => false,\n  'ldap' => null,\n);\n";
+
+    #[test]
+    fn php_nextcloud_config_array() {
+        let read = read_settings("config/config.php", NEXTCLOUD);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("CONFIG.memcache.locking", "\\OC\\Memcache\\Redis", 3),
+                ("CONFIG.redis.host", "redis", 5),
+                ("CONFIG.redis.port", "6380", 6),
+                ("CONFIG.redis.password", "NextcloudRedisPw_6380", 7),
+                ("CONFIG.redis.dbindex", "0", 8),
+                ("CONFIG.trusted_domains.0", "localhost", 12),
+                ("CONFIG.trusted_domains.1", "cloud.example.com", 13),
+                ("CONFIG.maintenance", "false", 15),
+            ]
+        );
+        assert_eq!(format_of("config.php").parse_code(), "php-parse");
+        assert!(is_php_config(NEXTCLOUD));
+    }
+
+    #[test]
+    fn php_laravel_env_reads_hold_their_default() {
+        let text = "<?php\n\nuse Illuminate\\Support\\Str;\n\nreturn [\n    'default' => env('DB_CONNECTION', 'sqlite'),\n    'redis' => [\n        'client' => env('REDIS_CLIENT', 'phpredis'),\n        'options' => [\n            'prefix' => env('REDIS_PREFIX', Str::slug(env('APP_NAME', 'laravel'), '_').'_database_'),\n        ],\n        'default' => [\n            'url' => env('REDIS_URL'),\n            'host' => env('REDIS_HOST', '127.0.0.1'),\n            'password' => env('REDIS_PASSWORD'),\n            'port' => env('REDIS_PORT', '6379'),\n            'database' => env('REDIS_DB', 0),\n            'scheme' => \\Illuminate\\Support\\Env::get('REDIS_SCHEME', 'tcp'),\n        ],\n        'cache' => [\n            'host' => getenv('REDIS_CACHE_HOST') ?: 'cache',\n            'port' => $_ENV['REDIS_CACHE_PORT'] ?? 6381,\n            'timeout' => 'a' . 'b',\n        ],\n    ],\n];\n";
+        let read = read_settings("config/database.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            reads(&read),
+            [
+                ("default", "sqlite", 6, Some("DB_CONNECTION")),
+                ("redis.client", "phpredis", 8, Some("REDIS_CLIENT")),
+                // the default is code: the variable only
+                (
+                    "redis.options.prefix",
+                    "${REDIS_PREFIX}",
+                    10,
+                    Some("REDIS_PREFIX")
+                ),
+                ("redis.default.url", "${REDIS_URL}", 13, Some("REDIS_URL")),
+                ("redis.default.host", "127.0.0.1", 14, Some("REDIS_HOST")),
+                (
+                    "redis.default.password",
+                    "${REDIS_PASSWORD}",
+                    15,
+                    Some("REDIS_PASSWORD")
+                ),
+                ("redis.default.port", "6379", 16, Some("REDIS_PORT")),
+                ("redis.default.database", "0", 17, Some("REDIS_DB")),
+                ("redis.default.scheme", "tcp", 18, Some("REDIS_SCHEME")),
+                ("redis.cache.host", "cache", 21, Some("REDIS_CACHE_HOST")),
+                ("redis.cache.port", "6381", 22, Some("REDIS_CACHE_PORT")),
+            ]
+        );
+        let host = &read.settings[4];
+        assert_eq!(
+            host.default_of
+                .as_ref()
+                .unwrap()
+                .with_value(&host.value, "redis"),
+            "redis"
+        );
+    }
+
+    #[test]
+    fn php_magento_env_php() {
+        let text = "<?php\nreturn [\n    'session' => [\n        'save' => 'redis',\n        'redis' => [\n            'host' => 'redis',\n            'port' => '6379',\n            'password' => '',\n            'database' => '2',\n        ]\n    ],\n    'cache' => [\n        'frontend' => [\n            'default' => [\n                'id_prefix' => '40d_',\n                'backend' => 'Magento\\\\Framework\\\\Cache\\\\Backend\\\\Redis',\n                'backend_options' => [\n                    'server' => 'redis',\n                    'database' => '0',\n                    'port' => '6379',\n                ],\n            ],\n        ],\n    ],\n];\n";
+        let read = read_settings("app/etc/env.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("session.save", "redis", 4),
+                ("session.redis.host", "redis", 6),
+                ("session.redis.port", "6379", 7),
+                ("session.redis.password", "", 8),
+                ("session.redis.database", "2", 9),
+                ("cache.frontend.default.id_prefix", "40d_", 15),
+                (
+                    "cache.frontend.default.backend",
+                    "Magento\\Framework\\Cache\\Backend\\Redis",
+                    16
+                ),
+                ("cache.frontend.default.backend_options.server", "redis", 18),
+                ("cache.frontend.default.backend_options.database", "0", 19),
+                ("cache.frontend.default.backend_options.port", "6379", 20),
+            ]
+        );
+    }
+
+    #[test]
+    fn php_drupal_indexed_assignments_and_if_blocks() {
+        let text = "<?php\n\n/**\n * $settings['redis.connection']['host'] = 'old';\n */\n$databases = [];\n$settings['hash_salt'] = file_get_contents('/run/salt');\n$settings['config_sync_directory'] = $app_root . '/../config';\nif (extension_loaded('redis')) {\n  $settings['redis.connection']['interface'] = 'PhpRedis';\n  $settings['redis.connection']['host'] = \"redis\";\n  $settings['redis.connection']['port'] = 6379;\n  $settings['cache']['default'] = 'cache.backend.redis';\n}\nif (file_exists($app_root . '/' . $site_path . '/settings.local.php')) {\n  include $app_root . '/' . $site_path . '/settings.local.php';\n}\n";
+        let read = read_settings("sites/default/settings.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("settings.redis.connection.interface", "PhpRedis", 10),
+                ("settings.redis.connection.host", "redis", 11),
+                ("settings.redis.connection.port", "6379", 12),
+                ("settings.cache.default", "cache.backend.redis", 13),
+            ]
+        );
+    }
+
+    #[test]
+    fn php_wordpress_defines() {
+        let text = "<?php\n// ** Database settings ** //\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );\n# define('WP_REDIS_HOST', 'old');\ndefine('WP_REDIS_HOST', 'redis');\ndefine( 'WP_REDIS_PORT', 6379 );\ndefine('WP_REDIS_PASSWORD', 'WpRedisPw');\ndefine('WP_REDIS_SCHEME', \"tls\");\n$table_prefix = 'wp_';\nif ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\nrequire_once ABSPATH . 'wp-settings.php';\n";
+        let read = read_settings("wp-config.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            reads(&read),
+            [
+                ("DB_NAME", "wordpress", 3, None),
+                (
+                    "DB_PASSWORD",
+                    "${WORDPRESS_DB_PASSWORD}",
+                    4,
+                    Some("WORDPRESS_DB_PASSWORD")
+                ),
+                ("WP_REDIS_HOST", "redis", 6, None),
+                ("WP_REDIS_PORT", "6379", 7, None),
+                ("WP_REDIS_PASSWORD", "WpRedisPw", 8, None),
+                ("WP_REDIS_SCHEME", "tls", 9, None),
+                ("table_prefix", "wp_", 10, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn php_comments_trailing_commas_and_short_arrays() {
+        let text = "<?php\n/* a block\n   'host' => 'not-this', */\nreturn [ // trailing\n  'redis' => [ # hash comment\n    'host' => 'cache', /* inline */ 'port' => 6379,\n    // 'port' => 1,\n    'servers' => ['tcp://a:6379', 'tcp://b:6379',],\n    'sentinels' => [['host' => 's1', 'port' => 26379,], ['host' => 's2', 'port' => 26380]],\n    'ssl' => ['verify_peer' => false],\n  ],\n  'url' => 'redis://' . $host,\n  'note' => \"redis://{$host}:6379\",\n  'fixed' => \"redis://fixed:6379\",\n];\n?>\n<p>html after</p>\n";
+        let read = read_settings("config/cache.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            pairs(&read),
+            [
+                ("redis.host", "cache", 6),
+                ("redis.port", "6379", 6),
+                ("redis.servers", "tcp://a:6379", 8),
+                ("redis.servers", "tcp://b:6379", 8),
+                ("redis.sentinels.0.host", "s1", 9),
+                ("redis.sentinels.0.port", "26379", 9),
+                ("redis.sentinels.1.host", "s2", 9),
+                ("redis.sentinels.1.port", "26380", 9),
+                ("redis.ssl", "true", 10),
+                ("redis.ssl.verify_peer", "false", 10),
+                ("fixed", "redis://fixed:6379", 14),
+            ]
+        );
+    }
+
+    /// PHP code (a class, calls) is read as text: its Redis URLs only.
+    #[test]
+    fn php_code_falls_back_to_urls() {
+        let text = "<?php\nnamespace App;\n\nclass Cache\n{\n    private $host = 'cache';\n    public function connect()\n    {\n        // $r = new \\Redis('redis://commented:6379');\n        return new \\Predis\\Client('redis://cache.internal:6379');\n    }\n}\n";
+        assert!(!is_php_config(text));
+        let read = read_settings("src/Cache.php", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(read.settings.len(), 1, "{:?}", read.settings);
+        assert_eq!(read.settings[0].key, "");
+        assert_eq!(read.settings[0].line, 10);
+        assert!(read.settings[0]
+            .value
+            .contains("redis://cache.internal:6379"));
+
+        // A script: more calls than data.
+        let script = "<?php\n$redis = new Redis();\n$redis->connect('cache', 6379);\n$redis->set('k', 1);\necho $redis->get('k');\n";
+        assert!(!is_php_config(script));
+        assert!(read_settings("bin/check.php", script).settings.is_empty());
+        // Not PHP at all (no `<?php`).
+        assert!(!is_php_config("redis://x:6379\n"));
+    }
+
+    /// A config-shaped PHP file with broken syntax is a `php-parse` error
+    /// at its line, and is read as text (PHP would refuse the whole file).
+    #[test]
+    fn php_malformed_config_is_an_error_and_read_as_text() {
+        let text = "<?php\n$CONFIG = array (\n  'redis' => array(\n    'host' => 'redis',\n    'password' => 'BrokenPw',\n  ),\n  'url' => 'redis://fallback:6379',\n";
+        let read = read_settings("config/config.php", text);
+        assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+        assert!(!read.errors[0].message.contains("BrokenPw"));
+        assert_eq!(pairs(&read), [("", "'url' => 'redis://fallback:6379',", 7)]);
+        assert!(is_php_config(text));
+
+        let unclosed = "<?php\nreturn [\n  'redis' => ['host' => 'r', 'password' => 'open],\n];\n";
+        let read = read_settings("config/database.php", unclosed);
+        assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+        assert_eq!(read.errors[0].line, 3);
+        assert!(read.settings.is_empty());
     }
 
     #[test]

@@ -62,6 +62,10 @@ pub const FILES: &[ConfigFile] = &[
         "config.yml",
         Reading::Settings,
     ),
+    file("Nextcloud / Laravel", "config/*.php", Reading::Settings),
+    file("Magento", "app/etc/env.php", Reading::Settings),
+    file("Drupal", "settings*.php", Reading::Settings),
+    file("WordPress", "wp-config.php", Reading::Settings),
     file("Node (config)", "config/*.json", Reading::Settings),
     file("Node (config)", "config/*.yml", Reading::Settings),
     file("Node (config)", "config/*.yaml", Reading::Settings),
@@ -239,6 +243,12 @@ pub const KEYS: &[Spelling] = &[
     key_when("django-redis", "**.caches.*.location", Meaning::Redis, "backend", "redis"),
     key("Laravel", "**.redis.scheme", Meaning::TlsWhen(&["tls", "rediss"])),
     key("Laravel", "**.redis.*.scheme", Meaning::TlsWhen(&["tls", "rediss"])),
+    // Magento's `cache.frontend.<name>.backend_options` beside a Redis
+    // `backend` class (`Magento\Framework\Cache\Backend\Redis`,
+    // `Cm_Cache_Backend_Redis`): its `server` is the Redis host.
+    key_when("Magento", "**.backend.options.server", Meaning::Redis, "backend", "redis"),
+    key_when("Magento", "**.backend.options.port", Meaning::Redis, "backend", "redis"),
+    key_when("Magento", "**.backend.options.database", Meaning::Redis, "backend", "redis"),
     key("node-redis", "**.socket.host", Meaning::Role("host")),
     key("node-redis", "**.socket.port", Meaning::Role("port")),
     key("node-redis", "**.socket.tls", Meaning::Role("tls")),
@@ -606,7 +616,14 @@ fn sibling_is(norms: &[String], values: &[&str], prefix: &str, sibling: &str, va
     norms
         .iter()
         .zip(values)
-        .any(|(n, v)| *n == want && normalize_key(v).split('.').any(|part| part == value))
+        // A PHP class name (`Magento\Framework\Cache\Backend\Redis`) is
+        // words between backslashes.
+        .any(|(n, v)| {
+            *n == want
+                && normalize_key(v)
+                    .split(['.', '\\'])
+                    .any(|part| part == value)
+        })
 }
 
 /// Applies [`KEYS`] (and the file's [`Reading`]) to a file's settings.

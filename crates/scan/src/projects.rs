@@ -247,7 +247,10 @@ pub(crate) fn kind_of(path: &str, text: &str) -> Option<Kind> {
         .unwrap_or_default();
     match config::format_of(path) {
         Format::Yaml | Format::Json | Format::Toml if has_redis_text(text) => Some(Kind::Generic),
-        Format::Text if SOURCE_EXTENSIONS.contains(&ext.as_str()) => {
+        // A PHP file that is a config (`$CONFIG = array(…)`, `return […]`,
+        // `define(…)`) is read for its settings; other PHP is source.
+        Format::Php if has_redis_text(text) && config::is_php_config(text) => Some(Kind::Generic),
+        Format::Text | Format::Php if SOURCE_EXTENSIONS.contains(&ext.as_str()) => {
             let example = parts[..parts.len() - 1]
                 .iter()
                 .any(|p| EXAMPLE_FOLDERS.contains(&p.to_ascii_lowercase().as_str()));
