@@ -116,6 +116,10 @@ pub struct RedisServer {
     pub password_secrets: Vec<(String, String)>,
     /// ACL users the server is configured with, when visible.
     pub requires_auth: bool,
+    /// It is told to read a config file (`redis-server /etc/redis/redis.conf`)
+    /// that is not among the scanned files: its ports, TLS and password
+    /// may be set there, out of sight.
+    pub config_unread: bool,
     /// Where it is told to require a password (`--requirepass`, Bitnami's
     /// `REDIS_PASSWORD`), when that is a line of the scan.
     pub auth_origin: Option<Origin>,

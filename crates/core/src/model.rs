@@ -155,6 +155,10 @@ pub struct Resource {
     /// Where it is told to require a password, when that is a line of the
     /// scan (else `defined_by` is cited).
     pub auth_origin: Option<Origin>,
+    /// Its server reads a config file the scan does not have
+    /// ([`crate::RedisServer::config_unread`]): what the scan says of its
+    /// ports and TLS may be incomplete.
+    pub config_unread: bool,
     /// Service addresses that reach its TLS port, as (`ns/service`,
     /// `service.ns:port`): the address to give a client that goes through
     /// a Service with no port for TLS.

@@ -448,6 +448,7 @@ pub(crate) mod tests {
             unixsocket: None,
             requires_auth: false,
             auth_origin: None,
+            config_unread: false,
             tls_addresses: Vec::new(),
             external,
             consumers: Vec::new(),

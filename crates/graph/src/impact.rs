@@ -267,6 +267,7 @@ fn per_link(
 /// port): what connects to it today does so without TLS.
 fn serves_no_tls(server: &Resource) -> bool {
     !server.external
+        && !server.config_unread
         && server.port.is_some()
         && server.tls_port.is_none()
         && server.defined_by.is_some()

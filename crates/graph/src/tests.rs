@@ -44,6 +44,7 @@ fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload 
         unixsocket: None,
         password_secrets: vec![("redis-auth".into(), "password".into())],
         requires_auth: true,
+        config_unread: false,
         auth_origin: None,
     });
     w
@@ -965,6 +966,24 @@ fn unknown_tls_to_a_plaintext_only_server_breaks() {
     assert!(why.contains("it connects in plaintext today"), "{why}");
     assert_eq!(judge(false, Some(6380)).0, Verdict::AtRisk);
     assert_eq!(judge(true, None).0, Verdict::AtRisk);
+    // Its config file is not among the scanned ones: TLS may be set there.
+    let inv = inventory();
+    let mut res = resource(&inv, "cache/redis-sessions").clone();
+    res.tls_port = None;
+    res.config_unread = true;
+    for c in &mut res.consumers {
+        for l in &mut c.links {
+            l.tls = Tls::Unknown;
+        }
+        c.tls = Tls::Unknown;
+    }
+    let change = Change {
+        target: "redis-sessions.cache".into(),
+        settings: vec![Setting::parse("tls", "required").unwrap()],
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::AtRisk);
 }
 
 /// `port=` on a server that serves no plaintext port (`--port 0`) opens

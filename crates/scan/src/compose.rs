@@ -1391,7 +1391,11 @@ pub(crate) fn redis_server(
         i += 1;
     }
     // A mounted redis.conf: named on the command line, or a known file name.
-    for text in mounted(&conf_targets) {
+    let texts = mounted(&conf_targets);
+    // One named on the command line that is not among the scanned files
+    // (a ConfigMap outside the scan): what it sets is out of sight.
+    let config_unread = !conf_targets.is_empty() && texts.is_empty();
+    for text in texts {
         let read = config::read_format(Format::Conf, &text);
         for s in read.settings {
             match s.key.as_str() {
@@ -1418,6 +1422,7 @@ pub(crate) fn redis_server(
         unixsocket: unixsocket.map(Into::into),
         password_secrets: Vec::new(),
         requires_auth,
+        config_unread,
         auth_origin,
     }
 }

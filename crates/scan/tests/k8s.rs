@@ -798,3 +798,48 @@ data:
     );
     assert!(!format!("{:?}", s.diagnostics).contains("PlainInDataPw_888"));
 }
+
+/// A Redis told to read a config file the scan does not have (its
+/// ConfigMap is elsewhere) is marked so: its TLS may be set there. With the
+/// ConfigMap in the scan, it is read and the mark is off.
+#[test]
+fn a_server_config_file_out_of_the_scan_is_marked_unread() {
+    let redis = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: redis, namespace: c}
+spec:
+  selector: {matchLabels: {app: redis}}
+  template:
+    metadata: {labels: {app: redis}}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7
+          args: [\"/etc/redis/redis.conf\"]
+          volumeMounts: [{name: conf, mountPath: /etc/redis}]
+      volumes: [{name: conf, configMap: {name: redis-config}}]
+";
+    let config = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: redis-config, namespace: c}
+data:
+  redis.conf: |
+    port 0
+    tls-port 6380
+";
+    let server = |s: &fallout_scan::Scanned| {
+        s.facts
+            .iter()
+            .find_map(|f| match f {
+                Fact::Workload(w) => w.server.clone(),
+                _ => None,
+            })
+            .expect("a server")
+    };
+    let alone = server(&scan(&[("redis.yaml", redis)]));
+    assert!(alone.config_unread);
+    assert_eq!((alone.port, alone.tls_port), (Some(6379), None));
+    let with = server(&scan(&[("redis.yaml", redis), ("config.yaml", config)]));
+    assert!(!with.config_unread);
+    assert_eq!((with.port, with.tls_port), (None, Some(6380)));
+}
