@@ -171,6 +171,44 @@ fn skeleton(
     }
 }
 
+/// Lays the merge patch `src` over `dst`, as two strategic-merge patches
+/// of one object stack: maps key by key, lists of named items by name (a
+/// list without names is replaced), anything else replaced. The operations
+/// of one JSON 6902 patch become one patch this way (`replace /spec/type`
+/// and `add /spec/externalName` together make an ExternalName).
+pub fn merge_into(dst: &mut Node<'static>, src: Node<'static>) {
+    match (&mut dst.value, src.value) {
+        (Value::Map(entries), Value::Map(more)) => {
+            for (key, value) in more {
+                let at = key
+                    .as_str()
+                    .and_then(|k| entries.iter().position(|(d, _)| d.is_key(k)));
+                match at {
+                    Some(i) => merge_into(&mut entries[i].1, value),
+                    None => entries.push((key, value)),
+                }
+            }
+        }
+        (Value::Seq(items), Value::Seq(more)) if more.iter().all(|i| merge_key(i).is_some()) => {
+            for item in more {
+                let at = merge_key(&item).and_then(|(key, name)| {
+                    items.iter().position(|d| d.str_at(&[key]) == Some(name))
+                });
+                match at {
+                    Some(i) => merge_into(&mut items[i], item),
+                    None => items.push(item),
+                }
+            }
+        }
+        (_, value) => {
+            dst.value = value;
+            dst.line = src.line;
+            dst.col = src.col;
+            dst.block = src.block;
+        }
+    }
+}
+
 /// A list position: a number, or `-` (the end).
 fn position(segment: &str, len: usize) -> Option<usize> {
     if segment == "-" {

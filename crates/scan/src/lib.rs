@@ -179,17 +179,18 @@ pub fn scan_files<'a>(
         // merge cannot say is said at its line, once.
         let mut refused: Vec<Diagnostic> = Vec::new();
         for jp in &kustomized.json_patches {
-            for op in jp.ops.iter() {
-                let mut make = |at: &kustomize::Selected| {
-                    let base = by_file.get(at.file.as_str())?.get(at.index)?;
+            // The patch's operations, laid one over the other, are one
+            // merge patch of each object selected.
+            let mut make = |at: &kustomize::Selected| {
+                let base = by_file.get(at.file.as_str())?.get(at.index)?;
+                let mut merged: Option<yaml::Node<'static>> = None;
+                for op in jp.ops.iter() {
                     match json_patch::as_merge_patch(op, &base.root) {
-                        Ok(root) => Some(k8s::Object {
-                            path: jp.path.clone(),
-                            root: with_metadata(root?),
-                            namespace: None,
-                            patch: true,
-                            renamed: None,
-                        }),
+                        Ok(Some(part)) => match &mut merged {
+                            Some(m) => json_patch::merge_into(m, part),
+                            None => merged = Some(part),
+                        },
+                        Ok(None) => {}
                         Err(why) => {
                             let said = Diagnostic::warning(
                                 "kustomize-patch-unapplied",
@@ -202,13 +203,19 @@ pub fn scan_files<'a>(
                             if !refused.contains(&said) {
                                 refused.push(said);
                             }
-                            None
                         }
                     }
-                };
-                let ns = jp.placement.namespace.as_deref();
-                aim(&mut make, &jp.target, ns, &jp.placement.levels, jp.order);
-            }
+                }
+                Some(k8s::Object {
+                    path: jp.path.clone(),
+                    root: with_metadata(merged?),
+                    namespace: None,
+                    patch: true,
+                    renamed: None,
+                })
+            };
+            let ns = jp.placement.namespace.as_deref();
+            aim(&mut make, &jp.target, ns, &jp.placement.levels, jp.order);
         }
         diagnostics.extend(refused);
     }

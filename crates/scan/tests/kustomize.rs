@@ -427,3 +427,47 @@ fn deleted_objects_and_patched_services_are_as_rendered() {
         diagnostics(&s)
     );
 }
+
+/// The operations of one JSON 6902 patch are one patch: `replace
+/// /spec/type` and `add /spec/externalName`, written apart as people do,
+/// make the Service an ExternalName (each alone is no ExternalName).
+#[test]
+fn a_json_6902_patch_is_one_patch_of_its_operations() {
+    let file = |path: &str, text: &str| fallout_scan::SourceFile {
+        path: path.into(),
+        text: text.into(),
+    };
+    let s = scan_files(
+        &[
+            file("base/kustomization.yaml", "resources: [redis.yaml]\n"),
+            file(
+                "base/redis.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n",
+            ),
+            file(
+                "prod/kustomization.yaml",
+                "namespace: prod\nresources: [../base]\npatches:\n  - target: {kind: Service, name: redis}\n    patch: |-\n      - op: replace\n        path: /spec/type\n        value: ExternalName\n      - op: add\n        path: /spec/externalName\n        value: prod-redis.abc123.cache.amazonaws.com\n",
+            ),
+        ],
+        Vec::new(),
+        &Options::default(),
+    );
+    let external: Vec<(String, Option<String>)> = s
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Service(svc) => Some((
+                format!("{}/{}", svc.namespace, svc.name),
+                svc.external_name.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        external,
+        [(
+            "prod/redis".to_string(),
+            Some("prod-redis.abc123.cache.amazonaws.com".to_string())
+        )]
+    );
+}
