@@ -433,11 +433,28 @@ const OTHER_DATASTORE_IMAGES: &[&str] = &[
     "etcd",
     "zookeeper",
     "minio",
+    "mysql-server",
+    "percona",
+    "postgresql-repmgr",
+    "timescaledb-ha",
+    "pgvector",
+    "pgbouncer",
+    "mssql-server",
+    "neo4j",
+    "influxdb",
+    "kafka",
+    "cp-kafka",
+    "nats",
+    "cockroach",
+    "couchdb",
+    "scylla",
 ];
 
 /// Whether an image runs another datastore's server ([`OTHER_DATASTORE_IMAGES`]).
 pub fn is_other_datastore_image(image: &str) -> bool {
-    OTHER_DATASTORE_IMAGES.contains(&image_repo(image).as_str())
+    let repo = image_repo(image);
+    OTHER_DATASTORE_IMAGES.contains(&repo.as_str())
+        || is_versioned_repo(&repo, &["postgresql", "mysql", "mariadb", "mongodb"])
 }
 
 /// The note said, instead of a consumer, for a compose service or a
@@ -476,9 +493,16 @@ fn image_repo(image: &str) -> String {
 /// repository: `rhel9/redis-7`, `sclorg/redis-7-c9s`, `centos/redis-5-centos7`,
 /// `rhscl/redis-6-rhel7`, `sclorg/valkey-8-c10s`.
 fn is_versioned_redis_repo(repo: &str) -> bool {
-    let Some(rest) = repo
-        .strip_prefix("redis-")
-        .or_else(|| repo.strip_prefix("valkey-"))
+    is_versioned_repo(repo, &["redis", "valkey"])
+}
+
+/// `<name>-<version>[-<platform>]` for one of `names` (`postgresql-15`,
+/// `mysql-80-el8`, `redis-7-c9s`), as Red Hat and Software Collections
+/// name their images.
+fn is_versioned_repo(repo: &str, names: &[&str]) -> bool {
+    let Some(rest) = names
+        .iter()
+        .find_map(|n| repo.strip_prefix(n).and_then(|r| r.strip_prefix('-')))
     else {
         return false;
     };
@@ -505,6 +529,32 @@ pub fn is_redis_image(image: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_datastore_images() {
+        for image in [
+            "postgres:16",
+            "bitnami/postgresql:16.2.0",
+            "mysql/mysql-server:8.0",
+            "registry.redhat.io/rhel9/postgresql-15",
+            "quay.io/sclorg/postgresql-16-c9s",
+            "registry.redhat.io/rhel8/mysql-80",
+            "bitnami/postgresql-repmgr:16",
+            "timescale/timescaledb-ha:pg16",
+            "pgvector/pgvector:pg16",
+            "confluentinc/cp-kafka:7.6.0",
+        ] {
+            assert!(is_other_datastore_image(image), "{image}");
+        }
+        for image in [
+            "acme/postgres-backup-s3",
+            "acme/api",
+            "redis:7",
+            "postgresql-tools",
+        ] {
+            assert!(!is_other_datastore_image(image), "{image}");
+        }
+    }
 
     #[test]
     fn redis_images() {
