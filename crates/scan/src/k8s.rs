@@ -103,6 +103,22 @@ const IGNORED_KINDS: &[&str] = &[
     "VerticalPodAutoscaler",
 ];
 
+/// Whether a file is one `kubectl apply -f <folder>` reads: `.yaml`,
+/// `.yml` or `.json` (any case), or stdin. A backup (`app.yaml.bak`,
+/// `app.yaml~`, `app.yaml.orig`) is no manifest, however it reads.
+pub fn is_manifest_path(path: &str) -> bool {
+    if path == "<stdin>" {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    ["yaml", "yml", "json"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
 /// Whether a file's text looks like Kubernetes manifests (an `apiVersion`
 /// and a `kind` at the top level of some document).
 pub fn looks_like_manifest(text: &str) -> bool {

@@ -57,7 +57,7 @@ pub fn scan_files<'a>(
         || {
             files
                 .par_iter()
-                .filter(|f| k8s::looks_like_manifest(&f.text))
+                .filter(|f| k8s::is_manifest_path(&f.path) && k8s::looks_like_manifest(&f.text))
                 .map(|f| k8s::parse_manifests(&f.path, &f.text))
                 .collect()
         },

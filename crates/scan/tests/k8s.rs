@@ -843,3 +843,42 @@ data:
     assert!(!with.config_unread);
     assert_eq!((with.port, with.tls_port), (None, Some(6380)));
 }
+
+/// `kubectl apply -f <folder>` reads `.yaml`, `.yml` and `.json` files only:
+/// a backup copy beside a manifest (`app.yaml.bak`) is no second workload.
+#[test]
+fn backup_copies_are_no_manifests() {
+    let app = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: a}
+spec:
+  template:
+    spec:
+      containers: [{name: api, image: acme/api, env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]}]
+";
+    let s = scan_files(
+        &[
+            fallout_scan::SourceFile {
+                path: "k/app.yaml".into(),
+                text: app.into(),
+            },
+            fallout_scan::SourceFile {
+                path: "k/app.yaml.bak".into(),
+                text: app.into(),
+            },
+            fallout_scan::SourceFile {
+                path: "k/APP.YML".into(),
+                text: app.replace("name: api,", "name: api2,"),
+            },
+        ],
+        Vec::new(),
+        &Options::default(),
+    );
+    let origins: Vec<String> = refs(&s)
+        .iter()
+        .map(|r| r.evidence.origin.to_string())
+        .collect();
+    assert_eq!(origins, ["k/app.yaml:7", "k/APP.YML:7"]);
+    assert!(fallout_scan::k8s::is_manifest_path("<stdin>"));
+    assert!(!fallout_scan::k8s::is_manifest_path("k/app.yaml~"));
+}
