@@ -507,10 +507,26 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 // Never anything but Redis, whatever the key.
                 OtherScheme::Ioredis => (ioredis_endpoints(&kv.value).unwrap_or_default(), true),
             };
+            // Nextcloud's `'host' => 'tls://redis', 'port' => 6380`: a host
+            // with no port written pairs with its group's port.
+            let port_setting = (role == Some(Role::Host))
+                .then(|| group.and_then(|_| related(i, Role::Port)))
+                .flatten()
+                .filter(|s| s.value.trim().trim_matches('"').parse::<u16>().is_ok());
             for mut ep in endpoints {
                 let credential = credential(&ep);
                 ep.has_password |= credential.is_some();
-                out.push(found(kv, ep, says, credential, None));
+                let paired = match port_setting {
+                    Some(port) if ep.port.is_none() => {
+                        ep.port = port.value.trim().trim_matches('"').parse().ok();
+                        if let Some(p) = ep.port {
+                            ep.raw = format!("{}:{p}", ep.raw.trim_end_matches('/'));
+                        }
+                        Some(port)
+                    }
+                    _ => None,
+                };
+                out.push(found(kv, ep, says, credential, paired));
             }
             continue;
         }
@@ -1052,6 +1068,34 @@ fn found(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nextcloud writes TLS as a scheme on the host and the port apart:
+    /// the port is its group's, cited where it is written.
+    #[test]
+    fn a_stream_scheme_host_pairs_with_its_port() {
+        let found = find_endpoints(&[
+            kv("CONFIG.redis.host", "tls://redis", 7),
+            kv("CONFIG.redis.port", "6380", 8),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert_eq!(
+            (f.endpoint.host.as_str(), f.endpoint.port),
+            ("redis", Some(6380))
+        );
+        assert_eq!(f.endpoint.tls, Tls::Yes);
+        assert_eq!(f.port_origin, Some(Origin::file("app.env", 8)));
+        assert_eq!(
+            f.evidence.detail,
+            "env CONFIG.redis.host + CONFIG.redis.port = tls://redis:6380"
+        );
+        // A port written in the URL stays.
+        let found = find_endpoints(&[
+            kv("CONFIG.redis.host", "tls://redis:6390", 7),
+            kv("CONFIG.redis.port", "6380", 8),
+        ]);
+        assert_eq!(found[0].endpoint.port, Some(6390));
+    }
 
     fn kv(key: &str, value: &str, line: u32) -> KeyValue {
         KeyValue {
