@@ -40,20 +40,62 @@ pub struct EnvDefault {
     /// to the other config files. Such a setting without its variable is
     /// no setting at all (not even a password's place).
     pub only_when_set: bool,
+    /// Another setting turns TLS on for this URL (Celery's
+    /// `broker_use_ssl`): the variable's `redis://` is read as `rediss://`.
+    pub tls: bool,
 }
 
 impl EnvDefault {
     /// The setting's value with the variable's value in place of the fallback.
     pub fn with_value(&self, setting_value: &str, var_value: &str) -> String {
-        match setting_value.get(self.at..) {
+        let value = match setting_value.get(self.at..) {
             Some(rest) if rest.starts_with(&self.fallback) => format!(
                 "{}{var_value}{}",
                 &setting_value[..self.at],
                 &rest[self.fallback.len()..]
             ),
             _ => setting_value.replacen(&self.fallback, var_value, 1),
+        };
+        if self.tls {
+            flip_to_tls(&value)
+        } else {
+            value
         }
     }
+
+    /// TLS turned on for the setting `value` (its `redis://` now
+    /// `rediss://`), the fallback's place kept, and for what the variable
+    /// gives ([`EnvDefault::with_value`]).
+    pub fn turn_tls_on(&mut self, value: &mut String) {
+        if let Some(rest) = value
+            .get(self.at..)
+            .filter(|r| r.starts_with(&self.fallback))
+        {
+            let before = flip_to_tls(&value[..self.at]);
+            let fallback = flip_to_tls(&self.fallback);
+            let after = flip_to_tls(&rest[self.fallback.len()..]);
+            self.at = before.len();
+            *value = format!("{before}{fallback}{after}");
+            self.fallback = fallback;
+        } else {
+            *value = flip_to_tls(value);
+        }
+        self.tls = true;
+    }
+}
+
+/// `redis://` (any case) as `rediss://`.
+pub(crate) fn flip_to_tls(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut last = 0;
+    for (at, _) in lower.match_indices("redis://") {
+        out.push_str(&text[last..at]);
+        out.push_str("rediss://");
+        last = at + "redis://".len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// A config file, or one line of it, that could not be parsed. The message
@@ -243,6 +285,7 @@ fn as_env_reads(settings: &mut Vec<RawSetting>) {
             fallback: fallback.clone(),
             at: 0,
             only_when_set: true,
+            tls: false,
         });
         s.key = key;
         s.value = fallback;
@@ -387,6 +430,7 @@ fn placeholder(value: &str) -> Option<EnvDefault> {
         fallback: value[at..at + 2 + end + 1].to_string(),
         at,
         only_when_set: false,
+        tls: false,
     })
 }
 
@@ -408,6 +452,7 @@ fn push_default(
             fallback,
             at: 0,
             only_when_set: false,
+            tls: false,
         }),
     });
 }
@@ -454,6 +499,7 @@ fn env_read(text: &str) -> Option<(EnvDefault, String)> {
             fallback,
             at: start,
             only_when_set: false,
+            tls: false,
         },
         value,
     ))

@@ -760,8 +760,13 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     }
     for read in out.iter_mut().filter(|_| !tls_urls.is_empty()) {
         if let Some((_, tls_key)) = tls_urls.iter().find(|(url, _)| *url == read.key) {
-            if read.value.to_ascii_lowercase().contains("redis://") {
-                read.value = replace_ignore_case(&read.value, "redis://", "rediss://");
+            if read.value.to_ascii_lowercase().contains("redis://") || read.default_of.is_some() {
+                // A URL from a variable: what the variable gives is turned
+                // too, not only the fallback.
+                match &mut read.default_of {
+                    Some(d) => d.turn_tls_on(&mut read.value),
+                    None => read.value = replace_ignore_case(&read.value, "redis://", "rediss://"),
+                }
                 read.written = format!("{} with {tls_key} on", read.written);
             }
         }

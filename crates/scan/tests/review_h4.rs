@@ -235,3 +235,30 @@ fn spring_profile_documents_of_unknown_activation_are_inferred() {
         ["app:api -> redis-prod:6379 tls=yes explicit api/src/main/resources/application.yml:14 | spring.data.redis.host + spring.data.redis.port = redis-prod:6379"]
     );
 }
+
+/// Review R2-3: Celery's `broker_use_ssl` turns TLS on for the URL the
+/// service's variable gives (`os.environ.get("CELERY_BROKER_URL", …)`),
+/// not only for the fallback (it read the service's `redis://cache:6380`
+/// as plaintext, and the fallback as `rediss://localhost`, cited at the
+/// variable's line).
+#[test]
+fn celery_use_ssl_turns_tls_on_for_the_variables_url() {
+    let compose = "services:\n  cache:\n    image: redis:7\n  worker:\n    image: acme/worker\n    volumes:\n      - ./worker/celeryconfig.py:/app/celeryconfig.py\n    environment:\n      CELERY_BROKER_URL: redis://cache:6380/0\n";
+    let config = "import os, ssl\nbroker_url = os.environ.get(\"CELERY_BROKER_URL\", \"redis://localhost:6379/0\")\nbroker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("worker/celeryconfig.py", config),
+    ]));
+    let refs = references(&s);
+    // The variable on its own is still read as written too (left out: a
+    // variable a mounted file reads is not yet folded into that reading).
+    assert_eq!(
+        refs,
+        [
+            "docker-compose.yml#worker -> cache:6380 db=0 tls=no explicit docker-compose.yml:9 | env CELERY_BROKER_URL = redis://cache:6380/0",
+            "docker-compose.yml#worker -> cache:6380 db=0 tls=yes indirect docker-compose.yml:9 | mounted ./worker/celeryconfig.py: broker_url with broker_use_ssl on from env CELERY_BROKER_URL = rediss://cache:6380/0",
+        ],
+        "{refs:#?}"
+    );
+    assert!(refs.iter().all(|r| !r.contains("localhost")), "{refs:#?}");
+}
