@@ -675,6 +675,21 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A reference to a Unix socket that reaches no Redis: a
+    /// `socket-unlinked` warning at its line, `why` said after the socket.
+    fn socket_unlinked(&mut self, r: &Reference, why: &str) {
+        self.diagnostics.push(at(
+            Diagnostic::warning(
+                "socket-unlinked",
+                format!(
+                    "{} names the Unix socket {}, {why}",
+                    r.consumer, r.endpoint.host
+                ),
+            ),
+            &r.evidence.origin,
+        ));
+    }
+
     /// The resource a reference to `host` (normalized), named by `route`,
     /// lands on; `None` for a server's reference to itself. Creates external
     /// resources and says which short names resolve to nothing.
@@ -685,16 +700,10 @@ impl<'a> Builder<'a> {
         if let Some(on) = &r.same_network_as {
             let Some(&resource) = self.by_workload.get(&**on) else {
                 if r.endpoint.is_socket() {
-                    self.diagnostics.push(at(
-                        Diagnostic::warning(
-                            "socket-unlinked",
-                            format!(
-                                "{} names the Unix socket {}, shared with {on}, which runs no Redis of the scanned sources: linked to none; scan the files that define {on}'s Redis",
-                                r.consumer, r.endpoint.host
-                            ),
-                        ),
-                        &r.evidence.origin,
-                    ));
+                    self.socket_unlinked(
+                        r,
+                        &format!("shared with {on}, which runs no Redis of the scanned sources: linked to none; scan the files that define {on}'s Redis"),
+                    );
                     return None;
                 }
                 self.diagnostics.push(at(
@@ -715,16 +724,10 @@ impl<'a> Builder<'a> {
         // A socket is a file: no name leads to it, only a volume shared with
         // the Redis that serves it, which the scanner found or did not.
         if r.endpoint.is_socket() {
-            self.diagnostics.push(at(
-                Diagnostic::warning(
-                    "socket-unlinked",
-                    format!(
-                        "{} names the Unix socket {}, and no Redis of the scanned sources is shown to serve that file (a Redis with `unixsocket` there, sharing the folder with it through a volume); linked to none: scan the Redis that serves it, or name it by host and port",
-                        r.consumer, r.endpoint.host
-                    ),
-                ),
-                &r.evidence.origin,
-            ));
+            self.socket_unlinked(
+                r,
+                "and no Redis of the scanned sources is shown to serve that file (a Redis with `unixsocket` there, sharing the folder with it through a volume); linked to none: scan the Redis that serves it, or name it by host and port",
+            );
             return None;
         }
         let resource = match route.map(|r| &r.target) {

@@ -2254,6 +2254,22 @@ name = f"redis://{host}:6379"
 
     /// A config-shaped PHP file with broken syntax is a `php-parse` error
     /// at its line, and is read as text (PHP would refuse the whole file).
+    /// A file cut off inside a nowdoc's or heredoc's opening
+    /// (`<<<'EOF` with no closing quote) is an unclosed heredoc, not a
+    /// panic.
+    #[test]
+    fn php_heredoc_cut_off_at_its_name() {
+        for text in [
+            "<?php\nreturn [\n  'host' => 'redis',\n  'motd' => <<<'EOF",
+            "<?php\nreturn [\n  'host' => 'redis',\n  'motd' => <<<\"EOF",
+        ] {
+            let read = read_settings("config/app.php", text);
+            assert_eq!(read.errors.len(), 1, "{text}: {:?}", read.errors);
+            assert_eq!(read.errors[0].line, 4, "{text}");
+            assert!(is_php_config(text), "{text}");
+        }
+    }
+
     #[test]
     fn php_malformed_config_is_an_error_and_read_as_text() {
         let text = "<?php\n$CONFIG = array (\n  'redis' => array(\n    'host' => 'redis',\n    'password' => 'BrokenPw',\n  ),\n  'url' => 'redis://fallback:6379',\n";

@@ -2443,7 +2443,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 sockets: SocketView {
                     part_of_the_redis: matches!(loopback, Loopback::PartOfTheRedis),
                     workload: id,
-                    label: o.label(),
+                    obj: o,
                     container,
                     server: server_socket.as_ref(),
                 },
@@ -2846,7 +2846,9 @@ struct SocketView<'c, 'n> {
     /// The container is part of the Redis: its socket is the Redis's own.
     part_of_the_redis: bool,
     workload: &'c ConsumerId,
-    label: String,
+    /// The workload, named in warnings only (a label is made when one is
+    /// said, not for every container).
+    obj: &'c Obj<'n>,
     container: &'c Node<'n>,
     /// The pod's Redis, when it runs one: its socket path and the file
     /// that is in a volume ([`volume_file`]).
@@ -2863,18 +2865,19 @@ impl SocketView<'_, '_> {
         let path = f.endpoint.host.clone();
         let folder = path.rsplit_once('/').map_or("/", |(d, _)| d);
         let container = self.container.str_at(&["name"]).unwrap_or("?");
+        let label = self.obj.label();
         let why = match (volume_file(self.container, &path), self.server) {
             (None, _) => format!(
                 "container {container} mounts no volume at {folder}: the socket is a file of its own container, where no Redis of {} runs (a Redis inside that container may)",
-                self.label
+                label
             ),
             (Some(_), None) => format!(
                 "no container of {} runs a Redis (a socket is a file no other pod can reach)",
-                self.label
+                label
             ),
             (Some((_, volume)), Some((None, _))) => format!(
                 "the Redis of {} serves no socket the scan sees (no `--unixsocket` or `unixsocket` in a redis.conf it mounts) in volume {volume}",
-                self.label
+                label
             ),
             (Some((file, volume)), Some((Some(_), Some((theirs, _))))) if *theirs == file => {
                 f.evidence.detail = format!(
@@ -2890,7 +2893,7 @@ impl SocketView<'_, '_> {
             }
             (Some(_), Some((Some(theirs), _))) => format!(
                 "the Redis of {} serves its socket at {theirs}, another file (not in a volume container {container} mounts there)",
-                self.label
+                label
             ),
         };
         out.diagnostics.push(

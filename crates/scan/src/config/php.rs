@@ -267,7 +267,12 @@ fn heredoc(chars: &[char], start: usize) -> Option<(Option<String>, usize, u32)>
     if name.is_empty() {
         return None;
     }
-    if quote.is_some() {
+    // The quote that closes the name (`<<<'EOF'`): a file cut off before
+    // it holds no heredoc.
+    if let Some(q) = quote {
+        if chars.get(i) != Some(&q) {
+            return None;
+        }
         i += 1;
     }
     let rest: String = chars[i..].iter().collect();
