@@ -73,6 +73,12 @@ pub fn as_merge_patch(op: &Op, target: &Node<'_>) -> Result<Option<Node<'static>
     let Some(value) = &op.value else {
         return Err(format!("`{} {}` has no `value`", op.op, op.path));
     };
+    if op.path.is_empty() {
+        return Err(format!(
+            "`{}` of the whole object (path \"\") is not applied: a merge cannot say it",
+            op.op
+        ));
+    }
     let Some(pointer) = op.path.strip_prefix('/') else {
         return Err(format!(
             "{} is no JSON pointer (it starts with `/`)",

@@ -619,19 +619,23 @@ fn config_map_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
         .unwrap_or_default()
 }
 
+/// A Secret's `data:` value decoded (line breaks and spaces, as YAML folds
+/// long values, ignored); `None` when it is no base64.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
 fn secret_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
     let mut out: DataMap<'_> = root
         .get("data")
         .map(|d| {
             d.entries()
                 .map(|(k, v)| {
-                    let decoded = v.as_str().and_then(|b64| {
-                        let clean: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
-                        base64::engine::general_purpose::STANDARD
-                            .decode(clean)
-                            .ok()
-                            .and_then(|bytes| String::from_utf8(bytes).ok())
-                    });
+                    let decoded = v
+                        .as_str()
+                        .and_then(decode_base64)
+                        .and_then(|bytes| String::from_utf8(bytes).ok());
                     (
                         k,
                         DataEntry {
@@ -672,11 +676,7 @@ fn undecodable_secret_data(o: &Obj<'_>, data: &DataMap<'_>, out: &mut Vec<Diagno
             continue;
         }
         // Binary data (a keystore) is base64 too, only not text: fine.
-        let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if base64::engine::general_purpose::STANDARD
-            .decode(clean)
-            .is_ok()
-        {
+        if decode_base64(text).is_some() {
             continue;
         }
         out.push(

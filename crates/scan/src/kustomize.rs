@@ -1223,7 +1223,8 @@ fn inline_patches(
         let Some(node) = entry.inline else { continue };
         let Some(text) = node.as_str() else { continue };
         if entry.json6902 || is_json_patch(text) {
-            // A block scalar's text starts on the line below its `|`.
+            // `node.line` is the text's first line (a block scalar is
+            // marked at its first content line, below its `|`).
             json.push((json_patch::read_ops(text, node.line).map(Arc::new), at));
             continue;
         }
