@@ -2245,8 +2245,12 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         specs: &BTreeMap<String, Spec>,
         order: &'n [String],
     ) -> BTreeMap<&'n str, Vec<BuiltFile>> {
-        // Services built from one folder share its listing.
+        // Services built alike share their files; services built from one
+        // folder (a monorepo's `context: .`, each with its Dockerfile)
+        // share its listing, read once (once per service was services ×
+        // files).
         let mut listed: BTreeMap<&Build, Vec<BuiltFile>> = BTreeMap::new();
+        let mut folders: BTreeMap<String, Vec<(String, &'t SourceFile, Reading)>> = BTreeMap::new();
         let mut built: BTreeMap<&str, Vec<BuiltFile>> = BTreeMap::new();
         for name in order {
             let Some(build) = &specs[name].build else {
@@ -2255,7 +2259,15 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let files = match listed.get(build) {
                 Some(files) => files.clone(),
                 None => {
-                    let files = self.built_files(build);
+                    let files = match build.context() {
+                        Some((dir, _)) => {
+                            let listing = folders
+                                .entry(dir.clone())
+                                .or_insert_with(|| self.folder_listing(&dir));
+                            self.built_files(build, listing)
+                        }
+                        None => Vec::new(),
+                    };
                     listed.insert(build, files.clone());
                     files
                 }
@@ -2313,7 +2325,23 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
     /// under the context are the service's rather than an app's of their
     /// own, but they are not claimed here: [`Self::emit`] decides which
     /// service of the project each one is.
-    fn built_files(&self, build: &Build) -> Vec<BuiltFile> {
+    /// The files of a folder a service's config may be among, each with
+    /// how it is read ([`folder_file_reading`]).
+    fn folder_listing(&self, dir: &str) -> Vec<(String, &'t SourceFile, Reading)> {
+        self.tree
+            .under(dir)
+            .filter_map(|(rest, file)| {
+                let reading = folder_file_reading(file, rest, self.compose_files)?;
+                Some((rest.to_string(), file, reading))
+            })
+            .collect()
+    }
+
+    fn built_files(
+        &self,
+        build: &Build,
+        listing: &[(String, &'t SourceFile, Reading)],
+    ) -> Vec<BuiltFile> {
         let Some((dir, written)) = build.context() else {
             return Vec::new();
         };
@@ -2328,8 +2356,9 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .unwrap_or_default();
         let shown = written.trim_end_matches('/');
         let mut out = Vec::new();
-        for (rest, file) in self.tree.under(&dir) {
-            if let Some(reading) = folder_file_reading(file, rest, self.compose_files) {
+        for (rest, file, reading) in listing {
+            let (rest, reading) = (rest.as_str(), *reading);
+            {
                 let copied_by = copies.iter().find(|c| c.covers(rest)).and_then(|c| {
                     let dockerfile = dockerfile?;
                     Some(Origin::file(&dockerfile.path, c.line))
