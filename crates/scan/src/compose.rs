@@ -2677,8 +2677,8 @@ fn socket_server(
 
 /// What `localhost` (`127.0.0.1`, `::1`) is to a compose service.
 enum Loopback {
-    /// Its own container's (no `network_mode`, `bridge`, `none`, a custom
-    /// network): read as any other host.
+    /// Any other host, or `localhost` in a service that is itself a Redis
+    /// (its own container's, no `network_mode`): read as any other host.
     Own,
     /// The network of `service`, a Redis of the project, that it joins
     /// (`network_mode: service:redis` or `container:<its container_name>`).
@@ -2751,7 +2751,18 @@ fn loopback_of(
         }
     }
     if current == name {
-        return Loopback::Own;
+        // Its own container's `localhost`: a Redis runs there only if the
+        // service is one (as a pod with no Redis container, said, not
+        // read as a Redis named `localhost` somewhere).
+        return if servers.contains_key(name) {
+            Loopback::Own
+        } else {
+            Loopback::Unknown {
+                why: "sees its own container's localhost, where no Redis of the project runs"
+                    .to_string(),
+                published: Vec::new(),
+            }
+        };
     }
     match servers.get(current) {
         Some(server) => Loopback::Service {
