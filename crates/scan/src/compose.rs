@@ -2042,6 +2042,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 }
             }
             // mounted config files
+            let files_start = found.len();
             let mut mounted = BTreeSet::new();
             for m in &spec.mounts {
                 for (path, reading) in self.mounted_files(m) {
@@ -2060,6 +2061,32 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         env,
                     ));
                 }
+            }
+            // A variable a config file reads (`os.environ.get("REDIS_URL",
+            // …)`) is that file's reading, cited at the variable's line:
+            // the variable read on its own again would say less (Celery's
+            // `broker_use_ssl` makes the file's URL TLS, not the variable's).
+            if found.len() > files_start {
+                let read_by_files: Vec<(Origin, String, Option<u16>)> = found[files_start..]
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.evidence.origin.clone(),
+                            f.endpoint.host.clone(),
+                            f.endpoint.port,
+                        )
+                    })
+                    .collect();
+                let mut at = 0;
+                found.retain(|f| {
+                    at += 1;
+                    at > files_start
+                        || !read_by_files.iter().any(|(origin, host, port)| {
+                            *origin == f.evidence.origin
+                                && *host == f.endpoint.host
+                                && *port == f.endpoint.port
+                        })
+                });
             }
             let mut seen = BTreeSet::new();
             for mut f in found {
