@@ -2077,15 +2077,27 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                         )
                     })
                     .collect();
+                let read = |f: &Found| {
+                    read_by_files.iter().position(|(origin, host, port)| {
+                        *origin == f.evidence.origin
+                            && *host == f.endpoint.host
+                            && *port == f.endpoint.port
+                    })
+                };
+                // The variable's own strength stays (a literal in the
+                // service's environment is explicit, whoever reads it).
+                let strongest: Vec<(usize, Strength)> = found[..files_start]
+                    .iter()
+                    .filter_map(|f| Some((files_start + read(f)?, f.evidence.strength)))
+                    .collect();
+                for (i, strength) in strongest {
+                    let e = &mut found[i].evidence;
+                    e.strength = e.strength.min(strength);
+                }
                 let mut at = 0;
                 found.retain(|f| {
                     at += 1;
-                    at > files_start
-                        || !read_by_files.iter().any(|(origin, host, port)| {
-                            *origin == f.evidence.origin
-                                && *host == f.endpoint.host
-                                && *port == f.endpoint.port
-                        })
+                    at > files_start || read(f).is_none()
                 });
             }
             let mut seen = BTreeSet::new();

@@ -2536,6 +2536,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 }
             }
 
+            let files_start = out.facts.len();
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
                 let mut read = config::read_settings(&file.mount_path, text);
@@ -2649,6 +2650,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     .unwrap_or(Reading::Settings);
                 self.push_found(id, &scope, &file_kvs, reading, &local, out);
             }
+            drop_variables_files_read(&mut out.facts, container_start, files_start);
         }
     }
 
@@ -2910,6 +2912,59 @@ impl SocketView<'_, '_> {
 }
 
 /// The variables with a known value, for `$(VAR)`.
+/// A variable a mounted config file reads (`os.environ.get("REDIS_URL",
+/// …)`) is that file's reading, cited at the variable's line: the
+/// container's references before `files_start` (from `from` on) that the
+/// file's references repeat (same line, host and port) are dropped, as the
+/// variable read on its own says less (Celery's `broker_use_ssl` makes the
+/// file's URL TLS, not the variable's).
+fn drop_variables_files_read(facts: &mut Vec<Fact>, from: usize, files_start: usize) {
+    if facts.len() <= files_start {
+        return;
+    }
+    let key = |f: &Fact| match f {
+        Fact::Reference(r) => Some((
+            r.evidence.origin.clone(),
+            r.endpoint.host.clone(),
+            r.endpoint.port,
+        )),
+        _ => None,
+    };
+    let read: Vec<_> = facts[files_start..].iter().filter_map(key).collect();
+    if read.is_empty() {
+        return;
+    }
+    // The variable's own strength stays (a literal in the container's env
+    // is explicit, whoever reads it).
+    let mut strongest: Vec<(usize, Strength)> = Vec::new();
+    for f in &facts[from..files_start] {
+        let (Some(k), Fact::Reference(r)) = (key(f), f) else {
+            continue;
+        };
+        if let Some(n) = read.iter().position(|x| *x == k) {
+            strongest.push((n, r.evidence.strength));
+        }
+    }
+    for (n, strength) in strongest {
+        if let Some(Fact::Reference(r)) = nth_reference(facts, files_start, n) {
+            r.evidence.strength = r.evidence.strength.min(strength);
+        }
+    }
+    let mut at = 0;
+    facts.retain(|f| {
+        at += 1;
+        at <= from || at > files_start || key(f).is_none_or(|k| !read.contains(&k))
+    });
+}
+
+/// The `n`th reference from `start` on.
+fn nth_reference(facts: &mut [Fact], start: usize, n: usize) -> Option<&mut Fact> {
+    facts[start..]
+        .iter_mut()
+        .filter(|f| matches!(f, Fact::Reference(_)))
+        .nth(n)
+}
+
 fn known_values<'v>(vars: impl IntoIterator<Item = &'v EnvVar>) -> HashMap<&'v str, &'v str> {
     vars.into_iter()
         .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))

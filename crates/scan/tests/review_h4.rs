@@ -254,8 +254,43 @@ fn celery_use_ssl_turns_tls_on_for_the_variables_url() {
     // plaintext link of its own.
     assert_eq!(
         refs,
-        ["docker-compose.yml#worker -> cache:6380 db=0 tls=yes indirect docker-compose.yml:9 | mounted ./worker/celeryconfig.py: broker_url with broker_use_ssl on from env CELERY_BROKER_URL = rediss://cache:6380/0"],
+        ["docker-compose.yml#worker -> cache:6380 db=0 tls=yes explicit docker-compose.yml:9 | mounted ./worker/celeryconfig.py: broker_url with broker_use_ssl on from env CELERY_BROKER_URL = rediss://cache:6380/0"],
         "{refs:#?}"
     );
     assert!(refs.iter().all(|r| !r.contains("localhost")), "{refs:#?}");
+}
+
+/// The same in Kubernetes: the container's `CELERY_BROKER_URL`, read by the
+/// mounted `celeryconfig.py` with `broker_use_ssl`, is one TLS link cited
+/// at the variable's line (it was also a plaintext link of its own).
+#[test]
+fn celery_use_ssl_turns_tls_on_for_a_containers_variable() {
+    let manifest = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: worker-config, namespace: q}
+data:
+  celeryconfig.py: |
+    import os, ssl
+    broker_url = os.environ.get(\"CELERY_BROKER_URL\", \"redis://localhost:6379/0\")
+    broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: q}
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: acme/worker
+          env:
+            - {name: CELERY_BROKER_URL, value: \"redis://cache.q:6380/0\"}
+          volumeMounts: [{name: conf, mountPath: /app/celeryconfig.py, subPath: celeryconfig.py}]
+      volumes: [{name: conf, configMap: {name: worker-config}}]
+";
+    let s = scan_all(&[("all.yaml", manifest)]);
+    assert_eq!(
+        references(&s),
+        ["q/Deployment/worker -> cache.q:6380 db=0 tls=yes explicit all.yaml:20 | file /app/celeryconfig.py key broker_url <- configMap q/worker-config key celeryconfig.py from env CELERY_BROKER_URL (broker_url with broker_use_ssl on) = rediss://cache.q:6380/0"]
+    );
 }
