@@ -932,45 +932,12 @@ fn tls_required() {
     assert_eq!(res.consumers[0].verdict, Some(Verdict::Breaks));
 }
 
-/// A link whose TLS nothing shows, to a server of the scan that serves no
-/// TLS port: it connects in plaintext today, so `tls=required` breaks it,
-/// citing where the server is defined. Outside the scan (or with a TLS
-/// port the client may use) it stays at risk.
-#[test]
-fn unknown_tls_to_a_plaintext_only_server_breaks() {
-    let judge = |external: bool, tls_port: Option<u16>| {
-        let inv = inventory();
-        let mut res = resource(&inv, "cache/redis-sessions").clone();
-        res.external = external;
-        res.tls_port = tls_port;
-        for c in &mut res.consumers {
-            for l in &mut c.links {
-                l.tls = Tls::Unknown;
-            }
-            c.tls = Tls::Unknown;
-        }
-        let change = Change {
-            target: "redis-sessions.cache".into(),
-            settings: vec![Setting::parse("tls", "required").unwrap()],
-            ..Change::default()
-        };
-        impact(&mut res, &change);
-        verdict(&res, "web/Deployment/frontend")
-    };
-    let (v, why) = judge(false, None);
-    assert_eq!(v, Verdict::Breaks, "{why}");
-    assert!(
-        why.contains("sets no TLS, and cache/redis-sessions serves no TLS port the scan can see (defined at "),
-        "{why}"
-    );
-    assert!(why.contains("it connects in plaintext today"), "{why}");
-    assert_eq!(judge(false, Some(6380)).0, Verdict::AtRisk);
-    assert_eq!(judge(true, None).0, Verdict::AtRisk);
-    // Its config file is not among the scanned ones: TLS may be set there.
+/// The sessions Redis changed by `edit`, with every link's TLS unknown,
+/// judged under `tls=required`: the frontend's verdict and reasons.
+fn frontend_under_tls_required(edit: impl FnOnce(&mut Resource)) -> (Verdict, String) {
     let inv = inventory();
     let mut res = resource(&inv, "cache/redis-sessions").clone();
-    res.tls_port = None;
-    res.config_unread = true;
+    edit(&mut res);
     for c in &mut res.consumers {
         for l in &mut c.links {
             l.tls = Tls::Unknown;
@@ -983,7 +950,39 @@ fn unknown_tls_to_a_plaintext_only_server_breaks() {
         ..Change::default()
     };
     impact(&mut res, &change);
-    assert_eq!(verdict(&res, "web/Deployment/frontend").0, Verdict::AtRisk);
+    verdict(&res, "web/Deployment/frontend")
+}
+
+/// A link whose TLS nothing shows, to a server of the scan that serves no
+/// TLS port: it connects in plaintext today, so `tls=required` breaks it,
+/// citing where the server is defined. Outside the scan, with a TLS port
+/// the client may use, or with a config file the scan does not have (TLS
+/// may be set there), it stays at risk.
+#[test]
+fn unknown_tls_to_a_plaintext_only_server_breaks() {
+    let (v, why) = frontend_under_tls_required(|r| r.tls_port = None);
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("sets no TLS, and cache/redis-sessions serves no TLS port the scan can see (defined at "),
+        "{why}"
+    );
+    assert!(why.contains("it connects in plaintext today"), "{why}");
+    let at_risk = |edit: fn(&mut Resource)| frontend_under_tls_required(edit).0;
+    assert_eq!(at_risk(|r| r.tls_port = Some(6380)), Verdict::AtRisk);
+    assert_eq!(
+        at_risk(|r| {
+            r.tls_port = None;
+            r.external = true;
+        }),
+        Verdict::AtRisk
+    );
+    assert_eq!(
+        at_risk(|r| {
+            r.tls_port = None;
+            r.config_unread = true;
+        }),
+        Verdict::AtRisk
+    );
 }
 
 /// `port=` on a server that serves no plaintext port (`--port 0`) opens
