@@ -694,8 +694,16 @@ fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
             // project): it does not follow the Redis to another host.
             _ if l.endpoint.is_socket() => {
                 verdict = Verdict::Breaks;
+                // The server's TCP ports as its config gives them: a
+                // socket-only Redis (`--port 0`) has none to name yet.
+                let over_tcp = match (server.port, server.tls_port) {
+                    (Some(p), Some(t)) => format!("`redis://{new}:{p}`, or `rediss://{new}:{t}`"),
+                    (Some(p), None) => format!("`redis://{new}:{p}`"),
+                    (None, Some(t)) => format!("`rediss://{new}:{t}`"),
+                    (None, None) => "the port it will serve there: it serves no TCP port today (`--port 0`), so give it one".to_string(),
+                };
                 reasons.push(format!(
-                    "reaches it over the Unix socket {} at {}, a file shared with the Redis on its own host or pod; the socket does not move to {new}: point it at {new} over TCP (`redis://{new}:6379`, or rediss:// to its TLS port)",
+                    "reaches it over the Unix socket {} at {}, a file shared with the Redis on its own host or pod; the socket does not move to {new}: point it at {new} over TCP ({over_tcp})",
                     l.endpoint.host, l.evidence.origin
                 ));
             }

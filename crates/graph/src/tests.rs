@@ -1764,7 +1764,22 @@ fn moving_the_host_breaks_socket_clients_and_auth_breaks_those_without_a_passwor
     assert_eq!(v, Verdict::Breaks, "{why}");
     assert_eq!(
         why,
-        "reaches it over the Unix socket /run/redis/redis.sock at app/compose.yaml:9, a file shared with the Redis on its own host or pod; the socket does not move to redis.prod.example: point it at redis.prod.example over TCP (`redis://redis.prod.example:6379`, or rediss:// to its TLS port)"
+        "reaches it over the Unix socket /run/redis/redis.sock at app/compose.yaml:9, a file shared with the Redis on its own host or pod; the socket does not move to redis.prod.example: point it at redis.prod.example over TCP (`redis://redis.prod.example:6379`)"
+    );
+    // A socket-only Redis (`--port 0`) has no TCP port to name yet.
+    let inv = build(&socket_project(), &Options::default());
+    let mut res = resource(&inv, "app/compose.yaml#redis").clone();
+    res.port = None;
+    let change = Change {
+        target: res.id.clone(),
+        settings: vec![Setting::parse("host", "redis.prod.example").unwrap()],
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    let (_, why) = verdict(&res, "app/compose.yaml#web");
+    assert!(
+        why.ends_with("over TCP (the port it will serve there: it serves no TCP port today (`--port 0`), so give it one)"),
+        "{why}"
     );
     let res = socket_after(&[("auth", "required")]);
     let (v, why) = verdict(&res, "app/compose.yaml#web");
