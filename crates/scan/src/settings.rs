@@ -709,7 +709,19 @@ fn socket_in(value: &str, role: Option<Role>, key_says_redis: bool) -> Option<Op
                 None => key_says_redis && socket_file,
                 Some(_) => false,
             };
-            names_redis.then(|| Some(Endpoint::socket(v, v)))
+            if !names_redis {
+                return None;
+            }
+            // Options after the path (`?auth=…`, phpredis's session save
+            // path) are read, and a password masked, as a `unix:` URL's.
+            if v.contains(['?', '@']) {
+                return Some(
+                    Endpoint::parse_url(&format!("unix:{v}"))?
+                        .into_iter()
+                        .next(),
+                );
+            }
+            Some(Some(Endpoint::socket(v, v)))
         }
         b'u' | b'U' | b's' | b'S' | b'r' | b'R' | b'v' | b'V' => {
             let mut head = [0u8; 16];
@@ -1437,6 +1449,12 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].endpoint.has_password);
         assert!(!format!("{found:?}").contains("hunter2"));
+        // A bare path with options under a host key: read as that URL.
+        let found = find_endpoints(&[kv("REDIS_HOST", "/run/redis.sock?auth=hunter2", 1)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].endpoint.has_password);
+        assert_eq!(found[0].endpoint.host, "/run/redis.sock");
+        assert!(!format!("{found:?}").contains("hunter2"), "{found:?}");
         // Nextcloud: host, port 0, password beside it
         let found = find_endpoints(&[
             kv("redis.host", "/run/redis/redis-server.sock", 1),
