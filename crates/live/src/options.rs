@@ -296,6 +296,18 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
 /// values are masked too.
 pub(crate) fn display_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
+        // `unix:/tmp/r.sock?password=…`: a socket path, then options that
+        // may hold a password; only the path is shown.
+        if url
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("unix:"))
+        {
+            let path = url.split(['?', '@', '#']).next().unwrap_or(url);
+            return match path.len() < url.len() {
+                true => format!("{path}***"),
+                false => url.to_string(),
+            };
+        }
         // Not even a scheme: whatever comes before an `@` may be a password.
         return match url.rfind('@') {
             Some(at) => format!("***{}", &url[at..]),
@@ -452,6 +464,9 @@ mod tests {
             "redis://h:1/0?password=Le?k-d-zz1@k-d-zz1",
             "redis://127.0.0.1:1?password=Le#k@k-d-zz1",
             "redis://h:1/0?db=0&password=Le@k-d-zz1",
+            // A socket without `//` (review of the third stop).
+            "unix:/tmp/r.sock?password=Le?k-d-zz1",
+            "unix:/tmp/r.sock?auth=Le@k-d-zz1",
         ] {
             let err = parse_seed(url, None).unwrap_err();
             let shown = format!("{err}\n{err:?}");
