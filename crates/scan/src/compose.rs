@@ -2357,13 +2357,6 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         out
     }
 
-    /// The config files of a service's build context (`build: ./svc/feed`):
-    /// the same files a folder mounted whole gives (the folder's compose
-    /// files, manifests and charts are not among them), each with the
-    /// Dockerfile line that copies it into the image when one does. Files
-    /// under the context are the service's rather than an app's of their
-    /// own, but they are not claimed here: [`Self::emit`] decides which
-    /// service of the project each one is.
     /// The files of a folder a service's config may be among, each with
     /// how it is read ([`folder_file_reading`]).
     fn folder_listing(&self, dir: &str) -> Vec<(String, &'t SourceFile, Reading)> {
@@ -2376,6 +2369,13 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .collect()
     }
 
+    /// The config files of a service's build context (`build: ./svc/feed`),
+    /// from its folder's `listing`: the same files a folder mounted whole
+    /// gives (the folder's compose files, manifests and charts are not
+    /// among them), each with the Dockerfile line that copies it into the
+    /// image when one does. Files under the context are the service's
+    /// rather than an app's of their own, but they are not claimed here:
+    /// [`Self::emit`] decides which service of the project each one is.
     fn built_files(
         &self,
         build: &Build,
@@ -2397,24 +2397,22 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         let mut out = Vec::new();
         for (rest, file, reading) in listing {
             let (rest, reading) = (rest.as_str(), *reading);
-            {
-                let copied_by = copies.iter().find(|c| c.covers(rest)).and_then(|c| {
-                    let dockerfile = dockerfile?;
-                    Some(Origin::file(&dockerfile.path, c.line))
-                });
-                let why_maybe = match dockerfile {
-                    _ if copied_by.is_some() => String::new(),
-                    Some(d) => format!("not copied by {}", d.path),
-                    None => "no Dockerfile scanned".to_string(),
-                };
-                out.push(BuiltFile {
-                    path: file.path.clone(),
-                    reading,
-                    written: format!("{shown}/{rest}"),
-                    copied_by,
-                    why_maybe,
-                });
-            }
+            let copied_by = copies.iter().find(|c| c.covers(rest)).and_then(|c| {
+                let dockerfile = dockerfile?;
+                Some(Origin::file(&dockerfile.path, c.line))
+            });
+            let why_maybe = match dockerfile {
+                _ if copied_by.is_some() => String::new(),
+                Some(d) => format!("not copied by {}", d.path),
+                None => "no Dockerfile scanned".to_string(),
+            };
+            out.push(BuiltFile {
+                path: file.path.clone(),
+                reading,
+                written: format!("{shown}/{rest}"),
+                copied_by,
+                why_maybe,
+            });
         }
         out
     }

@@ -85,17 +85,8 @@ impl EnvDefault {
 }
 
 /// `redis://` (any case) as `rediss://`.
-pub(crate) fn flip_to_tls(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len() + 1);
-    let mut last = 0;
-    for (at, _) in lower.match_indices("redis://") {
-        out.push_str(&text[last..at]);
-        out.push_str("rediss://");
-        last = at + "redis://".len();
-    }
-    out.push_str(&text[last..]);
-    out
+fn flip_to_tls(text: &str) -> String {
+    crate::frameworks::replace_ignore_case(text, "redis://", "rediss://")
 }
 
 /// A config file, or one line of it, that could not be parsed. The message

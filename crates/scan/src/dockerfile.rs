@@ -125,7 +125,7 @@ fn copy_sources(rest: &str) -> Option<Vec<String>> {
     let mut rest = rest;
     while let Some(flag) = rest.strip_prefix("--") {
         let (word, after) = flag.split_once(char::is_whitespace).unwrap_or((flag, ""));
-        if word.starts_with("from=") || word.starts_with("from ") {
+        if word.starts_with("from=") {
             return None;
         }
         rest = after.trim_start();

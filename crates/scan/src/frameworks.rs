@@ -860,7 +860,7 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
+pub(crate) fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;

@@ -1656,13 +1656,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
     /// patched object's is taken).
     fn server_container(&self, o: &Obj<'a>) -> Option<(&'a Node<'a>, &'a str)> {
         let (spec, _) = o.pod?;
-        let image_of = |c: &'a Node<'a>| {
-            c.str_at(&["image"]).or_else(|| {
-                o.patch
-                    .then(|| c.str_at(&["name"]).and_then(|n| self.patched_image(o, n)))
-                    .flatten()
-            })
-        };
+        let image_of = |c: &'a Node<'a>| self.container_image(o, c);
         // A native sidecar (an init container with `restartPolicy: Always`)
         // runs beside the others as long as the pod does.
         let sidecars = spec
@@ -1683,11 +1677,16 @@ impl<'i, 'a> Ctx<'i, 'a> {
     /// server, a Sentinel or another server beside it, or a metrics
     /// exporter watching it (a Redis image running only a client, `redis-cli
     /// … ping`, is not). Its loopback addresses are the Redis's own
-    /// business, not a consumer's.
-    fn part_of_the_redis(&self, o: &Obj<'a>, container: &Node, words: &[At<String>]) -> bool {
-        if self
-            .server_container(o)
-            .is_some_and(|(c, _)| std::ptr::eq(c, container))
+    /// business, not a consumer's. `server_container` is the pod's
+    /// ([`Self::server_container`], found once per workload).
+    fn part_of_the_redis(
+        &self,
+        o: &Obj<'a>,
+        server_container: Option<&Node>,
+        container: &Node,
+        words: &[At<String>],
+    ) -> bool {
+        if server_container.is_some_and(|c| std::ptr::eq(c, container))
             || starts_a_server(container)
         {
             return true;
@@ -2246,14 +2245,14 @@ impl<'i, 'a> Ctx<'i, 'a> {
         };
         let workload_is_server = server.is_some();
         let scope = Scope::Namespace(o.ns.to_string());
+        // The container that runs the pod's Redis, found once (not again
+        // for each container's loopback).
+        let server_container = self.server_container(o).map(|(c, _)| c);
         // The file the pod's Redis serves its Unix socket at, in a volume
         // of the pod, worked out once.
         let server_socket = server.map(|srv| {
             let path = srv.unixsocket.as_deref();
-            let file = path.and_then(|u| {
-                let (c, _) = self.server_container(o)?;
-                volume_file(c, u)
-            });
+            let file = path.and_then(|u| volume_file(server_container?, u));
             (path, file)
         });
         let containers = spec
@@ -2305,7 +2304,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
             drop(known);
             // What `localhost` is to this container: the pod's network, so
             // the Redis a container beside it runs, if one does.
-            let loopback = if self.part_of_the_redis(o, container, &words) {
+            let loopback = if self.part_of_the_redis(o, server_container, container, &words) {
                 Loopback::PartOfTheRedis
             } else {
                 match server {
@@ -2314,7 +2313,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         container: container.str_at(&["name"]).unwrap_or("?"),
                         ports: [server.port, server.tls_port],
                     },
-                    None => Loopback::Nothing { label: o.label() },
+                    None => Loopback::Nothing { obj: o },
                 }
             };
             // A flag takes the strength of the variables whose values it
@@ -2742,7 +2741,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
 
 /// What `localhost` (`127.0.0.1`, `::1`) is to one container: its pod's
 /// network, shared by every container of the pod and by no other pod.
-enum Loopback<'c> {
+enum Loopback<'c, 'n> {
     /// A container beside it runs a Redis: that one, the pod's own.
     Pod {
         workload: &'c ConsumerId,
@@ -2755,11 +2754,13 @@ enum Loopback<'c> {
     PartOfTheRedis,
     /// No container of the pod runs a Redis: something the scan does not
     /// see answers there (a Redis inside the same container, a proxy
-    /// sidecar, the node with `hostNetwork`), said and not linked.
-    Nothing { label: String },
+    /// sidecar, the node with `hostNetwork`), said and not linked. The
+    /// workload is named only when a note is said (most containers name
+    /// no loopback address: no label made for each).
+    Nothing { obj: &'c Obj<'n> },
 }
 
-impl Loopback<'_> {
+impl Loopback<'_, '_> {
     /// A loopback address found in a container's settings: a reference to
     /// the pod's own Redis, or a note.
     fn found(&self, id: &ConsumerId, scope: &Scope, mut f: settings::Found, out: &mut Scanned) {
@@ -2784,10 +2785,11 @@ impl Loopback<'_> {
                     Some(Box::new((*workload).clone())),
                 )));
             }
-            Loopback::Nothing { label } => {
+            Loopback::Nothing { obj } => {
                 if !(f.says_redis || matches!(f.endpoint.port, Some(6379 | 6380 | 26379))) {
                     return;
                 }
+                let label = obj.label();
                 out.diagnostics.push(
                     Diagnostic::info(
                         "loopback-unlinked",
@@ -2832,7 +2834,7 @@ fn volume_file(container: &Node, path: &str) -> Option<(String, String)> {
 
 /// What the container's own addresses name: `localhost` and Unix sockets.
 struct Local<'c, 'n> {
-    loopback: Loopback<'c>,
+    loopback: Loopback<'c, 'n>,
     sockets: SocketView<'c, 'n>,
 }
 
@@ -2911,7 +2913,6 @@ impl SocketView<'_, '_> {
     }
 }
 
-/// The variables with a known value, for `$(VAR)`.
 /// A variable a mounted config file reads (`os.environ.get("REDIS_URL",
 /// …)`) is that file's reading, cited at the variable's line: the
 /// container's references before `files_start` (from `from` on) that the
@@ -2965,6 +2966,7 @@ fn nth_reference(facts: &mut [Fact], start: usize, n: usize) -> Option<&mut Fact
         .nth(n)
 }
 
+/// The variables with a known value, for `$(VAR)`.
 fn known_values<'v>(vars: impl IntoIterator<Item = &'v EnvVar>) -> HashMap<&'v str, &'v str> {
     vars.into_iter()
         .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?)))
@@ -2999,9 +3001,7 @@ struct MountedFile<'a> {
 /// deployment (its metrics), not a consumer of it. On its own, reaching a
 /// Redis over the network, it is one.
 pub(crate) fn is_exporter_image(image: &str) -> bool {
-    let name = image.rsplit('/').next().unwrap_or(image);
-    let name = name.split(['@', ':']).next().unwrap_or(name);
-    name.to_ascii_lowercase().contains("exporter")
+    crate::image_repo(image).contains("exporter")
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

@@ -890,7 +890,6 @@ impl Renames {
         self.renamed(kind, written, levels).0
     }
 
-    /// [`Renames::name`], and the outermost kustomization that changed it.
     /// [`Renames::name`], with the outermost kustomization that changed it
     /// and the names it had between (an inner overlay's `prod-redis` on the
     /// way to `eu-prod-redis`).
@@ -1202,17 +1201,16 @@ fn is_inline(entry: &str) -> bool {
     entry.contains('\n') || entry.contains(": ") || entry.trim_start().starts_with('{')
 }
 
-/// The objects of a kustomization's inline patches, as patches, at the
-/// kustomization's lines, each with its place among the kustomization's
-/// patches. A patch that does not parse is an error there; a JSON 6902
-/// patch (a list of operations) is no object: a warning says it is not
-/// applied.
 /// A JSON 6902 patch's operations, or where and why they cannot be read.
 type ReadOps = Result<Arc<Vec<json_patch::Op>>, (u32, String)>;
 
 /// An inline JSON 6902 patch and its place among its kustomization's.
 type InlineJson = (ReadOps, usize);
 
+/// The objects of a kustomization's inline patches, as patches, at the
+/// kustomization's lines, each with its place among the kustomization's
+/// patches, and its inline JSON 6902 patches (operations, no object). A
+/// patch that does not parse is an error there.
 fn inline_patches(
     k: &Kustomization<'_>,
     diagnostics: &mut Vec<Diagnostic>,
