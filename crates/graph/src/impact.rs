@@ -1108,7 +1108,7 @@ pub fn apply_approvals(
                 .iter()
                 .map(|&i| resource.consumers[i].id.to_string())
                 .collect();
-            diagnostics.push(located(
+            diagnostics.push(
                 Diagnostic::warning(
                     "approval-ambiguous",
                     format!(
@@ -1117,51 +1117,43 @@ pub fn apply_approvals(
                         approval.consumer,
                         names.join(", ")
                     ),
-                ),
-                origin,
-            ));
+                )
+                .at_origin(origin),
+            );
             continue;
         }
         let Some(&i) = matches.first() else {
             let hint = closest_consumer(resource, wanted)
                 .map(|id| format!("; did you mean {id}?"))
                 .unwrap_or_default();
-            diagnostics.push(located(
+            diagnostics.push(
                 Diagnostic::warning(
                     "approval-unknown",
                     format!(
                         "approval by {} names `{}`, which is not a consumer of {}; it approves nothing{hint}",
                         approval.by, approval.consumer, resource.id
                     ),
-                ),
-                origin,
-            ));
+                )
+                .at_origin(origin),
+            );
             continue;
         };
         if let Some(earlier) = approved_at[i] {
-            diagnostics.push(located(
+            diagnostics.push(
                 Diagnostic::warning(
                     "approval-duplicate",
                     format!(
                         "{} is approved twice, at {earlier} and at {origin}; the later (by {}) is kept; remove one",
                         resource.consumers[i].id, approval.by
                     ),
-                ),
-                origin,
-            ));
+                )
+                .at_origin(origin),
+            );
         }
         approved_at[i] = Some(origin);
         resource.consumers[i].approval = Some(approval.clone());
     }
     diagnostics
-}
-
-/// The diagnostic placed where the approval is written.
-fn located(d: Diagnostic, origin: &Origin) -> Diagnostic {
-    match origin {
-        Origin::File { path, line } => d.at(path.clone(), Some(*line), None),
-        Origin::Live { .. } => d,
-    }
 }
 
 /// The consumer id within a typo of `wanted` (edits under a quarter of its
