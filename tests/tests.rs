@@ -14,6 +14,7 @@ mod kube;
 mod kustomize;
 mod live;
 mod php_config;
+mod redis_proxy;
 mod regressions;
 mod review;
 mod review_c;

@@ -142,6 +142,10 @@ pub struct Workload {
     pub scope: Scope,
     /// Compose profiles it belongs to.
     pub profiles: Vec<String>,
+    /// The Redis proxy or TLS tunnel one of its containers runs, named by
+    /// its image (`twemproxy`, `haproxy`, `envoy`, `stunnel`…): what makes
+    /// the clients of its Service clients of the Redis it reaches.
+    pub proxy: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

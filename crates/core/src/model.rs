@@ -92,6 +92,12 @@ pub struct Link {
     /// Where the port is written when apart from the evidence's line
     /// ([`crate::Reference::port_origin`]): what a port change edits.
     pub port_origin: Option<Origin>,
+    /// The Redis proxy this link goes through (its consumer id as text,
+    /// `shop/Deployment/twemproxy`): the endpoint is the proxy's address as
+    /// the consumer writes it, while `server_port` and `tls` are the
+    /// proxy's own hop to the server, which is what a change of the server
+    /// reaches. `None` for a direct link.
+    pub proxy: Option<String>,
 }
 
 impl Consumer {

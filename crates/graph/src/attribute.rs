@@ -379,6 +379,7 @@ mod tests {
             aliases: Vec::new(),
             scope: Scope::None,
             profiles: Vec::new(),
+            proxy: None,
         }
     }
 

@@ -71,7 +71,25 @@ pub fn build(facts: &[Fact], opts: &Options) -> Inventory {
     }
     b.through_sentinels();
     b.live();
+    b.through_proxies();
     b.finish()
+}
+
+/// A name kept as an external resource that scanned workloads answer to
+/// ([`Builder::through_proxies`]).
+struct Unresolved<'a> {
+    /// The external resource's name.
+    qualified: String,
+    /// The name as the first consumer wrote it.
+    host: String,
+    /// What answers to it: `the Service shop/redis-proxy`, `the compose
+    /// service proxy`; `None` when nothing scanned does.
+    service: Option<String>,
+    /// The workloads behind it.
+    backends: Vec<&'a Workload>,
+    /// The `name-unresolved` note, said when it is no proxy.
+    note: Diagnostic,
+    origin: Origin,
 }
 
 /// A reference's link, its `via` text and its evidence, built in parallel.
@@ -102,6 +120,9 @@ struct Defined {
     window: Option<(String, String)>,
     /// For external resources: ports consumers use, and whether with TLS.
     used_ports: Vec<(u16, Tls)>,
+    /// An external resource that is a Redis proxy's address: its consumers
+    /// were carried to the Redis behind it, and it is left out.
+    fronted: bool,
 }
 
 struct Draft {
@@ -131,6 +152,11 @@ struct Builder<'a> {
     referencing: HashSet<ConsumerId>,
     /// Short names already reported as unresolved.
     unresolved: HashSet<String>,
+    /// Names kept as external resources that a scanned workload may answer
+    /// to (a Service selecting no Redis, a compose service running none),
+    /// with the note to say if it is no Redis proxy
+    /// ([`Builder::through_proxies`]).
+    unresolved_notes: Vec<Unresolved<'a>>,
     /// DNS names of Services whose selector picks no Redis workload, for
     /// the message of a consumer naming one ([`Builder::plain_service`]).
     plain_services: HashMap<String, &'a Service>,
@@ -176,6 +202,7 @@ impl<'a> Builder<'a> {
             draft_list: Vec::new(),
             referencing: HashSet::default(),
             unresolved: HashSet::default(),
+            unresolved_notes: Vec::new(),
             plain_services: HashMap::default(),
             label_index: HashMap::default(),
             by_namespace: HashMap::default(),
@@ -262,6 +289,7 @@ impl<'a> Builder<'a> {
             compose,
             window: None,
             used_ports: Vec::new(),
+            fronted: false,
         };
         (resource, defined)
     }
@@ -618,6 +646,7 @@ impl<'a> Builder<'a> {
             compose: None,
             window: None,
             used_ports: Vec::new(),
+            fronted: false,
         });
         self.externals.insert(host.to_string(), i);
         i
@@ -639,40 +668,38 @@ impl<'a> Builder<'a> {
         &mut self.draft_list[i].1
     }
 
-    /// What to say of a Service that selects no Redis workload, with the
-    /// workloads it does select: worked out only when a consumer names one
-    /// (most Services of a cluster select no Redis).
-    fn plain_service(&self, svc: &Service) -> String {
-        let selector = svc.selector.as_ref().filter(|s| !s.is_empty());
-        let mut picked: Vec<String> = self
+    /// The workloads a Service selects (in its namespace, every label of
+    /// its selector on their pods), in id order: worked out only when a
+    /// consumer names a Service that selects no Redis (most Services of a
+    /// cluster do not).
+    fn selected_workloads(&self, svc: &Service) -> Vec<&'a Workload> {
+        let Some(selector) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
+            return Vec::new();
+        };
+        let mut picked: Vec<&'a Workload> = self
             .facts
             .workloads
             .iter()
+            .copied()
             .filter(|w| {
                 w.id.namespace.as_deref() == Some(svc.namespace.as_str())
-                    && selector
-                        .is_some_and(|sel| sel.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v)))
+                    && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
             })
-            .map(|w| w.id.to_string())
             .collect();
-        picked.sort();
-        picked.dedup();
-        match picked.as_slice() {
-            [] => format!(
-                "the Service {}/{}, whose selector matches no workload of the scan",
-                svc.namespace, svc.name
-            ),
-            [one] => format!(
-                "the Service {}/{}, which selects {one}: its image and command are not ones fallout knows as a Redis server",
-                svc.namespace, svc.name
-            ),
-            many => format!(
-                "the Service {}/{}, which selects {}: their images and commands are not ones fallout knows as a Redis server",
-                svc.namespace,
-                svc.name,
-                many.join(", ")
-            ),
-        }
+        picked.sort_by(|a, b| a.id.cmp(&b.id));
+        picked.dedup_by(|a, b| a.id == b.id);
+        picked
+    }
+
+    /// The service of compose file `file` that answers to `host` (its name,
+    /// container name, hostname or a network alias) and runs no Redis.
+    fn compose_service(&self, file: &str, host: &str) -> Option<&'a Workload> {
+        self.facts.workloads.iter().copied().find(|w| {
+            w.server.is_none()
+                && matches!(&w.scope, Scope::Compose(f) if f == file)
+                && (w.id.name.eq_ignore_ascii_case(host)
+                    || w.aliases.iter().any(|a| a.eq_ignore_ascii_case(host)))
+        })
     }
 
     /// A reference to a Unix socket that reaches no Redis: a
@@ -740,14 +767,22 @@ impl<'a> Builder<'a> {
                 let qualified = qualify(&r.scope, host);
                 if let Some(svc) = self.plain_services.get(&qualified).copied() {
                     if self.unresolved.insert(qualified.clone()) {
-                        let what = self.plain_service(svc);
+                        let backends = self.selected_workloads(svc);
+                        let what = plain_service(svc, &backends);
                         let message = format!(
                             "`{host}` is {what}; it is kept as the external resource {qualified}, reached directly (verdicts do not follow the Service's port mapping)"
                         );
-                        self.diagnostics.push(at(
-                            Diagnostic::info("name-unresolved", message),
-                            &r.evidence.origin,
-                        ));
+                        self.unresolved_notes.push(Unresolved {
+                            qualified: qualified.clone(),
+                            host: host.to_string(),
+                            service: Some(format!("the Service {}/{}", svc.namespace, svc.name)),
+                            backends,
+                            note: at(
+                                Diagnostic::info("name-unresolved", message),
+                                &r.evidence.origin,
+                            ),
+                            origin: r.evidence.origin.clone(),
+                        });
                     }
                 } else if is_short(host) && self.unresolved.insert(qualified.clone()) {
                     let place = match &r.scope {
@@ -755,15 +790,29 @@ impl<'a> Builder<'a> {
                         Scope::Compose(file) => format!("compose file {file}"),
                         Scope::None => "its config".to_string(),
                     };
-                    self.diagnostics.push(at(
-                        Diagnostic::info(
-                            "name-unresolved",
-                            format!(
-                                "`{host}` in {place} names no Redis in the scanned sources; it is kept as the external resource {qualified}"
+                    // A compose service of that name that runs no Redis.
+                    let backends: Vec<&'a Workload> = match &r.scope {
+                        Scope::Compose(file) => {
+                            self.compose_service(file, host).into_iter().collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    self.unresolved_notes.push(Unresolved {
+                        qualified: qualified.clone(),
+                        host: host.to_string(),
+                        service: None,
+                        backends,
+                        note: at(
+                            Diagnostic::info(
+                                "name-unresolved",
+                                format!(
+                                    "`{host}` in {place} names no Redis in the scanned sources; it is kept as the external resource {qualified}"
+                                ),
                             ),
+                            &r.evidence.origin,
                         ),
-                        &r.evidence.origin,
-                    ));
+                        origin: r.evidence.origin.clone(),
+                    });
                 }
                 self.external(&qualified)
             }
@@ -800,6 +849,7 @@ impl<'a> Builder<'a> {
             }),
             credential_suspected: r.credential.as_ref().is_some_and(|c| c.suspected),
             port_origin: r.port_origin.clone(),
+            proxy: None,
         };
         let via = match r.endpoint.port {
             Some(p) => format!("{host}:{p}"),
@@ -1217,6 +1267,150 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A Redis proxy (twemproxy, HAProxy, Envoy, a TLS tunnel…) passes its
+    /// clients' commands on to the Redis it reaches itself. A name kept as
+    /// an external resource that a scanned workload answers to (a Service
+    /// selecting it, a compose service) is that workload's address; when the
+    /// workload is itself a consumer of a Redis, each consumer of the name
+    /// is carried to that Redis, its links marked as going through the
+    /// proxy (`Link::proxy`: verdicts are the proxy's), and the name is left
+    /// out of the inventory. A workload whose image is no proxy fallout
+    /// knows is taken for one only as inferred evidence, and said so.
+    fn through_proxies(&mut self) {
+        let notes = std::mem::take(&mut self.unresolved_notes);
+        let names: HashSet<usize> = notes
+            .iter()
+            .filter_map(|n| self.externals.get(&n.qualified).copied())
+            .collect();
+        let backend_ids: HashSet<&ConsumerId> = notes
+            .iter()
+            .flat_map(|n| n.backends.iter().map(|w| &w.id))
+            .collect();
+        // Each backend's drafts with links, on resources that are no
+        // proxy's name themselves (one hop only).
+        let mut upstream: HashMap<&ConsumerId, Vec<(usize, usize)>> = HashMap::default();
+        let mut on_name: HashMap<usize, Vec<usize>> = HashMap::default();
+        for (i, (resource, draft)) in self.draft_list.iter().enumerate() {
+            if names.contains(resource) {
+                on_name.entry(*resource).or_default().push(i);
+            } else if !draft.consumer.links.is_empty() {
+                if let Some(id) = backend_ids.get(&draft.consumer.id) {
+                    upstream.entry(id).or_default().push((*resource, i));
+                }
+            }
+        }
+        let mut carried: Vec<(usize, Consumer)> = Vec::new();
+        for n in notes {
+            let Some(&e) = self.externals.get(&n.qualified) else {
+                self.diagnostics.push(n.note);
+                continue;
+            };
+            let hops: Vec<(&Workload, usize, usize)> = n
+                .backends
+                .iter()
+                .flat_map(|w| {
+                    upstream
+                        .get(&w.id)
+                        .into_iter()
+                        .flatten()
+                        .map(move |&(r, i)| (*w, r, i))
+                })
+                .collect();
+            if hops.is_empty() {
+                self.diagnostics.push(n.note);
+                continue;
+            }
+            self.defined[e].fronted = true;
+            let users = on_name.get(&e).cloned().unwrap_or_default();
+            let service = n
+                .service
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let mut reached: Vec<&str> = Vec::new();
+            for &(w, r, pi) in &hops {
+                let proxy_id = w.id.to_string();
+                let hop = &self.draft_list[pi].1.consumer;
+                let hop_tls = hop.links.iter().map(|l| l.tls).reduce(Tls::merge);
+                let hop_port = hop.links.iter().find_map(|l| l.server_port);
+                let hop_strength = match &w.proxy {
+                    Some(_) => hop
+                        .links
+                        .iter()
+                        .map(|l| l.evidence.strength)
+                        .min()
+                        .map_or(Strength::Inferred, |s| s.max(Strength::Indirect)),
+                    None => Strength::Inferred,
+                };
+                let what = match &w.proxy {
+                    Some(name) => format!("the {name} proxy {proxy_id}"),
+                    None => format!("{proxy_id}, taken to be a Redis proxy"),
+                };
+                let target = &self.resources[r].id;
+                if !reached.contains(&target.as_str()) {
+                    reached.push(target);
+                }
+                let carry = |e: &Evidence| Evidence {
+                    strength: e.strength.max(hop_strength),
+                    origin: e.origin.clone(),
+                    detail: format!(
+                        "through {what}{service}, which reaches {target}: {}",
+                        e.detail
+                    ),
+                };
+                for &ci in &users {
+                    let c = &self.draft_list[ci].1.consumer;
+                    if c.id == w.id || self.is_self(r, &c.id) {
+                        continue;
+                    }
+                    let mut copy = Consumer::new(c.id.clone(), Strength::Inferred);
+                    copy.via = c.via.clone();
+                    copy.links = c
+                        .links
+                        .iter()
+                        .map(|l| Link {
+                            proxy: Some(proxy_id.clone()),
+                            server_port: hop_port,
+                            tls: hop_tls.unwrap_or(Tls::Unknown),
+                            evidence: carry(&l.evidence),
+                            ..l.clone()
+                        })
+                        .collect();
+                    copy.evidence = c.evidence.iter().map(carry).collect();
+                    carried.push((r, copy));
+                }
+            }
+            let backends: Vec<String> = n.backends.iter().map(|w| w.id.to_string()).collect();
+            let kind = match hops.iter().find_map(|(w, _, _)| w.proxy.as_deref()) {
+                Some(name) => format!("a Redis proxy ({name})"),
+                None => "taken to be a Redis proxy (inferred: a client of a Redis that others address as one, its image none fallout knows as a proxy)".to_string(),
+            };
+            self.diagnostics.push(at(
+                Diagnostic::info(
+                    "redis-proxy",
+                    format!(
+                        "`{}` is {}, {kind} that reaches {}: its consumers are counted as consumers of {} through it, each with the proxy's verdict",
+                        n.host,
+                        match &n.service {
+                            Some(s) => format!("{s}, in front of {}", backends.join(", ")),
+                            None => backends.join(", "),
+                        },
+                        reached.join(", "),
+                        reached.join(", ")
+                    ),
+                ),
+                &n.origin,
+            ));
+        }
+        for (r, copy) in carried {
+            let d = self.draft(r, Cow::Owned(copy.id.clone()));
+            let c = &mut d.consumer;
+            c.via.extend(copy.via);
+            c.links.extend(copy.links);
+            c.evidence.extend(copy.evidence);
+        }
+    }
+
     fn finish(mut self) -> Inventory {
         // External resources: the ports consumers use.
         for (res, d) in self.resources.iter_mut().zip(&self.defined) {
@@ -1268,6 +1462,11 @@ impl<'a> Builder<'a> {
             }
             self.resources[i].consumers.push(c);
         }
+        // A proxy's address is no Redis: its consumers were carried.
+        if self.defined.iter().any(|d| d.fronted) {
+            let mut fronted = self.defined.iter().map(|d| d.fronted);
+            self.resources.retain(|_| !fronted.next().unwrap_or(false));
+        }
         self.resources
             .par_iter_mut()
             .for_each(|res| res.consumers.sort_by_cached_key(|c| c.id.to_string()));
@@ -1278,6 +1477,30 @@ impl<'a> Builder<'a> {
             diagnostics: self.diagnostics,
             documentation_checked: false,
         }
+    }
+}
+
+/// What to say of a Service that selects no Redis workload, with the
+/// workloads it does select ([`Builder::selected_workloads`]).
+fn plain_service(svc: &Service, picked: &[&Workload]) -> String {
+    match picked {
+        [] => format!(
+            "the Service {}/{}, whose selector matches no workload of the scan",
+            svc.namespace, svc.name
+        ),
+        [one] => format!(
+            "the Service {}/{}, which selects {}: its image and command are not ones fallout knows as a Redis server",
+            svc.namespace, svc.name, one.id
+        ),
+        many => format!(
+            "the Service {}/{}, which selects {}: their images and commands are not ones fallout knows as a Redis server",
+            svc.namespace,
+            svc.name,
+            many.iter()
+                .map(|w| w.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

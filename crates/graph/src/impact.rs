@@ -17,22 +17,98 @@ pub fn impact(resource: &mut Resource, change: &Change) {
     // Judged apart from the resource, which the rules read.
     let mut consumers = std::mem::take(&mut resource.consumers);
     for c in &mut consumers {
-        let mut verdict = Verdict::Ok;
-        let mut reasons: Vec<String> = Vec::new();
-        for setting in &change.settings {
-            let (v, rs) = judge(resource, c, setting);
-            verdict = verdict.min(v);
-            for r in rs {
-                if !reasons.contains(&r) {
-                    reasons.push(r);
-                }
+        let (verdict, reasons) = if c.links.iter().any(|l| l.proxy.is_some()) {
+            // Its own links are judged here; those through a proxy take
+            // the proxy's verdict below.
+            if c.links.iter().all(|l| l.proxy.is_some()) {
+                (Verdict::Ok, Vec::new())
+            } else {
+                let mut direct = c.clone();
+                direct.links.retain(|l| l.proxy.is_none());
+                judge_all(resource, &direct, change)
             }
-        }
+        } else {
+            judge_all(resource, c, change)
+        };
         c.verdict = Some(verdict);
         c.reasons = reasons;
     }
+    through_proxies(&resource.id, &mut consumers);
     consumers.sort_by_cached_key(|c| (c.verdict, c.id.to_string()));
     resource.consumers = consumers;
+}
+
+/// The worst verdict of `change`'s settings for `c`, with their reasons.
+fn judge_all(resource: &Resource, c: &Consumer, change: &Change) -> (Verdict, Vec<String>) {
+    let mut verdict = Verdict::Ok;
+    let mut reasons: Vec<String> = Vec::new();
+    for setting in &change.settings {
+        let (v, rs) = judge(resource, c, setting);
+        verdict = verdict.min(v);
+        for r in rs {
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+    }
+    (verdict, reasons)
+}
+
+/// A consumer that reaches the server through a Redis proxy fares as the
+/// proxy does (the proxy is a consumer of the same server, judged with the
+/// others): its calls fail when the proxy's connection does, and what must
+/// change is the proxy's config, not its own.
+fn through_proxies(resource: &str, consumers: &mut [Consumer]) {
+    let judged: Vec<(String, Option<Verdict>)> = consumers
+        .iter()
+        .map(|c| (c.id.to_string(), c.verdict))
+        .collect();
+    for c in consumers.iter_mut() {
+        let mut proxies: Vec<(&str, &Link)> = Vec::new();
+        for l in &c.links {
+            if let Some(p) = l.proxy.as_deref() {
+                if !proxies.iter().any(|(q, _)| *q == p) {
+                    proxies.push((p, l));
+                }
+            }
+        }
+        for (proxy, l) in proxies {
+            let (address, at) = (l.endpoint.address(), &l.evidence.origin);
+            let (verdict, reason) = match judged.iter().find(|(id, _)| id == proxy) {
+                Some((_, Some(Verdict::Ok))) => continue,
+                // Taken for a proxy on inferred evidence only: at risk.
+                Some((_, Some(v))) if l.evidence.strength == Strength::Inferred => (
+                    Verdict::AtRisk.max(*v),
+                    format!(
+                        "uses `{address}` at {at}, taken to be a Redis proxy in front of {resource} ({proxy}, whose own verdict says what it needs): if it passes this consumer's commands on, its calls fail with the proxy's connection; confirm how {proxy} serves them"
+                    ),
+                ),
+                Some((_, Some(v))) => {
+                    let fares = match v {
+                        Verdict::Breaks => "breaks",
+                        _ => "is at risk",
+                    };
+                    (
+                        *v,
+                        format!(
+                            "uses `{address}` at {at}, the Redis proxy {proxy}, which {fares} with this change (its own verdict says why): this consumer's calls go through the proxy's connection to {resource}; change the proxy, not this consumer"
+                        ),
+                    )
+                }
+                _ => (
+                    Verdict::AtRisk,
+                    format!(
+                        "uses `{address}` at {at}, the Redis proxy {proxy}, whose own link to {resource} was not judged: check how the proxy reaches it"
+                    ),
+                ),
+            };
+            let now = c.verdict.unwrap_or(Verdict::Ok);
+            c.verdict = Some(now.min(verdict));
+            if !c.reasons.contains(&reason) {
+                c.reasons.push(reason);
+            }
+        }
+    }
 }
 
 /// Where a link through a Service should go for TLS: its own Service's

@@ -33,6 +33,7 @@ fn workload(id: ConsumerId, pod_labels: &[(&str, &str)], owner: Option<&str>) ->
         aliases: Vec::new(),
         scope,
         profiles: Vec::new(),
+        proxy: None,
     }
 }
 
@@ -1792,4 +1793,253 @@ fn moving_the_host_breaks_socket_clients_and_auth_breaks_those_without_a_passwor
     assert_eq!(v, Verdict::Ok, "{why}");
     let res = socket_after(&[("decommission", "true")]);
     assert_eq!(verdict(&res, "app/compose.yaml#web").0, Verdict::Breaks);
+}
+
+// ---- Redis proxies ----
+
+/// `shop`: `cart` reaches `shop/redis` through the twemproxy Service
+/// `redis-proxy`, whose pods reach the Redis; `ml`: `ranker` reaches
+/// `ml/features` through an in-house gateway (no known proxy image);
+/// `web`: reaches the Service `frontend`, whose pods use no Redis.
+fn proxied_world() -> Vec<Fact> {
+    let mut twemproxy = workload(
+        kube("shop", "Deployment", "twemproxy"),
+        &[("app", "tw")],
+        None,
+    );
+    twemproxy.proxy = Some("twemproxy".into());
+    vec![
+        Fact::Workload(redis(
+            workload(
+                kube("shop", "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Service(service(
+            "shop",
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(twemproxy),
+        Fact::Service(service(
+            "shop",
+            "redis-proxy",
+            &[("app", "tw")],
+            vec![port(22121, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("shop", "Deployment", "cart"),
+            &[("app", "cart")],
+            None,
+        )),
+        Fact::Workload(workload(
+            kube("shop", "Deployment", "frontend"),
+            &[("app", "fe")],
+            None,
+        )),
+        Fact::Service(service(
+            "shop",
+            "frontend",
+            &[("app", "fe")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("shop", "Deployment", "web"),
+            &[("app", "web")],
+            None,
+        )),
+        reference(
+            kube("shop", "Deployment", "twemproxy"),
+            ns("shop"),
+            "redis:6379",
+            "shop/proxy.yaml",
+            12,
+        ),
+        reference(
+            kube("shop", "Deployment", "cart"),
+            ns("shop"),
+            "redis://redis-proxy:22121/0",
+            "shop/cart.yaml",
+            20,
+        ),
+        reference(
+            kube("shop", "Deployment", "web"),
+            ns("shop"),
+            "redis://frontend:6379",
+            "shop/web.yaml",
+            9,
+        ),
+        Fact::Workload(redis(
+            workload(
+                kube("ml", "StatefulSet", "features"),
+                &[("app", "features")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Service(service(
+            "ml",
+            "features",
+            &[("app", "features")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("ml", "Deployment", "gateway"),
+            &[("app", "gw")],
+            None,
+        )),
+        Fact::Service(service(
+            "ml",
+            "gateway",
+            &[("app", "gw")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("ml", "Deployment", "ranker"),
+            &[("app", "ranker")],
+            None,
+        )),
+        reference(
+            kube("ml", "Deployment", "gateway"),
+            ns("ml"),
+            "redis://features:6379",
+            "ml/gateway.yaml",
+            8,
+        ),
+        reference(
+            kube("ml", "Deployment", "ranker"),
+            ns("ml"),
+            "redis://gateway:6379/2",
+            "ml/ranker.yaml",
+            30,
+        ),
+    ]
+}
+
+fn proxied_after(inv: &Inventory, target: &str, set: (&str, &str)) -> Resource {
+    let mut res = resource(inv, target).clone();
+    let change = Change {
+        target: target.into(),
+        settings: vec![Setting::parse(set.0, set.1).unwrap()],
+        ..Change::default()
+    };
+    impact(&mut res, &change);
+    res
+}
+
+#[test]
+fn consumers_of_a_proxy_are_consumers_of_the_redis_behind_it() {
+    let inv = build(&proxied_world(), &Options::default());
+    // The proxy's address is no Redis of its own; a Service in front of
+    // pods that use no Redis still is an external resource.
+    assert!(!ids(&inv).contains(&"redis-proxy.shop"), "{:?}", ids(&inv));
+    assert!(ids(&inv).contains(&"frontend.shop"), "{:?}", ids(&inv));
+    let redis = resource(&inv, "shop/redis");
+    let cart = consumer(redis, "shop/Deployment/cart");
+    assert_eq!(cart.links.len(), 1);
+    let link = &cart.links[0];
+    assert_eq!(link.proxy.as_deref(), Some("shop/Deployment/twemproxy"));
+    assert_eq!(link.endpoint.host, "redis-proxy");
+    // The proxy's own hop: the server port it reaches and its TLS.
+    assert_eq!((link.server_port, link.tls), (Some(6379), Tls::No));
+    assert_eq!(cart.strength, Strength::Indirect);
+    assert!(cart.evidence[0].detail.starts_with(
+        "through the twemproxy proxy shop/Deployment/twemproxy (the Service shop/redis-proxy), which reaches shop/redis: "
+    ), "{}", cart.evidence[0].detail);
+    assert!(has_consumer(redis, "shop/Deployment/twemproxy"));
+    let said: Vec<(&str, &str)> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .filter(|(code, _)| matches!(*code, "redis-proxy" | "name-unresolved"))
+        .collect();
+    assert!(said.iter().any(|(code, m)| *code == "redis-proxy"
+        && m.starts_with("`redis-proxy` is the Service shop/redis-proxy, in front of shop/Deployment/twemproxy, a Redis proxy (twemproxy) that reaches shop/redis")), "{said:?}");
+    assert!(
+        said.iter().any(|(code, m)| *code == "name-unresolved"
+            && m.starts_with("`frontend` is the Service shop/frontend")),
+        "{said:?}"
+    );
+    assert!(
+        !said
+            .iter()
+            .any(|(code, m)| *code == "name-unresolved" && m.contains("redis-proxy")),
+        "{said:?}"
+    );
+}
+
+#[test]
+fn a_client_addressed_as_a_redis_is_an_inferred_proxy() {
+    let inv = build(&proxied_world(), &Options::default());
+    assert!(!ids(&inv).contains(&"gateway.ml"), "{:?}", ids(&inv));
+    let ranker = consumer(resource(&inv, "ml/features"), "ml/Deployment/ranker");
+    assert_eq!(ranker.strength, Strength::Inferred);
+    assert!(inv
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "redis-proxy"
+            && d.message.contains("taken to be a Redis proxy (inferred")));
+}
+
+#[test]
+fn a_proxied_consumer_fares_as_its_proxy() {
+    let inv = build(&proxied_world(), &Options::default());
+    let res = proxied_after(&inv, "shop/redis", ("tls", "required"));
+    let (v, why) = verdict(&res, "shop/Deployment/cart");
+    assert_eq!(v, Verdict::Breaks, "{why}");
+    assert!(
+        why.contains("the Redis proxy shop/Deployment/twemproxy, which breaks with this change"),
+        "{why}"
+    );
+    assert!(
+        why.contains("`redis-proxy:22121` at shop/cart.yaml:20"),
+        "{why}"
+    );
+    assert_eq!(
+        verdict(&res, "shop/Deployment/twemproxy").0,
+        Verdict::Breaks
+    );
+    // A move of the server: the proxy's config must follow, its clients
+    // keep their address but fail until it does.
+    let res = proxied_after(&inv, "shop/redis", ("host", "redis-new.shop"));
+    assert_eq!(
+        verdict(&res, "shop/Deployment/twemproxy").0,
+        Verdict::Breaks
+    );
+    assert_eq!(verdict(&res, "shop/Deployment/cart").0, Verdict::Breaks);
+    // A port change behind the Service: the proxy is fine once the
+    // Service's targetPort follows, and so are its clients.
+    let res = proxied_after(&inv, "shop/redis", ("port", "6390"));
+    assert_eq!(verdict(&res, "shop/Deployment/twemproxy").0, Verdict::Ok);
+    assert_eq!(
+        verdict(&res, "shop/Deployment/cart"),
+        (Verdict::Ok, String::new())
+    );
+    // Through an inferred proxy: at risk, never breaks.
+    let res = proxied_after(&inv, "ml/features", ("decommission", "true"));
+    assert_eq!(verdict(&res, "ml/Deployment/gateway").0, Verdict::Breaks);
+    let (v, why) = verdict(&res, "ml/Deployment/ranker");
+    assert_eq!(v, Verdict::AtRisk, "{why}");
+    assert!(
+        why.contains("taken to be a Redis proxy in front of ml/features"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_proxy_that_reaches_no_redis_leaves_its_address_external() {
+    let mut facts = proxied_world();
+    // Without its own link to the Redis, twemproxy is no proxy of it.
+    facts.retain(|f| !matches!(f, Fact::Reference(r) if r.consumer.name == "twemproxy"));
+    let inv = build(&facts, &Options::default());
+    assert!(ids(&inv).contains(&"redis-proxy.shop"), "{:?}", ids(&inv));
+    assert!(!has_consumer(
+        resource(&inv, "shop/redis"),
+        "shop/Deployment/cart"
+    ));
 }

@@ -129,8 +129,9 @@ pub(crate) fn via(consumer: &Consumer, resource_id: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for link in &consumer.links {
         let address = link.endpoint.address();
-        let hop = match &link.service {
-            Some(service) if service != resource_id => format!("{address} ({service})"),
+        let hop = match (&link.proxy, &link.service) {
+            (Some(proxy), _) => format!("{address} (proxy {proxy})"),
+            (None, Some(service)) if service != resource_id => format!("{address} ({service})"),
             _ => address,
         };
         if !out.contains(&hop) {

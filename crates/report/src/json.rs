@@ -388,6 +388,10 @@ struct JsonLink<'a> {
     service: Option<&'a str>,
     server_port: Option<u16>,
     tls: &'static str,
+    /// The Redis proxy it goes through (present only then): `endpoint` is
+    /// the proxy's address, `server_port` and `tls` the proxy's own hop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy: Option<&'a str>,
 }
 
 impl<'a> JsonLink<'a> {
@@ -397,6 +401,7 @@ impl<'a> JsonLink<'a> {
             service: l.service.as_deref(),
             server_port: l.server_port,
             tls: l.tls.as_str(),
+            proxy: l.proxy.as_deref(),
         }
     }
 }

@@ -1982,6 +1982,11 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 aliases: list,
                 scope: self.scope.clone(),
                 profiles: spec.profiles.clone(),
+                proxy: spec
+                    .image
+                    .as_deref()
+                    .and_then(crate::proxy_of_image)
+                    .map(str::to_string),
             }));
 
             let mut found: Vec<Found> = Vec::new();

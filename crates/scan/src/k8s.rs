@@ -1118,6 +1118,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             aliases: Vec::new(),
             scope: Scope::Namespace(o.ns.to_string()),
             profiles: Vec::new(),
+            proxy: ctx.proxy_of(o).map(str::to_string),
         })
     };
     // Each workload's containers are independent: scanned in parallel, kept
@@ -1671,6 +1672,17 @@ impl<'i, 'a> Ctx<'i, 'a> {
             .chain(sidecars)
             .filter_map(|c| Some((c, image_of(c)?)))
             .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
+    }
+
+    /// The Redis proxy or TLS tunnel a container of `o` runs, by its image
+    /// ([`crate::proxy_of_image`]).
+    fn proxy_of(&self, o: &Obj<'a>) -> Option<&'static str> {
+        let (spec, _) = o.pod?;
+        ["containers", "initContainers"]
+            .iter()
+            .flat_map(|list| spec.get(list).map(Node::as_seq).unwrap_or_default())
+            .filter_map(|c| self.container_image(o, c))
+            .find_map(crate::proxy_of_image)
     }
 
     /// Whether a container of `o` is part of the Redis its pod runs: the

@@ -526,6 +526,41 @@ pub fn is_redis_image(image: &str) -> bool {
     REDIS_IMAGES.contains(&repo.as_str()) || is_versioned_redis_repo(&repo)
 }
 
+/// Images of Redis proxies and TLS tunnels, by repository name, with the
+/// name fallout gives the software: a workload running one that is itself
+/// a client of a Redis passes its own clients' commands on to that Redis.
+const PROXY_IMAGES: &[(&str, &str)] = &[
+    ("twemproxy", "twemproxy"),
+    ("nutcracker", "twemproxy"),
+    ("haproxy", "haproxy"),
+    ("haproxytech", "haproxy"),
+    ("envoy", "envoy"),
+    ("envoy-distroless", "envoy"),
+    ("predixy", "predixy"),
+    ("redis-cluster-proxy", "redis-cluster-proxy"),
+    ("codis-proxy", "codis-proxy"),
+    ("codis", "codis-proxy"),
+    ("dynomite", "dynomite"),
+    ("corvus", "corvus"),
+    ("overlord", "overlord"),
+    ("stunnel", "stunnel"),
+    ("stunnel4", "stunnel"),
+    ("ghostunnel", "ghostunnel"),
+    ("spiped", "spiped"),
+    ("socat", "socat"),
+];
+
+/// The Redis proxy or TLS tunnel an image runs ([`PROXY_IMAGES`]):
+/// `envoyproxy/envoy:v1.30` → `envoy`, `malexer/twemproxy` → `twemproxy`,
+/// `dweomer/stunnel` → `stunnel`. `None` for anything else.
+pub fn proxy_of_image(image: &str) -> Option<&'static str> {
+    let repo = image_repo(image);
+    PROXY_IMAGES
+        .iter()
+        .find(|(r, _)| *r == repo)
+        .map(|(_, name)| *name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,6 +588,28 @@ mod tests {
             "postgresql-tools",
         ] {
             assert!(!is_other_datastore_image(image), "{image}");
+        }
+    }
+
+    #[test]
+    fn proxy_images() {
+        for (image, proxy) in [
+            ("malexer/twemproxy:0.5.0", "twemproxy"),
+            ("haproxy:2.9-alpine", "haproxy"),
+            ("envoyproxy/envoy:v1.30-latest", "envoy"),
+            ("docker.io/dweomer/stunnel", "stunnel"),
+            ("ghostunnel/ghostunnel:v1.8", "ghostunnel"),
+            ("haoxiang/predixy:1.0.5", "predixy"),
+        ] {
+            assert_eq!(proxy_of_image(image), Some(proxy), "{image}");
+        }
+        for image in [
+            "redis:7",
+            "acme/api",
+            "nginx:1.27",
+            "oliver006/redis_exporter",
+        ] {
+            assert_eq!(proxy_of_image(image), None, "{image}");
         }
     }
 

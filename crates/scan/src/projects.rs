@@ -369,6 +369,7 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
             aliases: Vec::new(),
             scope: Scope::None,
             profiles: Vec::new(),
+            proxy: None,
         }));
         out.facts.extend(refs);
     }

@@ -154,6 +154,7 @@ async fn least_privilege_scanner_sees_one_instance_on_two_ports() {
         aliases: vec![],
         scope: fallout_core::Scope::None,
         profiles: vec![],
+        proxy: None,
     };
     let workloads = [
         workload(reporting_id.clone()),

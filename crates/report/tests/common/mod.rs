@@ -42,6 +42,7 @@ fn link(url: &str, service: Option<&str>, server_port: u16, evidence: &Evidence)
         credential: None,
         credential_suspected: false,
         port_origin: None,
+        proxy: None,
     }
 }
 
@@ -136,6 +137,7 @@ fn sessions_consumers() -> Vec<Consumer> {
         credential: None,
         credential_suspected: false,
         port_origin: None,
+        proxy: None,
     };
     file_link.endpoint.tls = Tls::Unknown;
     reaper.links.push(file_link);
