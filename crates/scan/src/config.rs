@@ -237,7 +237,47 @@ pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
     if names_env_vars(path) {
         as_env_reads(&mut out.settings);
     }
+    if let Some(profile) = spring_profile_file(path) {
+        as_profile_document(profile, &mut out.settings);
+    }
     out
+}
+
+/// The Spring profile a config file is for, from its name:
+/// `application-prod.yml`, `bootstrap-eu.properties` → `prod`, `eu`.
+/// Spring reads it only when that profile is active.
+pub fn spring_profile_file(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let (stem, ext) = name.rsplit_once('.')?;
+    if !matches!(ext, "yml" | "yaml" | "properties") {
+        return None;
+    }
+    let profile = stem
+        .strip_prefix("application-")
+        .or_else(|| stem.strip_prefix("bootstrap-"))?;
+    (!profile.is_empty()).then_some(profile)
+}
+
+/// A profile file's settings as one profile document ([`apart`]), as if
+/// the file were a `---` document with `spring.config.activate.on-profile`
+/// set to `profile`: [`with_profiles`] then lays it over the default
+/// settings, drops it, or leaves it apart (its settings inferred, named
+/// by the profile) as the active profiles say. A profile file of several
+/// documents is left as it is.
+fn as_profile_document(profile: &str, settings: &mut Vec<RawSetting>) {
+    if settings.is_empty() || settings.iter().any(|s| s.key.starts_with("---")) {
+        return;
+    }
+    apart(1, settings);
+    settings.insert(
+        0,
+        RawSetting {
+            key: "---1.spring.config.activate.on-profile".to_string(),
+            value: profile.to_string(),
+            line: 1,
+            default_of: None,
+        },
+    );
 }
 
 /// node-config's `config/custom-environment-variables.{json,yml,yaml}`

@@ -1053,6 +1053,16 @@ fn labelled_host(item: &str) -> Option<String> {
     Some(format!("{}:{}", parts[1], parts[2]))
 }
 
+/// A key without the `---N.` prefix of the YAML document it was read
+/// apart from (`---2.spring.data.redis.port` → `spring.data.redis.port`),
+/// as a reader wrote it.
+fn without_document(key: &str) -> &str {
+    key.strip_prefix("---")
+        .and_then(|rest| rest.split_once('.'))
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(key, |(_, key)| key)
+}
+
 fn found(
     kv: &KeyValue,
     endpoint: Endpoint,
@@ -1061,7 +1071,7 @@ fn found(
     paired_with: Option<&KeyValue>,
 ) -> Found {
     let key = match paired_with {
-        Some(port) => format!("{} + {}", kv.via, port.key),
+        Some(port) => format!("{} + {}", kv.via, without_document(&port.key)),
         None => kv.via.clone(),
     };
     Found {

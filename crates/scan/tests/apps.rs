@@ -15,7 +15,7 @@ fn framework_spellings_and_look_alikes() {
         [
             // Spring Boot 3 with `ssl.enabled`, and a Spring Boot 2 .properties
             "app:billing -> billing-redis.internal:6380 tls=yes explicit billing/src/main/resources/application.yml:4 | spring.data.redis.host + spring.data.redis.port = billing-redis.internal:6380",
-            "app:billing -> legacy-redis.internal:6379 tls=unknown explicit billing/src/main/resources/application-legacy.properties:2 | spring.redis.host + spring.redis.port = legacy-redis.internal:6379",
+            "app:billing -> legacy-redis.internal:6379 tls=unknown inferred billing/src/main/resources/application-legacy.properties:2 | spring.redis.host (in the document for profile legacy: whether it is active is not known) + spring.redis.port = legacy-redis.internal:6379",
             // Rails Action Cable: only the `adapter: redis` environment
             "app:chat -> chat-redis:6379 db=1 tls=no explicit chat/config/cable.yml:3 | production.url = redis://chat-redis:6379/1",
             // GitLab config/redis.<name>.yml

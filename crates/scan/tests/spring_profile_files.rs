@@ -1,0 +1,74 @@
+//! Spring profile files: `application-prod.yml` holds only when profile
+//! `prod` is active, as a `---` document with `on-profile: prod` does.
+//! It was read as the app's settings, so a dev or prod Redis that the run
+//! does not use was an explicit consumer link.
+
+mod common;
+
+use common::{files, references};
+use fallout_scan::config::spring_profile_file;
+use fallout_scan::k8s::Options;
+use fallout_scan::projects::scan_projects;
+use fallout_scan::scan_files;
+
+const BASE: &str = "spring:\n  data:\n    redis:\n      host: localhost\n";
+const PROD: &str = "spring:\n  data:\n    redis:\n      host: orders-cache.prod.internal\n      port: 6380\n      ssl:\n        enabled: true\n";
+const DEV: &str = "spring.data.redis.host=dev-redis\n";
+
+#[test]
+fn profile_file_names() {
+    for (path, profile) in [
+        ("src/main/resources/application-prod.yml", Some("prod")),
+        ("config/application-eu-west.yaml", Some("eu-west")),
+        ("bootstrap-dev.properties", Some("dev")),
+        ("application.yml", None),
+        ("application-.yml", None),
+        ("application-prod.json", None),
+        ("my-application-prod.yml", None),
+    ] {
+        assert_eq!(spring_profile_file(path), profile, "{path}");
+    }
+}
+
+#[test]
+fn profile_files_of_unknown_activation_are_inferred_and_named() {
+    let s = scan_projects(&files(&[
+        ("orders/pom.xml", "<project/>\n"),
+        ("orders/src/main/resources/application.yml", BASE),
+        ("orders/src/main/resources/application-prod.yml", PROD),
+        ("orders/src/main/resources/application-dev.properties", DEV),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:orders -> dev-redis:6379 tls=unknown inferred orders/src/main/resources/application-dev.properties:1 | spring.data.redis.host (in the document for profile dev: whether it is active is not known) = dev-redis",
+            "app:orders -> localhost:6379 tls=unknown explicit orders/src/main/resources/application.yml:4 | spring.data.redis.host = localhost",
+            "app:orders -> orders-cache.prod.internal:6380 tls=yes inferred orders/src/main/resources/application-prod.yml:4 | spring.data.redis.host (in the document for profile prod: whether it is active is not known) + spring.data.redis.port = orders-cache.prod.internal:6380",
+        ]
+    );
+}
+
+#[test]
+fn the_active_profile_keeps_its_file_and_drops_the_others() {
+    let indent = |text: &str| {
+        text.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    let manifest = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: orders-config, namespace: shop}}\ndata:\n  application-prod.yml: |\n{}  application-dev.properties: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: orders, namespace: shop}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: shop/orders:1\n          env:\n            - {{name: SPRING_PROFILES_ACTIVE, value: prod}}\n          volumeMounts:\n            - {{name: config, mountPath: /app/config}}\n      volumes:\n        - name: config\n          configMap: {{name: orders-config}}\n",
+        indent(PROD),
+        indent(DEV)
+    );
+    let s = scan_files(
+        &files(&[("deploy/orders.yaml", &manifest)]),
+        Vec::new(),
+        &Options::default(),
+    );
+    let refs = references(&s);
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert!(
+        refs[0].starts_with("shop/Deployment/orders -> orders-cache.prod.internal:6380 tls=yes indirect deploy/orders.yaml:9 |"),
+        "{refs:#?}"
+    );
+}
