@@ -123,6 +123,9 @@ struct Defined {
     /// An external resource that is a Redis proxy's address: its consumers
     /// were carried to the Redis behind it, and it is left out.
     fronted: bool,
+    /// For external resources: the longer in-cluster names consumers wrote
+    /// for it (`redis.platform.svc.cluster.local` of `redis.platform`).
+    written: Vec<String>,
 }
 
 struct Draft {
@@ -290,6 +293,7 @@ impl<'a> Builder<'a> {
             window: None,
             used_ports: Vec::new(),
             fronted: false,
+            written: Vec::new(),
         };
         (resource, defined)
     }
@@ -616,7 +620,40 @@ impl<'a> Builder<'a> {
     }
 
     /// The external resource for `host`, created on first use.
-    fn external(&mut self, host: &str) -> usize {
+    fn external(&mut self, written: &str) -> usize {
+        let host = self.external_key(written);
+        let i = self.external_at(&host);
+        if host != written && !self.defined[i].written.iter().any(|w| w == written) {
+            self.defined[i].written.push(written.to_string());
+        }
+        i
+    }
+
+    /// The external resource a host names, if there is one yet.
+    fn external_of(&self, written: &str) -> Option<usize> {
+        self.externals
+            .get(self.external_key(written).as_ref())
+            .copied()
+    }
+
+    /// The name an external resource is known by: an in-cluster DNS name
+    /// without its `.svc` / `.svc.<cluster-domain>` suffix
+    /// (`redis.platform.svc.cluster.local` → `redis.platform`), so every
+    /// way of writing a Service that the scan does not define is one
+    /// resource, as it is one Service; any other host as written.
+    fn external_key<'h>(&self, host: &'h str) -> Cow<'h, str> {
+        let domain = self.opts.cluster_domain.trim_matches('.');
+        let full = format!(".svc.{domain}");
+        let short = host
+            .strip_suffix(full.as_str())
+            .or_else(|| host.strip_suffix(".svc"));
+        match short {
+            Some(rest) if rest.contains('.') && !rest.starts_with('.') => Cow::Borrowed(rest),
+            _ => Cow::Borrowed(host),
+        }
+    }
+
+    fn external_at(&mut self, host: &str) -> usize {
         if let Some(&i) = self.externals.get(host) {
             return i;
         }
@@ -647,6 +684,7 @@ impl<'a> Builder<'a> {
             window: None,
             used_ports: Vec::new(),
             fronted: false,
+            written: Vec::new(),
         });
         self.externals.insert(host.to_string(), i);
         i
@@ -764,7 +802,8 @@ impl<'a> Builder<'a> {
                 self.external(&h)
             }
             None => {
-                let qualified = qualify(&r.scope, host);
+                let written = qualify(&r.scope, host);
+                let qualified = self.external_key(&written).into_owned();
                 if let Some(svc) = self.plain_services.get(&qualified).copied() {
                     if self.unresolved.insert(qualified.clone()) {
                         let backends = self.selected_workloads(svc);
@@ -814,7 +853,7 @@ impl<'a> Builder<'a> {
                         origin: r.evidence.origin.clone(),
                     });
                 }
-                self.external(&qualified)
+                self.external(&written)
             }
         };
         if self.is_self(resource, &r.consumer) {
@@ -960,11 +999,9 @@ impl<'a> Builder<'a> {
                 Some(Route {
                     target: Target::External(h),
                     ..
-                }) => self.externals.get(&h).copied().into_iter().collect(),
+                }) => self.external_of(&h).into_iter().collect(),
                 None => self
-                    .externals
-                    .get(&qualify(scope, &normalize(host)))
-                    .copied()
+                    .external_of(&qualify(scope, &normalize(host)))
                     .into_iter()
                     .collect(),
             },
@@ -1075,13 +1112,13 @@ impl<'a> Builder<'a> {
             }
             // A port-forward on localhost is not what configs call localhost.
             if !is_loopback(&host) {
-                if let Some(&i) = self.externals.get(&host) {
+                if let Some(i) = self.external_of(&host) {
                     return i;
                 }
             }
         }
         let key = normalize(server);
-        if !self.externals.contains_key(&key) {
+        if self.external_of(&key).is_none() {
             self.say_live_unmatched(server);
         }
         self.external(&key)
@@ -1433,11 +1470,19 @@ impl<'a> Builder<'a> {
         let mut external_aliases: HashMap<usize, Vec<String>> = HashMap::default();
         for (name, route) in &self.names.global {
             if let Target::External(h) = &route.target {
-                if let Some(&i) = self.externals.get(h) {
-                    if name != h {
+                if let Some(i) = self.external_of(h) {
+                    if name != &self.resources[i].id {
                         external_aliases.entry(i).or_default().push(name.clone());
                     }
                 }
+            }
+        }
+        for (i, d) in self.defined.iter().enumerate() {
+            if !d.written.is_empty() {
+                external_aliases
+                    .entry(i)
+                    .or_default()
+                    .extend(d.written.iter().cloned());
             }
         }
         for (i, mut list) in external_aliases {

@@ -2043,3 +2043,86 @@ fn a_proxy_that_reaches_no_redis_leaves_its_address_external() {
         "shop/Deployment/cart"
     ));
 }
+
+// ---- in-cluster names of a Service the scan does not define ----
+
+#[test]
+fn every_form_of_an_unscanned_service_name_is_one_external_resource() {
+    let facts = vec![
+        Fact::Workload(workload(kube("web", "Deployment", "a"), &[], None)),
+        Fact::Workload(workload(kube("web", "Deployment", "b"), &[], None)),
+        Fact::Workload(workload(kube("platform", "Deployment", "c"), &[], None)),
+        Fact::Workload(workload(kube("web", "Deployment", "d"), &[], None)),
+        reference(
+            kube("web", "Deployment", "a"),
+            ns("web"),
+            "redis://shared-redis.platform.svc.cluster.local:6379/0",
+            "a.yaml",
+            15,
+        ),
+        reference(
+            kube("web", "Deployment", "b"),
+            ns("web"),
+            "redis://shared-redis.platform:6379/1",
+            "b.yaml",
+            31,
+        ),
+        reference(
+            kube("platform", "Deployment", "c"),
+            ns("platform"),
+            "redis://shared-redis:6379/2",
+            "c.yaml",
+            47,
+        ),
+        reference(
+            kube("web", "Deployment", "d"),
+            ns("web"),
+            "redis://shared-redis.platform.svc:6379/3",
+            "d.yaml",
+            9,
+        ),
+    ];
+    let inv = build(&facts, &Options::default());
+    assert_eq!(ids(&inv), ["shared-redis.platform"]);
+    let res = resource(&inv, "shared-redis.platform");
+    assert_eq!(
+        res.aliases,
+        [
+            "shared-redis.platform.svc",
+            "shared-redis.platform.svc.cluster.local"
+        ]
+    );
+    assert_eq!(res.consumers.len(), 4);
+    // Each form names it as a target.
+    for target in [
+        "shared-redis.platform.svc.cluster.local",
+        "shared-redis.platform.svc",
+        "shared-redis.platform",
+    ] {
+        assert_eq!(
+            find_target(&inv, target, &Options::default()),
+            Ok(0),
+            "{target}"
+        );
+    }
+    // A host outside the cluster's names is kept as written.
+    let facts = vec![
+        Fact::Workload(workload(kube("web", "Deployment", "a"), &[], None)),
+        reference(
+            kube("web", "Deployment", "a"),
+            ns("web"),
+            "rediss://cache.prod.example.com:6380",
+            "a.yaml",
+            3,
+        ),
+        reference(
+            kube("web", "Deployment", "a"),
+            ns("web"),
+            "redis://queue.svc:6379",
+            "a.yaml",
+            4,
+        ),
+    ];
+    let inv = build(&facts, &Options::default());
+    assert_eq!(ids(&inv), ["cache.prod.example.com", "queue.svc"]);
+}
