@@ -123,6 +123,9 @@ pub struct RedisServer {
     /// Where it is told to require a password (`--requirepass`, Bitnami's
     /// `REDIS_PASSWORD`), when that is a line of the scan.
     pub auth_origin: Option<Origin>,
+    /// It runs as a Sentinel (its image or command says so), whatever its
+    /// port: its clients ask it for the primary it watches.
+    pub sentinel: bool,
 }
 
 /// Something that runs: a Kubernetes workload, a compose service, an app.

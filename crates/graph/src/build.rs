@@ -126,6 +126,8 @@ struct Defined {
     /// For external resources: the longer in-cluster names consumers wrote
     /// for it (`redis.platform.svc.cluster.local` of `redis.platform`).
     written: Vec<String>,
+    /// It runs as a Sentinel ([`fallout_core::RedisServer::sentinel`]).
+    sentinel: bool,
 }
 
 struct Draft {
@@ -294,6 +296,7 @@ impl<'a> Builder<'a> {
             used_ports: Vec::new(),
             fronted: false,
             written: Vec::new(),
+            sentinel: server.sentinel,
         };
         (resource, defined)
     }
@@ -685,6 +688,7 @@ impl<'a> Builder<'a> {
             used_ports: Vec::new(),
             fronted: false,
             written: Vec::new(),
+            sentinel: false,
         });
         self.externals.insert(host.to_string(), i);
         i
@@ -1030,12 +1034,23 @@ impl<'a> Builder<'a> {
             watched.entry(id.as_ref()).or_default().push(*resource);
         }
         let mut carried: Vec<(usize, usize, Draft)> = Vec::new();
+        let mut unknown_primaries: Vec<(usize, usize)> = Vec::new();
         for (s, res) in self.resources.iter().enumerate() {
-            let is_sentinel = res.port == Some(26379) || res.tls_port == Some(26379);
+            let is_sentinel =
+                self.defined[s].sentinel || res.port == Some(26379) || res.tls_port == Some(26379);
             let Some(ws) = self.defined[s].workload.as_ref().filter(|_| is_sentinel) else {
                 continue;
             };
             let Some(primaries) = watched.get(ws) else {
+                // Its clients ask it for a primary the scan cannot name.
+                let clients = self
+                    .draft_list
+                    .iter()
+                    .filter(|(r, d)| *r == s && !d.consumer.links.is_empty())
+                    .count();
+                if clients > 0 {
+                    unknown_primaries.push((s, clients));
+                }
                 continue;
             };
             for &p in primaries
@@ -1075,6 +1090,18 @@ impl<'a> Builder<'a> {
                     carried.push((p, i, copy));
                 }
             }
+        }
+        for (s, clients) in unknown_primaries {
+            let res = &self.resources[s];
+            let said = format!(
+                "the Sentinel {} has {clients} client(s), but which Redis it watches is not in the scanned sources (its `sentinel monitor` line is written at run time or in a file the scan does not have): those clients are consumers of that Redis too, and an impact on it does not list them; scan the Sentinel's sentinel.conf",
+                res.id
+            );
+            let d = Diagnostic::warning("sentinel-primary-unknown", said);
+            self.diagnostics.push(match &res.defined_by {
+                Some(origin) => at(d, origin),
+                None => d,
+            });
         }
         for (p, i, copy) in carried {
             let id = self.draft_list[i].1.consumer.id.clone();

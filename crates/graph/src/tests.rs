@@ -47,6 +47,7 @@ fn redis(mut w: Workload, port: Option<u16>, tls_port: Option<u16>) -> Workload 
         requires_auth: true,
         config_unread: false,
         auth_origin: None,
+        sentinel: false,
     });
     w
 }
@@ -2125,4 +2126,112 @@ fn every_form_of_an_unscanned_service_name_is_one_external_resource() {
     ];
     let inv = build(&facts, &Options::default());
     assert_eq!(ids(&inv), ["cache.prod.example.com", "queue.svc"]);
+}
+
+// ---- Sentinels on a port of their own ----
+
+fn sentinel_on_5000(with_monitor: bool) -> Vec<Fact> {
+    let mut sentinel = redis(
+        workload(
+            kube("default", "StatefulSet", "sentinel"),
+            &[("app", "sentinel")],
+            None,
+        ),
+        Some(5000),
+        None,
+    );
+    if let Some(server) = &mut sentinel.server {
+        server.sentinel = true;
+    }
+    let mut facts = vec![
+        Fact::Workload(redis(
+            workload(
+                kube("default", "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Service(service(
+            "default",
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(sentinel),
+        Fact::Service(service(
+            "default",
+            "sentinel",
+            &[("app", "sentinel")],
+            vec![port(5000, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("default", "Deployment", "go-client"),
+            &[],
+            None,
+        )),
+        reference(
+            kube("default", "Deployment", "go-client"),
+            ns("default"),
+            "sentinel:5000",
+            "app.yaml",
+            17,
+        ),
+    ];
+    if with_monitor {
+        facts.push(reference(
+            kube("default", "StatefulSet", "sentinel"),
+            ns("default"),
+            "redis:6379",
+            "sentinel.conf",
+            3,
+        ));
+    }
+    facts
+}
+
+#[test]
+fn a_sentinel_on_any_port_passes_its_clients_to_the_primary_it_watches() {
+    let inv = build(&sentinel_on_5000(true), &Options::default());
+    let redis = resource(&inv, "default/redis");
+    let client = consumer(redis, "default/Deployment/go-client");
+    assert!(
+        client.evidence[0]
+            .detail
+            .starts_with("through sentinel default/sentinel"),
+        "{:?}",
+        client.evidence
+    );
+    assert!(!inv
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "sentinel-primary-unknown"));
+}
+
+#[test]
+fn a_sentinel_whose_primary_is_unknown_is_said() {
+    let inv = build(&sentinel_on_5000(false), &Options::default());
+    assert!(!has_consumer(
+        resource(&inv, "default/redis"),
+        "default/Deployment/go-client"
+    ));
+    let said: Vec<&Diagnostic> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "sentinel-primary-unknown")
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", inv.diagnostics);
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert!(
+        said[0]
+            .message
+            .starts_with("the Sentinel default/sentinel has 1 client(s)"),
+        "{}",
+        said[0].message
+    );
+    assert_eq!(
+        (said[0].path.as_deref(), said[0].line),
+        (Some("manifests.yaml"), Some(1))
+    );
 }

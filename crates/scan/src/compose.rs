@@ -1277,11 +1277,14 @@ fn server_of(image: &str, spec: &Spec, env: &[EnvValue], tree: &Tree<'_>) -> Red
     for part in [&spec.entrypoint, &spec.command].into_iter().flatten() {
         command.extend(words(part));
     }
-    let mounted = |conf_targets: &BTreeSet<String>| -> Vec<String> {
+    let mounted = |conf_targets: &BTreeSet<String>| -> Vec<(String, String)> {
         spec.mounts
             .iter()
             .filter(|m| conf_targets.contains(&m.target) || is_server_conf_name(&m.target))
-            .filter_map(|m| tree.get(&m.source).map(|f| f.text.clone()))
+            .filter_map(|m| {
+                tree.get(&m.source)
+                    .map(|f| (m.target.clone(), f.text.clone()))
+            })
             .collect()
     };
     redis_server(image, &env, command, &mounted)
@@ -1296,22 +1299,38 @@ pub(crate) fn is_server_conf_name(target: &str) -> bool {
         && name.ends_with(".conf")
 }
 
+/// The config files a server container mounts, as (path inside the
+/// container, text), given the `.conf` paths its command line names.
+pub(crate) type MountedConfigs<'m> = dyn Fn(&BTreeSet<String>) -> Vec<(String, String)> + 'm;
+
+/// Whether a server runs as a Sentinel: its image (`bitnami/redis-sentinel`)
+/// or its command (`redis-sentinel`, `redis-server … --sentinel`).
+pub(crate) fn runs_sentinel(image: &str, words: &[At<String>]) -> bool {
+    image.to_ascii_lowercase().contains("sentinel")
+        || words.iter().any(|w| {
+            let word = w.value.trim_matches([';', '&', '|', '(', ')']);
+            matches!(
+                word.rsplit('/').next().unwrap_or(word),
+                "redis-sentinel" | "valkey-sentinel"
+            ) || word == "--sentinel"
+        })
+}
+
 /// Where a Redis server listens and whether it needs a password, from its
 /// image, environment (name, value when known, where), command words and
-/// the texts of its mounted config files (`mounted` gets the `.conf` paths
-/// named on the command line). Shared by compose and Kubernetes.
+/// its mounted config files, (path, text) (`mounted` gets the `.conf`
+/// paths named on the command line). A Sentinel (by image or command)
+/// listens on 26379 unless told otherwise and reads `sentinel.conf`; a
+/// server reads no `sentinel.conf` mounted beside its own config (Bitnami's
+/// chart mounts both into each container). Shared by compose and Kubernetes.
 pub(crate) fn redis_server(
     image: &str,
     env: &[(&str, Option<&str>, &Origin)],
     mut all_words: Vec<At<String>>,
-    mounted: &dyn Fn(&BTreeSet<String>) -> Vec<String>,
+    mounted: &MountedConfigs<'_>,
 ) -> RedisServer {
-    let lower = image.to_ascii_lowercase();
-    let mut port = Some(if lower.contains("sentinel") {
-        26379
-    } else {
-        6379
-    });
+    let sentinel = runs_sentinel(image, &all_words);
+    let mut port = Some(if sentinel { 26379 } else { 6379 });
     let mut tls_port = None;
     // `--unixsocket /run/redis/redis.sock`: a path, not a port
     let mut unixsocket: Option<String> = None;
@@ -1395,8 +1414,12 @@ pub(crate) fn redis_server(
     // One named on the command line that is not among the scanned files
     // (a ConfigMap outside the scan): what it sets is out of sight.
     let config_unread = !conf_targets.is_empty() && texts.is_empty();
-    for text in texts {
-        let read = config::read_format(Format::Conf, &text);
+    let sentinel_conf = |path: &str| base_name(path).to_ascii_lowercase().contains("sentinel");
+    for (_, text) in texts
+        .iter()
+        .filter(|(path, _)| sentinel || !sentinel_conf(path))
+    {
+        let read = config::read_format(Format::Conf, text);
         for s in read.settings {
             match s.key.as_str() {
                 "port" => port = s.value.parse().ok().filter(|p| *p != 0),
@@ -1424,6 +1447,7 @@ pub(crate) fn redis_server(
         requires_auth,
         config_unread,
         auth_origin,
+        sentinel,
     }
 }
 

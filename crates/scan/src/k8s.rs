@@ -2041,16 +2041,39 @@ impl<'i, 'a> Ctx<'i, 'a> {
             return None;
         }
         let files = self.mounted_files(o, spec, container);
-        let mounted = |targets: &BTreeSet<String>| -> Vec<String> {
+        let mounted = |targets: &BTreeSet<String>| -> Vec<(String, String)> {
             files
                 .iter()
                 .filter(|f| {
                     targets.contains(&f.mount_path) || compose::is_server_conf_name(&f.mount_path)
                 })
-                .filter_map(|f| f.text.clone())
+                .filter_map(|f| Some((f.mount_path.clone(), f.text.clone()?)))
                 .collect()
         };
         let mut server = compose::redis_server(image, &env, words.clone(), &mounted);
+        // A config file the scan does not have (written by an init
+        // container, a ConfigMap outside the scan) may set the port: the
+        // one port the container declares says where, better than the
+        // default.
+        let default_port = if compose::runs_sentinel(image, &words) {
+            26379
+        } else {
+            6379
+        };
+        if server.config_unread && server.port == Some(default_port) {
+            let declared: Vec<u16> = container
+                .get("ports")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.str_at(&["containerPort"])?.parse().ok())
+                .collect();
+            if let [only] = declared[..] {
+                if Some(only) != server.tls_port {
+                    server.port = Some(only);
+                }
+            }
+        }
         // A container port named for TLS (`redis-tls`, `tls`) when the
         // command and config said nothing of one.
         if server.tls_port.is_none() {

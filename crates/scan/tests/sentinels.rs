@@ -1,0 +1,142 @@
+//! Sentinels told apart from the Redis beside them (scenario review H3,
+//! H4): Bitnami's sentinel-mode chart mounts `sentinel.conf` into the
+//! Redis container too, whose `port 26379` made the Redis a server on
+//! 26379; `command: ["redis-sentinel"]` on the plain `redis` image is a
+//! Sentinel, not a Redis on 6379.
+
+mod common;
+
+use common::{files, servers};
+use fallout_core::Fact;
+use fallout_scan::k8s::Options;
+use fallout_scan::scan_files;
+
+fn scan(manifest: &str) -> fallout_scan::Scanned {
+    scan_files(
+        &files(&[("deploy/redis.yaml", manifest)]),
+        Vec::new(),
+        &Options::default(),
+    )
+}
+
+fn sentinel_flags(s: &fallout_scan::Scanned) -> Vec<(String, bool)> {
+    s.facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Workload(w) => w
+                .server
+                .as_ref()
+                .map(|srv| (w.id.to_string(), srv.sentinel)),
+            _ => None,
+        })
+        .collect()
+}
+
+const BITNAMI_SENTINEL: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: redis-configuration, namespace: default}
+data:
+  redis.conf: |-
+    appendonly yes
+  sentinel.conf: |-
+    dir \"/tmp\"
+    port 26379
+    sentinel monitor mymaster redis-node-0.redis-headless.default.svc.cluster.local 6379 2
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis-node, namespace: default}
+spec:
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: redis}
+    spec:
+      containers:
+        - name: redis
+          image: docker.io/bitnami/redis:7.2.4-debian-12-r9
+          command: [/bin/bash]
+          args: [-c, /opt/bitnami/scripts/start-scripts/start-node.sh]
+          env:
+            - {name: REDIS_PORT, value: \"6379\"}
+            - {name: REDIS_SENTINEL_PORT, value: \"26379\"}
+          ports:
+            - {name: redis, containerPort: 6379}
+          volumeMounts:
+            - {name: config, mountPath: /opt/bitnami/redis/mounted-etc}
+        - name: sentinel
+          image: docker.io/bitnami/redis-sentinel:7.2.4-debian-12-r7
+          ports:
+            - {name: redis-sentinel, containerPort: 26379}
+          volumeMounts:
+            - {name: config, mountPath: /opt/bitnami/redis-sentinel/mounted-etc}
+      volumes:
+        - name: config
+          configMap: {name: redis-configuration}
+";
+
+#[test]
+fn a_sentinel_conf_beside_the_redis_config_sets_no_port_of_the_redis() {
+    let s = scan(BITNAMI_SENTINEL);
+    assert_eq!(
+        servers(&s),
+        ["default/StatefulSet/redis-node port=6379 tls-port=- auth=false aliases="]
+    );
+    assert_eq!(
+        sentinel_flags(&s),
+        [("default/StatefulSet/redis-node".to_string(), false)]
+    );
+}
+
+const COMMAND_SENTINEL: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: sentinel, namespace: default}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sentinel
+          image: redis:7.0.10-alpine
+          command: [\"redis-sentinel\"]
+          args: [\"/etc/redis/sentinel.conf\"]
+          ports:
+            - {containerPort: 5000, name: sentinel}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: plain-sentinel, namespace: default}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sentinel
+          image: redis:7.2
+          args: [\"redis-server\", \"--sentinel\"]
+";
+
+#[test]
+fn redis_sentinel_as_the_command_is_a_sentinel() {
+    let s = scan(COMMAND_SENTINEL);
+    assert_eq!(
+        servers(&s),
+        [
+            // Its sentinel.conf is written at run time (not in the scan):
+            // the one port the container declares is where it listens.
+            "default/StatefulSet/plain-sentinel port=26379 tls-port=- auth=false aliases=",
+            "default/StatefulSet/sentinel port=5000 tls-port=- auth=false aliases=",
+        ]
+    );
+    assert!(sentinel_flags(&s).iter().all(|(_, sentinel)| *sentinel));
+}
+
+#[test]
+fn a_declared_port_is_taken_only_when_the_config_is_out_of_sight() {
+    // The same container with no config file named: the default holds.
+    let s = scan(&COMMAND_SENTINEL.replace("          args: [\"/etc/redis/sentinel.conf\"]\n", ""));
+    assert!(
+        servers(&s).contains(
+            &"default/StatefulSet/sentinel port=26379 tls-port=- auth=false aliases=".to_string()
+        ),
+        "{:?}",
+        servers(&s)
+    );
+}
