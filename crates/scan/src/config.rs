@@ -375,11 +375,13 @@ pub fn settings_from_text(file_name: &str, text: &str) -> Result<Vec<RawSetting>
     }
 }
 
-/// Parses YAML as docker compose and kubectl (go-yaml) do: a flow
-/// collection closed on its own line at the parent key's indentation
-/// (`command: [` … `]` with `]` under `command`) is accepted there but not
-/// by the YAML 1.2 parser; such closing lines are indented like the line
-/// before them and the text parsed again. Lines keep their numbers.
+/// Parses YAML as docker compose and kubectl (go-yaml) and PyYAML do: the
+/// lines of a flow collection after its first (`command: ["./daprd",` then
+/// `"-app-id", "app"]` under `command`), its closing line included, may sit
+/// at the parent key's indentation or left of it, which libyaml accepts and
+/// the YAML 1.2 parser does not. Such lines are indented one past the line
+/// that opened the collection and the text parsed again; a text that still
+/// fails gives the first error. Lines keep their numbers.
 pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document<'_>>, yaml::YamlError> {
     let first = match yaml::parse(text, 1) {
         Ok(docs) => return Ok(docs),
@@ -387,16 +389,30 @@ pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document<'_>>, yaml::YamlError
     };
     let mut fixed = String::with_capacity(text.len() + 64);
     let mut prev_indent = 0;
+    // Open `[`/`{` at the start of a line, and the indentation of the line
+    // that opened the outermost one.
+    let (mut depth, mut opened_at) = (0usize, 0usize);
     let mut changed = false;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty() || trimmed.starts_with('#');
         let closer = trimmed.trim_end().trim_end_matches(',');
-        if matches!(closer, "]" | "}") && indent <= prev_indent && prev_indent > 0 {
-            fixed.push_str(&" ".repeat(prev_indent + 1));
+        let inside = depth > 0 && !blank && indent <= opened_at;
+        let lone_closer = matches!(closer, "]" | "}") && indent <= prev_indent && prev_indent > 0;
+        if inside || lone_closer {
+            let to = if inside { opened_at } else { prev_indent };
+            fixed.push_str(&" ".repeat(to + 1));
             fixed.push_str(trimmed);
             changed = true;
+            depth = flow_depth(depth, trimmed);
             continue;
+        }
+        if depth == 0 && !blank {
+            opened_at = indent;
+        }
+        if !blank {
+            depth = flow_depth(depth, trimmed);
         }
         if !trimmed.trim().is_empty() {
             prev_indent = indent;
@@ -409,6 +425,30 @@ pub fn parse_yaml(text: &str) -> Result<Vec<yaml::Document<'_>>, yaml::YamlError
     yaml::parse(&fixed, 1)
         .map(|docs| docs.into_iter().map(yaml::Document::into_owned).collect())
         .map_err(|_| first)
+}
+
+/// The flow nesting after a line: `[`/`{` opened minus closed, outside
+/// quotes and comments.
+fn flow_depth(mut depth: usize, line: &str) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut prev = b' ';
+    for &b in line.as_bytes() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'')
+                if depth > 0 || matches!(prev, b' ' | b':' | b'[' | b'{' | b',') =>
+            {
+                quote = Some(b)
+            }
+            (None, b'#') if prev == b' ' || prev == b'\t' => break,
+            (None, b'[' | b'{') => depth += 1,
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = b;
+    }
+    depth
 }
 
 /// 1-based (line, col) of a byte offset.
@@ -2338,6 +2378,35 @@ name = f"redis://{host}:6379"
                 ("svc.other", "1", 6)
             ]
         );
+    }
+
+    /// Dapr's compose sample (dapr/samples 10.hello-docker-compose):
+    /// the items of `command: [` continue at the key's column, as libyaml
+    /// (docker-compose, PyYAML) accepts. The whole file had been refused.
+    #[test]
+    fn flow_items_at_the_key_indentation_are_accepted() {
+        let text = "services:\n  app-dapr:\n    image: \"daprio/daprd:edge\"\n    command: [\"./daprd\",\n    \"-app-id\", \"app\",\n    \"-redis-host\", \"redis:6379\", # the store\n    \"-resources-path\", \"./components\"]\n    depends_on:\n      - redis\n";
+        let read = read_settings("docker-compose.yml", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        let command: Vec<(&str, &str, u32)> = pairs(&read)
+            .into_iter()
+            .filter(|(k, _, _)| *k == "services.app-dapr.command")
+            .collect();
+        assert_eq!(command.len(), 7, "{command:?}");
+        assert_eq!(command[0], ("services.app-dapr.command", "./daprd", 4));
+        assert_eq!(command[4], ("services.app-dapr.command", "redis:6379", 6));
+        assert_eq!(
+            pairs(&read).last().copied(),
+            Some(("services.app-dapr.depends_on", "redis", 9))
+        );
+        // Brackets inside quotes and comments do not open a collection:
+        // the mapping after it keeps its indentation.
+        let text = "a: [\"x]\", \"[y\",\n  \"z\"] # ]\nb: 1\n";
+        let read = read_settings("x.yml", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(pairs(&read).last().copied(), Some(("b", "1", 3)));
+        // Text that is broken beyond this is still an error.
+        assert!(settings_from_text("x.yml", "a: [1,\nb: 2\n").is_err());
     }
 
     #[test]
