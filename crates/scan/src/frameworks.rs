@@ -143,6 +143,9 @@ pub const NOT_CONFIG: &[&str] = &[
 pub const REPLICATION: &str = "redis.replication.host";
 /// Its TLS flag: `tls-replication yes`.
 pub const REPLICATION_TLS: &str = "redis.replication.tls";
+/// Its password: redis.conf `masterauth`, sentinel.conf `sentinel
+/// auth-pass <master> <password>`.
+pub const REPLICATION_PASSWORD: &str = "redis.replication.password";
 
 /// What a framework key means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +170,9 @@ pub enum Meaning {
     HostPort { skip: usize },
     /// The key means this (normalized) key.
     Key(&'static str),
+    /// The value's word `skip` (0-based) is the value of this key
+    /// (`sentinel auth-pass <master> <password>`).
+    KeyWord { skip: usize, key: &'static str },
     /// A URL scheme Redis clients accept under another name: the value's
     /// `from://` is read as `to://` (django-environ `rediscache://`).
     Scheme {
@@ -258,6 +264,12 @@ pub const KEYS: &[Spelling] = &[
     key("redis.conf", "slaveof", Meaning::HostPort { skip: 0 }),
     key("sentinel.conf", "sentinel.monitor", Meaning::HostPort { skip: 1 }),
     key("redis.conf", "tls.replication", Meaning::Key(REPLICATION_TLS)),
+    key("redis.conf", "masterauth", Meaning::Key(REPLICATION_PASSWORD)),
+    key(
+        "sentinel.conf",
+        "sentinel.auth.pass",
+        Meaning::KeyWord { skip: 1, key: REPLICATION_PASSWORD },
+    ),
     key_when("Grafana", "**.remote.cache.connstr", Meaning::Options, "remote.cache.type", "redis"),
     key_when("Grafana Live", "**.live.ha.engine.address", Meaning::Redis, "live.ha.engine", "redis"),
     key_when("Gitea", "**.session.provider.config", Meaning::Options, "session.provider", "redis"),
@@ -734,6 +746,13 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
                     read.key = key.to_string();
                     out.push(read);
                 }
+                Meaning::KeyWord { skip, key } => {
+                    if let Some(word) = s.value.split_whitespace().nth(skip) {
+                        read.key = key.to_string();
+                        read.value = word.to_string();
+                        out.push(read);
+                    }
+                }
                 // Read for the URL it turns TLS on for ([`urls_with_tls`]).
                 Meaning::UrlTls { .. } => out.push(read),
                 Meaning::Wraps(first) => {
@@ -992,6 +1011,25 @@ mod tests {
                 &[("sentinel.monitor", "mymaster primary 6379 2")]
             ),
             [kv(REPLICATION, "primary:6379")]
+        );
+        // The password of that connection: a replica's `masterauth`, a
+        // Sentinel's `sentinel auth-pass <master> <password>`.
+        assert_eq!(
+            keys(
+                Reading::Settings,
+                &[
+                    ("sentinel.monitor", "mymaster primary 6379 2"),
+                    ("sentinel.auth-pass", "mymaster s3cret")
+                ]
+            ),
+            [
+                kv(REPLICATION, "primary:6379"),
+                kv(REPLICATION_PASSWORD, "s3cret")
+            ]
+        );
+        assert_eq!(
+            keys(Reading::Settings, &[("masterauth", "s3cret")]),
+            [kv(REPLICATION_PASSWORD, "s3cret")]
         );
         assert!(keys(
             Reading::Settings,

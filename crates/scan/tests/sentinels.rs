@@ -140,3 +140,47 @@ fn a_declared_port_is_taken_only_when_the_config_is_out_of_sight() {
         servers(&s)
     );
 }
+
+/// Scenario review M1: `sentinel auth-pass <master> <password>` is the
+/// password of the Sentinel's own connection to the primary (it was "no
+/// password", so `auth=required` said the Sentinel breaks).
+#[test]
+fn sentinel_auth_pass_is_the_sentinels_credential() {
+    let manifest = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: sentinel-config, namespace: cache}
+data:
+  sentinel.conf: |
+    port 26379
+    sentinel monitor mymaster redis-0.redis 6379 2
+    sentinel auth-pass mymaster Sentinel-Pw-9f2
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: sentinel, namespace: cache}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sentinel
+          image: redis:7.2
+          command: [redis-sentinel, /etc/redis/sentinel.conf]
+          volumeMounts:
+            - {name: config, mountPath: /etc/redis}
+      volumes:
+        - name: config
+          configMap: {name: sentinel-config}
+";
+    let s = scan(manifest);
+    let refs = common::references(&s);
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert!(
+        refs[0].starts_with("cache/StatefulSet/sentinel -> redis-0.redis:6379 "),
+        "{refs:#?}"
+    );
+    assert!(
+        refs[0].ends_with("[credential deploy/redis.yaml:8]"),
+        "{refs:#?}"
+    );
+    common::assert_no_secret(&s, &["Sentinel-Pw-9f2"]);
+}
