@@ -963,11 +963,25 @@ impl<'a> Builder<'a> {
                 namespace,
                 secret,
                 key,
-            } => self
-                .by_secret
-                .get(&(namespace.clone(), secret.clone(), key.clone()))
-                .cloned()
-                .unwrap_or_default(),
+            } => {
+                let sharing = self
+                    .by_secret
+                    .get(&(namespace.clone(), secret.clone(), key.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                // A chart's one password Secret is read by its primary and
+                // its replicas alike: a consumer linked by address to one
+                // of them reads the password for that one, not the others.
+                let linked = |&i: &usize| {
+                    self.drafts
+                        .get(&(i, Cow::Borrowed(&h.consumer)))
+                        .is_some_and(|&d| !self.draft_list[d].1.consumer.links.is_empty())
+                };
+                if sharing.iter().any(linked) {
+                    return;
+                }
+                sharing
+            }
             HintTarget::AnyInScope(scope) => {
                 // An unreadable Redis-named setting is explained by any
                 // reference the consumer makes.

@@ -2235,3 +2235,68 @@ fn a_sentinel_whose_primary_is_unknown_is_said() {
         (Some("manifests.yaml"), Some(1))
     );
 }
+
+// ---- one password Secret for a primary and its replicas ----
+
+#[test]
+fn a_shared_password_secret_adds_no_replica_to_a_consumer_linked_to_the_primary() {
+    let secret = || HintTarget::SecretKey {
+        namespace: "default".into(),
+        secret: "redis-auth".into(),
+        key: "password".into(),
+    };
+    let facts = vec![
+        Fact::Workload(redis(
+            workload(
+                kube("default", "StatefulSet", "redis-master"),
+                &[("role", "master")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Service(service(
+            "default",
+            "redis-master",
+            &[("role", "master")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(redis(
+            workload(
+                kube("default", "StatefulSet", "redis-replicas"),
+                &[("role", "replica")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Workload(workload(kube("default", "Deployment", "web"), &[], None)),
+        reference(
+            kube("default", "Deployment", "web"),
+            ns("default"),
+            "redis-master:6379",
+            "web.yaml",
+            20,
+        ),
+        hint(kube("default", "Deployment", "web"), secret(), "web.yaml"),
+        // Only the password, no address: either may be the one it uses.
+        Fact::Workload(workload(kube("default", "Deployment", "job"), &[], None)),
+        hint(kube("default", "Deployment", "job"), secret(), "job.yaml"),
+    ];
+    let inv = build(&facts, &Options::default());
+    let master = resource(&inv, "default/redis-master");
+    let replicas = resource(&inv, "default/redis-replicas");
+    assert_eq!(
+        consumer(master, "default/Deployment/web").strength,
+        Strength::Explicit
+    );
+    assert!(!has_consumer(replicas, "default/Deployment/web"));
+    assert_eq!(
+        consumer(master, "default/Deployment/job").strength,
+        Strength::Inferred
+    );
+    assert_eq!(
+        consumer(replicas, "default/Deployment/job").strength,
+        Strength::Inferred
+    );
+}

@@ -107,7 +107,7 @@ fn mounted_files_extends_and_aliases() {
             // `--tls-replication yes` and sentinel.conf's `tls-replication yes` say TLS
             "compose.yaml#redis-replica -> redis-primary:6380 tls=yes explicit compose.yaml:12 | command --replicaof = redis-primary:6380",
             "compose.yaml#reports -> shop-redis:6380 db=1 tls=yes explicit common.yml:5 | env CELERY_BROKER_URL = rediss://shop-redis:6380/1",
-            "compose.yaml#sentinel -> redis-primary:6380 tls=yes indirect redis/sentinel.conf:2 | mounted ./redis/sentinel.conf: sentinel.monitor = redis-primary:6380",
+            "compose.yaml#sentinel -> redis-primary:6380 tls=yes indirect redis/sentinel.conf:2 | mounted ./redis/sentinel.conf: sentinel.monitor = redis-primary:6380 [credential redis/sentinel.conf:3]",
             "compose.yaml#storefront -> legacy-redis:6380 tls=yes indirect storefront/config/app.yml:3 | mounted ./storefront/config/app.yml: cache.redis.host + cache.redis.port = legacy-redis:6380",
         ]
     );
