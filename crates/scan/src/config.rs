@@ -240,7 +240,57 @@ pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
     if let Some(profile) = spring_profile_file(path) {
         as_profile_document(profile, &mut out.settings);
     }
+    if format == Format::Yaml {
+        as_environment_blocks(&mut out.settings);
+    }
     out
+}
+
+/// The environments whose top-level block of an environment-keyed YAML
+/// file (Rails `config/cable.yml`, `config/redis.yml`, `database.yml`…)
+/// holds for a developer's machine or the test suite, not a deployment.
+const LOCAL_ENVIRONMENTS: &[&str] = &["development", "test"];
+
+/// An environment-keyed YAML file (two or more of `development:`, `test:`,
+/// `staging:`, `production:` at the top) holds one block per environment,
+/// and the app reads the block of its own (`RAILS_ENV`). The
+/// `development` and `test` blocks are read apart as documents for their
+/// environment ([`apart`]): their settings are inferred and named
+/// (`in the document for environment development`), never a deployment's
+/// link as fact. The other blocks are read as written.
+fn as_environment_blocks(settings: &mut Vec<RawSetting>) {
+    let top = |s: &RawSetting| s.key.split('.').next().unwrap_or("").to_string();
+    let mut envs: Vec<String> = settings
+        .iter()
+        .map(top)
+        .filter(|t| {
+            matches!(
+                t.as_str(),
+                "development" | "test" | "staging" | "production"
+            )
+        })
+        .collect();
+    envs.sort();
+    envs.dedup();
+    if envs.len() < 2 || settings.iter().any(|s| s.key.starts_with("---")) {
+        return;
+    }
+    for (n, env) in LOCAL_ENVIRONMENTS.iter().enumerate() {
+        let prefix = format!("{env}.");
+        let mut first_line = None;
+        for s in settings.iter_mut().filter(|s| s.key.starts_with(&prefix)) {
+            first_line.get_or_insert(s.line);
+            s.key = format!("---{}.{}", n + 1, &s.key[prefix.len()..]);
+        }
+        if let Some(line) = first_line {
+            settings.push(RawSetting {
+                key: format!("---{}.environment", n + 1),
+                value: env.to_string(),
+                line,
+                default_of: None,
+            });
+        }
+    }
 }
 
 /// The Spring profile a config file is for, from its name:
