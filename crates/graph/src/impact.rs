@@ -403,6 +403,20 @@ fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     }
     let mut wrong = tls_to_plain_port(server, c);
     wrong.extend(tls_to_no_tls_server(server, c));
+    let plain_to_tls = plain_to_tls_port(server, c);
+    if !plain_to_tls.is_empty()
+        && c.links
+            .iter()
+            .filter(|l| l.tls != Tls::Yes)
+            .all(|l| is_plain_to_tls_port(server, l))
+    {
+        // Its only links without TLS fail today: the change is not what
+        // breaks them.
+        reasons.retain(|r| plain_to_tls.iter().all(|(at, _)| !r.contains(at.as_str())));
+        reasons.extend(plain_to_tls.into_iter().map(|(_, why)| why));
+        reasons.extend(wrong);
+        return (Verdict::AtRisk, reasons);
+    }
     if wrong.is_empty() {
         return (verdict, reasons);
     }
@@ -436,6 +450,37 @@ fn tls_to_plain_port(server: &Resource, c: &Consumer) -> Vec<String> {
                 l.evidence.origin,
                 tls_url(l, Some(tls_port))
             )
+        })
+        .collect()
+}
+
+/// Whether a link speaks plaintext (`redis://`, a TLS flag off) to the
+/// port a server of the scan serves with TLS only.
+fn is_plain_to_tls_port(server: &Resource, l: &Link) -> bool {
+    !server.external
+        && l.tls == Tls::No
+        && l.proxy.is_none()
+        && server.tls_port.is_some()
+        && l.server_port == server.tls_port
+        && server.port != server.tls_port
+}
+
+/// Links that speak plaintext to a TLS-only port (`redis://redis:6379` to
+/// Bitnami's `REDIS_TLS_PORT=6379` with the plain port off): broken or
+/// misconfigured today, whatever the change. (the link's place, the reason)
+fn plain_to_tls_port(server: &Resource, c: &Consumer) -> Vec<(String, String)> {
+    c.links
+        .iter()
+        .filter(|l| is_plain_to_tls_port(server, l))
+        .map(|l| {
+            let at = l.evidence.origin.to_string();
+            let port = l.server_port.unwrap_or_default();
+            let why = format!(
+                "uses plaintext ({}) at {at} to port {port}, which the server serves with TLS only: it fails today or is misconfigured; switch it to {} and configure the CA",
+                written(l),
+                tls_url(l, Some(port))
+            );
+            (at, why)
         })
         .collect()
 }
@@ -857,7 +902,7 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
         let how = c
             .credentials
             .first()
-            .map(|cred| format!("with the password in {cred}"))
+            .map(|cred| format!("with the password {}", password_in(cred)))
             .or_else(|| c.users.first().map(|u| format!("as user `{u}`")))
             .unwrap_or_else(|| "with a password".to_string());
         // One connection with a password says nothing of another without
@@ -922,6 +967,16 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
     (Verdict::Breaks, reasons)
 }
 
+/// Where a credential is, after "the password": `in env REDIS_PASSWORD at
+/// …`; a place that says `in` itself (`in build context ./app …`) as it is.
+fn password_in(cred: &str) -> String {
+    if cred.starts_with("in ") {
+        cred.to_string()
+    } else {
+        format!("in {cred}")
+    }
+}
+
 fn password_rotate(c: &Consumer) -> Judgement {
     if only_uncertain(c) {
         return uncertain(c, |cred| {
@@ -932,7 +987,12 @@ fn password_rotate(c: &Consumer) -> Judgement {
         let reasons = c
             .credentials
             .iter()
-            .map(|cred| format!("holds the password in {cred}; update it with the rotation"))
+            .map(|cred| {
+                format!(
+                    "holds the password {}; update it with the rotation",
+                    password_in(cred)
+                )
+            })
             .collect();
         return (Verdict::Breaks, reasons);
     }

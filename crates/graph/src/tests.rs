@@ -2300,3 +2300,105 @@ fn a_shared_password_secret_adds_no_replica_to_a_consumer_linked_to_the_primary(
         Strength::Inferred
     );
 }
+
+// ---- plaintext to a TLS-only port ----
+
+#[test]
+fn plaintext_to_a_tls_only_port_fails_today_and_is_at_risk() {
+    let facts = vec![
+        Fact::Workload(redis(
+            workload(
+                kube("default", "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            None,
+            Some(6379),
+        )),
+        Fact::Service(service(
+            "default",
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(workload(
+            kube("default", "Deployment", "reports"),
+            &[],
+            None,
+        )),
+        reference(
+            kube("default", "Deployment", "reports"),
+            ns("default"),
+            "redis://redis:6379/0",
+            "reports.yaml",
+            52,
+        ),
+        Fact::Workload(workload(kube("default", "Deployment", "web"), &[], None)),
+        reference(
+            kube("default", "Deployment", "web"),
+            ns("default"),
+            "rediss://redis:6379/0",
+            "web.yaml",
+            12,
+        ),
+    ];
+    let inv = build(&facts, &Options::default());
+    let res = proxied_after(&inv, "default/redis", ("tls", "required"));
+    let (v, why) = verdict(&res, "default/Deployment/reports");
+    assert_eq!(v, Verdict::AtRisk, "{why}");
+    assert_eq!(
+        why,
+        "uses plaintext (redis://) at reports.yaml:52 to port 6379, which the server serves with TLS only: it fails today or is misconfigured; switch it to rediss://redis:6379 and configure the CA"
+    );
+    assert_eq!(verdict(&res, "default/Deployment/web").0, Verdict::Ok);
+}
+
+#[test]
+fn a_credential_place_that_says_in_is_not_said_twice() {
+    let mut facts = vec![
+        Fact::Workload(redis(
+            workload(
+                kube("default", "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            Some(6379),
+            None,
+        )),
+        Fact::Service(service(
+            "default",
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None)],
+        )),
+        Fact::Workload(workload(kube("default", "Deployment", "web"), &[], None)),
+        reference(
+            kube("default", "Deployment", "web"),
+            ns("default"),
+            "redis://redis:6379",
+            "web.yaml",
+            4,
+        ),
+    ];
+    if let Some(Fact::Reference(r)) = facts.last_mut() {
+        r.credential = Some(Credential {
+            location: "in build context ./app/.env (copied by app/Dockerfile:3): REDIS_PASSWORD"
+                .into(),
+            origin: Origin::file("app/.env", 2),
+            suspected: false,
+        });
+    }
+    let inv = build(&facts, &Options::default());
+    let res = proxied_after(&inv, "default/redis", ("password", "rotate"));
+    let (_, why) = verdict(&res, "default/Deployment/web");
+    assert!(
+        why.starts_with("holds the password in build context ./app/.env"),
+        "{why}"
+    );
+    let res = proxied_after(&inv, "default/redis", ("auth", "required"));
+    let (_, why) = verdict(&res, "default/Deployment/web");
+    assert!(
+        why.starts_with("already authenticates with the password in build context"),
+        "{why}"
+    );
+}

@@ -2340,6 +2340,15 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     files
                 }
             };
+            // A file the service reads as its env_file is its
+            // environment, not a config file its image may hold.
+            let env_files: Vec<&str> = specs[name]
+                .env_files
+                .iter()
+                .filter_map(|f| f.path.as_deref())
+                .collect();
+            let mut files = files;
+            files.retain(|f| !env_files.contains(&f.path.as_str()));
             built.insert(name, files);
         }
         let copied: BTreeSet<String> = built

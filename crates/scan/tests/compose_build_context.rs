@@ -323,3 +323,22 @@ fn an_override_that_sets_only_the_target_keeps_the_context() {
         ["compose.yaml#api -> cache:6379 tls=unknown indirect api/settings.json:1 | in build context ./api/settings.json (copied into the image by api/Dockerfile:2): redis.addr = cache:6379"]
     );
 }
+
+/// Scenario review (Mastodon): `build: .` with `env_file: .env.production`
+/// in that folder. The env file is the service's environment, not also a
+/// config file its image may hold (its password was cited as "in build
+/// context ./.env.production", and impact said "in in build context").
+#[test]
+fn an_env_file_in_the_build_context_is_read_as_the_env_file_only() {
+    let compose = "services:\n  redis:\n    image: redis:7-alpine\n  web:\n    build: .\n    image: ghcr.io/mastodon/mastodon:v4.2.8\n    env_file: .env.production\n";
+    let env = "REDIS_HOST=redis\nREDIS_PORT=6379\nREDIS_PASSWORD=Masto-Pw-77\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        (".env.production", env),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["docker-compose.yml#web -> redis:6379 tls=unknown indirect .env.production:1 | env_file .env.production: REDIS_HOST + REDIS_PORT = redis:6379 [credential .env.production:3]"]
+    );
+    common::assert_no_secret(&s, &["Masto-Pw-77"]);
+}
