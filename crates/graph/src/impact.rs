@@ -917,8 +917,8 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
                 .iter()
                 .map(|l| {
                     format!(
-                        "connects without a password at {}, though it sends one at {}: unless both name one connection, give this one a password (from a Secret) before auth is required",
-                        l.evidence.origin, with.evidence.origin
+                        "connects without a password at {}, though it sends one at {}: unless both name one connection, give this one a password{} before auth is required",
+                        l.evidence.origin, with.evidence.origin, kept_from(c)
                     )
                 })
                 .collect();
@@ -959,12 +959,23 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
         .iter()
         .map(|l| {
             format!(
-                "connects without a password at {}; give it one (from a Secret) before auth is required",
-                l.evidence.origin
+                "connects without a password at {}; give it one{} before auth is required",
+                l.evidence.origin,
+                kept_from(c)
             )
         })
         .collect();
     (Verdict::Breaks, reasons)
+}
+
+/// Where a new password should come from, for the consumer's kind: a
+/// Secret in Kubernetes, an env file or compose secret in compose.
+fn kept_from(c: &Consumer) -> &'static str {
+    match c.id.kind {
+        fallout_core::ConsumerKind::Kube(_) => " (from a Secret)",
+        fallout_core::ConsumerKind::ComposeService => " (from an env_file or a compose secret)",
+        _ => "",
+    }
 }
 
 /// Where a credential is, after "the password": `in env REDIS_PASSWORD at

@@ -1788,7 +1788,7 @@ fn moving_the_host_breaks_socket_clients_and_auth_breaks_those_without_a_passwor
     assert_eq!(v, Verdict::Breaks, "{why}");
     assert_eq!(
         why,
-        "connects without a password at app/compose.yaml:9; give it one (from a Secret) before auth is required"
+        "connects without a password at app/compose.yaml:9; give it one (from an env_file or a compose secret) before auth is required"
     );
     let (v, why) = verdict(&res, "app/compose.yaml#api");
     assert_eq!(v, Verdict::Ok, "{why}");

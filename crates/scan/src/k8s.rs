@@ -307,7 +307,7 @@ fn parse_document<'t>(
             diagnostics.push(
                 Diagnostic::info(
                     "kustomize",
-                    "a kustomization: its namespace, name prefix and suffix, strategic-merge patches and ConfigMap/Secret generators are applied to the files it lists; JSON 6902 patches and replacements are not (for those, scan the output of `kubectl kustomize`)",
+                    "a kustomization: its namespace, name prefix and suffix, strategic-merge and JSON 6902 patches (each operation a merge can express) and ConfigMap/Secret generators are applied to the files it lists; replacements are not (for those, scan the output of `kubectl kustomize`)",
                 )
                 .at(path, Some(first_line), None),
             );
