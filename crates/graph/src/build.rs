@@ -1489,6 +1489,51 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// An external resource whose consumers reach one port both with TLS
+    /// and without: a port serves one or the other, so one side fails
+    /// today (or a setting is out of sight). Said once per port, at the
+    /// plaintext link, citing a TLS one; the resource's ports say both.
+    fn say_tls_disagreements(&mut self) {
+        let mut seen: BTreeMap<(usize, u16), (Option<&Origin>, Option<&Origin>)> = BTreeMap::new();
+        for (i, draft) in &self.draft_list {
+            if !self.resources[*i].external {
+                continue;
+            }
+            for l in &draft.consumer.links {
+                let Some(port) = l.endpoint.port.or(l.server_port) else {
+                    continue;
+                };
+                let entry = seen.entry((*i, port)).or_default();
+                match l.tls {
+                    Tls::Yes => {
+                        entry.0.get_or_insert(&l.evidence.origin);
+                    }
+                    Tls::No => {
+                        entry.1.get_or_insert(&l.evidence.origin);
+                    }
+                    Tls::Unknown => {}
+                }
+            }
+        }
+        let said: Vec<Diagnostic> = seen
+            .into_iter()
+            .filter_map(|((i, port), (yes, no))| {
+                let (yes, no) = (yes?, no?);
+                Some(at(
+                    Diagnostic::warning(
+                        "tls-disagreement",
+                        format!(
+                            "{} port {port} is reached without TLS here and with TLS at {yes}: a port serves one or the other, so one of them fails today, or a TLS setting is out of sight; check which before a TLS change",
+                            self.resources[i].id
+                        ),
+                    ),
+                    no,
+                ))
+            })
+            .collect();
+        self.diagnostics.extend(said);
+    }
+
     fn finish(mut self) -> Inventory {
         // External resources: the ports consumers use.
         for (res, d) in self.resources.iter_mut().zip(&self.defined) {
@@ -1532,6 +1577,7 @@ impl<'a> Builder<'a> {
             self.resources[i].aliases = list;
         }
 
+        self.say_tls_disagreements();
         let drafts: Vec<(usize, Consumer)> = std::mem::take(&mut self.draft_list)
             .into_par_iter()
             .map(|(i, draft)| (i, finish_consumer(draft)))

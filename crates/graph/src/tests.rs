@@ -2402,3 +2402,48 @@ fn a_credential_place_that_says_in_is_not_said_twice() {
         "{why}"
     );
 }
+
+#[test]
+fn an_external_port_reached_with_and_without_tls_is_said() {
+    let facts = vec![
+        Fact::Workload(workload(kube("shop", "Deployment", "cart"), &[], None)),
+        reference(
+            kube("shop", "Deployment", "cart"),
+            ns("shop"),
+            "rediss://cache.example.com:6379",
+            "cart.yaml",
+            18,
+        ),
+        Fact::Workload(workload(kube("shop", "Deployment", "profile"), &[], None)),
+        reference(
+            kube("shop", "Deployment", "profile"),
+            ns("shop"),
+            "redis://cache.example.com:6379",
+            "profile.yaml",
+            37,
+        ),
+        // Another port, one way only: nothing to say.
+        reference(
+            kube("shop", "Deployment", "profile"),
+            ns("shop"),
+            "redis://cache.example.com:6380",
+            "profile.yaml",
+            40,
+        ),
+    ];
+    let inv = build(&facts, &Options::default());
+    let said: Vec<&Diagnostic> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "tls-disagreement")
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", inv.diagnostics);
+    assert_eq!(
+        (said[0].path.as_deref(), said[0].line),
+        (Some("profile.yaml"), Some(37))
+    );
+    assert_eq!(
+        said[0].message,
+        "cache.example.com port 6379 is reached without TLS here and with TLS at cart.yaml:18: a port serves one or the other, so one of them fails today, or a TLS setting is out of sight; check which before a TLS change"
+    );
+}
