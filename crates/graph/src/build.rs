@@ -1494,7 +1494,9 @@ impl<'a> Builder<'a> {
     /// today (or a setting is out of sight). Said once per port, at the
     /// plaintext link, citing a TLS one; the resource's ports say both.
     fn say_tls_disagreements(&mut self) {
-        let mut seen: BTreeMap<(usize, u16), (Option<&Origin>, Option<&Origin>)> = BTreeMap::new();
+        // (resource, port) → (a TLS link's place, a plaintext link's place)
+        type Sides<'o> = (Option<&'o Origin>, Option<&'o Origin>);
+        let mut seen: BTreeMap<(usize, u16), Sides<'_>> = BTreeMap::new();
         for (i, draft) in &self.draft_list {
             if !self.resources[*i].external {
                 continue;
