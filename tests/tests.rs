@@ -6,6 +6,7 @@ mod support;
 mod catalog;
 mod compose;
 mod corpus;
+mod dapr_keda;
 mod exit_codes;
 mod incident;
 mod independent;

@@ -23,6 +23,8 @@ use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod operators;
+
 /// One Kubernetes object and where it came from: a file path (lines are
 /// real) or `kube://CONTEXT/NAMESPACE/KIND/NAME` (line 0).
 #[derive(Clone, Debug)]
@@ -1144,6 +1146,9 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     for s in per_workload {
         out.extend(s);
     }
+    // Dapr components and KEDA scalers: connections an operator makes on
+    // a workload's behalf.
+    operators::scan(&ctx, &servers, &mut out);
 
     // Charts a GitOps object renders with values naming a Redis: not
     // rendered here, so said rather than passed over.
