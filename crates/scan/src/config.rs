@@ -243,7 +243,117 @@ pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
     if format == Format::Yaml {
         as_environment_blocks(&mut out.settings);
     }
+    if matches!(format, Format::Yaml | Format::Json) {
+        envoy_redis_clusters(&mut out.settings);
+    }
     out
+}
+
+/// Envoy's `redis_proxy` filter: the clusters it routes to (`prefix_routes`
+/// `cluster:`, or a cluster with `RedisProtocolOptions`) are Redis servers
+/// Envoy connects to. Each endpoint's `socket_address` `address` and
+/// `port_value` become `redis.envoy.<cluster>.<n>.host`/`.port`, with the
+/// cluster's upstream TLS (`transport_socket` `envoy.transport_sockets.tls`
+/// or an `UpstreamTlsContext`) as `.tls` and its `auth_password` (a file,
+/// an inline string, an environment variable: never its value) as
+/// `.password`, so they pair as one connection. Other clusters are left
+/// as they are.
+fn envoy_redis_clusters(settings: &mut Vec<RawSetting>) {
+    const CLUSTERS: &str = "static_resources.clusters.";
+    if !settings.iter().any(|s| s.key.starts_with(CLUSTERS)) {
+        return;
+    }
+    // Filters that are redis_proxy: the key prefix of each.
+    let proxies: Vec<String> = settings
+        .iter()
+        .filter(|s| s.value.contains("redis_proxy"))
+        .filter_map(|s| {
+            s.key
+                .strip_suffix(".name")
+                .or_else(|| s.key.strip_suffix(".typed_config.@type"))
+                .map(|p| format!("{p}."))
+        })
+        .collect();
+    let mut redis_clusters: Vec<String> = settings
+        .iter()
+        .filter(|s| {
+            s.key.ends_with(".cluster") && proxies.iter().any(|p| s.key.starts_with(p.as_str()))
+        })
+        .map(|s| s.value.trim().to_string())
+        .collect();
+    // The index of each cluster (`static_resources.clusters.<i>.`) by name,
+    // and those with Redis protocol options.
+    let mut clusters: Vec<(String, String)> = Vec::new();
+    for s in settings.iter() {
+        if let Some(i) = s
+            .key
+            .strip_prefix(CLUSTERS)
+            .and_then(|rest| rest.strip_suffix(".name"))
+            .filter(|i| i.bytes().all(|b| b.is_ascii_digit()))
+        {
+            clusters.push((format!("{CLUSTERS}{i}."), s.value.trim().to_string()));
+        }
+    }
+    for (prefix, name) in &clusters {
+        let options = format!("{prefix}typed_extension_protocol_options.");
+        if settings
+            .iter()
+            .any(|s| s.key.starts_with(&options) && s.key.contains("redis_proxy"))
+        {
+            redis_clusters.push(name.clone());
+        }
+    }
+    for (prefix, name) in clusters.iter().filter(|(_, n)| redis_clusters.contains(n)) {
+        let own = |s: &RawSetting| s.key.starts_with(prefix.as_str());
+        let tls = settings
+            .iter()
+            .filter(|s| own(s) && s.key.contains(".transport_socket."))
+            .find(|s| {
+                s.value.contains("transport_sockets.tls") || s.value.contains("UpstreamTlsContext")
+            })
+            .map(|s| s.line);
+        let password = settings
+            .iter()
+            .find(|s| own(s) && s.key.contains(".auth_password."))
+            .map(|s| s.line);
+        let mut added: Vec<RawSetting> = Vec::new();
+        let mut n = 0;
+        for at in 0..settings.len() {
+            let s = &settings[at];
+            if !own(s) || !s.key.ends_with(".socket_address.address") {
+                continue;
+            }
+            let base = s.key.trim_end_matches(".address").to_string();
+            let group = format!("redis.envoy.{name}.{n}");
+            n += 1;
+            let line = s.line;
+            settings[at].key = format!("{group}.host");
+            if let Some(port) = settings
+                .iter_mut()
+                .find(|p| p.key == format!("{base}.port_value"))
+            {
+                port.key = format!("{group}.port");
+            }
+            if let Some(line) = tls {
+                added.push(RawSetting {
+                    key: format!("{group}.tls"),
+                    value: "true".to_string(),
+                    line,
+                    default_of: None,
+                });
+            }
+            added.push(RawSetting {
+                key: format!("{group}.password"),
+                value: "(auth_password)".to_string(),
+                line: password.unwrap_or(line),
+                default_of: None,
+            });
+            if password.is_none() {
+                added.pop();
+            }
+        }
+        settings.extend(added);
+    }
 }
 
 /// The environments whose top-level block of an environment-keyed YAML

@@ -2830,16 +2830,31 @@ impl Loopback<'_, '_> {
                     return;
                 }
                 let label = obj.label();
+                // A Redis proxy beside it (an Envoy redis_proxy, twemproxy):
+                // the pod's link is the proxy's own config.
+                let proxy = obj.pod.and_then(|(spec, _)| {
+                    ["containers", "initContainers"]
+                        .iter()
+                        .flat_map(|list| spec.get(list).map(Node::as_seq).unwrap_or_default())
+                        .find_map(|c| {
+                            let proxy = crate::proxy_of_image(c.str_at(&["image"])?)?;
+                            Some((c.str_at(&["name"]).unwrap_or("?"), proxy))
+                        })
+                });
+                let message = match proxy {
+                    Some((container, proxy)) => format!(
+                        "{} names {}, the pod's own network, where its container {container} runs {proxy}, a Redis proxy: this setting is linked to none, and {label} is a consumer of the Redis the proxy's own config reaches (if the scan has that config)",
+                        f.evidence.detail,
+                        f.endpoint.address()
+                    ),
+                    None => format!(
+                        "{} names {}, the pod's own network, and no container of {label} runs a Redis: linked to none (a Redis inside the same container, a proxy sidecar or, with hostNetwork, the node may answer there)",
+                        f.evidence.detail,
+                        f.endpoint.address()
+                    ),
+                };
                 out.diagnostics.push(
-                    Diagnostic::info(
-                        "loopback-unlinked",
-                        format!(
-                            "{} names {}, the pod's own network, and no container of {label} runs a Redis: linked to none (a Redis inside the same container, a proxy sidecar or, with hostNetwork, the node may answer there)",
-                            f.evidence.detail,
-                            f.endpoint.address()
-                        ),
-                    )
-                    .at_origin(&f.evidence.origin),
+                    Diagnostic::info("loopback-unlinked", message).at_origin(&f.evidence.origin),
                 );
             }
         }
