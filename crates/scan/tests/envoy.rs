@@ -105,12 +105,16 @@ fn an_envoy_sidecar_links_its_pod_to_the_redis_it_proxies() {
         references(&s),
         ["checkout/Deployment/checkout -> checkout-cache.x1y2z3.clustercfg.euw1.cache.amazonaws.com:6379 tls=yes indirect deploy/checkout.yaml:30 | file /etc/envoy/envoy.yaml key redis.envoy.elasticache.0.host <- configMap checkout/envoy-redis key envoy.yaml + redis.envoy.elasticache.0.port = checkout-cache.x1y2z3.clustercfg.euw1.cache.amazonaws.com:6379 [credential deploy/checkout.yaml:38]"]
     );
-    let notes = diagnostics(&s);
+    assert_eq!(
+        diagnostics(&s),
+        ["info loopback-unlinked deploy/checkout.yaml:59"]
+    );
     assert!(
-        notes
-            .iter()
-            .any(|d| d.contains("where its container envoy runs envoy, a Redis proxy")),
-        "{notes:#?}"
+        s.diagnostics[0]
+            .message
+            .contains("where its container envoy runs envoy, a Redis proxy"),
+        "{}",
+        s.diagnostics[0].message
     );
     assert_no_secret(&s, &["Envoy-Inline-Pw-31"]);
 }
