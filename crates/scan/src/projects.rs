@@ -376,6 +376,23 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
     out
 }
 
+/// A fallout change file (`target:` and `set:`, with only `change:`,
+/// `window:`, `rollback:` beside) or approvals file (`approvals:` alone), as
+/// docs/cli.md describes them: fallout's own input, whose `rollback: …
+/// redis://…` or approval note names a Redis without using it. Read from
+/// the top-level keys (lines at column 0).
+fn is_fallout_input(text: &str) -> bool {
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']) && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+        .collect();
+    let only = |allowed: &[&str]| !keys.is_empty() && keys.iter().all(|k| allowed.contains(k));
+    let has = |k: &str| keys.contains(&k);
+    (has("target") && has("set") && only(&["change", "target", "set", "window", "rollback"]))
+        || (has("approvals") && only(&["approvals"]))
+}
+
 /// One file's references as an app's config (facts in `out`), and the
 /// app that owns it (dir, name) when it has any.
 fn scan_app_file(
@@ -398,6 +415,9 @@ fn scan_app_file(
         return None;
     }
     if claimed.contains(&normalize(path)) {
+        return None;
+    }
+    if format == Format::Yaml && is_fallout_input(&file.text) {
         return None;
     }
     let kind = kind_of(path, &file.text)?;

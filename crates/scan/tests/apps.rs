@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    assert_no_secret, diagnostics, fixture, hints, load, reference_scopes, references, workloads,
+    assert_no_secret, diagnostics, files, fixture, hints, load, reference_scopes, references,
+    workloads,
 };
 use fallout_scan::projects::scan_projects;
 
@@ -131,5 +132,26 @@ fn chart_values_are_inferred() {
             "app:charts/worker -> queue.prod.internal:6380 tls=yes inferred charts/worker/values.yaml:2 | externalRedis.host + externalRedis.port = queue.prod.internal:6380 (a Helm chart's values: whether its templates pass it to a container is not read; render the chart to know)",
             "app:tools -> queue.prod.internal:6380 tls=yes explicit tools/values.yaml:2 | externalRedis.host + externalRedis.port = queue.prod.internal:6380",
         ]
+    );
+}
+
+/// Scenario review (CI gate): a change file and its approvals kept in the
+/// scanned tree (`changes/tls.yaml`) name the Redis in `rollback:` and a
+/// note; they are fallout's own input, not an app that uses it (the gate
+/// failed on a consumer `app:changes`).
+#[test]
+fn fallout_change_and_approvals_files_are_no_app() {
+    let change = "change: Enforce TLS\ntarget: redis-sessions.cache\nset:\n  tls: required\nrollback: clients go back to redis://redis-sessions.cache:6379\n";
+    let approvals = "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead\n    note: moves to rediss://redis-sessions.cache:6380\n";
+    // An app config that happens to have a `target:` key is still read.
+    let app = "target: prod\nredis:\n  url: redis://cache:6379\n";
+    let s = scan_projects(&files(&[
+        ("changes/tls.yaml", change),
+        ("changes/tls.approvals.yaml", approvals),
+        ("svc/config.yaml", app),
+    ]));
+    assert_eq!(
+        references(&s),
+        ["app:svc -> cache:6379 tls=no explicit svc/config.yaml:3 | redis.url = redis://cache:6379"]
     );
 }
