@@ -2474,7 +2474,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let format = config::format_of(path);
         let mut read = config::read_file(format, path, &file.text);
-        let profiles = env.iter().rev().find(|e| e.key == "SPRING_PROFILES_ACTIVE");
+        let profiles = env
+            .iter()
+            .rev()
+            .find(|e| config::PROFILE_VARIABLES.contains(&e.key.as_str()));
         let apart = config::with_profiles(
             &mut read.settings,
             profiles.and_then(|e| e.value.as_deref()),

@@ -237,9 +237,10 @@ pub fn read_file(format: Format, path: &str, text: &str) -> Settings {
     if names_env_vars(path) {
         as_env_reads(&mut out.settings);
     }
-    if let Some(profile) = spring_profile_file(path) {
+    if let Some(profile) = profile_file(path) {
         as_profile_document(profile, &mut out.settings);
     }
+    quarkus_profiles(&mut out.settings);
     if format == Format::Yaml {
         as_environment_blocks(&mut out.settings);
     }
@@ -403,19 +404,80 @@ fn as_environment_blocks(settings: &mut Vec<RawSetting>) {
     }
 }
 
-/// The Spring profile a config file is for, from its name:
-/// `application-prod.yml`, `bootstrap-eu.properties` → `prod`, `eu`.
-/// Spring reads it only when that profile is active.
-pub fn spring_profile_file(path: &str) -> Option<&str> {
+/// The variables that name the active profile or environment of an app:
+/// Spring's, Quarkus', ASP.NET Core's ([`with_profiles`]).
+pub const PROFILE_VARIABLES: &[&str] = &[
+    "SPRING_PROFILES_ACTIVE",
+    "QUARKUS_PROFILE",
+    "ASPNETCORE_ENVIRONMENT",
+    "DOTNET_ENVIRONMENT",
+];
+
+/// The profile a config file is for, from its name: Spring's
+/// `application-prod.yml`, `bootstrap-eu.properties` → `prod`, `eu`;
+/// ASP.NET Core's `appsettings.Production.json` → `Production`. The app
+/// reads it only when that profile (environment) is active.
+pub fn profile_file(path: &str) -> Option<&str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let (stem, ext) = name.rsplit_once('.')?;
-    if !matches!(ext, "yml" | "yaml" | "properties") {
-        return None;
-    }
-    let profile = stem
-        .strip_prefix("application-")
-        .or_else(|| stem.strip_prefix("bootstrap-"))?;
+    let profile = match ext {
+        "yml" | "yaml" | "properties" => stem
+            .strip_prefix("application-")
+            .or_else(|| stem.strip_prefix("bootstrap-"))?,
+        "json" => stem.strip_prefix("appsettings.")?,
+        _ => return None,
+    };
     (!profile.is_empty()).then_some(profile)
+}
+
+/// Quarkus' profile keys, `%dev.quarkus.redis.hosts` (or a `"%dev":` YAML
+/// block): each profile's keys read apart as a profile document
+/// ([`apart`]), so [`with_profiles`] lays the active one (`QUARKUS_PROFILE`)
+/// over the unprefixed keys, drops the others, or leaves them inferred and
+/// named when the profile is not known.
+fn quarkus_profiles(settings: &mut Vec<RawSetting>) {
+    if !settings.iter().any(|s| s.key.starts_with('%')) {
+        return;
+    }
+    let mut next = settings
+        .iter()
+        .filter_map(|s| {
+            s.key
+                .strip_prefix("---")?
+                .split_once('.')?
+                .0
+                .parse::<usize>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut profiles: Vec<(String, usize, u32)> = Vec::new();
+    for s in settings.iter_mut() {
+        let Some((profile, rest)) = s.key.strip_prefix('%').and_then(|k| k.split_once('.')) else {
+            continue;
+        };
+        if profile.is_empty() || rest.is_empty() {
+            continue;
+        }
+        let n = match profiles.iter().find(|(p, _, _)| p == profile) {
+            Some((_, n, _)) => *n,
+            None => {
+                profiles.push((profile.to_string(), next, s.line));
+                next += 1;
+                next - 1
+            }
+        };
+        s.key = format!("---{n}.{rest}");
+    }
+    for (profile, n, line) in profiles {
+        settings.push(RawSetting {
+            key: format!("---{n}.spring.config.activate.on-profile"),
+            value: profile,
+            line,
+            default_of: None,
+        });
+    }
 }
 
 /// A profile file's settings as one profile document ([`apart`]), as if
@@ -924,8 +986,8 @@ fn profile_holds(expr: &str, active: &[&str]) -> bool {
         either.split('&').all(|term| {
             let term = term.trim().trim_matches(['(', ')']).trim();
             match term.strip_prefix('!') {
-                Some(name) => !active.contains(&name.trim()),
-                None => active.contains(&term),
+                Some(name) => !active.iter().any(|a| a.eq_ignore_ascii_case(name.trim())),
+                None => active.iter().any(|a| a.eq_ignore_ascii_case(term)),
             }
         })
     })

@@ -2582,7 +2582,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 let profiles = kvs[..env_count]
                     .iter()
                     .rev()
-                    .find(|v| v.key == "SPRING_PROFILES_ACTIVE");
+                    .find(|v| config::PROFILE_VARIABLES.contains(&v.key.as_str()));
                 let apart =
                     config::with_profiles(&mut read.settings, profiles.map(|v| v.value.as_str()));
                 for err in &read.errors {

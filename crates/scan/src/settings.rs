@@ -247,9 +247,9 @@ fn role_of(norm: &str) -> Option<(&str, Role)> {
 
 static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
     // A `$(VAR)` or `${VAR}` left as written (a Secret outside the scan
-    // feeds the password) is part of the URL, not its end. So is a `;`,
-    // which a password may hold; `find_urls` splits at one only where a
-    // scheme follows (Celery's `sentinel://a:26379;sentinel://b:26379`).
+    // feeds the password) is part of the URL, not its end. So are `;` and
+    // `,`, which a password may hold; `find_urls` splits at one only where
+    // a scheme follows (Celery's `sentinel://a:26379;sentinel://b:26379`).
     Regex::new(r"(?i)\b(?:rediss?|valkeys?|redis[+-]sentinel|rediss\+sentinel|redis\+unix)://(?:\[[0-9A-Fa-f:.]+\]|\$\([A-Za-z0-9_.-]+\)|\$\{[A-Za-z0-9_.:-]+\}|[^\s'`<>\x22\]\)\}])+")
         .expect("valid regex")
 });
@@ -265,9 +265,10 @@ pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     for m in URL_RE.find_iter(text) {
         let (mut start, mut url) = (m.start(), m.as_str());
-        // `;` then a scheme starts the next URL.
+        // `;` or `,` then a scheme starts the next URL (Celery's
+        // `sentinel://a;sentinel://b`, Quarkus' `redis://a,redis://b`).
         while let Some(at) = url
-            .match_indices(';')
+            .match_indices([';', ','])
             .map(|(i, _)| i)
             .find(|&i| URL_RE.find(&url[i + 1..]).is_some_and(|n| n.start() == 0))
         {
@@ -1810,6 +1811,18 @@ mod tests {
         assert_eq!(
             urls.iter().map(|u| u.1).collect::<Vec<_>>(),
             ["redis://a:1/0", "rediss://b:2"]
+        );
+        // Quarkus' `quarkus.redis.hosts`: a comma-separated list of URLs
+        // (the second was lost); a `,` in a password stays in it.
+        let urls = find_urls("redis://redis-a.cache:6379,redis://redis-b.cache:6379/1");
+        assert_eq!(
+            urls.iter().map(|u| u.1).collect::<Vec<_>>(),
+            ["redis://redis-a.cache:6379", "redis://redis-b.cache:6379/1"]
+        );
+        let urls = find_urls("redis://:pa,ss@redis.data:6379");
+        assert_eq!(
+            urls.iter().map(|u| u.1).collect::<Vec<_>>(),
+            ["redis://:pa,ss@redis.data:6379"]
         );
         // A `;` in a password is part of it: no host made of its first half.
         let urls = find_urls("redis://tok3n;SECRET@redis.data:6379");

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{files, references};
-use fallout_scan::config::spring_profile_file;
+use fallout_scan::config::profile_file;
 use fallout_scan::k8s::Options;
 use fallout_scan::projects::scan_projects;
 use fallout_scan::scan_files;
@@ -25,8 +25,13 @@ fn profile_file_names() {
         ("application-.yml", None),
         ("application-prod.json", None),
         ("my-application-prod.yml", None),
+        (
+            "src/Basket.Api/appsettings.Production.json",
+            Some("Production"),
+        ),
+        ("appsettings.json", None),
     ] {
-        assert_eq!(spring_profile_file(path), profile, "{path}");
+        assert_eq!(profile_file(path), profile, "{path}");
     }
 }
 
@@ -69,6 +74,70 @@ fn the_active_profile_keeps_its_file_and_drops_the_others() {
     assert_eq!(refs.len(), 1, "{refs:#?}");
     assert!(
         refs[0].starts_with("shop/Deployment/orders -> orders-cache.prod.internal:6380 tls=yes indirect deploy/orders.yaml:9 |"),
+        "{refs:#?}"
+    );
+}
+
+/// Quarkus' `%dev.` / `%prod.` keys (scenario review #2 H1): read apart per
+/// profile, laid over under `QUARKUS_PROFILE`; the staging Redis of a
+/// prod run was a consumer that "breaks" on its decommission.
+#[test]
+fn quarkus_profile_keys_hold_for_their_profile() {
+    let props = "quarkus.redis.hosts=redis://redis-dev.shop:6379\n%prod.quarkus.redis.hosts=rediss://redis-prod.cache:6380\n%staging.quarkus.redis.hosts=redis://redis-staging.cache:6379\n";
+    let s = scan_projects(&files(&[
+        ("greeting/pom.xml", "<project/>\n"),
+        ("greeting/src/main/resources/application.properties", props),
+    ]));
+    assert_eq!(
+        references(&s),
+        [
+            "app:greeting -> redis-dev.shop:6379 tls=no explicit greeting/src/main/resources/application.properties:1 | quarkus.redis.hosts = redis://redis-dev.shop:6379",
+            "app:greeting -> redis-prod.cache:6380 tls=yes inferred greeting/src/main/resources/application.properties:2 | quarkus.redis.hosts (in the document for profile prod: whether it is active is not known) = rediss://redis-prod.cache:6380",
+            "app:greeting -> redis-staging.cache:6379 tls=no inferred greeting/src/main/resources/application.properties:3 | quarkus.redis.hosts (in the document for profile staging: whether it is active is not known) = redis://redis-staging.cache:6379",
+        ]
+    );
+    let indent = |text: &str| {
+        text.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    let manifest = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: greeting-config, namespace: shop}}\ndata:\n  application.properties: |\n{}---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: greeting, namespace: shop}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: greeting\n          image: shop/greeting:1\n          env:\n            - {{name: QUARKUS_PROFILE, value: prod}}\n          volumeMounts:\n            - {{name: config, mountPath: /deployments/config}}\n      volumes:\n        - name: config\n          configMap: {{name: greeting-config}}\n",
+        indent(props)
+    );
+    let s = scan_files(
+        &files(&[("deploy/greeting.yaml", &manifest)]),
+        Vec::new(),
+        &Options::default(),
+    );
+    let refs = references(&s);
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert!(
+        refs[0].starts_with("shop/Deployment/greeting -> redis-prod.cache:6380 tls=yes indirect deploy/greeting.yaml:7 |"),
+        "{refs:#?}"
+    );
+}
+
+/// ASP.NET Core's `appsettings.{Environment}.json` (scenario review #2
+/// H2): read only under that `ASPNETCORE_ENVIRONMENT` (case aside), laid
+/// over `appsettings.json`.
+#[test]
+fn dotnet_environment_files_hold_for_their_environment() {
+    let base = "{\"ConnectionStrings\": {\"Redis\": \"redis-prod.cache:6379\"}}\n";
+    let staging = "{\"ConnectionStrings\": {\"Redis\": \"redis-staging.cache:6379\"}}\n";
+    let compose = "services:\n  basket:\n    image: shop/basket:1\n    environment:\n      ASPNETCORE_ENVIRONMENT: Production\n    volumes:\n      - ./basket/appsettings.json:/app/appsettings.json\n      - ./basket/appsettings.Staging.json:/app/appsettings.Staging.json\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("basket/appsettings.json", base),
+        ("basket/appsettings.Staging.json", staging),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter().all(|r| !r.contains("redis-staging")),
+        "{refs:#?}"
+    );
+    assert!(
+        refs.iter().any(|r| r.contains("-> redis-prod.cache:6379")),
         "{refs:#?}"
     );
 }
