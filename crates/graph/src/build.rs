@@ -1490,8 +1490,9 @@ impl<'a> Builder<'a> {
     }
 
     /// An external resource whose consumers reach one port both with TLS
-    /// and without: a port serves one or the other, so one side fails
-    /// today (or a setting is out of sight). Said once per port, at the
+    /// and without: a Redis port serves one or the other (a managed service
+    /// migrating to TLS may take both), so one side may fail today, or a
+    /// setting is out of sight: an info note, not a warning. Said once per port, at the
     /// plaintext link, citing a TLS one; the resource's ports say both.
     fn say_tls_disagreements(&mut self) {
         // (resource, port) → (a TLS link's place, a plaintext link's place)
@@ -1522,10 +1523,10 @@ impl<'a> Builder<'a> {
             .filter_map(|((i, port), (yes, no))| {
                 let (yes, no) = (yes?, no?);
                 Some(at(
-                    Diagnostic::warning(
+                    Diagnostic::info(
                         "tls-disagreement",
                         format!(
-                            "{} port {port} is reached without TLS here and with TLS at {yes}: a port serves one or the other, so one of them fails today, or a TLS setting is out of sight; check which before a TLS change",
+                            "{} port {port} is reached without TLS here and with TLS at {yes}: a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change",
                             self.resources[i].id
                         ),
                     ),

@@ -10,6 +10,12 @@ use std::fmt::Write;
 /// `--format markdown`.
 pub struct MarkdownReport;
 
+/// The most a report may hold: a pull-request comment on GitHub is at most
+/// 65,536 characters, and a longer body is refused. Parts that do not fit
+/// are left out in this order (info notes, the evidence, the graph, other
+/// diagnostics, table rows), and the report says what was left out.
+pub const COMMENT_LIMIT: usize = 60_000;
+
 impl Report for MarkdownReport {
     fn render(&self, view: &View) -> String {
         let verdicts = view.command.has_verdicts();
@@ -105,6 +111,11 @@ impl Report for MarkdownReport {
             }
         }
 
+        // What is left out to stay within [`COMMENT_LIMIT`].
+        let mut left_out: Vec<String> = Vec::new();
+        // Room kept for the parts after the tables' first rows and the
+        // closing note.
+        const RESERVE: usize = 2_000;
         if verdicts {
             for (verdict, heading) in [
                 (Verdict::Breaks, "Breaks"),
@@ -120,7 +131,16 @@ impl Report for MarkdownReport {
                     continue;
                 }
                 let _ = writeln!(out, "\n### {heading} ({})\n", group.len());
-                table(&mut out, &group, true);
+                let mut rows = String::new();
+                table(&mut rows, &group, true);
+                let shown = fit_rows(&mut out, &rows, COMMENT_LIMIT.saturating_sub(RESERVE));
+                if shown < group.len() {
+                    left_out.push(format!(
+                        "{} of the {} table's rows",
+                        group.len() - shown,
+                        heading.to_lowercase()
+                    ));
+                }
             }
         } else {
             for r in &view.inventory.resources {
@@ -137,30 +157,115 @@ impl Report for MarkdownReport {
                     .into_iter()
                     .map(|c| (r.id.as_str(), c))
                     .collect();
-                table(&mut out, &consumers, false);
+                let mut rows = String::new();
+                table(&mut rows, &consumers, false);
+                let shown = fit_rows(&mut out, &rows, COMMENT_LIMIT.saturating_sub(RESERVE));
+                if shown < consumers.len() {
+                    left_out.push(format!(
+                        "{} rows of {}'s table",
+                        consumers.len() - shown,
+                        code(&r.id)
+                    ));
+                }
             }
         }
 
-        if !all.is_empty() {
+        // The rest, most useful first, each part whole or not at all.
+        let problems: Vec<String> = view
+            .inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != fallout_core::Severity::Info)
+            .map(|d| format!("- {}\n", cell(&common::diagnostic_line(d))))
+            .collect();
+        let notes: Vec<String> = view
+            .inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == fallout_core::Severity::Info)
+            .map(|d| format!("- {}\n", cell(&common::diagnostic_line(d))))
+            .collect();
+        let graph_text = (!all.is_empty())
+            .then(|| format!("\n### Graph\n\n```mermaid\n{}```\n", graph::mermaid(view)));
+        let evidence_text = (!all.is_empty()).then(|| {
+            let mut details = String::from("\n### Evidence\n");
+            for (_, c) in &all {
+                evidence(&mut details, c, verdicts);
+            }
+            details
+        });
+        const HEADING: &str = "\n### Diagnostics\n\n";
+        // Which parts fit, chosen most useful first; written in the
+        // report's order (graph, evidence, diagnostics).
+        let mut room = COMMENT_LIMIT.saturating_sub(out.len() + RESERVE + HEADING.len());
+        let mut fits = |what: &str, text: &str| {
+            if text.is_empty() {
+                return false;
+            }
+            if text.len() > room {
+                left_out.push(what.to_string());
+                return false;
+            }
+            room -= text.len();
+            true
+        };
+        let problems = problems.concat();
+        let notes = notes.concat();
+        let with_problems = fits("the errors and warnings", &problems);
+        let with_evidence = evidence_text
+            .as_deref()
+            .is_some_and(|t| fits("the evidence", t));
+        let with_graph = graph_text.as_deref().is_some_and(|t| fits("the graph", t));
+        let with_notes = fits("the info notes", &notes);
+        if with_graph {
+            out.push_str(graph_text.as_deref().unwrap_or_default());
+        }
+        if with_evidence {
+            out.push_str(evidence_text.as_deref().unwrap_or_default());
+        }
+        if with_problems || with_notes {
+            out.push_str(HEADING);
+        }
+        if with_problems {
+            out.push_str(&problems);
+        }
+        if with_notes {
+            out.push_str(&notes);
+        }
+        if !left_out.is_empty() {
             let _ = writeln!(
                 out,
-                "\n### Graph\n\n```mermaid\n{}```",
-                graph::mermaid(view)
+                "\n> [!NOTE]\n> Cut to fit a pull-request comment (GitHub refuses more than 65,536 characters): left out {}. `--format json` or `--format table` has the whole report.",
+                left_out.join(", ")
             );
-            out.push_str("\n### Evidence\n");
-            for (_, c) in &all {
-                evidence(&mut out, c, verdicts);
-            }
-        }
-
-        if !view.inventory.diagnostics.is_empty() {
-            out.push_str("\n### Diagnostics\n\n");
-            for d in &view.inventory.diagnostics {
-                let _ = writeln!(out, "- {}", cell(&common::diagnostic_line(d)));
-            }
         }
         out
     }
+}
+
+/// Appends the lines of a Markdown table (its header and separator, then
+/// one row per line) while they fit in `limit`; returns the rows shown.
+/// A row that does not fit ends the table with a row saying so.
+fn fit_rows(out: &mut String, table: &str, limit: usize) -> usize {
+    let mut lines = table.lines();
+    for header in lines.by_ref().take(2) {
+        out.push_str(header);
+        out.push('\n');
+    }
+    let rows: Vec<&str> = lines.collect();
+    for (n, row) in rows.iter().enumerate() {
+        if out.len() + row.len() + 1 > limit {
+            let _ = writeln!(
+                out,
+                "| … | {} more, left out to fit a pull-request comment |",
+                rows.len() - n
+            );
+            return n;
+        }
+        out.push_str(row);
+        out.push('\n');
+    }
+    rows.len()
 }
 
 fn table(out: &mut String, consumers: &[(&str, &Consumer)], verdicts: bool) {

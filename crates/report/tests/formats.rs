@@ -400,6 +400,61 @@ fn markdown_escapes_cells() {
     assert!(!out.contains("<script>"), "{out}");
 }
 
+/// Scenario review #2 H7: on a 20,000-workload tree the comment was
+/// 280,000 characters, and GitHub refuses a comment over 65,536. Parts are
+/// left out (info notes first, then evidence and graph, then table rows)
+/// and the report says so.
+#[test]
+fn markdown_fits_a_pull_request_comment() {
+    let mut inventory = common::impact_inventory();
+    let template = inventory.resources[0].consumers[0].clone();
+    for i in 0..3_000 {
+        let mut c = template.clone();
+        c.id.name = format!("{}-{i}", c.id.name);
+        c.reasons = vec![format!("uses redis:// at api/app-{i}.yaml:12; switch to rediss://redis-sessions.cache:6380 and configure the CA")];
+        inventory.resources[0].consumers.push(c);
+    }
+    for i in 0..2_000 {
+        inventory.diagnostics.push(
+            fallout_core::Diagnostic::info("kustomize", format!("a kustomization note {i}")).at(
+                format!("overlays/o{i}/kustomization.yaml"),
+                Some(1),
+                None,
+            ),
+        );
+    }
+    inventory.diagnostics.push(
+        fallout_core::Diagnostic::warning("yaml-parse", "a broken file").at(
+            "broken.yaml",
+            Some(3),
+            None,
+        ),
+    );
+    let change = common::impact_change();
+    let view = View {
+        inventory: &inventory,
+        command: Command::Impact,
+        change: Some(&change),
+        gate: None,
+        version: common::VERSION,
+    };
+    let out = render(Format::Markdown, &view);
+    assert!(out.len() <= 65_536, "{} characters", out.len());
+    assert!(
+        out.starts_with("**fallout**: tls=required"),
+        "{}",
+        &out[..200]
+    );
+    assert!(out.contains("more, left out to fit a pull-request comment |"));
+    assert!(out.contains("> Cut to fit a pull-request comment (GitHub refuses more than 65,536 characters): left out "));
+    assert!(out.contains("the info notes"));
+    assert!(!out.contains("a kustomization note 1999"));
+    // A small report is whole, with no note.
+    let runs = Runs::new();
+    let small = render(Format::Markdown, &runs.check());
+    assert!(!small.contains("Cut to fit"), "{small}");
+}
+
 #[test]
 fn checklist_has_a_box_per_breaking_consumer_under_its_owner() {
     let runs = Runs::new();
