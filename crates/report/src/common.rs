@@ -280,7 +280,18 @@ pub(crate) fn file_path(origin: &Origin) -> Option<(String, Option<u32>)> {
 /// A path as a URI reference: forward slashes, and the characters a URI
 /// cannot hold (spaces, `%`, `#`, `?`, non-ASCII…) percent-encoded.
 pub(crate) fn uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+    let mut out = String::with_capacity(path.len() + 8);
+    // An absolute path is a `file://` URI (a bare `/tmp/…` is no absolute
+    // URI in SARIF); a relative one stays relative to where fallout ran,
+    // which is what code scanning maps to the repository.
+    let unix_absolute = path.starts_with('/');
+    let windows_absolute = path.as_bytes().get(1) == Some(&b':')
+        && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    if unix_absolute {
+        out.push_str("file://");
+    } else if windows_absolute {
+        out.push_str("file:///");
+    }
     for byte in path.replace('\\', "/").bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => out.push(byte as char),
@@ -386,6 +397,12 @@ mod tests {
             "deploy/my%20app%231.yaml"
         );
         assert_eq!(uri_path("ü.yaml"), "%C3%BC.yaml");
+        // Absolute paths become file URIs (scenario review #2 M1).
+        assert_eq!(
+            uri_path("/tmp/r/api/app.yaml"),
+            "file:///tmp/r/api/app.yaml"
+        );
+        assert_eq!(uri_path("C:\\r\\app.yaml"), "file:///C:/r/app.yaml");
     }
 
     #[test]

@@ -255,6 +255,25 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every Redis URL in a piece of text, with its byte offset.
+/// A key that lists Sentinel addresses (`sentinelAddresses`,
+/// `sentinel.nodes`, `REDIS_SENTINELS`, `sentinels.0`), not one that names
+/// a Sentinel's master or options.
+fn is_sentinel_list_key(key: &str) -> bool {
+    let norm = normalize_key(key);
+    let parts: Vec<&str> = norm
+        .split('.')
+        .filter(|p| !p.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    match parts.as_slice() {
+        [.., a, b] => {
+            (a.starts_with("sentinel") && matches!(*b, "addresses" | "address" | "nodes" | "hosts"))
+                || *b == "sentinels"
+        }
+        [only] => *only == "sentinels",
+        _ => false,
+    }
+}
+
 pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
     // Most values hold no URL at all: skip the regex for them.
     static SCHEME_END: LazyLock<memchr::memmem::Finder<'static>> =
@@ -471,6 +490,14 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         if !urls.is_empty() {
             for (_, url) in urls {
                 for mut ep in Endpoint::parse_url(url).unwrap_or_default() {
+                    // A URL under a key of Sentinel addresses (Redisson's
+                    // `sentinelServersConfig.sentinelAddresses`) is a
+                    // Sentinel's, whatever its scheme says.
+                    if matches!(ep.scheme, Scheme::Redis | Scheme::Rediss)
+                        && is_sentinel_list_key(&kv.key)
+                    {
+                        ep.scheme = Scheme::Sentinel;
+                    }
                     if ep.scheme == Scheme::Sentinel && tls_flag == Some(true) {
                         ep.tls = Tls::Yes;
                     }
@@ -1535,6 +1562,39 @@ mod tests {
             assert_eq!(f.endpoint.scheme, Scheme::Sentinel);
             assert_eq!(f.endpoint.tls, Tls::No);
         }
+    }
+
+    /// Redisson's `sentinelServersConfig.sentinelAddresses` are URLs with
+    /// `redis://`, of Sentinels (scenario review #2 H8: read as the
+    /// primary, a port move said the client "fails today").
+    #[test]
+    fn urls_under_a_sentinel_address_key_are_sentinels() {
+        let found = find_endpoints(&[
+            kv(
+                "sentinelServersConfig.sentinelAddresses.0",
+                "redis://s-0.h:26379",
+                1,
+            ),
+            kv(
+                "sentinelServersConfig.sentinelAddresses.1",
+                "rediss://s-1.h:26379",
+                2,
+            ),
+            kv("sentinelServersConfig.masterName", "mymaster", 3),
+            kv("singleServerConfig.address", "redis://cache:6379", 4),
+        ]);
+        let schemes: Vec<(Scheme, Tls)> = found
+            .iter()
+            .map(|f| (f.endpoint.scheme, f.endpoint.tls))
+            .collect();
+        assert_eq!(
+            schemes,
+            [
+                (Scheme::Sentinel, Tls::No),
+                (Scheme::Sentinel, Tls::Yes),
+                (Scheme::Redis, Tls::No)
+            ]
+        );
     }
 
     #[test]
