@@ -255,6 +255,39 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every Redis URL in a piece of text, with its byte offset.
+/// Options only a StackExchange.Redis connection string has, lower-cased.
+const STACKEXCHANGE_OPTIONS: &[&str] = &[
+    "abortconnect",
+    "allowadmin",
+    "connectretry",
+    "synctimeout",
+    "asynctimeout",
+    "defaultdatabase",
+    "sslhost",
+    "tiebreaker",
+    "configchannel",
+    "resolvedns",
+    "servicename",
+];
+
+/// Whether a value is a StackExchange.Redis connection string: `host:port`
+/// items, then `key=value` options at commas, one of them its own
+/// (`abortConnect`, `defaultDatabase`, …).
+fn is_stackexchange(value: &str) -> bool {
+    let mut parts = value.split(',').map(str::trim);
+    let first = parts.next().unwrap_or("");
+    if first.contains('=') || split_host_port(first).is_none() {
+        return false;
+    }
+    value
+        .split(',')
+        .filter_map(|p| p.split_once('='))
+        .any(|(k, _)| {
+            let k = k.trim().to_ascii_lowercase();
+            STACKEXCHANGE_OPTIONS.contains(&k.as_str())
+        })
+}
+
 /// A key that lists Sentinel addresses (`sentinelAddresses`,
 /// `sentinel.nodes`, `REDIS_SENTINELS`, `sentinels.0`), not one that names
 /// a Sentinel's master or options.
@@ -579,7 +612,11 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
         }
         // A bare value: host, host:port or a list of them.
         let is_address_key = matches!(role, Some(Role::Host | Role::Url));
-        if !(is_address_key || key_says_redis && role.is_none()) {
+        // A StackExchange.Redis string under any key (.NET's
+        // `ConnectionStrings__Cache`, which Aspire's `AddRedis("cache")`
+        // injects): its own options say Redis.
+        let stackexchange = role.is_none() && is_stackexchange(&kv.value);
+        if !(is_address_key || key_says_redis && role.is_none() || stackexchange) {
             // Any other key (`SESSION_STORE`, `CACHE`, `BROKER`) holding
             // exactly `host:port`: an address that does not say Redis, kept
             // by the scanners only where it names a known Redis.
@@ -701,7 +738,8 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     ep.raw = format!("{} (sentinel of master {})", ep.raw, master.host);
                 }
             }
-            let says = key_says_redis || port_setting.is_some_and(|p| says_redis(&p.key));
+            let says =
+                key_says_redis || stackexchange || port_setting.is_some_and(|p| says_redis(&p.key));
             let paired = port_setting.filter(|_| !item.contains(':'));
             out.push(found(kv, ep, says, credential, paired));
         }
@@ -1562,6 +1600,26 @@ mod tests {
             assert_eq!(f.endpoint.scheme, Scheme::Sentinel);
             assert_eq!(f.endpoint.tls, Tls::No);
         }
+    }
+
+    /// .NET Aspire's `ConnectionStrings__cache` (scenario review #2 H4): a
+    /// StackExchange.Redis string under a key that does not say Redis.
+    #[test]
+    fn stackexchange_strings_say_redis_under_any_key() {
+        let found = find_endpoints(&[kv(
+            "ConnectionStrings__Cache",
+            "basket-redis.cache.svc.cluster.local:6380,ssl=true,password=Pw-x1,abortConnect=false",
+            1,
+        )]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].says_redis);
+        assert_eq!(found[0].endpoint.port, Some(6380));
+        assert_eq!(found[0].endpoint.tls, Tls::Yes);
+        assert!(found[0].credential.is_some());
+        assert!(!format!("{found:?}").contains("Pw-x1"));
+        // Options any client has do not say Redis on their own.
+        let found = find_endpoints(&[kv("ConnectionStrings__Db", "db:5432,timeout=5", 1)]);
+        assert!(found.iter().all(|f| !f.says_redis), "{found:?}");
     }
 
     /// Redisson's `sentinelServersConfig.sentinelAddresses` are URLs with
