@@ -469,6 +469,19 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             if let Some(s) = groups.get(parent).and_then(|g| setting(g, role)) {
                 return Some(s);
             }
+            // An ioredis Cluster's nodes (`redis.clusterNodes.0.host`) take
+            // the `redisOptions` beside their list
+            // (`redis.clusterOptions.redisOptions.password`).
+            if has_option_groups {
+                if let Some(s) = OPTION_MAPS
+                    .iter()
+                    .chain(&["cluster.options.redis.options"])
+                    .find_map(|o| groups.get(format!("{parent}.{o}").as_str()))
+                    .and_then(|g| setting(g, role))
+                {
+                    return Some(s);
+                }
+            }
             p = parent;
         }
         None
@@ -1600,6 +1613,30 @@ mod tests {
             assert_eq!(f.endpoint.scheme, Scheme::Sentinel);
             assert_eq!(f.endpoint.tls, Tls::No);
         }
+    }
+
+    /// ioredis Cluster (scenario review #2 H9): `redisOptions` beside the
+    /// node list apply to every node (its password and TLS were not seen).
+    #[test]
+    fn cluster_nodes_take_the_redis_options_beside_their_list() {
+        let found = find_endpoints(&[
+            kv("redis.clusterNodes.0.host", "redis-cluster-0.h", 4),
+            kv("redis.clusterNodes.0.port", "6379", 4),
+            kv("redis.clusterNodes.1.host", "redis-cluster-1.h", 5),
+            kv("redis.clusterNodes.1.port", "6379", 5),
+            kv(
+                "redis.clusterOptions.redisOptions.password",
+                "IoPw-5566",
+                12,
+            ),
+            kv("redis.clusterOptions.redisOptions.tls", "true", 13),
+        ]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for f in &found {
+            assert!(f.credential.is_some(), "{f:?}");
+            assert_eq!(f.endpoint.tls, Tls::Yes, "{f:?}");
+        }
+        assert!(!format!("{found:?}").contains("IoPw-5566"));
     }
 
     /// .NET Aspire's `ConnectionStrings__cache` (scenario review #2 H4): a
