@@ -839,6 +839,17 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
     match &node.value {
         Value::Scalar { .. } => {
             if let Some(text) = node.as_str() {
+                if node.block && holds_yaml_config(prefix) {
+                    // Redisson's config written inline in Spring
+                    // (`spring.redis.redisson.config: |`): its keys, each
+                    // at its own line.
+                    if let Ok(docs) = yaml::parse(text, node.line) {
+                        for doc in &docs {
+                            flatten(prefix, &doc.root, out);
+                        }
+                        return;
+                    }
+                }
                 push_text(out, prefix, text, node.line);
             }
         }
@@ -863,6 +874,13 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
             }
         }
     }
+}
+
+/// A key whose block scalar is a YAML config of its own, read as nested
+/// keys: Spring's `spring.redis.redisson.config` (and
+/// `spring.data.redis.redisson.config`).
+fn holds_yaml_config(key: &str) -> bool {
+    crate::settings::normalize_key(key).ends_with("redisson.config")
 }
 
 /// Keys that make a YAML document count only in some runs of the app:
@@ -2629,6 +2647,30 @@ name = f"redis://{host}:6379"
         assert_eq!(pairs(&read).last().copied(), Some(("b", "1", 3)));
         // Text that is broken beyond this is still an error.
         assert!(settings_from_text("x.yml", "a: [1,\nb: 2\n").is_err());
+    }
+
+    /// Scenario review #2 H10: Redisson's config inline in Spring lost its
+    /// password and cited the block's first line for the address.
+    #[test]
+    fn an_inline_redisson_config_is_read_as_keys_at_their_lines() {
+        let text = "spring:\n  redis:\n    redisson:\n      config: |\n        singleServerConfig:\n          address: \"rediss://ledger:6380\"\n          password: \"Pw-6t\"\n        threads: 16\n";
+        let read = read_settings("application.yml", text);
+        assert_eq!(
+            pairs(&read),
+            [
+                (
+                    "spring.redis.redisson.config.singleServerConfig.address",
+                    "rediss://ledger:6380",
+                    6
+                ),
+                (
+                    "spring.redis.redisson.config.singleServerConfig.password",
+                    "Pw-6t",
+                    7
+                ),
+                ("spring.redis.redisson.config.threads", "16", 8),
+            ]
+        );
     }
 
     #[test]

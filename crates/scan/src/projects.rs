@@ -321,12 +321,26 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
         .collect();
     let mut files: Vec<&SourceFile> = tree.files().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The variables each app's own `.env` sets (Laravel, Symfony, Rails
+    // dotenv load it into the environment the app's config reads).
+    let mut dotenv: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files
+        .iter()
+        .filter(|f| f.path.rsplit('/').next() == Some(".env"))
+    {
+        let read = config::read_format(Format::Dotenv, &f.text);
+        let (dir, _) = owner_of(&f.path, &app_dirs);
+        dotenv
+            .entry(dir)
+            .or_default()
+            .extend(read.settings.into_iter().map(|s| s.key));
+    }
     // Each file is read on its own (in parallel); apps gather after, in path order.
     let per_file: Vec<(Scanned, Option<(String, String)>)> = files
         .par_iter()
         .map(|file| {
             let mut out = Scanned::default();
-            let owner = scan_app_file(file, claimed, &app_dirs, &mut out);
+            let owner = scan_app_file(file, claimed, &app_dirs, &dotenv, &mut out);
             (out, owner)
         })
         .collect();
@@ -399,6 +413,7 @@ fn scan_app_file(
     file: &SourceFile,
     claimed: &BTreeSet<String>,
     app_dirs: &BTreeSet<&str>,
+    dotenv: &BTreeMap<String, BTreeSet<String>>,
     out: &mut Scanned,
 ) -> Option<(String, String)> {
     let path = file.path.as_str();
@@ -450,12 +465,20 @@ fn scan_app_file(
     }
     out.diagnostics.extend(read.duplicate_key_warnings(path));
     // No environment is known here: a variable's fallback is only what
-    // the app uses when the variable is unset, said as such.
+    // the app uses when the variable is unset, said as such; one the app's
+    // own `.env` sets is not used at all (its `.env` is read as the app's).
+    let (dir, name) = owner_of(path, app_dirs);
+    let set_by_dotenv = |var: &str| dotenv.get(&dir).is_some_and(|vars| vars.contains(var));
     let kvs: Vec<KeyValue> = frameworks::apply(reading, &read.settings)
         .into_iter()
         // node-config's `custom-environment-variables`: with no
         // environment, none of its keys is set.
         .filter(|r| !r.default_of.as_ref().is_some_and(|d| d.only_when_set))
+        .filter(|r| {
+            !r.default_of
+                .as_ref()
+                .is_some_and(|d| format != Format::Dotenv && set_by_dotenv(&d.var))
+        })
         .map(|r| {
             let written = if r.written.is_empty() {
                 "URL".to_string()
@@ -482,7 +505,6 @@ fn scan_app_file(
             }
         })
         .collect();
-    let (dir, name) = owner_of(path, app_dirs);
     let id = ConsumerId::app(&dir, &name);
     out.diagnostics
         .extend(crate::settings::unreadable_warnings(&kvs));

@@ -155,3 +155,35 @@ fn fallout_change_and_approvals_files_are_no_app() {
         ["app:svc -> cache:6379 tls=no explicit svc/config.yaml:3 | redis.url = redis://cache:6379"]
     );
 }
+
+/// Scenario review #2 M3: Laravel's `config/database.php` falls back to
+/// `127.0.0.1` when `REDIS_HOST` is unset, but the app's own `.env` sets
+/// it: the fallback is no link (it was an at-risk consumer of 127.0.0.1).
+/// Without a `.env` setting the variable, the fallback stays, inferred.
+#[test]
+fn a_fallback_the_apps_own_dotenv_overrides_is_no_link() {
+    let php = "<?php\nreturn [\n  'redis' => [\n    'default' => [\n      'host' => env('REDIS_HOST', '127.0.0.1'),\n      'port' => env('REDIS_PORT', '6379'),\n    ],\n  ],\n];\n";
+    let s = scan_projects(&files(&[
+        ("shop/composer.json", "{}\n"),
+        ("shop/config/database.php", php),
+        ("shop/.env", "REDIS_HOST=redis\nREDIS_PORT=6379\n"),
+        ("blog/composer.json", "{}\n"),
+        ("blog/config/database.php", php),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("app:shop -> redis:6379 ")
+                && r.contains(" explicit shop/.env:1 ")),
+        "{refs:#?}"
+    );
+    assert!(
+        !refs.iter().any(|r| r.starts_with("app:shop -> 127.0.0.1")),
+        "{refs:#?}"
+    );
+    assert!(
+        refs.iter()
+            .any(|r| r.starts_with("app:blog -> 127.0.0.1:6379 ") && r.contains(" inferred ")),
+        "{refs:#?}"
+    );
+}
