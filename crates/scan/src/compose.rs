@@ -2480,7 +2480,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .find(|e| config::PROFILE_VARIABLES.contains(&e.key.as_str()));
         let apart = config::with_profiles(
             &mut read.settings,
-            profiles.and_then(|e| e.value.as_deref()),
+            match profiles {
+                Some(e) => e.value.as_deref(),
+                None => config::default_profile(path),
+            },
         );
         for e in &read.errors {
             if self.reported.insert(format!("{path}:{}", e.line)) {

@@ -430,6 +430,16 @@ pub fn profile_file(path: &str) -> Option<&str> {
     (!profile.is_empty()).then_some(profile)
 }
 
+/// The profile an app runs under when no variable names one, for the
+/// file at `path`: ASP.NET Core's environment is `Production` unless
+/// `ASPNETCORE_ENVIRONMENT` / `DOTNET_ENVIRONMENT` says otherwise, so its
+/// `appsettings.Production.json` holds by default. Spring and Quarkus
+/// files have no such default here (`None`).
+pub fn default_profile(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name.starts_with("appsettings.") && name.ends_with(".json")).then_some("Production")
+}
+
 /// Quarkus' profile keys, `%dev.quarkus.redis.hosts` (or a `"%dev":` YAML
 /// block): each profile's keys read apart as a profile document
 /// ([`apart`]), so [`with_profiles`] lays the active one (`QUARKUS_PROFILE`)

@@ -2583,8 +2583,12 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     .iter()
                     .rev()
                     .find(|v| config::PROFILE_VARIABLES.contains(&v.key.as_str()));
-                let apart =
-                    config::with_profiles(&mut read.settings, profiles.map(|v| v.value.as_str()));
+                let apart = config::with_profiles(
+                    &mut read.settings,
+                    profiles
+                        .map(|v| v.value.as_str())
+                        .or_else(|| config::default_profile(&file.mount_path)),
+                );
                 for err in &read.errors {
                     out.diagnostics.push(
                         Diagnostic::warning(

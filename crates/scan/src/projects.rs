@@ -452,8 +452,9 @@ fn scan_app_file(
         format = Format::Text;
     }
     let mut read = config::read_file(format, path, &file.text);
-    // No environment is known: only the file's own `spring.profiles.active`.
-    let apart = config::with_profiles(&mut read.settings, None);
+    // No environment is known: only the file's own `spring.profiles.active`
+    // (or ASP.NET Core's default environment).
+    let apart = config::with_profiles(&mut read.settings, config::default_profile(path));
     for e in &read.errors {
         out.diagnostics.push(
             Diagnostic::error(

@@ -141,3 +141,26 @@ fn dotnet_environment_files_hold_for_their_environment() {
         "{refs:#?}"
     );
 }
+
+/// ASP.NET Core runs as `Production` when no variable names an
+/// environment: `appsettings.Production.json` holds then (it had become
+/// inferred with the environment files), and `appsettings.Development.json`
+/// does not.
+#[test]
+fn dotnet_production_is_the_default_environment() {
+    let prod = "{\"ConnectionStrings\": {\"Redis\": \"redis-prod.cache:6380,ssl=true,abortConnect=false\"}}\n";
+    let dev = "{\"ConnectionStrings\": {\"Redis\": \"localhost:6379\"}}\n";
+    let s = scan_projects(&files(&[
+        ("orders/orders.csproj", "<Project/>\n"),
+        ("orders/appsettings.Production.json", prod),
+        ("orders/appsettings.Development.json", dev),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter().any(|r| r.contains(
+            "-> redis-prod.cache:6380 tls=yes explicit orders/appsettings.Production.json:1"
+        )),
+        "{refs:#?}"
+    );
+    assert!(refs.iter().all(|r| !r.contains("localhost")), "{refs:#?}");
+}
