@@ -709,6 +709,8 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             ep.tls = match tls_flag.or(option_tls) {
                 Some(true) => Tls::Yes,
                 Some(false) => Tls::No,
+                // StackExchange.Redis connects in plaintext unless `ssl=true`.
+                None if !options.is_empty() && is_stackexchange(&kv.value) => Tls::No,
                 None => Tls::Unknown,
             };
             if let Some(user) = group.and_then(|_| related(i, Role::User)) {
@@ -1654,6 +1656,13 @@ mod tests {
         assert_eq!(found[0].endpoint.tls, Tls::Yes);
         assert!(found[0].credential.is_some());
         assert!(!format!("{found:?}").contains("Pw-x1"));
+        // Without `ssl=`, StackExchange.Redis speaks plaintext.
+        let found = find_endpoints(&[kv(
+            "ConnectionStrings__Cache",
+            "cache:6379,abortConnect=false",
+            1,
+        )]);
+        assert_eq!(found[0].endpoint.tls, Tls::No);
         // Options any client has do not say Redis on their own.
         let found = find_endpoints(&[kv("ConnectionStrings__Db", "db:5432,timeout=5", 1)]);
         assert!(found.iter().all(|f| !f.says_redis), "{found:?}");
