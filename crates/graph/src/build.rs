@@ -154,7 +154,7 @@ struct Builder<'a> {
     /// every growth).
     draft_list: Vec<(usize, Draft)>,
     /// Consumers that have at least one resolved reference.
-    referencing: HashSet<ConsumerId>,
+    referencing: HashSet<&'a ConsumerId>,
     /// Short names already reported as unresolved.
     unresolved: HashSet<String>,
     /// Names kept as external resources that a scanned workload may answer
@@ -762,7 +762,7 @@ impl<'a> Builder<'a> {
     /// The resource a reference to `host` (normalized), named by `route`,
     /// lands on; `None` for a server's reference to itself. Creates external
     /// resources and says which short names resolve to nothing.
-    fn resolve(&mut self, r: &Reference, host: &str, route: Option<&Route>) -> Option<usize> {
+    fn resolve(&mut self, r: &'a Reference, host: &str, route: Option<&Route>) -> Option<usize> {
         // `localhost` in a network the consumer shares with a Redis: that
         // Redis, even when it runs in the consumer's own pod (a container
         // beside it), and never another one of the same address.
@@ -787,7 +787,7 @@ impl<'a> Builder<'a> {
                 ));
                 return None;
             };
-            self.referencing.insert(r.consumer.clone());
+            self.referencing.insert(&r.consumer);
             return Some(resource);
         }
         // A socket is a file: no name leads to it, only a volume shared with
@@ -863,7 +863,7 @@ impl<'a> Builder<'a> {
         if self.is_self(resource, &r.consumer) {
             return None;
         }
-        self.referencing.insert(r.consumer.clone());
+        self.referencing.insert(&r.consumer);
         Some(resource)
     }
 
