@@ -1097,24 +1097,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
     }
     let workload_fact = |o: &Obj<'_>, id: &ConsumerId| {
-        let mut labels: BTreeMap<String, String> = o
-            .root
-            .at(&["metadata", "labels"])
-            .map(Node::string_map)
-            .unwrap_or_default();
-        labels.extend(
-            o.root
-                .at(&["metadata", "annotations"])
-                .map(Node::string_map)
-                .unwrap_or_default()
-                .into_iter()
-                // kubectl's copy of the whole object: never an owner, often large.
-                .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
-        );
         Fact::Workload(Workload {
             id: id.clone(),
             pod_labels: pod_labels(o),
-            labels,
+            labels: owner_labels(o),
             defined_at: o.defined_at(),
             server: servers.get(id).cloned(),
             aliases: Vec::new(),
@@ -1173,6 +1159,26 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         }
     }
     out
+}
+
+/// An object's labels and annotations, where its owner is read
+/// (`Options::owner`); kubectl's copy of the whole object
+/// (`last-applied-configuration`) is never an owner, and often large.
+fn owner_labels(o: &Obj<'_>) -> BTreeMap<String, String> {
+    let mut labels: BTreeMap<String, String> = o
+        .root
+        .at(&["metadata", "labels"])
+        .map(Node::string_map)
+        .unwrap_or_default();
+    labels.extend(
+        o.root
+            .at(&["metadata", "annotations"])
+            .map(Node::string_map)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
+    );
+    labels
 }
 
 /// An Argo CD `Application`/`ApplicationSet` or a Flux `HelmRelease` whose

@@ -8,7 +8,7 @@
 //! its password from the environment or a TriggerAuthentication.
 
 use super::{Copies, Looked};
-use crate::k8s::{Ctx, EnvVar, Obj};
+use crate::k8s::{owner_labels, Ctx, EnvVar, Obj};
 use crate::settings::{self, KeyValue};
 use crate::yaml::Node;
 use crate::Scanned;
@@ -239,23 +239,10 @@ pub(super) fn scan(ctx: &Ctx<'_, '_>, scalers: &[Copies<'_, '_>], out: &mut Scan
 /// The scaler as a workload: no pods of its own (nothing selects it), its
 /// labels for its owner.
 fn workload(o: &Obj<'_>, id: &ConsumerId) -> Workload {
-    let mut labels: BTreeMap<String, String> = o
-        .root
-        .at(&["metadata", "labels"])
-        .map(Node::string_map)
-        .unwrap_or_default();
-    labels.extend(
-        o.root
-            .at(&["metadata", "annotations"])
-            .map(Node::string_map)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration"),
-    );
     Workload {
         id: id.clone(),
         pod_labels: BTreeMap::new(),
-        labels,
+        labels: owner_labels(o),
         defined_at: o.defined_at(),
         server: None,
         aliases: Vec::new(),
