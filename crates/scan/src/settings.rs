@@ -255,6 +255,23 @@ static URL_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every Redis URL in a piece of text, with its byte offset.
+/// A value with each ERB tag (`<%= … %>`) replaced by `$(ERB)`, a value
+/// the scan cannot read.
+fn erb_as_unexpanded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("<%") {
+        let Some(end) = rest[start..].find("%>") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("$(ERB)");
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Options only a StackExchange.Redis connection string has, lower-cased.
 const STACKEXCHANGE_OPTIONS: &[&str] = &[
     "abortconnect",
@@ -531,8 +548,14 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             continue;
         }
 
-        // URLs anywhere in the value, whatever the key.
-        let urls = find_urls(&kv.value);
+        // URLs anywhere in the value, whatever the key. An ERB tag in one
+        // (GitLab's `redis://:<%= …password… %>@host:6379`) stands for a
+        // value the scan cannot read, as `$(VAR)` does.
+        let without_erb = kv
+            .value
+            .contains("<%")
+            .then(|| erb_as_unexpanded(&kv.value));
+        let urls = find_urls(without_erb.as_deref().unwrap_or(&kv.value));
         if !urls.is_empty() {
             for (_, url) in urls {
                 for mut ep in Endpoint::parse_url(url).unwrap_or_default() {
@@ -1061,6 +1084,18 @@ fn ioredis_endpoints(value: &str) -> Result<Vec<Endpoint>, &'static str> {
         raw: raw.to_string(),
     };
     if !sentinels.is_empty() {
+        // With Sentinels, ioredis opens the primary's connection with TLS
+        // only when `enableTLSForSentinelMode` is set beside `tls`.
+        let tls = match options.get("enableTLSForSentinelMode") {
+            Some(Value::Bool(true)) => tls,
+            Some(Value::String(flag)) if parse_bool(flag) == Some(true) => tls,
+            _ if tls == Tls::Yes => Tls::No,
+            _ => tls,
+        };
+        let endpoint = |scheme, host: &str, port, master: Option<String>, raw: &str| Endpoint {
+            tls,
+            ..endpoint(scheme, host, port, master, raw)
+        };
         let master = text(options.get("name"));
         let hosts: Vec<String> = sentinels.iter().map(|(h, p)| format!("{h}:{p}")).collect();
         let raw = format!(
@@ -1641,6 +1676,29 @@ mod tests {
         assert!(!format!("{found:?}").contains("IoPw-5566"));
     }
 
+    /// GitLab's chart writes `resque.yml.erb` with the password read by ERB
+    /// in the URL (scenario review #3 H1): the URL was not recognised, and
+    /// Sidekiq was missing.
+    #[test]
+    fn an_erb_tag_in_a_url_is_a_value_out_of_sight() {
+        let url = r#"redis://:<%= ERB::Util::url_encode(File.read("/etc/gitlab/redis/redis-password").strip) %>@gitlab-redis-master.gitlab.svc:6379"#;
+        let found = find_endpoints(&[kv("production.url", url, 3)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let e = &found[0].endpoint;
+        assert_eq!(
+            (e.host.as_str(), e.port, e.has_password),
+            ("gitlab-redis-master.gitlab.svc", Some(6379), true)
+        );
+        assert!(
+            !found[0].evidence.detail.contains("File.read"),
+            "{}",
+            found[0].evidence.detail
+        );
+        // A host written by ERB is no host.
+        let found = find_endpoints(&[kv("url", "redis://<%= ENV['REDIS_HOST'] %>:6379", 1)]);
+        assert!(found.iter().all(|f| f.endpoint.host != "erb"), "{found:?}");
+    }
+
     /// .NET Aspire's `ConnectionStrings__cache` (scenario review #2 H4): a
     /// StackExchange.Redis string under a key that does not say Redis.
     #[test]
@@ -1823,6 +1881,20 @@ mod tests {
             let encoded = base64::engine::general_purpose::STANDARD.encode(json);
             let found = find_endpoints(&[kv("REDIS_URL", &format!("ioredis://{encoded}"), 1)]);
             assert_eq!(found[0].endpoint.tls, want, "{flag}");
+        }
+        // Through Sentinels, `tls` alone leaves the primary's connection in
+        // plaintext: ioredis needs `enableTLSForSentinelMode` too
+        // (scenario review #3 H3).
+        for (extra, want) in [
+            ("", Tls::No),
+            (r#","enableTLSForSentinelMode":true"#, Tls::Yes),
+        ] {
+            let json = format!(
+                r#"{{"sentinels":[{{"host":"s-0","port":26379}}],"name":"m","tls":{{}}{extra}}}"#
+            );
+            let encoded = base64::engine::general_purpose::STANDARD.encode(json);
+            let found = find_endpoints(&[kv("REDIS_URL", &format!("ioredis://{encoded}"), 1)]);
+            assert_eq!(found[0].endpoint.tls, want, "{extra}");
         }
     }
 
