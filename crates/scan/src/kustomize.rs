@@ -92,6 +92,21 @@ struct Kustomization<'a> {
     root: &'a Node<'a>,
 }
 
+/// Whether a kustomization changes the objects it gathers (patches,
+/// generators, images, replicas, replacements), beyond where they go.
+fn changes_objects(k: &Kustomization<'_>) -> bool {
+    !k.patches.is_empty()
+        || [
+            "configMapGenerator",
+            "secretGenerator",
+            "images",
+            "replicas",
+            "replacements",
+        ]
+        .iter()
+        .any(|f| k.root.get(f).is_some())
+}
+
 /// One patch a kustomization lists.
 struct PatchEntry<'a> {
     /// The file holding it, as written; `None` when it is written inline.
@@ -501,6 +516,10 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .into_iter()
         .map(|i| (i, kustomizations[i].namespace, Vec::new(), Vec::new()))
         .collect();
+    // (kustomization, placement) → the roots that reach it so, and the
+    // roots whose way patches or generates something.
+    let mut placed_by: BTreeMap<(usize, Placement), BTreeSet<usize>> = BTreeMap::new();
+    let mut root_changes: BTreeSet<usize> = BTreeSet::new();
     while let Some((i, ns, above, way)) = stack.pop() {
         // A cycle of bases is kustomize's error: said at the kustomization
         // that closes it, and the walk ends there (renaming bases would
@@ -538,6 +557,22 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             namespace: ns.map(str::to_string),
             levels: levels.clone(),
         };
+        // Which top-level kustomization reached it, and whether the way
+        // there changes objects.
+        let root = way.first().copied().unwrap_or(i);
+        if placement.namespace.is_some() {
+            placed_by
+                .entry((i, placement.clone()))
+                .or_default()
+                .insert(root);
+        }
+        if way
+            .iter()
+            .chain(std::iter::once(&i))
+            .any(|&w| changes_objects(&kustomizations[w]))
+        {
+            root_changes.insert(root);
+        }
         // Each kustomization is walked once per placement it is reached
         // with: a base listed twice is walked once.
         if !applied.entry(i).or_default().insert(placement.clone()) {
@@ -602,6 +637,35 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 }
             }
         }
+    }
+    // Two top-level kustomizations (overlays of separate clusters) that
+    // put the same objects in the same namespace under the same names:
+    // read as one cluster, their patches and generators merge. Said once
+    // per set of overlays, when one of them changes something.
+    let mut said: BTreeSet<Vec<usize>> = BTreeSet::new();
+    for ((at, placement), roots) in &placed_by {
+        let path = kustomizations[*at].path;
+        let roots: Vec<usize> = roots.iter().copied().collect();
+        if roots.len() < 2 || !roots.iter().any(|r| root_changes.contains(r)) {
+            continue;
+        }
+        if !said.insert(roots.clone()) {
+            continue;
+        }
+        let names: Vec<&str> = roots.iter().map(|&r| kustomizations[r].path).collect();
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "kustomize-overlays-merged",
+                format!(
+                    "{} {} build on {path} in namespace {} under the same names: scanned together they are read as one cluster, so their patches and generators merge into one object; scan each overlay on its own (`fallout scan {}`), or give them different namespaces",
+                    names.join(", "),
+                    if names.len() == 2 { "both" } else { "all" },
+                    placement.namespace.as_deref().unwrap_or("?"),
+                    dir_of(names[0])
+                ),
+            )
+            .at(names[0], None, None),
+        );
     }
     // Files nothing changes are read as they are.
     out.placements

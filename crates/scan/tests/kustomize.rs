@@ -471,3 +471,44 @@ fn a_json_6902_patch_is_one_patch_of_its_operations() {
         )]
     );
 }
+
+/// Scenario review #3 H2: staging and prod overlays of separate clusters,
+/// both in namespace `shop`, scanned together, were merged into one object
+/// (prod's generator port and TLS on staging's host) without a word. It is
+/// a warning now; overlays that change nothing, or use different
+/// namespaces, say nothing.
+#[test]
+fn overlays_in_one_namespace_that_change_objects_are_said_to_merge() {
+    let base_k = "resources:\n  - deployment.yaml\nconfigMapGenerator:\n  - name: api-config\n    literals:\n      - REDIS_HOST=redis\n";
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1\n          envFrom:\n            - configMapRef: {name: api-config}\n";
+    let prod = "namespace: shop\nresources:\n  - ../../base\nconfigMapGenerator:\n  - name: api-config\n    behavior: merge\n    literals:\n      - REDIS_HOST=prod-cache.example.com\n";
+    let staging = "namespace: shop\nresources:\n  - ../../base\n";
+    let tree = |staging_ns: &str| {
+        common::files(&[
+            ("base/kustomization.yaml", base_k),
+            ("base/deployment.yaml", deployment),
+            ("overlays/prod/kustomization.yaml", prod),
+            (
+                "overlays/staging/kustomization.yaml",
+                &staging.replace("shop", staging_ns),
+            ),
+        ])
+    };
+    let said = |s: &Scanned| {
+        s.diagnostics
+            .iter()
+            .filter(|d| d.code == "kustomize-overlays-merged")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let s = scan_files(&tree("shop"), Vec::new(), &Options::default());
+    let merged = said(&s);
+    assert_eq!(merged.len(), 1, "{:?}", diagnostics(&s));
+    assert!(
+        merged[0].starts_with("overlays/prod/kustomization.yaml, overlays/staging/kustomization.yaml both build on base/kustomization.yaml in namespace shop"),
+        "{}",
+        merged[0]
+    );
+    let s = scan_files(&tree("shop-staging"), Vec::new(), &Options::default());
+    assert!(said(&s).is_empty(), "{:?}", said(&s));
+}
