@@ -1495,9 +1495,10 @@ impl<'a> Builder<'a> {
     /// setting is out of sight: an info note, not a warning. Said once per port, at the
     /// plaintext link, citing a TLS one; the resource's ports say both.
     fn say_tls_disagreements(&mut self) {
-        // (resource, port) → (a TLS link's place, a plaintext link's place)
-        type Sides<'o> = (Option<&'o Origin>, Option<&'o Origin>);
-        let mut seen: BTreeMap<(usize, u16), Sides<'_>> = BTreeMap::new();
+        // (resource, port) → (a TLS link, a plaintext link): its consumer
+        // and its place.
+        type Side<'o> = Option<(&'o ConsumerId, &'o Origin)>;
+        let mut seen: BTreeMap<(usize, u16), (Side<'_>, Side<'_>)> = BTreeMap::new();
         for (i, draft) in &self.draft_list {
             if !self.resources[*i].external {
                 continue;
@@ -1507,12 +1508,13 @@ impl<'a> Builder<'a> {
                     continue;
                 };
                 let entry = seen.entry((*i, port)).or_default();
+                let side = (&draft.consumer.id, &l.evidence.origin);
                 match l.tls {
                     Tls::Yes => {
-                        entry.0.get_or_insert(&l.evidence.origin);
+                        entry.0.get_or_insert(side);
                     }
                     Tls::No => {
-                        entry.1.get_or_insert(&l.evidence.origin);
+                        entry.1.get_or_insert(side);
                     }
                     Tls::Unknown => {}
                 }
@@ -1521,12 +1523,12 @@ impl<'a> Builder<'a> {
         let said: Vec<Diagnostic> = seen
             .into_iter()
             .filter_map(|((i, port), (yes, no))| {
-                let (yes, no) = (yes?, no?);
+                let ((with, yes), (without, no)) = (yes?, no?);
                 Some(at(
                     Diagnostic::info(
                         "tls-disagreement",
                         format!(
-                            "{} port {port} is reached without TLS here and with TLS at {yes}: a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change",
+                            "{} port {port} is reached without TLS by {without} (here) and with TLS by {with} (at {yes}): a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change",
                             self.resources[i].id
                         ),
                     ),

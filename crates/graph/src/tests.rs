@@ -2444,6 +2444,6 @@ fn an_external_port_reached_with_and_without_tls_is_said() {
     );
     assert_eq!(
         said[0].message,
-        "cache.example.com port 6379 is reached without TLS here and with TLS at cart.yaml:18: a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change"
+        "cache.example.com port 6379 is reached without TLS by shop/Deployment/profile (here) and with TLS by shop/Deployment/cart (at cart.yaml:18): a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change"
     );
 }
