@@ -34,8 +34,72 @@ pub fn impact(resource: &mut Resource, change: &Change) {
         c.reasons = reasons;
     }
     through_proxies(&resource.id, &mut consumers);
+    for c in &mut consumers {
+        if c.reasons.len() > 1 {
+            c.reasons = collapse_places(std::mem::take(&mut c.reasons));
+        }
+    }
     consumers.sort_by_cached_key(|c| (c.verdict, c.id.to_string()));
     resource.consumers = consumers;
+}
+
+/// The first place (`path:line`) a reason cites: its byte range and the
+/// path. A token with a `.` or `/` before its last `:` and digits after it
+/// (`api/app.yaml:22,`), not `port 6379` or a URL's `host:6380`.
+fn first_place(reason: &str) -> Option<(usize, usize, &str)> {
+    let mut at = 0;
+    for token in reason.split(' ') {
+        let start = at;
+        at += token.len() + 1;
+        let trimmed = token.trim_end_matches([',', ';', ')', ':']);
+        let Some((path, line)) = trimmed.rsplit_once(':') else {
+            continue;
+        };
+        if line.is_empty()
+            || !line.bytes().all(|b| b.is_ascii_digit())
+            || !(path.contains('/') || path.contains('.'))
+            || path.contains("://")
+            || path.starts_with(['`', '('])
+        {
+            continue;
+        }
+        return Some((start, start + trimmed.len(), path));
+    }
+    None
+}
+
+/// Reasons that say the same of several lines of one file (one per
+/// Sentinel or cluster node: "asks Sentinel on port 26379 at r.yaml:22,
+/// which announces the new port", then :23, :24) said once, with the lines
+/// listed (`r.yaml:22, 23, 24`). Others as they are, in order.
+pub(crate) fn collapse_places(reasons: Vec<String>) -> Vec<String> {
+    // (reason with its first place cut out, the place's path) → lines
+    let mut groups: Vec<(String, String, Vec<String>, String)> = Vec::new();
+    for reason in reasons {
+        let Some((start, end, path)) = first_place(&reason) else {
+            groups.push((reason.clone(), String::new(), Vec::new(), reason));
+            continue;
+        };
+        let line = reason[start + path.len() + 1..end].to_string();
+        let template = format!("{}\u{0}{}", &reason[..start], &reason[end..]);
+        match groups
+            .iter_mut()
+            .find(|(t, p, lines, _)| !lines.is_empty() && *t == template && p == path)
+        {
+            Some((_, _, lines, _)) => lines.push(line),
+            None => groups.push((template, path.to_string(), vec![line], reason)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(template, path, lines, original)| {
+            if lines.len() < 2 {
+                original
+            } else {
+                template.replace('\u{0}', &format!("{path}:{}", lines.join(", ")))
+            }
+        })
+        .collect()
 }
 
 /// The worst verdict of `change`'s settings for `c`, with their reasons.

@@ -2447,3 +2447,22 @@ fn an_external_port_reached_with_and_without_tls_is_said() {
         "cache.example.com port 6379 is reached without TLS by shop/Deployment/profile (here) and with TLS by shop/Deployment/cart (at cart.yaml:18): a Redis port serves one or the other (a managed service in a TLS migration mode may take both), so one of them may fail today, or a TLS setting is out of sight; check which before a TLS change"
     );
 }
+
+#[test]
+fn reasons_that_differ_only_in_the_line_are_said_once() {
+    let said = crate::impact::collapse_places(vec![
+        "asks Sentinel on port 26379 at app/redisson.yaml:22, which announces the new port".into(),
+        "asks Sentinel on port 26379 at app/redisson.yaml:23, which announces the new port".into(),
+        "uses `redis://cache:6379` at app/other.yaml:4; switch to rediss://cache:6380".into(),
+        "asks Sentinel on port 26379 at app/redisson.yaml:24, which announces the new port".into(),
+        "asks Sentinel on port 26379 at lib/x.yaml:2, which announces the new port".into(),
+    ]);
+    assert_eq!(
+        said,
+        [
+            "asks Sentinel on port 26379 at app/redisson.yaml:22, 23, 24, which announces the new port",
+            "uses `redis://cache:6379` at app/other.yaml:4; switch to rediss://cache:6380",
+            "asks Sentinel on port 26379 at lib/x.yaml:2, which announces the new port",
+        ]
+    );
+}
