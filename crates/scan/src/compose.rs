@@ -1394,7 +1394,9 @@ pub(crate) fn redis_server(
             Some("unixsocket") => unixsocket = value.filter(|v| v.starts_with('/')),
             Some("requirepass" | "aclfile") => {
                 requires_auth = true;
-                auth_origin.get_or_insert_with(|| all_words[i].origin.clone());
+                // The flag on the command line is where it is told, before
+                // a variable that may only feed it.
+                auth_origin = Some(all_words[i].origin.clone());
             }
             Some("tls") => {
                 tls_main = inline

@@ -1519,7 +1519,11 @@ fn patch_service(base: &mut Service, o: &Obj<'_>, patch: Service) {
 struct EnvVar {
     name: String,
     value: Option<String>,
+    /// Where its value is written (a Secret's or ConfigMap's key line for
+    /// one read from there).
     origin: Origin,
+    /// Where the container sets it: its `env` entry or `envFrom` line.
+    entry: Origin,
     strength: Strength,
     via: String,
     /// The Secret key it reads, when it reads one: (secret, key).
@@ -1872,6 +1876,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     name: format!("{prefix}*"),
                     value: None,
                     origin: Origin::file(from_path, from.line),
+                    entry: Origin::file(from_path, from.line),
                     strength: Strength::Inferred,
                     via: if unreadable {
                         format!("envFrom secret {name} (not readable)")
@@ -1898,6 +1903,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     name: format!("{prefix}{key}"),
                     value: entry.value.clone(),
                     origin: entry.origin(),
+                    entry: Origin::file(from_path, from.line),
                     strength: Strength::Indirect,
                     via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
                     secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
@@ -1923,6 +1929,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     name: name.to_string(),
                     value: Some(value),
                     origin: at(value_node),
+                    entry: at(value_node),
                     strength: Strength::Explicit,
                     via: format!("env {name}"),
                     secret_key: None,
@@ -1945,6 +1952,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         name: name.to_string(),
                         value: Some(o.ns.to_string()),
                         origin: at(e),
+                        entry: at(e),
                         strength: Strength::Explicit,
                         via: format!("env {name} <- fieldRef metadata.namespace"),
                         secret_key: None,
@@ -1981,6 +1989,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     name: name.to_string(),
                     value: entry.value.clone(),
                     origin: entry.origin(),
+                    entry: at(e),
                     strength: Strength::Indirect,
                     via,
                     secret_key,
@@ -2017,6 +2026,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         name: name.to_string(),
                         value: None,
                         origin: at(e),
+                        entry: at(e),
                         strength: Strength::Inferred,
                         via: format!("{via} ({why})"),
                         secret_key,
@@ -2034,9 +2044,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let (spec, _) = pod_template(o)?;
         let (container, image) = self.server_container(o)?;
         let vars = self.env_of(o, container);
+        // Where the server is told something is where its container sets
+        // the variable (a password's Secret line is the credential's).
         let env: Vec<(&str, Option<&str>, &Origin)> = vars
             .iter()
-            .map(|v| (v.name.as_str(), v.value.as_deref(), &v.origin))
+            .map(|v| (v.name.as_str(), v.value.as_deref(), &v.entry))
             .collect();
         let known = known_values(&vars);
         let words = self.command_words(o, container, &known);
@@ -2116,7 +2128,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         server.requires_auth = true;
                         // The argument that passes it, else the variable.
                         server.auth_origin.get_or_insert_with(|| {
-                            in_args.map_or(v.origin.clone(), |w| w.origin.clone())
+                            in_args.map_or(v.entry.clone(), |w| w.origin.clone())
                         });
                     }
                 }

@@ -882,3 +882,49 @@ spec:
     assert!(fallout_scan::k8s::is_manifest_path("<stdin>"));
     assert!(!fallout_scan::k8s::is_manifest_path("k/app.yaml~"));
 }
+
+/// Where a server is told to require a password (scenario reviews #1 and
+/// #3): the `--requirepass` argument, else the container's `env` entry
+/// for the password variable; not the Secret's data line, which is the
+/// credential's.
+#[test]
+fn a_servers_password_is_required_where_its_container_says_so() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: redis, namespace: data}\ndata:\n  password: czNjcjN0\n";
+    let bitnami = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-master, namespace: data}\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: bitnami/redis:7.2\n          env:\n            - name: ALLOW_EMPTY_PASSWORD\n              value: \"no\"\n            - name: REDIS_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: redis, key: password}\n";
+    let airflow = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: airflow-redis, namespace: data}\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: redis:7-bookworm\n          command: [\"/bin/sh\"]\n          args: [\"-c\", \"redis-server --requirepass ${REDIS_PASSWORD}\"]\n          env:\n            - name: REDIS_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: redis, key: password}\n";
+    let s = scan(&[
+        ("secret.yaml", secret),
+        ("bitnami.yaml", bitnami),
+        ("airflow.yaml", airflow),
+    ]);
+    let mut origins: Vec<(String, String)> = s
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Workload(w) => w.server.as_ref().map(|srv| {
+                (
+                    w.id.to_string(),
+                    srv.auth_origin
+                        .as_ref()
+                        .map(|o| o.to_string())
+                        .unwrap_or_default(),
+                )
+            }),
+            _ => None,
+        })
+        .collect();
+    origins.sort();
+    assert_eq!(
+        origins,
+        [
+            (
+                "data/StatefulSet/airflow-redis".to_string(),
+                "airflow.yaml:11".to_string()
+            ),
+            (
+                "data/StatefulSet/redis-master".to_string(),
+                "bitnami.yaml:13".to_string()
+            ),
+        ]
+    );
+}
