@@ -220,6 +220,16 @@ fn plain_tls_advice(server: &Resource, l: &Link) -> String {
                 "uses {written} at {at}; set `tls` and `enableTLSForSentinelMode` in its ioredis options (the base64 JSON), with the sentinels' TLS ports, and configure the CA"
             );
         }
+        // Dapr and KEDA: an `enableTLS` item in the metadata.
+        Spelling::EnableTls => {
+            let port = match server.tls_port {
+                Some(p) => format!("port {p}"),
+                None => "TLS port".to_string(),
+            };
+            return format!(
+                "uses {written} at {at} without TLS; set `enableTLS: \"true\"` in its metadata, use the server's {port}, and configure the CA"
+            );
+        }
         Spelling::IoredisOptions | Spelling::Url => {}
     }
     match (l.endpoint.scheme, tls_address(server, l)) {
@@ -355,6 +365,9 @@ enum Spelling {
     Stream,
     /// ioredis options as base64 JSON (Outline's `ioredis://`).
     IoredisOptions,
+    /// A Dapr component's or a KEDA trigger's metadata: TLS is its
+    /// `enableTLS` item.
+    EnableTls,
 }
 
 fn client_spelling(link: &Link) -> Spelling {
@@ -366,6 +379,11 @@ fn client_spelling(link: &Link) -> Spelling {
         Spelling::Stream
     } else if starts(b"ioredis://") {
         Spelling::IoredisOptions
+    } else if ["Dapr component ", "KEDA trigger "]
+        .iter()
+        .any(|p| link.evidence.detail.starts_with(p))
+    {
+        Spelling::EnableTls
     } else {
         Spelling::Url
     }
@@ -673,7 +691,7 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
             let plain = |l: &Link| {
                 let scheme = match client_spelling(l) {
                     Spelling::Stream => "tcp",
-                    Spelling::Url | Spelling::IoredisOptions => "redis",
+                    Spelling::Url | Spelling::IoredisOptions | Spelling::EnableTls => "redis",
                 };
                 match server.port {
                     Some(p) => format!("{scheme}://{}:{p}", l.endpoint.host),
