@@ -162,6 +162,9 @@ struct Builder<'a> {
     /// with the note to say if it is no Redis proxy
     /// ([`Builder::through_proxies`]).
     unresolved_notes: Vec<Unresolved<'a>>,
+    /// (compose file, lower-case name or alias) → its service that runs no
+    /// Redis ([`Builder::compose_service`]), built when first asked.
+    compose_names: Option<HashMap<(String, String), &'a Workload>>,
     /// DNS names of Services whose selector picks no Redis workload, for
     /// the message of a consumer naming one ([`Builder::plain_service`]).
     plain_services: HashMap<String, &'a Service>,
@@ -208,6 +211,7 @@ impl<'a> Builder<'a> {
             referencing: HashSet::default(),
             unresolved: HashSet::default(),
             unresolved_notes: Vec::new(),
+            compose_names: None,
             plain_services: HashMap::default(),
             label_index: HashMap::default(),
             by_namespace: HashMap::default(),
@@ -735,13 +739,29 @@ impl<'a> Builder<'a> {
 
     /// The service of compose file `file` that answers to `host` (its name,
     /// container name, hostname or a network alias) and runs no Redis.
-    fn compose_service(&self, file: &str, host: &str) -> Option<&'a Workload> {
-        self.facts.workloads.iter().copied().find(|w| {
-            w.server.is_none()
-                && matches!(&w.scope, Scope::Compose(f) if f == file)
-                && (w.id.name.eq_ignore_ascii_case(host)
-                    || w.aliases.iter().any(|a| a.eq_ignore_ascii_case(host)))
-        })
+    fn compose_service(&mut self, file: &str, host: &str) -> Option<&'a Workload> {
+        // Indexed once, when a first compose name is unresolved.
+        let workloads = &self.facts.workloads;
+        let index = self.compose_names.get_or_insert_with(|| {
+            let mut index: HashMap<(String, String), &'a Workload> = HashMap::default();
+            for &w in workloads {
+                let Scope::Compose(f) = &w.scope else {
+                    continue;
+                };
+                if w.server.is_some() {
+                    continue;
+                }
+                for name in std::iter::once(&w.id.name).chain(&w.aliases) {
+                    index
+                        .entry((f.clone(), name.to_ascii_lowercase()))
+                        .or_insert(w);
+                }
+            }
+            index
+        });
+        index
+            .get(&(file.to_string(), host.to_ascii_lowercase()))
+            .copied()
     }
 
     /// A reference to a Unix socket that reaches no Redis: a
@@ -1356,8 +1376,11 @@ impl<'a> Builder<'a> {
     /// knows is taken for one only as inferred evidence, and said so.
     fn through_proxies(&mut self) {
         let notes = std::mem::take(&mut self.unresolved_notes);
+        // Names something scanned answers to: a proxy's address. A name
+        // nothing answers to may be what a proxy reaches (its upstream).
         let names: HashSet<usize> = notes
             .iter()
+            .filter(|n| !n.backends.is_empty())
             .filter_map(|n| self.externals.get(&n.qualified).copied())
             .collect();
         let backend_ids: HashSet<&ConsumerId> = notes
@@ -1500,11 +1523,17 @@ impl<'a> Builder<'a> {
         type Side<'o> = Option<(&'o ConsumerId, &'o Origin)>;
         let mut seen: BTreeMap<(usize, u16), (Side<'_>, Side<'_>)> = BTreeMap::new();
         for (i, draft) in &self.draft_list {
-            if !self.resources[*i].external {
+            if !self.resources[*i].external || self.defined[*i].fronted {
                 continue;
             }
             for l in &draft.consumer.links {
-                let Some(port) = l.endpoint.port.or(l.server_port) else {
+                // A link through a proxy reaches the server on the proxy's
+                // own hop.
+                let port = match l.proxy {
+                    Some(_) => l.server_port,
+                    None => l.endpoint.port.or(l.server_port),
+                };
+                let Some(port) = port else {
                     continue;
                 };
                 let entry = seen.entry((*i, port)).or_default();

@@ -123,7 +123,13 @@ fn judge_all(resource: &Resource, c: &Consumer, change: &Change) -> (Verdict, Ve
 /// others): its calls fail when the proxy's connection does, and what must
 /// change is the proxy's config, not its own.
 fn through_proxies(resource: &str, consumers: &mut [Consumer]) {
-    let judged: Vec<(String, Option<Verdict>)> = consumers
+    if !consumers
+        .iter()
+        .any(|c| c.links.iter().any(|l| l.proxy.is_some()))
+    {
+        return;
+    }
+    let judged: std::collections::HashMap<String, Option<Verdict>> = consumers
         .iter()
         .map(|c| (c.id.to_string(), c.verdict))
         .collect();
@@ -138,7 +144,7 @@ fn through_proxies(resource: &str, consumers: &mut [Consumer]) {
         }
         for (proxy, l) in proxies {
             let (address, at) = (l.endpoint.address(), &l.evidence.origin);
-            let (verdict, reason) = match judged.iter().find(|(id, _)| id == proxy) {
+            let (verdict, reason) = match judged.get_key_value(proxy) {
                 Some((_, Some(Verdict::Ok))) => continue,
                 // Taken for a proxy on inferred evidence only: at risk.
                 Some((_, Some(v))) if l.evidence.strength == Strength::Inferred => (
@@ -494,7 +500,7 @@ fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     {
         // Its only links without TLS fail today: the change is not what
         // breaks them.
-        reasons.retain(|r| plain_to_tls.iter().all(|(at, _)| !r.contains(at.as_str())));
+        reasons.retain(|r| plain_to_tls.iter().all(|(at, _)| !cites(r, at)));
         reasons.extend(plain_to_tls.into_iter().map(|(_, why)| why));
         reasons.extend(wrong);
         return (Verdict::AtRisk, reasons);
@@ -534,6 +540,17 @@ fn tls_to_plain_port(server: &Resource, c: &Consumer) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Whether a reason cites the place `at` (`app.yaml:2`), and not another
+/// line that starts the same (`app.yaml:21`).
+fn cites(reason: &str, at: &str) -> bool {
+    reason.match_indices(at).any(|(i, _)| {
+        !reason[i + at.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
 }
 
 /// Whether a link speaks plaintext (`redis://`, a TLS flag off) to the

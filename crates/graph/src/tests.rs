@@ -2466,3 +2466,43 @@ fn reasons_that_differ_only_in_the_line_are_said_once() {
         ]
     );
 }
+
+#[test]
+fn a_proxy_whose_redis_is_outside_the_scan_still_carries_its_clients() {
+    let file = "compose.yaml";
+    let svc = |name: &str| ConsumerId::compose(file, name);
+    let mut proxy = workload(svc("proxy"), &[], None);
+    proxy.proxy = Some("twemproxy".into());
+    let facts = vec![
+        Fact::Workload(proxy),
+        Fact::Workload(workload(svc("app"), &[], None)),
+        // `cache` is defined in no scanned file: an external name.
+        reference(
+            svc("proxy"),
+            Scope::Compose(file.into()),
+            "cache:6379",
+            "nutcracker.yml",
+            4,
+        ),
+        reference(
+            svc("app"),
+            Scope::Compose(file.into()),
+            "redis://proxy:22121",
+            file,
+            9,
+        ),
+    ];
+    let inv = build(&facts, &Options::default());
+    let cache = resource(&inv, "compose.yaml#cache");
+    assert!(
+        has_consumer(cache, "compose.yaml#app"),
+        "{:?}",
+        cache.consumers
+    );
+    assert!(has_consumer(cache, "compose.yaml#proxy"));
+    assert!(
+        !ids(&inv).contains(&"compose.yaml#proxy"),
+        "{:?}",
+        ids(&inv)
+    );
+}

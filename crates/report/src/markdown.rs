@@ -10,6 +10,9 @@ use std::fmt::Write;
 /// `--format markdown`.
 pub struct MarkdownReport;
 
+/// The most consumers named in the gate line and the undocumented list.
+const LISTED: usize = 50;
+
 /// The most a report may hold: a pull-request comment on GitHub is at most
 /// 65,536 characters, and a longer body is refused. Parts that do not fit
 /// are left out in this order (info notes, the evidence, the graph, other
@@ -54,7 +57,15 @@ impl Report for MarkdownReport {
         if let Some(gate) = view.gate {
             let on = gate.fail_on.join(", ");
             if gate.failed {
-                let failing: Vec<String> = gate.failing.iter().map(|id| code(id)).collect();
+                let mut failing: Vec<String> = gate
+                    .failing
+                    .iter()
+                    .take(LISTED)
+                    .map(|id| code(id))
+                    .collect();
+                if gate.failing.len() > LISTED {
+                    failing.push(format!("and {} more", gate.failing.len() - LISTED));
+                }
                 let _ = writeln!(
                     out,
                     "\n:x: **Gate failed** (fail on: {}): {}",
@@ -96,7 +107,8 @@ impl Report for MarkdownReport {
                     "undocumented consumers"
                 )
             );
-            for c in undocumented {
+            let more = undocumented.len().saturating_sub(LISTED);
+            for c in undocumented.into_iter().take(LISTED) {
                 let mut line = format!("> - {}", code(&c.id.to_string()));
                 if let Some(identity) = common::client_identity(c) {
                     let _ = write!(line, " ({})", cell(&identity));
@@ -108,6 +120,9 @@ impl Report for MarkdownReport {
                     let _ = write!(line, " — {}", cell(&common::evidence_label(e)));
                 }
                 let _ = writeln!(out, "{line}");
+            }
+            if more > 0 {
+                let _ = writeln!(out, "> - and {more} more (the tables below list them)");
             }
         }
 
@@ -143,7 +158,12 @@ impl Report for MarkdownReport {
                 }
             }
         } else {
+            let mut skipped = 0usize;
             for r in &view.inventory.resources {
+                if out.len() + RESERVE * 2 > COMMENT_LIMIT {
+                    skipped += 1;
+                    continue;
+                }
                 let mut heading = format!("{} ({})", code(&r.id), r.kind);
                 if let Some(ports) = common::ports(r) {
                     let _ = write!(heading, ", {ports}");
@@ -167,6 +187,9 @@ impl Report for MarkdownReport {
                         code(&r.id)
                     ));
                 }
+            }
+            if skipped > 0 {
+                left_out.push(format!("{skipped} resources' tables"));
             }
         }
 

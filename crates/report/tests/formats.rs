@@ -455,6 +455,71 @@ fn markdown_fits_a_pull_request_comment() {
     assert!(!small.contains("Cut to fit"), "{small}");
 }
 
+/// The code review's cases: many undocumented consumers, a gate failing
+/// on many, and a scan of many resources stay within the limit too.
+#[test]
+fn markdown_fits_with_many_resources_and_a_long_gate() {
+    let mut inventory = common::impact_inventory();
+    let template = inventory.resources[0].clone();
+    let consumer = template.consumers[0].clone();
+    inventory.resources.clear();
+    for r in 0..1_500 {
+        let mut res = template.clone();
+        res.id = format!("ns-{r}/redis-{r}");
+        res.consumers = (0..2)
+            .map(|i| {
+                let mut c = consumer.clone();
+                c.id.name = format!("app-{r}-{i}");
+                c.documented = false;
+                c
+            })
+            .collect();
+        inventory.resources.push(res);
+    }
+    inventory.documentation_checked = true;
+    let view = View {
+        inventory: &inventory,
+        command: Command::Scan,
+        change: None,
+        gate: None,
+        version: common::VERSION,
+    };
+    let out = render(Format::Markdown, &view);
+    assert!(out.len() <= 65_536, "{} characters", out.len());
+    assert!(
+        out.contains("> - and 2950 more (the tables below list them)"),
+        "{}",
+        &out[..3000]
+    );
+    assert!(out.contains("resources' tables"));
+    // A gate failing on 3,000 consumers names 50 of them.
+    let mut one = common::impact_inventory();
+    let c0 = one.resources[0].consumers[0].clone();
+    for i in 0..3_000 {
+        let mut c = c0.clone();
+        c.id.name = format!("svc-{i}");
+        one.resources[0].consumers.push(c);
+    }
+    let change = common::impact_change();
+    let gate = fallout_report::Gate {
+        failed: true,
+        fail_on: vec!["breaks".into()],
+        failing: (0..3_000)
+            .map(|i| format!("ns/Deployment/svc-{i}"))
+            .collect(),
+    };
+    let view = View {
+        inventory: &one,
+        command: Command::Impact,
+        change: Some(&change),
+        gate: Some(&gate),
+        version: common::VERSION,
+    };
+    let out = render(Format::Markdown, &view);
+    assert!(out.len() <= 65_536, "{} characters", out.len());
+    assert!(out.contains(", and 2950 more\n"), "{}", &out[..2000]);
+}
+
 #[test]
 fn checklist_has_a_box_per_breaking_consumer_under_its_owner() {
     let runs = Runs::new();

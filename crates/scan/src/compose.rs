@@ -1417,10 +1417,15 @@ pub(crate) fn redis_server(
     // (a ConfigMap outside the scan): what it sets is out of sight.
     let config_unread = !conf_targets.is_empty() && texts.is_empty();
     let sentinel_conf = |path: &str| base_name(path).to_ascii_lowercase().contains("sentinel");
-    for (_, text) in texts
-        .iter()
-        .filter(|(path, _)| sentinel || !sentinel_conf(path))
-    {
+    // A Sentinel reads its sentinel.conf, a server everything else.
+    let has_sentinel_conf = texts.iter().any(|(path, _)| sentinel_conf(path));
+    for (_, text) in texts.iter().filter(|(path, _)| {
+        if sentinel && has_sentinel_conf {
+            sentinel_conf(path)
+        } else {
+            !sentinel_conf(path) || sentinel
+        }
+    }) {
         let read = config::read_format(Format::Conf, text);
         for s in read.settings {
             match s.key.as_str() {

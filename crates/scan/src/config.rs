@@ -354,6 +354,12 @@ fn envoy_redis_clusters(settings: &mut Vec<RawSetting>) {
             }
         }
         settings.extend(added);
+        // The cluster's own auth settings: read above as where the password
+        // lives; left in, an `inline_string` (under a key that says Redis)
+        // would be read as a value of its own, a password as a host.
+        settings.retain(|s| {
+            !(own(s) && (s.key.contains(".auth_password.") || s.key.contains(".auth_username.")))
+        });
     }
 }
 
@@ -437,7 +443,12 @@ pub fn profile_file(path: &str) -> Option<&str> {
 /// files have no such default here (`None`).
 pub fn default_profile(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("appsettings.") && name.ends_with(".json")).then_some("Production")
+    // Only the Production file is known to hold then: another
+    // environment's file stays apart (inferred), not dropped, as the
+    // environment may be set where the scan cannot see.
+    (name.starts_with("appsettings.")
+        && profile_file(path).is_some_and(|p| p.eq_ignore_ascii_case("Production")))
+    .then_some("Production")
 }
 
 /// Quarkus' profile keys, `%dev.quarkus.redis.hosts` (or a `"%dev":` YAML
@@ -852,8 +863,11 @@ fn flatten(prefix: &str, node: &Node, out: &mut Vec<RawSetting>) {
                 if node.block && holds_yaml_config(prefix) {
                     // Redisson's config written inline in Spring
                     // (`spring.redis.redisson.config: |`): its keys, each
-                    // at its own line.
-                    if let Ok(docs) = yaml::parse(text, node.line) {
+                    // at its own line (the block is marked at its first
+                    // content line; blank lines before it are in its text).
+                    let blank = text.len() - text.trim_start_matches('\n').len();
+                    let first = node.line.saturating_sub(blank as u32).max(1);
+                    if let Ok(docs) = yaml::parse(text, first) {
                         for doc in &docs {
                             flatten(prefix, &doc.root, out);
                         }
@@ -2664,6 +2678,17 @@ name = f"redis://{host}:6379"
     #[test]
     fn an_inline_redisson_config_is_read_as_keys_at_their_lines() {
         let text = "spring:\n  redis:\n    redisson:\n      config: |\n        singleServerConfig:\n          address: \"rediss://ledger:6380\"\n          password: \"Pw-6t\"\n        threads: 16\n";
+        // The same with a blank line first in the block: lines as written.
+        let blank = text.replace("config: |\n", "config: |\n\n");
+        let read = read_settings("application.yml", &blank);
+        assert_eq!(
+            pairs(&read)[0],
+            (
+                "spring.redis.redisson.config.singleServerConfig.address",
+                "rediss://ledger:6380",
+                7
+            )
+        );
         let read = read_settings("application.yml", text);
         assert_eq!(
             pairs(&read),

@@ -1161,6 +1161,24 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     out
 }
 
+/// The containers of a pod spec that run beside each other: its
+/// `containers` and its native sidecars (init containers with
+/// `restartPolicy: Always`); not the init containers that run before them
+/// (a `socat` waiting for a port is no proxy).
+fn running_containers<'n, 's>(spec: &'n Node<'s>) -> impl Iterator<Item = &'n Node<'s>> {
+    let sidecars = spec
+        .get("initContainers")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| c.str_at(&["restartPolicy"]) == Some("Always"));
+    spec.get("containers")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .chain(sidecars)
+}
+
 /// An object's labels and annotations, where its owner is read
 /// (`Options::owner`); kubectl's copy of the whole object
 /// (`last-applied-configuration`) is never an owner, and often large.
@@ -1675,16 +1693,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let image_of = |c: &'a Node<'a>| self.container_image(o, c);
         // A native sidecar (an init container with `restartPolicy: Always`)
         // runs beside the others as long as the pod does.
-        let sidecars = spec
-            .get("initContainers")
-            .map(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter(|c| c.str_at(&["restartPolicy"]) == Some("Always"));
-        spec.get("containers")?
-            .as_seq()
-            .iter()
-            .chain(sidecars)
+        running_containers(spec)
             .filter_map(|c| Some((c, image_of(c)?)))
             .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
     }
@@ -1693,9 +1702,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
     /// ([`crate::proxy_of_image`]).
     fn proxy_of(&self, o: &Obj<'a>) -> Option<&'static str> {
         let (spec, _) = o.pod?;
-        ["containers", "initContainers"]
-            .iter()
-            .flat_map(|list| spec.get(list).map(Node::as_seq).unwrap_or_default())
+        running_containers(spec)
             .filter_map(|c| self.container_image(o, c))
             .find_map(crate::proxy_of_image)
     }
@@ -2855,13 +2862,10 @@ impl Loopback<'_, '_> {
                 // A Redis proxy beside it (an Envoy redis_proxy, twemproxy):
                 // the pod's link is the proxy's own config.
                 let proxy = obj.pod.and_then(|(spec, _)| {
-                    ["containers", "initContainers"]
-                        .iter()
-                        .flat_map(|list| spec.get(list).map(Node::as_seq).unwrap_or_default())
-                        .find_map(|c| {
-                            let proxy = crate::proxy_of_image(c.str_at(&["image"])?)?;
-                            Some((c.str_at(&["name"]).unwrap_or("?"), proxy))
-                        })
+                    running_containers(spec).find_map(|c| {
+                        let proxy = crate::proxy_of_image(c.str_at(&["image"])?)?;
+                        Some((c.str_at(&["name"]).unwrap_or("?"), proxy))
+                    })
                 });
                 let message = match proxy {
                     Some((container, proxy)) => format!(

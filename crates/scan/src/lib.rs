@@ -533,7 +533,9 @@ const PROXY_IMAGES: &[(&str, &str)] = &[
     ("twemproxy", "twemproxy"),
     ("nutcracker", "twemproxy"),
     ("haproxy", "haproxy"),
-    ("haproxytech", "haproxy"),
+    ("haproxy-alpine", "haproxy"),
+    ("haproxy-debian", "haproxy"),
+    ("haproxy-ubuntu", "haproxy"),
     ("envoy", "envoy"),
     ("envoy-distroless", "envoy"),
     ("predixy", "predixy"),
@@ -600,6 +602,7 @@ mod tests {
             ("docker.io/dweomer/stunnel", "stunnel"),
             ("ghostunnel/ghostunnel:v1.8", "ghostunnel"),
             ("haoxiang/predixy:1.0.5", "predixy"),
+            ("haproxytech/haproxy-alpine:2.9", "haproxy"),
         ] {
             assert_eq!(proxy_of_image(image), Some(proxy), "{image}");
         }

@@ -43,7 +43,7 @@ const ENVOY: &str = r#"static_resources:
       envoy.filters.network.redis_proxy:
         "@type": type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProtocolOptions
         auth_password:
-          inline_string: Envoy-Inline-Pw-31
+          inline_string: envoy.inline.pw31
   - name: payments-api
     type: STRICT_DNS
     load_assignment:
@@ -116,5 +116,5 @@ fn an_envoy_sidecar_links_its_pod_to_the_redis_it_proxies() {
         "{}",
         s.diagnostics[0].message
     );
-    assert_no_secret(&s, &["Envoy-Inline-Pw-31"]);
+    assert_no_secret(&s, &["envoy.inline.pw31", "inline.pw31"]);
 }

@@ -184,3 +184,41 @@ spec:
     );
     common::assert_no_secret(&s, &["Sentinel-Pw-9f2"]);
 }
+
+/// A Sentinel mounting the Redis's `redis.conf` beside its own
+/// `sentinel.conf` reads only its own (code review: `port 6380` of the
+/// Redis had become the Sentinel's).
+#[test]
+fn a_sentinel_reads_its_own_conf_only() {
+    let manifest = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: conf, namespace: cache}
+data:
+  redis.conf: |
+    port 6380
+    requirepass Not-The-Sentinels-9
+  sentinel.conf: |
+    port 26380
+    sentinel monitor m redis-0.redis 6380 2
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: sentinel, namespace: cache}
+spec:
+  template:
+    spec:
+      containers:
+        - name: sentinel
+          image: bitnami/redis-sentinel:7.2
+          volumeMounts:
+            - {name: conf, mountPath: /opt/bitnami/redis-sentinel/etc}
+      volumes:
+        - name: conf
+          configMap: {name: conf}
+";
+    let s = scan(manifest);
+    assert_eq!(
+        servers(&s),
+        ["cache/StatefulSet/sentinel port=26380 tls-port=- auth=false aliases="]
+    );
+}

@@ -145,7 +145,12 @@ pub(super) fn scan(
         let host = item("redishost");
         let loading: Vec<&App<'_, '_>> = apps.iter().filter(|a| a.loads(o.ns, &scopes)).collect();
         if loading.is_empty() {
-            let names = host.and_then(|h| h.value.as_deref()).unwrap_or("a Redis");
+            // The address as parsed (a URL's password masked), never the
+            // raw value, which may come from a Secret.
+            let names = found
+                .first()
+                .map(|f| f.endpoint.address())
+                .unwrap_or_else(|| "a Redis".to_string());
             let among = if scopes.is_empty() {
                 String::new()
             } else {
