@@ -2481,10 +2481,9 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
         };
         let format = config::format_of(path);
         let mut read = config::read_file(format, path, &file.text);
-        let profiles = env
+        let profiles = config::profile_variables(path)
             .iter()
-            .rev()
-            .find(|e| config::PROFILE_VARIABLES.contains(&e.key.as_str()));
+            .find_map(|var| env.iter().rev().find(|e| e.key == *var));
         let apart = config::with_profiles(
             &mut read.settings,
             match profiles {

@@ -410,14 +410,19 @@ fn as_environment_blocks(settings: &mut Vec<RawSetting>) {
     }
 }
 
-/// The variables that name the active profile or environment of an app:
-/// Spring's, Quarkus', ASP.NET Core's ([`with_profiles`]).
-pub const PROFILE_VARIABLES: &[&str] = &[
-    "SPRING_PROFILES_ACTIVE",
-    "QUARKUS_PROFILE",
-    "ASPNETCORE_ENVIRONMENT",
-    "DOTNET_ENVIRONMENT",
-];
+/// The variables that name the active profile or environment of the app
+/// reading the file at `path`, most decisive first: ASP.NET Core's for an
+/// `appsettings*.json` (`ASPNETCORE_ENVIRONMENT` before
+/// `DOTNET_ENVIRONMENT`, as ASP.NET Core gives it precedence), Spring's
+/// and Quarkus' otherwise ([`with_profiles`]).
+pub fn profile_variables(path: &str) -> &'static [&'static str] {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.starts_with("appsettings") && name.ends_with(".json") {
+        &["ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"]
+    } else {
+        &["SPRING_PROFILES_ACTIVE", "QUARKUS_PROFILE"]
+    }
+}
 
 /// The profile a config file is for, from its name: Spring's
 /// `application-prod.yml`, `bootstrap-eu.properties` → `prod`, `eu`;

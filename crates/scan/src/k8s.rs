@@ -2604,10 +2604,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
                 let mut read = config::read_settings(&file.mount_path, text);
-                let profiles = kvs[..env_count]
+                // The first of the file's variables that the container sets
+                // (each set once: the last definition stands).
+                let profiles = config::profile_variables(&file.mount_path)
                     .iter()
-                    .rev()
-                    .find(|v| config::PROFILE_VARIABLES.contains(&v.key.as_str()));
+                    .find_map(|var| kvs[..env_count].iter().rev().find(|v| v.key == *var));
                 let apart = config::with_profiles(
                     &mut read.settings,
                     profiles

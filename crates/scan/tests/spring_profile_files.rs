@@ -171,3 +171,30 @@ fn dotnet_production_is_the_default_environment() {
         "{refs:#?}"
     );
 }
+
+/// Each file is judged by its own framework's variable (code review): a
+/// container that sets Spring's and ASP.NET Core's both, and ASP.NET
+/// Core's `ASPNETCORE_ENVIRONMENT` before `DOTNET_ENVIRONMENT`.
+#[test]
+fn each_file_reads_its_own_frameworks_profile_variable() {
+    let staging =
+        "{\"ConnectionStrings\": {\"Redis\": \"redis-staging.cache:6379,abortConnect=false\"}}\n";
+    let prod_yml = "spring:\n  data:\n    redis:\n      host: spring-prod.cache\n";
+    let compose = "services:\n  app:\n    image: shop/app:1\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n      ASPNETCORE_ENVIRONMENT: Staging\n      DOTNET_ENVIRONMENT: Production\n    volumes:\n      - ./app/appsettings.Staging.json:/app/appsettings.Staging.json\n      - ./app/application-prod.yml:/app/application-prod.yml\n";
+    let s = scan_projects(&files(&[
+        ("docker-compose.yml", compose),
+        ("app/appsettings.Staging.json", staging),
+        ("app/application-prod.yml", prod_yml),
+    ]));
+    let refs = references(&s);
+    assert!(
+        refs.iter()
+            .any(|r| r.contains("-> redis-staging.cache:6379 ") && r.contains(" indirect ")),
+        "{refs:#?}"
+    );
+    assert!(
+        refs.iter()
+            .any(|r| r.contains("-> spring-prod.cache:6379 ") && r.contains(" indirect ")),
+        "{refs:#?}"
+    );
+}
