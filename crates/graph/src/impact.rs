@@ -385,9 +385,14 @@ fn client_spelling(link: &Link) -> Spelling {
         Spelling::Stream
     } else if starts(b"ioredis://") {
         Spelling::IoredisOptions
-    } else if ["Dapr component ", "KEDA trigger "]
-        .iter()
-        .any(|p| link.evidence.detail.starts_with(p))
+    } else if [
+        "Dapr component ",
+        "KEDA trigger ",
+        "TriggerAuthentication ",
+        "ClusterTriggerAuthentication ",
+    ]
+    .iter()
+    .any(|p| link.evidence.detail.starts_with(p))
     {
         Spelling::EnableTls
     } else {

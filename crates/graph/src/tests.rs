@@ -2506,3 +2506,43 @@ fn a_proxy_whose_redis_is_outside_the_scan_still_carries_its_clients() {
         ids(&inv)
     );
 }
+
+#[test]
+fn a_keda_address_from_a_trigger_authentication_is_told_to_set_enable_tls() {
+    let mut facts = vec![
+        Fact::Workload(redis(
+            workload(
+                kube("shop", "StatefulSet", "redis"),
+                &[("app", "redis")],
+                None,
+            ),
+            Some(6379),
+            Some(6380),
+        )),
+        Fact::Service(service(
+            "shop",
+            "redis",
+            &[("app", "redis")],
+            vec![port(6379, None, None), port(6380, None, None)],
+        )),
+        Fact::Workload(workload(kube("shop", "ScaledObject", "scaler"), &[], None)),
+        reference(
+            kube("shop", "ScaledObject", "scaler"),
+            ns("shop"),
+            "redis:6379",
+            "keda.yaml",
+            30,
+        ),
+    ];
+    if let Some(Fact::Reference(r)) = facts.last_mut() {
+        r.evidence.detail =
+            "TriggerAuthentication shop/redis-auth parameter address <- secret shop/redis-conn key address = redis:6379".into();
+    }
+    let inv = build(&facts, &Options::default());
+    let res = proxied_after(&inv, "shop/redis", ("tls", "required"));
+    let (_, why) = verdict(&res, "shop/ScaledObject/scaler");
+    assert!(
+        why.contains("set `enableTLS: \"true\"` in its metadata, use the server's port 6380"),
+        "{why}"
+    );
+}
