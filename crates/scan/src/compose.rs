@@ -1305,7 +1305,7 @@ pub(crate) type MountedConfigs<'m> = dyn Fn(&BTreeSet<String>) -> Vec<(String, S
 
 /// Whether a server runs as a Sentinel: its image (`bitnami/redis-sentinel`)
 /// or its command (`redis-sentinel`, `redis-server … --sentinel`).
-pub(crate) fn runs_sentinel(image: &str, words: &[At<String>]) -> bool {
+fn runs_sentinel(image: &str, words: &[At<String>]) -> bool {
     image.to_ascii_lowercase().contains("sentinel")
         || words.iter().any(|w| {
             let word = w.value.trim_matches([';', '&', '|', '(', ')']);

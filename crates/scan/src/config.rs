@@ -324,33 +324,22 @@ fn envoy_redis_clusters(settings: &mut Vec<RawSetting>) {
             if !own(s) || !s.key.ends_with(".socket_address.address") {
                 continue;
             }
-            let base = s.key.trim_end_matches(".address").to_string();
+            let port_key = format!("{}.port_value", s.key.trim_end_matches(".address"));
             let group = format!("redis.envoy.{name}.{n}");
             n += 1;
-            let line = s.line;
             settings[at].key = format!("{group}.host");
-            if let Some(port) = settings
-                .iter_mut()
-                .find(|p| p.key == format!("{base}.port_value"))
-            {
+            if let Some(port) = settings.iter_mut().find(|p| p.key == port_key) {
                 port.key = format!("{group}.port");
             }
             if let Some(line) = tls {
-                added.push(RawSetting {
-                    key: format!("{group}.tls"),
-                    value: "true".to_string(),
-                    line,
-                    default_of: None,
-                });
+                added.push(synthetic(format!("{group}.tls"), "true", line));
             }
-            added.push(RawSetting {
-                key: format!("{group}.password"),
-                value: "(auth_password)".to_string(),
-                line: password.unwrap_or(line),
-                default_of: None,
-            });
-            if password.is_none() {
-                added.pop();
+            if let Some(line) = password {
+                added.push(synthetic(
+                    format!("{group}.password"),
+                    "(auth_password)",
+                    line,
+                ));
             }
         }
         settings.extend(added);
@@ -400,12 +389,7 @@ fn as_environment_blocks(settings: &mut Vec<RawSetting>) {
             s.key = format!("---{}.{}", n + 1, &s.key[prefix.len()..]);
         }
         if let Some(line) = first_line {
-            settings.push(RawSetting {
-                key: format!("---{}.environment", n + 1),
-                value: env.to_string(),
-                line,
-                default_of: None,
-            });
+            settings.push(synthetic(format!("---{}.environment", n + 1), *env, line));
         }
     }
 }
@@ -497,12 +481,21 @@ fn quarkus_profiles(settings: &mut Vec<RawSetting>) {
         s.key = format!("---{n}.{rest}");
     }
     for (profile, n, line) in profiles {
-        settings.push(RawSetting {
-            key: format!("---{n}.spring.config.activate.on-profile"),
-            value: profile,
-            line,
-            default_of: None,
-        });
+        settings.push(synthetic(format!("---{n}.{ON_PROFILE}"), profile, line));
+    }
+}
+
+/// The condition key a profile document is read apart by ([`apart`]).
+const ON_PROFILE: &str = "spring.config.activate.on-profile";
+
+/// A setting the readers add to what a file writes: a profile document's
+/// condition, an Envoy cluster's TLS or password place.
+fn synthetic(key: String, value: impl Into<String>, line: u32) -> RawSetting {
+    RawSetting {
+        key,
+        value: value.into(),
+        line,
+        default_of: None,
     }
 }
 
@@ -517,15 +510,7 @@ fn as_profile_document(profile: &str, settings: &mut Vec<RawSetting>) {
         return;
     }
     apart(1, settings);
-    settings.insert(
-        0,
-        RawSetting {
-            key: "---1.spring.config.activate.on-profile".to_string(),
-            value: profile.to_string(),
-            line: 1,
-            default_of: None,
-        },
-    );
+    settings.insert(0, synthetic(format!("---1.{ON_PROFILE}"), profile, 1));
 }
 
 /// node-config's `config/custom-environment-variables.{json,yml,yaml}`
@@ -2711,6 +2696,33 @@ name = f"redis://{host}:6379"
                 ("spring.redis.redisson.config.threads", "16", 8),
             ]
         );
+    }
+
+    /// Bad input in the new readers: an inline Redisson block that is no
+    /// YAML is read as text (its URL kept, at the block's line); a `%` key
+    /// with no profile or no key after it is left as written.
+    #[test]
+    fn bad_inline_configs_and_profile_keys_are_read_as_written() {
+        let text = "spring:\n  redis:\n    redisson:\n      config: |\n        singleServerConfig: [\n          address: redis://ledger:6379\n";
+        let read = read_settings("application.yml", text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        let urls: Vec<(&str, u32)> = read
+            .settings
+            .iter()
+            .filter(|s| s.value.contains("redis://ledger:6379"))
+            .map(|s| (s.key.as_str(), s.line))
+            .collect();
+        assert_eq!(urls.len(), 1, "{:?}", read.settings);
+        assert!(
+            urls[0].0.starts_with("spring.redis.redisson.config"),
+            "{urls:?}"
+        );
+        let read = read_settings(
+            "application.properties",
+            "%=x\n%dev=y\nquarkus.redis.hosts=redis://a:6379\n",
+        );
+        let keys: Vec<&str> = read.settings.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["%", "%dev", "quarkus.redis.hosts"]);
     }
 
     #[test]

@@ -2085,11 +2085,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         // container, a ConfigMap outside the scan) may set the port: the
         // one port the container declares says where, better than the
         // default.
-        let default_port = if compose::runs_sentinel(image, &words) {
-            26379
-        } else {
-            6379
-        };
+        let default_port = if server.sentinel { 26379 } else { 6379 };
         if server.config_unread && server.port == Some(default_port) {
             let declared: Vec<u16> = container
                 .get("ports")

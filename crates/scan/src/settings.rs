@@ -291,6 +291,10 @@ const STACKEXCHANGE_OPTIONS: &[&str] = &[
 /// items, then `key=value` options at commas, one of them its own
 /// (`abortConnect`, `defaultDatabase`, …).
 fn is_stackexchange(value: &str) -> bool {
+    // Every setting of every workload passes here: byte tests first.
+    if !value.contains(',') || !value.contains('=') {
+        return false;
+    }
     let mut parts = value.split(',').map(str::trim);
     let first = parts.next().unwrap_or("");
     if first.contains('=') || split_host_port(first).is_none() {
