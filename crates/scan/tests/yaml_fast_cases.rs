@@ -229,6 +229,33 @@ fn bails_on_tabs_and_carriage_returns() {
     bails("- \tx\n");
 }
 
+/// CRLF files (saved on Windows) are read by the fast path on a copy
+/// without the `\r`s: the same tree as yaml-rust2's, lines, columns and
+/// block scalars included, with every scalar owned (it cannot borrow from
+/// the copy). A lone `\r` is a line break of its own: left to yaml-rust2.
+#[test]
+fn crlf_documents_read_as_yaml_rust2_reads_them() {
+    for text in [
+        "a: 1\r\nb: 2\r\n",
+        "---\r\nkind: ConfigMap\r\ndata:\r\n  app.toml: |\r\n    [cache]\r\n    url = \"redis://r:6379\"\r\n\r\n  x: >-\r\n    folded\r\n    text\r\nempty:\r\nlist:\r\n- a # c\r\n- 'q'\r\n",
+        "env:\r\n- name: REDIS_URL\r\n  value: rediss://cache:6380\r\n",
+        "a: |+\r\n  keep\r\n\r\n",
+    ] {
+        let slow = yaml::parse_events(text, 7).expect("valid YAML");
+        assert_eq!(yaml::parse_crlf(text, 7).as_ref(), Some(&slow), "{text:?}");
+        assert_eq!(yaml::parse(text, 7).unwrap(), slow, "{text:?}");
+    }
+    // A lone `\r`, and a CRLF document outside the subset.
+    for text in ["a: 1\rb: 2\r\n", "a: &x 1\r\nb: *x\r\n", "a: 1\n"] {
+        assert!(yaml::parse_crlf(text, 7).is_none(), "{text:?}");
+        assert_eq!(
+            yaml::parse(text, 7),
+            yaml::parse_events(text, 7),
+            "{text:?}"
+        );
+    }
+}
+
 #[test]
 fn bails_on_indicators_starting_a_plain_scalar() {
     for value in [

@@ -318,6 +318,49 @@ fn mutated_documents_parse_the_same_or_fall_back() {
     assert!(tally.fast > 1000 && tally.invalid > 100, "{tally:?}");
 }
 
+/// Every document again with CRLF line ends: where the CRLF route takes
+/// it, the tree equals yaml-rust2's (which reads `\r\n` as one break).
+#[test]
+fn crlf_documents_parse_the_same() {
+    let (mut docs, mut taken) = (0, 0);
+    for path in &repository_files() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for (line, doc) in yaml::split_documents(&text) {
+            if doc.contains('\r') {
+                continue;
+            }
+            let crlf = doc.replace('\n', "\r\n");
+            docs += 1;
+            let slow = yaml::parse_events(&crlf, line);
+            if let Some(fast) = yaml::parse_crlf(&crlf, line) {
+                taken += 1;
+                let slow = slow.unwrap_or_else(|e| {
+                    panic!(
+                        "{}:{line}: the CRLF route accepted what yaml-rust2 rejects ({e:?})",
+                        path.display()
+                    )
+                });
+                assert!(
+                    fast == slow,
+                    "{}:{line}: the CRLF route differs from yaml-rust2: {}",
+                    path.display(),
+                    first_difference(&fast, &slow)
+                );
+            }
+            assert_eq!(
+                yaml::parse(&crlf, line).ok(),
+                yaml::parse_events(&crlf, line).ok()
+            );
+        }
+    }
+    assert!(
+        taken * 10 >= docs * 8,
+        "the CRLF route took only {taken} of {docs} documents"
+    );
+}
+
 /// A generated organisation (see the module comment): set
 /// `FALLOUT_YAML_DIFF_DIR`, or generate `target/bench-data/20000-s1` with
 /// the bench crate first.

@@ -370,8 +370,37 @@ pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError
         if let Some(docs) = fast::parse(text, first_line) {
             return Ok(docs);
         }
+        if let Some(docs) = parse_crlf(text, first_line) {
+            return Ok(docs);
+        }
     }
     parse_events(text, first_line)
+}
+
+/// A document written with CRLF line ends (a file saved on Windows): YAML
+/// reads `\r\n` as one line break, also inside block scalars, so the text
+/// without the `\r`s parses to the same tree, with the same lines and
+/// columns (each `\r` was the last character of its line). The fast path
+/// reads that copy; the tree is made to own its scalars, as yaml-rust2's
+/// is. A `\r` not followed by `\n` (a line break of its own to YAML) is
+/// left to yaml-rust2, as is anything the fast path gives up on.
+#[doc(hidden)]
+pub fn parse_crlf(text: &str, first_line: u32) -> Option<Vec<Document<'static>>> {
+    let b = text.as_bytes();
+    let crs = memchr::memchr_iter(b'\r', b);
+    let mut n = 0;
+    for at in crs {
+        if b.get(at + 1) != Some(&b'\n') {
+            return None;
+        }
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    let lf = text.replace("\r\n", "\n");
+    let docs = fast::parse(&lf, first_line)?;
+    Some(docs.into_iter().map(Document::into_owned).collect())
 }
 
 /// Whether [`parse`] tries the fast path first.
