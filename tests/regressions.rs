@@ -1342,3 +1342,61 @@ fn tls_advice_for_a_predis_tcp_address_says_tls_scheme() {
     let doc = json(&["impact", "redis", path, "--set", "tls=disabled"]);
     assert_eq!(doc["resources"][0]["consumers"][0]["verdict"], "ok");
 }
+
+/// Found by a third generator: an IPv4 address in a reachability probe or
+/// a bare `host:port` word is an address like a name is; a ClusterIP is
+/// the Redis's alias, any other IP on Redis's port an external Redis.
+/// Loopback addresses stay out of bare words.
+#[test]
+fn ip_addresses_in_probes_and_bare_words_are_addresses() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: kv, namespace: shop}\nspec:\n  selector: {matchLabels: {app: kv}}\n  template:\n    metadata: {labels: {app: kv}}\n    spec:\n      containers:\n      - {name: server, image: 'redis:7.2', ports: [{containerPort: 6379}]}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: kv, namespace: shop}\nspec:\n  clusterIP: 10.96.0.5\n  selector: {app: kv}\n  ports: [{port: 6379, targetPort: 6379}]\n";
+    let deploy = |name: &str, container: &str| {
+        format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  template:\n    spec:\n      containers:\n      - {container}\n")
+    };
+    let consumers_yaml = [
+        deploy("nc-clusterip", "{name: a, image: busybox, command: [sh, -c, 'until nc -z -w 2 10.96.0.5 6379; do sleep 2; done']}"),
+        deploy("nc-external", "{name: a, image: busybox, command: [nc, -z, 10.130.0.7, '6379']}"),
+        deploy("wait-for-it", "{name: a, image: x/app, command: [wait-for-it.sh, '10.96.0.5:6379', '--', /app/server]}"),
+        deploy("telnet", "{name: a, image: busybox, command: [telnet, 10.96.0.5, '6379']}"),
+        deploy("loopback", "{name: a, image: x/app, command: [wait-for-it.sh, '127.0.0.1:6379', '--', /app/server]}"),
+        deploy("not-an-ip", "{name: a, image: x/app, command: [run, '12.5:6379', '--', '1.2.3:6379']}"),
+    ]
+    .concat();
+    let dir = tree(&[("redis.yaml", redis), ("apps.yaml", &consumers_yaml)]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["10.130.0.7", "shop/kv"], "{doc:#}");
+    let ids_of = |r: &str| -> Vec<String> {
+        consumers(resource(&doc, r), "id")
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    };
+    assert_eq!(
+        ids_of("shop/kv"),
+        [
+            "shop/Deployment/nc-clusterip",
+            "shop/Deployment/telnet",
+            "shop/Deployment/wait-for-it"
+        ]
+    );
+    assert_eq!(ids_of("10.130.0.7"), ["shop/Deployment/nc-external"]);
+}
+
+/// Found by a third generator: a Markdown document mounted from a
+/// ConfigMap, whose prose mentions an old Redis URL, is no setting.
+#[test]
+fn a_mounted_document_is_not_read_as_settings() {
+    let text = |file: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: web-docs, namespace: shop}}\ndata:\n  {file}: |\n    # Migration\n\n    We used to talk to `redis://kv.shop.svc.cluster.local:6379/0` directly.\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: shop}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/web:1\n        volumeMounts: [{{name: docs, mountPath: /usr/share/doc/app}}]\n      volumes: [{{name: docs, configMap: {{name: web-docs}}}}]\n")
+    };
+    let dir = tree(&[("app.yaml", &text("MIGRATION.md"))]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert!(ids(&doc).is_empty(), "{doc:#}");
+    // The same text in a file that is not a document is read (no Redis
+    // of the scan is named: an external one).
+    let dir = tree(&[("app.yaml", &text("redis-url"))]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["kv.shop"], "{doc:#}");
+}

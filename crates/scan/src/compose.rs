@@ -673,8 +673,12 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
             "nc" | "ncat" | "netcat" | "telnet"
         ) {
             let rest = &words[i + 1..];
+            // A name, or an IPv4 address (`nc -z 10.96.0.5 6379`); not the
+            // value of an option (`-w 2`).
             let host = rest.iter().position(|n| {
-                !n.value.starts_with('-') && n.value.bytes().any(|b| b.is_ascii_alphabetic())
+                !n.value.starts_with('-')
+                    && (n.value.bytes().any(|b| b.is_ascii_alphabetic())
+                        || n.value.parse::<std::net::Ipv4Addr>().is_ok())
             });
             if let Some(h) = host {
                 // `6379;` ends a shell command.

@@ -112,12 +112,6 @@ pub const NOT_CONFIG: &[&str] = &[
     "requirements*.txt",
     "tsconfig*.json",
     "*.lock",
-    "*.md",
-    "*.rst",
-    "*.adoc",
-    "README*",
-    "LICENSE*",
-    "CHANGELOG*",
     "Dockerfile*",
     "*.example",
     "*.sample",
@@ -312,10 +306,34 @@ pub fn config_file(path: &str) -> Option<&'static ConfigFile> {
     FILES.iter().find(|f| path_matches(path, f.path))
 }
 
-/// A file that is never a config file.
+/// Documents, never read as settings wherever they sit (in the tree, or
+/// mounted into a container from a ConfigMap): a Redis URL in a migration
+/// note's prose is no connection.
+pub const DOCS: &[&str] = &[
+    "*.md",
+    "*.markdown",
+    "*.rst",
+    "*.adoc",
+    "*.html",
+    "*.htm",
+    "README*",
+    "LICENSE*",
+    "CHANGELOG*",
+];
+
+/// A file that is never a config file ([`NOT_CONFIG`], [`DOCS`]).
 pub fn is_not_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    NOT_CONFIG.iter().any(|glob| wildcard(name, glob))
+    NOT_CONFIG
+        .iter()
+        .chain(DOCS)
+        .any(|glob| wildcard(name, glob))
+}
+
+/// A document ([`DOCS`]), by its file name.
+pub fn is_document(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    DOCS.iter().any(|glob| wildcard(name, glob))
 }
 
 /// A cheap test before the full match: a pattern ending in a literal part

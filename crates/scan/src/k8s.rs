@@ -2599,6 +2599,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let files_start = out.facts.len();
             for file in self.mounted_files(o, spec, container) {
                 let Some(text) = &file.text else { continue };
+                // A mounted `MIGRATION.md` that mentions a Redis URL in its
+                // prose: a document, not settings (docs/scanners.md).
+                if frameworks::is_document(&file.mount_path) {
+                    continue;
+                }
                 let mut read = config::read_settings(&file.mount_path, text);
                 // The first of the file's variables that the container sets
                 // (each set once: the last definition stands).

@@ -1138,9 +1138,13 @@ fn host_and_port(value: &str) -> Option<Endpoint> {
     // Below 1024 it is an image tag (`redis:7`), a user id (`app:1000` is
     // not, `app:100` is) or a label (`tier:1`), not a Redis port.
     let port = port.filter(|p| *p >= 1024)?;
-    if host.parse::<f64>().is_ok()
-        || !host.bytes().any(|c| c.is_ascii_alphabetic())
-        || matches!(host.as_str(), "localhost" | "0.0.0.0")
+    // An IPv4 address (`10.96.0.5:6379`: a ClusterIP, a Memorystore
+    // instance) is an address; other all-digit hosts (`12.5:3000`) are not.
+    let ip = host.parse::<std::net::Ipv4Addr>().ok();
+    if ip.is_some_and(|ip| ip.is_loopback() || ip.is_unspecified())
+        || ip.is_none()
+            && (host.parse::<f64>().is_ok() || !host.bytes().any(|c| c.is_ascii_alphabetic()))
+        || host == "localhost"
     {
         return None;
     }
