@@ -168,12 +168,43 @@ fn no_content() {
 
 // Each construct outside the subset: the fast path gives up.
 
+/// Anchors and aliases as PyYAML writes them (`&id001` on a dict used
+/// twice): the anchored value is marked where yaml-rust2 marks it (the
+/// token after the anchor), an alias is a copy of it with its marks.
 #[test]
-fn bails_on_anchors_aliases_and_merges() {
-    bails("a: &x 1\nb: *x\n");
+fn anchors_and_aliases() {
+    let root = fast("a: &x 1\nb: *x\n");
+    assert_eq!(text(root.get("b").unwrap()), ("1", false, 7, 7, false));
+    let root = fast("spec:\n  selector:\n    matchLabels: &id001\n      app: web\n  template:\n    metadata:\n      labels: *id001\n");
+    assert_eq!(
+        root.str_at(&["spec", "template", "metadata", "labels", "app"]),
+        Some("web")
+    );
+    fast("l: &l\n- a\n- b\nm: *l\n");
+    fast("l: &l\n  - a\nm:\n  - *l\n  - *l # twice\n");
+    fast("- &a x\n- *a\n- &a y\n- *a\n");
+    fast("- &m\n  k: v\n- *m\n");
+    fast(
+        "a: &q 'quoted'\nb: &f [1, {c: d}]\nc: &s |\n  block\nd: [*q]\n"
+            .replace("[*q]", "*q")
+            .as_str(),
+    );
+    fast("a: &x # comment\n  k: v\nb: *x\n");
+}
+
+#[test]
+fn bails_on_anchors_and_aliases_outside_the_subset() {
     bails("base: &b\n  x: 1\nc:\n  <<: *b\n");
     bails("a:\n  <<: {x: 1}\n");
     bails("a: {<<: {x: 1}}\n");
+    bails("- &a k: v\n");
+    bails("&a k: v\n");
+    bails("a: &x\nb: *x\n");
+    bails("a: *nowhere\n");
+    bails("a: &x !!str 1\n");
+    bails("a: &x 1\nb: *x tail\n");
+    bails("a: &x 1\nb: [*x]\n");
+    bails("a: &x 1\n*x : v\n");
 }
 
 #[test]
@@ -246,7 +277,7 @@ fn crlf_documents_read_as_yaml_rust2_reads_them() {
         assert_eq!(yaml::parse(text, 7).unwrap(), slow, "{text:?}");
     }
     // A lone `\r`, and a CRLF document outside the subset.
-    for text in ["a: 1\rb: 2\r\n", "a: &x 1\r\nb: *x\r\n", "a: 1\n"] {
+    for text in ["a: 1\rb: 2\r\n", "a: !!str 1\r\nb: 2\r\n", "a: 1\n"] {
         assert!(yaml::parse_crlf(text, 7).is_none(), "{text:?}");
         assert_eq!(
             yaml::parse(text, 7),
@@ -254,6 +285,46 @@ fn crlf_documents_read_as_yaml_rust2_reads_them() {
             "{text:?}"
         );
     }
+}
+
+/// A document closed by `...`: the text before that line is the whole
+/// document, the end-of-stream marks on the `...` line as yaml-rust2 puts
+/// them. Content after `...` (another document without `---`, a `...`
+/// inside a value) is left to yaml-rust2.
+#[test]
+fn documents_closed_by_dots() {
+    for text in [
+        "a: 1\n...\n",
+        "a: 1\nb:\n...\n",
+        "a:\n  - x\n  -\n... # end\n\n# trailing\n",
+        "a: |\n  text\n...\n",
+        "a: >-\n  folded\n\n...\n",
+        "---\nkind: ConfigMap\ndata:\n  k: v\n...\n",
+        "a: 1\n...",
+    ] {
+        let slow = yaml::parse_events(text, 7).expect("valid YAML");
+        assert_eq!(
+            yaml::parse_fast_ended(text, 7).as_ref(),
+            Some(&slow),
+            "{text:?}"
+        );
+        assert_eq!(yaml::parse(text, 7).unwrap(), slow, "{text:?}");
+    }
+    for text in [
+        "a: 1\n...\nb: 2\n",
+        "a: 1\n...x\n",
+        "a: 1\n...# c\n",
+        "a: 1\n...\t# c\n",
+    ] {
+        assert!(yaml::parse_fast_ended(text, 7).is_none(), "{text:?}");
+        assert_eq!(
+            yaml::parse(text, 7),
+            yaml::parse_events(text, 7),
+            "{text:?}"
+        );
+    }
+    // Indented, `...` is text: a plain scalar's next line.
+    assert_eq!(text(fast("a: 1\n ...\n").get("a").unwrap()).0, "1 ...");
 }
 
 #[test]
@@ -303,4 +374,17 @@ fn bails_on_invalid_escapes() {
     bails("a: \"\\uD800\"\n");
     bails("a: \"x\"y\n");
     bails("a: \"x\"#c\n");
+}
+
+/// A name anchored twice means the later anchor, counted where it is
+/// written (an inner anchor inside the outer's value is the later one);
+/// an alias inside its own anchor's value is left to yaml-rust2.
+#[test]
+fn an_alias_names_the_latest_anchor_written() {
+    let root = fast("a: &x\n  b: &x\n  - 1\nc: *x\n");
+    assert!(
+        root.get("c").unwrap().as_map().is_none(),
+        "the inner sequence"
+    );
+    bails("a: &x\n  b: *x\n");
 }

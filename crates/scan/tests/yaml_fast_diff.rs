@@ -361,6 +361,165 @@ fn crlf_documents_parse_the_same() {
     );
 }
 
+/// Every document again closed by `...` (PyYAML's `explicit_end`), with
+/// and without a comment after it: where the fast path takes it, the tree
+/// equals yaml-rust2's.
+#[test]
+fn documents_closed_by_dots_parse_the_same() {
+    let (mut docs, mut taken) = (0, 0);
+    for path in &repository_files() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for (line, doc) in yaml::split_documents(&text) {
+            if doc.contains('\r') || yaml::parse_fast(doc, line).is_none() {
+                continue;
+            }
+            let body = if doc.ends_with('\n') {
+                doc.to_string()
+            } else {
+                format!("{doc}\n")
+            };
+            for end in ["...\n", "... # end\n\n# after\n", "...\n\n"] {
+                let closed = format!("{body}{end}");
+                docs += 1;
+                let slow = yaml::parse_events(&closed, line);
+                if let Some(fast) = yaml::parse_fast_ended(&closed, line) {
+                    taken += 1;
+                    let slow = slow.unwrap_or_else(|e| {
+                        panic!(
+                            "{}:{line}: the fast path accepted what yaml-rust2 rejects ({e:?})",
+                            path.display()
+                        )
+                    });
+                    assert!(
+                        fast == slow,
+                        "{}:{line} + {end:?}: differs from yaml-rust2: {}",
+                        path.display(),
+                        first_difference(&fast, &slow)
+                    );
+                }
+                assert_eq!(
+                    yaml::parse(&closed, line).ok(),
+                    yaml::parse_events(&closed, line).ok()
+                );
+            }
+        }
+    }
+    assert!(
+        taken * 10 >= docs * 9,
+        "the fast path took only {taken} of {docs} documents closed by `...`"
+    );
+}
+
+/// `doc` with an anchor on every mapping value (`key: &aN value`, `key:
+/// &aN` before a nested block) and, when its root is a mapping, a last key
+/// whose items are aliases of them all; `None` when nothing was anchored.
+fn anchored(doc: &str) -> Option<String> {
+    let mut out = String::with_capacity(doc.len() * 2);
+    let mut n = 0;
+    let mut in_block: Option<usize> = None;
+    for line in doc.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(at) = in_block {
+            if body.trim().is_empty() || indent > at {
+                out.push_str(line);
+                continue;
+            }
+            in_block = None;
+        }
+        let item = body[indent..].strip_prefix("- ").map_or(0, |_| 2);
+        let rest = &body[indent + item..];
+        let key_end = rest
+            .find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1));
+        let plain_key = key_end.is_some_and(|k| {
+            k > 0
+                && rest[..k]
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_-./".contains(&c))
+        });
+        if !plain_key {
+            out.push_str(line);
+            continue;
+        }
+        let k = key_end.unwrap();
+        let value = rest[k + 1..].trim_start();
+        if value.starts_with(['|', '>']) {
+            in_block = Some(indent);
+        }
+        n += 1;
+        out.push_str(&body[..indent + item + k + 1]);
+        if value.is_empty() || value.starts_with('#') {
+            out.push_str(&format!(" &a{n}"));
+            if !value.is_empty() {
+                out.push(' ');
+                out.push_str(value);
+            }
+        } else {
+            out.push_str(&format!(" &a{n} {value}"));
+        }
+        out.push('\n');
+    }
+    if n == 0 {
+        return None;
+    }
+    let root_is_map = doc
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && *l != "---")
+        .is_some_and(|l| !l.starts_with(['-', ' ']));
+    if root_is_map {
+        out.push_str("zz_aliases:\n");
+        for i in 1..=n {
+            out.push_str(&format!("- *a{i}\n"));
+        }
+    }
+    Some(out)
+}
+
+/// Every document again with anchors on its values and aliases of them:
+/// where the fast path takes it, the tree equals yaml-rust2's.
+#[test]
+fn anchored_documents_parse_the_same() {
+    let (mut docs, mut taken) = (0, 0);
+    for path in &repository_files() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for (line, doc) in yaml::split_documents(&text) {
+            if doc.contains('\r') || doc.len() > 50_000 || yaml::parse_fast(doc, line).is_none() {
+                continue;
+            }
+            let Some(anchored) = anchored(doc) else {
+                continue;
+            };
+            docs += 1;
+            let slow = yaml::parse_events(&anchored, line);
+            if let Some(fast) = yaml::parse_fast(&anchored, line) {
+                taken += 1;
+                let slow = slow.unwrap_or_else(|e| {
+                    panic!("{}:{line}: the fast path accepted what yaml-rust2 rejects ({e:?})\n{anchored}", path.display())
+                });
+                assert!(
+                    fast == slow,
+                    "{}:{line}: anchored, differs from yaml-rust2: {}\n{anchored}",
+                    path.display(),
+                    first_difference(&fast, &slow)
+                );
+            }
+            assert_eq!(
+                yaml::parse(&anchored, line).ok(),
+                yaml::parse_events(&anchored, line).ok()
+            );
+        }
+    }
+    assert!(
+        taken * 10 >= docs * 8,
+        "the fast path took only {taken} of {docs} anchored documents"
+    );
+}
+
 /// A generated organisation (see the module comment): set
 /// `FALLOUT_YAML_DIFF_DIR`, or generate `target/bench-data/20000-s1` with
 /// the bench crate first.

@@ -8,11 +8,14 @@
 //! keys; block sequences, including `- key: v` and `- - x`; plain, single-
 //! and double-quoted scalars on one line; `|` and `>` block scalars with `+`
 //! or `-` chomping (no indentation indicator); flow collections on one line;
-//! empty values; comments and blank lines; one leading `---`. It gives up on
-//! anchors, aliases, tags, directives, `...`, `?` and `<<` keys, quoted keys
-//! in block mappings, scalars that span lines, tabs outside quoted scalars,
-//! block scalars and comments, carriage returns, a byte order mark, and
-//! scalars that start with an indicator character.
+//! empty values; comments and blank lines; one leading `---`; anchors on
+//! block values and aliases alone as a value (PyYAML's `&id001`/`*id001`).
+//! It gives up on tags, directives, `...` (the caller cuts a final one
+//! off), `?` and `<<` keys, quoted keys in block mappings, anchored keys and
+//! empty values, aliases inside flow collections or their own anchor,
+//! scalars that span lines, tabs outside quoted scalars, block scalars and
+//! comments, carriage returns (the caller reads CRLF text on a copy), a byte
+//! order mark, and scalars that start with an indicator character.
 //!
 //! Positions follow yaml-rust2's markers: 1-based lines, columns in
 //! characters; a block scalar is marked at its first content line; an empty
@@ -41,6 +44,8 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
         entries: Vec::new(),
         items: Vec::new(),
         depth: std::cell::Cell::new(0),
+        anchors: Vec::new(),
+        aliased: 0,
         duplicates: std::cell::RefCell::new(Vec::new()),
     };
     p.document()
@@ -93,6 +98,13 @@ struct Parser<'a> {
     /// [`super::MAX_DEPTH`] the fast path gives up, and yaml-rust2's reader
     /// refuses the text with a message.
     depth: std::cell::Cell<usize>,
+    /// Anchors in the order they are written (`&name`, latest last: a
+    /// name given twice means the later one, as yaml-rust2 registers them),
+    /// each with its node and number of nodes once the node is read.
+    anchors: Vec<(&'a str, Option<(Node<'a>, usize)>)>,
+    /// Nodes copied by aliases so far: past [`super::MAX_ALIASED_NODES`]
+    /// yaml-rust2's reader refuses the text with a message.
+    aliased: usize,
 }
 
 fn is_blank_or_end(c: Option<&u8>) -> bool {
@@ -444,6 +456,8 @@ impl<'a> Parser<'a> {
         }
         match b.get(i) {
             Some(b'\t') => None,
+            Some(b'&') => self.anchored(i, line, indent, ctx),
+            Some(b'*') => self.alias(i),
             None | Some(b'\n' | b'#') => {
                 self.skip_line(i);
                 match self.peek()? {
@@ -474,6 +488,69 @@ impl<'a> Parser<'a> {
             }
             Some(_) => self.node(i, line, indent as isize, ctx),
         }
+    }
+
+    /// A value with an anchor (`&name`, as PyYAML writes `&id001` for a
+    /// dict used twice) at byte `i`: the value itself, on the same line (a
+    /// scalar, a flow collection, a block scalar) or on the lines after (a
+    /// block collection), kept for the aliases after it. The anchor does not
+    /// move the value's mark (yaml-rust2 marks the token after it). An
+    /// anchored key, an empty value, or an anchor with a tag are left to
+    /// yaml-rust2.
+    fn anchored(&mut self, i: usize, line: u32, indent: usize, ctx: Ctx) -> Option<Node<'a>> {
+        let (name, after) = self.anchor_name(i + 1)?;
+        let slot = self.anchors.len();
+        self.anchors.push((name, None));
+        let b = self.b;
+        let mut j = after;
+        while b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        let node = match b.get(j) {
+            None | Some(b'\n') => self.value_after(after, line, indent, ctx)?,
+            Some(b'#') if j > after => self.value_after(after, line, indent, ctx)?,
+            Some(b'&' | b'*' | b'!' | b'\t') => return None,
+            // Same line: never a key (`- &a k: v` anchors the key).
+            Some(_) if j > after => self.node(j, line, indent as isize, Ctx::MapValue)?,
+            Some(_) => return None,
+        };
+        if matches!(&node.value, Value::Scalar { text, quoted: false } if text.is_empty()) {
+            return None;
+        }
+        let count = super::count_nodes(&node);
+        self.anchors[slot].1 = Some((node.clone(), count));
+        Some(node)
+    }
+
+    /// An alias (`*name`) at byte `i`, alone on its line: a copy of the
+    /// anchored node, marks and all, as yaml-rust2's reader makes it. An
+    /// unknown name, an alias inside its own anchor's node, or copies past
+    /// the reader's limit, are left to yaml-rust2 (which says why).
+    fn alias(&mut self, i: usize) -> Option<Node<'a>> {
+        let (name, after) = self.anchor_name(i + 1)?;
+        let (_, anchored) = self.anchors.iter().rev().find(|(n, _)| *n == name)?;
+        let (node, count) = anchored.as_ref()?;
+        let (node, count) = (node.clone(), *count);
+        self.aliased += count;
+        if self.aliased > super::MAX_ALIASED_NODES {
+            return None;
+        }
+        self.end_of_line(after)?;
+        Some(node)
+    }
+
+    /// An anchor's name from byte `i` (letters, digits, `_`, `-`, `.`) and
+    /// the byte after it, which must end it (a space, a line break, the end).
+    fn anchor_name(&self, i: usize) -> Option<(&'a str, usize)> {
+        let b = self.b;
+        let mut j = i;
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        {
+            j += 1;
+        }
+        (j > i && matches!(b.get(j), None | Some(b' ' | b'\n'))).then(|| (&self.s[i..j], j))
     }
 
     /// A block mapping whose first plain key starts at byte `p` of the

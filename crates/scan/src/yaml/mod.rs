@@ -367,7 +367,7 @@ fn key_on_line(line: &str) -> Option<&str> {
 /// that a chunk cut out of a file reports the file's lines.
 pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError> {
     if FAST_PATH {
-        if let Some(docs) = fast::parse(text, first_line) {
+        if let Some(docs) = parse_fast_ended(text, first_line) {
             return Ok(docs);
         }
         if let Some(docs) = parse_crlf(text, first_line) {
@@ -375,6 +375,44 @@ pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError
         }
     }
     parse_events(text, first_line)
+}
+
+/// The fast path, also for a document closed by `...` (PyYAML's
+/// `explicit_end`, Ansible): the `...` line and the blank or comment lines
+/// after it are the end of the stream to YAML, so the text before that line
+/// parses to the same tree, the end-of-stream marks falling on the `...`
+/// line, where yaml-rust2 puts them.
+#[doc(hidden)]
+pub fn parse_fast_ended(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
+    fast::parse(text, first_line).or_else(|| fast::parse(&text[..document_end(text)?], first_line))
+}
+
+/// Where a final `...` line starts: a `...` at the start of the last line
+/// that is neither blank nor only a comment, followed by nothing but spaces
+/// or a comment.
+fn document_end(text: &str) -> Option<usize> {
+    let mut end = text.len();
+    loop {
+        let body = &text[..end];
+        let start = body
+            .strip_suffix('\n')
+            .unwrap_or(body)
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = text[start..end].trim_end_matches('\n');
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            if start == 0 {
+                return None;
+            }
+            end = start;
+            continue;
+        }
+        let rest = line.strip_prefix("...")?;
+        let rest = rest.trim_start_matches(' ');
+        return (rest.is_empty() || rest.starts_with('#') && rest.len() < line.len() - 3)
+            .then_some(start);
+    }
 }
 
 /// A document written with CRLF line ends (a file saved on Windows): YAML
@@ -399,7 +437,7 @@ pub fn parse_crlf(text: &str, first_line: u32) -> Option<Vec<Document<'static>>>
         return None;
     }
     let lf = text.replace("\r\n", "\n");
-    let docs = fast::parse(&lf, first_line)?;
+    let docs = parse_fast_ended(&lf, first_line)?;
     Some(docs.into_iter().map(Document::into_owned).collect())
 }
 
