@@ -5,6 +5,7 @@
 
 use crate::config::{EnvDefault, RawSetting};
 use crate::settings::{self, normalize_key, Found, KeyValue};
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 /// Keys whose value, when it is an options object rather than a flag, turns
@@ -383,6 +384,30 @@ impl<'p> Tail<'p> {
 static TAILS: LazyLock<Vec<Tail<'static>>> =
     LazyLock::new(|| KEYS.iter().map(|sp| Tail::of(sp.key)).collect());
 
+/// [`KEYS`] by what their tails need: those that end in a literal part
+/// (`**.url`), by that part; the others (`a.**`, `a.*`) always tried. Each
+/// list in [`KEYS`] order, so that merging them finds the first spelling
+/// that applies, as trying every one in order would: a key meets a handful
+/// of spellings instead of all of them.
+struct ByTail {
+    last: HashMap<&'static str, Vec<usize>>,
+    always: Vec<usize>,
+}
+
+static BY_TAIL: LazyLock<ByTail> = LazyLock::new(|| {
+    let mut by = ByTail {
+        last: HashMap::default(),
+        always: Vec::new(),
+    };
+    for (i, tail) in TAILS.iter().enumerate() {
+        match tail {
+            Tail::Last(last) => by.last.entry(*last).or_default().push(i),
+            Tail::Within(_) | Tail::Any => by.always.push(i),
+        }
+    }
+    by
+});
+
 /// Matches a normalized key against a pattern; returns the part of the key
 /// before the pattern's literal tail (the prefix) on a match.
 #[cfg(test)]
@@ -627,13 +652,37 @@ fn first_spelling<'k>(
     values: &[&str],
 ) -> Option<(&'static Spelling, &'k str)> {
     let last = key.rsplit('.').next().unwrap_or("");
-    KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
-        let prefix = match_key_with(key, last, sp.key, tail)?;
+    let (by_last, always) = (
+        BY_TAIL.last.get(last).map_or(&[][..], Vec::as_slice),
+        BY_TAIL.always.as_slice(),
+    );
+    // The two lists merged, in KEYS order.
+    let (mut a, mut b) = (0, 0);
+    loop {
+        let i = match (by_last.get(a), always.get(b)) {
+            (Some(&x), Some(&y)) if x < y => {
+                a += 1;
+                x
+            }
+            (_, Some(&y)) => {
+                b += 1;
+                y
+            }
+            (Some(&x), None) => {
+                a += 1;
+                x
+            }
+            (None, None) => return None,
+        };
+        let sp = &KEYS[i];
+        let Some(prefix) = match_key_with(key, last, sp.key, &TAILS[i]) else {
+            continue;
+        };
         match sp.when {
-            Some((sibling, value)) if !sibling_is(norms, values, prefix, sibling, value) => None,
-            _ => Some((sp, prefix)),
+            Some((sibling, value)) if !sibling_is(norms, values, prefix, sibling, value) => {}
+            _ => return Some((sp, prefix)),
         }
-    })
+    }
 }
 
 /// Whether the setting `<prefix>.<sibling>` has the word `value` in its value.
@@ -912,6 +961,62 @@ pub(crate) fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// The spelling index answers as trying every spelling in order does,
+    /// for keys made from every pattern (and their siblings' conditions
+    /// met or not).
+    #[test]
+    fn the_tail_index_finds_the_first_spelling_as_a_linear_search_does() {
+        fn linear<'k>(
+            key: &'k str,
+            norms: &[String],
+            values: &[&str],
+        ) -> Option<(&'static Spelling, &'k str)> {
+            let last = key.rsplit('.').next().unwrap_or("");
+            KEYS.iter().zip(TAILS.iter()).find_map(|(sp, tail)| {
+                let prefix = match_key_with(key, last, sp.key, tail)?;
+                match sp.when {
+                    Some((sibling, value))
+                        if !sibling_is(norms, values, prefix, sibling, value) =>
+                    {
+                        None
+                    }
+                    _ => Some((sp, prefix)),
+                }
+            })
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for sp in KEYS {
+            for (deep, one) in [("", "x"), ("app.prod", "cache"), ("a", "b.c")] {
+                let k = sp.key.replace("**", deep).replace('*', one);
+                keys.push(k.trim_matches('.').replace("..", "."));
+                keys.push(format!("spring.{}", k.trim_matches('.')));
+            }
+        }
+        keys.extend(["redis.url", "url", "host", "cache.redis.host", "x.y.z"].map(String::from));
+        let mut checked = 0;
+        for key in &keys {
+            let key = normalize_key(key);
+            for sibling_value in ["redis", "memcached"] {
+                let norms: Vec<String> = keys
+                    .iter()
+                    .map(|k| normalize_key(k))
+                    .chain(
+                        KEYS.iter()
+                            .filter_map(|sp| sp.when)
+                            .map(|(s, _)| s.to_string()),
+                    )
+                    .collect();
+                let values: Vec<&str> = norms.iter().map(|_| sibling_value).collect();
+                let got = first_spelling(&key, &norms, &values).map(|(sp, p)| (sp.key, p));
+                let want = linear(&key, &norms, &values).map(|(sp, p)| (sp.key, p));
+                assert_eq!(got, want, "{key}");
+                checked += usize::from(want.is_some());
+            }
+        }
+        assert!(checked > KEYS.len(), "only {checked} keys met a spelling");
+    }
+
     use super::*;
 
     fn raw(pairs: &[(&str, &str)]) -> Vec<RawSetting> {

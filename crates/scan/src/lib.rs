@@ -453,7 +453,7 @@ const OTHER_DATASTORE_IMAGES: &[&str] = &[
 /// Whether an image runs another datastore's server ([`OTHER_DATASTORE_IMAGES`]).
 pub fn is_other_datastore_image(image: &str) -> bool {
     let repo = image_repo(image);
-    OTHER_DATASTORE_IMAGES.contains(&repo.as_str())
+    OTHER_DATASTORE_IMAGES.contains(&repo.as_ref())
         || is_versioned_repo(&repo, &["postgresql", "mysql", "mariadb", "mongodb"])
 }
 
@@ -479,14 +479,25 @@ pub(crate) fn not_a_consumer(who: &str, image: &str, first: &Evidence) -> Diagno
 
 /// An image's repository name, lower-cased, without registry, path, tag or
 /// digest: `docker.io/bitnami/redis:7.2@sha256:…` → `redis`.
-fn image_repo(image: &str) -> String {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    let repo = match last.split_once(':') {
-        Some((repo, _tag)) => repo,
-        None => last,
-    };
-    repo.to_ascii_lowercase()
+fn image_repo(image: &str) -> std::borrow::Cow<'_, str> {
+    // Byte scans: an image is a few dozen bytes, looked at for every
+    // container several times.
+    let b = image.as_bytes();
+    let end = b.iter().position(|&c| c == b'@').unwrap_or(b.len());
+    let start = b[..end]
+        .iter()
+        .rposition(|&c| c == b'/')
+        .map_or(0, |i| i + 1);
+    let end = b[start..end]
+        .iter()
+        .position(|&c| c == b':')
+        .map_or(end, |i| start + i);
+    let repo = &image[start..end];
+    if repo.bytes().any(|c| c.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(repo.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(repo)
+    }
 }
 
 /// Red Hat and Software Collections images name their version in the
@@ -523,7 +534,7 @@ fn is_versioned_repo(repo: &str, names: &[&str]) -> bool {
 /// `redis-commander` or `redisinsight`, which are clients.
 pub fn is_redis_image(image: &str) -> bool {
     let repo = image_repo(image);
-    REDIS_IMAGES.contains(&repo.as_str()) || is_versioned_redis_repo(&repo)
+    REDIS_IMAGES.contains(&repo.as_ref()) || is_versioned_redis_repo(&repo)
 }
 
 /// Images of Redis proxies and TLS tunnels, by repository name, with the
@@ -613,6 +624,21 @@ mod tests {
             "oliver006/redis_exporter",
         ] {
             assert_eq!(proxy_of_image(image), None, "{image}");
+        }
+    }
+
+    #[test]
+    fn image_repositories() {
+        for (image, repo) in [
+            ("redis", "redis"),
+            ("redis:7.2", "redis"),
+            ("docker.io/Bitnami/Redis:7.2@sha256:0a1b", "redis"),
+            ("localhost:5000/cache/valkey:8", "valkey"),
+            ("redis@sha256:0a1b", "redis"),
+            ("ghcr.io/a/b/redis-stack-server", "redis-stack-server"),
+            ("", ""),
+        ] {
+            assert_eq!(image_repo(image), repo, "{image}");
         }
     }
 

@@ -144,6 +144,29 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.starts_with('~') || rel.contains("://") {
         return None;
     }
+    // Most joins are plain (`base/deployment.yaml` under `apps/web`):
+    // nothing to normalize.
+    let plain = |p: &str| {
+        !p.is_empty()
+            && !p.contains("..")
+            && !p.contains("./")
+            && !p.contains("//")
+            && !p.ends_with('/')
+            && !p.ends_with("/.")
+            && p != "."
+    };
+    if plain(rel) && (dir.is_empty() || plain(dir.strip_prefix('/').unwrap_or(dir))) {
+        return Some(if dir.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{dir}/{rel}")
+        });
+    }
+    join_normalized(dir, rel)
+}
+
+/// [`join_path`] part by part.
+fn join_normalized(dir: &str, rel: &str) -> Option<String> {
     let absolute = dir.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     let dir_parts = dir.split('/').map(|p| (p, true));
@@ -546,6 +569,31 @@ mod tests {
             Some("../deploy/env/a.env")
         );
         assert_eq!(join_path("s2/../s2", "a.env").as_deref(), Some("s2/a.env"));
+        // The shortcut for plain paths answers as the part-by-part join.
+        let pieces = [
+            "", ".", "..", "a", "b.c", "a..b", "x/", "/", "a/./b", "a//b", "./a", "a/.", ".env",
+        ];
+        let mut plain = 0;
+        for dir in pieces
+            .iter()
+            .flat_map(|p| [p.to_string(), format!("/{p}"), format!("d/{p}")])
+        {
+            for rel in pieces
+                .iter()
+                .flat_map(|p| [p.to_string(), format!("{p}/f.yaml"), format!("k/{p}")])
+            {
+                if rel.starts_with('/') {
+                    continue;
+                }
+                assert_eq!(
+                    join_path(&dir, &rel),
+                    join_normalized(&dir, &rel),
+                    "{dir:?} + {rel:?}"
+                );
+                plain += usize::from(!dir.contains('.') && !rel.contains('.'));
+            }
+        }
+        assert!(plain > 10);
         assert_eq!(normalize("/ci/deploy/./env/a.env"), "/ci/deploy/env/a.env");
         assert_eq!(dir_of("a/b/c.yml"), "a/b");
         assert_eq!(dir_of("c.yml"), "");
