@@ -1400,3 +1400,28 @@ apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: shop}}\
     let doc = json(&["scan", dir.path().to_str().unwrap()]);
     assert_eq!(ids(&doc), ["kv.shop"], "{doc:#}");
 }
+
+/// Found by a fourth generator: an exec probe (`redis-cli -h cache ping`)
+/// runs in the container on every period, a client of that Redis; each
+/// probe is read as a command of its own, its flags never mixed with the
+/// container's args, and a server's own probe of itself is no consumer.
+#[test]
+fn exec_probes_are_commands_of_their_own() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: sessions-db, namespace: shop}\nspec:\n  selector: {matchLabels: {app: sdb}}\n  template:\n    metadata: {labels: {app: sdb}}\n    spec:\n      containers:\n      - name: redis\n        image: 'redis:7.2'\n        readinessProbe: {exec: {command: [redis-cli, -h, localhost, ping]}}\n---\n\
+apiVersion: v1\nkind: Service\nmetadata: {name: orders-store, namespace: shop}\nspec:\n  selector: {app: sdb}\n  ports: [{port: 6379}]\n";
+    let apps = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout, namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/checkout:1\n        args: ['-h', 'web.example', '--port', '8080']\n        readinessProbe:\n          exec: {command: [redis-cli, --tls, -h, orders-store, -p, '6379', ping]}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart, namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/cart:1\n        livenessProbe:\n          exec: {command: [sh, -c, 'redis-cli -h orders-store.shop -p 6379 ping | grep -q PONG']}\n";
+    let dir = tree(&[("redis.yaml", redis), ("apps.yaml", apps)]);
+    let doc = json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(ids(&doc), ["shop/sessions-db"], "{doc:#}");
+    let consumers = consumers(resource(&doc, "shop/sessions-db"), "tls");
+    assert_eq!(
+        consumers,
+        [
+            // redis-cli without `--tls` speaks plaintext.
+            ("shop/Deployment/cart".to_string(), "no".to_string()),
+            ("shop/Deployment/checkout".to_string(), "yes".to_string()),
+        ],
+        "{doc:#}"
+    );
+}

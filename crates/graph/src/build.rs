@@ -165,6 +165,9 @@ struct Builder<'a> {
     /// (compose file, lower-case name or alias) → its service that runs no
     /// Redis ([`Builder::compose_service`]), built when first asked.
     compose_names: Option<HashMap<(String, String), &'a Workload>>,
+    /// Workloads by namespace, indexed once, when a first consumer names a
+    /// Service that selects no Redis ([`Builder::selected_workloads`]).
+    workloads_by_namespace: Option<HashMap<&'a str, Vec<&'a Workload>>>,
     /// DNS names of Services whose selector picks no Redis workload, for
     /// the message of a consumer naming one ([`Builder::plain_service`]).
     plain_services: HashMap<String, &'a Service>,
@@ -212,6 +215,7 @@ impl<'a> Builder<'a> {
             unresolved: HashSet::default(),
             unresolved_notes: Vec::new(),
             compose_names: None,
+            workloads_by_namespace: None,
             plain_services: HashMap::default(),
             label_index: HashMap::default(),
             by_namespace: HashMap::default(),
@@ -718,19 +722,26 @@ impl<'a> Builder<'a> {
     /// its selector on their pods), in id order: worked out only when a
     /// consumer names a Service that selects no Redis (most Services of a
     /// cluster do not).
-    fn selected_workloads(&self, svc: &Service) -> Vec<&'a Workload> {
+    fn selected_workloads(&mut self, svc: &Service) -> Vec<&'a Workload> {
         let Some(selector) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
             return Vec::new();
         };
-        let mut picked: Vec<&'a Workload> = self
-            .facts
-            .workloads
-            .iter()
+        let workloads = &self.facts.workloads;
+        let by_namespace = self.workloads_by_namespace.get_or_insert_with(|| {
+            let mut index: HashMap<&'a str, Vec<&'a Workload>> = HashMap::default();
+            for w in workloads.iter().copied() {
+                if let Some(ns) = w.id.namespace.as_deref() {
+                    index.entry(ns).or_default().push(w);
+                }
+            }
+            index
+        });
+        let mut picked: Vec<&'a Workload> = by_namespace
+            .get(svc.namespace.as_str())
+            .into_iter()
+            .flatten()
             .copied()
-            .filter(|w| {
-                w.id.namespace.as_deref() == Some(svc.namespace.as_str())
-                    && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
-            })
+            .filter(|w| selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v)))
             .collect();
         picked.sort_by(|a, b| a.id.cmp(&b.id));
         picked.dedup_by(|a, b| a.id == b.id);

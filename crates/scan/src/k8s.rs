@@ -2493,6 +2493,30 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         kv
                     }),
             );
+            // An exec probe runs in the container, on every period: a
+            // `redis-cli -h cache ping` readiness check is a client of that
+            // Redis (TLS or a password makes the pod unready). Kubernetes
+            // expands no `$(VAR)` there; each probe is a command of its own.
+            for probe in ["startupProbe", "readinessProbe", "livenessProbe"] {
+                let Some(command) = container.at(&[probe, "exec", "command"]) else {
+                    continue;
+                };
+                let items: Vec<At<String>> = command
+                    .as_seq()
+                    .iter()
+                    .filter_map(|item| {
+                        Some(At {
+                            value: item.as_str()?.to_string(),
+                            origin: o.origin(item),
+                        })
+                    })
+                    .collect();
+                kvs.extend(compose::flag_settings(
+                    &compose::words(&items),
+                    &format!("{probe} exec"),
+                    Strength::Explicit,
+                ));
+            }
             let flags_end = kvs.len();
             // Settings inside a setting: `JAVA_OPTS` flags, JSON.
             let embedded: Vec<KeyValue> = kvs.iter().flat_map(compose::embedded_settings).collect();
