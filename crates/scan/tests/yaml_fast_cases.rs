@@ -246,8 +246,31 @@ fn bails_on_multi_line_and_tricky_flow() {
     bails("a: {k}\n");
     bails("a: {k:v}\n");
     bails("a: [x # comment\n  ]\n");
-    bails("[a, b]\n");
-    bails("{a: b}\n");
+}
+
+/// A document that is one flow collection (a JSON manifest, pretty over
+/// many lines or on one) is read whole, every scalar marked on its own
+/// line; what JSON does not write (a key and its `:` or value on different
+/// lines, a plain scalar over lines, comments, text after the root) is
+/// left to yaml-rust2.
+#[test]
+fn json_documents() {
+    fast("[a, b]\n");
+    fast("{a: b}\n");
+    let root = fast("{\n  \"kind\": \"Deployment\",\n  \"spec\": {\n    \"replicas\": 2,\n    \"env\": [\n      {\"name\": \"REDIS_URL\", \"value\": \"redis://cache:6379\"},\n      true,\n      null\n    ],\n    \"empty\": {}\n  }\n}\n");
+    assert_eq!(
+        text(root.at(&["spec", "replicas"]).unwrap()),
+        ("2", false, 10, 17, false)
+    );
+    fast("{\"a\":1,\"b\":[1,2,{\"c\":\"d\"}]}");
+    fast("[\n  {\"k\": 1}\n  ,\n  {\"k\": 2}\n]\n\n");
+    bails("{\"a\"\n: 1}\n");
+    bails("{\"a\":\n 1}\n");
+    bails("[a\n b]\n");
+    bails("{ # c\n\"a\": 1}\n");
+    bails("{\"a\": 1} x\n");
+    bails("{\"a\": 1}\n{\"b\": 2}\n");
+    bails("{\"a\": 1,\n}\n");
 }
 
 #[test]

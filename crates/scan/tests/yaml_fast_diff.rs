@@ -520,6 +520,126 @@ fn anchored_documents_parse_the_same() {
     );
 }
 
+/// A tree as JSON: plain scalars that JSON reads as numbers, booleans or
+/// null written bare, everything else a string.
+fn to_json(node: &yaml::Node) -> serde_json::Value {
+    match &node.value {
+        yaml::Value::Scalar { text, quoted } => {
+            if !quoted {
+                if let Ok(
+                    v @ (serde_json::Value::Number(_)
+                    | serde_json::Value::Bool(_)
+                    | serde_json::Value::Null),
+                ) = serde_json::from_str::<serde_json::Value>(text)
+                {
+                    return v;
+                }
+            }
+            serde_json::Value::String(text.to_string())
+        }
+        yaml::Value::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        yaml::Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or("~").to_string(), to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Every document again as JSON (a manifest saved by `kubectl get -o
+/// json`), pretty over many lines and on one line, and the repository's
+/// own JSON files, each with seeded single edits: where the fast path takes
+/// a text, the tree equals yaml-rust2's.
+#[test]
+fn json_documents_parse_the_same() {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for path in &repository_files() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for (line, doc) in yaml::split_documents(&text) {
+            let Ok(docs) = yaml::parse_events(doc, line) else {
+                continue;
+            };
+            for d in docs {
+                let value = to_json(&d.root);
+                let what = format!("{}:{line}", path.display());
+                texts.push((
+                    format!("{what} pretty"),
+                    serde_json::to_string_pretty(&value).unwrap() + "\n",
+                ));
+                texts.push((
+                    format!("{what} compact"),
+                    serde_json::to_string(&value).unwrap(),
+                ));
+            }
+        }
+    }
+    let mut json_files = Vec::new();
+    json_files_in(&root(), &mut json_files);
+    for path in json_files {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            texts.push((path.display().to_string(), text));
+        }
+    }
+    let (mut docs, mut taken) = (0, 0);
+    let mut seed = 0x51_7cc1_b727_220au64;
+    let mut check = |what: &str, text: &str| {
+        docs += 1;
+        if let Some(fast) = yaml::parse_fast(text, 1) {
+            taken += 1;
+            let slow = yaml::parse_events(text, 1).unwrap_or_else(|e| {
+                panic!(
+                    "{what}: the fast path accepted what yaml-rust2 rejects ({e:?})\n{}",
+                    excerpt(text)
+                )
+            });
+            assert!(
+                fast == slow,
+                "{what}: differs from yaml-rust2: {}\n{}",
+                first_difference(&fast, &slow),
+                excerpt(text)
+            );
+        }
+    };
+    let n = texts.len();
+    for (what, text) in &texts {
+        check(what, text);
+        if text.len() < 20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for (i, m) in mutations(text, seed, 6).iter().enumerate() {
+                check(&format!("{what} mutation {i}"), m);
+            }
+        }
+    }
+    assert!(n > 200, "only {n} JSON texts");
+    assert!(
+        taken * 2 >= docs,
+        "the fast path took only {taken} of {docs} JSON texts"
+    );
+}
+
+fn json_files_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    for sub in ["fixtures", "tests"] {
+        let mut stack = vec![dir.join(sub)];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "json") {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+}
+
 /// A generated organisation (see the module comment): set
 /// `FALLOUT_YAML_DIFF_DIR`, or generate `target/bench-data/20000-s1` with
 /// the bench crate first.

@@ -8,7 +8,8 @@
 //! keys; block sequences, including `- key: v` and `- - x`; plain, single-
 //! and double-quoted scalars on one line; `|` and `>` block scalars with `+`
 //! or `-` chomping (no indentation indicator); flow collections on one line;
-//! empty values; comments and blank lines; one leading `---`; anchors on
+//! empty values; comments and blank lines; one leading `---`; a document
+//! that is one flow collection, over many lines (a JSON manifest); anchors on
 //! block values and aliases alone as a value (PyYAML's `&id001`/`*id001`).
 //! It gives up on tags, directives, `...` (the caller cuts a final one
 //! off), `?` and `<<` keys, quoted keys in block mappings, anchored keys and
@@ -46,6 +47,7 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
         depth: std::cell::Cell::new(0),
         anchors: Vec::new(),
         aliased: 0,
+        multi_line: false,
         duplicates: std::cell::RefCell::new(Vec::new()),
     };
     p.document()
@@ -105,6 +107,9 @@ struct Parser<'a> {
     /// Nodes copied by aliases so far: past [`super::MAX_ALIASED_NODES`]
     /// yaml-rust2's reader refuses the text with a message.
     aliased: usize,
+    /// Reading a flow collection that is the whole document (a JSON
+    /// manifest): it may span lines, `pos` and `line` follow it.
+    multi_line: bool,
 }
 
 fn is_blank_or_end(c: Option<&u8>) -> bool {
@@ -164,7 +169,19 @@ impl<'a> Parser<'a> {
                 Some(Vec::new())
             };
         };
-        let root = self.node(l.start + l.indent, l.line, -1, Ctx::LineStart)?;
+        let at = l.start + l.indent;
+        let root = if matches!(self.b[at], b'{' | b'[') {
+            // A JSON document: one flow collection over many lines.
+            self.multi_line = true;
+            let mut i = at;
+            let root = self.flow(&mut i, l.line);
+            self.multi_line = false;
+            let root = root?;
+            self.end_of_line(i)?;
+            root
+        } else {
+            self.node(at, l.line, -1, Ctx::LineStart)?
+        };
         if self.peek()?.is_some() {
             return None;
         }
@@ -857,7 +874,7 @@ impl<'a> Parser<'a> {
 
     /// A flow collection on one line, its `[` or `{` at `*i`; leaves `*i`
     /// after the closing bracket.
-    fn flow(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
+    fn flow(&mut self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let depth = self.depth.get();
         if depth >= super::MAX_DEPTH {
             return None;
@@ -868,12 +885,13 @@ impl<'a> Parser<'a> {
         node
     }
 
-    fn flow_in(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
+    fn flow_in(&mut self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let col = self.col(*i);
+        let line = self.flow_line(line);
         let open = b[*i];
         *i += 1;
-        self.skip_spaces(i);
+        self.skip_flow_space(i);
         let close = if open == b'[' { b']' } else { b'}' };
         let value = if open == b'[' {
             let mut items = Vec::new();
@@ -892,6 +910,7 @@ impl<'a> Parser<'a> {
             if b.get(*i) != Some(&close) {
                 loop {
                     let key_col = self.col(*i);
+                    let key_line = self.flow_line(line);
                     let (key, quoted) = match b.get(*i)? {
                         b'"' | b'\'' => {
                             let (text, end) = self.quoted(*i)?;
@@ -912,14 +931,14 @@ impl<'a> Parser<'a> {
                             (end, false)
                         }
                     };
-                    if !quoted && key == "<<" {
+                    if !quoted && key == "<<" || key.len() > MAX_KEY {
                         return None;
                     }
                     self.skip_spaces(i);
                     if matches!(b.get(*i), None | Some(b',' | b'}' | b'\n' | b'#')) {
                         return None;
                     }
-                    let key = scalar(key, quoted, line + self.off, key_col);
+                    let key = scalar(key, quoted, key_line + self.off, key_col);
                     let value = self.flow_item(i, line)?;
                     let key_line = key.line;
                     if let Some(first) = insert_entry_at(&mut entries, 0, key, value, &mut seen) {
@@ -944,14 +963,38 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The line being read in a flow collection: `line` on one line, the
+    /// current one in a multi-line document.
+    fn flow_line(&self, line: u32) -> u32 {
+        if self.multi_line {
+            self.line
+        } else {
+            line
+        }
+    }
+
+    /// Spaces between flow tokens; in a multi-line document also line
+    /// breaks, `pos` and `line` following them.
+    fn skip_flow_space(&mut self, i: &mut usize) {
+        loop {
+            self.skip_spaces(i);
+            if !(self.multi_line && self.b.get(*i) == Some(&b'\n')) {
+                return;
+            }
+            *i += 1;
+            self.pos = *i;
+            self.line += 1;
+        }
+    }
+
     /// After a flow entry: `Some(true)` past a `,` to the next entry,
     /// `Some(false)` at the closing bracket.
-    fn flow_next(&self, i: &mut usize, close: u8) -> Option<bool> {
-        self.skip_spaces(i);
+    fn flow_next(&mut self, i: &mut usize, close: u8) -> Option<bool> {
+        self.skip_flow_space(i);
         match self.b.get(*i) {
             Some(b',') => {
                 *i += 1;
-                self.skip_spaces(i);
+                self.skip_flow_space(i);
                 if matches!(self.b.get(*i), None | Some(b',' | b']' | b'}')) {
                     return None;
                 }
@@ -963,19 +1006,20 @@ impl<'a> Parser<'a> {
     }
 
     /// A flow sequence item or flow mapping value at `*i`.
-    fn flow_item(&self, i: &mut usize, line: u32) -> Option<Node<'a>> {
+    fn flow_item(&mut self, i: &mut usize, line: u32) -> Option<Node<'a>> {
         let b = self.b;
         let col = self.col(*i);
+        let item_line = self.flow_line(line) + self.off;
         let node = match b.get(*i)? {
             b'[' | b'{' => return self.flow(i, line),
             b'"' | b'\'' => {
                 let (text, end) = self.quoted(*i)?;
                 *i = end;
-                scalar(text, true, line + self.off, col)
+                scalar(text, true, item_line, col)
             }
             _ => {
                 let text = self.flow_plain(i)?;
-                scalar(text, false, line + self.off, col)
+                scalar(text, false, item_line, col)
             }
         };
         self.skip_spaces(i);
@@ -1000,6 +1044,10 @@ impl<'a> Parser<'a> {
         let mut end = p;
         loop {
             match b.get(k) {
+                // A plain scalar ends at its line's end in a JSON document
+                // (what follows must be `,` or a bracket, else the text is
+                // left to yaml-rust2).
+                Some(b'\n') if self.multi_line => break,
                 None | Some(b'\n' | b'\t' | b'#') => return None,
                 Some(&c) if is_flow_indicator(c) => break,
                 Some(b':')
