@@ -33,6 +33,11 @@ struct Args {
     /// Leave out Redis timeout settings, which the scanner reads as hosts today.
     #[arg(long)]
     no_durations: bool,
+    /// Also time and score the independent generators
+    /// (`crates/bench/independent/gen.py` and `gen3.py`, written apart from
+    /// ours) at this many workloads, with `python3`.
+    #[arg(long, value_name = "WORKLOADS")]
+    independent: Option<usize>,
 }
 
 /// One timed command: best wall time and the largest peak RSS seen.
@@ -165,14 +170,149 @@ fn main() -> anyhow::Result<()> {
         });
     }
     print_table(&rows, grep_tool);
-    let exact = rows
+    let mut exact = rows
         .iter()
         .all(|r| r.cmp.recall() >= 1.0 && r.cmp.precision() >= 1.0);
+    if let Some(n) = args.independent {
+        let fallout_s = fallout.to_string_lossy().to_string();
+        exact &= independent(&root, &data, n, &fallout_s, grep_tool, args.runs, time_v)?;
+    }
     if !exact {
         eprintln!("recall or precision below 1: see the misses and false positives above");
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The independent generators: script, seed (the ones their READMEs use).
+const INDEPENDENT: &[(&str, &str)] = &[("gen.py", "20"), ("gen3.py", "11")];
+
+/// Generates each independent organisation (reused while the script, size
+/// and seed are the same), times `scan` against the baseline in turns, and
+/// scores the output with `independent/score.py`. Whether every link was
+/// found and none false.
+fn independent(
+    root: &Path,
+    data: &Path,
+    n: usize,
+    fallout: &str,
+    grep_tool: &str,
+    runs: usize,
+    time_v: bool,
+) -> anyhow::Result<bool> {
+    let scripts = root.join("crates/bench/independent");
+    println!();
+    println!("independent generators, {n} workloads:");
+    println!(
+        "{:>10} {:>7} {:>6} {:>7} {:>7} {:>6} {:>8} {:>8} {:>9}",
+        "generator",
+        "files",
+        "MB",
+        "scan s",
+        format!("{grep_tool} s"),
+        "ratio",
+        "peak MiB",
+        "recall",
+        "precision"
+    );
+    let mut exact = true;
+    for (script, seed) in INDEPENDENT {
+        let script_path = scripts.join(script);
+        let len = std::fs::metadata(&script_path)
+            .with_context(|| format!("{}", script_path.display()))?
+            .len();
+        let base = data.join(format!(
+            "independent-{}-{n}-s{seed}",
+            script.trim_end_matches(".py")
+        ));
+        let (org, truth, stamp) = (
+            base.join("org"),
+            base.join("truth.json"),
+            base.join("stamp"),
+        );
+        let want = format!("{script} {n} {seed} {len}");
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
+            if base.exists() {
+                std::fs::remove_dir_all(&base)?;
+            }
+            std::fs::create_dir_all(&base)?;
+            eprintln!(
+                "generating {n} workloads with {script} into {}",
+                org.display()
+            );
+            let status = Command::new("python3")
+                .arg(&script_path)
+                .args(["--workloads", &n.to_string(), "--seed", seed, "--out"])
+                .arg(&org)
+                .arg("--truth")
+                .arg(&truth)
+                .stdout(Stdio::null())
+                .status()
+                .context("python3 runs the independent generators")?;
+            if !status.success() {
+                bail!("{script} failed: {status}");
+            }
+            std::fs::write(&stamp, &want)?;
+        }
+        let (files, bytes) = tree_size(&org)?;
+        let org_s = org.to_string_lossy().to_string();
+        run_once(&[grep_tool, "-rc", "redis", &org_s], None, time_v)?;
+        let grep_argv: Vec<&str> = if grep_tool == "rg" {
+            vec!["rg", "-c", "redis", &org_s]
+        } else {
+            vec!["grep", "-rc", "redis", &org_s]
+        };
+        let out = base.join("scan.json");
+        let scan_argv = [fallout, "scan", &org_s, "--format", "json"];
+        let [grep, scan] = time_interleaved(
+            [
+                (&grep_argv[..], None),
+                (&scan_argv[..], Some(out.as_path())),
+            ],
+            runs,
+            time_v,
+        )?;
+        let scored = Command::new("python3")
+            .arg(scripts.join("score.py"))
+            .arg(&out)
+            .arg(&truth)
+            .output()
+            .context("python3 runs score.py")?;
+        let text = String::from_utf8_lossy(&scored.stdout);
+        // `recall    13610/13610 = 1.0000`
+        let figure = |name: &str| -> f64 {
+            text.lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.rsplit(' ').next())
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(0.0)
+        };
+        let (recall, precision) = (figure("recall "), figure("precision "));
+        exact &= recall >= 1.0 && precision >= 1.0;
+        let (scan_s, grep_s) = (scan.best.as_secs_f64(), grep.best.as_secs_f64());
+        println!(
+            "{:>10} {:>7} {:>6.1} {:>7.2} {:>7.2} {:>6.1} {:>8} {:>8.4} {:>9.4}",
+            script,
+            files,
+            bytes as f64 / 1e6,
+            scan_s,
+            grep_s,
+            scan_s / grep_s,
+            scan.peak_kib
+                .map_or("-".to_string(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            recall,
+            precision
+        );
+        if recall < 1.0 || precision < 1.0 {
+            eprintln!(
+                "{script}: see `python3 {} {} {}`",
+                scripts.join("score.py").display(),
+                out.display(),
+                truth.display()
+            );
+        }
+    }
+    Ok(exact)
 }
 
 /// Generates into `dir` unless a tree from the same generator, seed and
@@ -421,6 +561,9 @@ fn print_table(rows: &[Row], grep_tool: &str) {
             .grep
             .as_ref()
             .map(|g| r.scan.best.as_secs_f64() / g.best.as_secs_f64());
+        // At this size, as the line says (the worst over all sizes is
+        // printed above: at 5k both take ~0.15 s and tie within noise).
+        let impact = r.impact.best.as_secs_f64() / r.scan.best.as_secs_f64();
         println!(
             "targets at {} workloads: scan ≤ 3× {grep_tool}: {}; peak < 512 MiB: {}; impact ≤ scan: {}",
             r.workloads,
@@ -428,7 +571,7 @@ fn print_table(rows: &[Row], grep_tool: &str) {
                 .map(|x| if x <= 3.0 { "met" } else { "MISSED" })
                 .unwrap_or("-"),
             if peak < 512.0 { "met" } else { "MISSED" },
-            if worst <= 1.0 { "met" } else { "MISSED" },
+            if impact <= 1.0 { "met" } else { "MISSED" },
         );
     }
 }
