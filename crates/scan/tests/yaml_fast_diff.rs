@@ -318,46 +318,70 @@ fn mutated_documents_parse_the_same_or_fall_back() {
     assert!(tally.fast > 1000 && tally.invalid > 100, "{tally:?}");
 }
 
-/// Every document again with CRLF line ends: where the CRLF route takes
-/// it, the tree equals yaml-rust2's (which reads `\r\n` as one break).
-#[test]
-fn crlf_documents_parse_the_same() {
+/// Route of the fast path under test: a tree, or `None` where it gives up.
+type Route = for<'t> fn(&'t str, u32) -> Option<Vec<yaml::Document<'t>>>;
+
+/// Every repository document that the fast path reads, remade by `remake`
+/// (none, one or several variants): where `route` takes a variant, its tree
+/// equals yaml-rust2's, and `parse` answers as yaml-rust2 does; `route`
+/// must take at least `percent` of the variants.
+fn variants_parse_the_same(
+    what: &str,
+    remake: impl Fn(&str) -> Vec<String>,
+    route: Route,
+    percent: usize,
+) {
     let (mut docs, mut taken) = (0, 0);
     for path in &repository_files() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
         for (line, doc) in yaml::split_documents(&text) {
-            if doc.contains('\r') {
+            if doc.contains('\r') || doc.len() > 50_000 || yaml::parse_fast(doc, line).is_none() {
                 continue;
             }
-            let crlf = doc.replace('\n', "\r\n");
-            docs += 1;
-            let slow = yaml::parse_events(&crlf, line);
-            if let Some(fast) = yaml::parse_crlf(&crlf, line) {
-                taken += 1;
-                let slow = slow.unwrap_or_else(|e| {
-                    panic!(
-                        "{}:{line}: the CRLF route accepted what yaml-rust2 rejects ({e:?})",
-                        path.display()
-                    )
-                });
-                assert!(
-                    fast == slow,
-                    "{}:{line}: the CRLF route differs from yaml-rust2: {}",
-                    path.display(),
-                    first_difference(&fast, &slow)
+            for variant in remake(doc) {
+                docs += 1;
+                let slow = yaml::parse_events(&variant, line);
+                if let Some(fast) = route(&variant, line) {
+                    taken += 1;
+                    let slow = slow.unwrap_or_else(|e| {
+                        panic!(
+                            "{}:{line} {what}: the fast path accepted what yaml-rust2 rejects ({e:?})\n{}",
+                            path.display(),
+                            excerpt(&variant)
+                        )
+                    });
+                    assert!(
+                        fast == slow,
+                        "{}:{line} {what}: differs from yaml-rust2: {}\n{}",
+                        path.display(),
+                        first_difference(&fast, &slow),
+                        excerpt(&variant)
+                    );
+                }
+                assert_eq!(
+                    yaml::parse(&variant, line).ok(),
+                    yaml::parse_events(&variant, line).ok()
                 );
             }
-            assert_eq!(
-                yaml::parse(&crlf, line).ok(),
-                yaml::parse_events(&crlf, line).ok()
-            );
         }
     }
     assert!(
-        taken * 10 >= docs * 8,
-        "the CRLF route took only {taken} of {docs} documents"
+        docs > 100 && taken * 100 >= docs * percent,
+        "{what}: the fast path took only {taken} of {docs} documents"
+    );
+}
+
+/// Every document again with CRLF line ends: where the CRLF route takes
+/// it, the tree equals yaml-rust2's (which reads `\r\n` as one break).
+#[test]
+fn crlf_documents_parse_the_same() {
+    variants_parse_the_same(
+        "CRLF",
+        |doc| vec![doc.replace('\n', "\r\n")],
+        yaml::parse_crlf,
+        80,
     );
 }
 
@@ -366,49 +390,21 @@ fn crlf_documents_parse_the_same() {
 /// equals yaml-rust2's.
 #[test]
 fn documents_closed_by_dots_parse_the_same() {
-    let (mut docs, mut taken) = (0, 0);
-    for path in &repository_files() {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        for (line, doc) in yaml::split_documents(&text) {
-            if doc.contains('\r') || yaml::parse_fast(doc, line).is_none() {
-                continue;
-            }
+    variants_parse_the_same(
+        "closed by `...`",
+        |doc| {
             let body = if doc.ends_with('\n') {
                 doc.to_string()
             } else {
                 format!("{doc}\n")
             };
-            for end in ["...\n", "... # end\n\n# after\n", "...\n\n"] {
-                let closed = format!("{body}{end}");
-                docs += 1;
-                let slow = yaml::parse_events(&closed, line);
-                if let Some(fast) = yaml::parse_fast_ended(&closed, line) {
-                    taken += 1;
-                    let slow = slow.unwrap_or_else(|e| {
-                        panic!(
-                            "{}:{line}: the fast path accepted what yaml-rust2 rejects ({e:?})",
-                            path.display()
-                        )
-                    });
-                    assert!(
-                        fast == slow,
-                        "{}:{line} + {end:?}: differs from yaml-rust2: {}",
-                        path.display(),
-                        first_difference(&fast, &slow)
-                    );
-                }
-                assert_eq!(
-                    yaml::parse(&closed, line).ok(),
-                    yaml::parse_events(&closed, line).ok()
-                );
-            }
-        }
-    }
-    assert!(
-        taken * 10 >= docs * 9,
-        "the fast path took only {taken} of {docs} documents closed by `...`"
+            ["...\n", "... # end\n\n# after\n", "...\n\n"]
+                .iter()
+                .map(|end| format!("{body}{end}"))
+                .collect()
+        },
+        yaml::parse_fast_ended,
+        90,
     );
 }
 
@@ -482,41 +478,11 @@ fn anchored(doc: &str) -> Option<String> {
 /// where the fast path takes it, the tree equals yaml-rust2's.
 #[test]
 fn anchored_documents_parse_the_same() {
-    let (mut docs, mut taken) = (0, 0);
-    for path in &repository_files() {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        for (line, doc) in yaml::split_documents(&text) {
-            if doc.contains('\r') || doc.len() > 50_000 || yaml::parse_fast(doc, line).is_none() {
-                continue;
-            }
-            let Some(anchored) = anchored(doc) else {
-                continue;
-            };
-            docs += 1;
-            let slow = yaml::parse_events(&anchored, line);
-            if let Some(fast) = yaml::parse_fast(&anchored, line) {
-                taken += 1;
-                let slow = slow.unwrap_or_else(|e| {
-                    panic!("{}:{line}: the fast path accepted what yaml-rust2 rejects ({e:?})\n{anchored}", path.display())
-                });
-                assert!(
-                    fast == slow,
-                    "{}:{line}: anchored, differs from yaml-rust2: {}\n{anchored}",
-                    path.display(),
-                    first_difference(&fast, &slow)
-                );
-            }
-            assert_eq!(
-                yaml::parse(&anchored, line).ok(),
-                yaml::parse_events(&anchored, line).ok()
-            );
-        }
-    }
-    assert!(
-        taken * 10 >= docs * 8,
-        "the fast path took only {taken} of {docs} anchored documents"
+    variants_parse_the_same(
+        "anchored",
+        |doc| anchored(doc).into_iter().collect(),
+        yaml::parse_fast,
+        80,
     );
 }
 

@@ -125,11 +125,7 @@ fn main() -> anyhow::Result<()> {
 
         // Warm the page cache once, so every tool reads from memory.
         run_once(&[grep_tool, "-rc", "redis", &dir_s], None, time_v)?;
-        let grep_argv: Vec<&str> = if grep_tool == "rg" {
-            vec!["rg", "-c", "redis", &dir_s]
-        } else {
-            vec!["grep", "-rc", "redis", &dir_s]
-        };
+        let grep_argv = grep_argv(grep_tool, &dir_s);
         let fallout_s = fallout.to_string_lossy().to_string();
         let scan_argv = [&fallout_s, "scan", &dir_s, "--format", "json"];
         let impact_argv = [
@@ -257,11 +253,7 @@ fn independent(
         let (files, bytes) = tree_size(&org)?;
         let org_s = org.to_string_lossy().to_string();
         run_once(&[grep_tool, "-rc", "redis", &org_s], None, time_v)?;
-        let grep_argv: Vec<&str> = if grep_tool == "rg" {
-            vec!["rg", "-c", "redis", &org_s]
-        } else {
-            vec!["grep", "-rc", "redis", &org_s]
-        };
+        let grep_argv = grep_argv(grep_tool, &org_s);
         let out = base.join("scan.json");
         let scan_argv = [fallout, "scan", &org_s, "--format", "json"];
         let [grep, scan] = time_interleaved(
@@ -361,6 +353,16 @@ fn tree_size(dir: &Path) -> anyhow::Result<(usize, u64)> {
         }
     }
     Ok((files, bytes))
+}
+
+/// The baseline's command line over `dir`: `rg -c redis`, or `grep -rc
+/// redis` where rg is not installed.
+fn grep_argv<'a>(grep_tool: &str, dir: &'a str) -> Vec<&'a str> {
+    if grep_tool == "rg" {
+        vec!["rg", "-c", "redis", dir]
+    } else {
+        vec!["grep", "-rc", "redis", dir]
+    }
 }
 
 /// Times several commands `runs` times each, taking turns (the first, the
