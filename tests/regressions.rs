@@ -1361,6 +1361,8 @@ apiVersion: v1\nkind: Service\nmetadata: {name: kv, namespace: shop}\nspec:\n  c
         deploy("telnet", "{name: a, image: busybox, command: [telnet, 10.96.0.5, '6379']}"),
         deploy("loopback", "{name: a, image: x/app, command: [wait-for-it.sh, '127.0.0.1:6379', '--', /app/server]}"),
         deploy("not-an-ip", "{name: a, image: x/app, command: [run, '12.5:6379', '--', '1.2.3:6379']}"),
+        // Its own listening address, and addresses no Redis has.
+        deploy("listener", "{name: a, image: x/app, args: [--listen, '10.0.0.1:6379', '169.254.169.254:6379'], env: [{name: BIND_ADDRESS, value: '10.0.0.6:6379'}, {name: HTTP_LISTEN, value: '10.0.0.7:6380'}]}"),
     ]
     .concat();
     let dir = tree(&[("redis.yaml", redis), ("apps.yaml", &consumers_yaml)]);

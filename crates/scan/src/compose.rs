@@ -771,6 +771,12 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
             } else if let Some(n) = next {
                 let role_key = settings::normalize_key(flag);
                 let last = role_key.rsplit('.').next().unwrap_or("");
+                // `--listen 10.0.0.1:6379`, `--bind-addr x`: the process's
+                // own address, not one it reaches.
+                if settings::names_a_listener(&role_key) {
+                    i += 2;
+                    continue;
+                }
                 if is_address_key(flag)
                     || role_key.ends_with("port")
                     || role_key.ends_with("tls")

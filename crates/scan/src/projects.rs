@@ -148,6 +148,7 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     // nothing to normalize.
     let plain = |p: &str| {
         !p.is_empty()
+            && !p.starts_with('/')
             && !p.contains("..")
             && !p.contains("./")
             && !p.contains("//")
@@ -572,6 +573,7 @@ mod tests {
         // The shortcut for plain paths answers as the part-by-part join.
         let pieces = [
             "", ".", "..", "a", "b.c", "a..b", "x/", "/", "a/./b", "a//b", "./a", "a/.", ".env",
+            "/x",
         ];
         let mut plain = 0;
         for dir in pieces

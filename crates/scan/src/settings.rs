@@ -510,6 +510,11 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
 
     let mut out = Vec::new();
     for (i, kv) in settings.iter().enumerate() {
+        // An address the process listens on (`BIND_ADDRESS`, `LISTEN`,
+        // `http.listen`) is its own, not a server it reaches.
+        if names_a_listener(&norms[i]) {
+            continue;
+        }
         let group = group_of(i);
         let role = roles[i].map(|(_, r)| r);
         let disabled = group
@@ -1141,14 +1146,28 @@ fn host_and_port(value: &str) -> Option<Endpoint> {
     // An IPv4 address (`10.96.0.5:6379`: a ClusterIP, a Memorystore
     // instance) is an address; other all-digit hosts (`12.5:3000`) are not.
     let ip = host.parse::<std::net::Ipv4Addr>().ok();
-    if ip.is_some_and(|ip| ip.is_loopback() || ip.is_unspecified())
-        || ip.is_none()
-            && (host.parse::<f64>().is_ok() || !host.bytes().any(|c| c.is_ascii_alphabetic()))
+    if ip.is_some_and(|ip| {
+        ip.is_loopback()
+            || ip.is_unspecified()
+            || ip.is_link_local()
+            || ip.is_multicast()
+            || ip.is_broadcast()
+    }) || ip.is_none()
+        && (host.parse::<f64>().is_ok() || !host.bytes().any(|c| c.is_ascii_alphabetic()))
         || host == "localhost"
     {
         return None;
     }
     Some(Endpoint::plain(&host, Some(port), value))
+}
+
+/// A normalized key for an address a process listens on: a part `bind`,
+/// `listen` or `listening` (`bind.address`, `listen.addr`, `http.listen`).
+pub(crate) fn names_a_listener(norm: &str) -> bool {
+    (norm.contains("bind") || norm.contains("listen"))
+        && norm
+            .split('.')
+            .any(|part| matches!(part, "bind" | "listen" | "listening"))
 }
 
 /// `label:host:port[:db[:password]]` (redis-commander `REDIS_HOSTS`) as

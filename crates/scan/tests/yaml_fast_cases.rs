@@ -271,6 +271,17 @@ fn json_documents() {
     bails("{\"a\": 1} x\n");
     bails("{\"a\": 1}\n{\"b\": 2}\n");
     bails("{\"a\": 1,\n}\n");
+    // Document markers at a line's start, inside the collection too
+    // (found by a reviewer's fuzzer): yaml-rust2 refuses the text.
+    bails("[\n---\n]\n");
+    bails("[1,\n...\n]\n");
+    bails("[a,\n--- x]\n");
+    bails("[\n---\n]\r\n");
+    // ` -` before a flow indicator: refused by yaml-rust2.
+    bails("k: [a -]\n");
+    bails("k: {a: b -}\n");
+    bails("[\nx y  -]\n");
+    fast("k: [a -b]\n");
 }
 
 #[test]

@@ -891,7 +891,7 @@ impl<'a> Parser<'a> {
         let line = self.flow_line(line);
         let open = b[*i];
         *i += 1;
-        self.skip_flow_space(i);
+        self.skip_flow_space(i)?;
         let close = if open == b'[' { b']' } else { b'}' };
         let value = if open == b'[' {
             let mut items = Vec::new();
@@ -975,26 +975,35 @@ impl<'a> Parser<'a> {
 
     /// Spaces between flow tokens; in a multi-line document also line
     /// breaks, `pos` and `line` following them.
-    fn skip_flow_space(&mut self, i: &mut usize) {
+    /// A line that starts with `---` or `...` is a document marker to
+    /// yaml-rust2 even inside a flow collection (it refuses the text): left
+    /// to it.
+    fn skip_flow_space(&mut self, i: &mut usize) -> Option<()> {
         loop {
             self.skip_spaces(i);
             if !(self.multi_line && self.b.get(*i) == Some(&b'\n')) {
-                return;
+                return Some(());
             }
             *i += 1;
             self.pos = *i;
             self.line += 1;
+            let rest = &self.b[*i..];
+            if (rest.starts_with(b"---") || rest.starts_with(b"..."))
+                && is_blank_or_end(rest.get(3))
+            {
+                return None;
+            }
         }
     }
 
     /// After a flow entry: `Some(true)` past a `,` to the next entry,
     /// `Some(false)` at the closing bracket.
     fn flow_next(&mut self, i: &mut usize, close: u8) -> Option<bool> {
-        self.skip_flow_space(i);
+        self.skip_flow_space(i)?;
         match self.b.get(*i) {
             Some(b',') => {
                 *i += 1;
-                self.skip_flow_space(i);
+                self.skip_flow_space(i)?;
                 if matches!(self.b.get(*i), None | Some(b',' | b']' | b'}')) {
                     return None;
                 }
@@ -1055,6 +1064,15 @@ impl<'a> Parser<'a> {
                         || b.get(k + 1).is_some_and(|&c| is_flow_indicator(c)) =>
                 {
                     break
+                }
+                // ` -` before a flow indicator (`[a -]`): yaml-rust2 reads
+                // the `-` as a scalar's start and refuses it.
+                Some(b'-')
+                    if k > p
+                        && b[k - 1] == b' '
+                        && b.get(k + 1).is_some_and(|&c| is_flow_indicator(c)) =>
+                {
+                    return None
                 }
                 Some(b' ') => {}
                 Some(_) => end = k + 1,
