@@ -57,7 +57,7 @@ impl Diagnostic {
     /// object) leaves it unplaced, the message naming it.
     pub fn at_origin(self, origin: &crate::Origin) -> Diagnostic {
         match origin {
-            crate::Origin::File { path, line } => self.at(path.clone(), Some(*line), None),
+            crate::Origin::File { path, line } => self.at(path.to_string(), Some(*line), None),
             crate::Origin::Live { .. } => self,
         }
     }

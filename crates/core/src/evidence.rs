@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// How strongly a piece of evidence ties a consumer to a resource.
 /// Declared strongest first, so `Ord` sorts the strongest to the front.
@@ -47,8 +48,10 @@ impl fmt::Display for Strength {
 /// Where a piece of evidence comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
-    /// A file, with a 1-based line (0 when the line is not known).
-    File { path: String, line: u32 },
+    /// A file, with a 1-based line (0 when the line is not known). The path
+    /// is shared: every setting and piece of evidence read from one file
+    /// holds the same text (a count, not a copy).
+    File { path: Arc<str>, line: u32 },
     /// A live source: a Redis server or a Kubernetes API object, e.g.
     /// `redis://10.0.0.5:6379 CLIENT LIST at 2026-11-28T10:00:00Z` or
     /// `kube://prod/api/Deployment/events-api`.
@@ -56,7 +59,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn file(path: impl Into<String>, line: u32) -> Origin {
+    pub fn file(path: impl Into<Arc<str>>, line: u32) -> Origin {
         Origin::File {
             path: path.into(),
             line,

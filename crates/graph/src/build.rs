@@ -916,7 +916,7 @@ impl<'a> Builder<'a> {
             evidence: r.evidence.clone(),
             // where the password lives, with its file and line when known
             credential: r.credential.as_ref().map(|c| match &c.origin {
-                Origin::File { path, line } if *line > 0 && !c.location.contains(path.as_str()) => {
+                Origin::File { path, line } if *line > 0 && !c.location.contains(&**path) => {
                     format!("{} at {path}:{line}", c.location)
                 }
                 _ => c.location.clone(),

@@ -2009,7 +2009,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let defined_at = spec
                 .defined_at
                 .clone()
-                .unwrap_or_else(|| Origin::file(&base, 0));
+                .unwrap_or_else(|| Origin::file(base.as_str(), 0));
             let server = servers.get(name.as_str()).cloned();
             let loopback = loopback_of(name, specs, &servers);
             let mut list = aliases[name.as_str()].clone();
@@ -2454,7 +2454,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let (rest, reading) = (rest.as_str(), *reading);
             let copied_by = copies.iter().find(|c| c.covers(rest)).and_then(|c| {
                 let dockerfile = dockerfile?;
-                Some(Origin::file(&dockerfile.path, c.line))
+                Some(Origin::file(dockerfile.path.as_str(), c.line))
             });
             let why_maybe = match dockerfile {
                 _ if copied_by.is_some() => String::new(),

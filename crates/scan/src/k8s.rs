@@ -507,6 +507,9 @@ pub fn object_from_json(path: &str, value: &serde_json::Value) -> Object<'static
 /// A view of one object.
 struct Obj<'a> {
     path: &'a str,
+    /// The path, shared by every origin read from the object (one count
+    /// each, not a copy of the path per setting and piece of evidence).
+    shared_path: std::sync::Arc<str>,
     root: &'a Node<'a>,
     kind: &'a str,
     name: &'a str,
@@ -529,6 +532,7 @@ impl<'a> Obj<'a> {
         let name_node = field("name");
         Some(Obj {
             path: &o.path,
+            shared_path: o.path.as_str().into(),
             root: &o.root,
             kind,
             pod: find_pod_template(kind, &o.root),
@@ -548,11 +552,11 @@ impl<'a> Obj<'a> {
     }
 
     fn origin(&self, node: &Node) -> Origin {
-        Origin::file(self.path, node.line)
+        Origin::file(self.shared_path.clone(), node.line)
     }
 
     fn defined_at(&self) -> Origin {
-        Origin::file(self.path, self.name_line)
+        Origin::file(self.shared_path.clone(), self.name_line)
     }
 
     /// `namespace/Kind/name`, for messages.
@@ -782,7 +786,16 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                     // base's (a later key wins), in place of replacing them.
                     Some((_, base)) if o.patch => base.extend(data),
                     _ => {
-                        map.insert((o.ns, o.name), (Obj { ..*o }, data));
+                        map.insert(
+                            (o.ns, o.name),
+                            (
+                                Obj {
+                                    shared_path: o.shared_path.clone(),
+                                    ..*o
+                                },
+                                data,
+                            ),
+                        );
                     }
                 }
             }
@@ -816,7 +829,10 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             let owner_present =
                 (kind, name) != (o.kind, o.name) && index.present.contains_key(&(o.ns, kind, name));
             (
-                Obj { ..*o },
+                Obj {
+                    shared_path: o.shared_path.clone(),
+                    ..*o
+                },
                 ConsumerId::kube(o.ns, kind, name),
                 owner_present,
             )
@@ -1861,8 +1877,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let patches = self.patches_of(o, container);
         // A patch's `envFrom` replaces the whole list (the last patch's).
         let (from_path, env_from) = match patches.iter().rev().find(|p| p.env_from) {
-            Some(p) => (p.path, p.container.get("envFrom")),
-            None => (o.path, container.get("envFrom")),
+            Some(p) => (std::sync::Arc::from(p.path), p.container.get("envFrom")),
+            None => (o.shared_path.clone(), container.get("envFrom")),
         };
         for from in env_from.map(Node::as_seq).unwrap_or_default() {
             let prefix = from.str_at(&["prefix"]).unwrap_or("");
@@ -1882,8 +1898,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 vars.set(EnvVar {
                     name: format!("{prefix}*"),
                     value: None,
-                    origin: Origin::file(from_path, from.line),
-                    entry: Origin::file(from_path, from.line),
+                    origin: Origin::file(from_path.clone(), from.line),
+                    entry: Origin::file(from_path.clone(), from.line),
                     strength: Strength::Inferred,
                     via: if unreadable {
                         format!("envFrom secret {name} (not readable)")
@@ -1910,7 +1926,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     name: format!("{prefix}{key}"),
                     value: entry.value.clone(),
                     origin: entry.origin(),
-                    entry: Origin::file(from_path, from.line),
+                    entry: Origin::file(from_path.clone(), from.line),
                     strength: Strength::Indirect,
                     via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
                     secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
@@ -1923,7 +1939,13 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let Some(name) = e.str_at(&["name"]) else {
                 continue;
             };
-            let at = |node: &Node| Origin::file(path, node.line);
+            // The object's own file (most entries): its shared path.
+            let shared: std::sync::Arc<str> = if path == o.path {
+                o.shared_path.clone()
+            } else {
+                path.into()
+            };
+            let at = |node: &Node| Origin::file(shared.clone(), node.line);
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
                 // `$(VAR)` sees the variables before it; most values have none.
@@ -2660,6 +2682,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                         ),
                     );
                 }
+                let src_path: std::sync::Arc<str> = file.src_path.into();
                 let file_kvs: Vec<KeyValue> = read
                     .settings
                     .iter()
@@ -2677,7 +2700,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                             )
                         };
                         let origin = Origin::file(
-                            file.src_path,
+                            src_path.clone(),
                             if file.secret {
                                 file.node.line
                             } else {

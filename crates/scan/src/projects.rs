@@ -393,7 +393,7 @@ fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
         }
         let entry = apps
             .entry(dir)
-            .or_insert_with(|| (name, Vec::new(), Origin::file(&file.path, 0)));
+            .or_insert_with(|| (name, Vec::new(), Origin::file(file.path.as_str(), 0)));
         entry.1.extend(scanned.facts);
     }
     for (dir, (name, refs, first_file)) in apps {
