@@ -364,7 +364,8 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 let col = self.col(p);
-                let (text, end) = self.quoted(p)?;
+                let (text, end, lines) = self.quoted_in(p, Some(parent))?;
+                self.line += lines;
                 self.end_of_line(end)?;
                 Some(scalar(text, true, line + self.off, col))
             }
@@ -791,7 +792,59 @@ impl<'a> Parser<'a> {
     /// A quoted scalar on one line starting at byte `p`: its text and the
     /// index after the closing quote.
     fn quoted(&self, p: usize) -> Option<(super::Text<'a>, usize)> {
+        self.quoted_in(p, None).map(|(text, end, _)| (text, end))
+    }
+
+    /// A quoted scalar from byte `p`: its text, the byte after its closing
+    /// quote and the line breaks inside it. On one line, or, with
+    /// `fold: Some(parent)`, over lines indented more than `parent` (as
+    /// PyYAML writes long strings), folded as YAML folds them: white space
+    /// around a line break dropped, one break a space, n breaks n-1
+    /// newlines, an escaped break (`\` at a line's end) nothing. A line
+    /// that starts with a tab, or is not indented enough, is left to
+    /// yaml-rust2.
+    fn quoted_in(&self, p: usize, fold: Option<isize>) -> Option<(super::Text<'a>, usize, u32)> {
         let b = self.b;
+        let mut lines = 0u32;
+        // At a line break at `k` (the line's text before it pushed without
+        // its trailing literal white space): folds the breaks and the next
+        // line's indentation; where the next line's text starts.
+        let fold_at = |text: &mut super::Text<'a>,
+                       k: usize,
+                       escaped: bool,
+                       lines: &mut u32|
+         -> Option<usize> {
+            let parent = fold?;
+            let mut j = k;
+            let mut breaks = 0;
+            loop {
+                // `b[j]` is a line break.
+                j += 1;
+                breaks += 1;
+                let start = j;
+                while b.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(b'\n') => continue,
+                    Some(b'\t') | None => return None,
+                    Some(_) if (j - start) as isize <= parent => return None,
+                    Some(_) => break,
+                }
+            }
+            *lines += breaks;
+            if escaped {
+                if breaks > 1 {
+                    return None;
+                }
+            } else if breaks == 1 {
+                text.to_mut().push(' ');
+            } else {
+                text.to_mut()
+                    .extend(std::iter::repeat_n('\n', breaks as usize - 1));
+            }
+            Some(j)
+        };
         let mut text = super::Text::Borrowed("");
         let mut j = p + 1;
         // Text without escapes is borrowed; the first escape makes a copy.
@@ -806,14 +859,16 @@ impl<'a> Parser<'a> {
             loop {
                 let k = j + b[j..].iter().position(|&c| c == b'\'' || c == b'\n')?;
                 if b[k] == b'\n' {
-                    return None;
+                    push(&mut text, self.s[j..k].trim_end_matches([' ', '\t']));
+                    j = fold_at(&mut text, k, false, &mut lines)?;
+                    continue;
                 }
                 push(&mut text, &self.s[j..k]);
                 if b.get(k + 1) == Some(&b'\'') {
                     text.to_mut().push('\'');
                     j = k + 2;
                 } else {
-                    return Some((text, k + 1));
+                    return Some((text, k + 1, lines));
                 }
             }
         }
@@ -821,11 +876,19 @@ impl<'a> Parser<'a> {
             let k = j + b[j..]
                 .iter()
                 .position(|&c| c == b'"' || c == b'\\' || c == b'\n')?;
+            if b[k] == b'\n' {
+                push(&mut text, self.s[j..k].trim_end_matches([' ', '\t']));
+                j = fold_at(&mut text, k, false, &mut lines)?;
+                continue;
+            }
             push(&mut text, &self.s[j..k]);
-            match b[k] {
-                b'"' => return Some((text, k + 1)),
-                b'\n' => return None,
-                _ => {}
+            if b[k] == b'"' {
+                return Some((text, k + 1, lines));
+            }
+            // An escaped line break: joined with nothing.
+            if b.get(k + 1) == Some(&b'\n') {
+                j = fold_at(&mut text, k + 1, true, &mut lines)?;
+                continue;
             }
             let (ch, len) = match b.get(k + 1)? {
                 b'0' => ('\0', 0),
