@@ -218,12 +218,23 @@ fn bails_on_tags_directives_and_markers() {
     bails("--- |\n  x\n");
 }
 
+/// Quoted keys on one line (`"helm.sh/hook": …`, a JSON-minded writer's
+/// `"kind": "Deployment"`): the key quoted, marked where its quote is.
+#[test]
+fn quoted_keys() {
+    let root = fast("\"a b\": c\n'd': e\nf: g\n");
+    assert_eq!(root.get("a b").map(|n| text(n).0), Some("c"));
+    fast("- \"a\": c\n  'b''s': d\n");
+    fast("metadata:\n  annotations:\n    \"helm.sh/hook\": pre-install\n    \"x\" : y\n");
+    fast("data:\n  \".env\": |\n    REDIS_HOST=cache\n");
+    fast("\"<<\": not a merge\n");
+}
+
 #[test]
 fn bails_on_complex_and_quoted_keys() {
     bails("? a\n: b\n");
-    bails("\"a b\": c\n");
-    bails("'a': c\n");
-    bails("- \"a\": c\n");
+    bails("a: \"b\": c\n");
+    bails("\"a\nb\": c\n");
     bails("[a, b]: c\n");
     bails(": x\n");
     bails(&format!("{}: v\n", "k".repeat(1100)));

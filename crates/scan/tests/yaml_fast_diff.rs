@@ -474,6 +474,55 @@ fn anchored(doc: &str) -> Option<String> {
     Some(out)
 }
 
+/// `doc` with every plain key quoted (`"key":` and `'key':`).
+fn keys_quoted(doc: &str, quote: char) -> String {
+    let mut out = String::with_capacity(doc.len() + doc.len() / 4);
+    for line in doc.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let item = if body[indent..].starts_with("- ") {
+            2
+        } else {
+            0
+        };
+        let rest = &body[indent + item..];
+        let key_end = rest
+            .find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1));
+        match key_end {
+            Some(k)
+                if k > 0
+                    && rest[..k]
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"_-./".contains(&c)) =>
+            {
+                out.push_str(&body[..indent + item]);
+                out.push(quote);
+                out.push_str(&rest[..k]);
+                out.push(quote);
+                out.push_str(&rest[k..]);
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Every document again with its keys quoted, both ways: where the fast
+/// path takes it, the tree equals yaml-rust2's.
+#[test]
+fn documents_with_quoted_keys_parse_the_same() {
+    variants_parse_the_same(
+        "keys quoted",
+        |doc| vec![keys_quoted(doc, '"'), keys_quoted(doc, '\'')],
+        yaml::parse_fast,
+        80,
+    );
+}
+
 /// Every document again with anchors on its values and aliases of them:
 /// where the fast path takes it, the tree equals yaml-rust2's.
 #[test]

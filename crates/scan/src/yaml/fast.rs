@@ -359,6 +359,14 @@ impl<'a> Parser<'a> {
                 self.end_of_line(i)?;
                 Some(node)
             }
+            b'"' | b'\'' if self.quoted_key(p).is_some() => {
+                // `"app.kubernetes.io/name": web`: a mapping whose first key
+                // is quoted.
+                if ctx == Ctx::MapValue {
+                    return None;
+                }
+                self.block_map(p, line)
+            }
             b'"' | b'\'' => {
                 if parent < 0 {
                     return None;
@@ -592,21 +600,29 @@ impl<'a> Parser<'a> {
         let start = self.entries.len();
         let mut seen: SeenKeys = None;
         loop {
-            if !plain_start(b[p], b.get(p + 1)) {
-                return None;
-            }
-            let Plain::Key(colon) = self.plain(p)? else {
-                return None;
+            let (text, quoted, colon) = if let Some((text, colon)) = self.quoted_key(p) {
+                (text, true, colon)
+            } else {
+                if !plain_start(b[p], b.get(p + 1)) {
+                    return None;
+                }
+                let Plain::Key(colon) = self.plain(p)? else {
+                    return None;
+                };
+                let text = self.s[p..colon].trim_end_matches(' ');
+                if text == "<<" {
+                    return None;
+                }
+                (super::Text::Borrowed(text), false, colon)
             };
-            let text = self.s[p..colon].trim_end_matches(' ');
-            if text == "<<" || text.len() > MAX_KEY {
+            if colon - p > MAX_KEY {
                 return None;
             }
             if self.entries.len() == start {
                 // yaml-rust2 marks a block mapping at its first key's `:`.
                 map_col = self.col(colon);
             }
-            let key = scalar(text, false, line + self.off, indent);
+            let key = scalar(text, quoted, line + self.off, indent);
             let value = self.value_after(colon + 1, line, indent, Ctx::MapValue)?;
             // A later duplicate key replaces the earlier entry and moves to
             // the end.
@@ -793,6 +809,20 @@ impl<'a> Parser<'a> {
     /// index after the closing quote.
     fn quoted(&self, p: usize) -> Option<(super::Text<'a>, usize)> {
         self.quoted_in(p, None).map(|(text, end, _)| (text, end))
+    }
+
+    /// A quoted key on one line at byte `p` (`"helm.sh/hook": …`): its text
+    /// and the byte of its `:`, which a blank or the line's end follows.
+    fn quoted_key(&self, p: usize) -> Option<(super::Text<'a>, usize)> {
+        if !matches!(self.b[p], b'"' | b'\'') {
+            return None;
+        }
+        let (text, end) = self.quoted(p)?;
+        let mut c = end;
+        while self.b.get(c) == Some(&b' ') {
+            c += 1;
+        }
+        (self.b.get(c) == Some(&b':') && is_blank_or_end(self.b.get(c + 1))).then_some((text, c))
     }
 
     /// A quoted scalar from byte `p`: its text, the byte after its closing
