@@ -1164,10 +1164,18 @@ fn host_and_port(value: &str) -> Option<Endpoint> {
 /// A normalized key for an address a process listens on: a part `bind`,
 /// `listen` or `listening` (`bind.address`, `listen.addr`, `http.listen`).
 pub(crate) fn names_a_listener(norm: &str) -> bool {
-    (norm.contains("bind") || norm.contains("listen"))
-        && norm
-            .split('.')
-            .any(|part| matches!(part, "bind" | "listen" | "listening"))
+    // One pass over the bytes: every setting of every container meets it.
+    let b = norm.as_bytes();
+    let mut start = 0;
+    for i in 0..=b.len() {
+        if i == b.len() || b[i] == b'.' {
+            if matches!(&b[start..i], b"bind" | b"listen" | b"listening") {
+                return true;
+            }
+            start = i + 1;
+        }
+    }
+    false
 }
 
 /// `label:host:port[:db[:password]]` (redis-commander `REDIS_HOSTS`) as

@@ -359,20 +359,24 @@ impl<'a> Parser<'a> {
                 self.end_of_line(i)?;
                 Some(node)
             }
-            b'"' | b'\'' if self.quoted_key(p).is_some() => {
-                // `"app.kubernetes.io/name": web`: a mapping whose first key
-                // is quoted.
-                if ctx == Ctx::MapValue {
-                    return None;
-                }
-                self.block_map(p, line)
-            }
             b'"' | b'\'' => {
+                // One scan: a scalar, or a quoted key (`"helm.sh/hook": …`)
+                // that starts a mapping.
+                let (text, end, lines) = self.quoted_in(p, (parent >= 0).then_some(parent))?;
+                let mut colon = end;
+                while b.get(colon) == Some(&b' ') {
+                    colon += 1;
+                }
+                if lines == 0 && b.get(colon) == Some(&b':') && is_blank_or_end(b.get(colon + 1)) {
+                    if ctx == Ctx::MapValue {
+                        return None;
+                    }
+                    return self.block_map(p, line);
+                }
                 if parent < 0 {
                     return None;
                 }
                 let col = self.col(p);
-                let (text, end, lines) = self.quoted_in(p, Some(parent))?;
                 self.line += lines;
                 self.end_of_line(end)?;
                 Some(scalar(text, true, line + self.off, col))
