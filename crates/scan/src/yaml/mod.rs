@@ -384,7 +384,12 @@ pub fn parse(text: &str, first_line: u32) -> Result<Vec<Document<'_>>, YamlError
 /// line, where yaml-rust2 puts them.
 #[doc(hidden)]
 pub fn parse_fast_ended(text: &str, first_line: u32) -> Option<Vec<Document<'_>>> {
-    fast::parse(text, first_line).or_else(|| fast::parse(&text[..document_end(text)?], first_line))
+    // The end is looked for first (a scan back over the last lines): the
+    // fast path would read a whole document before giving up at its `...`.
+    fast::parse(
+        &text[..document_end(text).unwrap_or(text.len())],
+        first_line,
+    )
 }
 
 /// Where a final `...` line starts: a `...` at the start of the last line
