@@ -20,6 +20,7 @@ mod regressions;
 mod review;
 mod review_c;
 mod review_cli;
+mod review_g5;
 mod review_h3;
 mod scanners_review;
 mod sidecar;

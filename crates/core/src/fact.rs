@@ -173,6 +173,10 @@ pub struct Service {
     pub cluster_ips: Vec<String>,
     pub labels: BTreeMap<String, String>,
     pub defined_at: Origin,
+    /// It selects a Redis's pods, but every port of it leads to another
+    /// container of them (`cache-metrics` → the exporter's 9121): it is no
+    /// name of that Redis.
+    pub to_side_containers: bool,
 }
 
 /// Endpoints / EndpointSlice addresses of a Service without selector.

@@ -380,7 +380,13 @@ impl<'a> Builder<'a> {
                     continue;
                 }
             };
-            let selected = self.selected(&svc.namespace, selector);
+            let mut selected = self.selected(&svc.namespace, selector);
+            // A Service whose every port leads to another container of the
+            // Redis's pods (`cache-metrics` → the exporter's 9121) is no
+            // name of that Redis.
+            if svc.to_side_containers {
+                selected.clear();
+            }
             let Some(&first) = selected.first() else {
                 for name in service_names(&svc.namespace, &svc.name, &domain) {
                     self.plain_services.insert(name, svc);

@@ -72,6 +72,7 @@ fn service(ns: &str, name: &str, selector: &[(&str, &str)], ports: Vec<ServicePo
         cluster_ips: Vec::new(),
         labels: BTreeMap::new(),
         defined_at: Origin::file(format!("{ns}/services.yaml"), 5),
+        to_side_containers: false,
     }
 }
 

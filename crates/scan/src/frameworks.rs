@@ -504,6 +504,15 @@ impl Read {
     }
 }
 
+/// Whether a setting's key says it holds no address (its last part is one
+/// of [`NOT_ADDRESSES`]) and its value does not prove otherwise: a URL, or
+/// a StackExchange.Redis string (.NET's `ConnectionStrings__Queue`,
+/// `ConnectionStrings__RedisConnection`: `host:6379,abortConnect=False`).
+fn holds_no_address(norm: &str, value: &str) -> bool {
+    let last = norm.rsplit('.').next().unwrap_or("");
+    NOT_ADDRESSES.contains(&last) && !value.contains("://") && !settings::is_stackexchange(value)
+}
+
 /// Last parts of Redis-named keys that never hold an address, whatever the
 /// framework: Laravel `REDIS_CLIENT=predis`, `REDIS_PREFIX`, `REDIS_QUEUE`.
 pub const NOT_ADDRESSES: &[&str] = &[
@@ -625,8 +634,7 @@ pub fn leaves_alone(reading: Reading, settings: &[KeyValue], norms: &[String]) -
     }
     let values: Vec<&str> = settings.iter().map(|s| s.value.as_str()).collect();
     norms.iter().zip(&values).all(|(norm, value)| {
-        let last = norm.rsplit('.').next().unwrap_or("");
-        if NOT_ADDRESSES.contains(&last) && !value.contains("://") {
+        if holds_no_address(norm, value) {
             return false;
         }
         if settings::says_redis(norm) && settings::address_options(value).is_some() {
@@ -740,8 +748,7 @@ pub fn apply(reading: Reading, settings: &[RawSetting]) -> Vec<Read> {
     for ((s, norm), (base, spelling)) in
         settings.iter().zip(&norms).zip(bases.iter().zip(spellings))
     {
-        let last = norm.rsplit('.').next().unwrap_or("");
-        if NOT_ADDRESSES.contains(&last) && !s.value.contains("://") {
+        if holds_no_address(norm, &s.value) {
             continue;
         }
         let mut read = Read {

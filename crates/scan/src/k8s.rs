@@ -849,6 +849,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
         opts,
         server_secrets: HashSet::default(),
         redis_names: HashSet::default(),
+        side_services: HashSet::default(),
         services: HashMap::default(),
         workloads: &workloads,
         selects_workloads: Default::default(),
@@ -913,10 +914,17 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     }
     // The pod labels of the Redis workloads, by namespace (a scan of all of
     // them per Service was 25 ms at 11,000 Services and 700 Redis).
-    let mut redis_labels: HashMap<&str, Vec<BTreeMap<String, String>>> = HashMap::default();
+    // With each, the ports its other containers declare (a metrics
+    // exporter's 9121): a Service whose every port leads there is no way
+    // to the Redis.
+    type RedisPods = Vec<(BTreeMap<String, String>, Vec<u16>)>;
+    let mut redis_labels: HashMap<&str, RedisPods> = HashMap::default();
     for (o, id, _) in &workloads {
         if servers.contains_key(id) {
-            redis_labels.entry(o.ns).or_default().push(pod_labels(o));
+            redis_labels
+                .entry(o.ns)
+                .or_default()
+                .push((pod_labels(o), ctx.side_ports(o)));
         }
     }
     // Container ports by name, per workload, so a Service's named
@@ -941,14 +949,23 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     let mut backends: Vec<ServiceBackends> = Vec::new();
     // Each Service read, and matched against the Redis pods, in parallel
     // (a serial loop was 50 ms for 11,000 Services); recorded in order.
-    let selects_redis = |svc: &Service| {
-        svc.selector.as_ref().is_some_and(|sel| {
-            !sel.is_empty()
-                && redis_labels
-                    .get(svc.namespace.as_str())
-                    .is_some_and(|all| all.iter().any(|labels| selects(sel, labels)))
-        })
+    // The Redis pods a Service selects, each with whether the Service's
+    // ports reach its Redis (not only its other containers).
+    let redis_pods_of = |svc: &Service| -> Vec<bool> {
+        let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
+            return Vec::new();
+        };
+        redis_labels
+            .get(svc.namespace.as_str())
+            .map(|all| {
+                all.iter()
+                    .filter(|(labels, _)| selects(sel, labels))
+                    .map(|(_, side)| !leads_only_to(svc, side))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
+    let selects_redis = |svc: &Service| redis_pods_of(svc).contains(&true);
     let read: Vec<(&Obj<'_>, Service, bool)> = objs
         .par_iter()
         .filter(|o| o.kind == "Service")
@@ -1005,10 +1022,14 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             }
         }
     }
-    for (o, svc, selects_redis) in read {
+    for (o, mut svc, selects_redis) in read {
         if selects_redis {
             ctx.redis_names.insert(qualified(o.name, o.ns));
             ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
+        } else if !redis_pods_of(&svc).is_empty() {
+            ctx.side_services.insert(qualified(o.name, o.ns));
+            ctx.side_services.extend(svc.cluster_ips.iter().cloned());
+            svc.to_side_containers = true;
         }
         let redis_port = svc.ports.iter().any(|p| {
             matches!(p.port, 6379 | 6380 | 26379)
@@ -1403,6 +1424,22 @@ fn starts_a_server(container: &Node) -> bool {
         })
 }
 
+/// Whether a container's `command`, `args` or `sh -c` script runs a Redis
+/// client program (`redis-cli`) and no server.
+fn runs_only_a_client(container: &Node) -> bool {
+    let (mut client, mut server) = (false, false);
+    for items in ["command", "args"].iter().filter_map(|f| container.get(f)) {
+        for text in items.as_seq().iter().filter_map(Node::as_str) {
+            for word in text.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|')) {
+                let base = word.rsplit('/').next().unwrap_or(word);
+                client |= crate::CLIENT_PROGRAMS.contains(&base);
+                server |= crate::SERVER_PROGRAMS.contains(&base);
+            }
+        }
+    }
+    client && !server
+}
+
 /// Whether a Service selector matches pod-template labels. The labels the
 /// StatefulSet controller puts on each pod (`statefulset.kubernetes.io/pod-name`,
 /// `apps.kubernetes.io/pod-index`) are in no template; they are taken to match.
@@ -1434,6 +1471,23 @@ fn container_ports(o: &Obj<'_>) -> HashMap<String, u16> {
         }
     }
     out
+}
+
+/// Whether every port of a Service targets one of `side` (the ports the
+/// other containers of a Redis pod declare: `cache-metrics` on 9121 →
+/// `metrics`, the exporter's). A port whose target is unknown (a name no
+/// container declares) may be the Redis's.
+fn leads_only_to(svc: &Service, side: &[u16]) -> bool {
+    !side.is_empty()
+        && !svc.ports.is_empty()
+        && svc.ports.iter().all(|p| {
+            let target = match (p.target_port, &p.target_port_name) {
+                (Some(t), _) => Some(t),
+                (None, None) => Some(p.port),
+                (None, Some(_)) => None,
+            };
+            target.is_some_and(|t| side.contains(&t))
+        })
 }
 
 /// Resolves a Service's named target ports against the containers its
@@ -1505,6 +1559,7 @@ fn service(o: &Obj<'_>) -> Service {
             .map(Node::string_map)
             .unwrap_or_default(),
         defined_at: o.defined_at(),
+        to_side_containers: false,
     }
 }
 
@@ -1640,6 +1695,9 @@ struct Ctx<'i, 'a> {
     server_secrets: HashSet<(String, String, String)>,
     /// Names of Services and workloads that run a Redis (lower case).
     redis_names: HashSet<String>,
+    /// Services that select a Redis's pods but whose every port leads to
+    /// another container of them (`cache-metrics` → the exporter's 9121).
+    side_services: HashSet<String>,
     /// (name, namespace) → the selector of every Service of the scan with a
     /// selector and no Redis port (6379, 6380, 26379), read when asked.
     services: HashMap<(&'a str, &'a str), &'a Node<'a>>,
@@ -1709,9 +1767,48 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let image_of = |c: &'a Node<'a>| self.container_image(o, c);
         // A native sidecar (an init container with `restartPolicy: Always`)
         // runs beside the others as long as the pod does.
+        // A Redis image that runs only a client (`redis-cli -h other …`, a
+        // warm-up or health sidecar) is no server, wherever it is listed.
         running_containers(spec)
             .filter_map(|c| Some((c, image_of(c)?)))
-            .find(|(c, image)| crate::is_redis_image(image) || starts_a_server(c))
+            .find(|(c, image)| {
+                starts_a_server(c) || crate::is_redis_image(image) && !runs_only_a_client(c)
+            })
+    }
+
+    /// The ports the containers of `o` declare that run no Redis server
+    /// (not the server, a Sentinel or another server beside it): a metrics
+    /// exporter's, an application's. A Redis's own port is never one.
+    fn side_ports(&self, o: &Obj<'a>) -> Vec<u16> {
+        let Some((spec, _)) = o.pod else {
+            return Vec::new();
+        };
+        let serves = |c: &Node<'a>| {
+            starts_a_server(c)
+                || self
+                    .container_image(o, c)
+                    .is_some_and(|i| crate::is_redis_image(i) && !runs_only_a_client(c))
+        };
+        let ports = |c: &Node<'a>| -> Vec<u16> {
+            c.get("ports")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.str_at(&["containerPort"])?.parse().ok())
+                .collect()
+        };
+        let server: Vec<u16> = running_containers(spec)
+            .filter(|c| serves(c))
+            .flat_map(ports)
+            .collect();
+        let mut side: Vec<u16> = running_containers(spec)
+            .filter(|c| !serves(c))
+            .flat_map(ports)
+            .filter(|p| !server.contains(p) && !matches!(p, 6379 | 6380 | 26379))
+            .collect();
+        side.sort_unstable();
+        side.dedup();
+        side
     }
 
     /// The Redis proxy or TLS tunnel a container of `o` runs, by its image
@@ -2798,6 +2895,22 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let Scope::Namespace(ns) = scope else {
                 continue;
             };
+            // A Service of a Redis's pods that leads only to their other
+            // containers (the exporter's metrics port): whatever its name
+            // says, no way to the Redis.
+            if names_one_of(&self.side_services, &host, ns) && !self.known_host(&host, ns) {
+                out.diagnostics.push(
+                    Diagnostic::info(
+                        "not-a-redis",
+                        format!(
+                            "{} names {host}, a Service of a Redis's pods whose ports lead only to their other containers (a metrics exporter's): not read as a Redis",
+                            f.evidence.detail,
+                        ),
+                    )
+                    .at_origin(&f.evidence.origin),
+                );
+                continue;
+            }
             let known = self.known_host(&host, ns)
                 || settings::says_redis(&host)
                 || is_managed_redis_host(&host)
@@ -3130,8 +3243,14 @@ struct MountedFile<'a> {
 /// `bitnami/redis-exporter`): beside a Redis, it is part of that Redis's
 /// deployment (its metrics), not a consumer of it. On its own, reaching a
 /// Redis over the network, it is one.
+/// The image's own name must say both (`redis_exporter`,
+/// `redis-exporter`, `valkey-exporter`): an application named for what it
+/// exports (`ledger-exporter-job`, `csv-exporter`) beside a Redis sidecar
+/// is that Redis's consumer.
 pub(crate) fn is_exporter_image(image: &str) -> bool {
-    crate::image_repo(image).contains("exporter")
+    let repo = crate::image_repo(image);
+    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    name.contains("exporter") && ["redis", "valkey", "keydb"].iter().any(|r| name.contains(r))
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.

@@ -290,7 +290,7 @@ const STACKEXCHANGE_OPTIONS: &[&str] = &[
 /// Whether a value is a StackExchange.Redis connection string: `host:port`
 /// items, then `key=value` options at commas, one of them its own
 /// (`abortConnect`, `defaultDatabase`, …).
-fn is_stackexchange(value: &str) -> bool {
+pub(crate) fn is_stackexchange(value: &str) -> bool {
     // Every setting of every workload passes here: byte tests first.
     if !value.contains(',') || !value.contains('=') {
         return false;
