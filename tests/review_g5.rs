@@ -5,7 +5,10 @@
 use crate::support::{consumers, json, resource};
 
 fn scan(case: &str) -> serde_json::Value {
-    let path = format!("{}/tests/data/review-g5/{case}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/review-g5/{case}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     json(&["scan", &path])
 }
 
@@ -64,7 +67,9 @@ fn a_service_to_the_exporter_port_is_not_the_redis() {
         .collect();
     assert_eq!(notes.len(), 2, "{notes:#?}");
     assert!(
-        notes.iter().all(|n| n.contains("lead only to their other containers")),
+        notes
+            .iter()
+            .all(|n| n.contains("lead only to their other containers")),
         "{notes:#?}"
     );
 }

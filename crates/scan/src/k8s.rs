@@ -3250,7 +3250,10 @@ struct MountedFile<'a> {
 pub(crate) fn is_exporter_image(image: &str) -> bool {
     let repo = crate::image_repo(image);
     let name = repo.rsplit('/').next().unwrap_or(&repo);
-    name.contains("exporter") && ["redis", "valkey", "keydb"].iter().any(|r| name.contains(r))
+    name.contains("exporter")
+        && ["redis", "valkey", "keydb"]
+            .iter()
+            .any(|r| name.contains(r))
 }
 
 /// `name.namespace`, the key of a Service in `Ctx::redis_names`.
