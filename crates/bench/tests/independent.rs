@@ -48,6 +48,16 @@ fn a_third_generator_is_read_whole() {
     read_whole("gen3.py", "5", 50);
 }
 
+/// A fifth generator (`independent/gen5.py`, written from the words
+/// alone on 2026-11-30: exporters and their metrics Services, redis-cli
+/// warm-up containers, StackExchange strings under any key, Sentinel pods,
+/// one-object-per-line JSON, compose projects and app folders). Seed 5 is
+/// where it found the four wrong answers of `tests/review_g5.rs`.
+#[test]
+fn a_fifth_generator_is_read_whole() {
+    read_whole("gen5.py", "5", 100);
+}
+
 /// Runs `script` at 600 workloads and requires every true link, no other,
 /// and none of (at least `min_lookalikes`) look-alikes.
 fn read_whole(script: &str, seed: &str, min_lookalikes: usize) {
