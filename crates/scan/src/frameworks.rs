@@ -659,11 +659,53 @@ fn first_spelling<'k>(
     norms: &[String],
     values: &[&str],
 ) -> Option<(&'static Spelling, &'k str)> {
+    with_spellings_of(key, |matching| {
+        matching.iter().find_map(|&(i, prefix_len)| {
+            let (sp, prefix) = (&KEYS[i as usize], &key[..prefix_len as usize]);
+            match sp.when {
+                Some((sibling, value)) if !sibling_is(norms, values, prefix, sibling, value) => {
+                    None
+                }
+                _ => Some((sp, prefix)),
+            }
+        })
+    })
+}
+
+/// Calls `f` with the spellings whose pattern matches a normalized key, in
+/// [`KEYS`] order, each with the length of the key's prefix: what depends on
+/// the key alone, worked out once per key and thread (every workload of an
+/// organisation writes `LOG_LEVEL` and `REDIS_URL` again; matching one key
+/// against the patterns was ~2,000 instructions).
+fn with_spellings_of<R>(key: &str, f: impl FnOnce(&[(u32, u32)]) -> R) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static MEMO: RefCell<HashMap<Box<str>, Box<[(u32, u32)]>>> = RefCell::default();
+    }
+    MEMO.with(|memo| {
+        if let Some(found) = memo.borrow().get(key) {
+            return f(found);
+        }
+        let found = spellings_of(key);
+        let out = f(&found);
+        let mut memo = memo.borrow_mut();
+        // Bounded: a scan of many distinct config keys starts over.
+        if memo.len() >= 1 << 16 {
+            memo.clear();
+        }
+        memo.insert(key.into(), found);
+        out
+    })
+}
+
+/// The spellings whose pattern matches `key` ([`with_spellings_of`]).
+fn spellings_of(key: &str) -> Box<[(u32, u32)]> {
     let last = key.rsplit('.').next().unwrap_or("");
     let (by_last, always) = (
         BY_TAIL.last.get(last).map_or(&[][..], Vec::as_slice),
         BY_TAIL.always.as_slice(),
     );
+    let mut found = Vec::new();
     // The two lists merged, in KEYS order.
     let (mut a, mut b) = (0, 0);
     loop {
@@ -680,15 +722,10 @@ fn first_spelling<'k>(
                 a += 1;
                 x
             }
-            (None, None) => return None,
+            (None, None) => return found.into_boxed_slice(),
         };
-        let sp = &KEYS[i];
-        let Some(prefix) = match_key_with(key, last, sp.key, &TAILS[i]) else {
-            continue;
-        };
-        match sp.when {
-            Some((sibling, value)) if !sibling_is(norms, values, prefix, sibling, value) => {}
-            _ => return Some((sp, prefix)),
+        if let Some(prefix) = match_key_with(key, last, KEYS[i].key, &TAILS[i]) {
+            found.push((i as u32, prefix.len() as u32));
         }
     }
 }
