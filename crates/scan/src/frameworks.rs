@@ -679,8 +679,9 @@ fn first_spelling<'k>(
 /// against the patterns was ~2,000 instructions).
 fn with_spellings_of<R>(key: &str, f: impl FnOnce(&[(u32, u32)]) -> R) -> R {
     use std::cell::RefCell;
+    type Memo = HashMap<Box<str>, Box<[(u32, u32)]>>;
     thread_local! {
-        static MEMO: RefCell<HashMap<Box<str>, Box<[(u32, u32)]>>> = RefCell::default();
+        static MEMO: RefCell<Memo> = RefCell::default();
     }
     MEMO.with(|memo| {
         if let Some(found) = memo.borrow().get(key) {
