@@ -21,6 +21,7 @@ mod review;
 mod review_c;
 mod review_cli;
 mod review_g5;
+mod review_g6;
 mod review_h3;
 mod scanners_review;
 mod sidecar;

@@ -224,8 +224,38 @@ pub fn format_of(file_name: &str) -> Format {
 }
 
 /// Reads the settings of a config file, in the format its name says.
+///
+/// An ERB template (`resque.yml.erb`, `cable.yml.erb`: GitLab's chart
+/// mounts them and renders them at start-up) is read as the file it
+/// renders: its control lines (`<% if … %>`) blank, its output tags
+/// (`<%= … %>`) values the scan cannot read.
 pub fn read_settings(file_name: &str, text: &str) -> Settings {
+    if let Some(rendered) = file_name.strip_suffix(".erb") {
+        return read_file(format_of(rendered), rendered, &erb_control_blanked(text));
+    }
     read_file(format_of(file_name), file_name, text)
+}
+
+/// `text` with each line that holds only ERB control tags (`<% … %>`,
+/// `<%- … -%>`, not `<%= … %>`) blank, so the rest reads as its format.
+fn erb_control_blanked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let control = t.starts_with("<%") && !t.starts_with("<%=") && t.ends_with("%>");
+        if control {
+            out.push_str(if line.ends_with("\r\n") {
+                "\r\n"
+            } else if line.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            });
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Reads the settings of the config file at `path` in `format` (which may

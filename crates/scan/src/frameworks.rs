@@ -304,6 +304,8 @@ pub(crate) fn wildcard(text: &str, pattern: &str) -> bool {
 
 /// How a file is read when it is a config file by name.
 pub fn config_file(path: &str) -> Option<&'static ConfigFile> {
+    // An ERB template is the file it renders (GitLab's `resque.yml.erb`).
+    let path = path.strip_suffix(".erb").unwrap_or(path);
     FILES.iter().find(|f| path_matches(path, f.path))
 }
 
@@ -508,7 +510,16 @@ impl Read {
 /// of [`NOT_ADDRESSES`]) and its value does not prove otherwise: a URL, or
 /// a StackExchange.Redis string (.NET's `ConnectionStrings__Queue`,
 /// `ConnectionStrings__RedisConnection`: `host:6379,abortConnect=False`).
+///
+/// A Prometheus scrape target (`scrape_configs.*.static_configs.*.targets`,
+/// also vmagent's and Grafana Agent's) holds none either, whatever it says:
+/// the scraper reaches it over HTTP, and a `redis://` target there is one
+/// that `redis_exporter` (multi-target, `/scrape`) connects to, not this
+/// workload.
 fn holds_no_address(norm: &str, value: &str) -> bool {
+    if norm.starts_with("scrape.configs.") && norm.split('.').any(|p| p == "targets") {
+        return true;
+    }
     let last = norm.rsplit('.').next().unwrap_or("");
     NOT_ADDRESSES.contains(&last) && !value.contains("://") && !settings::is_stackexchange(value)
 }

@@ -2912,7 +2912,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 continue;
             }
             let known = self.known_host(&host, ns)
-                || settings::says_redis(&host)
+                || f.host_says_redis()
                 || is_managed_redis_host(&host)
                 || matches!(f.endpoint.port, Some(6379 | 6380 | 26379));
             if !(f.says_redis || known) {

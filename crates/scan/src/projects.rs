@@ -332,8 +332,8 @@ fn is_chart_values(path: &str, chart_dirs: &BTreeSet<&str>) -> bool {
 
 /// Whether an endpoint that no key calls Redis still looks like one: a
 /// host that says Redis, or a Redis port.
-fn looks_like_redis(endpoint: &fallout_core::Endpoint) -> bool {
-    settings::says_redis(&endpoint.host) || matches!(endpoint.port, Some(6379 | 6380 | 26379))
+fn looks_like_redis(found: &settings::Found) -> bool {
+    found.host_says_redis() || matches!(found.endpoint.port, Some(6379 | 6380 | 26379))
 }
 
 fn scan_apps(tree: &Tree<'_>, claimed: &BTreeSet<String>) -> Scanned {
@@ -534,8 +534,7 @@ fn scan_app_file(
     out.diagnostics
         .extend(crate::settings::unreadable_warnings(&kvs));
     for f in find_endpoints(&kvs) {
-        let keep =
-            f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f.endpoint));
+        let keep = f.says_redis || (matches!(kind, Kind::Named(_)) && looks_like_redis(&f));
         if !keep {
             continue;
         }

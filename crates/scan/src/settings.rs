@@ -37,9 +37,26 @@ pub struct Found {
     /// Where the port is written when a setting apart from the host's
     /// gives it (`REDIS_PORT` with `REDIS_HOST`).
     pub port_origin: Option<Origin>,
+    /// The setting's key names another datastore (`DATABASE_HOST`,
+    /// `POSTGRES_HOST`, `AMQP_URL`): a host there is that datastore's,
+    /// whatever its name says.
+    pub other_datastore_key: bool,
 }
 
 impl Found {
+    /// Whether the host's name says Redis (`redis-main`, `cache-redis.prod`)
+    /// and nothing says otherwise: not on a well-known port of another
+    /// service (`redis-audit-db:5432`, an exporter's `shop-redis-exporter:9121`),
+    /// not under a key that names another datastore (`DATABASE_HOST`).
+    pub fn host_says_redis(&self) -> bool {
+        says_redis(&self.endpoint.host)
+            && !self
+                .endpoint
+                .port
+                .is_some_and(|p| OTHER_SERVICE_PORTS.contains(&p))
+            && !self.other_datastore_key
+    }
+
     /// The reference `consumer` makes to this endpoint, its short names
     /// resolved in `scope`; `same_network_as` when the endpoint is the
     /// loopback of that workload's network.
@@ -405,23 +422,37 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             .iter()
             .filter_map(|(p, g)| {
                 let url = g[Role::Url as usize]?;
-                let under = if p.is_empty() {
-                    "sentinels.".to_string()
-                } else {
-                    format!("{p}.sentinels.")
+                let under_of = |p: &str| {
+                    if p.is_empty() {
+                        "sentinels.".to_string()
+                    } else {
+                        format!("{p}.sentinels.")
+                    }
                 };
                 // Only sentinels the scan can read stand for the URL: with
                 // none (`host: <%= ENV['S1'] %>`), the URL is read as one.
-                let readable = norms.iter().zip(settings).any(|(n, kv)| {
-                    n.starts_with(&under)
-                        && !is_unexpanded(kv.value.trim())
-                        && kv.value.chars().any(|c| c.is_ascii_alphanumeric())
-                        && matches!(role_of(n), Some((_, Role::Host)))
-                });
-                if !readable {
-                    return None;
-                }
-                let (_, text) = find_urls(&settings[url].value).into_iter().next()?;
+                let readable = |under: &str| {
+                    norms.iter().zip(settings).any(|(n, kv)| {
+                        n.starts_with(under)
+                            && !is_unexpanded(kv.value.trim())
+                            && kv.value.chars().any(|c| c.is_ascii_alphanumeric())
+                            && matches!(role_of(n), Some((_, Role::Host)))
+                    })
+                };
+                // A URL a framework spelling moved under `redis.` (Action
+                // Cable's `production.url` beside `adapter: redis`) keeps
+                // its sentinels where they are written.
+                let under = [Some(*p), p.strip_prefix("redis.")]
+                    .into_iter()
+                    .flatten()
+                    .map(under_of)
+                    .find(|under| readable(under))?;
+                // GitLab's `redis://:<%= …password… %>@mymaster` too.
+                let value = &settings[url].value;
+                let without_erb = value.contains("<%").then(|| erb_as_unexpanded(value));
+                let (_, text) = find_urls(without_erb.as_deref().unwrap_or(value))
+                    .into_iter()
+                    .next()?;
                 let master = Endpoint::parse_url(text)?.into_iter().next()?;
                 matches!(master.scheme, Scheme::Redis | Scheme::Rediss)
                     .then_some((master, url, under))
@@ -1235,7 +1266,53 @@ fn found(
         says_redis,
         credential,
         port_origin: paired_with.map(|port| port.origin.clone()),
+        other_datastore_key: !says_redis && names_another_datastore(&kv.key),
     }
+}
+
+/// Well-known ports of services that are not Redis: databases, brokers,
+/// HTTP, SSH, mail, metrics (`redis_exporter`'s 9121, node-exporter's 9100).
+const OTHER_SERVICE_PORTS: &[u16] = &[
+    21, 22, 25, 53, 80, 443, 465, 587, 1433, 1521, 2181, 2379, 3306, 4222, 5432, 5672, 8080, 8443,
+    9042, 9090, 9092, 9093, 9100, 9121, 9187, 9200, 9300, 11211, 15672, 27017,
+];
+
+/// Key words that name a datastore or broker other than Redis.
+const OTHER_DATASTORE_WORDS: &[&str] = &[
+    "database",
+    "db",
+    "postgres",
+    "postgresql",
+    "pg",
+    "psql",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "amqp",
+    "rabbitmq",
+    "rabbit",
+    "kafka",
+    "nats",
+    "memcache",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "clickhouse",
+    "cassandra",
+    "etcd",
+    "zookeeper",
+    "smtp",
+    "ldap",
+    "minio",
+];
+
+/// Whether a key names another datastore ([`OTHER_DATASTORE_WORDS`]) by one
+/// of its parts (`DATABASE_HOST`, `PG_HOST`, `spring.datasource` is not).
+fn names_another_datastore(key: &str) -> bool {
+    normalize_key(key)
+        .split('.')
+        .any(|w| OTHER_DATASTORE_WORDS.contains(&w))
 }
 
 #[cfg(test)]
