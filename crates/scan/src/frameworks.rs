@@ -564,6 +564,18 @@ pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
         return find_endpoints(reading, &expanded);
     }
     let norms: Vec<String> = kvs.iter().map(|kv| normalize_key(&kv.key)).collect();
+    // (once: what is left holds nothing the mode turns off)
+    if let Some(off) = modes_off(kvs, &norms)
+        .filter(|off| norms.iter().any(|n| off.iter().any(|p| is_under(n, p))))
+    {
+        let (kvs, _): (Vec<KeyValue>, Vec<String>) = kvs
+            .iter()
+            .zip(&norms)
+            .filter(|(_, n)| !off.iter().any(|prefix| is_under(n, prefix)))
+            .map(|(kv, n)| (kv.clone(), n.clone()))
+            .unzip();
+        return find_endpoints(reading, &kvs);
+    }
     if leaves_alone(reading, kvs, &norms) {
         return settings::find_endpoints_normalized(kvs, &norms);
     }
@@ -595,6 +607,35 @@ pub fn find_endpoints(reading: Reading, kvs: &[KeyValue]) -> Vec<Found> {
         })
         .collect();
     settings::find_endpoints(&rewritten)
+}
+
+/// Settings an application reads only in a mode another setting chooses:
+/// (the mode's key, normalized; the value that turns them on; their key
+/// prefix). n8n reads `QUEUE_BULL_REDIS_*` only with `EXECUTIONS_MODE=queue`
+/// (`regular` runs every execution in the main process, without Redis).
+const MODES: &[(&str, &str, &str)] = &[("executions.mode", "queue", "queue.bull.redis")];
+
+/// The key prefixes whose settings a mode written among `kvs` turns off.
+fn modes_off(kvs: &[KeyValue], norms: &[String]) -> Option<Vec<&'static str>> {
+    let off: Vec<&'static str> = MODES
+        .iter()
+        .filter(|(key, on, _)| {
+            norms.iter().zip(kvs).any(|(n, kv)| {
+                n == key
+                    && !kv.value.trim().is_empty()
+                    && !settings::is_unexpanded(kv.value.trim())
+                    && !kv.value.trim().eq_ignore_ascii_case(on)
+            })
+        })
+        .map(|(_, _, prefix)| *prefix)
+        .collect();
+    (!off.is_empty()).then_some(off)
+}
+
+/// Whether a normalized key is `prefix` or under it.
+fn is_under(norm: &str, prefix: &str) -> bool {
+    norm.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 /// GitLab's Omnibus image reads its settings from this variable: Ruby
