@@ -1811,6 +1811,20 @@ impl<'i, 'a> Ctx<'i, 'a> {
         side
     }
 
+    /// The variables Kubernetes gives `o`'s containers for each Service of
+    /// its namespace (`CACHE_SERVICE_HOST`): none when its pod spec says
+    /// `enableServiceLinks: false`.
+    fn service_links(&self, o: &Obj<'a>) -> Option<&HashMap<String, String>> {
+        let off = o
+            .pod
+            .and_then(|(spec, _)| spec.str_at(&["enableServiceLinks"]))
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        if off {
+            return None;
+        }
+        self.service_env.get(o.ns)
+    }
+
     /// The Redis proxy or TLS tunnel a container of `o` runs, by its image
     /// ([`crate::proxy_of_image`]).
     fn proxy_of(&self, o: &Obj<'a>) -> Option<&'static str> {
@@ -2045,9 +2059,22 @@ impl<'i, 'a> Ctx<'i, 'a> {
             let at = |node: &Node| Origin::file(shared.clone(), node.line);
             if let Some(value_node) = e.get("value") {
                 let raw = value_node.as_str().unwrap_or("");
+                let mut strength = Strength::Explicit;
+                let mut via = format!("env {name}");
                 // `$(VAR)` sees the variables before it; most values have none.
                 let value = if raw.contains("$(") {
-                    expand(raw, &vars.known(), self.service_env.get(o.ns))
+                    // A variable taken from a ConfigMap or Secret makes the
+                    // value as indirect as it is, and is named.
+                    for used in var_refs(raw) {
+                        let Some(v) = vars.at.get(used).and_then(|&i| vars.vars[i].as_ref()) else {
+                            continue;
+                        };
+                        if v.strength == Strength::Indirect && v.value.is_some() {
+                            strength = Strength::Indirect;
+                            via.push_str(&format!(" (with {})", v.via));
+                        }
+                    }
+                    expand(raw, &vars.known(), self.service_links(o))
                 } else {
                     raw.to_string()
                 };
@@ -2056,8 +2083,8 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     value: Some(value),
                     origin: at(value_node),
                     entry: at(value_node),
-                    strength: Strength::Explicit,
-                    via: format!("env {name}"),
+                    strength,
+                    via,
                     secret_key: None,
                     unreadable: false,
                     opaque: None,
@@ -2289,7 +2316,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
             for item in container.get(field).map(Node::as_seq).unwrap_or_default() {
                 if let Some(text) = item.as_str() {
                     items.push(At {
-                        value: expand(text, known, self.service_env.get(o.ns)),
+                        value: expand(text, known, self.service_links(o)),
                         origin: o.origin(item),
                     });
                 }
@@ -3217,6 +3244,37 @@ fn known_values<'v>(vars: impl IntoIterator<Item = &'v EnvVar>) -> HashMap<&'v s
 }
 
 /// Whether a container's `command` or `args` say `$(VAR)` (most say none).
+/// The names of the `$(VAR)` references of a value (not `$$(VAR)`, which
+/// Kubernetes leaves as written).
+/// One in a URL's user information (`redis://:$(PASSWORD)@cache:6379`) is
+/// the credential's, not the address's, and is left out.
+fn var_refs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("$(").map(|i| from + i) {
+        let escaped = text[..at].ends_with('$');
+        let Some(end) = text[at + 2..].find(')').map(|i| at + 2 + i) else {
+            break;
+        };
+        if !escaped && !in_userinfo(text, at) {
+            out.push(&text[at + 2..end]);
+        }
+        from = end + 1;
+    }
+    out
+}
+
+/// Whether byte `at` of `text` is in the user information of a URL
+/// (between `scheme://` and the `@` before its host).
+fn in_userinfo(text: &str, at: usize) -> bool {
+    let Some(start) = text[..at].rfind("://").map(|i| i + 3) else {
+        return false;
+    };
+    let authority = &text[start..];
+    let authority = &authority[..authority.find('/').unwrap_or(authority.len())];
+    authority.rfind('@').is_some_and(|i| start + i > at)
+}
+
 fn expands_vars(container: &Node) -> bool {
     ["command", "args"].iter().any(|field| {
         container

@@ -163,7 +163,8 @@ fn variables_expand_to_the_value_defined_before_them() {
             "app/Deployment/api -> new-redis:6379 db=1 tls=no explicit api.yaml:15 | env CACHE_REDIS_URL = redis://new-redis:6379/1",
             "app/Deployment/api -> new-redis:6379 tls=unknown explicit api.yaml:10 | args --cache = new-redis:6379",
             "app/Deployment/api -> new-redis:6379 tls=unknown explicit api.yaml:14 | env REDIS_HOST + REDIS_PORT = new-redis:6379",
-            "app/Deployment/api -> old-redis:6379 db=0 tls=no explicit api.yaml:13 | env SESSION_REDIS_URL = redis://old-redis:6379/0",
+            // its host is the ConfigMap's: as indirect as that, and named
+            "app/Deployment/api -> old-redis:6379 db=0 tls=no indirect api.yaml:13 | env SESSION_REDIS_URL (with env REDIS_HOST <- envFrom configMap app/legacy-env) = redis://old-redis:6379/0",
         ]
     );
 }
