@@ -68,3 +68,16 @@ fn prometheus_scrape_targets_are_no_connections() {
         [("shop/Deployment/api".to_string(), "explicit".to_string())]
     );
 }
+
+/// The same template in an application's repository
+/// (`config/resque.yml.erb`): read as the YAML it renders, both branches
+/// of its `<% if %>` in the text giving no duplicate-key warning.
+#[test]
+fn an_erb_template_in_a_repository_is_read_as_its_yaml() {
+    let run = fallout(&["scan", &dir("erb-in-a-repo")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("yaml-duplicate-key"), "{}", run.stderr);
+    let doc = json(&["scan", &dir("erb-in-a-repo")]);
+    assert_eq!(ids(&doc), ["sentinel-a.example.internal"], "{doc:#}");
+    assert!(!doc.to_string().contains("mymaster."), "{doc:#}");
+}

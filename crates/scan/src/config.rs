@@ -231,7 +231,11 @@ pub fn format_of(file_name: &str) -> Format {
 /// (`<%= … %>`) values the scan cannot read.
 pub fn read_settings(file_name: &str, text: &str) -> Settings {
     if let Some(rendered) = file_name.strip_suffix(".erb") {
-        return read_file(format_of(rendered), rendered, &erb_control_blanked(text));
+        let mut read = read_file(format_of(rendered), rendered, &erb_control_blanked(text));
+        // Both branches of an `<% if %>` stand in the text: a key given in
+        // each is no key given twice in what the template renders.
+        read.duplicate_keys.clear();
+        return read;
     }
     read_file(format_of(file_name), file_name, text)
 }

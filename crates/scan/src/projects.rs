@@ -475,7 +475,13 @@ fn scan_app_file(
     if reading == Reading::UrlsOnly {
         format = Format::Text;
     }
-    let mut read = config::read_file(format, path, &file.text);
+    // An ERB template (`config/resque.yml.erb`) is read as the file it
+    // renders (`config::read_settings`).
+    let mut read = if path.ends_with(".erb") && reading != Reading::UrlsOnly {
+        config::read_settings(path, &file.text)
+    } else {
+        config::read_file(format, path, &file.text)
+    };
     // No environment is known: only the file's own `spring.profiles.active`
     // (or ASP.NET Core's default environment).
     let apart = config::with_profiles(&mut read.settings, config::default_profile(path));
