@@ -632,6 +632,36 @@ fn modes_off(kvs: &[KeyValue], norms: &[String]) -> Option<Vec<&'static str>> {
     (!off.is_empty()).then_some(off)
 }
 
+/// The key prefixes a mode among a container's variables (name, value)
+/// turns off, for what is read apart from the settings (the Secret keys
+/// it reads: an n8n in `regular` mode reading the queue's password).
+pub(crate) fn switched_off<'v>(
+    vars: impl Iterator<Item = (&'v str, &'v str)>,
+) -> Vec<&'static str> {
+    let mut off = Vec::new();
+    for (name, value) in vars {
+        let (norm, value) = (normalize_key(name), value.trim());
+        for (key, on, prefix) in MODES {
+            if norm == *key
+                && !value.is_empty()
+                && !settings::is_unexpanded(value)
+                && !value.eq_ignore_ascii_case(on)
+            {
+                off.push(*prefix);
+            }
+        }
+    }
+    off
+}
+
+/// Whether a variable's name is under one of the prefixes `off` holds.
+pub(crate) fn is_switched_off(name: &str, off: &[&str]) -> bool {
+    !off.is_empty() && {
+        let norm = normalize_key(name);
+        off.iter().any(|p| is_under(&norm, p))
+    }
+}
+
 /// Whether a normalized key is `prefix` or under it.
 fn is_under(norm: &str, prefix: &str) -> bool {
     norm.strip_prefix(prefix)

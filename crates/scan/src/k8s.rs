@@ -2553,9 +2553,16 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 .filter(|v| v.value.is_none())
                 .map(|v| v.name.clone())
                 .collect();
+            // Variables a mode setting switches off (`frameworks::MODES`)
+            // are no sign of use either.
+            let off = frameworks::switched_off(
+                vars.iter()
+                    .filter_map(|v| Some((v.name.as_str(), v.value.as_deref()?))),
+            );
             for v in vars {
                 if let Some((secret, key)) = &v.secret_key {
                     if !is_server
+                        && !frameworks::is_switched_off(&v.name, &off)
                         && self.server_secrets.contains(&(
                             o.ns.to_string(),
                             secret.clone(),
