@@ -617,18 +617,12 @@ const MODES: &[(&str, &str, &str)] = &[("executions.mode", "queue", "queue.bull.
 
 /// The key prefixes whose settings a mode written among `kvs` turns off.
 fn modes_off(kvs: &[KeyValue], norms: &[String]) -> Option<Vec<&'static str>> {
-    let off: Vec<&'static str> = MODES
-        .iter()
-        .filter(|(key, on, _)| {
-            norms.iter().zip(kvs).any(|(n, kv)| {
-                n == key
-                    && !kv.value.trim().is_empty()
-                    && !settings::is_unexpanded(kv.value.trim())
-                    && !kv.value.trim().eq_ignore_ascii_case(on)
-            })
-        })
-        .map(|(_, _, prefix)| *prefix)
-        .collect();
+    let off = off_prefixes(
+        norms
+            .iter()
+            .map(String::as_str)
+            .zip(kvs.iter().map(|kv| kv.value.as_str())),
+    );
     (!off.is_empty()).then_some(off)
 }
 
@@ -638,9 +632,29 @@ fn modes_off(kvs: &[KeyValue], norms: &[String]) -> Option<Vec<&'static str>> {
 pub(crate) fn switched_off<'v>(
     vars: impl Iterator<Item = (&'v str, &'v str)>,
 ) -> Vec<&'static str> {
+    // Every variable of every container passes here: only a name ending
+    // as a mode's key does (`…MODE`) is normalized.
+    let ends_as_a_mode = |name: &str| {
+        MODES.iter().any(|(key, _, _)| {
+            let last = key.rsplit('.').next().unwrap_or(key);
+            name.len() >= last.len()
+                && name.as_bytes()[name.len() - last.len()..].eq_ignore_ascii_case(last.as_bytes())
+        })
+    };
+    let normalized: Vec<(String, &str)> = vars
+        .filter(|(n, _)| ends_as_a_mode(n))
+        .map(|(n, v)| (normalize_key(n), v))
+        .collect();
+    off_prefixes(normalized.iter().map(|(n, v)| (n.as_str(), *v)))
+}
+
+/// The [`MODES`] prefixes that (normalized key, value) pairs turn off: the
+/// mode's key written with a readable value other than the one that
+/// turns them on.
+fn off_prefixes<'v>(pairs: impl Iterator<Item = (&'v str, &'v str)>) -> Vec<&'static str> {
     let mut off = Vec::new();
-    for (name, value) in vars {
-        let (norm, value) = (normalize_key(name), value.trim());
+    for (norm, value) in pairs {
+        let value = value.trim();
         for (key, on, prefix) in MODES {
             if norm == *key
                 && !value.is_empty()

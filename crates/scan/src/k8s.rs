@@ -965,7 +965,14 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             })
             .unwrap_or_default()
     };
-    let selects_redis = |svc: &Service| redis_pods_of(svc).contains(&true);
+    // Whether the Service names a Redis; marks it `to_side_containers`
+    // when it selects Redis pods but reaches only their other containers.
+    let classify = |svc: &mut Service| -> bool {
+        let pods = redis_pods_of(svc);
+        let redis = pods.contains(&true);
+        svc.to_side_containers = !redis && !pods.is_empty();
+        redis
+    };
     let read: Vec<(&Obj<'_>, Service, bool)> = objs
         .par_iter()
         .filter(|o| o.kind == "Service")
@@ -975,7 +982,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 &mut svc,
                 named_by_ns.get(o.ns).map(Vec::as_slice).unwrap_or_default(),
             );
-            let redis = selects_redis(&svc);
+            let redis = classify(&mut svc);
             (o, svc, redis)
         })
         .collect();
@@ -990,7 +997,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 Some(&i) if o.patch => {
                     let base = &mut merged[i];
                     patch_service(&mut base.1, o, svc);
-                    base.2 = selects_redis(&base.1);
+                    base.2 = classify(&mut base.1);
                 }
                 _ => {
                     if !o.patch {
@@ -1022,14 +1029,13 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
             }
         }
     }
-    for (o, mut svc, selects_redis) in read {
+    for (o, svc, selects_redis) in read {
         if selects_redis {
             ctx.redis_names.insert(qualified(o.name, o.ns));
             ctx.redis_names.extend(svc.cluster_ips.iter().cloned());
-        } else if !redis_pods_of(&svc).is_empty() {
+        } else if svc.to_side_containers {
             ctx.side_services.insert(qualified(o.name, o.ns));
             ctx.side_services.extend(svc.cluster_ips.iter().cloned());
-            svc.to_side_containers = true;
         }
         let redis_port = svc.ports.iter().any(|p| {
             matches!(p.port, 6379 | 6380 | 26379)
@@ -1424,6 +1430,12 @@ fn starts_a_server(container: &Node) -> bool {
         })
 }
 
+/// Whether a container of image `image` runs a Redis server: its command
+/// starts one, or it is of a Redis image and runs not only a client.
+fn runs_a_server(container: &Node, image: &str) -> bool {
+    starts_a_server(container) || crate::is_redis_image(image) && !runs_only_a_client(container)
+}
+
 /// Whether a container's `command`, `args` or `sh -c` script runs a Redis
 /// client program (`redis-cli`) and no server.
 fn runs_only_a_client(container: &Node) -> bool {
@@ -1771,9 +1783,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
         // warm-up or health sidecar) is no server, wherever it is listed.
         running_containers(spec)
             .filter_map(|c| Some((c, image_of(c)?)))
-            .find(|(c, image)| {
-                starts_a_server(c) || crate::is_redis_image(image) && !runs_only_a_client(c)
-            })
+            .find(|(c, image)| runs_a_server(c, image))
     }
 
     /// The ports the containers of `o` declare that run no Redis server
@@ -1787,7 +1797,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
             starts_a_server(c)
                 || self
                     .container_image(o, c)
-                    .is_some_and(|i| crate::is_redis_image(i) && !runs_only_a_client(c))
+                    .is_some_and(|i| runs_a_server(c, i))
         };
         let ports = |c: &Node<'a>| -> Vec<u16> {
             c.get("ports")
@@ -2932,7 +2942,10 @@ impl<'i, 'a> Ctx<'i, 'a> {
             // A Service of a Redis's pods that leads only to their other
             // containers (the exporter's metrics port): whatever its name
             // says, no way to the Redis.
-            if names_one_of(&self.side_services, &host, ns) && !self.known_host(&host, ns) {
+            if !self.side_services.is_empty()
+                && names_one_of(&self.side_services, &host, ns)
+                && !self.known_host(&host, ns)
+            {
                 out.diagnostics.push(
                     Diagnostic::info(
                         "not-a-redis",
