@@ -81,3 +81,29 @@ fn an_erb_template_in_a_repository_is_read_as_its_yaml() {
     assert_eq!(ids(&doc), ["sentinel-a.example.internal"], "{doc:#}");
     assert!(!doc.to_string().contains("mymaster."), "{doc:#}");
 }
+
+/// A template that is not YAML once its control lines are blanked (an
+/// unclosed flow sequence inside an `<% if %>`) is reported with its path
+/// and the line the parser stopped at, never skipped in silence; `--strict`
+/// fails on it.
+#[test]
+fn a_broken_erb_template_is_reported_not_skipped() {
+    let run = fallout(&["scan", &dir("erb-broken")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The report lists it among its diagnostics; stderr says the scan is
+    // incomplete.
+    assert!(
+        run.stdout
+            .contains("billing/config/cable.yml.erb:6:1: while parsing a flow sequence"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("it was not read [config-parse]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("1 input error above"), "{}", run.stderr);
+    let strict = fallout(&["scan", &dir("erb-broken"), "--strict"]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+}

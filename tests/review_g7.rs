@@ -56,3 +56,43 @@ fn a_variable_from_a_secret_makes_the_address_indirect() {
         "{detail}"
     );
 }
+
+/// A flag takes the strength of the variables it expands, read as env
+/// values are: the host from a Secret (`--redis=redis://$(H):6379/0`)
+/// makes it indirect and is named; a variable in the URL's password only,
+/// or one escaped as `$$(H)` (Kubernetes leaves it as written), leaves the
+/// literal address explicit. Both were `indirect`.
+#[test]
+fn a_flag_is_as_indirect_as_the_variables_that_give_its_host() {
+    let doc = scan("args-var-strength");
+    let kv = resource(&doc, "shop/kv");
+    assert_eq!(
+        consumers(kv, "strength"),
+        [
+            (
+                "shop/Deployment/escaped".to_string(),
+                "explicit".to_string()
+            ),
+            (
+                "shop/Deployment/host-var".to_string(),
+                "indirect".to_string()
+            ),
+            (
+                "shop/Deployment/pw-only".to_string(),
+                "explicit".to_string()
+            )
+        ]
+    );
+    let host_var = kv["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "shop/Deployment/host-var")
+        .unwrap();
+    let detail = host_var["evidence"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("secretKeyRef shop/creds key host"),
+        "{detail}"
+    );
+    assert!(!doc.to_string().contains("s3cr3t-value"), "{doc:#}");
+}

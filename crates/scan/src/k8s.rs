@@ -2538,16 +2538,21 @@ impl<'i, 'a> Ctx<'i, 'a> {
             // is indirect; a `--log-level=$(LEVEL)` beside it changes
             // nothing. (A variable left as written, its value unknown, adds
             // nothing.)
-            let expanded: Vec<(String, Strength)> = if uses_vars {
+            // The references are read as for env values (`var_refs`): an
+            // escaped `$$(H)` is left as written, and one in a URL's
+            // password is the credential's, not the address's.
+            let expanded: Vec<(String, Strength, String)> = if uses_vars {
                 ["command", "args"]
                     .iter()
                     .flat_map(|field| container.get(field).map(Node::as_seq).unwrap_or_default())
                     .filter_map(Node::as_str)
-                    .flat_map(|t| t.split("$(").skip(1))
-                    .filter_map(|rest| rest.split_once(')').map(|(name, _)| name))
+                    .flat_map(var_refs)
                     .filter_map(|name| vars.iter().rev().find(|v| v.name == name))
                     .filter(|v| v.strength != Strength::Explicit)
-                    .filter_map(|v| Some((v.value.clone().filter(|x| !x.is_empty())?, v.strength)))
+                    .filter_map(|v| {
+                        let value = v.value.clone().filter(|x| !x.is_empty())?;
+                        Some((value, v.strength, v.via.clone()))
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -2648,9 +2653,10 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 compose::flag_settings(&words, "args", Strength::Explicit)
                     .into_iter()
                     .map(|mut kv| {
-                        for (value, strength) in &expanded {
+                        for (value, strength, via) in &expanded {
                             if kv.value.contains(value.as_str()) {
                                 kv.strength = kv.strength.max(*strength);
+                                kv.via.push_str(&format!(" (with {via})"));
                             }
                         }
                         kv
@@ -3366,7 +3372,7 @@ fn qualified(name: &str, ns: &str) -> String {
 
 /// Managed Redis endpoints by their DNS suffix: ElastiCache / MemoryDB,
 /// Azure Cache for Redis, Memorystore (by IP, so not here), Upstash.
-fn is_managed_redis_host(host: &str) -> bool {
+pub(crate) fn is_managed_redis_host(host: &str) -> bool {
     [
         ".cache.amazonaws.com",
         ".memorydb.",
