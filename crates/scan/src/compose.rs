@@ -266,7 +266,34 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
         compose_files: &compose_files,
         included: &roots,
     };
-    for project in group_projects(&composes) {
+    // `COMPOSE_FILE` in a folder's `.env` names that folder's project files.
+    let mut chosen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for c in &composes {
+        let dir = dir_of(c.path);
+        if chosen.contains_key(dir) {
+            continue;
+        }
+        let dotenv = join_path(dir, ".env").unwrap_or_else(|| ".env".into());
+        let Some((paths, line)) = tree
+            .get(&dotenv)
+            .and_then(|f| compose_file_setting(dir, &f.text))
+        else {
+            continue;
+        };
+        for p in &paths {
+            if !composes.iter().any(|c| c.path == p.as_str()) {
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "compose-file-missing",
+                        format!("COMPOSE_FILE names {p}, which is not among the compose files scanned: its services are not part of this project; scan the folder that holds it too"),
+                    )
+                    .at(&dotenv, Some(line), None),
+                );
+            }
+        }
+        chosen.insert(dir, paths);
+    }
+    for project in group_projects(&composes, |dir| chosen.get(dir).cloned()) {
         let mut scanner = ProjectScan::new(tree, &project, &files, &mut out, &mut claimed);
         scanner.run();
     }
@@ -314,13 +341,50 @@ fn patches(file: &ComposeFile<'_>, base: &ComposeFile<'_>) -> bool {
     })
 }
 
-fn group_projects<'f, 'a>(composes: &'f [ComposeFile<'a>]) -> Vec<Project<'f, 'a>> {
+/// The files `COMPOSE_FILE` in a folder's `.env` text names, as tree
+/// paths in their order (separated by `COMPOSE_PATH_SEPARATOR`, `:` by
+/// default): `docker compose` in that folder loads them as one project,
+/// in place of the base and override files it would pick by name.
+fn compose_file_setting(dir: &str, dotenv: &str) -> Option<(Vec<String>, u32)> {
+    let read = config::read_format(Format::Dotenv, dotenv);
+    let setting = |key: &str| read.settings.iter().rev().find(|s| s.key == key);
+    let written = setting("COMPOSE_FILE").filter(|s| !s.value.trim().is_empty())?;
+    let files = written.value.trim();
+    let separator = setting("COMPOSE_PATH_SEPARATOR")
+        .map(|s| s.value.trim())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(":");
+    let paths: Vec<String> = files
+        .split(separator)
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .filter_map(|f| join_path(dir, f))
+        .collect();
+    (!paths.is_empty()).then_some((paths, written.line))
+}
+
+fn group_projects<'f, 'a>(
+    composes: &'f [ComposeFile<'a>],
+    chosen: impl Fn(&str) -> Option<Vec<String>>,
+) -> Vec<Project<'f, 'a>> {
     let mut by_dir: BTreeMap<&str, Vec<&'f ComposeFile<'a>>> = BTreeMap::new();
     for c in composes {
         by_dir.entry(dir_of(c.path)).or_default().push(c);
     }
     let mut projects = Vec::new();
-    for (_, mut files) in by_dir {
+    for (dir, mut files) in by_dir {
+        // `COMPOSE_FILE`: the files it names are the project, in its
+        // order; the folder's other compose files are read as if alone.
+        if let Some(paths) = chosen(dir) {
+            let listed: Vec<&'f ComposeFile<'a>> = paths
+                .iter()
+                .filter_map(|p| composes.iter().find(|c| c.path == p.as_str()))
+                .collect();
+            if !listed.is_empty() {
+                files.retain(|f| !listed.iter().any(|l| l.path == f.path));
+                projects.push(Project { files: listed });
+            }
+        }
         files.sort_by_key(|f| f.path);
         let rank = |f: &ComposeFile<'_>| {
             BASE_NAMES
@@ -1991,6 +2055,22 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .iter()
             .flat_map(|r| aliases[r].iter().map(|a| a.to_ascii_lowercase()))
             .collect();
+        // The names of the project's services that run something else, from
+        // an image the scan knows (a proxy passes Redis on: not one of them).
+        let other_names: BTreeSet<String> = order
+            .iter()
+            .filter(|n| !redis.contains(n.as_str()))
+            .filter(|n| {
+                let spec = &specs[n.as_str()];
+                spec.build.is_none()
+                    && spec
+                        .image
+                        .as_deref()
+                        .is_some_and(|i| crate::proxy_of_image(i).is_none())
+            })
+            .flat_map(|n| aliases[n.as_str()].iter().map(|a| a.to_ascii_lowercase()))
+            .filter(|a| !redis_names.contains(a))
+            .collect();
         let servers: BTreeMap<&str, RedisServer> = redis
             .iter()
             .filter_map(|&name| {
@@ -2033,7 +2113,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             let mut found: Vec<Found> = Vec::new();
             // environment, env_file, .env
             // Framework spellings apply to env too (Laravel `REDIS_SCHEME=tls`).
-            let kvs: Vec<KeyValue> = env
+            let mut kvs: Vec<KeyValue> = env
                 .iter()
                 .filter_map(|e| {
                     Some(KeyValue {
@@ -2045,6 +2125,10 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                     })
                 })
                 .collect();
+            // Settings inside a variable (`JAVA_OPTS` flags,
+            // `SPRING_APPLICATION_JSON`), as for a Kubernetes container.
+            let embedded: Vec<KeyValue> = kvs.iter().flat_map(embedded_settings).collect();
+            kvs.extend(embedded);
             let env_found = frameworks::find_endpoints(Reading::Settings, &kvs);
             // A value naming a Redis in a form the scan cannot read, said
             // once per line (an env_file is shared by several services).
@@ -2187,6 +2271,29 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 let same_network_as = match loopback {
                     Loopback::Own => {
                         if !(f.says_redis || redis_names.contains(&host)) {
+                            continue;
+                        }
+                        // A Redis-named setting pointing at a service of the
+                        // project that runs no Redis, on a port that is not
+                        // Redis's (`REDIS_DOCS_HOST=redis-docs` +
+                        // `REDIS_DOCS_PORT=80`, an nginx): no Redis, as for
+                        // a Kubernetes Service.
+                        let known = redis_names.contains(&host)
+                            || f.host_says_redis()
+                            || crate::k8s::is_managed_redis_host(&host)
+                            || redis_port;
+                        if !known && f.endpoint.port.is_some() && other_names.contains(&host) {
+                            self.out.diagnostics.push(
+                                Diagnostic::info(
+                                    "not-a-redis",
+                                    format!(
+                                        "{} names {host}, a service of the project that runs no Redis, on port {}: not read as a Redis",
+                                        f.evidence.detail,
+                                        f.endpoint.port_or_default()
+                                    ),
+                                )
+                                .at_origin(&f.evidence.origin),
+                            );
                             continue;
                         }
                         None
