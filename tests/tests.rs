@@ -24,6 +24,7 @@ mod review_g5;
 mod review_g6;
 mod review_g7;
 mod review_g8;
+mod review_g9;
 mod review_h3;
 mod scanners_review;
 mod sidecar;

@@ -305,14 +305,9 @@ fn parse_document<'t>(
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     match top_level_kind(doc) {
+        // Read by the kustomize reader (`kustomize.rs`), which says what
+        // it does not apply.
         Some("Kustomization") => {
-            diagnostics.push(
-                Diagnostic::info(
-                    "kustomize",
-                    "a kustomization: its namespace, name prefix and suffix, strategic-merge and JSON 6902 patches (each operation a merge can express) and ConfigMap/Secret generators are applied to the files it lists; replacements are not (for those, scan the output of `kubectl kustomize`)",
-                )
-                .at(path, Some(first_line), None),
-            );
             return (objects, diagnostics);
         }
         None => return (objects, diagnostics),
@@ -783,8 +778,15 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 };
                 match map.get_mut(&(o.ns, o.name)) {
                     // A generator's `behavior: merge` adds its keys to the
-                    // base's (a later key wins), in place of replacing them.
-                    Some((_, base)) if o.patch => base.extend(data),
+                    // base's (a later key wins); `behavior: replace` takes
+                    // their place.
+                    Some((_, base)) if o.patch => {
+                        if o.root.str_at(&["$patch"]) == Some("replace") {
+                            *base = data;
+                        } else {
+                            base.extend(data);
+                        }
+                    }
                     _ => {
                         map.insert(
                             (o.ns, o.name),

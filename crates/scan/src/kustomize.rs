@@ -92,6 +92,17 @@ struct Kustomization<'a> {
     root: &'a Node<'a>,
 }
 
+/// Top-level kustomization fields this reader does not apply.
+const UNAPPLIED_FIELDS: &[&str] = &[
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "transformers",
+    "generators",
+    "validators",
+    "vars",
+    "openapi",
+];
+
 /// Whether a kustomization changes the objects it gathers (patches,
 /// generators, images, replicas, replacements), beyond where they go.
 fn changes_objects(k: &Kustomization<'_>) -> bool {
@@ -132,12 +143,149 @@ pub struct Placement {
     /// first: each one that sets `namePrefix` or `nameSuffix`, or lists a
     /// base that does, from the one listing the file up to the root.
     pub levels: Vec<usize>,
+    /// The labels the kustomizations on the way add ([`add_labels`]).
+    pub labels: AddedLabels,
 }
 
 impl Placement {
-    /// The objects as written: their own namespace and names.
+    /// The objects as written: their own namespace, names and labels.
     pub fn as_written(&self) -> bool {
-        self.namespace.is_none() && self.levels.is_empty()
+        self.namespace.is_none() && self.levels.is_empty() && self.labels.is_empty()
+    }
+}
+
+/// The labels kustomizations add to the objects they make, as (key,
+/// value), a later pair winning over an earlier one of the same key (an
+/// outer kustomization's over its bases'), by where kustomize writes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AddedLabels {
+    /// `metadata.labels` of every object: `commonLabels` and every
+    /// `labels:` entry.
+    pub metadata: Vec<(String, String)>,
+    /// Also the pod template's labels: `commonLabels`, and `labels:`
+    /// entries with `includeSelectors` or `includeTemplates`.
+    pub templates: Vec<(String, String)>,
+    /// Also the selectors (a Service's `spec.selector`, a workload's
+    /// `spec.selector.matchLabels`): `commonLabels`, and `labels:` entries
+    /// with `includeSelectors`.
+    pub selectors: Vec<(String, String)>,
+}
+
+impl AddedLabels {
+    pub fn is_empty(&self) -> bool {
+        self.metadata.is_empty()
+    }
+
+    /// What kustomization `k` adds.
+    fn of(k: &Kustomization<'_>) -> AddedLabels {
+        let mut out = AddedLabels::default();
+        let common = string_pairs(k.root.get("commonLabels"));
+        out.metadata.extend(common.iter().cloned());
+        out.templates.extend(common.iter().cloned());
+        out.selectors.extend(common);
+        for entry in k.root.get("labels").map(Node::as_seq).unwrap_or_default() {
+            let pairs = string_pairs(entry.get("pairs"));
+            let flag = |f: &str| entry.get(f).and_then(Node::as_str) == Some("true");
+            let (selectors, templates) = (flag("includeSelectors"), flag("includeTemplates"));
+            if selectors || templates {
+                out.templates.extend(pairs.iter().cloned());
+            }
+            if selectors {
+                out.selectors.extend(pairs.iter().cloned());
+            }
+            out.metadata.extend(pairs);
+        }
+        out
+    }
+
+    /// `self` (an inner kustomization's) with `outer`'s after it.
+    fn then(mut self, outer: &AddedLabels) -> AddedLabels {
+        self.metadata.extend(outer.metadata.iter().cloned());
+        self.templates.extend(outer.templates.iter().cloned());
+        self.selectors.extend(outer.selectors.iter().cloned());
+        self
+    }
+}
+
+/// Adds kustomize's labels to an object as `kubectl kustomize` writes them:
+/// `metadata.labels`; a Service's `spec.selector`; a workload's pod
+/// template labels and `spec.selector.matchLabels` (made where missing,
+/// except a Job's and a CronJob's selector). The new entries are at the
+/// line of the map they join (or of the object).
+pub fn add_labels(root: &mut Node<'_>, labels: &AddedLabels) {
+    if labels.is_empty() {
+        return;
+    }
+    let kind = root.str_at(&["kind"]).unwrap_or("").to_string();
+    insert_pairs(root, &["metadata", "labels"], &labels.metadata, true);
+    if kind == "Service" {
+        insert_pairs(root, &["spec", "selector"], &labels.selectors, true);
+    }
+    let Some(spec) = pod_spec_path(&kind).filter(|p| p.len() >= 3) else {
+        return;
+    };
+    // `[…, "template", "spec"]`: the template is the path less its last
+    // field, its owner's spec the path less the last two.
+    let template = &spec[..spec.len() - 1];
+    let owner = &spec[..spec.len() - 2];
+    let at = |tail: &[&'static str]| -> Vec<&'static str> {
+        let mut path = Vec::with_capacity(owner.len() + tail.len());
+        path.extend_from_slice(owner);
+        path.extend_from_slice(tail);
+        path
+    };
+    let mut template_labels = template.to_vec();
+    template_labels.extend(["metadata", "labels"]);
+    insert_pairs(root, &template_labels, &labels.templates, true);
+    if kind == "ReplicationController" {
+        insert_pairs(root, &at(&["selector"]), &labels.selectors, true);
+    } else {
+        let create = !matches!(kind.as_str(), "Job" | "CronJob");
+        insert_pairs(
+            root,
+            &at(&["selector", "matchLabels"]),
+            &labels.selectors,
+            create,
+        );
+    }
+}
+
+/// Sets each pair in the map at `path`, making the maps on the way where
+/// `create` allows.
+fn insert_pairs(root: &mut Node<'_>, path: &[&str], pairs: &[(String, String)], create: bool) {
+    if pairs.is_empty() {
+        return;
+    }
+    let mut node = root;
+    for field in path {
+        let line = node.line;
+        let Value::Map(entries) = &mut node.value else {
+            return;
+        };
+        let at = match entries.iter().position(|(k, _)| k.is_key(field)) {
+            Some(at) => at,
+            None if create => {
+                entries.push((
+                    Node::scalar(field.to_string(), line, 1),
+                    Node {
+                        line,
+                        col: 1,
+                        value: Value::Map(Vec::new()),
+                        block: false,
+                    },
+                ));
+                entries.len() - 1
+            }
+            None => return,
+        };
+        node = &mut entries[at].1;
+        // `selector:` written empty is a map to fill.
+        if create && node.is_null() {
+            node.value = Value::Map(Vec::new());
+        }
+    }
+    for (key, value) in pairs {
+        set_or_insert(node, key, value);
     }
 }
 
@@ -226,6 +374,9 @@ const DOES_MORE: &[&str] = &[
     "patchesStrategicMerge:",
     "configMapGenerator:",
     "secretGenerator:",
+    "commonLabels:",
+    "labels:",
+    "replacements:",
 ];
 
 /// What the kustomizations among `files` do ([`Kustomized`]).
@@ -316,6 +467,24 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
             })
         })
         .collect();
+    // What is not applied is said where it is written.
+    for k in &kustomizations {
+        for (key, node) in k.root.as_map().unwrap_or(&[]) {
+            let Some(field) = key.as_str().filter(|f| UNAPPLIED_FIELDS.contains(f)) else {
+                continue;
+            };
+            if node.is_null() {
+                continue;
+            }
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    "kustomize-unapplied",
+                    format!("this kustomization's `{field}` is not applied: what it makes or changes is not among the scanned objects; scan the output of `kubectl kustomize`"),
+                )
+                .at(k.path, Some(key.line), None),
+            );
+        }
+    }
     let by_dir: BTreeMap<&str, usize> = kustomizations
         .iter()
         .enumerate()
@@ -483,15 +652,33 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 let under = gathered
                     .entry(i)
                     .or_insert_with(|| {
-                        Arc::new(gather(i, &kustomizations, &renames, |j| {
-                            entries[j]
-                                .iter()
-                                .map(|e| match e {
-                                    Entry::File(path) => Ok(path.as_str()),
-                                    Entry::Kustomization(j) => Err(*j),
-                                })
-                                .collect()
-                        }))
+                        let of = |k: usize| {
+                            gather(k, &kustomizations, &renames, |j| {
+                                entries[j]
+                                    .iter()
+                                    .map(|e| match e {
+                                        Entry::File(path) => Ok(path.as_str()),
+                                        Entry::Kustomization(j) => Err(*j),
+                                    })
+                                    .collect()
+                            })
+                        };
+                        // A Component's patches apply to what the
+                        // kustomizations listing it gather (their
+                        // resources, this component's among them).
+                        let parents = listed_by.get(&i).filter(|_| kustomizations[i].component);
+                        match parents {
+                            Some(parents) => {
+                                let mut all: Vec<Gathered> = Vec::new();
+                                for g in parents.iter().flat_map(|&p| of(p)) {
+                                    if !all.contains(&g) {
+                                        all.push(g);
+                                    }
+                                }
+                                Arc::new(all)
+                            }
+                            None => Arc::new(of(i)),
+                        }
                     })
                     .clone();
                 match Target::read(node, kustomizations[i].path, entry.line, under) {
@@ -514,13 +701,16 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     // and each prefix goes in front of those below it.
     let mut stack: Vec<Visit<'_>> = roots
         .into_iter()
-        .map(|i| (i, kustomizations[i].namespace, Vec::new(), Vec::new()))
+        .map(|i| {
+            let ns = kustomizations[i].namespace;
+            (i, ns, Vec::new(), Vec::new(), AddedLabels::default())
+        })
         .collect();
     // (kustomization, placement) → the roots that reach it so, and the
     // roots whose way patches or generates something.
     let mut placed_by: BTreeMap<(usize, Placement), BTreeSet<usize>> = BTreeMap::new();
     let mut root_changes: BTreeSet<usize> = BTreeSet::new();
-    while let Some((i, ns, above, way)) = stack.pop() {
+    while let Some((i, ns, above, way, outer)) = stack.pop() {
         // A cycle of bases is kustomize's error: said at the kustomization
         // that closes it, and the walk ends there (renaming bases would
         // otherwise make a new placement at each turn).
@@ -553,9 +743,11 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         } else {
             above
         };
+        let labels = AddedLabels::of(&kustomizations[i]).then(&outer);
         let placement = Placement {
             namespace: ns.map(str::to_string),
             levels: levels.clone(),
+            labels: labels.clone(),
         };
         // Which top-level kustomization reached it, and whether the way
         // there changes objects.
@@ -633,7 +825,8 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 Entry::Kustomization(j) => {
                     let mut way = way.clone();
                     way.push(i);
-                    stack.push((*j, ns.or(kustomizations[*j].namespace), levels.clone(), way));
+                    let ns = ns.or(kustomizations[*j].namespace);
+                    stack.push((*j, ns, levels.clone(), way, labels.clone()));
                 }
             }
         }
@@ -644,8 +837,43 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
     // per set of overlays, when one of them changes something.
     let mut said: BTreeSet<Vec<usize>> = BTreeSet::new();
     for ((at, placement), roots) in &placed_by {
+        // One that makes no object of its own (a Component of patches
+        // only) gives the overlays no object in common.
+        let k = &kustomizations[*at];
+        let makes = entries[*at].iter().any(|e| matches!(e, Entry::File(_)))
+            || ["configMapGenerator", "secretGenerator"]
+                .iter()
+                .any(|g| k.root.get(g).is_some());
+        if !makes {
+            continue;
+        }
         let path = kustomizations[*at].path;
-        let roots: Vec<usize> = roots.iter().copied().collect();
+        // A root another of them lists (an overlay a Flux `clusters/prod`
+        // aggregates) is deployed once, through it: not two clusters.
+        let below = |r: usize| -> BTreeSet<usize> {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![r];
+            while let Some(k) = stack.pop() {
+                for e in &entries[k] {
+                    if let Entry::Kustomization(j) = e {
+                        if seen.insert(*j) {
+                            stack.push(*j);
+                        }
+                    }
+                }
+            }
+            seen
+        };
+        let roots: Vec<usize> = if roots.len() < 2 {
+            Vec::new()
+        } else {
+            let reached: BTreeSet<usize> = roots.iter().flat_map(|&r| below(r)).collect();
+            roots
+                .iter()
+                .copied()
+                .filter(|r| !reached.contains(r))
+                .collect()
+        };
         if roots.len() < 2 || !roots.iter().any(|r| root_changes.contains(r)) {
             continue;
         }
@@ -664,7 +892,11 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                     dir_of(names[0])
                 ),
             )
-            .at(names[0], None, None),
+            .at(
+                names[0],
+                kustomizations[roots[0]].resources.first().map(|(_, line)| *line),
+                None,
+            ),
         );
     }
     // Files nothing changes are read as they are.
@@ -688,9 +920,23 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 Some((o, (rank[i], at as u32 + 1), target))
             })
             .collect();
-        for Placement { namespace, levels } in placements {
+        for Placement {
+            namespace,
+            levels,
+            labels,
+        } in placements
+        {
             let ns = namespace.as_deref();
             let made = generated(k, ns, &tree, &mut out);
+            // Replacements from its generators' data, after its patches.
+            let replaced = replacement_patches(k, &made, ns, &mut out.diagnostics);
+            out.generated
+                .extend(replaced.into_iter().map(|object| Generated {
+                    object,
+                    levels: levels.clone(),
+                    order: (rank[i], u32::MAX),
+                    target: None,
+                }));
             // A generator's `behavior: merge` comes before the
             // kustomization's patches.
             out.generated
@@ -710,7 +956,11 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                     order: *order,
                     target: target.clone(),
                 }));
-            let placement = Placement { namespace, levels };
+            let placement = Placement {
+                namespace,
+                levels,
+                labels,
+            };
             for (ops, at, target) in &json {
                 json_use(
                     &mut out,
@@ -1420,21 +1670,24 @@ fn generated(
                 value: Value::Map(entries),
                 block: false,
             };
-            let root = map(
-                vec![
-                    pair("apiVersion", "v1", generator.line),
-                    pair("kind", kind, generator.line),
-                    (
-                        Node::scalar("metadata", generator.line, 1),
-                        map(metadata, generator.line),
-                    ),
-                    (
-                        Node::scalar(data_key, generator.line, 1),
-                        map(data, generator.line),
-                    ),
-                ],
-                generator.line,
-            );
+            let mut fields = vec![
+                pair("apiVersion", "v1", generator.line),
+                pair("kind", kind, generator.line),
+                (
+                    Node::scalar("metadata", generator.line, 1),
+                    map(metadata, generator.line),
+                ),
+                (
+                    Node::scalar(data_key, generator.line, 1),
+                    map(data, generator.line),
+                ),
+            ];
+            // `behavior: replace`: its keys take the place of the base's
+            // (the Kubernetes scan reads `$patch: replace` so).
+            if generator.str_at(&["behavior"]) == Some("replace") {
+                fields.push(pair("$patch", "replace", generator.line));
+            }
+            let root = map(fields, generator.line);
             // `behavior: merge` or `replace` changes a base's generator: the
             // same ConfigMap, not a second one.
             let patch = matches!(generator.str_at(&["behavior"]), Some("merge" | "replace"));
@@ -1448,6 +1701,200 @@ fn generated(
         }
     }
     out
+}
+
+/// kustomize's `replacements:` whose source is a key of a ConfigMap or
+/// Secret this kustomization generates (`fieldPath: data.redis-url`), as
+/// strategic-merge patches of the objects they select by kind and name,
+/// each setting the field a `fieldPath` names
+/// (`spec.template.spec.containers.[name=app].env.[name=REDIS_URL].value`)
+/// to the key's value, at the line it is written. One the scan cannot
+/// apply (another source, `options`, `reject`, an index in a path) is a
+/// warning at its line: what it sets keeps the value written in the file.
+fn replacement_patches(
+    k: &Kustomization<'_>,
+    made: &[Object<'static>],
+    ns: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Object<'static>> {
+    let mut out = Vec::new();
+    for r in k
+        .root
+        .get("replacements")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let unapplied = |why: &str| {
+            Diagnostic::warning(
+                "kustomize-replacement-unapplied",
+                format!("this replacement is not applied ({why}): the fields it sets keep the values written in the files it targets, which may be placeholders; scan the output of `kubectl kustomize`"),
+            )
+            .at(k.path, Some(r.line), None)
+        };
+        let source = r.get("source");
+        let kind = source.and_then(|s| s.str_at(&["kind"]));
+        let name = source.and_then(|s| s.str_at(&["name"]));
+        let field = source
+            .and_then(|s| s.str_at(&["fieldPath"]))
+            .unwrap_or("metadata.name");
+        let value = match (kind, name) {
+            (Some(kind @ ("ConfigMap" | "Secret")), Some(name)) => {
+                let key = field
+                    .strip_prefix("data.")
+                    .or_else(|| field.strip_prefix("stringData."));
+                made.iter()
+                    .filter(|o| {
+                        o.root.str_at(&["kind"]) == Some(kind)
+                            && o.root.str_at(&["metadata", "name"]) == Some(name)
+                    })
+                    .find_map(|o| {
+                        let data = o.root.get("data").or_else(|| o.root.get("stringData"))?;
+                        data.get(key?)
+                    })
+            }
+            _ => None,
+        };
+        let Some(value) = value.filter(|_| source.and_then(|s| s.get("options")).is_none()) else {
+            say_once(
+                diagnostics,
+                unapplied(
+                    "its source is not a key of a ConfigMap or Secret this kustomization generates",
+                ),
+            );
+            continue;
+        };
+        for target in r.get("targets").map(Node::as_seq).unwrap_or_default() {
+            let select = target.get("select");
+            let (Some(kind), Some(name)) = (
+                select.and_then(|s| s.str_at(&["kind"])),
+                select.and_then(|s| s.str_at(&["name"])),
+            ) else {
+                say_once(diagnostics, unapplied("a target selects no kind and name"));
+                continue;
+            };
+            if target.get("reject").is_some() || target.get("options").is_some() {
+                say_once(diagnostics, unapplied("a target has `reject` or `options`"));
+                continue;
+            }
+            for path in target
+                .get("fieldPaths")
+                .map(Node::as_seq)
+                .unwrap_or_default()
+            {
+                let Some(fields) = path.as_str().and_then(field_path) else {
+                    say_once(
+                        diagnostics,
+                        unapplied("a field path with an index or a wildcard"),
+                    );
+                    continue;
+                };
+                let Some(body) = nested(&fields, value.clone(), path.line) else {
+                    continue;
+                };
+                let line = path.line;
+                let mut metadata = vec![pair("name", name, line)];
+                if let Some(ns) = ns {
+                    metadata.push(pair("namespace", ns, line));
+                }
+                let mut root = vec![
+                    pair("kind", kind, line),
+                    (
+                        Node::scalar("metadata", line, 1),
+                        Node {
+                            line,
+                            col: 1,
+                            value: Value::Map(metadata),
+                            block: false,
+                        },
+                    ),
+                ];
+                if let Value::Map(entries) = body.value {
+                    root.extend(entries);
+                }
+                out.push(Object {
+                    path: k.path.to_string(),
+                    root: Node {
+                        line,
+                        col: 1,
+                        value: Value::Map(root),
+                        block: false,
+                    },
+                    namespace: ns.map(str::to_string),
+                    patch: true,
+                    renamed: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One step of a replacement's field path: a field, or the item of a list
+/// whose `key` is `value` (`[name=app]`).
+enum Step<'p> {
+    Field(&'p str),
+    Item(&'p str, &'p str),
+}
+
+/// A field path's steps (`a.b.[name=x.y].c`); `None` for an index, `*`
+/// or `-`, which a merge patch cannot say.
+fn field_path(path: &str) -> Option<Vec<Step<'_>>> {
+    let mut steps = Vec::new();
+    let mut rest = path.trim();
+    while !rest.is_empty() {
+        if let Some(inner) = rest.strip_prefix('[') {
+            let end = inner.find(']')?;
+            let (key, value) = inner[..end].split_once('=')?;
+            steps.push(Step::Item(key, value));
+            rest = inner[end + 1..].trim_start_matches('.');
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            let field = &rest[..end];
+            if field.is_empty()
+                || field == "*"
+                || field == "-"
+                || field.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            steps.push(Step::Field(field));
+            rest = rest[end..].trim_start_matches('.');
+        }
+    }
+    (!steps.is_empty()).then_some(steps)
+}
+
+/// The map that sets the field `steps` names to `value`.
+fn nested(steps: &[Step<'_>], value: Node<'static>, line: u32) -> Option<Node<'static>> {
+    let map = |entries| Node {
+        line,
+        col: 1,
+        value: Value::Map(entries),
+        block: false,
+    };
+    let (first, rest) = steps.split_first()?;
+    let Step::Field(field) = first else {
+        return None;
+    };
+    let child = match rest.first() {
+        None => value,
+        Some(Step::Field(_)) => nested(rest, value, line)?,
+        Some(Step::Item(key, v)) => {
+            let mut item = vec![pair(key, v, line)];
+            if rest.len() > 1 {
+                if let Value::Map(entries) = nested(&rest[1..], value, line)?.value {
+                    item.extend(entries);
+                }
+            }
+            Node {
+                line,
+                col: 1,
+                value: Value::Seq(vec![map(item)]),
+                block: false,
+            }
+        }
+    };
+    Some(map(vec![(Node::scalar(field.to_string(), line, 1), child)]))
 }
 
 /// Extensions of files a generator may hold that the scan does not read
@@ -1492,7 +1939,7 @@ fn say_once(diagnostics: &mut Vec<Diagnostic>, said: Diagnostic) {
 /// A kustomization reached in the walk from a root: (its index, the
 /// namespace it is applied in, the renaming kustomizations above it, the
 /// kustomizations on the way from the root).
-type Visit<'k> = (usize, Option<&'k str>, Vec<usize>, Vec<usize>);
+type Visit<'k> = (usize, Option<&'k str>, Vec<usize>, Vec<usize>, AddedLabels);
 
 /// A file a kustomization lists that is not among the scanned ones.
 fn not_scanned(kustomization: &str, entry: &str, line: u32) -> Diagnostic {

@@ -17,7 +17,7 @@ pub mod settings;
 pub mod yaml;
 
 use fallout_core::{Diagnostic, Evidence, Fact};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// A file handed to the scanners: its display path (relative to what the
@@ -82,6 +82,12 @@ pub fn scan_files<'a>(
         };
         if !at.levels.is_empty() {
             renames.rename(&mut copy, &at.levels);
+        }
+        // The labels they add join the object's selectors and pod labels:
+        // two instances of one base in one namespace, told apart by
+        // `commonLabels`, are two Redis servers, not one.
+        if !o.patch {
+            kustomize::add_labels(&mut copy.root, &at.labels);
         }
         copy
     };
@@ -248,6 +254,10 @@ pub fn scan_files<'a>(
         }
         diagnostics.extend(diags);
     }
+    // A generator reached along two ways that place and name it the same
+    // (an overlay deployed alone and through a Flux `clusters/prod` that
+    // lists it) makes one object, not a duplicate.
+    let mut made: HashSet<(Option<String>, String, u32)> = HashSet::new();
     for g in kustomized.generated {
         if g.target.is_some() {
             continue;
@@ -259,7 +269,16 @@ pub fn scan_files<'a>(
         if o.patch {
             patches.push((g.order, o));
         } else {
-            objects.push(o);
+            let name = o
+                .root
+                .str_at(&["metadata", "name"])
+                .unwrap_or("")
+                .to_string();
+            let kind = o.root.str_at(&["kind"]).unwrap_or("");
+            let at = format!("{} {kind}/{name}", o.path);
+            if made.insert((o.namespace.clone(), at, o.root.line)) {
+                objects.push(o);
+            }
         }
     }
     // A `target:` that selects nothing among the scanned objects: its patch
