@@ -90,19 +90,25 @@ fn settings_inside_compose_variables_are_read() {
 
 /// A Redis-named setting naming a service of the project that runs nginx,
 /// on port 80, is no Redis (as for a Kubernetes Service): a `not-a-redis`
-/// note and no link. With no port written the name stays an external
-/// Redis, as before: the scan cannot tell.
+/// note and no link. With no port written the name may still be a Redis
+/// whose image the scan does not know: an `inferred` lead that says what
+/// the service runs, no longer `explicit`.
 #[test]
 fn a_project_service_that_runs_no_redis_is_not_one() {
     let case = dir("compose-non-redis-service-as-redis");
     let doc = json(&["scan", &case]);
     let docs = resource(&doc, &format!("{case}/compose.yaml#redis-docs"));
     assert_eq!(
-        consumers(docs, "via"),
+        consumers(docs, "strength"),
         [(
             format!("{case}/compose.yaml#a-host"),
-            r#"["redis-docs:6379"]"#.to_string()
+            "inferred".to_string()
         )]
+    );
+    let detail = docs["consumers"][0]["evidence"][0]["detail"].to_string();
+    assert!(
+        detail.contains("runs nginx:1.27-alpine, not a Redis image"),
+        "{detail}"
     );
     let notes = doc["diagnostics"].to_string();
     assert!(

@@ -363,6 +363,15 @@ fn compose_file_setting(dir: &str, dotenv: &str) -> Option<(Vec<String>, u32)> {
     (!paths.is_empty()).then_some((paths, written.line))
 }
 
+/// A name `docker compose` picks up by itself as a project's base or
+/// override file.
+fn is_compose_name_of_base(path: &str) -> bool {
+    BASE_NAMES
+        .iter()
+        .chain(OVERRIDE_NAMES)
+        .any(|n| base_name(path).eq_ignore_ascii_case(n))
+}
+
 fn group_projects<'f, 'a>(
     composes: &'f [ComposeFile<'a>],
     chosen: impl Fn(&str) -> Option<Vec<String>>,
@@ -382,7 +391,17 @@ fn group_projects<'f, 'a>(
                 .collect();
             if !listed.is_empty() {
                 files.retain(|f| !listed.iter().any(|l| l.path == f.path));
-                projects.push(Project { files: listed });
+                // A file that only patches its services (an overlay for
+                // `-f docker-compose.prod.yml`) still joins it.
+                let mut project = Project { files: listed };
+                files.retain(|f| {
+                    let joins = !is_compose_name_of_base(f.path) && patches(f, project.files[0]);
+                    if joins {
+                        project.files.push(f);
+                    }
+                    !joins
+                });
+                projects.push(project);
             }
         }
         files.sort_by_key(|f| f.path);
@@ -2057,19 +2076,20 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             .collect();
         // The names of the project's services that run something else, from
         // an image the scan knows (a proxy passes Redis on: not one of them).
-        let other_names: BTreeSet<String> = order
+        let other_names: BTreeMap<String, &str> = order
             .iter()
             .filter(|n| !redis.contains(n.as_str()))
-            .filter(|n| {
+            .filter_map(|n| {
                 let spec = &specs[n.as_str()];
-                spec.build.is_none()
-                    && spec
-                        .image
-                        .as_deref()
-                        .is_some_and(|i| crate::proxy_of_image(i).is_none())
+                let image = spec.image.as_deref()?;
+                (spec.build.is_none() && crate::proxy_of_image(image).is_none()).then(|| {
+                    aliases[n.as_str()]
+                        .iter()
+                        .map(move |a| (a.to_ascii_lowercase(), image))
+                })
             })
-            .flat_map(|n| aliases[n.as_str()].iter().map(|a| a.to_ascii_lowercase()))
-            .filter(|a| !redis_names.contains(a))
+            .flatten()
+            .filter(|(a, _)| !redis_names.contains(a))
             .collect();
         let servers: BTreeMap<&str, RedisServer> = redis
             .iter()
@@ -2282,7 +2302,8 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                             || f.host_says_redis()
                             || crate::k8s::is_managed_redis_host(&host)
                             || redis_port;
-                        if !known && f.endpoint.port.is_some() && other_names.contains(&host) {
+                        let other = other_names.get(&host);
+                        if !known && other.is_some() && f.endpoint.port.is_some() {
                             self.out.diagnostics.push(
                                 Diagnostic::info(
                                     "not-a-redis",
@@ -2295,6 +2316,16 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                                 .at_origin(&f.evidence.origin),
                             );
                             continue;
+                        }
+                        // Otherwise (no port written, a name that says
+                        // Redis) it may still be a Redis the scan does not
+                        // know by its image: a lead, not a fact.
+                        if let Some(image) = other {
+                            f.evidence.strength = Strength::Inferred;
+                            f.evidence.detail = format!(
+                                "{} (a service of the project that runs {image}, not a Redis image)",
+                                f.evidence.detail
+                            );
                         }
                         None
                     }

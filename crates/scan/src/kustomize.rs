@@ -669,12 +669,12 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                         let parents = listed_by.get(&i).filter(|_| kustomizations[i].component);
                         match parents {
                             Some(parents) => {
-                                let mut all: Vec<Gathered> = Vec::new();
-                                for g in parents.iter().flat_map(|&p| of(p)) {
-                                    if !all.contains(&g) {
-                                        all.push(g);
-                                    }
-                                }
+                                let mut seen: HashSet<Gathered> = HashSet::new();
+                                let all = parents
+                                    .iter()
+                                    .flat_map(|&p| of(p))
+                                    .filter(|g| seen.insert(g.clone()))
+                                    .collect();
                                 Arc::new(all)
                             }
                             None => Arc::new(of(i)),

@@ -127,6 +127,7 @@ pub fn scan_files<'a>(
             .filter_map(|(objs, _)| Some((objs.first()?.path.as_str(), objs.as_slice())))
             .collect();
         let objects_of = |file: &str| by_file.get(file).copied().unwrap_or_default();
+        let placements = &kustomized.placements;
         // The patch `make` writes for each object `target` selects, aimed
         // at it and renamed as the kustomizations rename it.
         let mut aim = |make: &mut dyn FnMut(&kustomize::Selected) -> Option<k8s::Object<'a>>,
@@ -142,6 +143,14 @@ pub fn scan_files<'a>(
                 }
             };
             for selected in &aimed[at].1 {
+                // Only where the object is: a Component many overlays list
+                // selects the objects of them all, each in its own
+                // namespace.
+                if let (Some(ns), Some(list)) = (namespace, placements.get(&selected.file)) {
+                    if !list.iter().any(|p| p.namespace.as_deref() == Some(ns)) {
+                        continue;
+                    }
+                }
                 let Some(patch) = make(selected) else {
                     continue;
                 };
