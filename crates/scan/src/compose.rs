@@ -363,13 +363,20 @@ fn compose_file_setting(dir: &str, dotenv: &str) -> Option<(Vec<String>, u32)> {
     (!paths.is_empty()).then_some((paths, written.line))
 }
 
+/// An override file's name (`compose.override.yaml`, …).
+fn is_override_name(path: &str) -> bool {
+    OVERRIDE_NAMES
+        .iter()
+        .any(|n| base_name(path).eq_ignore_ascii_case(n))
+}
+
 /// A name `docker compose` picks up by itself as a project's base or
 /// override file.
 fn is_compose_name_of_base(path: &str) -> bool {
-    BASE_NAMES
-        .iter()
-        .chain(OVERRIDE_NAMES)
-        .any(|n| base_name(path).eq_ignore_ascii_case(n))
+    is_override_name(path)
+        || BASE_NAMES
+            .iter()
+            .any(|n| base_name(path).eq_ignore_ascii_case(n))
 }
 
 fn group_projects<'f, 'a>(
@@ -410,11 +417,7 @@ fn group_projects<'f, 'a>(
                 .iter()
                 .position(|n| base_name(f.path).eq_ignore_ascii_case(n))
         };
-        let is_override = |f: &ComposeFile<'_>| {
-            OVERRIDE_NAMES
-                .iter()
-                .any(|n| base_name(f.path).eq_ignore_ascii_case(n))
-        };
+        let is_override = |f: &ComposeFile<'_>| is_override_name(f.path);
         let mut bases: Vec<&ComposeFile<'_>> = files
             .iter()
             .copied()

@@ -2866,7 +2866,7 @@ fn gather<'k>(
                         b.levels.clone()
                     };
                     // An outer base's labels win over an inner one's.
-                    let mut labels = common_labels(k);
+                    let mut labels = AddedLabels::of(k).metadata;
                     labels.extend(b.labels.iter().cloned());
                     stack.push(Below {
                         at: base,
@@ -2884,16 +2884,6 @@ fn gather<'k>(
 
 /// Labels, as (key, value).
 type Labels = Vec<(String, String)>;
-
-/// The labels a kustomization adds to what it makes (`commonLabels`, and
-/// `labels:` entries' `pairs`).
-fn common_labels(k: &Kustomization<'_>) -> Vec<(String, String)> {
-    let mut out = string_pairs(k.root.get("commonLabels"));
-    for entry in k.root.get("labels").map(Node::as_seq).unwrap_or_default() {
-        out.extend(string_pairs(entry.get("pairs")));
-    }
-    out
-}
 
 /// Each kustomization's place in the nesting: every kustomization comes
 /// after those it lists (a post-order walk, bases in the order listed).
