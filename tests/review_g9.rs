@@ -132,6 +132,16 @@ fn what_kustomize_does_that_the_scan_does_not_is_said() {
         ),
     ]);
     let run = fallout(&["scan", t.path().to_str().unwrap()]);
+    let broken = tree(&[
+        (
+            "app/kustomization.yaml",
+            "resources: [d.yaml]\nconfigMapGenerator: [{name: e, literals: [u=redis://cache:6379]}]\nreplacements:\n  - source: {kind: ConfigMap, name: e, fieldPath: data.u}\n    targets: [{select: {kind: Deployment, name: api}, fieldPaths: [\"spec.template.spec.containers.[name=app.env\"]}]\n",
+        ),
+        ("app/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"),
+    ]);
+    let bad = fallout(&["scan", broken.path().to_str().unwrap()]);
+    let part = "app/kustomization.yaml:4: this replacement is not applied (a field path with an item selector that is not `[key=value]`)";
+    assert!(bad.stdout.contains(part), "{part}: {}", bad.stdout);
     for part in [
         "app/kustomization.yaml:3: this replacement is not applied (its source is not a key of a ConfigMap or Secret this kustomization generates)",
         "app/kustomization.yaml:5: this kustomization's `helmCharts` is not applied",

@@ -1781,12 +1781,13 @@ fn replacement_patches(
                 .map(Node::as_seq)
                 .unwrap_or_default()
             {
-                let Some(fields) = path.as_str().and_then(field_path) else {
-                    say_once(
-                        diagnostics,
-                        unapplied("a field path with an index or a wildcard"),
-                    );
-                    continue;
+                let fields = match path.as_str().map(field_path) {
+                    Some(Ok(fields)) => fields,
+                    Some(Err(why)) => {
+                        say_once(diagnostics, unapplied(why));
+                        continue;
+                    }
+                    None => continue,
                 };
                 let Some(body) = nested(&fields, value.clone(), path.line) else {
                     continue;
@@ -1836,15 +1837,18 @@ enum Step<'p> {
     Item(&'p str, &'p str),
 }
 
-/// A field path's steps (`a.b.[name=x.y].c`); `None` for an index, `*`
-/// or `-`, which a merge patch cannot say.
-fn field_path(path: &str) -> Option<Vec<Step<'_>>> {
+/// A field path's steps (`a.b.[name=x.y].c`), or why it is not applied:
+/// an index, `*` or `-` (which a merge patch cannot say), or an item
+/// selector that does not read as `[key=value]`.
+fn field_path(path: &str) -> Result<Vec<Step<'_>>, &'static str> {
+    const INDEX: &str = "a field path with an index or a wildcard";
+    const ITEM: &str = "a field path with an item selector that is not `[key=value]`";
     let mut steps = Vec::new();
     let mut rest = path.trim();
     while !rest.is_empty() {
         if let Some(inner) = rest.strip_prefix('[') {
-            let end = inner.find(']')?;
-            let (key, value) = inner[..end].split_once('=')?;
+            let end = inner.find(']').ok_or(ITEM)?;
+            let (key, value) = inner[..end].split_once('=').ok_or(ITEM)?;
             steps.push(Step::Item(key, value));
             rest = inner[end + 1..].trim_start_matches('.');
         } else {
@@ -1855,13 +1859,16 @@ fn field_path(path: &str) -> Option<Vec<Step<'_>>> {
                 || field == "-"
                 || field.bytes().all(|b| b.is_ascii_digit())
             {
-                return None;
+                return Err(INDEX);
             }
             steps.push(Step::Field(field));
             rest = rest[end..].trim_start_matches('.');
         }
     }
-    (!steps.is_empty()).then_some(steps)
+    if steps.is_empty() {
+        return Err(INDEX);
+    }
+    Ok(steps)
 }
 
 /// The map that sets the field `steps` names to `value`.
