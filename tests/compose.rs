@@ -1,6 +1,6 @@
 //! Compose projects and config files through the binary.
 
-use crate::support::{consumers, fallout, json, resource};
+use crate::support::{consumers, fallout, json, resource, tree};
 
 #[test]
 fn compose_consumers_break_under_tls_required() {
@@ -338,4 +338,68 @@ fn snapshot_compose_build_context_table() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("compose_build_context_table", run.stdout);
+}
+
+/// A healthcheck runs in its container: `redis-cli -h cache ping` (exec or
+/// shell form) makes the service a client of that Redis, cited at the
+/// test's line; the Redis's own `redis-cli -h 127.0.0.1 ping` is no
+/// consumer (it made an external Redis `127.0.0.1`), and a disabled or
+/// `NONE` check reads nothing.
+#[test]
+fn a_healthcheck_reaching_a_redis_is_a_consumer() {
+    let t = tree(&[(
+        "compose.yaml",
+        r#"services:
+  cache:
+    image: redis:7
+    healthcheck:
+      test: ["CMD", "redis-cli", "-h", "127.0.0.1", "ping"]
+  web:
+    image: acme/web
+    healthcheck:
+      test: ["CMD", "redis-cli", "-h", "cache", "-p", "6379", "ping"]
+  worker:
+    image: acme/worker
+    healthcheck:
+      test: ["CMD-SHELL", "redis-cli -h cache ping | grep PONG"]
+  cron:
+    image: acme/cron
+    healthcheck:
+      test: redis-cli -h cache ping
+  off:
+    image: acme/off
+    healthcheck:
+      test: ["NONE", "redis-cli -h cache ping"]
+  disabled:
+    image: acme/disabled
+    healthcheck:
+      disable: true
+      test: ["CMD", "redis-cli", "-h", "cache", "ping"]
+"#,
+    )]);
+    let root = t.path().to_str().unwrap();
+    let doc = json(&["scan", root]);
+    let cache = resource(&doc, &format!("{root}/compose.yaml#cache"));
+    let ids: Vec<String> = consumers(cache, "id").into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids,
+        ["cron", "web", "worker"].map(|s| format!("{root}/compose.yaml#{s}")),
+        "{doc:#}"
+    );
+    assert_eq!(doc["resources"].as_array().unwrap().len(), 1, "{doc:#}");
+    let lines: Vec<(String, u64)> = cache["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let e = &c["evidence"][0];
+            (e["detail"].as_str().unwrap().to_string(), e["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert!(lines[0].0.starts_with("healthcheck"), "{lines:?}");
+    assert_eq!(
+        lines.iter().map(|(_, l)| *l).collect::<Vec<_>>(),
+        [17, 9, 13],
+        "{lines:?}"
+    );
 }

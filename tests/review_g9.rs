@@ -173,3 +173,48 @@ fn an_overlay_a_cluster_folder_lists_is_deployed_once() {
         "{codes:?}"
     );
 }
+
+/// Labels written in a shape `kubectl kustomize` refuses are said at their
+/// line (they were dropped in silence): a list for `commonLabels`, a label
+/// whose value is a mapping, `labels` written as a mapping, an entry of
+/// `labels` that is a bare word. Well-formed ones say nothing.
+#[test]
+fn malformed_kustomize_labels_are_said_at_their_line() {
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n";
+    let bad = tree(&[
+        (
+            "a/kustomization.yaml",
+            "resources: [d.yaml]\ncommonLabels:\n  - app: api\n",
+        ),
+        ("a/d.yaml", d),
+        (
+            "b/kustomization.yaml",
+            "resources: [d.yaml]\ncommonLabels:\n  team: core\n  tier: {name: web}\nlabels:\n  pairs: {app: b}\n",
+        ),
+        ("b/d.yaml", d),
+        (
+            "c/kustomization.yaml",
+            "resources: [d.yaml]\nlabels:\n  - app\n  - pairs:\n      x: [1]\n",
+        ),
+        ("c/d.yaml", d),
+    ]);
+    let run = fallout(&["scan", bad.path().to_str().unwrap()]);
+    for part in [
+        "a/kustomization.yaml:3: `commonLabels` is not a mapping: `kubectl kustomize` refuses",
+        "b/kustomization.yaml:4: label `tier` of `commonLabels` is not a text value",
+        "b/kustomization.yaml:6: `labels` is not a list of entries",
+        "c/kustomization.yaml:3: an entry of `labels` is not a mapping with `pairs:`",
+        "c/kustomization.yaml:5: label `x` of `labels[].pairs` is not a text value",
+    ] {
+        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+    }
+    let good = tree(&[
+        (
+            "a/kustomization.yaml",
+            "resources: [d.yaml]\ncommonLabels: {team: core, empty: }\nlabels:\n  - pairs: {app: a}\n    includeSelectors: true\n",
+        ),
+        ("a/d.yaml", d),
+    ]);
+    let run = fallout(&["scan", good.path().to_str().unwrap()]);
+    assert!(!run.stdout.contains("kustomize-labels-malformed") && !run.stdout.contains("refuses"), "{}", run.stdout);
+}

@@ -574,6 +574,9 @@ struct Spec {
     environment: Vec<EnvDecl>,
     command: Option<Vec<At<String>>>,
     entrypoint: Option<Vec<At<String>>>,
+    /// `healthcheck.test` as words (`CMD-SHELL` as `sh -c`); empty when
+    /// disabled (`NONE`, `disable: true`).
+    healthcheck: Option<Vec<At<String>>>,
     /// `network_mode` (`service:redis`, `container:name`, `host`): whose
     /// network, and so whose `localhost`, the service runs in.
     network_mode: Option<At<String>>,
@@ -605,6 +608,7 @@ impl Spec {
             hostname,
             command,
             entrypoint,
+            healthcheck,
             network_mode,
             extends
         );
@@ -1059,6 +1063,47 @@ impl SpecReader<'_, '_> {
         }
     }
 
+    /// A healthcheck's `test`: `[CMD, redis-cli, -h, cache, ping]` runs
+    /// its words, `[CMD-SHELL, "…"]` and a string run a shell script
+    /// (read as `sh -c '…'`), `[NONE]` and `disable: true` run nothing.
+    fn healthcheck(&self, node: Option<&Node>) -> Option<Vec<At<String>>> {
+        let node = node?;
+        if node.get("disable").and_then(|n| self.text(n)).as_deref() == Some("true") {
+            return Some(Vec::new());
+        }
+        let test = node.get("test")?;
+        let shell = |script: &[At<String>]| {
+            let first = script.first()?;
+            let sh = |value: &str| At {
+                value: value.to_string(),
+                origin: first.origin.clone(),
+            };
+            let script = script
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(vec![sh("sh"), sh("-c"), sh(&script)])
+        };
+        match &test.value {
+            Value::Seq(_) => {
+                let items = self.list(Some(test));
+                let (form, rest) = items.split_first()?;
+                match form.value.as_str() {
+                    "CMD" => Some(rest.to_vec()),
+                    "CMD-SHELL" => shell(rest),
+                    "NONE" => Some(Vec::new()),
+                    _ => None,
+                }
+            }
+            Value::Scalar { .. } => shell(&[At {
+                value: self.text(test)?,
+                origin: self.origin(test),
+            }]),
+            Value::Map(_) => None,
+        }
+    }
+
     fn read(&self, key_line: u32, node: &Node) -> Spec {
         let mut spec = Spec {
             defined_at: Some(Origin::file(self.file, key_line)),
@@ -1067,6 +1112,7 @@ impl SpecReader<'_, '_> {
             hostname: node.get("hostname").and_then(|n| self.text(n)),
             command: self.command(node.get("command")),
             entrypoint: self.command(node.get("entrypoint")),
+            healthcheck: self.healthcheck(node.get("healthcheck")),
             network_mode: node.get("network_mode").and_then(|n| {
                 Some(At {
                     value: self.text(n)?,
@@ -2185,7 +2231,15 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 None => found.extend(env_found),
             }
             // command and entrypoint
-            for (what, part) in [("entrypoint", &spec.entrypoint), ("command", &spec.command)] {
+            // A healthcheck runs in the container, on every interval: a
+            // `redis-cli -h cache ping` check is a client of that Redis (TLS
+            // or a password makes the service unhealthy, and what waits on
+            // `service_healthy` never starts).
+            for (what, part) in [
+                ("entrypoint", &spec.entrypoint),
+                ("command", &spec.command),
+                ("healthcheck", &spec.healthcheck),
+            ] {
                 if let Some(part) = part {
                     found.extend(find_endpoints(&flag_settings(
                         &words(part),
@@ -2293,6 +2347,12 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
                 let redis_port = matches!(f.endpoint.port, Some(6379 | 6380 | 26379));
                 let same_network_as = match loopback {
                     Loopback::Own => {
+                        // A Redis service's own localhost is itself: its
+                        // healthcheck's `redis-cli -h 127.0.0.1 ping`, a
+                        // script of its own, are no client of anything.
+                        if is_loopback(&host) {
+                            continue;
+                        }
                         if !(f.says_redis || redis_names.contains(&host)) {
                             continue;
                         }

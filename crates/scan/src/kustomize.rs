@@ -484,6 +484,7 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
                 .at(k.path, Some(key.line), None),
             );
         }
+        out.diagnostics.extend(malformed_labels(k));
     }
     let by_dir: BTreeMap<&str, usize> = kustomizations
         .iter()
@@ -1969,6 +1970,62 @@ fn pair(key: &str, value: &str, line: u32) -> (Node<'static>, Node<'static>) {
 
 /// A map's string entries, in order (later ones win where a key repeats);
 /// empty for anything else.
+/// `commonLabels` / `labels` written in a shape `kubectl kustomize`
+/// refuses (a list where a mapping goes, a label whose value is a list or
+/// a mapping): said at their line, as their labels are not applied.
+fn malformed_labels(k: &Kustomization<'_>) -> Vec<Diagnostic> {
+    let said = |node: &Node<'_>, what: &str| {
+        Diagnostic::warning(
+            "kustomize-labels-malformed",
+            format!("{what}: `kubectl kustomize` refuses this kustomization, and its labels are not applied here; write `label: value` pairs"),
+        )
+        .at(k.path, Some(node.line), None)
+    };
+    // A map of labels: every value a scalar (null counts: kustomize reads
+    // it as an empty label).
+    let pairs = |node: &Node<'_>, field: &str| -> Option<Diagnostic> {
+        let Some(entries) = node.as_map() else {
+            return Some(said(node, &format!("`{field}` is not a mapping")));
+        };
+        entries
+            .iter()
+            .find(|(_, v)| !matches!(v.value, Value::Scalar { .. }))
+            .map(|(key, _)| {
+                said(
+                    key,
+                    &format!(
+                        "label `{}` of `{field}` is not a text value",
+                        key.as_str().unwrap_or("?")
+                    ),
+                )
+            })
+    };
+    let mut out = Vec::new();
+    if let Some(common) = k.root.get("commonLabels").filter(|n| !n.is_null()) {
+        out.extend(pairs(common, "commonLabels"));
+    }
+    if let Some(labels) = k.root.get("labels").filter(|n| !n.is_null()) {
+        let Value::Seq(entries) = &labels.value else {
+            out.push(said(
+                labels,
+                "`labels` is not a list of entries (`- pairs: {…}`)",
+            ));
+            return out;
+        };
+        for entry in entries {
+            match entry.get("pairs").filter(|n| !n.is_null()) {
+                _ if entry.as_map().is_none() => out.push(said(
+                    entry,
+                    "an entry of `labels` is not a mapping with `pairs:`",
+                )),
+                Some(p) => out.extend(pairs(p, "labels[].pairs")),
+                None => {}
+            }
+        }
+    }
+    out
+}
+
 fn string_pairs(node: Option<&Node<'_>>) -> Vec<(String, String)> {
     node.into_iter()
         .flat_map(Node::entries)
