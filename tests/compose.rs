@@ -380,7 +380,10 @@ fn a_healthcheck_reaching_a_redis_is_a_consumer() {
     let root = t.path().to_str().unwrap();
     let doc = json(&["scan", root]);
     let cache = resource(&doc, &format!("{root}/compose.yaml#cache"));
-    let ids: Vec<String> = consumers(cache, "id").into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<String> = consumers(cache, "id")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(
         ids,
         ["cron", "web", "worker"].map(|s| format!("{root}/compose.yaml#{s}")),
@@ -393,7 +396,10 @@ fn a_healthcheck_reaching_a_redis_is_a_consumer() {
         .iter()
         .map(|c| {
             let e = &c["evidence"][0];
-            (e["detail"].as_str().unwrap().to_string(), e["line"].as_u64().unwrap())
+            (
+                e["detail"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
         })
         .collect();
     assert!(lines[0].0.starts_with("healthcheck"), "{lines:?}");

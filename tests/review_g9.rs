@@ -216,5 +216,9 @@ fn malformed_kustomize_labels_are_said_at_their_line() {
         ("a/d.yaml", d),
     ]);
     let run = fallout(&["scan", good.path().to_str().unwrap()]);
-    assert!(!run.stdout.contains("kustomize-labels-malformed") && !run.stdout.contains("refuses"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("kustomize-labels-malformed") && !run.stdout.contains("refuses"),
+        "{}",
+        run.stdout
+    );
 }

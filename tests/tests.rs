@@ -20,6 +20,7 @@ mod regressions;
 mod review;
 mod review_c;
 mod review_cli;
+mod review_g10;
 mod review_g5;
 mod review_g6;
 mod review_g7;

@@ -459,12 +459,16 @@ fn socket_tls_reason(l: &Link, mode: TlsMode) -> String {
         "connects over the Unix socket {} at {}; Redis TLS covers TCP ports only, so tls={} leaves the socket as it is (unless the change also removes `unixsocket`)",
         l.endpoint.host,
         l.evidence.origin,
-        match mode {
-            TlsMode::Required => "required",
-            TlsMode::Preferred => "preferred",
-            TlsMode::Disabled => "disabled",
-        }
+        mode_name(mode)
     )
+}
+
+fn mode_name(mode: TlsMode) -> &'static str {
+    match mode {
+        TlsMode::Required => "required",
+        TlsMode::Preferred => "preferred",
+        TlsMode::Disabled => "disabled",
+    }
 }
 
 fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
@@ -496,6 +500,11 @@ fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     }
     let mut wrong = tls_to_plain_port(server, c);
     wrong.extend(tls_to_no_tls_server(server, c));
+    wrong.extend(unserved_ports(
+        server,
+        c,
+        &format!("tls={}", mode_name(mode)),
+    ));
     let plain_to_tls = plain_to_tls_port(server, c);
     if !plain_to_tls.is_empty()
         && c.links
@@ -519,6 +528,32 @@ fn tls(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
     }
     reasons.extend(wrong);
     (verdict.min(Verdict::AtRisk), reasons)
+}
+
+/// Links to a port a server of the scan does not serve (neither its port
+/// nor its TLS port): broken today, or the scan misses where it serves it.
+/// As for a port move, said citing the line where the port is written.
+fn unserved_ports(server: &Resource, c: &Consumer, change: &str) -> Vec<String> {
+    let served: Vec<u16> = [server.port, server.tls_port]
+        .into_iter()
+        .flatten()
+        .collect();
+    if server.external || server.config_unread || served.is_empty() {
+        return Vec::new();
+    }
+    c.links
+        .iter()
+        .filter(|l| !l.endpoint.is_socket() && l.endpoint.scheme != Scheme::Sentinel)
+        .filter_map(|l| {
+            let p = l.server_port.filter(|p| !served.contains(p))?;
+            let at = l.port_origin.as_ref().unwrap_or(&l.evidence.origin);
+            Some(format!(
+                "names port {p} at {at}, which {} does not serve (it serves {}); it fails today or the scan misses a setting: check it before {change}",
+                server.id,
+                served.iter().map(u16::to_string).collect::<Vec<_>>().join(" and ")
+            ))
+        })
+        .collect()
 }
 
 /// Links that speak TLS to a port the server serves in plaintext only
@@ -720,43 +755,63 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
                     None => format!("{scheme}://{}", l.endpoint.host),
                 }
             };
-            match c.tls {
-                Tls::No => (Verdict::Ok, Vec::new()),
-                Tls::Yes => {
-                    let reasons = per_link(
-                        c,
-                        |l| l.tls == Tls::Yes,
-                        |l| {
-                            format!(
-                                "uses TLS ({}) at {}; switch to {}",
-                                written(l),
-                                l.evidence.origin,
-                                plain(l)
-                            )
-                        },
-                        |seen| {
-                            format!("seen connected with TLS ({seen}); switch it to redis:// first")
-                        },
-                    );
-                    (Verdict::Breaks, reasons)
+            // Judged link by link: one connection over TLS fails when the
+            // TLS port goes, whatever the consumer's other connections do.
+            // A consumer known only from a client list has its merged TLS.
+            let on = |t: Tls| {
+                if c.links.is_empty() {
+                    c.tls == t
+                } else {
+                    c.links.iter().any(|l| l.tls == t)
                 }
-                Tls::Unknown => {
-                    let reasons = per_link(
-                        c,
-                        |l| l.tls == Tls::Unknown,
-                        |l| {
-                            format!(
-                                "TLS use unknown at {}; confirm it can connect with {}",
-                                l.evidence.origin,
-                                plain(l)
-                            )
-                        },
-                        |seen| {
-                            format!("seen connected ({seen}) but whether it uses TLS is unknown; confirm it can connect without TLS")
-                        },
-                    );
-                    (Verdict::AtRisk, reasons)
-                }
+            };
+            let unknown_reason = |l: &Link| {
+                format!(
+                    "TLS use unknown at {}; confirm it can connect with {}",
+                    l.evidence.origin,
+                    plain(l)
+                )
+            };
+            if on(Tls::Yes) {
+                let reasons = per_link(
+                    c,
+                    |l| l.tls != Tls::No,
+                    |l| match l.tls {
+                        Tls::Yes => format!(
+                            "uses TLS ({}) at {}; switch to {}",
+                            written(l),
+                            l.evidence.origin,
+                            plain(l)
+                        ),
+                        _ => unknown_reason(l),
+                    },
+                    |seen| format!("seen connected with TLS ({seen}); switch it to redis:// first"),
+                );
+                (Verdict::Breaks, reasons)
+            } else if on(Tls::Unknown) {
+                let reasons = per_link(
+                    c,
+                    |l| l.tls == Tls::Unknown,
+                    unknown_reason,
+                    |seen| {
+                        format!("seen connected ({seen}) but whether it uses TLS is unknown; confirm it can connect without TLS")
+                    },
+                );
+                (Verdict::AtRisk, reasons)
+            } else {
+                let reasons = per_link(
+                    c,
+                    |_| true,
+                    |l| {
+                        format!(
+                            "connects without TLS ({}) at {}: unaffected",
+                            written(l),
+                            l.evidence.origin
+                        )
+                    },
+                    |seen| format!("seen connected without TLS ({seen}): unaffected"),
+                );
+                (Verdict::Ok, reasons)
             }
         }
     }
@@ -954,26 +1009,37 @@ fn host_move(server: &Resource, c: &Consumer, new: &str) -> Judgement {
 }
 
 fn authenticates(c: &Consumer) -> bool {
-    !c.credentials.is_empty() || !c.users.is_empty() || c.links.iter().any(link_authenticates)
+    !c.credentials.is_empty()
+        || c.links.iter().any(link_authenticates)
+        || !seen_logged_in(c).is_empty()
 }
 
-/// Whether one link sends a password or a user: in its URL, or from a
-/// credential paired with it.
+/// Whether one link sends a password: in its URL, or from a credential
+/// paired with it. A user name alone (`REDIS_USERNAME=alice`,
+/// `redis://alice@cache`) is no credential: `AUTH` needs a password.
 fn link_authenticates(l: &Link) -> bool {
-    l.endpoint.has_password || l.credential.is_some() || l.endpoint.user.is_some()
+    l.endpoint.has_password || l.credential.is_some()
+}
+
+/// The users it was seen logged in as on a client list (Redis lists a
+/// client that sent no `AUTH` as `default`, which is never kept): a
+/// login, so a password was sent, wherever it is set.
+fn seen_logged_in(c: &Consumer) -> Vec<&String> {
+    c.users
+        .iter()
+        .filter(|u| !observed_as(c, u).is_empty())
+        .collect()
 }
 
 /// Authenticates only through credentials the scanner could only suspect
-/// (a Secret outside the scan feeding the environment may hold them).
+/// (a Secret outside the scan feeding the environment may hold them). A
+/// user name written beside them proves no password.
 fn only_uncertain(c: &Consumer) -> bool {
     let mut with_credential = c.links.iter().filter(|l| l.credential.is_some()).peekable();
     with_credential.peek().is_some()
         && with_credential.all(|l| l.credential_suspected)
-        && c.users.is_empty()
-        && !c
-            .links
-            .iter()
-            .any(|l| l.endpoint.has_password || l.endpoint.user.is_some())
+        && seen_logged_in(c).is_empty()
+        && !c.links.iter().any(|l| l.endpoint.has_password)
 }
 
 /// At risk, one reason per suspected credential.
@@ -1003,11 +1069,28 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
         String::new()
     };
     if authenticates(c) {
-        let how = c
-            .credentials
-            .first()
+        // A credential it surely holds: a suspected one beside it
+        // (`… may hold it`) says nothing of a password.
+        let certain = c
+            .links
+            .iter()
+            .filter(|l| !l.credential_suspected)
+            .find_map(|l| l.credential.as_ref());
+        let how = certain
             .map(|cred| format!("with the password {}", password_in(cred)))
-            .or_else(|| c.users.first().map(|u| format!("as user `{u}`")))
+            .or_else(|| {
+                c.links.iter().find(|l| l.endpoint.has_password).map(|l| {
+                    format!(
+                        "with the password in `{}` at {}",
+                        l.endpoint.raw, l.evidence.origin
+                    )
+                })
+            })
+            .or_else(|| {
+                seen_logged_in(c)
+                    .first()
+                    .map(|u| format!("as user `{u}` (seen logged in)"))
+            })
             .unwrap_or_else(|| "with a password".to_string());
         // One connection with a password says nothing of another without
         // (`CACHE_REDIS_URL=redis://:pw@redis`, `QUEUE_REDIS_URL=redis://redis`):
