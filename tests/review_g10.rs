@@ -93,6 +93,14 @@ fn a_user_name_beside_a_suspected_secret_stays_suspected() {
             "{change}: {j:?}"
         );
     }
+    // The user name written wins over one the Secret may hold (`env`
+    // over `envFrom`): removing another user leaves it alone.
+    let j = judged("suspected-secret-plus-username", "acl-user-removed=alice");
+    assert_eq!(
+        verdicts(&j),
+        [("nouser", "at-risk"), ("worker", "ok")],
+        "{j:?}"
+    );
 }
 
 /// `tls=required`: a `rediss://` link to a port the server does not serve

@@ -1253,7 +1253,8 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
         .iter()
         .filter(|l| l.endpoint.user.is_none())
         .collect();
-    if only_uncertain(c) {
+    // A user name written wins over one a Secret's `envFrom` may hold.
+    if named.is_empty() && c.users.is_empty() && only_uncertain(c) {
         return uncertain(c, |cred| {
             format!("no user name visible; {cred}: confirm it does not log in as `{user}`")
         });
