@@ -116,3 +116,22 @@ fn tls_required_calls_a_link_to_an_unserved_port_at_risk() {
     );
     assert!(!j[0].2.contains("already uses TLS"), "{j:?}");
 }
+
+/// `redis://alice@cache` (a lone name before `@`) was read as a password:
+/// `auth=required` said "already authenticates with the password". Most
+/// clients read a user name there (Lettuce a password): it may send none,
+/// so it is at risk under `auth=required` and `password=rotate`, said as
+/// such, and the name is still never printed.
+#[test]
+fn a_lone_name_before_the_at_sign_may_be_no_password() {
+    for change in ["auth=required", "password=rotate"] {
+        let j = judged("auth-username-without-password", change);
+        let web = j.iter().find(|(c, _, _)| c == "web").unwrap();
+        assert_eq!(web.1, "at-risk", "{change}: {j:?}");
+        assert!(
+            web.2.contains("the lone name before `@` in env REDIS_URL (the password to Lettuce; a user name to redis-py"),
+            "{change}: {j:?}"
+        );
+        assert!(!web.2.contains("alice"), "{change}: {j:?}");
+    }
+}

@@ -68,6 +68,10 @@ pub struct Endpoint {
     pub user: Option<String>,
     /// A password was present (in the URL or next to it). Its value is never kept.
     pub has_password: bool,
+    /// A lone name before `@` (`redis://name@host`): a user name to most
+    /// clients (redis-py, go-redis, ioredis, node-redis, redis-rb, Kombu),
+    /// the password to Lettuce. Not counted as a password; redacted as one.
+    pub lone_userinfo: bool,
     pub tls: Tls,
     /// Sentinel master name, for `redis+sentinel://`.
     pub sentinel_master: Option<String>,
@@ -88,6 +92,7 @@ impl Endpoint {
             db: None,
             user: None,
             has_password: false,
+            lone_userinfo: false,
             tls: Tls::Unknown,
             sentinel_master: None,
             raw: raw.to_string(),
@@ -111,6 +116,7 @@ impl Endpoint {
             db: None,
             user: None,
             has_password: false,
+            lone_userinfo: false,
             tls: Tls::No,
             sentinel_master: None,
             raw: raw.to_string(),
@@ -160,10 +166,11 @@ impl Endpoint {
             None => (None, false),
             Some(info) => match info.split_once(':') {
                 Some((u, p)) => (non_empty(u), !p.is_empty()),
-                // `redis://secret@host`: a lone userinfo is a password in most clients.
-                None => (None, !info.is_empty()),
+                // `redis://name@host`: a user name or a password, by client.
+                None => (None, false),
             },
         };
+        let lone_userinfo = userinfo.is_some_and(|i| !i.is_empty() && !i.contains(':'));
         let query_password = query
             .map(|q| {
                 q.split('&')
@@ -205,6 +212,7 @@ impl Endpoint {
                 db: query_db,
                 user,
                 has_password,
+                lone_userinfo,
                 tls: Tls::No,
                 sentinel_master: None,
                 raw,
@@ -246,6 +254,7 @@ impl Endpoint {
                 db,
                 user: user.clone(),
                 has_password,
+                lone_userinfo,
                 tls,
                 sentinel_master: sentinel_master.clone(),
                 raw: raw.clone(),
@@ -423,9 +432,13 @@ mod tests {
         assert_eq!(ep.user, None);
         assert!(ep.has_password);
         assert_eq!(ep.raw, "rediss://:***@Cache.Example.COM");
+        // A lone name: a user to most clients, the password to Lettuce.
+        // Not counted as a password, redacted as one.
         let ep = &Endpoint::parse_url("redis://hunter2@h:1").unwrap()[0];
-        assert!(ep.has_password);
+        assert!(!ep.has_password && ep.lone_userinfo && ep.user.is_none());
         assert_eq!(ep.raw, "redis://***@h:1");
+        let ep = &Endpoint::parse_url("redis://u:p@h:1").unwrap()[0];
+        assert!(ep.has_password && !ep.lone_userinfo);
     }
 
     #[test]

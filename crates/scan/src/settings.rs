@@ -574,11 +574,21 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     origin: kv.origin.clone(),
                     suspected: false,
                 })
-            } else {
-                password.map(|p| Credential {
+            } else if let Some(p) = password {
+                Some(Credential {
                     location: p.via.clone(),
                     origin: p.origin.clone(),
                     suspected: false,
+                })
+            } else {
+                // `redis://name@host`: the password only to some clients.
+                ep.lone_userinfo.then(|| Credential {
+                    location: format!(
+                        "the lone name before `@` in {} (the password to Lettuce; a user name to redis-py, go-redis, ioredis, node-redis and redis-rb)",
+                        kv.via
+                    ),
+                    origin: kv.origin.clone(),
+                    suspected: true,
                 })
             }
         };
@@ -611,7 +621,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                         ep.tls = Tls::Yes;
                     }
                     let credential = credential(&ep);
-                    ep.has_password |= credential.is_some();
+                    ep.has_password |= credential.as_ref().is_some_and(|c| !c.suspected);
                     out.push(found(kv, ep, true, credential, None));
                 }
             }
@@ -631,7 +641,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     ep.db = ep.db.or_else(|| db.value.trim().parse().ok());
                 }
                 let credential = credential(&ep);
-                ep.has_password |= credential.is_some();
+                ep.has_password |= credential.as_ref().is_some_and(|c| !c.suspected);
                 out.push(found(kv, ep, true, credential, None));
             }
             continue;
@@ -652,7 +662,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                 .filter(|s| s.value.trim().trim_matches('"').parse::<u16>().is_ok());
             for mut ep in endpoints {
                 let credential = credential(&ep);
-                ep.has_password |= credential.is_some();
+                ep.has_password |= credential.as_ref().is_some_and(|c| !c.suspected);
                 let paired = match port_setting {
                     Some(port) if ep.port.is_none() => {
                         ep.port = port.value.trim().trim_matches('"').parse().ok();
@@ -676,7 +686,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     None => Tls::Unknown,
                 };
                 let credential = credential(&ep);
-                ep.has_password = credential.is_some();
+                ep.has_password = credential.as_ref().is_some_and(|c| !c.suspected);
                 out.push(found(kv, ep, key_says_redis, credential, None));
             }
             continue;
@@ -1119,6 +1129,7 @@ fn ioredis_endpoints(value: &str) -> Result<Vec<Endpoint>, &'static str> {
         db,
         user: user.clone(),
         has_password,
+        lone_userinfo: false,
         tls,
         sentinel_master: master,
         raw: raw.to_string(),
