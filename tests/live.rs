@@ -318,3 +318,66 @@ fn a_saved_list_with_only_its_capture_is_a_resource_nobody_uses() {
         run.stdout
     );
 }
+
+/// `tls=disabled`: a consumer whose config shows no TLS but that is seen
+/// connected on the TLS port breaks, citing the client list (its merged TLS
+/// is `no`, which made it `ok` with no reason); the same list with the
+/// connection on the plain port leaves it `ok`, said as unaffected.
+#[test]
+fn tls_disabled_breaks_a_consumer_seen_live_over_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = dir.path().join("pods.json");
+    std::fs::write(
+        &pods,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod",
+   "metadata": {"name": "events-api-7d4f9-abcde", "namespace": "api",
+                "labels": {"pod-template-hash": "7d4f9", "app": "events-api"}},
+   "spec": {"containers": [{"name": "api", "image": "example.com/scheduling/events-api:5.1.0"}]},
+   "status": {"podIP": "10.20.0.15"}}]}"#,
+    )
+    .unwrap();
+    let judge = |laddr_port: u16| {
+        let dump = dir.path().join(format!("clients-{laddr_port}.txt"));
+        std::fs::write(
+            &dump,
+            format!("id=7 addr=10.20.0.15:51234 laddr=10.30.0.2:{laddr_port} fd=9 name= age=300 idle=2 flags=N db=2 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n"),
+        )
+        .unwrap();
+        let list = format!("redis-sessions.cache={}", dump.display());
+        let run = fallout(&[
+            "impact",
+            "redis-sessions.cache",
+            "fixtures/tls-incident",
+            pods.to_str().unwrap(),
+            "--client-list",
+            &list,
+            "--set",
+            "tls=disabled",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let events = resource(&doc, "cache/redis-sessions")["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "api/Deployment/events-api")
+            .cloned()
+            .unwrap();
+        (
+            events["verdict"].as_str().unwrap().to_string(),
+            events["reasons"].to_string(),
+        )
+    };
+    let (verdict, reasons) = judge(6380);
+    assert_eq!(verdict, "breaks", "{reasons}");
+    assert!(
+        reasons.contains("seen connected with TLS (redis-sessions.cache saved CLIENT LIST) though its config shows none"),
+        "{reasons}"
+    );
+    let (verdict, reasons) = judge(6379);
+    assert_eq!(verdict, "ok", "{reasons}");
+    assert!(reasons.contains(": unaffected"), "{reasons}");
+}

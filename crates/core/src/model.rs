@@ -70,6 +70,10 @@ pub struct Consumer {
     /// config", "not seen connected between T1 and T2", "needs Secrets
     /// that could not be read".
     pub notes: Vec<String>,
+    /// Seen live over TLS at least once (a client list's TLS flag, or the
+    /// TLS port it is connected to): `tls` merges it with the plaintext
+    /// connections into `no`, this keeps it for `tls=disabled`.
+    pub seen_over_tls: bool,
 }
 
 /// One reference from a consumer to a resource, resolved.
@@ -120,6 +124,7 @@ impl Consumer {
             approval: None,
             profiles: Vec::new(),
             notes: Vec::new(),
+            seen_over_tls: false,
         }
     }
 

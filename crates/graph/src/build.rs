@@ -1372,6 +1372,7 @@ impl<'a> Builder<'a> {
                 }
             }
             let c = &mut draft.consumer;
+            c.seen_over_tls |= tls == Tls::Yes;
             c.evidence.push(evidence);
             if let Some(user) = obs.user.as_deref().filter(|u| *u != "default") {
                 c.users.push(user.to_string());

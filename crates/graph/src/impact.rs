@@ -332,6 +332,16 @@ fn observed_as<'c>(c: &'c Consumer, user: &str) -> Vec<&'c Evidence> {
         .collect()
 }
 
+/// Where it was first seen live over TLS (the evidence that says so).
+fn first_observed_tls(c: &Consumer) -> String {
+    observed(c)
+        .into_iter()
+        .find(|e| e.detail.split(", ").any(|part| part == "TLS"))
+        .or_else(|| observed(c).into_iter().next())
+        .map(|e| e.origin.to_string())
+        .unwrap_or_else(|| "a client list".to_string())
+}
+
 fn first_observed(c: &Consumer) -> String {
     observed(c)
         .first()
@@ -772,6 +782,16 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
                     plain(l)
                 )
             };
+            if !on(Tls::Yes) && c.seen_over_tls {
+                // Its config shows no TLS, but a connection seen live has it.
+                return (
+                    Verdict::Breaks,
+                    vec![format!(
+                        "seen connected with TLS ({}) though its config shows none: a setting the scan cannot see, or another process of it; switch it to redis:// first",
+                        first_observed_tls(c)
+                    )],
+                );
+            }
             if on(Tls::Yes) {
                 let reasons = per_link(
                     c,
