@@ -2,7 +2,7 @@
 //! client connections, a saved CLIENT LIST with a pod dump. Never the Redis
 //! on 6379.
 
-use crate::support::{fallout, resource};
+use crate::support::{fallout, resource, tree};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -380,4 +380,75 @@ fn tls_disabled_breaks_a_consumer_seen_live_over_tls() {
     let (verdict, reasons) = judge(6379);
     assert_eq!(verdict, "ok", "{reasons}");
     assert!(reasons.contains(": unaffected"), "{reasons}");
+}
+
+/// A compose Redis named for a live server by its alias (`cache`) or its id
+/// (`compose.yaml#cache`): its live clients are its consumers' (they were
+/// a Redis of their own, `live-unmatched`, and `web` was "not in any
+/// config"). Kubernetes names went through; compose names, scoped to their
+/// project, did not.
+#[test]
+fn a_compose_redis_is_named_for_a_live_server_by_its_alias_or_id() {
+    let Some(server) = start_redis() else { return };
+    let mut web = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(command(&mut web, &["CLIENT", "SETNAME", "web"]).contains("OK"));
+    let t = tree(&[(
+        "compose.yaml",
+        "services:\n  cache:\n    image: redis:7\n  web:\n    image: example/web:1\n    environment:\n      REDIS_URL: redis://cache:6379/0\n",
+    )]);
+    let root = t.path().to_str().unwrap();
+    for name in ["cache", "compose.yaml#cache"] {
+        let id = format!("{root}/compose.yaml#cache");
+        let alias = if name == "cache" {
+            name.to_string()
+        } else {
+            id.clone()
+        };
+        let url = format!("{alias}=redis://127.0.0.1:{}", server.port);
+        let run = fallout(&["scan", root, "--redis", &url, "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("live-unmatched"),
+            "{name}: {}",
+            run.stderr
+        );
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(
+            doc["resources"].as_array().unwrap().len(),
+            1,
+            "{name}: {doc:#}"
+        );
+        let cache = resource(&doc, &id);
+        let web = &cache["consumers"][0];
+        assert_eq!(
+            web["id"],
+            format!("{root}/compose.yaml#web"),
+            "{name}: {cache:#}"
+        );
+        let strengths = web["evidence"].to_string();
+        assert!(
+            strengths.contains("\"explicit\"") && strengths.contains("\"observed\""),
+            "{name}: {web:#}"
+        );
+    }
+}
+
+/// An empty ALIAS (`--redis =URL`, `--client-list =FILE`) is a usage error
+/// naming what to write (it made a resource whose id was empty), before
+/// any connection.
+#[test]
+fn an_empty_alias_is_a_usage_error() {
+    for args in [
+        ["--redis", "=redis://127.0.0.1:1"],
+        ["--client-list", "=clients.txt"],
+    ] {
+        let run = fallout(&["scan", "fixtures/tls-incident", args[0], args[1]]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("the ALIAS before `=` is empty; write NAME="),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
 }

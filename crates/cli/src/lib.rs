@@ -512,8 +512,20 @@ fn gather(
         let mut aliases: Vec<(String, String)> = Vec::new();
         let mut urls = Vec::new();
         for item in &common.redis {
-            match item.split_once('=') {
-                Some((alias, url)) if !alias.contains([':', '/', '@']) && url.contains("://") => {
+            // An `=` before the URL's `://` ends an ALIAS: any name of the
+            // Redis (`cache/redis`, `redis.cache:6379`, `compose.yaml#cache`);
+            // one after it is the URL's own (`?password=…`).
+            let split = item
+                .split_once('=')
+                .filter(|(alias, url)| !alias.contains("://") && url.contains("://"));
+            match split {
+                Some(("", _)) => {
+                    return Err(format!(
+                        "--redis {}: the ALIAS before `=` is empty; write NAME=URL with NAME a name of the Redis as the scan knows it (`redis-sessions.cache`), or give the URL alone",
+                        fallout_live::display_url(item.trim_start_matches('='))
+                    ));
+                }
+                Some((alias, url)) => {
                     if let Some(ep) =
                         fallout_core::Endpoint::parse_url(url).and_then(|e| e.into_iter().next())
                     {
@@ -563,7 +575,18 @@ fn gather(
     }
     for item in &common.client_lists {
         let (alias, file) = match item.split_once('=') {
-            Some((alias, file)) if !alias.contains(['/', '\\']) => {
+            Some(("", _)) => {
+                return Err(format!(
+                    "--client-list {item}: the ALIAS before `=` is empty; write NAME=FILE with NAME a name of the Redis as the scan knows it (`redis-sessions.cache`), or give the FILE alone"
+                ));
+            }
+            // An ALIAS may be an id with a `/` (`cache/redis=clients.txt`)
+            // when the whole is no file of its own.
+            Some((alias, file))
+                if !alias.contains(['/', '\\'])
+                    || (std::path::Path::new(file).is_file()
+                        && !std::path::Path::new(item).is_file()) =>
+            {
                 (alias.to_string(), file.to_string())
             }
             _ => {

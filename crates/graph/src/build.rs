@@ -1195,6 +1195,22 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        // Any other name the report gives it: its id (`cache/redis`,
+        // `compose.yaml#cache`), or an alias only one Redis of the scan
+        // has (a compose service's `cache`, which no global name holds).
+        let host = split_host_port(server).map_or_else(|| server.to_string(), |(h, _)| h);
+        let named: Vec<usize> = self
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                !r.external && (r.id == server || r.id == host || r.aliases.contains(&host))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let [i] = named[..] {
+            return i;
+        }
         let key = normalize(server);
         if self.external_of(&key).is_none() {
             self.say_live_unmatched(server);

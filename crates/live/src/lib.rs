@@ -18,7 +18,9 @@ mod tls;
 mod topology;
 
 pub use error::LiveError;
-pub use options::{parse_duration, password_from_env, Password, RedisOptions, PASSWORD_ENV};
+pub use options::{
+    display_url, parse_duration, password_from_env, Password, RedisOptions, PASSWORD_ENV,
+};
 
 use fallout_core::{
     ClientObservation, Diagnostic, Evidence, Fact, Origin, SampledServer, Strength,

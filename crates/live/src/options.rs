@@ -294,7 +294,7 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
 /// is kept when it is plainly one (`user:***@host`); a lone userinfo is
 /// masked, since some clients read it as a password. `password=` query
 /// values are masked too.
-pub(crate) fn display_url(url: &str) -> String {
+pub fn display_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         // `unix:/tmp/r.sock?password=…`: a socket path, then options that
         // may hold a password; only the path is shown.
