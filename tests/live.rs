@@ -452,3 +452,80 @@ fn an_empty_alias_is_a_usage_error() {
         );
     }
 }
+
+/// `--redis ALIAS=redis+sentinel://…`: the master the sentinel names goes
+/// by the ALIAS (it was an unmatched Redis of its own, and `web`, seen on
+/// it, was not merged with its config). A real master and sentinel.
+#[test]
+fn a_sentinel_urls_alias_names_the_master_it_finds() {
+    let Some(master) = start_redis() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let conf = dir.path().join("sentinel.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "port {port}\nbind 127.0.0.1\nprotected-mode no\ndir {}\nsentinel monitor mymaster 127.0.0.1 {} 1\n",
+            dir.path().display(),
+            master.port
+        ),
+    )
+    .unwrap();
+    let child = Command::new("redis-server")
+        .arg(&conf)
+        .arg("--sentinel")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start redis-sentinel");
+    let _sentinel = Server {
+        child,
+        port,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let ready = TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut s| {
+            command(&mut s, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"])
+                .contains(&master.port.to_string())
+        });
+        if ready {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "sentinel on {port} did not answer"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut web = TcpStream::connect(("127.0.0.1", master.port)).unwrap();
+    assert!(command(&mut web, &["CLIENT", "SETNAME", "web"]).contains("OK"));
+    let t = tree(&[(
+        "k8s/all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n",
+    )]);
+    let root = t.path().join("k8s");
+    let url = format!("redis.cache=redis+sentinel://127.0.0.1:{port}/mymaster");
+    let run = fallout(&[
+        "scan",
+        root.to_str().unwrap(),
+        "--redis",
+        &url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("live-unmatched"), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let redis = resource(&doc, "cache/redis");
+    let web = redis["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "app/Deployment/web")
+        .unwrap_or_else(|| panic!("{redis:#}"));
+    let evidence = web["evidence"].to_string();
+    assert!(
+        evidence.contains("\"explicit\"") && evidence.contains("(as redis.cache) CLIENT LIST"),
+        "{web:#}"
+    );
+}

@@ -552,20 +552,31 @@ fn gather(
                 fallout_live::parse_duration(every).map_err(|e| format!("--every {every}: {e}"))?;
         }
         let mut live = fallout_live::sample_blocking(&opts).map_err(|e| e.to_string())?;
+        // Each server sampled with the alias it goes by: the one of its
+        // URL, or of the URL it was found through (another node of its
+        // cluster, the sentinels that name it).
+        let mut aliased: Vec<(String, String)> = Vec::new();
         for instance in &mut live.instances {
             let alias = aliases
                 .iter()
-                .find(|(addr, _)| instance.endpoints.contains(addr));
+                .find(|(addr, _)| instance.endpoints.contains(addr))
+                .or_else(|| {
+                    let via = instance.via.as_deref()?;
+                    aliases.iter().find(|(addr, _)| mentions(via, addr))
+                });
             if let Some((_, alias)) = alias {
                 for obs in &mut instance.observations {
                     obs.queried = Some(std::mem::replace(&mut obs.server, alias.clone()));
+                }
+                for endpoint in &instance.endpoints {
+                    aliased.push((endpoint.clone(), alias.clone()));
                 }
             }
         }
         for mut fact in live.facts() {
             // A server with no client on it goes by its alias too.
             if let fallout_core::Fact::Sampled(s) = &mut fact {
-                if let Some((_, alias)) = aliases.iter().find(|(addr, _)| *addr == s.server) {
+                if let Some((_, alias)) = aliased.iter().find(|(addr, _)| *addr == s.server) {
                     s.queried = Some(std::mem::replace(&mut s.server, alias.clone()));
                 }
             }
@@ -606,4 +617,31 @@ fn gather(
         diagnostics.extend(live.diagnostics);
     }
     Ok((facts, diagnostics))
+}
+
+/// Whether `text` names the address `addr` (`host:port`) whole: not
+/// `10.0.0.5:7000` inside `10.0.0.5:70001`.
+fn mentions(text: &str, addr: &str) -> bool {
+    text.match_indices(addr).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + addr.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
+            && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+#[cfg(test)]
+mod mentions_tests {
+    use super::mentions;
+
+    #[test]
+    fn an_address_is_mentioned_whole() {
+        assert!(mentions("cluster node of 10.0.0.5:7000", "10.0.0.5:7000"));
+        assert!(mentions(
+            "master mymaster via redis+sentinel://10.0.0.5:26379/mymaster",
+            "10.0.0.5:26379"
+        ));
+        assert!(!mentions("cluster node of 10.0.0.5:70001", "10.0.0.5:7000"));
+        assert!(!mentions("cluster node of 110.0.0.5:7000", "10.0.0.5:7000"));
+    }
 }

@@ -1257,7 +1257,10 @@ impl<'a> Builder<'a> {
     }
 
     fn live(&mut self) {
-        // Servers sampled with no client on them: resources all the same.
+        // Servers sampled with no client on them: resources all the same;
+        // said once the clients of the resource's other servers (another
+        // node of its cluster) are known.
+        let mut quiet: Vec<(usize, String)> = Vec::new();
         for s in std::mem::take(&mut self.facts.sampled) {
             let resource = self.live_server(&s.server);
             let sampled = match &s.queried {
@@ -1271,27 +1274,44 @@ impl<'a> Builder<'a> {
             } else {
                 format!("between {} and {}", s.first_seen, s.last_seen)
             };
-            self.diagnostics.push(Diagnostic::info(
-                "live-no-clients",
+            quiet.push((
+                resource,
                 format!(
-                    "{sampled}: no client was connected {when}{}, so no consumer of {} was seen live",
+                    "{sampled}: no client was connected {when}{}",
                     if s.samples > 0 {
                         format!(" ({} sample(s))", s.samples)
                     } else {
                         String::new()
                     },
-                    self.resources[resource].id
                 ),
             ));
             self.widen_window(resource, &s.first_seen, &s.last_seen);
         }
-        if self.facts.clients.is_empty() {
+        let clients = std::mem::take(&mut self.facts.clients);
+        let mut seen: HashSet<usize> = HashSet::default();
+        self.live_clients(&clients, &mut seen);
+        for (resource, said) in quiet {
+            let id = &self.resources[resource].id;
+            self.diagnostics.push(Diagnostic::info(
+                "live-no-clients",
+                if seen.contains(&resource) {
+                    format!("{said}; the clients of {id}'s other servers sampled are counted")
+                } else {
+                    format!("{said}, so no consumer of {id} was seen live")
+                },
+            ));
+        }
+    }
+
+    /// Live clients, each to the consumer it is attributed to; `seen` gets
+    /// the resources that have any.
+    fn live_clients(&mut self, clients: &[&ClientObservation], seen: &mut HashSet<usize>) {
+        if clients.is_empty() {
             return;
         }
         let pods = PodIndex::from_pods(self.facts.pods.iter().copied());
         let workloads: Vec<Workload> = self.facts.workloads.iter().map(|w| (*w).clone()).collect();
-        let clients = std::mem::take(&mut self.facts.clients);
-        for obs in &clients {
+        for obs in clients {
             let resource = self.live_server(&obs.server);
             let who = attribute(obs, &pods, &workloads);
             let flags = obs.flags.as_deref().unwrap_or("");
@@ -1300,6 +1320,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             self.widen_window(resource, &obs.first_seen, &obs.last_seen);
+            seen.insert(resource);
             let mut detail = vec![format!("client {}", obs.addr)];
             if let Some(name) = &obs.name {
                 detail.push(format!("name `{name}`"));
