@@ -529,3 +529,69 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
         "{web:#}"
     );
 }
+
+/// `auth=required`: a workload seen on a saved client list logged in as
+/// `alice` on one connection and as `default` (no password: the server
+/// requires none) on another is at risk, citing the bare one; it was `ok`
+/// ("already authenticates as user `alice`"). Alone as `alice` it is ok.
+#[test]
+fn auth_required_judges_each_live_connection() {
+    let t = tree(&[(
+        "k8s/all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mixed, namespace: app}\nspec:\n  selector: {matchLabels: {app: mixed}}\n  template:\n    metadata: {labels: {app: mixed}}\n    spec:\n      containers: [{name: app, image: \"example/mixed:1\"}]\n",
+    )]);
+    let pods = t.path().join("pods.json");
+    std::fs::write(
+        &pods,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod",
+   "metadata": {"name": "mixed-7d4f9-abcde", "namespace": "app",
+                "labels": {"pod-template-hash": "7d4f9", "app": "mixed"}},
+   "spec": {"containers": [{"name": "app", "image": "example/mixed:1"}]},
+   "status": {"podIP": "10.20.0.15"}}]}"#,
+    )
+    .unwrap();
+    let line = |id: u32, port: u16, user: &str| {
+        format!("id={id} addr=10.20.0.15:{port} laddr=10.30.0.2:6379 fd=9 name= age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user={user}\n")
+    };
+    let judge = |lines: String| {
+        let dump = t.path().join("clients.txt");
+        std::fs::write(&dump, lines).unwrap();
+        let list = format!("redis.cache={}", dump.display());
+        let k8s = t.path().join("k8s");
+        let run = fallout(&[
+            "impact",
+            "redis.cache",
+            k8s.to_str().unwrap(),
+            pods.to_str().unwrap(),
+            "--client-list",
+            &list,
+            "--set",
+            "auth=required",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mixed = resource(&doc, "cache/redis")["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "app/Deployment/mixed")
+            .cloned()
+            .unwrap_or_else(|| panic!("{doc:#}"));
+        (
+            mixed["verdict"].as_str().unwrap().to_string(),
+            mixed["reasons"].to_string(),
+        )
+    };
+    let (verdict, reasons) = judge(line(7, 40001, "alice") + &line(8, 40002, "default"));
+    assert_eq!(verdict, "at-risk", "{reasons}");
+    assert!(
+        reasons.contains("seen connected as `default`, sending no password")
+            && reasons.contains("though it authenticates as user `alice` (seen logged in)"),
+        "{reasons}"
+    );
+    let (verdict, reasons) = judge(line(7, 40001, "alice"));
+    assert_eq!(verdict, "ok", "{reasons}");
+}

@@ -1131,6 +1131,22 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
                 .collect();
             return (Verdict::AtRisk, reasons);
         }
+        // Seen live logged in as `default` on a server that requires no
+        // password: that connection sent none, whatever the others do.
+        let as_default = observed_as(c, "default");
+        if !server.requires_auth && !as_default.is_empty() {
+            let reasons = as_default
+                .iter()
+                .map(|e| {
+                    format!(
+                        "seen connected as `default`, sending no password ({}), though it authenticates {how} on another connection: unless both are one connection's, give this one a password{} before auth is required",
+                        e.origin,
+                        kept_from(c)
+                    )
+                })
+                .collect();
+            return (Verdict::AtRisk, reasons);
+        }
         return (
             Verdict::Ok,
             vec![format!("already authenticates {how}{already}")],
