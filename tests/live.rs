@@ -595,3 +595,63 @@ fn auth_required_judges_each_live_connection() {
     let (verdict, reasons) = judge(line(7, 40001, "alice"));
     assert_eq!(verdict, "ok", "{reasons}");
 }
+
+/// A live client named as the Redis itself (`redis`, its pod `redis-0`)
+/// from an IP that is no pod of it is listed as a client of its own (it was
+/// dropped as the Redis's own connection); one from the Redis's pod IP is
+/// still left out.
+#[test]
+fn a_client_named_as_the_redis_from_elsewhere_is_listed() {
+    let t = tree(&[(
+        "k8s/all.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n",
+    )]);
+    let pods = t.path().join("pods.json");
+    std::fs::write(
+        &pods,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod",
+   "metadata": {"name": "redis-0", "namespace": "cache", "labels": {"app": "redis"},
+                "ownerReferences": [{"kind": "StatefulSet", "name": "redis"}]},
+   "spec": {"containers": [{"name": "redis", "image": "redis:7"}]},
+   "status": {"podIP": "10.30.0.2"}}]}"#,
+    )
+    .unwrap();
+    let line = |id: u32, ip: &str, name: &str| {
+        format!("id={id} addr={ip}:40001 laddr=10.30.0.2:6379 fd=9 name={name} age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n")
+    };
+    let dump = t.path().join("clients.txt");
+    std::fs::write(
+        &dump,
+        line(7, "10.9.0.12", "redis")
+            + &line(8, "10.9.0.14", "redis-0")
+            + &line(9, "10.30.0.2", "redis"),
+    )
+    .unwrap();
+    let list = format!("redis.cache={}", dump.display());
+    let k8s = t.path().join("k8s");
+    let run = fallout(&[
+        "scan",
+        k8s.to_str().unwrap(),
+        pods.to_str().unwrap(),
+        "--client-list",
+        &list,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids: Vec<&str> = resource(&doc, "cache/redis")["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["client/10.9.0.12", "client/10.9.0.14"], "{doc:#}");
+    assert!(
+        doc.to_string().contains(
+            "its client name names cache/redis itself, but no pod of it has IP 10.9.0.12"
+        ),
+        "{doc:#}"
+    );
+}

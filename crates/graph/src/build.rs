@@ -6,7 +6,7 @@
 //! of workloads resolves in linear time; output order never depends on map
 //! iteration (resources and consumers are sorted at the end).
 
-use crate::attribute::{attribute, client_ip, PodIndex};
+use crate::attribute::{attribute, client_ip, AttributedBy, Attribution, PodIndex};
 use crate::names::{
     is_loopback, is_short, normalize, qualify, server_port, service_names, split_external_name,
     NameIndex, Route, Target, EXTERNAL_NAME,
@@ -1313,11 +1313,26 @@ impl<'a> Builder<'a> {
         let workloads: Vec<Workload> = self.facts.workloads.iter().map(|w| (*w).clone()).collect();
         for obs in clients {
             let resource = self.live_server(&obs.server);
-            let who = attribute(obs, &pods, &workloads);
+            let mut who = attribute(obs, &pods, &workloads);
             let flags = obs.flags.as_deref().unwrap_or("");
             let replication = flags.contains('S') || flags.contains('M');
             if self.is_self(resource, &who.consumer) && !replication {
-                continue;
+                // The Redis's own pod (a probe, an exporter in it): no
+                // consumer. Named like it from elsewhere: kept, as a client.
+                if who.how == AttributedBy::PodIp {
+                    continue;
+                }
+                let ip = client_ip(&obs.addr);
+                who = Attribution {
+                    consumer: ConsumerId::client(&ip),
+                    how: AttributedBy::Unattributed,
+                    ambiguous: false,
+                    detail: format!(
+                        "its {} names {} itself, but no pod of it has IP {ip}: listed as a client of its own",
+                        if who.how == AttributedBy::ClientName { "client name" } else { "ACL user" },
+                        self.resources[resource].id
+                    ),
+                };
             }
             self.widen_window(resource, &obs.first_seen, &obs.last_seen);
             seen.insert(resource);
