@@ -655,3 +655,31 @@ fn a_client_named_as_the_redis_from_elsewhere_is_listed() {
         "{doc:#}"
     );
 }
+
+/// `--redis redis://localhost:P` with no ALIAS is read as a port-forward
+/// (not as the `localhost` an app's config names): its clients are a Redis
+/// of their own, and that is now said (it was silent when the scan had only
+/// external Redis to match it with).
+#[test]
+fn a_localhost_url_without_an_alias_is_said_to_be_a_port_forward() {
+    let Some(server) = start_redis() else { return };
+    let mut billing = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(command(&mut billing, &["CLIENT", "SETNAME", "billing"]).contains("OK"));
+    let t = tree(&[(
+        "app/billing/settings.yaml",
+        &format!("redis:\n  url: redis://localhost:{}/0\n", server.port),
+    )]);
+    let root = t.path().join("app");
+    let url = format!("redis://localhost:{}", server.port);
+    let run = fallout(&["scan", root.to_str().unwrap(), "--redis", &url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The table says its diagnostics after the tables, on stdout.
+    assert!(
+        run.stdout
+            .contains("a `localhost` URL is read as a port-forward")
+            && run.stdout.contains("[live-unmatched]"),
+        "{}\n{}",
+        run.stderr,
+        run.stdout
+    );
+}

@@ -1223,6 +1223,18 @@ impl<'a> Builder<'a> {
     /// Redis of its own.
     fn say_live_unmatched(&mut self, server: &str) {
         let host = split_host_port(server).map_or_else(|| server.to_string(), |(h, _)| h);
+        // `localhost` sampled is a port-forward to some Redis, not what a
+        // config's `localhost` is (the app's own): said whenever the scan
+        // has anything to match it with.
+        if is_loopback(&host) && !self.resources.is_empty() {
+            self.diagnostics.push(Diagnostic::warning(
+                "live-unmatched",
+                format!(
+                    "the live clients of `{server}` are shown as a Redis of their own: a `localhost` URL is read as a port-forward, not as the `localhost` a config names (each app's own); name the Redis it forwards to as the scan does (`--redis NAME=URL`, NAME any of its aliases or its id)"
+                ),
+            ));
+            return;
+        }
         let closest = self
             .resources
             .iter()
