@@ -223,9 +223,18 @@ impl Conn {
                 server: self.target.server(),
                 during: format!("waiting for {label}"),
                 after: self.timeouts.command,
-                hint: String::new(),
+                hint: silent_hint(&self.target).into(),
             }),
         }
+    }
+}
+
+/// Why a server that took the connection may answer nothing.
+fn silent_hint(target: &Target) -> &'static str {
+    if target.tls {
+        " (the port took the connection and the handshake but nothing answered: is it a Redis, not a proxy or another TLS service?)"
+    } else {
+        " (the port took the connection but nothing answered: is it a Redis? a TLS port waits for a handshake: use rediss:// for it)"
     }
 }
 
@@ -286,7 +295,15 @@ pub(crate) fn map_error(
             server,
             during: format!("waiting for {label}"),
             after,
-            hint: String::new(),
+            hint: silent_hint(target).into(),
+        };
+    }
+    // Bytes that are not Redis's protocol: another service on the port.
+    if matches!(e.kind(), redis::ErrorKind::Parse) {
+        return LiveError::Server {
+            server,
+            command: label.to_string(),
+            message: "the reply is not Redis's protocol (RESP): another service (HTTP, a database) answers on this port; check the address and port".to_string(),
         };
     }
     if e.is_connection_dropped() || e.is_io_error() {

@@ -226,8 +226,13 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
             }
         }
     }
-    let endpoints = Endpoint::parse_url(url).ok_or_else(|| {
-        bad("not a Redis URL; expected redis://, rediss://, redis+sentinel:// or rediss+sentinel://")
+    let endpoints = Endpoint::parse_url(url).ok_or_else(|| match bad_port(url) {
+        Some(port) => bad(&format!(
+            "port {port} is not a TCP port (1-65535); Redis listens on 6379 unless told otherwise"
+        )),
+        None => bad(
+            "not a Redis URL; expected redis://, rediss://, redis+sentinel:// or rediss+sentinel://",
+        ),
     })?;
     let first = &endpoints[0];
     let (user, password) = url_credentials(url);
@@ -286,6 +291,19 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
         Scheme::Unix => Err(bad("Unix sockets are not supported; connect over TCP")),
         Scheme::Plain => Err(bad("not a Redis URL")),
     }
+}
+
+/// A port written in a URL's hosts that no TCP port can be (`:99999`,
+/// `:0`), as written; `None` when every port is one.
+fn bad_port(url: &str) -> Option<String> {
+    let (_, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    hosts.split(',').find_map(|host| {
+        let (_, port) = host.rsplit_once(':')?;
+        let digits = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        (digits && !port.parse::<u16>().is_ok_and(|p| p > 0)).then(|| port.to_string())
+    })
 }
 
 /// A `--redis` value for messages. Everything between `://` and the last

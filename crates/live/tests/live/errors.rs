@@ -218,3 +218,58 @@ async fn a_renamed_client_command_says_what_to_do() {
     assert!(err.contains("+client|list"), "{err}");
     assert!(err.contains("--client-list"), "{err}");
 }
+
+/// A port where another service answers (HTTP), one that takes the
+/// connection and says nothing, and a port no TCP port can be: each error
+/// says what to check (they were a parser dump, a bare timeout, and "not a
+/// Redis URL").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_services_and_silence_say_what_to_check() {
+    use std::io::{Read, Write};
+    let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http_port = http.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in http.incoming().flatten() {
+            let mut buf = [0u8; 256];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let err = sample(&RedisOptions::new([format!(
+        "redis://127.0.0.1:{http_port}"
+    )]))
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("redis://127.0.0.1:{http_port}: "))
+            && text.contains("not Redis's protocol (RESP): another service")
+            && text.lines().count() == 1,
+        "{text}"
+    );
+
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in silent.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let mut opts = RedisOptions::new([format!("redis://127.0.0.1:{silent_port}")]);
+    opts.command_timeout = std::time::Duration::from_millis(500);
+    let err = sample(&opts).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("timed out") && text.contains("nothing answered: is it a Redis?"),
+        "{text}"
+    );
+
+    let err = sample(&RedisOptions::new(["redis://127.0.0.1:99999"]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "redis://127.0.0.1:99999: port 99999 is not a TCP port (1-65535); Redis listens on 6379 unless told otherwise"
+    );
+}
