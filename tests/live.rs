@@ -683,3 +683,43 @@ fn a_localhost_url_without_an_alias_is_said_to_be_a_port_forward() {
         run.stdout
     );
 }
+
+/// A client name that fits workloads of two namespaces is a guess, and the
+/// note says the name is why (it blamed a shared IP no pod had).
+#[test]
+fn a_name_of_two_namespaces_is_said_to_be_the_guess() {
+    let deployment = |ns: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: api}}}}\n  template:\n    metadata: {{labels: {{app: api}}}}\n    spec:\n      containers: [{{name: api, image: \"example/api:1\"}}]\n")
+    };
+    let t = tree(&[
+        (
+            "k8s/redis.yaml",
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n",
+        ),
+        ("k8s/a.yaml", &deployment("a")),
+        ("k8s/b.yaml", &deployment("b")),
+        (
+            "clients.txt",
+            "id=7 addr=10.9.0.20:40001 laddr=10.30.0.2:6379 fd=9 name=api age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n",
+        ),
+    ]);
+    let list = format!("redis.cache={}", t.path().join("clients.txt").display());
+    let k8s = t.path().join("k8s");
+    let run = fallout(&[
+        "scan",
+        k8s.to_str().unwrap(),
+        "--client-list",
+        &list,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let notes = resource(&doc, "cache/redis")["consumers"][0]["notes"].to_string();
+    assert!(
+        notes.contains("attribution is a guess: client name `api` matches")
+            && notes.contains("confirm which")
+            && !notes.contains("is shared"),
+        "{notes}"
+    );
+}

@@ -1427,10 +1427,15 @@ impl<'a> Builder<'a> {
             draft.observed_tls = Some(draft.observed_tls.map_or(tls, |t| t.merge(tls)));
             if who.ambiguous {
                 // a guess (host network, a node IP): said where people read
-                let note = format!(
-                    "attribution is a guess: {} is shared (several pods, host network or a node); confirm it",
-                    client_ip(&obs.addr)
-                );
+                let note = match who.how {
+                    AttributedBy::ClientName | AttributedBy::AclUser => {
+                        format!("attribution is a guess: {}; confirm which", who.detail)
+                    }
+                    _ => format!(
+                        "attribution is a guess: {} is shared (several pods, host network or a node); confirm it",
+                        client_ip(&obs.addr)
+                    ),
+                };
                 if !draft.consumer.notes.contains(&note) {
                     draft.consumer.notes.push(note);
                 }
