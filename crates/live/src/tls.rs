@@ -64,7 +64,12 @@ fn client_config(opts: &RedisOptions) -> Result<Arc<ClientConfig>, LiveError> {
                 .with_client_auth_cert(chain, key_der)
                 .map_err(|e| LiveError::TlsFile {
                     path: cert.display().to_string(),
-                    reason: format!("the certificate and key do not go together: {e}"),
+                    reason: if format!("{e:?}").contains("UnsupportedCertVersion") {
+                        // `openssl x509 -req` without extensions makes one.
+                        "an X.509 version 1 certificate, which TLS 1.2/1.3 clients here refuse: make it version 3 (`openssl x509 -req … -extfile <(printf 'basicConstraints=CA:FALSE')`, or `openssl req -x509` with `-addext`)".to_string()
+                    } else {
+                        format!("the certificate and key do not go together: {e}")
+                    },
                 })?
         }
         (Some(path), None) | (None, Some(path)) => {

@@ -273,3 +273,47 @@ async fn other_services_and_silence_say_what_to_check() {
         "redis://127.0.0.1:99999: port 99999 is not a TCP port (1-65535); Redis listens on 6379 unless told otherwise"
     );
 }
+
+/// An X.509 v1 client certificate (plain `openssl x509 -req`, no
+/// extensions) is said as such, with how to make a v3 one (it was "the
+/// certificate and key do not go together", though they do).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_1_client_certificate_is_said_as_such() {
+    let c = certs();
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = dir.path().join("v1.crt");
+    let out = std::process::Command::new("openssl")
+        .args(["x509", "-req", "-in"])
+        .arg(c.file("client.csr"))
+        .arg("-CA")
+        .arg(c.ca())
+        .arg("-CAkey")
+        .arg(c.file("ca.key"))
+        .args(["-CAcreateserial", "-days", "2", "-out"])
+        .arg(&v1)
+        .output()
+        .expect("openssl on PATH");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(Spec {
+        tls: true,
+        ..Spec::default()
+    });
+    let mut opts = RedisOptions::new([format!(
+        "rediss://admin:adminpw@localhost:{}",
+        server.tls_port.unwrap()
+    )]);
+    opts.ca_file = Some(c.ca());
+    opts.client_cert = Some(v1.clone());
+    opts.client_key = Some(c.file("client.key"));
+    let err = sample(&opts).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("{}: an X.509 version 1 certificate", v1.display()))
+            && text.contains("make it version 3"),
+        "{text}"
+    );
+}
