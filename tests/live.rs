@@ -459,15 +459,19 @@ fn an_empty_alias_is_a_usage_error() {
 #[test]
 fn a_sentinel_urls_alias_names_the_master_it_finds() {
     let Some(master) = start_redis() else { return };
+    let Some(master_b) = start_redis() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let conf = dir.path().join("sentinel.conf");
     std::fs::write(
         &conf,
         format!(
-            "port {port}\nbind 127.0.0.1\nprotected-mode no\ndir {}\nsentinel monitor mymaster 127.0.0.1 {} 1\n",
+            "port {port}\nbind 127.0.0.1\nprotected-mode no\ndir {}\nsentinel monitor mymaster 127.0.0.1 {} 1\nsentinel monitor other 127.0.0.1 {} 1\n",
             dir.path().display(),
-            master.port
+            master.port,
+            master_b.port
         ),
     )
     .unwrap();
@@ -487,6 +491,8 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
         let ready = TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut s| {
             command(&mut s, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"])
                 .contains(&master.port.to_string())
+                && command(&mut s, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "other"])
+                    .contains(&master_b.port.to_string())
         });
         if ready {
             break;
@@ -499,17 +505,23 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
     }
     let mut web = TcpStream::connect(("127.0.0.1", master.port)).unwrap();
     assert!(command(&mut web, &["CLIENT", "SETNAME", "web"]).contains("OK"));
+    let mut queue = TcpStream::connect(("127.0.0.1", master_b.port)).unwrap();
+    assert!(command(&mut queue, &["CLIENT", "SETNAME", "queue"]).contains("OK"));
     let t = tree(&[(
         "k8s/all.yaml",
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  serviceName: redis-b\n  selector: {matchLabels: {app: redis-b}}\n  template:\n    metadata: {labels: {app: redis-b}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  selector: {app: redis-b}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: app}\nspec:\n  selector: {matchLabels: {app: queue}}\n  template:\n    metadata: {labels: {app: queue}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis-b.cache:6379\"}]\n",
     )]);
     let root = t.path().join("k8s");
+    // One sentinel, two masters, one ALIAS each.
     let url = format!("redis.cache=redis+sentinel://127.0.0.1:{port}/mymaster");
+    let url_b = format!("redis-b.cache=redis+sentinel://127.0.0.1:{port}/other");
     let run = fallout(&[
         "scan",
         root.to_str().unwrap(),
         "--redis",
         &url,
+        "--redis",
+        &url_b,
         "--format",
         "json",
     ]);
@@ -528,6 +540,19 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
         evidence.contains("\"explicit\"") && evidence.contains("(as redis.cache) CLIENT LIST"),
         "{web:#}"
     );
+    let redis_b = resource(&doc, "cache/redis-b");
+    let queue = redis_b["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "app/Deployment/queue")
+        .unwrap_or_else(|| panic!("{redis_b:#}"));
+    assert!(
+        queue["evidence"]
+            .to_string()
+            .contains("(as redis-b.cache) CLIENT LIST"),
+        "{queue:#}"
+    );
 }
 
 /// `auth=required`: a workload seen on a saved client list logged in as
@@ -538,7 +563,7 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
 fn auth_required_judges_each_live_connection() {
     let t = tree(&[(
         "k8s/all.yaml",
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mixed, namespace: app}\nspec:\n  selector: {matchLabels: {app: mixed}}\n  template:\n    metadata: {labels: {app: mixed}}\n    spec:\n      containers: [{name: app, image: \"example/mixed:1\"}]\n",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mixed, namespace: app}\nspec:\n  selector: {matchLabels: {app: mixed}}\n  template:\n    metadata: {labels: {app: mixed}}\n    spec:\n      containers: [{name: app, image: \"example/mixed:1\", env: [{name: REDIS_URL, value: \"redis://:s3cret@redis.cache:6379\"}]}]\n",
     )]);
     let pods = t.path().join("pods.json");
     std::fs::write(
@@ -589,11 +614,19 @@ fn auth_required_judges_each_live_connection() {
     assert_eq!(verdict, "at-risk", "{reasons}");
     assert!(
         reasons.contains("seen connected as `default`, sending no password")
-            && reasons.contains("though it authenticates as user `alice` (seen logged in)"),
+            && reasons.contains("though it authenticates with the password in env REDIS_URL"),
         "{reasons}"
     );
     let (verdict, reasons) = judge(line(7, 40001, "alice"));
     assert_eq!(verdict, "ok", "{reasons}");
+    // `AUTH <password>` logs in as `default` too: seen only as `default`,
+    // its password in config stands (it was called bare, at risk).
+    let (verdict, reasons) = judge(line(8, 40002, "default"));
+    assert_eq!(verdict, "ok", "{reasons}");
+    assert!(
+        !reasons.contains("sending no password") && !reasons.contains("s3cret"),
+        "{reasons}"
+    );
 }
 
 /// A live client named as the Redis itself (`redis`, its pod `redis-0`)
@@ -721,5 +754,75 @@ fn a_name_of_two_namespaces_is_said_to_be_the_guess() {
             && notes.contains("confirm which")
             && !notes.contains("is shared"),
         "{notes}"
+    );
+}
+
+/// A live server named by a `host:port` ALIAS on a port the Redis does not
+/// serve is no alias of it (`live-unmatched`); a name two Redis of the scan
+/// share (`cache` in two compose projects) is said to name several, with
+/// their ids; a client known only from the list, seen on the TLS port, is
+/// told it uses TLS (not that its config shows none).
+#[test]
+fn live_names_that_fit_no_redis_or_several_are_said() {
+    let t = tree(&[
+        ("a/compose.yaml", "services:\n  cache:\n    image: redis:7\n"),
+        ("b/compose.yaml", "services:\n  cache:\n    image: redis:7\n"),
+        (
+            "k8s/all.yaml",
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\", args: [\"--port\", \"6379\", \"--tls-port\", \"6380\"]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{name: plain, port: 6379}, {name: tls, port: 6380}]\n",
+        ),
+        (
+            "clients.txt",
+            "id=7 addr=10.9.0.20:40001 laddr=10.30.0.2:6380 fd=9 name= age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n",
+        ),
+    ]);
+    let root = t.path().to_str().unwrap();
+    let clients = t.path().join("clients.txt");
+    let clients = clients.to_str().unwrap();
+    let run = fallout(&[
+        "scan",
+        root,
+        "--client-list",
+        &format!("redis.cache:6390={clients}"),
+        "--format",
+        "json",
+    ]);
+    assert!(run.stderr.contains("[live-unmatched]"), "{}", run.stderr);
+    let run = fallout(&[
+        "scan",
+        root,
+        "--client-list",
+        &format!("cache={clients}"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        run.stderr
+            .contains("`cache` names several Redis of the scan (")
+            && run.stderr.contains("a/compose.yaml#cache")
+            && run.stderr.contains("b/compose.yaml#cache"),
+        "{}",
+        run.stderr
+    );
+    let k8s = t.path().join("k8s");
+    let run = fallout(&[
+        "impact",
+        "redis.cache",
+        k8s.to_str().unwrap(),
+        "--client-list",
+        &format!("redis.cache={clients}"),
+        "--set",
+        "tls=disabled",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let client = &resource(&doc, "cache/redis")["consumers"][0];
+    assert_eq!(client["verdict"], "breaks", "{client:#}");
+    let reasons = client["reasons"].to_string();
+    assert!(
+        reasons.contains("seen connected with TLS") && !reasons.contains("its config shows none"),
+        "{reasons}"
     );
 }

@@ -509,7 +509,7 @@ fn gather(
     if !common.redis.is_empty() {
         // `ALIAS=URL` names the instance as manifests know it, when the
         // address used to reach it (a port-forward, an IP) is not that name.
-        let mut aliases: Vec<(String, String)> = Vec::new();
+        let mut aliases: Vec<(String, String, String)> = Vec::new();
         let mut urls = Vec::new();
         for item in &common.redis {
             // An `=` before the URL's `://` ends an ALIAS: any name of the
@@ -529,7 +529,14 @@ fn gather(
                     if let Some(ep) =
                         fallout_core::Endpoint::parse_url(url).and_then(|e| e.into_iter().next())
                     {
-                        aliases.push((ep.address(), alias.to_string()));
+                        // As the sampler writes addresses: IPv6 in brackets.
+                        let addr = if ep.host.contains(':') {
+                            format!("[{}]:{}", ep.host, ep.port_or_default())
+                        } else {
+                            ep.address()
+                        };
+                        let display = fallout_live::display_url(url.trim());
+                        aliases.push((addr, alias.to_string(), display));
                     }
                     urls.push(url.to_string());
                 }
@@ -557,14 +564,23 @@ fn gather(
         // cluster, the sentinels that name it).
         let mut aliased: Vec<(String, String)> = Vec::new();
         for instance in &mut live.instances {
+            // Found through a URL: `cluster node of ADDR`, `master M via
+            // URL` (the whole URL, master name included: one sentinel may
+            // watch several masters, each its own ALIAS).
+            let found_through = |via: &str, addr: &str, display: &str| {
+                via == format!("cluster node of {addr}")
+                    || via.ends_with(&format!(" via {display}"))
+            };
             let alias = aliases
                 .iter()
-                .find(|(addr, _)| instance.endpoints.contains(addr))
+                .find(|(addr, _, _)| instance.endpoints.contains(addr))
                 .or_else(|| {
                     let via = instance.via.as_deref()?;
-                    aliases.iter().find(|(addr, _)| mentions(via, addr))
+                    aliases
+                        .iter()
+                        .find(|(addr, _, display)| found_through(via, addr, display))
                 });
-            if let Some((_, alias)) = alias {
+            if let Some((_, alias, _)) = alias {
                 for obs in &mut instance.observations {
                     obs.queried = Some(std::mem::replace(&mut obs.server, alias.clone()));
                 }
@@ -617,31 +633,4 @@ fn gather(
         diagnostics.extend(live.diagnostics);
     }
     Ok((facts, diagnostics))
-}
-
-/// Whether `text` names the address `addr` (`host:port`) whole: not
-/// `10.0.0.5:7000` inside `10.0.0.5:70001`.
-fn mentions(text: &str, addr: &str) -> bool {
-    text.match_indices(addr).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + addr.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
-            && !after.is_some_and(|c| c.is_ascii_digit())
-    })
-}
-
-#[cfg(test)]
-mod mentions_tests {
-    use super::mentions;
-
-    #[test]
-    fn an_address_is_mentioned_whole() {
-        assert!(mentions("cluster node of 10.0.0.5:7000", "10.0.0.5:7000"));
-        assert!(mentions(
-            "master mymaster via redis+sentinel://10.0.0.5:26379/mymaster",
-            "10.0.0.5:26379"
-        ));
-        assert!(!mentions("cluster node of 10.0.0.5:70001", "10.0.0.5:7000"));
-        assert!(!mentions("cluster node of 110.0.0.5:7000", "10.0.0.5:7000"));
-    }
 }

@@ -195,6 +195,11 @@ impl Endpoint {
                 })
                 .and_then(|d| d.parse().ok())
         });
+        // Beside a password in the query, a lone name is surely the user.
+        let (user, lone_userinfo) = match (lone_userinfo, query_password) {
+            (true, true) => (userinfo.and_then(non_empty), false),
+            _ => (user, lone_userinfo),
+        };
         let user = user.or(query_user);
         let has_password = has_password || query_password;
         let raw = redact_url(text);
@@ -439,6 +444,10 @@ mod tests {
         assert_eq!(ep.raw, "redis://***@h:1");
         let ep = &Endpoint::parse_url("redis://u:p@h:1").unwrap()[0];
         assert!(ep.has_password && !ep.lone_userinfo);
+        // Beside a password in the query, the lone name is the user.
+        let ep = &Endpoint::parse_url("redis://alice@h:1?password=pw").unwrap()[0];
+        assert!(ep.has_password && !ep.lone_userinfo);
+        assert_eq!(ep.user.as_deref(), Some("alice"));
     }
 
     #[test]

@@ -1198,13 +1198,16 @@ impl<'a> Builder<'a> {
         // Any other name the report gives it: its id (`cache/redis`,
         // `compose.yaml#cache`), or an alias only one Redis of the scan
         // has (a compose service's `cache`, which no global name holds).
-        let host = split_host_port(server).map_or_else(|| server.to_string(), |(h, _)| h);
+        let (host, port) = split_host_port(server).unwrap_or_else(|| (server.to_string(), None));
         let named: Vec<usize> = self
             .resources
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                !r.external && (r.id == server || r.id == host || r.aliases.contains(&host))
+                !r.external
+                    && (r.id == server || r.id == host || r.aliases.contains(&host))
+                    // a port written must be one it serves
+                    && (r.id == server || port.is_none_or(|p| r.port == Some(p) || r.tls_port == Some(p)))
             })
             .map(|(i, _)| i)
             .collect();
@@ -1213,7 +1216,21 @@ impl<'a> Builder<'a> {
         }
         let key = normalize(server);
         if self.external_of(&key).is_none() {
-            self.say_live_unmatched(server);
+            if named.len() > 1 {
+                let ids: Vec<&str> = named
+                    .iter()
+                    .map(|&i| self.resources[i].id.as_str())
+                    .collect();
+                self.diagnostics.push(Diagnostic::warning(
+                    "live-unmatched",
+                    format!(
+                        "the live clients of `{server}` are shown as a Redis of their own: `{host}` names several Redis of the scan ({}); name one by its id (`--redis ID=URL`)",
+                        ids.join(", ")
+                    ),
+                ));
+            } else {
+                self.say_live_unmatched(server);
+            }
         }
         self.external(&key)
     }

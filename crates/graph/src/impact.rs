@@ -770,7 +770,7 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
             // A consumer known only from a client list has its merged TLS.
             let on = |t: Tls| {
                 if c.links.is_empty() {
-                    c.tls == t
+                    c.tls == t || (t == Tls::Yes && c.seen_over_tls)
                 } else {
                     c.links.iter().any(|l| l.tls == t)
                 }
@@ -1133,8 +1133,10 @@ fn auth_required(server: &Resource, c: &Consumer) -> Judgement {
         }
         // Seen live logged in as `default` on a server that requires no
         // password: that connection sent none, whatever the others do.
+        // (`AUTH <password>` logs in as `default` too: only a login as
+        // another user shows the `default` connection sent nothing.)
         let as_default = observed_as(c, "default");
-        if !server.requires_auth && !as_default.is_empty() {
+        if !server.requires_auth && !as_default.is_empty() && !seen_logged_in(c).is_empty() {
             let reasons = as_default
                 .iter()
                 .map(|e| {

@@ -223,15 +223,19 @@ impl Conn {
                 server: self.target.server(),
                 during: format!("waiting for {label}"),
                 after: self.timeouts.command,
-                hint: silent_hint(&self.target).into(),
+                hint: silent_hint(&self.target, label).into(),
             }),
         }
     }
 }
 
-/// Why a server that took the connection may answer nothing.
-fn silent_hint(target: &Target) -> &'static str {
-    if target.tls {
+/// Why a server that took the connection may answer nothing: only for
+/// the first commands of a connection (a server that answered them and
+/// then is slow is no other service).
+fn silent_hint(target: &Target, label: &str) -> &'static str {
+    if !matches!(label, "connecting" | "AUTH" | "PING") {
+        ""
+    } else if target.tls {
         " (the port took the connection and the handshake but nothing answered: is it a Redis, not a proxy or another TLS service?)"
     } else {
         " (the port took the connection but nothing answered: is it a Redis? a TLS port waits for a handshake: use rediss:// for it)"
@@ -295,7 +299,7 @@ pub(crate) fn map_error(
             server,
             during: format!("waiting for {label}"),
             after,
-            hint: silent_hint(target).into(),
+            hint: silent_hint(target, label).into(),
         };
     }
     // Bytes that are not Redis's protocol: another service on the port.

@@ -293,12 +293,14 @@ pub(crate) fn parse_seed(url: &str, fallback: Option<&Password>) -> Result<Seed,
     }
 }
 
-/// A port written in a URL's hosts that no TCP port can be (`:99999`,
-/// `:0`), as written; `None` when every port is one.
+/// A port written in a URL's hosts that no TCP port can be (`:99999`),
+/// as written; `None` when every port is one.
 fn bad_port(url: &str) -> Option<String> {
     let (_, rest) = url.trim().split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // Credentials end at the last `@` of the whole text, whatever they
+    // hold (`redis://:70000/x@h`), as `display_url` masks them.
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let hosts = rest.split(['/', '?', '#']).next()?;
     hosts.split(',').find_map(|host| {
         let (_, port) = host.rsplit_once(':')?;
         let digits = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());

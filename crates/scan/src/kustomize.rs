@@ -1968,16 +1968,14 @@ fn pair(key: &str, value: &str, line: u32) -> (Node<'static>, Node<'static>) {
     )
 }
 
-/// A map's string entries, in order (later ones win where a key repeats);
-/// empty for anything else.
 /// `commonLabels` / `labels` written in a shape `kubectl kustomize`
 /// refuses (a list where a mapping goes, a label whose value is a list or
-/// a mapping): said at their line, as their labels are not applied.
+/// a mapping): said at their line (the labels that are text are applied).
 fn malformed_labels(k: &Kustomization<'_>) -> Vec<Diagnostic> {
     let said = |node: &Node<'_>, what: &str| {
         Diagnostic::warning(
             "kustomize-labels-malformed",
-            format!("{what}: `kubectl kustomize` refuses this kustomization, and its labels are not applied here; write `label: value` pairs"),
+            format!("{what}: `kubectl kustomize` refuses this kustomization; here its text-valued labels are applied and this one is not; write `label: value` pairs"),
         )
         .at(k.path, Some(node.line), None)
     };
@@ -2026,6 +2024,8 @@ fn malformed_labels(k: &Kustomization<'_>) -> Vec<Diagnostic> {
     out
 }
 
+/// A map's string entries, in order (later ones win where a key repeats);
+/// empty for anything else.
 fn string_pairs(node: Option<&Node<'_>>) -> Vec<(String, String)> {
     node.into_iter()
         .flat_map(Node::entries)

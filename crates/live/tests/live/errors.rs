@@ -272,6 +272,16 @@ async fn other_services_and_silence_say_what_to_check() {
         err.to_string(),
         "redis://127.0.0.1:99999: port 99999 is not a TCP port (1-65535); Redis listens on 6379 unless told otherwise"
     );
+    // A password that looks like a port is no port: credentials end at the
+    // last `@`.
+    let err = sample(&RedisOptions::new(["redis://:70000/x@127.0.0.1:99999"]))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("port 99999") && !text.contains("70000"),
+        "{text}"
+    );
 }
 
 /// An X.509 v1 client certificate (plain `openssl x509 -req`, no
