@@ -88,6 +88,16 @@ fn command(stream: &mut TcpStream, args: &[&str]) -> String {
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
+/// A Redis `cache/redis` (StatefulSet and Service on 6379), for trees that
+/// add their consumers.
+const REDIS_CACHE: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n";
+
+/// One `CLIENT LIST` line: a client at `addr` on the server's port `port`,
+/// with its name and user.
+fn client_line(id: u32, addr: &str, port: u16, name: &str, user: &str) -> String {
+    format!("id={id} addr={addr} laddr=10.30.0.2:{port} fd=9 name={name} age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user={user}\n")
+}
+
 #[test]
 fn live_clients_merge_with_config_and_the_unknown_one_is_the_headline() {
     let Some(server) = start_redis() else { return };
@@ -341,7 +351,7 @@ fn tls_disabled_breaks_a_consumer_seen_live_over_tls() {
         let dump = dir.path().join(format!("clients-{laddr_port}.txt"));
         std::fs::write(
             &dump,
-            format!("id=7 addr=10.20.0.15:51234 laddr=10.30.0.2:{laddr_port} fd=9 name= age=300 idle=2 flags=N db=2 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n"),
+            client_line(7, "10.20.0.15:51234", laddr_port, "", "default"),
         )
         .unwrap();
         let list = format!("redis-sessions.cache={}", dump.display());
@@ -509,7 +519,7 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
     assert!(command(&mut queue, &["CLIENT", "SETNAME", "queue"]).contains("OK"));
     let t = tree(&[(
         "k8s/all.yaml",
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  serviceName: redis-b\n  selector: {matchLabels: {app: redis-b}}\n  template:\n    metadata: {labels: {app: redis-b}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  selector: {app: redis-b}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: app}\nspec:\n  selector: {matchLabels: {app: queue}}\n  template:\n    metadata: {labels: {app: queue}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis-b.cache:6379\"}]\n",
+        &(REDIS_CACHE.to_string() + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  serviceName: redis-b\n  selector: {matchLabels: {app: redis-b}}\n  template:\n    metadata: {labels: {app: redis-b}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis-b, namespace: cache}\nspec:\n  selector: {app: redis-b}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: app}\nspec:\n  selector: {matchLabels: {app: queue}}\n  template:\n    metadata: {labels: {app: queue}}\n    spec:\n      containers:\n        - name: web\n          image: example/web:1\n          env: [{name: REDIS_URL, value: \"redis://redis-b.cache:6379\"}]\n"),
     )]);
     let root = t.path().join("k8s");
     // One sentinel, two masters, one ALIAS each.
@@ -563,7 +573,7 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
 fn auth_required_judges_each_live_connection() {
     let t = tree(&[(
         "k8s/all.yaml",
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mixed, namespace: app}\nspec:\n  selector: {matchLabels: {app: mixed}}\n  template:\n    metadata: {labels: {app: mixed}}\n    spec:\n      containers: [{name: app, image: \"example/mixed:1\", env: [{name: REDIS_URL, value: \"redis://:s3cret@redis.cache:6379\"}]}]\n",
+        &(REDIS_CACHE.to_string() + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: mixed, namespace: app}\nspec:\n  selector: {matchLabels: {app: mixed}}\n  template:\n    metadata: {labels: {app: mixed}}\n    spec:\n      containers: [{name: app, image: \"example/mixed:1\", env: [{name: REDIS_URL, value: \"redis://:s3cret@redis.cache:6379\"}]}]\n"),
     )]);
     let pods = t.path().join("pods.json");
     std::fs::write(
@@ -577,7 +587,7 @@ fn auth_required_judges_each_live_connection() {
     )
     .unwrap();
     let line = |id: u32, port: u16, user: &str| {
-        format!("id={id} addr=10.20.0.15:{port} laddr=10.30.0.2:6379 fd=9 name= age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user={user}\n")
+        client_line(id, &format!("10.20.0.15:{port}"), 6379, "", user)
     };
     let judge = |lines: String| {
         let dump = t.path().join("clients.txt");
@@ -635,10 +645,7 @@ fn auth_required_judges_each_live_connection() {
 /// still left out.
 #[test]
 fn a_client_named_as_the_redis_from_elsewhere_is_listed() {
-    let t = tree(&[(
-        "k8s/all.yaml",
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n",
-    )]);
+    let t = tree(&[("k8s/all.yaml", REDIS_CACHE)]);
     let pods = t.path().join("pods.json");
     std::fs::write(
         &pods,
@@ -651,7 +658,7 @@ fn a_client_named_as_the_redis_from_elsewhere_is_listed() {
     )
     .unwrap();
     let line = |id: u32, ip: &str, name: &str| {
-        format!("id={id} addr={ip}:40001 laddr=10.30.0.2:6379 fd=9 name={name} age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n")
+        client_line(id, &format!("{ip}:40001"), 6379, name, "default")
     };
     let dump = t.path().join("clients.txt");
     std::fs::write(
@@ -725,15 +732,12 @@ fn a_name_of_two_namespaces_is_said_to_be_the_guess() {
         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: api, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: api}}}}\n  template:\n    metadata: {{labels: {{app: api}}}}\n    spec:\n      containers: [{{name: api, image: \"example/api:1\"}}]\n")
     };
     let t = tree(&[
-        (
-            "k8s/redis.yaml",
-            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n",
-        ),
+        ("k8s/redis.yaml", REDIS_CACHE),
         ("k8s/a.yaml", &deployment("a")),
         ("k8s/b.yaml", &deployment("b")),
         (
             "clients.txt",
-            "id=7 addr=10.9.0.20:40001 laddr=10.30.0.2:6379 fd=9 name=api age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n",
+            &client_line(7, "10.9.0.20:40001", 6379, "api", "default"),
         ),
     ]);
     let list = format!("redis.cache={}", t.path().join("clients.txt").display());
@@ -773,7 +777,7 @@ fn live_names_that_fit_no_redis_or_several_are_said() {
         ),
         (
             "clients.txt",
-            "id=7 addr=10.9.0.20:40001 laddr=10.30.0.2:6380 fd=9 name= age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user=default\n",
+            &client_line(7, "10.9.0.20:40001", 6380, "", "default"),
         ),
     ]);
     let root = t.path().to_str().unwrap();

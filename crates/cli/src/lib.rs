@@ -520,10 +520,8 @@ fn gather(
                 .filter(|(alias, url)| !alias.contains("://") && url.contains("://"));
             match split {
                 Some(("", _)) => {
-                    return Err(format!(
-                        "--redis {}: the ALIAS before `=` is empty; write NAME=URL with NAME a name of the Redis as the scan knows it (`redis-sessions.cache`), or give the URL alone",
-                        fallout_live::display_url(item.trim_start_matches('='))
-                    ));
+                    let url = fallout_live::display_url(item.trim_start_matches('='));
+                    return Err(empty_alias("--redis", &url, "URL"));
                 }
                 Some((alias, url)) => {
                     if let Some(ep) =
@@ -602,11 +600,7 @@ fn gather(
     }
     for item in &common.client_lists {
         let (alias, file) = match item.split_once('=') {
-            Some(("", _)) => {
-                return Err(format!(
-                    "--client-list {item}: the ALIAS before `=` is empty; write NAME=FILE with NAME a name of the Redis as the scan knows it (`redis-sessions.cache`), or give the FILE alone"
-                ));
-            }
+            Some(("", _)) => return Err(empty_alias("--client-list", item, "FILE")),
             // An ALIAS may be an id with a `/` (`cache/redis=clients.txt`)
             // when the whole is no file of its own.
             Some((alias, file))
@@ -633,4 +627,9 @@ fn gather(
         diagnostics.extend(live.diagnostics);
     }
     Ok((facts, diagnostics))
+}
+
+/// `--redis =URL`, `--client-list =FILE`: what to write instead.
+fn empty_alias(flag: &str, value: &str, what: &str) -> String {
+    format!("{flag} {value}: the ALIAS before `=` is empty; write NAME={what} with NAME a name of the Redis as the scan knows it (`redis-sessions.cache`), or give the {what} alone")
 }
