@@ -134,4 +134,13 @@ fn a_lone_name_before_the_at_sign_may_be_no_password() {
         );
         assert!(!web.2.contains("alice"), "{change}: {j:?}");
     }
+    // The name is a user name to most clients: removing a user may be it.
+    let j = judged("auth-username-without-password", "acl-user-removed=alice");
+    let web = j.iter().find(|(c, _, _)| c == "web").unwrap();
+    assert_eq!(web.1, "at-risk", "{j:?}");
+    assert!(
+        web.2.contains("a lone name before `@` at tests/data/review-g10/auth-username-without-password/app.yaml:33 is the user name to most clients")
+            && !web.2.contains("no user name visible"),
+        "{j:?}"
+    );
 }

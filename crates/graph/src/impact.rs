@@ -1293,6 +1293,17 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
         .collect();
     // A user name written wins over one a Secret's `envFrom` may hold.
     if named.is_empty() && c.users.is_empty() && only_uncertain(c) {
+        // `redis://name@host`: to most clients the name is the user's,
+        // shown nowhere (to Lettuce it is the password).
+        if let Some(l) = c.links.iter().find(|l| l.endpoint.lone_userinfo) {
+            return (
+                Verdict::AtRisk,
+                vec![format!(
+                    "a lone name before `@` at {} is the user name to most clients (not shown: to Lettuce it is the password); confirm it is not `{user}`",
+                    l.evidence.origin
+                )],
+            );
+        }
         return uncertain(c, |cred| {
             format!("no user name visible; {cred}: confirm it does not log in as `{user}`")
         });
