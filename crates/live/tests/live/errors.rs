@@ -226,7 +226,16 @@ async fn a_renamed_client_command_says_what_to_do() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_services_and_silence_say_what_to_check() {
     use std::io::{Read, Write};
-    let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // Above the ports the harness hands to redis-server (< 55,000): a
+    // listener of ours must not take one a server is about to bind.
+    let listener = || {
+        let start = 55_000 + (std::process::id() % 1000) as u16;
+        (start..61_000)
+            .chain(55_000..start)
+            .find_map(|p| std::net::TcpListener::bind(("127.0.0.1", p)).ok())
+            .expect("a free port above 55,000")
+    };
+    let http = listener();
     let http_port = http.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for mut s in http.incoming().flatten() {
@@ -248,7 +257,7 @@ async fn other_services_and_silence_say_what_to_check() {
         "{text}"
     );
 
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent = listener();
     let silent_port = silent.local_addr().unwrap().port();
     std::thread::spawn(move || {
         let mut held = Vec::new();
