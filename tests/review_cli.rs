@@ -287,3 +287,40 @@ fn the_schema_sarif_and_ci_docs_name_one_repository() {
         .unwrap();
     assert_eq!(github_repo(install), schema_repo, "{install}");
 }
+
+/// A URL password holding a backtick, a quote or a bracket (`redis://:a`b@…`)
+/// cut the URL in its credentials, and the consumer vanished: the gate
+/// passed while it breaks. It is found now, and the password is in no
+/// output.
+#[test]
+fn a_password_with_a_backtick_or_quote_keeps_its_consumer() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n";
+    for password in ["a`b", "q'x", "p)w", "c}d"] {
+        let app = format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app, namespace: web}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/app\n          env:\n            - name: REDIS_URL\n              value: \"redis://:{password}@redis.cache:6379\"\n");
+        let t = crate::support::tree(&[("redis.yaml", redis), ("app.yaml", &app)]);
+        let root = t.path().to_str().unwrap();
+        let run = fallout(&[
+            "impact",
+            "redis.cache",
+            root,
+            "--set",
+            "tls=required",
+            "--fail-on",
+            "breaks",
+        ]);
+        assert_eq!(run.code, 1, "{password}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("web/Deployment/app"),
+            "{password}: {}",
+            run.stdout
+        );
+        for format in ["json", "markdown", "sarif", "table"] {
+            let out = fallout(&["scan", root, "--format", format]);
+            assert!(
+                !out.stdout.contains(password) && !out.stderr.contains(password),
+                "{password} in {format}: {}",
+                out.stdout
+            );
+        }
+    }
+}

@@ -355,6 +355,22 @@ pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     for m in URL_RE.find_iter(text) {
         let (mut start, mut url) = (m.start(), m.as_str());
+        // Cut inside its credentials by a character that ends a URL in
+        // prose (a backtick, a quote, a bracket in a password): the word
+        // goes on to an `@`, so the URL does too (else the consumer is lost).
+        if !url.contains('@') {
+            let rest = &text[m.end()..];
+            let word = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+            if let Some(at) = word.rfind('@') {
+                let host = &word[at + 1..];
+                let host_end = host
+                    .find(|c: char| matches!(c, '\'' | '`' | '<' | '>' | '"' | ']' | ')' | '}'))
+                    .unwrap_or(host.len());
+                if host_end > 0 {
+                    url = &text[m.start()..m.end() + at + 1 + host_end];
+                }
+            }
+        }
         // `;` or `,` then a scheme starts the next URL (Celery's
         // `sentinel://a;sentinel://b`, Quarkus' `redis://a,redis://b`).
         while let Some(at) = url
