@@ -324,3 +324,58 @@ fn a_password_with_a_backtick_or_quote_keeps_its_consumer() {
         }
     }
 }
+
+/// The Markdown comment: a 70,000-character change title is clipped (the
+/// comment went over GitHub's limit though its rows were cut to fit); a
+/// backtick in user text is escaped (it paired with the report's code
+/// spans); an id with `|` outside a table is shown as written (it kept a
+/// table's `\|`).
+#[test]
+fn the_comment_stays_in_bounds_and_escapes_user_text() {
+    let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n";
+    let title = "x".repeat(70_000);
+    let change = format!("change: {title}\ntarget: redis.cache\nset:\n  tls: required\n");
+    let t = crate::support::tree(&[
+        ("redis.yaml", redis),
+        ("svc|x/.env", "REDIS_URL=redis://redis.cache:6379\n"),
+        ("svc|x/Dockerfile", "FROM scratch\n"),
+        (
+            "apps/app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: web\n  labels: {team: \"core`x\"}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/app\n          env: [{name: REDIS_URL, value: \"redis://redis.cache:6379\"}]\n",
+        ),
+        ("changes/c.yaml", &change),
+    ]);
+    let root = t.path().to_str().unwrap();
+    let change = t.path().join("changes/c.yaml");
+    let run = fallout(&[
+        "check",
+        "--change",
+        change.to_str().unwrap(),
+        root,
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let md = &run.stdout;
+    assert!(
+        md.chars().count() < 60_000,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(md.contains(&format!("> {}…", "x".repeat(500))), "{md}");
+    let gate = md.lines().find(|l| l.contains("**Gate failed**")).unwrap();
+    assert!(
+        gate.contains("svc|x") && !gate.contains("svc\\|x"),
+        "{gate}"
+    );
+    let row = md
+        .lines()
+        .find(|l| l.contains("svc") && l.starts_with("| "))
+        .unwrap();
+    assert!(row.contains("svc\\|x"), "a table still escapes `|`: {row}");
+    let owner = md
+        .lines()
+        .find(|l| l.contains("web/Deployment/app") && l.starts_with("| "))
+        .unwrap();
+    assert!(owner.contains("core\\`x"), "{owner}");
+}

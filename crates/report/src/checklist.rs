@@ -77,7 +77,7 @@ impl Report for ChecklistReport {
             .diagnostics
             .iter()
             .filter(|d| d.severity != Severity::Info)
-            .map(|d| format!("- {}", text(&common::diagnostic_line(d))))
+            .map(|d| format!("- {}", markdown::prose(&common::diagnostic_line(d))))
             .collect();
         if !problems.is_empty() {
             let _ = writeln!(
@@ -152,7 +152,7 @@ fn item(
         } else {
             c.reasons.join("; ")
         };
-        let _ = write!(line, " — {}", text(&todo));
+        let _ = write!(line, " — {}", markdown::prose(&todo));
     } else {
         let via = common::via(c, resource);
         if !via.is_empty() {
@@ -171,7 +171,7 @@ fn item(
         }
     }
     for note in &c.notes {
-        let _ = write!(line, " — note: {}", text(note));
+        let _ = write!(line, " — note: {}", markdown::prose(note));
     }
     if let Some(a) = &c.approval {
         let _ = write!(line, " — approved by {}", text(&a.by));

@@ -19,6 +19,17 @@ const LISTED: usize = 50;
 /// diagnostics, table rows), and the report says what was left out.
 pub const COMMENT_LIMIT: usize = 60_000;
 
+/// The change's title in the comment, at most (characters).
+const TITLE_LIMIT: usize = 500;
+
+/// `text` cut to `limit` characters, `…` marking the cut.
+fn clipped(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
 impl Report for MarkdownReport {
     fn render(&self, view: &View) -> String {
         let verdicts = view.command.has_verdicts();
@@ -51,7 +62,9 @@ impl Report for MarkdownReport {
             }
         }
         if let Some(title) = view.change.and_then(|c| c.title.as_deref()) {
-            let _ = writeln!(out, "\n> {}", cell(title));
+            // A title is a line, not the comment: one as long as the
+            // limit would leave no room for the consumers.
+            let _ = writeln!(out, "\n> {}", cell(&clipped(title, TITLE_LIMIT)));
         }
 
         if let Some(gate) = view.gate {
@@ -199,14 +212,14 @@ impl Report for MarkdownReport {
             .diagnostics
             .iter()
             .filter(|d| d.severity != fallout_core::Severity::Info)
-            .map(|d| format!("- {}\n", cell(&common::diagnostic_line(d))))
+            .map(|d| format!("- {}\n", prose(&common::diagnostic_line(d))))
             .collect();
         let notes: Vec<String> = view
             .inventory
             .diagnostics
             .iter()
             .filter(|d| d.severity == fallout_core::Severity::Info)
-            .map(|d| format!("- {}\n", cell(&common::diagnostic_line(d))))
+            .map(|d| format!("- {}\n", prose(&common::diagnostic_line(d))))
             .collect();
         let graph_text = (!all.is_empty())
             .then(|| format!("\n### Graph\n\n```mermaid\n{}```\n", graph::mermaid(view)));
@@ -302,7 +315,7 @@ fn table(out: &mut String, consumers: &[(&str, &Consumer)], verdicts: bool) {
     }
     out.push('\n');
     for &(resource_id, c) in consumers {
-        let mut name = code(&c.id.to_string());
+        let mut name = code_in_cell(&c.id.to_string());
         if let Some(identity) = common::client_identity(c) {
             let _ = write!(name, " ({})", cell(&identity));
         }
@@ -332,20 +345,20 @@ fn table(out: &mut String, consumers: &[(&str, &Consumer)], verdicts: bool) {
             cell(&ev),
         );
         if verdicts {
-            let mut reasons = c.reasons.join("; ");
+            let mut reasons = prose(&c.reasons.join("; "));
             if let Some(a) = &c.approval {
                 if !reasons.is_empty() {
                     reasons.push_str("; ");
                 }
-                let _ = write!(reasons, "approved by {}", a.by);
+                let _ = write!(reasons, "approved by {}", cell(&a.by));
                 if let Some(note) = &a.note {
-                    let _ = write!(reasons, ": {note}");
+                    let _ = write!(reasons, ": {}", cell(note));
                 }
             }
             let _ = write!(
                 out,
                 " {} |",
-                cell(if reasons.is_empty() { "-" } else { &reasons })
+                if reasons.is_empty() { "-" } else { &reasons }
             );
         }
         out.push('\n');
@@ -369,7 +382,7 @@ fn evidence(out: &mut String, c: &Consumer, verdicts: bool) {
             "- {} ({}): {}",
             code(&common::origin_label(&e.origin)),
             common::strength_label(e),
-            cell(&e.detail)
+            prose(&e.detail)
         );
     }
     for credential in &c.credentials {
@@ -385,10 +398,22 @@ fn evidence(out: &mut String, c: &Consumer, verdicts: bool) {
 /// entities (so no text becomes HTML), newlines folded. The checklist
 /// escapes its text with it too.
 pub(crate) fn cell(text: &str) -> String {
+    escaped(text, true)
+}
+
+/// Text fallout writes, whose code spans (`rediss://host:6380`) are
+/// meant: escaped as [`cell`] but for backticks.
+pub(crate) fn prose(text: &str) -> String {
+    escaped(text, false)
+}
+
+fn escaped(text: &str, backticks: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
             '|' => out.push_str("\\|"),
+            // (else it pairs with a code span the report writes)
+            '`' if backticks => out.push_str("\\`"),
             '<' => out.push_str("&lt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
@@ -398,15 +423,21 @@ pub(crate) fn cell(text: &str) -> String {
     out
 }
 
-/// Inline code; in a table cell `|` must still be escaped, and a backtick in
-/// the text needs a longer fence.
+/// Inline code outside a table; a backtick in the text needs a longer
+/// fence. (`\\|` would show its backslash here.)
 fn code(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let text = text.replace(['\n', '\r'], " ");
     if text.contains('`') {
         format!("`` {text} ``")
     } else {
         format!("`{text}`")
     }
+}
+
+/// Inline code in a table cell: `|` must still be escaped there (GitHub
+/// splits the row before it reads code spans, and shows `\\|` as `|`).
+fn code_in_cell(text: &str) -> String {
+    code(&text.replace('|', "\\|"))
 }
 
 /// Text inside HTML (`<summary>`).

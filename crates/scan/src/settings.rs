@@ -364,7 +364,7 @@ pub fn find_urls(text: &str) -> Vec<(usize, &str)> {
             if let Some(at) = word.rfind('@') {
                 let host = &word[at + 1..];
                 let host_end = host
-                    .find(|c: char| matches!(c, '\'' | '`' | '<' | '>' | '"' | ']' | ')' | '}'))
+                    .find(['\'', '`', '<', '>', '"', ']', ')', '}'])
                     .unwrap_or(host.len());
                 if host_end > 0 {
                     url = &text[m.start()..m.end() + at + 1 + host_end];
