@@ -830,3 +830,143 @@ fn live_names_that_fit_no_redis_or_several_are_said() {
         "{reasons}"
     );
 }
+
+/// `--client-list ID=FILE` with the resource's id (`cache/redis`, a `/` in
+/// the ALIAS): its clients are that Redis's (a `/` used to make the whole
+/// argument a file name).
+#[test]
+fn a_client_list_named_by_the_resources_id() {
+    let t = tree(&[
+        ("k8s/all.yaml", REDIS_CACHE),
+        (
+            "clients.txt",
+            &client_line(7, "10.9.0.20:40001", 6379, "nightly", "default"),
+        ),
+    ]);
+    let list = format!("cache/redis={}", t.path().join("clients.txt").display());
+    let k8s = t.path().join("k8s");
+    let run = fallout(&[
+        "scan",
+        k8s.to_str().unwrap(),
+        "--client-list",
+        &list,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("live-unmatched"), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["resources"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert_eq!(
+        resource(&doc, "cache/redis")["consumers"][0]["id"],
+        "client/10.9.0.20",
+        "{doc:#}"
+    );
+}
+
+/// `--redis ALIAS=URL` on one node of a Redis Cluster: the other nodes the
+/// sampler finds go by the ALIAS too, so a client connected only to another
+/// node is that Redis's consumer (it was missing from `decommission`).
+#[test]
+fn a_clusters_other_nodes_go_by_the_alias() {
+    assert!(
+        Command::new("redis-cli").arg("--version").output().is_ok(),
+        "redis-cli is not installed: this test builds a real cluster"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes: Vec<Server> = Vec::new();
+    for _ in 0..3 {
+        let (port, bus) = (free_port(), free_port());
+        let node_dir = tempfile::tempdir_in(dir.path()).unwrap();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--cluster-enabled",
+                "yes",
+            ])
+            .args(["--cluster-port", &bus.to_string()])
+            .arg("--dir")
+            .arg(node_dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start redis-server");
+        nodes.push(Server {
+            child,
+            port,
+            _dir: node_dir,
+        });
+    }
+    for n in &nodes {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !TcpStream::connect(("127.0.0.1", n.port))
+            .is_ok_and(|mut s| command(&mut s, &["PING"]).contains("PONG"))
+        {
+            assert!(Instant::now() < deadline, "node {} did not answer", n.port);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let addrs: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("127.0.0.1:{}", n.port))
+        .collect();
+    let created = Command::new("redis-cli")
+        .args(["--cluster", "create"])
+        .args(&addrs)
+        .args(["--cluster-yes"])
+        .output()
+        .expect("redis-cli --cluster create");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stdout)
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !nodes.iter().all(|n| {
+        TcpStream::connect(("127.0.0.1", n.port))
+            .is_ok_and(|mut s| command(&mut s, &["CLUSTER", "INFO"]).contains("cluster_state:ok"))
+    }) {
+        assert!(Instant::now() < deadline, "the cluster did not settle");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut worker = TcpStream::connect(("127.0.0.1", nodes[2].port)).unwrap();
+    assert!(command(&mut worker, &["CLIENT", "SETNAME", "worker"]).contains("OK"));
+    let t = tree(&[(
+        "k8s/all.yaml",
+        &(REDIS_CACHE.to_string()
+            + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: worker, namespace: app}\nspec:\n  selector: {matchLabels: {app: worker}}\n  template:\n    metadata: {labels: {app: worker}}\n    spec:\n      containers: [{name: worker, image: \"example/worker:1\"}]\n"),
+    )]);
+    let k8s = t.path().join("k8s");
+    let url = format!("redis.cache=redis://127.0.0.1:{}", nodes[0].port);
+    let run = fallout(&[
+        "impact",
+        "redis.cache",
+        k8s.to_str().unwrap(),
+        "--redis",
+        &url,
+        "--set",
+        "decommission=true",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let redis = resource(&doc, "cache/redis");
+    let worker = redis["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "app/Deployment/worker")
+        .unwrap_or_else(|| panic!("{redis:#}\n{}", run.stderr));
+    assert_eq!(worker["verdict"], "breaks", "{worker:#}");
+    assert!(
+        worker["evidence"].to_string().contains(&format!(
+            "redis://127.0.0.1:{} (as redis.cache)",
+            nodes[2].port
+        )),
+        "{worker:#}"
+    );
+}
