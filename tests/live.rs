@@ -92,6 +92,19 @@ fn command(stream: &mut TcpStream, args: &[&str]) -> String {
 /// add their consumers.
 const REDIS_CACHE: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: redis, namespace: cache}\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers: [{name: redis, image: \"redis:7\"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: redis, namespace: cache}\nspec:\n  selector: {app: redis}\n  ports: [{port: 6379}]\n";
 
+/// Consumer `id` of resource `res` in a JSON report; a panic shows the
+/// resource when it is missing.
+fn consumer_of(doc: &serde_json::Value, res: &str, id: &str) -> serde_json::Value {
+    let r = resource(doc, res);
+    r["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id} in {r:#}"))
+}
+
 /// One `CLIENT LIST` line: a client at `addr` on the server's port `port`,
 /// with its name and user.
 fn client_line(id: u32, addr: &str, port: u16, name: &str, user: &str) -> String {
@@ -369,13 +382,7 @@ fn tls_disabled_breaks_a_consumer_seen_live_over_tls() {
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let events = resource(&doc, "cache/redis-sessions")["consumers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "api/Deployment/events-api")
-            .cloned()
-            .unwrap();
+        let events = consumer_of(&doc, "cache/redis-sessions", "api/Deployment/events-api");
         (
             events["verdict"].as_str().unwrap().to_string(),
             events["reasons"].to_string(),
@@ -538,25 +545,13 @@ fn a_sentinel_urls_alias_names_the_master_it_finds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("live-unmatched"), "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let redis = resource(&doc, "cache/redis");
-    let web = redis["consumers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "app/Deployment/web")
-        .unwrap_or_else(|| panic!("{redis:#}"));
+    let web = consumer_of(&doc, "cache/redis", "app/Deployment/web");
     let evidence = web["evidence"].to_string();
     assert!(
         evidence.contains("\"explicit\"") && evidence.contains("(as redis.cache) CLIENT LIST"),
         "{web:#}"
     );
-    let redis_b = resource(&doc, "cache/redis-b");
-    let queue = redis_b["consumers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "app/Deployment/queue")
-        .unwrap_or_else(|| panic!("{redis_b:#}"));
+    let queue = consumer_of(&doc, "cache/redis-b", "app/Deployment/queue");
     assert!(
         queue["evidence"]
             .to_string()
@@ -608,13 +603,7 @@ fn auth_required_judges_each_live_connection() {
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let mixed = resource(&doc, "cache/redis")["consumers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "app/Deployment/mixed")
-            .cloned()
-            .unwrap_or_else(|| panic!("{doc:#}"));
+        let mixed = consumer_of(&doc, "cache/redis", "app/Deployment/mixed");
         (
             mixed["verdict"].as_str().unwrap().to_string(),
             mixed["reasons"].to_string(),
@@ -954,13 +943,7 @@ fn a_clusters_other_nodes_go_by_the_alias() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let redis = resource(&doc, "cache/redis");
-    let worker = redis["consumers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "app/Deployment/worker")
-        .unwrap_or_else(|| panic!("{redis:#}\n{}", run.stderr));
+    let worker = consumer_of(&doc, "cache/redis", "app/Deployment/worker");
     assert_eq!(worker["verdict"], "breaks", "{worker:#}");
     assert!(
         worker["evidence"].to_string().contains(&format!(

@@ -1309,24 +1309,27 @@ fn acl_user_removed(c: &Consumer, user: &str) -> Judgement {
         });
     }
     if user == "default" {
-        // Seen connected as `default`, whatever else it also logs in as.
+        // Seen connected as `default`, whatever else it also logs in as;
+        // or seen only live, with no user at all.
         let as_default = observed_as(c, "default");
-        if !as_default.is_empty() {
-            let seen: Vec<String> = as_default.iter().map(|e| describe(e)).collect();
+        let seen = if !as_default.is_empty() {
+            Some(
+                as_default
+                    .iter()
+                    .map(|e| describe(e))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        } else if c.links.is_empty() && c.users.is_empty() {
+            Some(first_observed(c))
+        } else {
+            None
+        };
+        if let Some(seen) = seen {
             return (
                 Verdict::Breaks,
                 vec![format!(
-                    "seen connected as `default` ({}); give it its own ACL user first",
-                    seen.join("; ")
-                )],
-            );
-        }
-        if c.links.is_empty() && c.users.is_empty() {
-            return (
-                Verdict::Breaks,
-                vec![format!(
-                    "seen connected as `default` ({}); give it its own ACL user first",
-                    first_observed(c)
+                    "seen connected as `default` ({seen}); give it its own ACL user first"
                 )],
             );
         }
