@@ -409,3 +409,57 @@ fn a_healthcheck_reaching_a_redis_is_a_consumer() {
         "{lines:?}"
     );
 }
+
+/// A `healthcheck.test` of no form compose knows (a list led by neither
+/// CMD, CMD-SHELL nor NONE, or a mapping) is said at its line, not dropped
+/// in silence; an empty list (compose's "use the image's check") and the
+/// known forms say nothing.
+#[test]
+fn an_unknown_healthcheck_form_is_said_at_its_line() {
+    let t = tree(&[(
+        "compose.yaml",
+        r#"services:
+  cache:
+    image: redis:7
+  web:
+    image: acme/web
+    healthcheck:
+      test: ["FOO", "redis-cli", "-h", "cache", "ping"]
+  api:
+    image: acme/api
+    healthcheck:
+      test:
+        cmd: redis-cli -h cache ping
+  ok:
+    image: acme/ok
+    healthcheck:
+      test: []
+  known:
+    image: acme/known
+    healthcheck:
+      test: ["CMD", "true"]
+"#,
+    )]);
+    let root = t.path().to_str().unwrap();
+    let doc = json(&["scan", root]);
+    let said: Vec<(String, u64, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "compose-healthcheck-unread")
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said.iter().map(|(s, l, _)| (s.as_str(), *l)).collect::<Vec<_>>(),
+        [("warning", 7), ("warning", 11)],
+        "{doc:#}"
+    );
+    assert!(said[0].2.contains("service `web`"), "{said:?}");
+    assert!(said[1].2.contains("service `api`"), "{said:?}");
+}

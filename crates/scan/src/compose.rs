@@ -575,8 +575,9 @@ struct Spec {
     command: Option<Vec<At<String>>>,
     entrypoint: Option<Vec<At<String>>>,
     /// `healthcheck.test` as words (`CMD-SHELL` as `sh -c`); empty when
-    /// disabled (`NONE`, `disable: true`).
-    healthcheck: Option<Vec<At<String>>>,
+    /// disabled (`NONE`, `disable: true`); `Err` at a `test` of no form
+    /// compose knows (said, not read).
+    healthcheck: Option<Result<Vec<At<String>>, Origin>>,
     /// `network_mode` (`service:redis`, `container:name`, `host`): whose
     /// network, and so whose `localhost`, the service runs in.
     network_mode: Option<At<String>>,
@@ -1066,12 +1067,21 @@ impl SpecReader<'_, '_> {
     /// A healthcheck's `test`: `[CMD, redis-cli, -h, cache, ping]` runs
     /// its words, `[CMD-SHELL, "…"]` and a string run a shell script
     /// (read as `sh -c '…'`), `[NONE]` and `disable: true` run nothing.
-    fn healthcheck(&self, node: Option<&Node>) -> Option<Vec<At<String>>> {
+    fn healthcheck(&self, node: Option<&Node>) -> Option<Result<Vec<At<String>>, Origin>> {
         let node = node?;
         if node.get("disable").and_then(|n| self.text(n)).as_deref() == Some("true") {
-            return Some(Vec::new());
+            return Some(Ok(Vec::new()));
         }
-        let test = node.get("test")?;
+        let test = node.get("test").filter(|t| !t.is_null())?;
+        // An empty list: compose's own default (the image's
+        // HEALTHCHECK), nothing written here to read.
+        if test.as_seq().is_empty() && matches!(test.value, Value::Seq(_)) {
+            return None;
+        }
+        Some(self.healthcheck_test(test).ok_or_else(|| self.origin(test)))
+    }
+
+    fn healthcheck_test(&self, test: &Node) -> Option<Vec<At<String>>> {
         let shell = |script: &[At<String>]| {
             let first = script.first()?;
             let sh = |value: &str| At {
@@ -2235,10 +2245,24 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             // `redis-cli -h cache ping` check is a client of that Redis (TLS
             // or a password makes the service unhealthy, and what waits on
             // `service_healthy` never starts).
+            let healthcheck = match &spec.healthcheck {
+                Some(Ok(words)) => Some(words),
+                Some(Err(origin)) => {
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "compose-healthcheck-unread",
+                            format!("service `{name}`: `healthcheck.test` is neither a string nor a list starting with CMD, CMD-SHELL or NONE, so its command was not read (docker compose refuses it too): write it in one of those forms"),
+                        )
+                        .at_origin(origin),
+                    );
+                    None
+                }
+                None => None,
+            };
             for (what, part) in [
-                ("entrypoint", &spec.entrypoint),
-                ("command", &spec.command),
-                ("healthcheck", &spec.healthcheck),
+                ("entrypoint", spec.entrypoint.as_ref()),
+                ("command", spec.command.as_ref()),
+                ("healthcheck", healthcheck),
             ] {
                 if let Some(part) = part {
                     found.extend(find_endpoints(&flag_settings(
