@@ -456,7 +456,9 @@ fn an_unknown_healthcheck_form_is_said_at_its_line() {
         })
         .collect();
     assert_eq!(
-        said.iter().map(|(s, l, _)| (s.as_str(), *l)).collect::<Vec<_>>(),
+        said.iter()
+            .map(|(s, l, _)| (s.as_str(), *l))
+            .collect::<Vec<_>>(),
         [("warning", 7), ("warning", 11)],
         "{doc:#}"
     );

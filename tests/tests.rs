@@ -21,6 +21,7 @@ mod review;
 mod review_c;
 mod review_cli;
 mod review_g10;
+mod review_g11;
 mod review_g5;
 mod review_g6;
 mod review_g7;

@@ -79,6 +79,17 @@ fn a_seventh_generator_is_read_whole() {
     read_whole_dir("gen7.py", &["--workloads", "600", "--seed", "3"], 0);
 }
 
+/// An eleventh generator (`independent/gen11.py`, the user docs alone,
+/// 2026-12-01): every workload kind in its real schema (ReplicationControllers,
+/// bare Pods, CronJobs), ReplicaSets, Pods and Jobs mid-rollout beside
+/// their owners, Secrets in every encoding, `binaryData` mounts, .NET's
+/// `RedisConnection`, toolbox pods of a Redis image. Seed 11 is where it
+/// found the five wrong answers of `tests/review_g11.rs`.
+#[test]
+fn an_eleventh_generator_is_read_whole() {
+    read_whole_dir("gen11.py", &["--workloads", "600", "--seed", "11"], 0);
+}
+
 /// Runs `script` at 600 workloads (`--out TREE --truth FILE`) and
 /// requires every true link, no other, and none of (more than
 /// `min_lookalikes`) look-alikes.

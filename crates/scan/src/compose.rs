@@ -1078,7 +1078,15 @@ impl SpecReader<'_, '_> {
         if test.as_seq().is_empty() && matches!(test.value, Value::Seq(_)) {
             return None;
         }
-        Some(self.healthcheck_test(test).ok_or_else(|| self.origin(test)))
+        // Said at the `test:` key (a mapping's own mark is its first key).
+        let key_line = node
+            .as_map()
+            .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("test")))
+            .map_or(test.line, |(k, _)| k.line);
+        Some(
+            self.healthcheck_test(test)
+                .ok_or_else(|| Origin::file(self.file, key_line)),
+        )
     }
 
     fn healthcheck_test(&self, test: &Node) -> Option<Vec<At<String>>> {
@@ -1416,7 +1424,11 @@ fn serves_redis(spec: &Spec) -> bool {
             names.contains(&word.rsplit('/').next().unwrap_or(word))
         })
     };
-    !runs(crate::CLIENT_PROGRAMS) || runs(crate::SERVER_PROGRAMS)
+    if runs(crate::SERVER_PROGRAMS) {
+        return true;
+    }
+    let argv: Vec<&str> = command.iter().map(|w| w.value.as_str()).collect();
+    !runs(crate::CLIENT_PROGRAMS) && !crate::idles(&argv)
 }
 
 /// Where a service's Redis server listens, from its command, env and config file.

@@ -521,7 +521,12 @@ fn holds_no_address(norm: &str, value: &str) -> bool {
         return true;
     }
     let last = norm.rsplit('.').next().unwrap_or("");
-    NOT_ADDRESSES.contains(&last) && !value.contains("://") && !settings::is_stackexchange(value)
+    // .NET's `RedisConnection=cache:6379` is an address where Laravel's
+    // `REDIS_CONNECTION=default` is a name: the value tells.
+    let an_address = value.contains("://")
+        || settings::is_stackexchange(value)
+        || last == "connection" && settings::host_and_port(value).is_some();
+    NOT_ADDRESSES.contains(&last) && !an_address
 }
 
 /// Last parts of Redis-named keys that never hold an address, whatever the

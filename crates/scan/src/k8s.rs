@@ -591,6 +591,9 @@ struct DataEntry<'a> {
     /// The file it is written in: an overlay's `behavior: merge` key lives
     /// in the overlay, not in the base its ConfigMap is named after.
     path: &'a str,
+    /// A ConfigMap's `binaryData` key: a file of a volume, never an
+    /// environment variable (the kubelet reads `data` only for those).
+    file_only: bool,
 }
 
 impl DataEntry<'_> {
@@ -602,7 +605,8 @@ impl DataEntry<'_> {
 type DataMap<'a> = BTreeMap<&'a str, DataEntry<'a>>;
 
 fn config_map_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
-    root.get("data")
+    let mut out: DataMap<'a> = root
+        .get("data")
         .map(|d| {
             d.entries()
                 .map(|(k, v)| {
@@ -612,18 +616,41 @@ fn config_map_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
                             value: v.as_str().map(str::to_string),
                             node: v,
                             path,
+                            file_only: false,
                         },
                     )
                 })
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // `binaryData` (what `kubectl create configmap --from-file` makes of a
+    // file that is not UTF-8, a Latin-1 properties file): base64, written
+    // to a mounted volume like `data`; read as a file is, invalid bytes
+    // replaced. (Its keys may not repeat `data`'s: the API refuses that.)
+    if let Some(binary) = root.get("binaryData") {
+        for (k, v) in binary.entries() {
+            let value = v
+                .as_str()
+                .and_then(decode_base64)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            out.entry(k).or_insert(DataEntry {
+                value,
+                node: v,
+                path,
+                file_only: true,
+            });
+        }
+    }
+    out
 }
 
-/// A Secret's `data:` value decoded (line breaks and spaces, as YAML folds
-/// long values, ignored); `None` when it is no base64.
+/// A Secret's `data:` value decoded as the API server does (Go's
+/// `base64.StdEncoding`: line breaks ignored, as a `|` block wraps long
+/// values); `None` when it is no base64. A space or a tab (what a folded
+/// `>` or a plain multi-line scalar makes of wrapped lines) is refused
+/// there, and so here.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let clean: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
     base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 
@@ -643,6 +670,7 @@ fn secret_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
                             value: decoded,
                             node: v,
                             path,
+                            file_only: false,
                         },
                     )
                 })
@@ -657,6 +685,7 @@ fn secret_data<'a>(path: &'a str, root: &'a Node<'a>) -> DataMap<'a> {
                     value: v.as_str().map(str::to_string),
                     node: v,
                     path,
+                    file_only: false,
                 },
             );
         }
@@ -680,13 +709,19 @@ fn undecodable_secret_data(o: &Obj<'_>, data: &DataMap<'_>, out: &mut Vec<Diagno
         if decode_base64(text).is_some() {
             continue;
         }
+        let spaced = text.contains([' ', '\t']) && {
+            let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            decode_base64(&clean).is_some()
+        };
+        let why = if spaced {
+            "a `data:` value must be base64 without spaces or tabs, and this one has some (a folded `>` or plain multi-line value joins its lines with spaces), so Kubernetes refuses the Secret and the scan does not read it; write it on one line or as a `|` block"
+        } else {
+            "a `data:` value must be base64 and this one is not, so Kubernetes refuses the Secret and the scan cannot read it; write it under `stringData:`, or base64-encode it"
+        };
         out.push(
             Diagnostic::error(
                 "secret-data-invalid",
-                format!(
-                    "{} key {key}: a `data:` value must be base64 and this one is not, so Kubernetes refuses the Secret and the scan cannot read it; write it under `stringData:`, or base64-encode it",
-                    o.label()
-                ),
+                format!("{} key {key}: {why}", o.label()),
             )
             .at(o.path, Some(node.line), Some(node.col)),
         );
@@ -1177,6 +1212,7 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
     for s in per_workload {
         out.extend(s);
     }
+    still_running_owned(&ctx, &workloads, &servers, &mut out);
     // Dapr components and KEDA scalers: connections an operator makes on
     // a workload's behalf.
     operators::scan(&ctx, &servers, &mut out);
@@ -1325,6 +1361,91 @@ fn container_patches<'a>(
     out
 }
 
+/// Pods, ReplicaSets and Jobs whose owner is in the scan fold into it, and
+/// its template is what they run, except while they still run an older
+/// one: mid-rollout, the previous ReplicaSet's Pods; a Job a CronJob
+/// started before its template was edited (what `kubectl get -o yaml` and
+/// `--kube` return). What such an object references that its owner does
+/// not is its owner's too, cited at its own line; the rest (the same
+/// settings, read again) is dropped. Scaled-down ReplicaSets, finished
+/// Pods and Jobs run nothing.
+fn still_running_owned<'a>(
+    ctx: &Ctx<'_, 'a>,
+    workloads: &[(Obj<'a>, ConsumerId, bool)],
+    servers: &HashMap<ConsumerId, RedisServer>,
+    out: &mut Scanned,
+) {
+    use rayon::prelude::*;
+    let owned: Vec<&(Obj<'a>, ConsumerId, bool)> = workloads
+        .iter()
+        .filter(|(o, _, owner_present)| *owner_present && still_running(o))
+        .collect();
+    if owned.is_empty() {
+        return;
+    }
+    let ids: HashSet<&ConsumerId> = owned.iter().map(|(_, id, _)| id).collect();
+    let known: HashSet<(ConsumerId, String)> = out
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Reference(r) if ids.contains(&r.consumer) => {
+                Some((r.consumer.clone(), r.evidence.detail.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let said: HashSet<(&'static str, String)> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    let scanned: Vec<Scanned> = owned
+        .par_iter()
+        .map(|(o, id, _)| {
+            let mut s = Scanned::default();
+            ctx.references(o, id, servers.get(id), &mut s);
+            s
+        })
+        .collect();
+    for ((o, _, _), s) in owned.iter().zip(scanned) {
+        for f in s.facts {
+            let Fact::Reference(mut r) = f else { continue };
+            if known.contains(&(r.consumer.clone(), r.evidence.detail.clone())) {
+                continue;
+            }
+            r.evidence.detail = format!(
+                "{} ({} {}, still running a template its owner no longer has)",
+                r.evidence.detail, o.kind, o.name
+            );
+            out.facts.push(Fact::Reference(r));
+        }
+        out.diagnostics.extend(
+            s.diagnostics
+                .into_iter()
+                .filter(|d| !said.contains(&(d.code, d.message.clone()))),
+        );
+    }
+}
+
+/// Whether an owned object runs pods now: a Pod not finished, a ReplicaSet
+/// not scaled to zero, a Job with active pods (or, as written in a
+/// repository, no status yet).
+fn still_running(o: &Obj<'_>) -> bool {
+    let count = |path: &[&str]| o.root.str_at(path).and_then(|n| n.parse::<u64>().ok());
+    match o.kind {
+        "Pod" => !matches!(
+            o.root.str_at(&["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        ),
+        "ReplicaSet" => {
+            count(&["spec", "replicas"]).unwrap_or(1) > 0
+                || count(&["status", "replicas"]).unwrap_or(0) > 0
+        }
+        "Job" => o.root.get("status").is_none() || count(&["status", "active"]).unwrap_or(0) > 0,
+        _ => false,
+    }
+}
+
 /// The (kind, name) a workload object counts as: Pods, ReplicaSets and Jobs
 /// fold into their owners, through ownerReferences, the pod-template-hash
 /// label (`web-5d9c7b-x2x`) or a CronJob's `name-<digits>` Jobs.
@@ -1435,7 +1556,22 @@ fn starts_a_server(container: &Node) -> bool {
 /// Whether a container of image `image` runs a Redis server: its command
 /// starts one, or it is of a Redis image and runs not only a client.
 fn runs_a_server(container: &Node, image: &str) -> bool {
-    starts_a_server(container) || crate::is_redis_image(image) && !runs_only_a_client(container)
+    starts_a_server(container)
+        || crate::is_redis_image(image) && !runs_only_a_client(container) && !idles(container)
+}
+
+/// Whether a container's command line keeps it up doing nothing (`sleep
+/// infinity`): [`crate::idles`] on `command` followed by `args` (Bitnami
+/// writes `command: [/bin/bash]`, `args: [-c, start-master.sh]`), or on
+/// `args` alone, which the image's entrypoint runs.
+fn idles(container: &Node) -> bool {
+    let words: Vec<&str> = ["command", "args"]
+        .iter()
+        .filter_map(|field| container.get(field))
+        .flat_map(Node::as_seq)
+        .filter_map(Node::as_str)
+        .collect();
+    crate::idles(&words)
 }
 
 /// Whether a container's `command`, `args` or `sh -c` script runs a Redis
@@ -2044,7 +2180,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 });
                 continue;
             };
-            for (key, entry) in data {
+            for (key, entry) in data.iter().filter(|(_, e)| !e.file_only) {
                 vars.set(EnvVar {
                     name: format!("{prefix}{key}"),
                     value: entry.value.clone(),
@@ -2149,7 +2285,10 @@ impl<'i, 'a> Ctx<'i, 'a> {
             };
             let via = format!("env {name} <- {kind} {}/{src_name} key {key}", o.ns);
             let secret_key = is_secret.then(|| (src_name.to_string(), key.to_string()));
-            match source.and_then(|(_, data)| data.get(key)) {
+            match source
+                .and_then(|(_, data)| data.get(key))
+                .filter(|e| !e.file_only)
+            {
                 Some(entry) => vars.set(EnvVar {
                     name: name.to_string(),
                     value: entry.value.clone(),

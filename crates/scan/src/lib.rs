@@ -406,6 +406,42 @@ pub(crate) const SERVER_PROGRAMS: &[&str] = &[
     "valkey-sentinel",
 ];
 
+/// Whether a container's command line (`command`, else `args`: a Redis
+/// image's entrypoint runs what it is given) keeps it up doing nothing: a
+/// toolbox pod (`kubectl run redis-shell --image=redis --command -- sleep
+/// infinity`) that someone execs `redis-cli` in by hand runs no server. Only
+/// programs that never start one count (`sleep`, `tail -f /dev/null`, a
+/// bare shell), also as a `sh -c` script's first word; an entrypoint
+/// script (`start-master.sh`) may start a server and is not one.
+pub(crate) fn idles(argv: &[&str]) -> bool {
+    const IDLE: &[&str] = &["sleep", "tail", "cat", "pause", "true"];
+    const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let words: Vec<&str> = argv.iter().flat_map(|a| a.split_whitespace()).collect();
+    if words.iter().any(|w| {
+        let w = w.trim_matches([';', '&', '|', '(', ')', '"', '\'']);
+        SERVER_PROGRAMS.contains(&base(w).as_str())
+    }) {
+        return false;
+    }
+    let Some(first) = argv.first().map(|a| a.trim()) else {
+        return false;
+    };
+    let program = base(first.split_whitespace().next().unwrap_or(""));
+    if SHELLS.contains(&program.as_str()) {
+        return match argv.get(1).map(|a| a.trim()) {
+            // A bare shell (`kubectl run -it … -- sh`) waits on its input.
+            None => first.split_whitespace().count() == 1,
+            Some("-c") => argv.get(2).is_some_and(|script| {
+                let script = script.trim_start().trim_start_matches("exec ");
+                idles(&[script.split([';', '&', '|']).next().unwrap_or("")])
+            }),
+            Some(_) => false,
+        };
+    }
+    IDLE.contains(&program.as_str())
+}
+
 /// Images of Redis-compatible servers, matched on the image's repository
 /// name (registry and tag ignored). Adding one is one line.
 const REDIS_IMAGES: &[&str] = &[
@@ -629,6 +665,38 @@ mod tests {
             "postgresql-tools",
         ] {
             assert!(!is_other_datastore_image(image), "{image}");
+        }
+    }
+
+    #[test]
+    fn idle_command_lines() {
+        use super::idles;
+        for idle in [
+            &["sleep", "infinity"][..],
+            &["/bin/sleep", "3600"],
+            &["tail", "-f", "/dev/null"],
+            &["sh"],
+            &["/bin/bash"],
+            &["sh", "-c", "exec sleep 3600"],
+            &["sh", "-c", "sleep 10; echo done"],
+            &["sleep infinity"],
+        ] {
+            assert!(idles(idle), "{idle:?}");
+        }
+        for busy in [
+            &["redis-server", "--port", "6380"][..],
+            &["sh", "-c", "sleep 5 && redis-server /etc/redis.conf"],
+            &[
+                "/bin/bash",
+                "-c",
+                "/opt/bitnami/scripts/start-scripts/start-master.sh",
+            ],
+            &["bash", "/scripts/start.sh"],
+            &["docker-entrypoint.sh", "sleep", "infinity"],
+            &["--appendonly", "yes"],
+            &[],
+        ] {
+            assert!(!idles(busy), "{busy:?}");
         }
     }
 

@@ -1188,7 +1188,7 @@ fn ioredis_endpoints(value: &str) -> Result<Vec<Endpoint>, &'static str> {
 /// A value that is exactly `host:port` (a DNS name or address and a port
 /// from 1024): not a time (`10:30`), an image (`nginx:1.25`, `redis:7`), a
 /// label (`app:web`), a template or a listen address.
-fn host_and_port(value: &str) -> Option<Endpoint> {
+pub(crate) fn host_and_port(value: &str) -> Option<Endpoint> {
     let value = value.trim();
     if !value.contains(':')
         || value.len() > 260
