@@ -529,6 +529,41 @@ fn holds_no_address(norm: &str, value: &str) -> bool {
     NOT_ADDRESSES.contains(&last) && !an_address
 }
 
+/// The words of a key that some rule reads ([`inert`]).
+#[rustfmt::skip]
+const KEY_WORDS: &[&str] = &[
+    "redis", "valkey", "keydb", "dragonfly", "garnet", "kvrocks", "sentinel", "elasticache",
+    "memorystore", "cache", "host", "port", "url", "uri", "addr", "endpoint", "server", "node",
+    "cluster", "location", "dsn", "conn", "secure", "tls", "ssl", "pass", "auth", "user", "db",
+    "database", "enable", "disable", "broker", "backend", "queue", "mode", "adapter", "driver",
+    "store", "session", "socket", "master", "primary", "replica", "slave", "scheme", "provider",
+    "engine", "processing", "channel", "layer", "remote", "spring", "celery", "sidekiq", "bull",
+    "omnibus", "kv", "ip",
+];
+
+/// Whether a setting can play no part in finding an endpoint, whatever
+/// settings are beside it (`LOG_LEVEL=info`, `WORKERS=4`,
+/// `FEATURE_SEARCH=true`): its value holds no URL, `host:port`, option
+/// list, path, variable or word that says Redis, and its key has none of
+/// the words of a role (`settings::ROLES`: host, port, url, password, tls,
+/// db…), of a framework spelling or its sibling condition ([`KEYS`]:
+/// adapter, backend, broker, location…), of a mode ([`MODES`]) or an
+/// omnibus setting. (A wrapping prefix, docker-zulip's `SETTING_` and
+/// `SECRETS_`, adds nothing: what it wraps must say one of those itself;
+/// an option string, JSON or `-D` flags hold `=`, `{` or `:`.) Such settings are left out before the search, which
+/// otherwise costs every container of a namespace every key of a shared
+/// `envFrom` ConfigMap. The words are matched anywhere in the key, so the
+/// test keeps more than it needs to, never less.
+pub fn inert(key: &str, value: &str) -> bool {
+    const VALUE_MARKS: &[char] = &[':', '/', '@', ',', '=', ';', '$', '<', '{', '[', '\\'];
+    // One case-insensitive automaton over every word (a substring search
+    // per word cost more than the search it saves).
+    static WORDS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(&format!("(?i){}", KEY_WORDS.join("|"))).expect("valid regex")
+    });
+    !value.contains(VALUE_MARKS) && !settings::says_redis(value) && !WORDS.is_match(key)
+}
+
 /// Last parts of Redis-named keys that never hold an address, whatever the
 /// framework: Laravel `REDIS_CLIENT=predis`, `REDIS_PREFIX`, `REDIS_QUEUE`.
 pub const NOT_ADDRESSES: &[&str] = &[
@@ -1107,6 +1142,62 @@ pub(crate) fn replace_ignore_case(text: &str, from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// `inert` keeps every key a spelling, a sibling condition, a role or a
+    /// mode names (so a spelling added later cannot be filtered out), and
+    /// every value with an address in it.
+    #[test]
+    fn inert_keeps_what_any_rule_reads() {
+        use super::{inert, Meaning, KEYS, MODES};
+        let literal = |pattern: &str| -> String {
+            pattern
+                .split('.')
+                .filter(|p| !p.contains('*'))
+                .collect::<Vec<_>>()
+                .join("_")
+        };
+        for sp in KEYS {
+            // A wrapping prefix reads what it wraps, which must say more.
+            if matches!(sp.meaning, Meaning::Wraps(_)) {
+                continue;
+            }
+            let key = literal(sp.key);
+            assert!(key.is_empty() || !inert(&key, "x"), "{}", sp.key);
+            if let Some((sibling, value)) = sp.when {
+                assert!(!inert(sibling, value), "{sibling}");
+            }
+        }
+        for (suffix, _) in crate::settings::ROLES {
+            assert!(!inert(&literal(suffix), "x"), "{suffix}");
+        }
+        for (mode, _, prefix) in MODES {
+            assert!(!inert(&literal(mode), "x"), "{mode}");
+            assert!(!inert(&literal(prefix), "x"), "{prefix}");
+        }
+        for value in [
+            "redis://cache:6379",
+            "cache:6379",
+            "cache,abortConnect=false",
+            "/run/redis.sock",
+            "$(HOST)",
+            "${HOST}",
+            "<%= ENV['X'] %>",
+            "-Dspring.redis.host=cache",
+            "{\"host\":\"cache\"}",
+            "my-redis",
+            "valkey-0",
+        ] {
+            assert!(!inert("OPAQUE_NAME", value), "{value}");
+        }
+        for (key, value) in [
+            ("LOG_LEVEL", "info"),
+            ("WORKERS", "4"),
+            ("FEATURE_SEARCH", "true"),
+            ("SETTING_42", "value-42-xx"),
+            ("APP_NAME", "checkout"),
+        ] {
+            assert!(inert(key, value), "{key}={value}");
+        }
+    }
 
     /// The spelling index answers as trying every spelling in order does,
     /// for keys made from every pattern (and their siblings' conditions

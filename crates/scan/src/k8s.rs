@@ -1788,10 +1788,17 @@ impl Environment {
     fn set(&mut self, var: EnvVar) {
         // A source whose keys are unknown (`prefix*`) replaces nothing.
         if !var.name.ends_with('*') {
-            self.unset(&var.name);
-            self.at.insert(var.name.clone(), self.vars.len());
+            if let Some(old) = self.at.insert(var.name.clone(), self.vars.len()) {
+                self.vars[old] = None;
+            }
         }
         self.vars.push(Some(var));
+    }
+
+    /// Room for `n` more variables (an `envFrom` source's keys).
+    fn reserve(&mut self, n: usize) {
+        self.vars.reserve(n);
+        self.at.reserve(n);
     }
 
     fn unset(&mut self, name: &str) {
@@ -2180,14 +2187,27 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 });
                 continue;
             };
+            // Every key of the source, for every container that takes it:
+            // built by hand, not by `format!` (a shared ConfigMap of
+            // hundreds of keys made that a tenth of the scan).
+            vars.reserve(data.len());
+            let from_what = format!(" <- envFrom {kind} {}/{name}", o.ns);
+            let entry_at = Origin::file(from_path.clone(), from.line);
             for (key, entry) in data.iter().filter(|(_, e)| !e.file_only) {
+                let mut var_name = String::with_capacity(prefix.len() + key.len());
+                var_name.push_str(prefix);
+                var_name.push_str(key);
+                let mut via = String::with_capacity(4 + var_name.len() + from_what.len());
+                via.push_str("env ");
+                via.push_str(&var_name);
+                via.push_str(&from_what);
                 vars.set(EnvVar {
-                    name: format!("{prefix}{key}"),
+                    name: var_name,
                     value: entry.value.clone(),
                     origin: entry.origin(),
-                    entry: Origin::file(from_path.clone(), from.line),
+                    entry: entry_at.clone(),
                     strength: Strength::Indirect,
-                    via: format!("env {prefix}{key} <- envFrom {kind} {}/{name}", o.ns),
+                    via,
                     secret_key: (kind == "secret").then(|| (name.to_string(), key.to_string())),
                     unreadable: false,
                     opaque: None,
@@ -3069,6 +3089,28 @@ impl<'i, 'a> Ctx<'i, 'a> {
         out: &mut Scanned,
     ) {
         let Local { loopback, sockets } = local;
+        // Settings that can play no part are left out first: a shared
+        // `envFrom` ConfigMap of hundreds of keys cost every container all
+        // of them (`frameworks::inert`).
+        let relevant: Vec<KeyValue>;
+        let keep: Vec<bool> = if reading == Reading::Settings {
+            kvs.iter()
+                .map(|kv| !frameworks::inert(&kv.key, &kv.value))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let kvs = if keep.contains(&false) {
+            relevant = kvs
+                .iter()
+                .zip(&keep)
+                .filter(|(_, keep)| **keep)
+                .map(|(kv, _)| kv.clone())
+                .collect();
+            &relevant[..]
+        } else {
+            kvs
+        };
         out.diagnostics.extend(settings::unreadable_warnings(kvs));
         for f in frameworks::find_endpoints(reading, kvs) {
             if f.endpoint.is_socket() {

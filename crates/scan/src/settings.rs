@@ -83,7 +83,7 @@ type Group = [Option<usize>; 8];
 
 /// What the last part of a key means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Role {
+pub(crate) enum Role {
     Host,
     Port,
     Tls,
@@ -95,7 +95,7 @@ enum Role {
 }
 
 /// Key endings and what they mean, longest first. Adding a spelling is one line.
-const ROLES: &[(&str, Role)] = &[
+pub(crate) const ROLES: &[(&str, Role)] = &[
     // `REDIS_SENTINEL_TLS` beside `REDIS_SENTINELS`: the same group's TLS.
     ("sentinel.tls.enabled", Role::Tls),
     ("sentinel.ssl.enabled", Role::Tls),
