@@ -438,6 +438,10 @@ fn an_unknown_healthcheck_form_is_said_at_its_line() {
     image: acme/known
     healthcheck:
       test: ["CMD", "true"]
+  bare:
+    image: acme/bare
+    healthcheck:
+      test: ["CMD-SHELL"]
 "#,
     )]);
     let root = t.path().to_str().unwrap();

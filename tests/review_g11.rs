@@ -4,7 +4,7 @@
 //! these wrong answers. Each test is one, on the files that showed it
 //! (`tests/data/review-g11/`).
 
-use crate::support::{consumers, json, resource, tree};
+use crate::support::{consumers, ids, json, resource, tree};
 
 fn dir(case: &str) -> String {
     format!("tests/data/review-g11/{case}")
@@ -137,13 +137,11 @@ spec:
         1,
         "the ReplicaSet's copy is not cited: {ev:?}"
     );
-    let ids: Vec<&str> = doc["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert!(!ids.iter().any(|id| id.contains("old-redis")), "{ids:?}");
+    let found = ids(&doc);
+    assert!(
+        !found.iter().any(|id| id.contains("old-redis")),
+        "{found:?}"
+    );
 }
 
 /// .NET's `RedisConnection=redis.cache:6379` (and `CACHE_CONNECTION`) is
@@ -231,14 +229,8 @@ fn secret_data_with_spaces_is_refused_as_kubernetes_does() {
 #[test]
 fn a_redis_image_that_only_sleeps_is_no_server() {
     let doc = json(&["scan", &dir("redis-image-sleep-is-a-server")]);
-    let ids: Vec<&str> = doc["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        ids(&doc),
         ["cache/redis", "shop/redis-master", "shop/redis-replicas"],
         "{doc:#}"
     );
@@ -249,11 +241,53 @@ fn a_redis_image_that_only_sleeps_is_no_server() {
     )]);
     let root = t.path().to_str().unwrap();
     let doc = json(&["scan", root]);
-    let ids: Vec<&str> = doc["resources"]
+    assert_eq!(ids(&doc), [format!("{root}/compose.yaml#cache")], "{doc:#}");
+}
+
+/// The code review of the fixes above found these.
+///
+/// A Redis started by a script whose first command waits or copies
+/// (`cat a.conf > b.conf; exec docker-entrypoint.sh b.conf`, `sleep 3 &&
+/// exec dragonfly`) is a server, in Kubernetes and compose: only a script
+/// of one idle command is idle.
+#[test]
+fn a_script_that_waits_then_starts_a_server_is_a_server() {
+    let doc = json(&["scan", &dir("idles-real-server")]);
+    assert_eq!(ids(&doc), ["cache/df", "cache/redis"], "{doc:#}");
+    for r in doc["resources"].as_array().unwrap() {
+        assert_eq!(r["consumers"][0]["strength"], "explicit", "{r:#}");
+    }
+    let root = dir("compose-idles-real-server");
+    let doc = json(&["scan", &root]);
+    let want = ["cache", "kv"].map(|s| format!("{root}/compose.yaml#{s}"));
+    assert_eq!(ids(&doc), want, "{doc:#}");
+    for r in doc["resources"].as_array().unwrap() {
+        assert!(r["external"].is_null() || r["external"] == false, "{r:#}");
+    }
+}
+
+/// A dump of a Deployment, its ReplicaSet and two Pods that all run the
+/// same template says what the template says once (it said it four
+/// times, once per object).
+#[test]
+fn owned_objects_running_the_owners_template_say_nothing_again() {
+    let doc = json(&["scan", &dir("owned-same-template-duplicate-diagnostics")]);
+    let codes: Vec<&str> = doc["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["id"].as_str().unwrap())
+        .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, [format!("{root}/compose.yaml#cache")], "{doc:#}");
+    assert_eq!(codes, ["loopback-unlinked"], "{doc:#}");
+}
+
+/// `kubectl create job --from=cronjob/x --dry-run=client -o yaml` writes
+/// `status: {}`: a Job not started yet, not a finished one.
+#[test]
+fn a_job_with_an_empty_status_is_not_finished() {
+    let doc = json(&["scan", &dir("job-status-empty-not-running")]);
+    let ev = evidence_of(&doc);
+    assert_eq!(ev.len(), 1, "{doc:#}");
+    assert_eq!(ev[0].0, "shop/CronJob/backup");
+    assert_eq!(ev[0].1[0].0, 27);
 }

@@ -1091,7 +1091,10 @@ impl SpecReader<'_, '_> {
 
     fn healthcheck_test(&self, test: &Node) -> Option<Vec<At<String>>> {
         let shell = |script: &[At<String>]| {
-            let first = script.first()?;
+            // `[CMD-SHELL]` alone runs nothing, as `[CMD]` alone.
+            let Some(first) = script.first() else {
+                return Some(Vec::new());
+            };
             let sh = |value: &str| At {
                 value: value.to_string(),
                 origin: first.origin.clone(),
@@ -1427,7 +1430,13 @@ fn serves_redis(spec: &Spec) -> bool {
     if runs(crate::SERVER_PROGRAMS) {
         return true;
     }
-    let argv: Vec<&str> = command.iter().map(|w| w.value.as_str()).collect();
+    // The command line as its items (a `sh -c` script whole), not split.
+    let argv: Vec<&str> = [&spec.entrypoint, &spec.command]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|w| w.value.as_str())
+        .collect();
     !runs(crate::CLIENT_PROGRAMS) && !crate::idles(&argv)
 }
 

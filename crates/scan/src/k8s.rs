@@ -1408,6 +1408,7 @@ fn still_running_owned<'a>(
         })
         .collect();
     for ((o, _, _), s) in owned.iter().zip(scanned) {
+        let before = out.facts.len();
         for f in s.facts {
             let Fact::Reference(mut r) = f else { continue };
             if known.contains(&(r.consumer.clone(), r.evidence.detail.clone())) {
@@ -1419,11 +1420,16 @@ fn still_running_owned<'a>(
             );
             out.facts.push(Fact::Reference(r));
         }
-        out.diagnostics.extend(
-            s.diagnostics
-                .into_iter()
-                .filter(|d| !said.contains(&(d.code, d.message.clone()))),
-        );
+        // What an object running its owner's template says, the owner
+        // said already (under its own name): only one that adds a link
+        // says more.
+        if out.facts.len() > before {
+            out.diagnostics.extend(
+                s.diagnostics
+                    .into_iter()
+                    .filter(|d| !said.contains(&(d.code, d.message.clone()))),
+            );
+        }
     }
 }
 
@@ -1441,7 +1447,13 @@ fn still_running(o: &Obj<'_>) -> bool {
             count(&["spec", "replicas"]).unwrap_or(1) > 0
                 || count(&["status", "replicas"]).unwrap_or(0) > 0
         }
-        "Job" => o.root.get("status").is_none() || count(&["status", "active"]).unwrap_or(0) > 0,
+        // `status: {}` is what `kubectl create job --dry-run -o yaml` writes.
+        "Job" => {
+            o.root
+                .get("status")
+                .is_none_or(|s| s.is_null() || s.as_map().is_some_and(<[_]>::is_empty))
+                || count(&["status", "active"]).unwrap_or(0) > 0
+        }
         _ => false,
     }
 }

@@ -432,9 +432,11 @@ pub(crate) fn idles(argv: &[&str]) -> bool {
         return match argv.get(1).map(|a| a.trim()) {
             // A bare shell (`kubectl run -it … -- sh`) waits on its input.
             None => first.split_whitespace().count() == 1,
+            // One command only: `sleep 3 && exec dragonfly`, `cat a.conf >
+            // b.conf; exec docker-entrypoint.sh b.conf` go on to a server.
             Some("-c") => argv.get(2).is_some_and(|script| {
-                let script = script.trim_start().trim_start_matches("exec ");
-                idles(&[script.split([';', '&', '|']).next().unwrap_or("")])
+                let script = script.trim().trim_start_matches("exec ");
+                !script.contains([';', '&', '|', '\n', '>', '<', '`', '(']) && idles(&[script])
             }),
             Some(_) => false,
         };
@@ -678,7 +680,7 @@ mod tests {
             &["sh"],
             &["/bin/bash"],
             &["sh", "-c", "exec sleep 3600"],
-            &["sh", "-c", "sleep 10; echo done"],
+            &["sh", "-c", " sleep infinity "],
             &["sleep infinity"],
         ] {
             assert!(idles(idle), "{idle:?}");
@@ -686,6 +688,13 @@ mod tests {
         for busy in [
             &["redis-server", "--port", "6380"][..],
             &["sh", "-c", "sleep 5 && redis-server /etc/redis.conf"],
+            &["sh", "-c", "sleep 3 && exec dragonfly --port 6379"],
+            &[
+                "sh",
+                "-c",
+                "cat /conf/redis.conf > /data/redis.conf; exec docker-entrypoint.sh /data/redis.conf",
+            ],
+            &["sh", "-c", "sleep 10; echo done"],
             &[
                 "/bin/bash",
                 "-c",
