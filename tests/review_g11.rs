@@ -291,3 +291,35 @@ fn a_job_with_an_empty_status_is_not_finished() {
     assert_eq!(ev[0].0, "shop/CronJob/backup");
     assert_eq!(ev[0].1[0].0, 27);
 }
+
+/// `binaryData` that is not base64 is refused by Kubernetes: said at the
+/// value, never quoting it (it was skipped in silence).
+#[test]
+fn configmap_binary_data_that_is_not_base64_is_said() {
+    let t = tree(&[(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config, namespace: shop}\nbinaryData:\n  app.properties: not base64 at all!\n",
+    )]);
+    let run = crate::support::fallout(&["scan", t.path().to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let said: Vec<(String, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [("configmap-binary-data-invalid".to_string(), 5)],
+        "{doc:#}"
+    );
+    assert!(
+        !run.stdout.contains("not base64 at all"),
+        "the value is not quoted"
+    );
+}

@@ -806,6 +806,22 @@ pub fn scan_objects(objects: &[Object], opts: &Options) -> Scanned {
                 if kind == "Secret" && data.values().any(|e| e.value.is_none()) {
                     undecodable_secret_data(o, &data, &mut out.diagnostics);
                 }
+                // `binaryData` is base64 too, and refused the same way.
+                for (key, e) in data
+                    .iter()
+                    .filter(|(_, e)| e.file_only && e.value.is_none())
+                {
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            "configmap-binary-data-invalid",
+                            format!(
+                                "{} key {key}: a `binaryData` value must be base64 (line breaks allowed, no spaces) and this one is not, so Kubernetes refuses the ConfigMap and the scan cannot read the file; base64-encode it, or move it under `data:` if it is text",
+                                o.label()
+                            ),
+                        )
+                        .at(o.path, Some(e.node.line), Some(e.node.col)),
+                    );
+                }
                 let map = if kind == "ConfigMap" {
                     &mut index.config_maps
                 } else {
