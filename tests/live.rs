@@ -106,6 +106,17 @@ fn consumer_of(doc: &serde_json::Value, res: &str, id: &str) -> serde_json::Valu
 }
 
 /// One `CLIENT LIST` line: a client at `addr` on the server's port `port`,
+/// `fallout ARGS… --client-list LIST --format json`: exits 0; the run and
+/// its document.
+fn with_client_list(args: &[&str], list: &str) -> (crate::support::Run, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.extend(["--client-list", list, "--format", "json"]);
+    let run = fallout(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    (run, doc)
+}
+
 /// with its name and user.
 fn client_line(id: u32, addr: &str, port: u16, name: &str, user: &str) -> String {
     format!("id={id} addr={addr} laddr=10.30.0.2:{port} fd=9 name={name} age=300 idle=2 flags=N db=0 sub=0 psub=0 multi=-1 qbuf=0 qbuf-free=0 obl=0 oll=0 omem=0 events=r cmd=get user={user}\n")
@@ -225,17 +236,10 @@ fn a_saved_client_list_is_attributed_through_a_pod_dump() {
     )
     .unwrap();
     let list = format!("redis-sessions.cache={}", dump.display());
-    let run = fallout(&[
-        "scan",
-        "fixtures/tls-incident",
-        pods.to_str().unwrap(),
-        "--client-list",
+    let (run, doc) = with_client_list(
+        &["scan", "fixtures/tls-incident", pods.to_str().unwrap()],
         &list,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    );
     let sessions = resource(&doc, "cache/redis-sessions");
     let consumers = sessions["consumers"].as_array().unwrap();
     let events = consumers
@@ -368,20 +372,17 @@ fn tls_disabled_breaks_a_consumer_seen_live_over_tls() {
         )
         .unwrap();
         let list = format!("redis-sessions.cache={}", dump.display());
-        let run = fallout(&[
-            "impact",
-            "redis-sessions.cache",
-            "fixtures/tls-incident",
-            pods.to_str().unwrap(),
-            "--client-list",
+        let (_, doc) = with_client_list(
+            &[
+                "impact",
+                "redis-sessions.cache",
+                "fixtures/tls-incident",
+                pods.to_str().unwrap(),
+                "--set",
+                "tls=disabled",
+            ],
             &list,
-            "--set",
-            "tls=disabled",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        );
         let events = consumer_of(&doc, "cache/redis-sessions", "api/Deployment/events-api");
         (
             events["verdict"].as_str().unwrap().to_string(),
@@ -589,20 +590,17 @@ fn auth_required_judges_each_live_connection() {
         std::fs::write(&dump, lines).unwrap();
         let list = format!("redis.cache={}", dump.display());
         let k8s = t.path().join("k8s");
-        let run = fallout(&[
-            "impact",
-            "redis.cache",
-            k8s.to_str().unwrap(),
-            pods.to_str().unwrap(),
-            "--client-list",
+        let (_, doc) = with_client_list(
+            &[
+                "impact",
+                "redis.cache",
+                k8s.to_str().unwrap(),
+                pods.to_str().unwrap(),
+                "--set",
+                "auth=required",
+            ],
             &list,
-            "--set",
-            "auth=required",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        );
         let mixed = consumer_of(&doc, "cache/redis", "app/Deployment/mixed");
         (
             mixed["verdict"].as_str().unwrap().to_string(),
@@ -659,17 +657,10 @@ fn a_client_named_as_the_redis_from_elsewhere_is_listed() {
     .unwrap();
     let list = format!("redis.cache={}", dump.display());
     let k8s = t.path().join("k8s");
-    let run = fallout(&[
-        "scan",
-        k8s.to_str().unwrap(),
-        pods.to_str().unwrap(),
-        "--client-list",
+    let (_, doc) = with_client_list(
+        &["scan", k8s.to_str().unwrap(), pods.to_str().unwrap()],
         &list,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    );
     let ids: Vec<&str> = resource(&doc, "cache/redis")["consumers"]
         .as_array()
         .unwrap()
@@ -731,16 +722,7 @@ fn a_name_of_two_namespaces_is_said_to_be_the_guess() {
     ]);
     let list = format!("redis.cache={}", t.path().join("clients.txt").display());
     let k8s = t.path().join("k8s");
-    let run = fallout(&[
-        "scan",
-        k8s.to_str().unwrap(),
-        "--client-list",
-        &list,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let (_, doc) = with_client_list(&["scan", k8s.to_str().unwrap()], &list);
     let notes = resource(&doc, "cache/redis")["consumers"][0]["notes"].to_string();
     assert!(
         notes.contains("attribution is a guess: client name `api` matches")
@@ -798,19 +780,16 @@ fn live_names_that_fit_no_redis_or_several_are_said() {
         run.stderr
     );
     let k8s = t.path().join("k8s");
-    let run = fallout(&[
-        "impact",
-        "redis.cache",
-        k8s.to_str().unwrap(),
-        "--client-list",
+    let (_, doc) = with_client_list(
+        &[
+            "impact",
+            "redis.cache",
+            k8s.to_str().unwrap(),
+            "--set",
+            "tls=disabled",
+        ],
         &format!("redis.cache={clients}"),
-        "--set",
-        "tls=disabled",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    );
     let client = &resource(&doc, "cache/redis")["consumers"][0];
     assert_eq!(client["verdict"], "breaks", "{client:#}");
     let reasons = client["reasons"].to_string();
