@@ -491,6 +491,8 @@ pub fn apply(files: &[SourceFile]) -> Kustomized {
         .enumerate()
         .map(|(i, k)| (dir_of(k.path), i))
         .collect();
+    out.diagnostics
+        .extend(unlisted_manifests(files, &kustomizations, &by_dir));
     // Most trees have no kustomization that does more than list files:
     // nothing to apply, but a listed file that is not there is still said.
     if !does_more {
@@ -1453,6 +1455,65 @@ fn missing_resources(
         .into_iter()
         .filter(|(p, ..)| !found.contains(p))
         .map(|(_, k, r, line)| not_scanned(k, r, line))
+        .collect()
+}
+
+/// Manifests beside a kustomization that no kustomization names: `kubectl
+/// apply -k` of that folder does not apply them. They are still read (as
+/// `kubectl apply -f` of the folder would), and a `kustomize-unlisted` info
+/// note at each says so. A file named anywhere in any kustomization (a
+/// resource, a patch, a generator's `key=path`, a replacement's source) is
+/// not unlisted.
+fn unlisted_manifests(
+    files: &[SourceFile],
+    kustomizations: &[Kustomization<'_>],
+    by_dir: &BTreeMap<&str, usize>,
+) -> Vec<Diagnostic> {
+    fn texts<'n>(node: &'n Node<'_>, out: &mut Vec<&'n str>) {
+        match &node.value {
+            Value::Seq(items) => items.iter().for_each(|i| texts(i, out)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| texts(v, out)),
+            _ => out.extend(node.as_str()),
+        }
+    }
+    let beside: Vec<&SourceFile> = files
+        .iter()
+        .filter(|f| {
+            let name = f.path.rsplit('/').next().unwrap_or("");
+            by_dir.contains_key(dir_of(&f.path))
+                && !NAMES.contains(&name)
+                && crate::k8s::is_manifest_path(&f.path)
+                && crate::k8s::looks_like_manifest(&f.text)
+        })
+        .collect();
+    if beside.is_empty() {
+        return Vec::new();
+    }
+    let mut mentioned: HashSet<String> = HashSet::new();
+    for k in kustomizations {
+        let mut found = Vec::new();
+        texts(k.root, &mut found);
+        for text in found {
+            // A generator's `key=path` names `path`.
+            let rel = text.rsplit_once('=').map_or(text, |(_, path)| path).trim();
+            if let Some(joined) = join_path(dir_of(k.path), rel.trim_end_matches('/')) {
+                mentioned.insert(joined);
+            }
+        }
+    }
+    beside
+        .into_iter()
+        .filter(|f| !mentioned.contains(crate::projects::normalized(&f.path).as_ref()))
+        .map(|f| {
+            let k = kustomizations[by_dir[dir_of(&f.path)]].path;
+            Diagnostic::info(
+                "kustomize-unlisted",
+                format!(
+                    "{k} does not list this file, so `kubectl apply -k` of its folder does not apply it; it is read as applied on its own (as `kubectl apply -f` would). If it is not deployed, the consumers found in it are not real: list it under `resources:`, or move it out of the folder"
+                ),
+            )
+            .at(&f.path, None, None)
+        })
         .collect()
 }
 

@@ -507,3 +507,58 @@ fn overlays_in_one_namespace_that_change_objects_are_said_to_merge() {
     let s = scan_files(&tree("shop-staging"), Vec::new(), &Options::default());
     assert!(said(&s).is_empty(), "{:?}", said(&s));
 }
+
+/// A manifest beside a kustomization that lists it not (a leftover) is not
+/// what `kubectl apply -k` applies: still read, and said once at the file.
+/// Files a kustomization names anywhere (a resource, a patch, a generator's
+/// `key=path`, a file of the folder an overlay patches from) are not.
+#[test]
+fn a_manifest_no_kustomization_names_is_said_at_the_file() {
+    let file = |path: &str, text: &str| fallout_scan::SourceFile {
+        path: path.into(),
+        text: text.into(),
+    };
+    let deploy = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: {name}\n          image: {name}:1\n          env:\n            - name: REDIS_URL\n              value: redis://cache:6379\n"
+        )
+    };
+    let s = scan_files(
+        &[
+            file(
+                "app/kustomization.yaml",
+                "resources:\n  - deploy.yaml\npatches:\n  - path: patch.yaml\nconfigMapGenerator:\n  - name: cfg\n    files:\n      - conf=settings.yaml\n",
+            ),
+            file("app/deploy.yaml", &deploy("web")),
+            file("app/old.yaml", &deploy("legacy")),
+            file("app/patch.yaml", &deploy("web")),
+            file("app/settings.yaml", "apiVersion: v1\nkind: Config\n"),
+            file("app/extra.yaml", &deploy("extra")),
+            file(
+                "overlay/kustomization.yaml",
+                "resources:\n  - ../app\npatches:\n  - path: ../app/extra.yaml\n",
+            ),
+            // No kustomization in this folder: nothing to say.
+            file("plain/old.yaml", &deploy("plain")),
+        ],
+        Vec::new(),
+        &Options::default(),
+    );
+    let unlisted: Vec<String> = diagnostics(&s)
+        .into_iter()
+        .filter(|d| d.contains("kustomize-unlisted"))
+        .collect();
+    assert_eq!(unlisted, ["info kustomize-unlisted app/old.yaml:0"]);
+    let note = s
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "kustomize-unlisted")
+        .unwrap();
+    assert!(
+        note.message.starts_with("app/kustomization.yaml does not list this file"),
+        "{}",
+        note.message
+    );
+    // Still read: its consumer is there.
+    assert!(workloads(&s).contains(&"default/Deployment/legacy".to_string()));
+}
