@@ -331,3 +331,53 @@ fn readme_gate_example_runs_on_the_fixture() {
     assert!(dir.path().join("fallout.sarif").exists());
     assert!(dir.path().join("comment.md").exists());
 }
+
+/// An approvals file may say which resource it was signed for: the same
+/// resource, however written, approves as before; another resource's
+/// approvals are refused (exit 2) rather than passing this change's gate.
+#[test]
+fn approvals_signed_for_another_target_are_refused() {
+    let approve = "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n";
+    let approved = |doc: &serde_json::Value| -> usize {
+        doc["resources"][0]["consumers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["approval"].is_object())
+            .count()
+    };
+    let (_dir, same) = check_with_approvals(&format!(
+        "target: redis-sessions.cache.svc.cluster.local\n{approve}"
+    ));
+    assert_eq!(same.code, 1, "{}", same.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&same.stdout).unwrap();
+    assert_eq!(approved(&doc), 1, "{doc:#}");
+
+    let (_dir, other) = check_with_approvals(&format!("target: redis-queue.jobs\n{approve}"));
+    assert_eq!(other.code, 2, "{}\n{}", other.stdout, other.stderr);
+    assert!(
+        other.stderr.contains(
+            "approvals.yaml:1: these approvals are for `redis-queue.jobs` (jobs/redis-queue), but the change targets `redis-sessions.cache` (cache/redis-sessions)"
+        ),
+        "{}",
+        other.stderr
+    );
+
+    let (_dir, unknown) = check_with_approvals(&format!("target: redis-gone.jobs\n{approve}"));
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("approvals.yaml:1: target: "),
+        "{}",
+        unknown.stderr
+    );
+
+    let (_dir, blank) = check_with_approvals(&format!("target:\n{approve}"));
+    assert_eq!(blank.code, 2, "{}", blank.stderr);
+    assert!(
+        blank
+            .stderr
+            .contains("approvals.yaml:1: `target:` must name the resource"),
+        "{}",
+        blank.stderr
+    );
+}

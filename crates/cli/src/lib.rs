@@ -210,10 +210,21 @@ fn run(cli: Cli) -> Result<Exit, String> {
                     ));
                 }
             }
+            // Approvals signed for another resource's change pass no gate.
+            if let Some((theirs, at)) = approvals.as_ref().and_then(|a| a.target.as_ref()) {
+                let other = fallout_graph::find_target(&inventory, theirs, &graph_opts)
+                    .map_err(|e| format!("{at}: target: {e}"))?;
+                if other != idx {
+                    return Err(format!(
+                        "{at}: these approvals are for `{theirs}` ({}), but the change targets `{}` ({}): they were signed for another change; use the approvals file of this change, or correct its `target:`",
+                        inventory.resources[other].id, change.target, inventory.resources[idx].id
+                    ));
+                }
+            }
             let mut resource = inventory.resources.swap_remove(idx);
             fallout_graph::impact(&mut resource, change);
             if let Some(approvals) = &approvals {
-                let warnings = fallout_graph::apply_approvals(&mut resource, approvals);
+                let warnings = fallout_graph::apply_approvals(&mut resource, &approvals.list);
                 inventory.diagnostics.extend(warnings);
             }
             if let Some(level) = fail_on {

@@ -520,12 +520,43 @@ fn is_duration(text: &str) -> bool {
     }
 }
 
-/// An approvals file: each approval with where it is written (the file and
-/// the line of its entry), so a warning about it (it names no consumer, or
-/// the same consumer as another) points there.
-pub fn read_approvals(path: &Path) -> Result<Vec<(Approval, Origin)>, String> {
+/// An approvals file as read.
+#[derive(Debug, Default)]
+pub struct Approvals {
+    /// The resource the approvals were signed for (`target:`, optional),
+    /// with where it is written: checked against the change's target, so
+    /// approvals signed for one change do not pass another's gate.
+    pub target: Option<(String, Origin)>,
+    /// Each approval with where it is written (the file and the line of
+    /// its entry), so a warning about it (it names no consumer, or the
+    /// same consumer as another) points there.
+    pub list: Vec<(Approval, Origin)>,
+}
+
+/// Reads an approvals file ([`Approvals`]).
+pub fn read_approvals(path: &Path) -> Result<Approvals, String> {
     let (shown, root) = read(path, "the approvals file", APPROVALS_EXAMPLE)?;
-    unknown_keys(&shown, &root, &["approvals"], "the approvals file")?;
+    unknown_keys(
+        &shown,
+        &root,
+        &["target", "approvals"],
+        "the approvals file",
+    )?;
+    let target = match entry(&root, "target") {
+        None => None,
+        Some((k, value)) => match value.as_str() {
+            Some(text) if !text.trim().is_empty() => Some((
+                text.trim().to_string(),
+                Origin::file(shown.clone(), line_of(k, value)),
+            )),
+            _ => {
+                return Err(format!(
+                    "{shown}:{}: `target:` must name the resource these approvals are for, as the change file does (e.g. `target: redis-sessions.cache`), or be left out",
+                    line_of(k, value)
+                ))
+            }
+        },
+    };
     let list = root
         .as_map()
         .unwrap_or_default()
@@ -577,10 +608,10 @@ pub fn read_approvals(path: &Path) -> Result<Vec<(Approval, Origin)>, String> {
         };
         out.push((approval, Origin::file(shown.clone(), item.line)));
     }
-    Ok(out)
+    Ok(Approvals { target, list: out })
 }
 
-const APPROVALS_EXAMPLE: &str = "approvals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n    note: moves to rediss:// before the window";
+const APPROVALS_EXAMPLE: &str = "target: redis-sessions.cache\napprovals:\n  - consumer: api/Deployment/events-api\n    by: lead-scheduling\n    note: moves to rediss:// before the window";
 
 #[cfg(test)]
 mod tests {

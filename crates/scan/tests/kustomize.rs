@@ -555,7 +555,8 @@ fn a_manifest_no_kustomization_names_is_said_at_the_file() {
         .find(|d| d.code == "kustomize-unlisted")
         .unwrap();
     assert!(
-        note.message.starts_with("app/kustomization.yaml does not list this file"),
+        note.message
+            .starts_with("app/kustomization.yaml does not list this file"),
         "{}",
         note.message
     );
