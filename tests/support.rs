@@ -10,9 +10,14 @@ pub struct Run {
 
 /// Runs `fallout` with `args` from the repository root.
 pub fn fallout(args: &[&str]) -> Run {
+    fallout_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs `fallout` with `args` from `dir` (`fallout scan .` as CI runs it).
+pub fn fallout_in(dir: &std::path::Path, args: &[&str]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_fallout"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .env_remove("FALLOUT_REDIS_PASSWORD")
         .env_remove("REDISCLI_AUTH")
         .output()

@@ -28,6 +28,7 @@ mod review_g7;
 mod review_g8;
 mod review_g9;
 mod review_h3;
+mod review_realworld;
 mod scanners_review;
 mod sidecar;
 mod unix_socket;

@@ -922,7 +922,12 @@ impl<'a> Builder<'a> {
             evidence: r.evidence.clone(),
             // where the password lives, with its file and line when known
             credential: r.credential.as_ref().map(|c| match &c.origin {
-                Origin::File { path, line } if *line > 0 && !c.location.contains(&**path) => {
+                // Said once when the place already names it (`path:line`);
+                // a place naming only the file (`env_file .env: REDIS_PASSWORD`)
+                // still gets its line.
+                Origin::File { path, line }
+                    if *line > 0 && !c.location.contains(&format!("{path}:{line}")) =>
+                {
                     format!("{} at {path}:{line}", c.location)
                 }
                 _ => c.location.clone(),
