@@ -17,7 +17,106 @@ const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Default)]
 pub struct Input {
     pub files: Vec<SourceFile>,
+    /// Files `.gitignore` leaves out in the folders of compose projects
+    /// ([`read_ignored`]): read by the scan only where a project names them.
+    pub ignored: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The folders walked, as file paths show them (`""` for `.`).
+    walked: Vec<String>,
+}
+
+/// Ignored files larger than this are not a project's settings.
+const MAX_IGNORED_BYTES: u64 = 1024 * 1024;
+
+/// Folders never walked for ignored files: what tools install and build.
+const HEAVY_FOLDERS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "target",
+    ".tox",
+    ".terraform",
+];
+
+/// The files `.gitignore` leaves out under the folders of the compose
+/// projects among `input.files`. On a server, a project's own settings
+/// (`.env`, `.env.production`, `docker-compose.override.yml`, a config file
+/// copied from its `.example`) are often ignored so their secrets stay out
+/// of git, yet they are what `docker compose` runs with: the scan reads
+/// them where the project names them, and nowhere else. Files over 1 MiB
+/// and installed or built folders (`node_modules`, `target`...) are left out.
+pub fn read_ignored(input: &mut Input) {
+    let mut dirs: Vec<String> = input
+        .files
+        .iter()
+        .filter(|f| fallout_scan::compose::is_compose_name(&f.path))
+        .map(|f| fallout_scan::projects::dir_of(&f.path).to_string())
+        // Only in the folders given: a compose file named alone brings
+        // nothing else in.
+        .filter(|d| {
+            input.walked.iter().any(|w| {
+                w.is_empty() || d == w || d.starts_with(&format!("{}/", w.trim_end_matches('/')))
+            })
+        })
+        .collect();
+    if dirs.is_empty() {
+        return;
+    }
+    dirs.sort();
+    dirs.dedup();
+    // A folder under another is walked with it.
+    let mut roots: Vec<String> = Vec::new();
+    for d in dirs {
+        let under = |r: &String| r.is_empty() || d == *r || d.starts_with(&format!("{r}/"));
+        if !roots.iter().any(under) {
+            roots.push(d);
+        }
+    }
+    let read: std::collections::HashSet<&str> =
+        input.files.iter().map(|f| f.path.as_str()).collect();
+    let found: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+    for root in &roots {
+        let root = if root.is_empty() { "." } else { root.as_str() };
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .require_git(false)
+            .git_ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .follow_links(true)
+            .filter_entry(|e| {
+                !e.file_type().is_some_and(|t| t.is_dir())
+                    || !HEAVY_FOLDERS.contains(&e.file_name().to_str().unwrap_or(""))
+            })
+            .build_parallel();
+        walker.run(|| {
+            Box::new(|entry| {
+                if let Ok(e) = entry {
+                    let small = e
+                        .metadata()
+                        .is_ok_and(|m| m.is_file() && m.len() <= MAX_IGNORED_BYTES);
+                    if small && !read.contains(display(e.path()).as_str()) {
+                        found
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e.into_path());
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let into = Mutex::new(Input::default());
+    for path in &found {
+        read_one(path, &into);
+    }
+    let mut ignored = into.into_inner().unwrap_or_else(|e| e.into_inner()).files;
+    ignored.sort_by(|a, b| a.path.cmp(&b.path));
+    input.ignored = ignored;
 }
 
 /// Reads every path. A path that does not exist is an error for the caller (exit 2).
@@ -49,6 +148,11 @@ pub fn read_paths(paths: &[std::path::PathBuf]) -> Result<Input, String> {
             read_one(path, &out);
             continue;
         }
+        let shown = display(path);
+        lock(&out).walked.push(match shown.trim_end_matches('/') {
+            "." => String::new(),
+            root => root.to_string(),
+        });
         // Symbolic links are followed (shared bases and manifests are often
         // linked in); a loop or a link to nothing is a diagnostic.
         let walker = ignore::WalkBuilder::new(path)

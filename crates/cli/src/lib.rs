@@ -481,8 +481,10 @@ fn gather(
     timer: &Timings,
 ) -> Result<(Vec<Fact>, Vec<Diagnostic>), String> {
     let mut input = input::read_paths(paths)?;
+    input::read_ignored(&mut input);
     timer.lap("walk and read");
     docs_catalog::drop_ignored(&mut input.files, paths, catalog);
+    docs_catalog::drop_ignored(&mut input.ignored, paths, catalog);
     let mut diagnostics = input.diagnostics;
     let mut scan_opts = fallout_scan::k8s::Options {
         default_namespace: common.default_namespace.clone(),
@@ -511,7 +513,12 @@ fn gather(
         cluster_objects = listing.objects;
     }
 
-    let scanned = fallout_scan::scan_files(&input.files, cluster_objects, &scan_opts);
+    let scanned = fallout_scan::scan_files_with_ignored(
+        &input.files,
+        &input.ignored,
+        cluster_objects,
+        &scan_opts,
+    );
     let files = std::mem::take(&mut input.files);
     std::thread::spawn(move || drop(files));
     let mut facts = scanned.facts;

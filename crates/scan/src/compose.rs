@@ -46,6 +46,10 @@ fn base_name(path: &str) -> &str {
 /// A compose file by its name: `compose.yaml`, `compose.*.yaml`,
 /// `docker-compose*.yml`, `docker-stack*.yml` (`.yml` or `.yaml`).
 pub fn is_compose_name(path: &str) -> bool {
+    // `docker-compose.example.yml` is a template to copy, not a project.
+    if crate::frameworks::is_example_name(path) {
+        return false;
+    }
     let name = base_name(path).to_ascii_lowercase();
     let Some(stem) = name
         .strip_suffix(".yaml")
@@ -164,7 +168,10 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
     let mut out = Scanned::default();
     let mut claimed = BTreeSet::new();
     let mut composes = Vec::new();
-    for file in tree.files() {
+    // An override file `.gitignore` leaves out (a machine's own settings)
+    // is still merged into its project, as `docker compose` does.
+    let ignored_overrides = tree.ignored_files().filter(|f| is_override_name(&f.path));
+    for file in tree.files().chain(ignored_overrides) {
         let path = file.path.as_str();
         let lower = path.to_ascii_lowercase();
         // stdin (`-`) has no name: its content decides
@@ -2646,7 +2653,7 @@ impl<'s, 't, 'f, 'a> ProjectScan<'s, 't, 'f, 'a> {
             format!("{}/", m.source)
         };
         let mut out = Vec::new();
-        for file in self.tree.files() {
+        for file in self.tree.all_files() {
             if let Some(rest) = file.path.strip_prefix(&prefix) {
                 let inside = format!("{}/{rest}", m.target.trim_end_matches('/'));
                 if let Some(reading) = folder_file_reading(file, &inside, self.compose_files) {

@@ -327,10 +327,35 @@ pub const DOCS: &[&str] = &[
 /// A file that is never a config file ([`NOT_CONFIG`], [`DOCS`]).
 pub fn is_not_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    NOT_CONFIG
-        .iter()
-        .chain(DOCS)
-        .any(|glob| wildcard(name, glob))
+    is_example_name(name)
+        || NOT_CONFIG
+            .iter()
+            .chain(DOCS)
+            .any(|glob| wildcard(name, glob))
+}
+
+/// Words of a file name that say it is an example or a template of
+/// settings, not settings in use.
+const EXAMPLE_WORDS: &[&str] = &[
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "template",
+    "templates",
+    "tmpl",
+    "dist",
+];
+
+/// A name that says the file is an example or template of settings: a word
+/// of it (split at `.`, `_` and `-`) is one of [`EXAMPLE_WORDS`]:
+/// `config.example.yml`, `sentry.conf.example.py`, `compose_example.yml`,
+/// `example.env`, `.env.production.sample`. Projects ship these to be
+/// copied (`cp config.example.yml config.yml`); the copy is what runs.
+pub fn is_example_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split(['.', '_', '-'])
+        .any(|w| EXAMPLE_WORDS.iter().any(|e| w.eq_ignore_ascii_case(e)))
 }
 
 /// A document ([`DOCS`]), by its file name.
@@ -1307,6 +1332,26 @@ mod tests {
         assert!(is_not_config("paperless.conf.example"));
         assert!(is_not_config("Cargo.toml"));
         assert!(!is_not_config("svc/config/default.json"));
+        for example in [
+            "sentry/sentry.conf.example.py",
+            "relay/config.example.yml",
+            "compose_example.yml",
+            ".config/docker_example.yml",
+            "docker/example.env",
+            "settings-template.json",
+            "app.sample.toml",
+            "config.DIST.yml",
+        ] {
+            assert!(is_not_config(example), "{example}");
+        }
+        for real in [
+            "sampler.yaml",
+            "exampleco/config.yml",
+            "templating.yml",
+            "redis-examples-not.conf.d/x.conf",
+        ] {
+            assert!(!is_not_config(real), "{real}");
+        }
     }
 
     #[test]

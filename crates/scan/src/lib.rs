@@ -50,6 +50,19 @@ pub fn scan_files<'a>(
     cluster_objects: Vec<k8s::Object<'a>>,
     opts: &k8s::Options,
 ) -> Scanned {
+    scan_files_with_ignored(files, &[], cluster_objects, opts)
+}
+
+/// [`scan_files`], with files `.gitignore` leaves out beside them: read
+/// only where a compose project names them (its `.env`, an `env_file`, an
+/// override file, a mounted file or folder), never as manifests or
+/// application config on their own.
+pub fn scan_files_with_ignored<'a>(
+    files: &'a [SourceFile],
+    ignored: &[SourceFile],
+    cluster_objects: Vec<k8s::Object<'a>>,
+    opts: &k8s::Options,
+) -> Scanned {
     use rayon::prelude::*;
     // Kustomizations are read on one core while the other parses manifests
     // (a tree with hundreds of them spends ~30 ms there).
@@ -316,7 +329,7 @@ pub fn scan_files<'a>(
     // while the other files are scanned.
     let ((), projects) = rayon::join(
         || drop(objects),
-        || projects::scan_projects_except(files, &generator_files),
+        || projects::scan_projects_except(files, ignored, &generator_files),
     );
     out.extend(projects);
     out

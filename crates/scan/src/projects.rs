@@ -85,26 +85,62 @@ const SOURCE_EXTENSIONS: &[&str] = &[
 /// The files of one scan, by path.
 pub struct Tree<'a> {
     files: &'a [SourceFile],
+    /// Files `.gitignore` leaves out, read only where a compose project
+    /// names them ([`Tree::with_ignored`]).
+    ignored: &'a [SourceFile],
+    /// Index into `files`, or past it into `ignored`.
     by_path: BTreeMap<String, usize>,
 }
 
 impl<'a> Tree<'a> {
     pub fn new(files: &'a [SourceFile]) -> Tree<'a> {
-        let by_path = files
+        Tree::with_ignored(files, &[])
+    }
+
+    /// The scanned files, and beside them files `.gitignore` leaves out:
+    /// found by path (an `env_file`, a project's `.env`, a mounted file or
+    /// folder, an override file), never listed by [`Tree::files`].
+    pub fn with_ignored(files: &'a [SourceFile], ignored: &'a [SourceFile]) -> Tree<'a> {
+        let mut by_path: BTreeMap<String, usize> = files
             .iter()
             .enumerate()
             .map(|(i, f)| (normalize(&f.path), i))
             .collect();
-        Tree { files, by_path }
+        for (i, f) in ignored.iter().enumerate() {
+            by_path.entry(normalize(&f.path)).or_insert(files.len() + i);
+        }
+        Tree {
+            files,
+            ignored,
+            by_path,
+        }
+    }
+
+    fn at(&self, i: usize) -> &'a SourceFile {
+        match i.checked_sub(self.files.len()) {
+            Some(j) => &self.ignored[j],
+            None => &self.files[i],
+        }
     }
 
     /// The file at a normalized path.
     pub fn get(&self, path: &str) -> Option<&'a SourceFile> {
-        self.by_path.get(path).map(|i| &self.files[*i])
+        self.by_path.get(path).map(|&i| self.at(i))
     }
 
+    /// The scanned files (not the ignored ones).
     pub fn files(&self) -> impl Iterator<Item = &'a SourceFile> {
         self.files.iter()
+    }
+
+    /// The files `.gitignore` leaves out.
+    pub fn ignored_files(&self) -> impl Iterator<Item = &'a SourceFile> {
+        self.ignored.iter()
+    }
+
+    /// The scanned files, then the ignored ones.
+    pub fn all_files(&self) -> impl Iterator<Item = &'a SourceFile> {
+        self.files.iter().chain(self.ignored)
     }
 
     /// The files under the normalized folder `dir` (`""`: every file), each
@@ -116,12 +152,11 @@ impl<'a> Tree<'a> {
         } else {
             format!("{dir}/")
         };
-        let files = self.files;
         let skip = prefix.len();
         self.by_path
             .range(prefix.clone()..)
             .take_while(move |(p, _)| p.starts_with(&prefix))
-            .map(move |(p, i)| (&p[skip..], &files[*i]))
+            .map(move |(p, &i)| (&p[skip..], self.at(i)))
     }
 }
 
@@ -218,13 +253,17 @@ pub(crate) fn normalized(path: &str) -> std::borrow::Cow<'_, str> {
 /// text of every file, so `.env`, `env_file` targets and mounted files are
 /// looked up among them.
 pub fn scan_projects(files: &[SourceFile]) -> Scanned {
-    scan_projects_except(files, &BTreeSet::new())
+    scan_projects_except(files, &[], &BTreeSet::new())
 }
 
 /// [`scan_projects`], with files that are something else's and no app's
 /// config (those a kustomize generator makes into ConfigMaps).
-pub fn scan_projects_except(files: &[SourceFile], not_config: &BTreeSet<String>) -> Scanned {
-    let tree = Tree::new(files);
+pub fn scan_projects_except(
+    files: &[SourceFile],
+    ignored: &[SourceFile],
+    not_config: &BTreeSet<String>,
+) -> Scanned {
+    let tree = Tree::with_ignored(files, ignored);
     let (mut out, mut claimed) = compose::scan(&tree);
     claimed.extend(not_config.iter().map(|p| normalize(p)));
     out.extend(scan_apps(&tree, &claimed));
