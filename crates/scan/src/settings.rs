@@ -177,6 +177,16 @@ pub fn says_redis(key: &str) -> bool {
     })
 }
 
+/// A key whose last part is the server's product name (`REDIS`,
+/// `CACHE_REDIS`, `valkey`): its value names the server.
+fn names_the_server(key: &str) -> bool {
+    let key = normalize_key(key);
+    matches!(
+        key.rsplit('.').next(),
+        Some("redis" | "valkey" | "keydb" | "dragonfly")
+    )
+}
+
 /// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
 pub fn normalize_key(key: &str) -> String {
     if !key.is_ascii() {
@@ -185,8 +195,19 @@ pub fn normalize_key(key: &str) -> String {
     // Byte by byte, one allocation: most keys are ASCII.
     let mut out: Vec<u8> = Vec::with_capacity(key.len() + 4);
     let mut prev_lower = false;
-    for &c in key.as_bytes() {
-        if c.is_ascii_uppercase() && prev_lower {
+    let b = key.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        // An acronym ends before a capital that starts a word:
+        // `DPConnectionString` is `dp.connection.string`, `REDISHost`
+        // `redis.host` (a plural `URLs` stays one word).
+        let starts_word = || {
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            let after = b.get(i + 2).copied().unwrap_or(0);
+            next.is_ascii_lowercase() && !(next == b's' && !after.is_ascii_alphanumeric())
+        };
+        if c.is_ascii_uppercase()
+            && (prev_lower || i > 0 && b[i - 1].is_ascii_uppercase() && starts_word())
+        {
             out.push(b'.');
         }
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
@@ -775,7 +796,13 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             let Some((host, port)) = split_host_port(item) else {
                 continue;
             };
-            if generic && port.is_none() && !host.contains('.') {
+            // A bare name (`back`) under a key that names the server
+            // itself (`REDIS`, `CACHE_REDIS`: the Azure voting app's
+            // `REDIS=azure-vote-back`) is kept as an address that does not
+            // say Redis: only where it names a known Redis. Under other
+            // keys (`REDIS_MODE=cluster`) it is no address.
+            let bare = generic && port.is_none() && !host.contains('.');
+            if bare && !names_the_server(&kv.key) {
                 continue;
             }
             if host.parse::<f64>().is_ok()
@@ -842,8 +869,10 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     ep.raw = format!("{} (sentinel of master {})", ep.raw, master.host);
                 }
             }
-            let says =
-                key_says_redis || stackexchange || port_setting.is_some_and(|p| says_redis(&p.key));
+            let says = !bare
+                && (key_says_redis
+                    || stackexchange
+                    || port_setting.is_some_and(|p| says_redis(&p.key)));
             let paired = port_setting.filter(|_| !item.contains(':'));
             out.push(found(kv, ep, says, credential, paired));
         }
@@ -1522,6 +1551,24 @@ mod tests {
     }
 
     #[test]
+    fn acronyms_end_where_a_word_starts() {
+        for (key, normal) in [
+            ("DPConnectionString", "dp.connection.string"),
+            ("REDISHost", "redis.host"),
+            ("SSLEnabled", "ssl.enabled"),
+            ("redisURLs", "redis.urls"),
+            ("REDIS_URL", "redis.url"),
+            ("redisAddr", "redis.addr"),
+            (
+                "SignalrStoreConnectionString",
+                "signalr.store.connection.string",
+            ),
+        ] {
+            assert_eq!(normalize_key(key), normal, "{key}");
+        }
+    }
+
+    #[test]
     fn a_password_file_is_a_credential() {
         let found = find_endpoints(&[
             kv("REDIS_HOST", "cache", 1),
@@ -1604,6 +1651,30 @@ mod tests {
         assert!(find_endpoints(&[kv("REDIS_PASSWORD", "hunter2", 1)]).is_empty());
         assert!(find_endpoints(&[kv("REDIS_TIMEOUT", "5", 1)]).is_empty());
         assert!(find_endpoints(&[kv("REDIS_HOST", "${REDIS_HOST}", 1)]).is_empty());
+    }
+
+    /// `REDIS=azure-vote-back`: a bare name under a key that names the
+    /// server is a candidate (kept where it names a known Redis); under
+    /// another Redis key of no role it is no address.
+    #[test]
+    fn a_bare_name_under_the_servers_own_key_is_a_candidate() {
+        for key in ["REDIS", "CACHE_REDIS", "valkey"] {
+            let found = find_endpoints(&[kv(key, "azure-vote-back", 1)]);
+            assert_eq!(found.len(), 1, "{key}");
+            assert_eq!(found[0].endpoint.host, "azure-vote-back");
+            assert!(!found[0].says_redis, "{key}");
+        }
+        for (key, value) in [
+            ("REDIS_MODE", "cluster"),
+            ("REDIS_CLIENT", "ioredis"),
+            ("REDIS", "true"),
+            ("REDIS", "1"),
+        ] {
+            assert!(
+                find_endpoints(&[kv(key, value, 1)]).is_empty(),
+                "{key}={value}"
+            );
+        }
     }
 
     #[test]
