@@ -134,3 +134,159 @@ fn example_files_are_not_settings_in_use() {
         run.stdout
     );
 }
+
+/// A Deployment whose container is `name` with `env`, then `extra` (a
+/// `command:` line or nothing).
+fn deployment(name: &str, image: &str, env: &[(&str, &str)], extra: &str) -> String {
+    let mut out = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n      - name: {name}\n        image: {image}\n"
+    );
+    if !env.is_empty() {
+        out.push_str("        env:\n");
+        for (k, v) in env {
+            out.push_str(&format!("        - name: {k}\n          value: \"{v}\"\n"));
+        }
+    }
+    out.push_str(extra);
+    out
+}
+
+const BACK_SERVICE: &str =
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: back\nspec:\n  ports:\n  - port: 6379\n  selector:\n    app: back\n";
+
+/// The Azure voting app's `REDIS=azure-vote-back` (a bare name under the
+/// server's own key) and eShop's `DPConnectionString=keystore-data` (an
+/// acronym before a word) name the Redis; a bare word under another Redis
+/// key (`REDIS_MODE`) does not.
+#[test]
+fn the_voting_apps_and_eshops_keys_name_their_redis() {
+    let manifests = [
+        deployment("back", "redis", &[], ""),
+        BACK_SERVICE.to_string(),
+        deployment("front", "example/front", &[("REDIS", "back")], ""),
+        deployment(
+            "identity",
+            "example/identity",
+            &[("DPConnectionString", "back")],
+            "",
+        ),
+        deployment("mode", "example/mode", &[("REDIS_MODE", "back")], ""),
+    ]
+    .join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let res = crate::support::resource(&doc, "default/back");
+    let names: Vec<&str> = res["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["front", "identity"], "{res:#}");
+}
+
+/// `grep -h pattern file; redis-cli ping` (Sourcegraph's readiness probe):
+/// grep's `-h` is no redis-cli host, so no external Redis `pattern`.
+#[test]
+fn another_commands_dash_h_is_no_redis_host() {
+    let probe = "        command: [\"sh\", \"-c\", \"grep -h requirepass /etc/redis/redis.conf; redis-cli -h back ping; sleep 3600\"]\n";
+    let manifests = [
+        deployment("back", "redis", &[], ""),
+        BACK_SERVICE.to_string(),
+        deployment("app", "busybox", &[], probe),
+    ]
+    .join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
+    let res = crate::support::resource(&doc, "default/back");
+    assert_eq!(res["consumers"][0]["name"], "app", "{res:#}");
+}
+
+/// What cli.md promises of TARGET: an external host written as a short
+/// name is named by it, with a port, or as its Service's FQDN; an in-scan
+/// one by `name:port`.
+#[test]
+fn short_names_and_host_port_name_their_resource() {
+    let manifests = [
+        deployment("back", "redis", &[], ""),
+        BACK_SERVICE.to_string(),
+        deployment(
+            "app",
+            "example/app",
+            &[("REDIS_URL", "redis://cache-master:6379")],
+            "",
+        ),
+    ]
+    .join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    for (target, id) in [
+        ("cache-master", "cache-master.default"),
+        ("cache-master:6379", "cache-master.default"),
+        (
+            "cache-master.default.svc.cluster.local",
+            "cache-master.default",
+        ),
+        ("back:6379", "default/back"),
+        ("back", "default/back"),
+    ] {
+        let run = fallout_in(
+            dir.path(),
+            &["impact", target, ".", "--set", "tls=required"],
+        );
+        assert_eq!(run.code, 0, "{target}: {}", run.stderr);
+        assert!(
+            run.stdout
+                .starts_with(&format!("impact: tls=required on {id}\n")),
+            "{target}: {}",
+            run.stdout
+        );
+    }
+    let run = fallout_in(
+        dir.path(),
+        &["impact", "cache", ".", "--set", "tls=required"],
+    );
+    assert_eq!(run.code, 2, "a prefix is no name: {}", run.stdout);
+}
+
+/// A Deployment and a StatefulSet both named `redis` in one namespace are
+/// two resources, each with its own id; `default/redis` names both.
+#[test]
+fn two_servers_of_one_name_each_have_their_own_id() {
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis-b}}\n  template:\n    metadata: {labels: {app: redis-b}}\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n";
+    let manifests = [deployment("redis", "redis:7", &[], ""), sts.to_string()].join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        crate::support::ids(&doc),
+        ["default/Deployment/redis", "default/StatefulSet/redis"]
+    );
+    let run = fallout_in(
+        dir.path(),
+        &[
+            "impact",
+            "default/StatefulSet/redis",
+            ".",
+            "--set",
+            "tls=required",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = fallout_in(
+        dir.path(),
+        &["impact", "default/redis", ".", "--set", "tls=required"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "matches several resources: default/Deployment/redis, default/StatefulSet/redis"
+        ),
+        "{}",
+        run.stderr
+    );
+}

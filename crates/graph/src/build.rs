@@ -236,6 +236,20 @@ impl<'a> Builder<'a> {
         }
         let mut defs: Vec<(Resource, Defined)> =
             servers.into_iter().map(|w| self.define(w)).collect();
+        // Two servers of one name in one namespace (a Deployment `redis` and
+        // a StatefulSet `redis`): each goes by its workload's id
+        // (`default/StatefulSet/redis`), so each can be named.
+        let mut ids: HashMap<String, usize> = HashMap::default();
+        for (r, _) in &defs {
+            *ids.entry(r.id.clone()).or_default() += 1;
+        }
+        for (r, d) in &mut defs {
+            if ids.get(&r.id).is_some_and(|&n| n > 1) {
+                if let Some(w) = &d.workload {
+                    r.id = w.to_string();
+                }
+            }
+        }
         defs.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         for (resource, defined) in defs {
             let i = self.resources.len();

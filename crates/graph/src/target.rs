@@ -77,6 +77,14 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
                     exact.insert(i);
                 }
             }
+            // `redis:6379`, `cache-master:6379`: the bare name with a port.
+            if exact.is_empty() {
+                for (i, res) in inv.resources.iter().enumerate() {
+                    if bare_name(res, &host) && serves_port(res, port) {
+                        exact.insert(i);
+                    }
+                }
+            }
         }
     }
     if exact.is_empty() {
@@ -110,7 +118,15 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
     if exact.is_empty() {
         // The bare name, when only one resource has it.
         for (i, res) in inv.resources.iter().enumerate() {
-            if res.name.eq_ignore_ascii_case(&wanted) {
+            // `default/redis` when two servers of the namespace have that
+            // name (`default/Deployment/redis`, `default/StatefulSet/redis`):
+            // both, for the user to choose.
+            let in_namespace = res.namespace.as_deref().is_some_and(|ns| {
+                wanted.split_once('/').is_some_and(|(n, name)| {
+                    n.eq_ignore_ascii_case(ns) && name.eq_ignore_ascii_case(&res.name)
+                })
+            });
+            if bare_name(res, &wanted) || in_namespace {
                 exact.insert(i);
             }
         }
@@ -168,11 +184,42 @@ fn closest(inv: &Inventory, wanted: &str, opts: &Options) -> Vec<String> {
         .collect()
 }
 
+/// Whether `name` is `res`'s bare name: its name, or for an external
+/// host that consumers wrote as a short name (`cache-master`, kept as
+/// `cache-master.default`, qualified by their namespace), that short name.
+fn bare_name(res: &Resource, name: &str) -> bool {
+    if res.name.eq_ignore_ascii_case(name) {
+        return true;
+    }
+    res.external
+        && !name.is_empty()
+        && !name.contains('.')
+        && res.name.len() > name.len() + 1
+        && res.name.is_char_boundary(name.len())
+        && res.name[..name.len()].eq_ignore_ascii_case(name)
+        && res.name[name.len()..].starts_with('.')
+        && !res.name[name.len() + 1..].contains('.')
+}
+
 /// Whether `name` (normalised) is one of `res`'s names.
 fn names(res: &Resource, name: &str, opts: &Options) -> bool {
     if res.id.eq_ignore_ascii_case(name) || res.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     {
         return true;
+    }
+    // An external host written as a short name in a namespace
+    // (`cache-master.default`): its Service names there too
+    // (`cache-master.default.svc.cluster.local`).
+    if res.external && res.namespace.is_none() {
+        if let Some((short, ns)) = res.name.split_once('.') {
+            if !ns.contains('.')
+                && service_names(ns, short, &opts.cluster_domain)
+                    .iter()
+                    .any(|q| q.eq_ignore_ascii_case(name))
+            {
+                return true;
+            }
+        }
     }
     if let Some(ns) = &res.namespace {
         let qualified = service_names(ns, &res.name, &opts.cluster_domain);

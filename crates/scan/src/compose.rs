@@ -743,6 +743,12 @@ pub(crate) fn is_address_key(key: &str) -> bool {
         ))
 }
 
+/// Whether a shell word ends its command: `;`, `&&`, `||`, `|`, `&`, or a
+/// word written against one (`/etc/hosts;`).
+fn ends_a_command(word: &str) -> bool {
+    word.ends_with(';') || word.ends_with('&') || word.ends_with('|')
+}
+
 /// Settings from command-line words: `--key=value`, `--key value`,
 /// `redis-cli -h host -p port`, `--replicaof host port`, URLs anywhere.
 pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength) -> Vec<KeyValue> {
@@ -754,15 +760,24 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
         strength,
         via,
     };
-    let is_cli = words.iter().any(|w| {
-        let name = w.value.rsplit('/').next().unwrap_or("");
+    let cli_name = |word: &str| {
+        let name = word.rsplit('/').next().unwrap_or("");
         (name.ends_with("-cli") || name.ends_with("-benchmark"))
             && (name.contains("redis") || name.contains("valkey") || name.contains("keydb"))
-    });
+    };
+    // Whether the word is an argument of redis-cli: from its name to the
+    // end of its shell command (`;`, `&&`, `||`, `|`, `&`), so `grep -h
+    // pattern file; redis-cli ping` reads no host from grep's `-h`.
+    let mut is_cli = false;
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
         let word = w.value.as_str();
+        if cli_name(word) {
+            is_cli = true;
+        } else if i > 0 && ends_a_command(&words[i - 1].value) {
+            is_cli = false;
+        }
         // A reachability probe (`nc -z -w 2 cache 6379`, `telnet cache
         // 6379`): the first name after it is a host, the number after that
         // its port; an address that does not say Redis.
