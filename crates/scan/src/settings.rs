@@ -203,7 +203,8 @@ pub fn normalize_key(key: &str) -> String {
         let starts_word = || {
             let next = b.get(i + 1).copied().unwrap_or(0);
             let after = b.get(i + 2).copied().unwrap_or(0);
-            next.is_ascii_lowercase() && !(next == b's' && !after.is_ascii_alphanumeric())
+            let plural = next == b's' && !after.is_ascii_alphanumeric();
+            next.is_ascii_lowercase() && !plural
         };
         if c.is_ascii_uppercase()
             && (prev_lower || i > 0 && b[i - 1].is_ascii_uppercase() && starts_word())
