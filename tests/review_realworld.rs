@@ -290,3 +290,90 @@ fn two_servers_of_one_name_each_have_their_own_id() {
         run.stderr
     );
 }
+
+/// `fallout impact TARGET . --set KEY=VALUE` in a tree of `files`: the
+/// one consumer's reason line and the summary.
+fn verdict_of(files: &[(&str, &str)], target: &str, set: &str) -> String {
+    let (_dir, run) = impact_here(files, &[target, ".", "--set", set]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
+/// A Redis server on the official image with `REDIS_PASSWORD` from a
+/// Secret, and a CronJob whose redis-cli authenticates through
+/// `REDISCLI_AUTH`: the official image reads no such variable (no
+/// password is required), and redis-cli reads `REDISCLI_AUTH`.
+#[test]
+fn official_images_ignore_redis_password_and_redis_cli_reads_rediscli_auth() {
+    let server = |image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: redis\nspec:\n  selector: {{matchLabels: {{app: redis}}}}\n  template:\n    metadata: {{labels: {{app: redis}}}}\n    spec:\n      containers:\n      - name: redis\n        image: {image}\n        env:\n        - name: REDIS_PASSWORD\n          valueFrom:\n            secretKeyRef: {{name: redis-auth, key: password}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  selector: {{app: redis}}\n  ports:\n  - port: 6379\n---\n"
+        )
+    };
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: reaper\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: reaper\n            image: redis:7\n            env:\n            - name: REDIS_HOST\n              value: redis\n            - name: REDISCLI_AUTH\n              valueFrom:\n                secretKeyRef: {name: redis-auth, key: password}\n            command: [\"sh\", \"-c\"]\n            args:\n            - exec redis-cli -h \"$REDIS_HOST\" PING\n";
+    let web = deployment(
+        "web",
+        "example/web",
+        &[("REDIS_URL", "redis://redis:6379")],
+        "",
+    );
+    let official = format!("{}{cron}---\n{web}", server("redis:7"));
+    let out = verdict_of(&[("app.yaml", &official)], "redis", "auth=required");
+    assert!(
+        out.contains("web: connects without a password at app.yaml:")
+            && out.contains("1 break, 0 at risk, 1 ok"),
+        "{out}"
+    );
+    assert!(out.contains("reaper: "), "{out}");
+    let out = verdict_of(&[("app.yaml", &official)], "redis", "password=rotate");
+    assert!(
+        out.contains("reaper: holds the password in env REDISCLI_AUTH"),
+        "{out}"
+    );
+    // Bitnami's image does read it: the server requires a password.
+    let bitnami = format!("{}{web}", server("bitnami/redis:7.2"));
+    let out = verdict_of(&[("app.yaml", &bitnami)], "redis", "auth=required");
+    assert!(
+        out.contains("the server already requires a password"),
+        "{out}"
+    );
+}
+
+/// `--requirepass ""` (written so, or as Chatwoot's `"$REDIS_PASSWORD"`
+/// with the variable empty in `.env`) requires no password; an empty
+/// password in a URL (`redis://:@redis:6379/0`, Airflow) is shown as
+/// written, not as `***`.
+#[test]
+fn an_empty_password_is_no_password() {
+    let app = "  app:\n    image: example/app\n    environment:\n      REDIS_URL: redis://:@redis:6379/0\n";
+    for (command, env) in [
+        ("[\"redis-server\", \"--requirepass\", \"\"]", ""),
+        (
+            "[\"sh\", \"-c\", \"redis-server --requirepass \\\"$REDIS_PASSWORD\\\"\"]",
+            "REDIS_PASSWORD=\n",
+        ),
+    ] {
+        let compose =
+            format!("services:\n  redis:\n    image: redis:alpine\n    command: {command}\n{app}");
+        let out = verdict_of(
+            &[("docker-compose.yaml", &compose), (".env", env)],
+            "redis",
+            "auth=required",
+        );
+        assert!(
+            out.contains("app: connects without a password")
+                && out.contains("1 break, 0 at risk, 0 ok"),
+            "{command}: {out}"
+        );
+        let (_dir, json) = impact_here(
+            &[("docker-compose.yaml", &compose), (".env", env)],
+            &["redis", ".", "--set", "auth=required", "--format", "json"],
+        );
+        assert!(
+            json.stdout.contains("redis://:@redis:6379/0"),
+            "{}",
+            json.stdout
+        );
+        assert!(!json.stdout.contains("***"), "{}", json.stdout);
+    }
+}

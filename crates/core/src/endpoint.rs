@@ -383,11 +383,19 @@ pub fn redact_url(text: &str) -> String {
         Some(at) => {
             let info = &rest[..at];
             match info.split_once(':') {
+                // An empty password (`redis://:@host`, Airflow's
+                // `redis://:@redis:6379/0`) hides nothing: shown as written,
+                // so it does not look like one.
+                Some((user, "")) => {
+                    out.push_str(user);
+                    out.push(':');
+                }
                 Some((user, _)) => {
                     out.push_str(user);
                     out.push(':');
                     out.push_str(REDACTED);
                 }
+                None if info.is_empty() => {}
                 None => out.push_str(REDACTED),
             }
             out.push_str(&rest[at..]);
@@ -442,6 +450,15 @@ mod tests {
         let ep = &Endpoint::parse_url("redis://hunter2@h:1").unwrap()[0];
         assert!(!ep.has_password && ep.lone_userinfo && ep.user.is_none());
         assert_eq!(ep.raw, "redis://***@h:1");
+        assert_eq!(
+            redact_url("redis://:@redis:6379/0"),
+            "redis://:@redis:6379/0"
+        );
+        assert_eq!(
+            redact_url("redis://app:@redis:6379"),
+            "redis://app:@redis:6379"
+        );
+        assert_eq!(redact_url("redis://@redis:6379"), "redis://@redis:6379");
         let ep = &Endpoint::parse_url("redis://u:p@h:1").unwrap()[0];
         assert!(ep.has_password && !ep.lone_userinfo);
         // Beside a password in the query, the lone name is the user.

@@ -695,7 +695,13 @@ pub(crate) fn words(command: &[At<String>]) -> Vec<At<String>> {
     command
         .iter()
         .flat_map(|item| {
-            shell_words(&item.value).into_iter().map(move |w| At {
+            // An empty item is an empty argument (`--requirepass ""`).
+            let words = if item.value.is_empty() {
+                vec![String::new()]
+            } else {
+                shell_words(&item.value)
+            };
+            words.into_iter().map(move |w| At {
                 value: w,
                 origin: item.origin.clone(),
             })
@@ -741,6 +747,11 @@ pub(crate) fn is_address_key(key: &str) -> bool {
                 | "timeout"
                 | "prefix"
         ))
+}
+
+/// An empty value as written: nothing, `""` or `''`.
+fn is_empty_value(value: &str) -> bool {
+    matches!(value.trim(), "" | "\"\"" | "''")
 }
 
 /// Whether a shell word ends its command: `;`, `&&`, `||`, `|`, `&`, or a
@@ -1533,8 +1544,10 @@ pub(crate) fn redis_server(
     let mut auth_origin: Option<Origin> = None;
     let mut tls_main = false;
     let env_of = |k: &str| env.iter().find(|e| e.0 == k).and_then(|e| e.1);
-    // Bitnami images configure the server from env.
-    for prefix in ["REDIS", "VALKEY"] {
+    // Bitnami images configure the server from env; the official images
+    // read none of it (`REDIS_PASSWORD` there is for a script, if any).
+    let from_env = crate::configured_from_env(image);
+    for prefix in ["REDIS", "VALKEY"].into_iter().filter(|_| from_env) {
         if let Some(p) = env_of(&format!("{prefix}_PORT_NUMBER")).and_then(|p| p.parse().ok()) {
             port = Some(p);
         }
@@ -1587,6 +1600,9 @@ pub(crate) fn redis_server(
             Some("port") => port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
             Some("tls-port") => tls_port = value.and_then(|v| v.parse().ok()).filter(|p| *p != 0),
             Some("unixsocket") => unixsocket = value.filter(|v| v.starts_with('/')),
+            // `--requirepass ""` (Chatwoot's `"$REDIS_PASSWORD"` with the
+            // variable empty) turns authentication off, not on.
+            Some("requirepass") if value.as_deref().is_some_and(is_empty_value) => {}
             Some("requirepass" | "aclfile") => {
                 requires_auth = true;
                 // The flag on the command line is where it is told, before
@@ -1629,6 +1645,7 @@ pub(crate) fn redis_server(
                 "unixsocket" if s.value.trim_matches(['"', '\'']).starts_with('/') => {
                     unixsocket = Some(s.value.trim_matches(['"', '\'']).to_string())
                 }
+                "requirepass" if is_empty_value(&s.value) => {}
                 "requirepass" | "aclfile" => requires_auth = true,
                 "user" if !s.value.contains("nopass") && s.value.contains(" on") => {
                     requires_auth = true

@@ -253,6 +253,9 @@ pub const KEYS: &[Spelling] = &[
     key("node-redis", "**.socket.host", Meaning::Role("host")),
     key("node-redis", "**.socket.port", Meaning::Role("port")),
     key("node-redis", "**.socket.tls", Meaning::Role("tls")),
+    // redis-cli reads its password from `REDISCLI_AUTH`: the password of
+    // the container's `REDIS_*` settings it connects with.
+    key("redis-cli", "rediscli.auth", Meaning::Key("redis.password")),
     key("Sentry", "**.redis.clusters.**", Meaning::Redis),
     key("Relay", "**.processing.redis", Meaning::Redis),
     key("redis.conf", "replicaof", Meaning::HostPort { skip: 0 }),

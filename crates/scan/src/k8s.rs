@@ -2471,8 +2471,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
             if let Some(sk) = &v.secret_key {
                 if named || in_args.is_some() {
                     server.password_secrets.push(sk.clone());
-                    if in_args.is_some() || norm.starts_with("redis") || norm.starts_with("valkey")
-                    {
+                    // Named for the server: what a Bitnami-style image
+                    // reads; the official images read no variable.
+                    let read_by_image = (norm.starts_with("redis") || norm.starts_with("valkey"))
+                        && crate::configured_from_env(image);
+                    if in_args.is_some() || read_by_image {
                         server.requires_auth = true;
                         // The argument that passes it, else the variable.
                         server.auth_origin.get_or_insert_with(|| {

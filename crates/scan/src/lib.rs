@@ -579,6 +579,34 @@ fn image_repo(image: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether a Redis image may configure its server from environment
+/// variables (`REDIS_PASSWORD`, `REDIS_TLS_ENABLED`: Bitnami's and the
+/// images built like it). The official images (`redis`, `valkey/valkey`,
+/// from Docker Hub or a mirror) read none: there such a variable only
+/// matters where a command passes it.
+pub(crate) fn configured_from_env(image: &str) -> bool {
+    let path = image.split('@').next().unwrap_or(image);
+    // The tag follows the last `:` after the last `/` (a registry may
+    // have a port: `registry:5000/redis`).
+    let path = match path.rsplit_once(':') {
+        Some((p, tag)) if !tag.contains('/') => p,
+        _ => path,
+    };
+    let path = path.to_ascii_lowercase();
+    let mut path = path.as_str();
+    for registry in [
+        "docker.io/",
+        "index.docker.io/",
+        "registry-1.docker.io/",
+        "mirror.gcr.io/",
+        "public.ecr.aws/docker/",
+    ] {
+        path = path.strip_prefix(registry).unwrap_or(path);
+    }
+    let path = path.strip_prefix("library/").unwrap_or(path);
+    !matches!(path, "redis" | "valkey/valkey")
+}
+
 /// Red Hat and Software Collections images name their version in the
 /// repository: `rhel9/redis-7`, `sclorg/redis-7-c9s`, `centos/redis-5-centos7`,
 /// `rhscl/redis-6-rhel7`, `sclorg/valkey-8-c10s`.
@@ -656,6 +684,28 @@ pub fn proxy_of_image(image: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn official_images_read_no_server_env() {
+        for official in [
+            "redis",
+            "redis:7",
+            "docker.io/library/redis:7.2@sha256:abc",
+            "valkey/valkey:8",
+            "mirror.gcr.io/redis",
+        ] {
+            assert!(!configured_from_env(official), "{official}");
+        }
+        for env in [
+            "bitnami/redis:7.2",
+            "docker.io/bitnami/valkey",
+            "registry:5000/redis",
+            "myorg/redis:7",
+            "bitnamilegacy/redis-sentinel",
+        ] {
+            assert!(configured_from_env(env), "{env}");
+        }
+    }
 
     #[test]
     fn other_datastore_images() {
