@@ -377,3 +377,34 @@ fn an_empty_password_is_no_password() {
         assert!(!json.stdout.contains("***"), "{}", json.stdout);
     }
 }
+
+/// Advice for a client that gives a host and a port (Mastodon's
+/// `REDIS_HOST` + `REDIS_PORT`, n8n's `QUEUE_BULL_REDIS_*`): no URL to
+/// switch; the port's line is cited even when the server has no TLS port
+/// yet. And a password rotation on a server that requires one says so
+/// rather than "if it authenticates".
+#[test]
+fn advice_fits_host_and_port_settings_and_a_server_that_requires_a_password() {
+    let compose = "services:\n  redis:\n    image: redis:7\n    command: redis-server --requirepass \"${REDIS_PASSWORD}\"\n  web:\n    image: example/web\n    env_file: .env.production\n";
+    let files = [
+        ("docker-compose.yml", compose),
+        (".env.production", "REDIS_HOST=redis\nREDIS_PORT=6379\n"),
+        (".env", "REDIS_PASSWORD=s3cret\n"),
+    ];
+    let out = verdict_of(&files, "redis", "tls=required");
+    assert!(
+        out.contains("web: uses `redis:6379` (plaintext port 6379) at .env.production:1 without TLS; turn on its client's TLS option, use the TLS port the server will serve (it serves none yet; the port is written at .env.production:2), and configure the CA"),
+        "{out}"
+    );
+    let out = verdict_of(&files, "redis", "tls=preferred");
+    assert!(
+        out.contains("web: still connects without TLS at .env.production:1; turn on its client's TLS option and use the server's TLS port before tls=required"),
+        "{out}"
+    );
+    let out = verdict_of(&files, "redis", "password=rotate");
+    assert!(
+        out.contains("web: no visible credential (.env.production:1), but the server requires a password (docker-compose.yml:4)"),
+        "{out}"
+    );
+    assert!(!out.contains("s3cret"), "{out}");
+}

@@ -252,7 +252,14 @@ fn plain_tls_advice(server: &Resource, l: &Link) -> String {
             let port = match (server.tls_port, &l.port_origin) {
                 (Some(p), Some(o)) => format!(", use port {p} ({})", port_at(o)),
                 (Some(p), None) => format!(", use port {p}"),
-                (None, _) => ", use the server's TLS port".to_string(),
+                // No TLS port yet: the one the change opens.
+                (None, Some(o)) => format!(
+                    ", use the TLS port the server will serve (it serves none yet; {})",
+                    port_at(o)
+                ),
+                (None, None) => {
+                    ", use the TLS port the server will serve (it serves none yet)".to_string()
+                }
             };
             format!("uses {written} at {at} without TLS; turn on its client's TLS option{port}, and configure the CA")
         }
@@ -300,7 +307,7 @@ fn judge(server: &Resource, c: &Consumer, setting: &Setting) -> Judgement {
         Setting::TlsPort(new) => port_move(server, c, server.tls_port, *new, "tls-port"),
         Setting::Host(new) => host_move(server, c, new),
         Setting::AuthRequired => auth_required(server, c),
-        Setting::PasswordRotate => password_rotate(c),
+        Setting::PasswordRotate => password_rotate(server, c),
         Setting::AclUserRemoved(user) => acl_user_removed(c, user),
         Setting::Decommission => (Verdict::Breaks, Vec::new()),
     }
@@ -738,12 +745,23 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
         TlsMode::Preferred => {
             let mut reasons: Vec<String> = without
                 .iter()
-                .map(|l| {
-                    format!(
+                .map(|l| match (l.endpoint.scheme, client_spelling(l)) {
+                    // A host and port: no URL to move; its client's option.
+                    (Scheme::Plain, Spelling::Url | Spelling::IoredisOptions) => {
+                        let port = match server.tls_port {
+                            Some(p) => format!(" and use port {p}"),
+                            None => " and use the server's TLS port".to_string(),
+                        };
+                        format!(
+                            "still connects without TLS at {}; turn on its client's TLS option{port} before tls=required",
+                            l.evidence.origin
+                        )
+                    }
+                    _ => format!(
                         "still connects without TLS at {}; move to {} before tls=required",
                         l.evidence.origin,
                         tls_url(l, server.tls_port)
-                    )
+                    ),
                 })
                 .collect();
             if reasons.is_empty() && c.tls != Tls::Yes {
@@ -1213,7 +1231,7 @@ fn password_in(cred: &str) -> String {
     }
 }
 
-fn password_rotate(c: &Consumer) -> Judgement {
+fn password_rotate(server: &Resource, c: &Consumer) -> Judgement {
     if only_uncertain(c) {
         return uncertain(c, |cred| {
             format!("{cred}: if it holds the password, update it with the rotation")
@@ -1250,6 +1268,22 @@ fn password_rotate(c: &Consumer) -> Judgement {
         .primary_evidence()
         .map(|e| e.origin.to_string())
         .unwrap_or_default();
+    // The server requires a password: a client that works today sends
+    // one, from where the scan cannot see.
+    if server.requires_auth {
+        let told = server
+            .auth_origin
+            .as_ref()
+            .or(server.defined_by.as_ref())
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        return (
+            Verdict::AtRisk,
+            vec![format!(
+                "no visible credential ({at}), but the server requires a password{told}: it authenticates with one set where the scan cannot see (or fails today); find where and update it with the rotation"
+            )],
+        );
+    }
     (
         Verdict::AtRisk,
         vec![format!(
