@@ -408,3 +408,39 @@ fn advice_fits_host_and_port_settings_and_a_server_that_requires_a_password() {
     );
     assert!(!out.contains("s3cret"), "{out}");
 }
+
+/// The reasons under the table name each consumer; two of one name (a
+/// Deployment `worker` and a CronJob `worker`) go by their full ids.
+#[test]
+fn reasons_of_two_consumers_of_one_name_say_which() {
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: worker\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: worker\n            image: example/worker\n            env:\n            - name: REDIS_URL\n              value: redis://back:6379\n";
+    let manifests = [
+        deployment("back", "redis", &[], ""),
+        BACK_SERVICE.to_string(),
+        deployment(
+            "worker",
+            "example/worker",
+            &[("REDIS_URL", "redis://back:6379")],
+            "",
+        ),
+        deployment(
+            "web",
+            "example/web",
+            &[("REDIS_URL", "redis://back:6379")],
+            "",
+        ),
+        cron.to_string(),
+    ]
+    .join("---\n");
+    let out = verdict_of(&[("app.yaml", &manifests)], "back", "tls=required");
+    let reasons: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(": uses "))
+        .map(|l| l.trim().split(": uses").next().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["default/CronJob/worker", "web", "default/Deployment/worker"],
+        "{out}"
+    );
+}

@@ -96,7 +96,14 @@ fn render_resource(out: &mut String, resource: &Resource, verdicts: bool) {
         out.push('\n');
     }
     for c in explained {
-        let name = &c.id.name;
+        // Two consumers of one name (a Deployment `worker` and its
+        // ScaledObject `worker`): each by its full id.
+        let shared = consumers.iter().filter(|o| o.id.name == c.id.name).count() > 1;
+        let name = if shared {
+            c.id.to_string()
+        } else {
+            c.id.name.clone()
+        };
         if verdicts && !c.reasons.is_empty() {
             let _ = writeln!(out, "  {name}: {}", c.reasons.join("; "));
         }
