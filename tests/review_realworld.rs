@@ -444,3 +444,32 @@ fn reasons_of_two_consumers_of_one_name_say_which() {
         "{out}"
     );
 }
+
+/// A Redis image running a script from a mounted ConfigMap that only calls
+/// redis-cli (a queue worker) is a consumer, not a second Redis server;
+/// one whose script starts `redis-server` is still a server.
+#[test]
+fn a_redis_image_running_a_client_script_is_no_server() {
+    let text =
+        std::fs::read_to_string("tests/data/review-realworld/worker-script-phantom.yaml").unwrap();
+    let dir = tree(&[("app.yaml", &text)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(crate::support::ids(&doc), ["default/redis"], "{doc:#}");
+    assert_eq!(
+        crate::support::resource(&doc, "default/redis")["consumers"][0]["name"],
+        "worker"
+    );
+    let server = text.replace(
+        "redis-cli -h \"$REDIS_HOST\" BLMOVE jobs processing LEFT RIGHT 5",
+        "exec redis-server --port 6390",
+    );
+    let dir = tree(&[("app.yaml", &server)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        crate::support::ids(&doc),
+        ["default/redis", "default/worker"],
+        "{doc:#}"
+    );
+}

@@ -2406,16 +2406,28 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let words = self.command_words(o, container, &known);
         // A Redis image running a client (`redis-cli … PING`, a benchmark)
         // is a consumer, not a server.
+        let files = self.mounted_files(o, spec, container);
+        // A script it runs from a mounted ConfigMap (`bash
+        // /scripts/worker.sh`): its words are what runs.
+        let script: Vec<String> = words
+            .iter()
+            .filter_map(|w| files.iter().find(|f| f.mount_path == w.value))
+            .filter_map(|f| f.text.as_deref())
+            .flat_map(compose::shell_words)
+            .collect();
         let runs = |names: &[&str]| {
-            words.iter().any(|w| {
-                let base = w.value.rsplit('/').next().unwrap_or(&w.value);
-                names.contains(&base)
-            })
+            words
+                .iter()
+                .map(|w| w.value.as_str())
+                .chain(script.iter().map(String::as_str))
+                .any(|w| {
+                    let w = w.trim_matches([';', '&', '|', '(', ')']);
+                    names.contains(&w.rsplit('/').next().unwrap_or(w))
+                })
         };
         if runs(crate::CLIENT_PROGRAMS) && !runs(crate::SERVER_PROGRAMS) {
             return None;
         }
-        let files = self.mounted_files(o, spec, container);
         let mounted = |targets: &BTreeSet<String>| -> Vec<(String, String)> {
             files
                 .iter()
