@@ -473,3 +473,25 @@ fn a_redis_image_running_a_client_script_is_no_server() {
         "{doc:#}"
     );
 }
+
+/// kubernetes/examples' Sentinel: an image of its own (`redis:v1`, whose
+/// run.sh starts a Sentinel when `SENTINEL` is set) with no command,
+/// declaring only 26379, listens there; the official image does not.
+#[test]
+fn an_own_image_without_a_command_listens_on_its_one_declared_port() {
+    let pod = |image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sentinel\nspec:\n  selector: {{matchLabels: {{app: sentinel}}}}\n  template:\n    metadata: {{labels: {{app: sentinel}}}}\n    spec:\n      containers:\n      - name: sentinel\n        image: {image}\n        env:\n        - name: SENTINEL\n          value: \"true\"\n        ports:\n        - containerPort: 26379\n"
+        )
+    };
+    for (image, port) in [("registry.k8s.io/redis:v1", 26379), ("redis:7", 6379)] {
+        let dir = tree(&[("app.yaml", &pod(image))]);
+        let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(
+            crate::support::resource(&doc, "default/sentinel")["port"],
+            port,
+            "{image}: {doc:#}"
+        );
+    }
+}

@@ -2443,7 +2443,12 @@ impl<'i, 'a> Ctx<'i, 'a> {
         // one port the container declares says where, better than the
         // default.
         let default_port = if server.sentinel { 26379 } else { 6379 };
-        if server.config_unread && server.port == Some(default_port) {
+        // Or an image of its own with no command (kubernetes/examples'
+        // `redis:v1`, whose run.sh starts a Sentinel when `SENTINEL` is
+        // set): its entrypoint decides, and the one port it declares says
+        // where. The official images listen where their command says.
+        let own_entrypoint = words.is_empty() && crate::configured_from_env(image);
+        if (server.config_unread || own_entrypoint) && server.port == Some(default_port) {
             let declared: Vec<u16> = container
                 .get("ports")
                 .map(Node::as_seq)
