@@ -495,3 +495,55 @@ fn an_own_image_without_a_command_listens_on_its_one_declared_port() {
         );
     }
 }
+
+/// `compose.yml#redis`, as the project's own folder names it, still names
+/// the service when the scan starts a folder above (its id is then
+/// `app/compose.yml#redis`).
+#[test]
+fn a_compose_id_names_its_service_from_a_folder_above() {
+    let dir = tree(&[(
+        "app/compose.yml",
+        "services:\n  redis:\n    image: redis:7\n  web:\n    image: x/web\n    environment:\n      REDIS_URL: redis://redis:6379\n",
+    )]);
+    let run = fallout_in(
+        dir.path(),
+        &["impact", "compose.yml#redis", ".", "--set", "tls=required"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("impact: tls=required on app/compose.yml#redis\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The checklist's "Input problems" says the consumers may be incomplete
+/// only when something could not be read: an approval that names nobody
+/// hides no consumer.
+#[test]
+fn the_checklist_says_what_its_input_problems_mean() {
+    let dir = tree(&[(
+        "approvals.yaml",
+        "approvals:\n  - consumer: api/Deployment/no-such\n    by: lead\n",
+    )]);
+    let approvals = dir.path().join("approvals.yaml");
+    let run = crate::support::fallout(&[
+        "check",
+        "--change",
+        "fixtures/tls-incident/change.yaml",
+        "fixtures/tls-incident",
+        "--approvals",
+        approvals.to_str().unwrap(),
+        "--format",
+        "checklist",
+    ]);
+    assert!(
+        run.stdout.contains(
+            "## Input problems\n\nThese approvals approve nobody; fix them before signing:"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("may be incomplete"), "{}", run.stdout);
+}

@@ -38,13 +38,12 @@ impl fmt::Display for TargetError {
             write!(f, "no resource matches `{}`", self.target)?;
             if !self.suggestions.is_empty() {
                 write!(f, "; did you mean {}?", self.suggestions.join(" or "))?;
+                write!(f, " Known resources: ")?;
+            } else {
+                write!(f, "; known resources: ")?;
             }
             let shown = self.candidates.len().min(LISTED);
-            write!(
-                f,
-                "; known resources: {}",
-                self.candidates[..shown].join(", ")
-            )?;
+            write!(f, "{}", self.candidates[..shown].join(", "))?;
             if self.candidates.is_empty() {
                 write!(f, "(none)")?;
             } else if self.candidates.len() > shown {
@@ -100,6 +99,16 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
                 if defined_in && res.id.contains('#') && res.name.eq_ignore_ascii_case(service) {
                     exact.insert(i);
                 }
+            }
+        }
+    }
+    if exact.is_empty() && wanted.contains('#') && !wanted.starts_with('/') {
+        // `compose.yml#redis` scanning a folder above it: its id carries
+        // the folder (`misskey/compose.yml#redis`).
+        let suffix = format!("/{wanted}");
+        for (i, res) in inv.resources.iter().enumerate() {
+            if res.id.to_ascii_lowercase().ends_with(&suffix) {
+                exact.insert(i);
             }
         }
     }

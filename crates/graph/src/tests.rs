@@ -835,7 +835,7 @@ fn find_target_suggests_the_names_a_typo_is_close_to() {
     assert_eq!(err.suggestions, ["cache/redis-sessions"]);
     assert!(
         err.to_string().starts_with(
-            "no resource matches `redis-sesions.cache`; did you mean cache/redis-sessions?; known resources:"
+            "no resource matches `redis-sesions.cache`; did you mean cache/redis-sessions? Known resources:"
         ),
         "{err}"
     );

@@ -72,17 +72,27 @@ impl Report for ChecklistReport {
 
         // Before anyone signs: what could not be read, and approvals that
         // approve nobody (info-level notes are left to the other formats).
-        let problems: Vec<String> = view
+        let shown: Vec<&fallout_core::Diagnostic> = view
             .inventory
             .diagnostics
             .iter()
             .filter(|d| d.severity != Severity::Info)
+            .collect();
+        let problems: Vec<String> = shown
+            .iter()
             .map(|d| format!("- {}", markdown::prose(&common::diagnostic_line(d))))
             .collect();
         if !problems.is_empty() {
+            // Approvals that approve nobody hide no consumer; what could
+            // not be read may.
+            let lead = if shown.iter().all(|d| d.code.starts_with("approval-")) {
+                "These approvals approve nobody; fix them before signing:"
+            } else {
+                "The consumers below may be incomplete until these are fixed:"
+            };
             let _ = writeln!(
                 out,
-                "\n## Input problems\n\nThe consumers below may be incomplete until these are fixed:\n\n{}",
+                "\n## Input problems\n\n{lead}\n\n{}",
                 problems.join("\n")
             );
         }
