@@ -547,3 +547,28 @@ fn the_checklist_says_what_its_input_problems_mean() {
     );
     assert!(!run.stdout.contains("may be incomplete"), "{}", run.stdout);
 }
+
+/// A service that runs only under a compose profile says so in the table.
+#[test]
+fn the_table_shows_a_services_profiles() {
+    let dir = tree(&[(
+        "compose.yml",
+        "services:\n  redis:\n    image: redis:7\n  relay:\n    image: x/relay\n    profiles: [feature-complete]\n    environment:\n      REDIS_URL: redis://redis:6379\n  web:\n    image: x/web\n    environment:\n      REDIS_URL: redis://redis:6379\n",
+    )]);
+    let run = fallout_in(dir.path(), &["scan", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.lines().any(|l| l
+            .trim_start()
+            .starts_with("relay (profile feature-complete)  ")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("web  ")),
+        "{}",
+        run.stdout
+    );
+}

@@ -159,6 +159,11 @@ fn row(c: &Consumer, resource_id: &str, verdicts: bool) -> Vec<String> {
     if !c.documented {
         name.push_str(" (undocumented)");
     }
+    // A compose service that runs only under a profile (Sentry's
+    // `*-errors-only`): said, as `docker compose up` skips it without one.
+    if !c.profiles.is_empty() {
+        let _ = write!(name, " (profile {})", c.profiles.join(", "));
+    }
     let mut row = vec![
         name,
         common::place(c).to_string(),
