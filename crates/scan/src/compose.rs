@@ -46,21 +46,26 @@ fn base_name(path: &str) -> &str {
 /// A compose file by its name: `compose.yaml`, `compose.*.yaml`,
 /// `docker-compose*.yml`, `docker-stack*.yml` (`.yml` or `.yaml`).
 pub fn is_compose_name(path: &str) -> bool {
-    // `docker-compose.example.yml` is a template to copy, not a project.
-    if crate::frameworks::is_example_name(path) {
+    let name = base_name(path);
+    let lower = |n: &str| n.to_ascii_lowercase();
+    // Most files are not: a look at the name's start before any copy.
+    let b = name.as_bytes();
+    if b.len() < 11 || !matches!(b[0], b'c' | b'C' | b'd' | b'D') {
         return false;
     }
-    let name = base_name(path).to_ascii_lowercase();
+    let name = lower(name);
     let Some(stem) = name
         .strip_suffix(".yaml")
         .or_else(|| name.strip_suffix(".yml"))
     else {
         return false;
     };
-    stem == "compose"
+    (stem == "compose"
         || stem.starts_with("compose.")
         || stem.starts_with("docker-compose")
-        || stem.starts_with("docker-stack")
+        || stem.starts_with("docker-stack"))
+        // `docker-compose.example.yml` is a template to copy, not a project.
+        && !crate::frameworks::is_example_name(stem)
 }
 
 /// A YAML document that is a compose file whatever its name: a top-level

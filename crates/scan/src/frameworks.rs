@@ -356,9 +356,25 @@ const EXAMPLE_WORDS: &[&str] = &[
 /// `example.env`, `.env.production.sample`. Projects ship these to be
 /// copied (`cp config.example.yml config.yml`); the copy is what runs.
 pub fn is_example_name(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['.', '_', '-'])
-        .any(|w| EXAMPLE_WORDS.iter().any(|e| w.eq_ignore_ascii_case(e)))
+    // Byte by byte: every scanned file's name meets this.
+    let b = path.as_bytes();
+    let from = b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+    let mut start = from;
+    for i in from..=b.len() {
+        if i < b.len() && !matches!(b[i], b'.' | b'_' | b'-') {
+            continue;
+        }
+        let word = &b[start..i];
+        if matches!(word.len(), 4 | 6 | 7 | 8 | 9)
+            && EXAMPLE_WORDS
+                .iter()
+                .any(|e| word.eq_ignore_ascii_case(e.as_bytes()))
+        {
+            return true;
+        }
+        start = i + 1;
+    }
+    false
 }
 
 /// A document ([`DOCS`]), by its file name.

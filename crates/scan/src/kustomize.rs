@@ -1476,6 +1476,7 @@ fn unlisted_manifests(
             _ => out.extend(node.as_str()),
         }
     }
+    // Cheap tests first: most files are elsewhere, most beside one listed.
     let beside: Vec<&SourceFile> = files
         .iter()
         .filter(|f| {
@@ -1483,7 +1484,6 @@ fn unlisted_manifests(
             by_dir.contains_key(dir_of(&f.path))
                 && !NAMES.contains(&name)
                 && crate::k8s::is_manifest_path(&f.path)
-                && crate::k8s::looks_like_manifest(&f.text)
         })
         .collect();
     if beside.is_empty() {
@@ -1496,14 +1496,20 @@ fn unlisted_manifests(
         for text in found {
             // A generator's `key=path` names `path`.
             let rel = text.rsplit_once('=').map_or(text, |(_, path)| path).trim();
-            if let Some(joined) = join_path(dir_of(k.path), rel.trim_end_matches('/')) {
+            if !crate::k8s::is_manifest_path(rel) {
+                continue;
+            }
+            if let Some(joined) = join_path(dir_of(k.path), rel) {
                 mentioned.insert(joined);
             }
         }
     }
     beside
         .into_iter()
-        .filter(|f| !mentioned.contains(crate::projects::normalized(&f.path).as_ref()))
+        .filter(|f| {
+            !mentioned.contains(crate::projects::normalized(&f.path).as_ref())
+                && crate::k8s::looks_like_manifest(&f.text)
+        })
         .map(|f| {
             let k = kustomizations[by_dir[dir_of(&f.path)]].path;
             Diagnostic::info(
