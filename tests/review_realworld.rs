@@ -572,3 +572,118 @@ fn the_table_shows_a_services_profiles() {
         run.stdout
     );
 }
+
+/// What the code review of the ignored-files reading found, each mended:
+/// a build context's ignored build output is not read; an ignored
+/// override alone in an ignored folder is no project; an ignored compose
+/// file its folder's `COMPOSE_FILE` names is merged.
+#[test]
+fn ignored_files_are_read_only_where_a_project_names_them() {
+    let dir = tree(&[
+        (".gitignore", ".env\ndocker-compose.prod.yml\nold/\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  cache:\n    image: redis:7\n  web:\n    build: ./web\n",
+        ),
+        (".env", "COMPOSE_FILE=docker-compose.yml:docker-compose.prod.yml\n"),
+        (
+            "docker-compose.prod.yml",
+            "services:\n  worker:\n    image: x/worker\n    environment:\n      REDIS_URL: redis://cache:6379\n",
+        ),
+        ("web/.gitignore", "config/local.yml\n"),
+        ("web/config/local.yml", "redis:\n  url: redis://legacy-redis:6379\n"),
+        (
+            "old/docker-compose.override.yml",
+            "services:\n  stale:\n    image: x/stale\n    environment:\n      REDIS_URL: redis://cache:6379\n",
+        ),
+    ]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        crate::support::ids(&doc),
+        ["docker-compose.yml#cache"],
+        "{doc:#}"
+    );
+    let names: Vec<&str> = crate::support::resource(&doc, "docker-compose.yml#cache")["consumers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["worker"], "{doc:#}");
+    assert!(
+        !run.stderr.contains("compose-file-missing"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The official image started by a mounted script that passes
+/// `--requirepass "$REDIS_PASSWORD"` requires a password: the script's
+/// words are what the server is told.
+#[test]
+fn a_script_that_starts_the_server_tells_it_its_password() {
+    let manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: start\ndata:\n  start.sh: |\n    exec redis-server --requirepass \"$REDIS_PASSWORD\"\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: back\nspec:\n  selector: {matchLabels: {app: back}}\n  template:\n    metadata: {labels: {app: back}}\n    spec:\n      containers:\n      - name: back\n        image: redis:7\n        command: [\"sh\", \"/scripts/start.sh\"]\n        env:\n        - name: REDIS_PASSWORD\n          valueFrom:\n            secretKeyRef: {name: auth, key: password}\n        volumeMounts:\n        - {name: scripts, mountPath: /scripts}\n      volumes:\n      - name: scripts\n        configMap: {name: start}\n---\n";
+    let all = format!(
+        "{manifests}{BACK_SERVICE}---\n{}",
+        deployment("web", "x/web", &[("REDIS_HOST", "back")], "")
+    );
+    let out = verdict_of(&[("app.yaml", &all)], "back", "auth=required");
+    assert!(
+        out.contains("the server already requires a password (app.yaml:7)"),
+        "{out}"
+    );
+}
+
+/// redis-cli's `-h` ends with its command however the script separates
+/// them: a line break, `|`, `&&` written against the words.
+#[test]
+fn redis_cli_flags_end_at_a_line_break_or_a_pipe() {
+    let block = "        command:\n        - sh\n        - -c\n        - |\n          redis-cli -h back ping\n          grep -h pattern /etc/hosts\n";
+    let piped = "        args: [\"redis-cli -h back ping|grep -h other /etc/hosts\"]\n";
+    let manifests = [
+        deployment("back", "redis", &[], ""),
+        BACK_SERVICE.to_string(),
+        deployment("probe", "busybox", &[], block),
+        deployment("piped", "busybox", &[], piped),
+    ]
+    .join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
+    assert_eq!(
+        crate::support::resource(&doc, "default/back")["consumers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "{doc:#}"
+    );
+}
+
+/// A bare TARGET that is the name of a Redis the scan defines names it,
+/// even when a consumer elsewhere wrote that name as a short host
+/// (`redis`, kept as the external `redis.default`).
+#[test]
+fn a_defined_servers_name_wins_over_an_external_short_name() {
+    let server = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\n  namespace: shop\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis}}\n  template:\n    metadata: {labels: {app: redis}}\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n";
+    let manifests = [
+        server.to_string(),
+        deployment("web", "x/web", &[("REDIS_HOST", "redis")], ""),
+    ]
+    .join("---\n");
+    let dir = tree(&[("app.yaml", &manifests)]);
+    let run = fallout_in(
+        dir.path(),
+        &["impact", "redis", ".", "--set", "tls=required"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("impact: tls=required on shop/redis\n"),
+        "{}",
+        run.stdout
+    );
+}

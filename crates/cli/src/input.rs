@@ -39,15 +39,54 @@ const HEAVY_FOLDERS: &[&str] = &[
     "target",
     ".tox",
     ".terraform",
+    "dist",
+    "build",
+    "out",
+    ".next",
+    ".nuxt",
+    "coverage",
+    ".gradle",
+    ".cache",
+    ".idea",
+    ".vscode",
 ];
+
+/// Whether an ignored file may be a project's settings, by its name: an
+/// env file, or a config or script format (not a bundle, an image, a log).
+fn settings_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with(".env") || lower.ends_with(".env") {
+        return true;
+    }
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "yml"
+            | "yaml"
+            | "json"
+            | "toml"
+            | "conf"
+            | "cfg"
+            | "ini"
+            | "properties"
+            | "py"
+            | "rb"
+            | "php"
+            | "sh"
+            | "xml"
+            | "config"
+    )
+}
 
 /// The files `.gitignore` leaves out under the folders of the compose
 /// projects among `input.files`. On a server, a project's own settings
 /// (`.env`, `.env.production`, `docker-compose.override.yml`, a config file
 /// copied from its `.example`) are often ignored so their secrets stay out
 /// of git, yet they are what `docker compose` runs with: the scan reads
-/// them where the project names them, and nowhere else. Files over 1 MiB
-/// and installed or built folders (`node_modules`, `target`...) are left out.
+/// them where the project names them, and nowhere else. Only env files and
+/// config or script formats ([`settings_name`]) are read; files over 1 MiB,
+/// symbolic links and installed or built folders (`node_modules`, `dist`,
+/// `target`...) are left out.
 pub fn read_ignored(input: &mut Input) {
     let mut dirs: Vec<String> = input
         .files
@@ -58,7 +97,12 @@ pub fn read_ignored(input: &mut Input) {
         // nothing else in.
         .filter(|d| {
             input.walked.iter().any(|w| {
-                w.is_empty() || d == w || d.starts_with(&format!("{}/", w.trim_end_matches('/')))
+                // `.`: the relative folders below it, not `/abs` or `../x`
+                // (a compose file named on its own beside it).
+                let below_dot = w.is_empty() && !d.starts_with('/') && !d.starts_with("..");
+                below_dot
+                    || !w.is_empty()
+                        && (d == w || d.starts_with(&format!("{}/", w.trim_end_matches('/'))))
             })
         })
         .collect();
@@ -70,7 +114,13 @@ pub fn read_ignored(input: &mut Input) {
     // A folder under another is walked with it.
     let mut roots: Vec<String> = Vec::new();
     for d in dirs {
-        let under = |r: &String| r.is_empty() || d == *r || d.starts_with(&format!("{r}/"));
+        let under = |r: &String| {
+            if r.is_empty() {
+                !d.starts_with('/') && !d.starts_with("..")
+            } else {
+                d == *r || d.starts_with(&format!("{r}/"))
+            }
+        };
         if !roots.iter().any(under) {
             roots.push(d);
         }
@@ -86,18 +136,19 @@ pub fn read_ignored(input: &mut Input) {
             .git_ignore(false)
             .git_global(false)
             .git_exclude(false)
-            .follow_links(true)
+            .follow_links(false)
             .filter_entry(|e| {
+                let name = e.file_name().to_str().unwrap_or("");
                 !e.file_type().is_some_and(|t| t.is_dir())
-                    || !HEAVY_FOLDERS.contains(&e.file_name().to_str().unwrap_or(""))
+                    || !(HEAVY_FOLDERS.contains(&name) || name.starts_with("bazel-"))
             })
             .build_parallel();
         walker.run(|| {
             Box::new(|entry| {
                 if let Ok(e) = entry {
-                    let small = e
-                        .metadata()
-                        .is_ok_and(|m| m.is_file() && m.len() <= MAX_IGNORED_BYTES);
+                    let small = e.file_name().to_str().is_some_and(settings_name)
+                        && e.metadata()
+                            .is_ok_and(|m| m.is_file() && m.len() <= MAX_IGNORED_BYTES);
                     if small && !read.contains(display(e.path()).as_str()) {
                         found
                             .lock()

@@ -229,11 +229,11 @@ fn plain_tls_advice(server: &Resource, l: &Link) -> String {
         // Dapr and KEDA: an `enableTLS` item in the metadata.
         Spelling::EnableTls => {
             let port = match server.tls_port {
-                Some(p) => format!("port {p}"),
-                None => "TLS port".to_string(),
+                Some(p) => format!("the server's port {p}"),
+                None => "the TLS port the server will serve (it serves none yet)".to_string(),
             };
             return format!(
-                "uses {written} at {at} without TLS; set `enableTLS: \"true\"` in its metadata, use the server's {port}, and configure the CA"
+                "uses {written} at {at} without TLS; set `enableTLS: \"true\"` in its metadata, use {port}, and configure the CA"
             );
         }
         Spelling::IoredisOptions | Spelling::Url => {}

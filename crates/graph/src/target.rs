@@ -135,7 +135,17 @@ pub fn find_target(inv: &Inventory, target: &str, opts: &Options) -> Result<usiz
                     n.eq_ignore_ascii_case(ns) && name.eq_ignore_ascii_case(&res.name)
                 })
             });
-            if bare_name(res, &wanted) || in_namespace {
+            if res.name.eq_ignore_ascii_case(&wanted) || in_namespace {
+                exact.insert(i);
+            }
+        }
+    }
+    if exact.is_empty() {
+        // Then an external host consumers wrote as this short name
+        // (`cache-master`, kept as `cache-master.default`): only when no
+        // resource has the name itself.
+        for (i, res) in inv.resources.iter().enumerate() {
+            if bare_name(res, &wanted) {
                 exact.insert(i);
             }
         }

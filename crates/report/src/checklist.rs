@@ -85,8 +85,13 @@ impl Report for ChecklistReport {
         if !problems.is_empty() {
             // Approvals that approve nobody hide no consumer; what could
             // not be read may.
-            let lead = if shown.iter().all(|d| d.code.starts_with("approval-")) {
+            let lead = if shown
+                .iter()
+                .all(|d| matches!(d.code, "approval-unknown" | "approval-ambiguous"))
+            {
                 "These approvals approve nobody; fix them before signing:"
+            } else if shown.iter().all(|d| d.code.starts_with("approval-")) {
+                "Fix these approvals before signing:"
             } else {
                 "The consumers below may be incomplete until these are fixed:"
             };

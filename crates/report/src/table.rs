@@ -95,10 +95,14 @@ fn render_resource(out: &mut String, resource: &Resource, verdicts: bool) {
     if !explained.is_empty() {
         out.push('\n');
     }
+    // Two consumers of one name (a Deployment `worker` and its
+    // ScaledObject `worker`): each by its full id.
+    let mut named: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for c in &consumers {
+        *named.entry(c.id.name.as_str()).or_default() += 1;
+    }
     for c in explained {
-        // Two consumers of one name (a Deployment `worker` and its
-        // ScaledObject `worker`): each by its full id.
-        let shared = consumers.iter().filter(|o| o.id.name == c.id.name).count() > 1;
+        let shared = named.get(c.id.name.as_str()).is_some_and(|&n| n > 1);
         let name = if shared {
             c.id.to_string()
         } else {

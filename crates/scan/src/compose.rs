@@ -175,7 +175,30 @@ pub fn scan(tree: &Tree<'_>) -> (Scanned, BTreeSet<String>) {
     let mut composes = Vec::new();
     // An override file `.gitignore` leaves out (a machine's own settings)
     // is still merged into its project, as `docker compose` does.
-    let ignored_overrides = tree.ignored_files().filter(|f| is_override_name(&f.path));
+    // Only beside a base file that is scanned: an ignored folder's override
+    // alone is no project.
+    let scanned_bases: BTreeSet<&str> = tree
+        .files()
+        .filter(|f| is_compose_name(&f.path) && !is_override_name(&f.path))
+        .map(|f| dir_of(&f.path))
+        .collect();
+    // And an ignored compose file its folder's `COMPOSE_FILE` names (in a
+    // `.env`, ignored or not): `docker compose` there loads it.
+    let named_by_compose_file = |f: &SourceFile| {
+        let dir = dir_of(&f.path);
+        let dotenv = join_path(dir, ".env").unwrap_or_else(|| ".env".into());
+        tree.get(&dotenv)
+            .and_then(|e| compose_file_setting(dir, &e.text))
+            .is_some_and(|(paths, _)| {
+                paths
+                    .iter()
+                    .any(|p| *p == crate::projects::normalized(&f.path))
+            })
+    };
+    let ignored_overrides = tree.ignored_files().filter(|f| {
+        is_override_name(&f.path) && scanned_bases.contains(dir_of(&f.path))
+            || is_compose_name(&f.path) && named_by_compose_file(f)
+    });
     for file in tree.files().chain(ignored_overrides) {
         let path = file.path.as_str();
         let lower = path.to_ascii_lowercase();
@@ -703,6 +726,8 @@ pub(crate) fn words(command: &[At<String>]) -> Vec<At<String>> {
             // An empty item is an empty argument (`--requirepass ""`).
             let words = if item.value.is_empty() {
                 vec![String::new()]
+            } else if item.value.trim_end().contains('\n') {
+                script_words(&item.value)
             } else {
                 shell_words(&item.value)
             };
@@ -712,6 +737,39 @@ pub(crate) fn words(command: &[At<String>]) -> Vec<At<String>> {
             })
         })
         .collect()
+}
+
+/// The words of a script of several lines, a `;` between its commands
+/// (a line ending in `\` goes on): `redis-cli ping` on one line and `grep
+/// -h x` on the next are two commands.
+fn script_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let flush = |line: &mut String, out: &mut Vec<String>| {
+        let words = shell_words(line);
+        line.clear();
+        if words.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(";".into());
+        }
+        out.extend(words);
+    };
+    for l in text.lines() {
+        match l.strip_suffix('\\') {
+            Some(head) => {
+                line.push_str(head);
+                line.push(' ');
+            }
+            None => {
+                line.push_str(l);
+                flush(&mut line, &mut out);
+            }
+        }
+    }
+    flush(&mut line, &mut out);
+    out
 }
 
 /// Keys of flags that name an address (`--redis-url`, `--cache-addr`).
@@ -754,6 +812,15 @@ pub(crate) fn is_address_key(key: &str) -> bool {
         ))
 }
 
+/// Whether a command runs a script (`sh /scripts/start.sh`,
+/// `/usr/local/bin/run.sh`): what the script reads from the environment
+/// is out of sight, so a `REDIS_PASSWORD` beside it may well be passed on.
+pub(crate) fn runs_a_script(words: &[At<String>]) -> bool {
+    words
+        .iter()
+        .any(|w| w.value.ends_with(".sh") || w.value.ends_with(".bash"))
+}
+
 /// An empty value as written: nothing, `""` or `''`.
 fn is_empty_value(value: &str) -> bool {
     matches!(value.trim(), "" | "\"\"" | "''")
@@ -789,7 +856,14 @@ pub(crate) fn flag_settings(words: &[At<String>], what: &str, strength: Strength
     while i < words.len() {
         let w = &words[i];
         let word = w.value.as_str();
-        if cli_name(word) {
+        if let Some(at) = word
+            .rfind(['|', ';', '&'])
+            .filter(|&at| at + 1 < word.len())
+        {
+            // Two commands in one word (`ping|grep`, `a&&redis-cli`): the
+            // later one's.
+            is_cli = cli_name(&word[at + 1..]);
+        } else if cli_name(word) {
             is_cli = true;
         } else if i > 0 && ends_a_command(&words[i - 1].value) {
             is_cli = false;
@@ -1551,7 +1625,7 @@ pub(crate) fn redis_server(
     let env_of = |k: &str| env.iter().find(|e| e.0 == k).and_then(|e| e.1);
     // Bitnami images configure the server from env; the official images
     // read none of it (`REDIS_PASSWORD` there is for a script, if any).
-    let from_env = crate::configured_from_env(image);
+    let from_env = crate::configured_from_env(image) || runs_a_script(&all_words);
     for prefix in ["REDIS", "VALKEY"].into_iter().filter(|_| from_env) {
         if let Some(p) = env_of(&format!("{prefix}_PORT_NUMBER")).and_then(|p| p.parse().ok()) {
             port = Some(p);

@@ -2409,17 +2409,27 @@ impl<'i, 'a> Ctx<'i, 'a> {
         let files = self.mounted_files(o, spec, container);
         // A script it runs from a mounted ConfigMap (`bash
         // /scripts/worker.sh`): its words are what runs.
-        let script: Vec<String> = words
+        let script: Vec<compose::At<String>> = words
             .iter()
             .filter_map(|w| files.iter().find(|f| f.mount_path == w.value))
-            .filter_map(|f| f.text.as_deref())
-            .flat_map(compose::shell_words)
+            .filter_map(|f| {
+                let origin = Origin::file(f.src_path, f.node.line);
+                Some((f.text.as_deref()?, origin))
+            })
+            .flat_map(|(text, origin)| {
+                compose::shell_words(text)
+                    .into_iter()
+                    .map(move |value| compose::At {
+                        value,
+                        origin: origin.clone(),
+                    })
+            })
             .collect();
         let runs = |names: &[&str]| {
             words
                 .iter()
+                .chain(&script)
                 .map(|w| w.value.as_str())
-                .chain(script.iter().map(String::as_str))
                 .any(|w| {
                     let w = w.trim_matches([';', '&', '|', '(', ')']);
                     names.contains(&w.rsplit('/').next().unwrap_or(w))
@@ -2437,7 +2447,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 .filter_map(|f| Some((f.mount_path.clone(), f.text.clone()?)))
                 .collect()
         };
-        let mut server = compose::redis_server(image, &env, words.clone(), &mounted);
+        // What its script passes the server (`--requirepass "$REDIS_PASSWORD"`)
+        // is what the server is told.
+        let mut all_words = words.clone();
+        all_words.extend(script.iter().cloned());
+        let mut server = compose::redis_server(image, &env, all_words, &mounted);
         // A config file the scan does not have (written by an init
         // container, a ConfigMap outside the scan) may set the port: the
         // one port the container declares says where, better than the
@@ -2456,8 +2470,11 @@ impl<'i, 'a> Ctx<'i, 'a> {
                 .iter()
                 .filter_map(|p| p.str_at(&["containerPort"])?.parse().ok())
                 .collect();
+            // For an image's own entrypoint, only a port like Redis's
+            // (6xxx, a Sentinel's 26379): a lone 8001 is a web UI.
+            let redis_like = |p: u16| !own_entrypoint || (6000..7000).contains(&p) || p == 26379;
             if let [only] = declared[..] {
-                if Some(only) != server.tls_port {
+                if Some(only) != server.tls_port && redis_like(only) {
                     server.port = Some(only);
                 }
             }
@@ -2491,7 +2508,7 @@ impl<'i, 'a> Ctx<'i, 'a> {
                     // Named for the server: what a Bitnami-style image
                     // reads; the official images read no variable.
                     let read_by_image = (norm.starts_with("redis") || norm.starts_with("valkey"))
-                        && crate::configured_from_env(image);
+                        && (crate::configured_from_env(image) || compose::runs_a_script(&words));
                     if in_args.is_some() || read_by_image {
                         server.requires_auth = true;
                         // The argument that passes it, else the variable.

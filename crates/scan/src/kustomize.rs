@@ -1490,6 +1490,10 @@ fn unlisted_manifests(
         return Vec::new();
     }
     let mut mentioned: HashSet<String> = HashSet::new();
+    // Names reached through `..` above the scanned folder (`../app/svc.yaml`
+    // scanned from inside `app/`): where they land is not known here, so a
+    // file of that name is taken as named.
+    let mut above: HashSet<&str> = HashSet::new();
     for k in kustomizations {
         let mut found = Vec::new();
         texts(k.root, &mut found);
@@ -1499,16 +1503,45 @@ fn unlisted_manifests(
             if !crate::k8s::is_manifest_path(rel) {
                 continue;
             }
-            if let Some(joined) = join_path(dir_of(k.path), rel) {
-                mentioned.insert(joined);
+            match join_path(dir_of(k.path), rel) {
+                Some(joined) if !joined.starts_with("..") => {
+                    mentioned.insert(joined);
+                }
+                // Above the scanned folder (or outside it).
+                _ if rel.contains("..") => {
+                    above.insert(rel.rsplit('/').next().unwrap_or(rel));
+                }
+                _ => {}
             }
         }
     }
+    // Only files that run something: a workload is what would be counted
+    // as a consumer (a `skaffold.yaml`'s `kind: Config` is not).
+    let runs_a_workload = |text: &str| {
+        text.lines().any(|l| {
+            l.strip_prefix("kind:").is_some_and(|k| {
+                matches!(
+                    k.trim().trim_matches(['"', '\'']),
+                    "Deployment"
+                        | "StatefulSet"
+                        | "DaemonSet"
+                        | "ReplicaSet"
+                        | "ReplicationController"
+                        | "Pod"
+                        | "Job"
+                        | "CronJob"
+                        | "Rollout"
+                        | "DeploymentConfig"
+                )
+            })
+        })
+    };
     beside
         .into_iter()
         .filter(|f| {
             !mentioned.contains(crate::projects::normalized(&f.path).as_ref())
-                && crate::k8s::looks_like_manifest(&f.text)
+                && !above.contains(f.path.rsplit('/').next().unwrap_or(""))
+                && runs_a_workload(&f.text)
         })
         .map(|f| {
             let k = kustomizations[by_dir[dir_of(&f.path)]].path;

@@ -603,8 +603,16 @@ pub(crate) fn configured_from_env(image: &str) -> bool {
     ] {
         path = path.strip_prefix(registry).unwrap_or(path);
     }
-    let path = path.strip_prefix("library/").unwrap_or(path);
-    !matches!(path, "redis" | "valkey/valkey")
+    // A Docker Hub proxy or mirror keeps the `library/` path
+    // (`harbor.example.com/dockerhub/library/redis`).
+    let path = match path.rfind("library/") {
+        Some(at) if at == 0 || path[..at].ends_with('/') => &path[at + "library/".len()..],
+        _ => path,
+    };
+    !matches!(
+        path,
+        "redis" | "valkey/valkey" | "redis/redis-stack" | "redis/redis-stack-server"
+    )
 }
 
 /// Red Hat and Software Collections images name their version in the
@@ -693,6 +701,9 @@ mod tests {
             "docker.io/library/redis:7.2@sha256:abc",
             "valkey/valkey:8",
             "mirror.gcr.io/redis",
+            "registry.hub.docker.com/library/redis:7",
+            "harbor.example.com/dockerhub/library/redis",
+            "redis/redis-stack:latest",
         ] {
             assert!(!configured_from_env(official), "{official}");
         }

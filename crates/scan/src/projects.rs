@@ -143,7 +143,7 @@ impl<'a> Tree<'a> {
         self.files.iter().chain(self.ignored)
     }
 
-    /// The files under the normalized folder `dir` (`""`: every file), each
+    /// The scanned files under the normalized folder `dir` (`""`: every file), each
     /// with its path below `dir`; a range of the index, not a walk of
     /// every file.
     pub fn under<'s>(&'s self, dir: &str) -> impl Iterator<Item = (&'s str, &'a SourceFile)> + 's {
@@ -153,9 +153,13 @@ impl<'a> Tree<'a> {
             format!("{dir}/")
         };
         let skip = prefix.len();
+        // The scanned files only: a build context's ignored files are its
+        // build output (`dist/`), not what it runs with.
+        let scanned = self.files.len();
         self.by_path
             .range(prefix.clone()..)
             .take_while(move |(p, _)| p.starts_with(&prefix))
+            .filter(move |(_, &i)| i < scanned)
             .map(move |(p, &i)| (&p[skip..], self.at(i)))
     }
 }

@@ -181,10 +181,20 @@ pub fn says_redis(key: &str) -> bool {
 /// `CACHE_REDIS`, `valkey`): its value names the server.
 fn names_the_server(key: &str) -> bool {
     let key = normalize_key(key);
+    let mut parts = key.split('.');
     matches!(
         key.rsplit('.').next(),
         Some("redis" | "valkey" | "keydb" | "dragonfly")
     )
+    // `IMAGE_REDIS=redis`, `REDIS_VERSION`-like keys name an image, a
+    // chart, a package: not the server's address.
+    && !parts.any(|p| {
+        matches!(
+            p,
+            "image" | "images" | "tag" | "version" | "container" | "chart" | "command" | "repo"
+                | "repository" | "registry" | "package" | "pkg" | "docker" | "helm"
+        )
+    })
 }
 
 /// Normalizes a key: lower case, `camelCase`, `_`, `-`, `__`, `:` and `/` → `.`.
@@ -200,11 +210,13 @@ pub fn normalize_key(key: &str) -> String {
         // An acronym ends before a capital that starts a word:
         // `DPConnectionString` is `dp.connection.string`, `REDISHost`
         // `redis.host` (a plural `URLs` stays one word).
+        // Two lower-case letters after it (`Connection`, `Host`), so a
+        // plural (`URLs`, `IPsList`) or a version (`IPv4`, `TLSv1_2`) stays.
         let starts_word = || {
             let next = b.get(i + 1).copied().unwrap_or(0);
             let after = b.get(i + 2).copied().unwrap_or(0);
-            let plural = next == b's' && !after.is_ascii_alphanumeric();
-            next.is_ascii_lowercase() && !plural
+            let plural = next == b's' && !after.is_ascii_lowercase();
+            next.is_ascii_lowercase() && after.is_ascii_lowercase() && !plural
         };
         if c.is_ascii_uppercase()
             && (prev_lower || i > 0 && b[i - 1].is_ascii_uppercase() && starts_word())
@@ -1558,6 +1570,10 @@ mod tests {
             ("REDISHost", "redis.host"),
             ("SSLEnabled", "ssl.enabled"),
             ("redisURLs", "redis.urls"),
+            ("redisURLsFile", "redis.urls.file"),
+            ("IPsList", "ips.list"),
+            ("IPv4Address", "ipv4.address"),
+            ("TLSv1_2", "tlsv1.2"),
             ("REDIS_URL", "redis.url"),
             ("redisAddr", "redis.addr"),
             (
@@ -1670,6 +1686,9 @@ mod tests {
             ("REDIS_CLIENT", "ioredis"),
             ("REDIS", "true"),
             ("REDIS", "1"),
+            ("IMAGE_REDIS", "redis"),
+            ("DOCKER_IMAGE_REDIS", "redis"),
+            ("CHART_REDIS", "bitnami"),
         ] {
             assert!(
                 find_endpoints(&[kv(key, value, 1)]).is_empty(),

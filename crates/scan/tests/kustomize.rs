@@ -540,6 +540,8 @@ fn a_manifest_no_kustomization_names_is_said_at_the_file() {
             ),
             // No kustomization in this folder: nothing to say.
             file("plain/old.yaml", &deploy("plain")),
+            // Runs nothing (a skaffold config): nothing to say.
+            file("app/skaffold.yaml", "apiVersion: skaffold/v4beta1\nkind: Config\n"),
         ],
         Vec::new(),
         &Options::default(),
@@ -562,4 +564,22 @@ fn a_manifest_no_kustomization_names_is_said_at_the_file() {
     );
     // Still read: its consumer is there.
     assert!(workloads(&s).contains(&"default/Deployment/legacy".to_string()));
+
+    // Scanned from inside `app/`, whose kustomization names its file by
+    // way of the folder above (`../app/svc.yaml`): named.
+    let s = scan_files(
+        &[
+            file("kustomization.yaml", "resources:\n  - ../app/svc.yaml\n"),
+            file("svc.yaml", &deploy("svc")),
+        ],
+        Vec::new(),
+        &Options::default(),
+    );
+    assert!(
+        !diagnostics(&s)
+            .iter()
+            .any(|d| d.contains("kustomize-unlisted")),
+        "{:?}",
+        diagnostics(&s)
+    );
 }
