@@ -1477,19 +1477,28 @@ fn unlisted_manifests(
         }
     }
     // Cheap tests first: most files are elsewhere, most beside one listed.
+    let dirs: foldhash::HashSet<&str> = by_dir.keys().copied().collect();
     let beside: Vec<&SourceFile> = files
         .iter()
         .filter(|f| {
-            let name = f.path.rsplit('/').next().unwrap_or("");
-            by_dir.contains_key(dir_of(&f.path))
-                && !NAMES.contains(&name)
-                && crate::k8s::is_manifest_path(&f.path)
+            let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+            dirs.contains(dir) && !NAMES.contains(&name) && crate::k8s::is_manifest_path(name)
         })
+        .collect();
+    // Most are listed as written beside their kustomization: no paths to
+    // join for those.
+    let as_written: foldhash::HashSet<(&str, &str)> = kustomizations
+        .iter()
+        .flat_map(|k| k.resources.iter().map(|&(r, _)| (dir_of(k.path), r)))
+        .collect();
+    let beside: Vec<&SourceFile> = beside
+        .into_iter()
+        .filter(|f| !as_written.contains(&f.path.rsplit_once('/').unwrap_or(("", &f.path))))
         .collect();
     if beside.is_empty() {
         return Vec::new();
     }
-    let mut mentioned: HashSet<String> = HashSet::new();
+    let mut mentioned: foldhash::HashSet<String> = foldhash::HashSet::default();
     // Names reached through `..` above the scanned folder (`../app/svc.yaml`
     // scanned from inside `app/`): where they land is not known here, so a
     // file of that name is taken as named.
