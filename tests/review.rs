@@ -166,6 +166,14 @@ fn unmatched_approvals_are_warnings_in_markdown_and_sarif() {
 
 /// `fallout check` of the incident as JSON with this approvals file.
 fn check_with_approvals(text: &str) -> (tempfile::TempDir, crate::support::Run) {
+    check_with_approvals_as(text, "json")
+}
+
+/// `fallout check` of the incident in `format` with this approvals file.
+pub(crate) fn check_with_approvals_as(
+    text: &str,
+    format: &str,
+) -> (tempfile::TempDir, crate::support::Run) {
     let dir = tree(&[("approvals.yaml", text)]);
     let approvals = dir.path().join("approvals.yaml");
     let run = fallout(&[
@@ -176,7 +184,7 @@ fn check_with_approvals(text: &str) -> (tempfile::TempDir, crate::support::Run) 
         "--approvals",
         approvals.to_str().unwrap(),
         "--format",
-        "json",
+        format,
     ]);
     (dir, run)
 }

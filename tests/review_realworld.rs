@@ -523,21 +523,10 @@ fn a_compose_id_names_its_service_from_a_folder_above() {
 /// hides no consumer.
 #[test]
 fn the_checklist_says_what_its_input_problems_mean() {
-    let dir = tree(&[(
-        "approvals.yaml",
+    let (_dir, run) = crate::review::check_with_approvals_as(
         "approvals:\n  - consumer: api/Deployment/no-such\n    by: lead\n",
-    )]);
-    let approvals = dir.path().join("approvals.yaml");
-    let run = crate::support::fallout(&[
-        "check",
-        "--change",
-        "fixtures/tls-incident/change.yaml",
-        "fixtures/tls-incident",
-        "--approvals",
-        approvals.to_str().unwrap(),
-        "--format",
         "checklist",
-    ]);
+    );
     assert!(
         run.stdout.contains(
             "## Input problems\n\nThese approvals approve nobody; fix them before signing:"
@@ -686,4 +675,31 @@ fn a_defined_servers_name_wins_over_an_external_short_name() {
         "{}",
         run.stdout
     );
+}
+
+/// Under `tls=preferred` a Dapr component is told to set `enableTLS`, its
+/// own switch, not to move to a `rediss://` URL it does not have.
+#[test]
+fn a_dapr_component_is_told_its_own_tls_switch_under_preferred() {
+    let run = crate::support::fallout(&[
+        "impact",
+        "redis.shop",
+        "fixtures/dapr-keda",
+        "--set",
+        "tls=preferred",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("set `enableTLS: \"true\"` in its metadata before tls=required"),
+        "{}",
+        run.stdout
+    );
+    for line in run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("pubsub.yaml") || l.contains("statestore.yaml"))
+    {
+        assert!(!line.contains("rediss://"), "{line}");
+    }
 }

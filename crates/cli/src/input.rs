@@ -28,16 +28,10 @@ pub struct Input {
 /// Ignored files larger than this are not a project's settings.
 const MAX_IGNORED_BYTES: u64 = 1024 * 1024;
 
-/// Folders never walked for ignored files: what tools install and build.
-const HEAVY_FOLDERS: &[&str] = &[
-    ".git",
-    "node_modules",
-    "vendor",
-    ".venv",
-    "venv",
-    "__pycache__",
-    "target",
-    ".tox",
+/// Folders never walked for ignored files, besides those no scan reads
+/// (`fallout_scan::projects::SKIPPED_FOLDERS`: `node_modules`, `vendor`,
+/// `target`...): what tools build.
+const BUILT_FOLDERS: &[&str] = &[
     ".terraform",
     "dist",
     "build",
@@ -140,7 +134,9 @@ pub fn read_ignored(input: &mut Input) {
             .filter_entry(|e| {
                 let name = e.file_name().to_str().unwrap_or("");
                 !e.file_type().is_some_and(|t| t.is_dir())
-                    || !(HEAVY_FOLDERS.contains(&name) || name.starts_with("bazel-"))
+                    || !(fallout_scan::projects::SKIPPED_FOLDERS.contains(&name)
+                        || BUILT_FOLDERS.contains(&name)
+                        || name.starts_with("bazel-"))
             })
             .build_parallel();
         walker.run(|| {

@@ -746,6 +746,11 @@ fn tls_by_mode(server: &Resource, c: &Consumer, mode: TlsMode) -> Judgement {
             let mut reasons: Vec<String> = without
                 .iter()
                 .map(|l| match (l.endpoint.scheme, client_spelling(l)) {
+                    // Dapr and KEDA: an `enableTLS` item in the metadata.
+                    (_, Spelling::EnableTls) => format!(
+                        "still connects without TLS at {}; set `enableTLS: \"true\"` in its metadata before tls=required",
+                        l.evidence.origin
+                    ),
                     // A host and port: no URL to move; its client's option.
                     (Scheme::Plain, Spelling::Url | Spelling::IoredisOptions) => {
                         let port = match server.tls_port {

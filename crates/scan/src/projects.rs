@@ -46,7 +46,7 @@ const CONFIG_FOLDERS: &[&str] = &[
 
 /// Folders never scanned as config: dependencies, build output, VCS data,
 /// CI systems' folders (a workflow's `services:` are its test containers).
-const SKIPPED_FOLDERS: &[&str] = &[
+pub const SKIPPED_FOLDERS: &[&str] = &[
     ".git",
     ".github",
     ".circleci",
