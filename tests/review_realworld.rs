@@ -171,12 +171,22 @@ fn the_voting_apps_and_eshops_keys_name_their_redis() {
             "",
         ),
         deployment("mode", "example/mode", &[("REDIS_MODE", "back")], ""),
+        // A bare name that names no known Redis is nothing, even one
+        // that sounds like Redis (the verification run found these kept).
+        deployment("ghost", "example/ghost", &[("REDIS", "redis-foo")], ""),
+        deployment(
+            "ghost2",
+            "example/ghost",
+            &[("CACHE_REDIS", "sentinel")],
+            "",
+        ),
     ]
     .join("---\n");
     let dir = tree(&[("app.yaml", &manifests)]);
     let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
     let res = crate::support::resource(&doc, "default/back");
     let names: Vec<&str> = res["consumers"]
         .as_array()

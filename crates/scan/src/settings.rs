@@ -41,6 +41,9 @@ pub struct Found {
     /// `POSTGRES_HOST`, `AMQP_URL`): a host there is that datastore's,
     /// whatever its name says.
     pub other_datastore_key: bool,
+    /// A bare name under the server's own key (`REDIS=azure-vote-back`):
+    /// kept only where it names a known Redis, whatever its name says.
+    pub known_only: bool,
 }
 
 impl Found {
@@ -55,6 +58,7 @@ impl Found {
                 .port
                 .is_some_and(|p| OTHER_SERVICE_PORTS.contains(&p))
             && !self.other_datastore_key
+            && !self.known_only
     }
 
     /// The reference `consumer` makes to this endpoint, its short names
@@ -887,7 +891,9 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
                     || stackexchange
                     || port_setting.is_some_and(|p| says_redis(&p.key)));
             let paired = port_setting.filter(|_| !item.contains(':'));
-            out.push(found(kv, ep, says, credential, paired));
+            let mut f = found(kv, ep, says, credential, paired);
+            f.known_only = bare;
+            out.push(f);
         }
     }
     out
@@ -1336,6 +1342,7 @@ fn found(
         credential,
         port_origin: paired_with.map(|port| port.origin.clone()),
         other_datastore_key: !says_redis && names_another_datastore(&kv.key),
+        known_only: false,
     }
 }
 
@@ -1680,7 +1687,11 @@ mod tests {
             assert_eq!(found.len(), 1, "{key}");
             assert_eq!(found[0].endpoint.host, "azure-vote-back");
             assert!(!found[0].says_redis, "{key}");
+            assert!(found[0].known_only, "{key}");
         }
+        // A name that says Redis is still only a candidate there.
+        let found = find_endpoints(&[kv("REDIS", "redis-foo", 1)]);
+        assert!(found[0].known_only && !found[0].host_says_redis());
         for (key, value) in [
             ("REDIS_MODE", "cluster"),
             ("REDIS_CLIENT", "ioredis"),
