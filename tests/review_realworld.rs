@@ -183,9 +183,7 @@ fn the_voting_apps_and_eshops_keys_name_their_redis() {
     ]
     .join("---\n");
     let dir = tree(&[("app.yaml", &manifests)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
     let res = crate::support::resource(&doc, "default/back");
     let names: Vec<&str> = res["consumers"]
@@ -209,9 +207,7 @@ fn another_commands_dash_h_is_no_redis_host() {
     ]
     .join("---\n");
     let dir = tree(&[("app.yaml", &manifests)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
     let res = crate::support::resource(&doc, "default/back");
     assert_eq!(res["consumers"][0]["name"], "app", "{res:#}");
@@ -270,8 +266,7 @@ fn two_servers_of_one_name_each_have_their_own_id() {
     let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  serviceName: redis\n  selector: {matchLabels: {app: redis-b}}\n  template:\n    metadata: {labels: {app: redis-b}}\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n";
     let manifests = [deployment("redis", "redis:7", &[], ""), sts.to_string()].join("---\n");
     let dir = tree(&[("app.yaml", &manifests)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(
         crate::support::ids(&doc),
         ["default/Deployment/redis", "default/StatefulSet/redis"]
@@ -299,6 +294,13 @@ fn two_servers_of_one_name_each_have_their_own_id() {
         "{}",
         run.stderr
     );
+}
+
+/// `fallout scan . --format json` in `dir`, which must succeed, parsed.
+fn scan_json(dir: &std::path::Path) -> serde_json::Value {
+    let run = fallout_in(dir, &["scan", ".", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
 }
 
 /// `fallout impact TARGET . --set KEY=VALUE` in a tree of `files`: the
@@ -463,8 +465,7 @@ fn a_redis_image_running_a_client_script_is_no_server() {
     let text =
         std::fs::read_to_string("tests/data/review-realworld/worker-script-phantom.yaml").unwrap();
     let dir = tree(&[("app.yaml", &text)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(crate::support::ids(&doc), ["default/redis"], "{doc:#}");
     assert_eq!(
         crate::support::resource(&doc, "default/redis")["consumers"][0]["name"],
@@ -475,8 +476,7 @@ fn a_redis_image_running_a_client_script_is_no_server() {
         "exec redis-server --port 6390",
     );
     let dir = tree(&[("app.yaml", &server)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(
         crate::support::ids(&doc),
         ["default/redis", "default/worker"],
@@ -496,8 +496,7 @@ fn an_own_image_without_a_command_listens_on_its_one_declared_port() {
     };
     for (image, port) in [("registry.k8s.io/redis:v1", 26379), ("redis:7", 6379)] {
         let dir = tree(&[("app.yaml", &pod(image))]);
-        let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let doc = scan_json(dir.path());
         assert_eq!(
             crate::support::resource(&doc, "default/sentinel")["port"],
             port,
@@ -596,9 +595,7 @@ fn ignored_files_are_read_only_where_a_project_names_them() {
             "services:\n  stale:\n    image: x/stale\n    environment:\n      REDIS_URL: redis://cache:6379\n",
         ),
     ]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(
         crate::support::ids(&doc),
         ["docker-compose.yml#cache"],
@@ -612,9 +609,12 @@ fn ignored_files_are_read_only_where_a_project_names_them() {
         .collect();
     assert_eq!(names, ["worker"], "{doc:#}");
     assert!(
-        !run.stderr.contains("compose-file-missing"),
-        "{}",
-        run.stderr
+        !doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "compose-file-missing"),
+        "{doc:#}"
     );
 }
 
@@ -649,8 +649,7 @@ fn redis_cli_flags_end_at_a_line_break_or_a_pipe() {
     ]
     .join("---\n");
     let dir = tree(&[("app.yaml", &manifests)]);
-    let run = fallout_in(dir.path(), &["scan", ".", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = scan_json(dir.path());
     assert_eq!(crate::support::ids(&doc), ["default/back"], "{doc:#}");
     assert_eq!(
         crate::support::resource(&doc, "default/back")["consumers"]
@@ -712,4 +711,32 @@ fn a_dapr_component_is_told_its_own_tls_switch_under_preferred() {
     {
         assert!(!line.contains("rediss://"), "{line}");
     }
+}
+
+/// An ignored override that does not parse is said at its file and line,
+/// as any compose file is (exit 0; `--strict` makes it exit 2).
+#[test]
+fn an_ignored_file_that_does_not_parse_is_said_at_its_line() {
+    let files = [
+        (".gitignore", "docker-compose.override.yml\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  redis:\n    image: redis:7\n",
+        ),
+        (
+            "docker-compose.override.yml",
+            "services:\n  web: [unclosed\n",
+        ),
+    ];
+    let dir = tree(&files);
+    let run = fallout_in(dir.path(), &["scan", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("error: docker-compose.override.yml:3:1: while parsing a flow sequence"),
+        "{}",
+        run.stdout
+    );
+    let strict = fallout_in(dir.path(), &["scan", ".", "--strict"]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
 }

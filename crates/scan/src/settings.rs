@@ -181,10 +181,9 @@ pub fn says_redis(key: &str) -> bool {
     })
 }
 
-/// A key whose last part is the server's product name (`REDIS`,
-/// `CACHE_REDIS`, `valkey`): its value names the server.
+/// A key (normalized) whose last part is the server's product name
+/// (`redis`, `cache.redis`, `valkey`): its value names the server.
 fn names_the_server(key: &str) -> bool {
-    let key = normalize_key(key);
     let mut parts = key.split('.');
     matches!(
         key.rsplit('.').next(),
@@ -819,7 +818,7 @@ pub fn find_endpoints_normalized(settings: &[KeyValue], norms: &[String]) -> Vec
             // say Redis: only where it names a known Redis. Under other
             // keys (`REDIS_MODE=cluster`) it is no address.
             let bare = generic && port.is_none() && !host.contains('.');
-            if bare && !names_the_server(&kv.key) {
+            if bare && !names_the_server(&norms[i]) {
                 continue;
             }
             if host.parse::<f64>().is_ok()
